@@ -1,0 +1,322 @@
+/**
+ * LogHistogram: a streaming, mergeable, log-bucketed histogram with relative-error quantiles (DDSketch).
+ *
+ * Reference: Masson, Rim and Lee, "DDSketch: A Fast and Fully-Mergeable Quantile Sketch with Relative-Error
+ * Guarantees", VLDB 2019.
+ */
+
+/**
+ * Values below this floor (in the recorded unit, milliseconds for latencies) share the zero bucket.
+ *
+ * @remarks Without a floor, tiny positive values would stretch the bucket array toward log(0). Values in the
+ * zero bucket are reported with an absolute error below this floor instead of a relative error.
+ */
+export const LOG_HISTOGRAM_ZERO_FLOOR = 1e-9;
+
+/** Plain-data form of a {@link LogHistogram}, safe for JSON and for structured clone across worker_threads. */
+export interface LogHistogramJSON {
+  readonly relativeAccuracy: number;
+  /** Bucket index of `counts[0]`. */
+  readonly offset: number;
+  /** Counts of buckets `offset … offset + counts.length - 1`. */
+  readonly counts: readonly number[];
+  readonly zeroCount: number;
+  readonly count: number;
+  readonly sum: number;
+  /** Absent when the histogram is empty. */
+  readonly min?: number;
+  /** Absent when the histogram is empty. */
+  readonly max?: number;
+}
+
+/**
+ * A streaming histogram whose quantile estimates are within a relative error `relativeAccuracy` of the
+ * sample value at that rank, using memory proportional to log(max/min) rather than to the number of samples.
+ *
+ * @remarks Bucket i covers (γ^(i-1), γ^i] with γ = (1+a)/(1-a) and reports 2γ^i/(γ+1): the point whose relative
+ * distance to both bucket edges is exactly a. Quantiles use the inverse empirical CDF (Hyndman–Fan type 1):
+ * the value at rank ceil(q·count). Two histograms with the same accuracy merge exactly (bucket-wise sums), so
+ * per-worker or per-replication histograms combine without loss.
+ */
+export class LogHistogram {
+  private readonly accuracy: number;
+  private readonly lnGamma: number;
+  // Multiplying by a precomputed reciprocal keeps a division out of the hot path.
+  private readonly invLnGamma: number;
+  // The bucket value 2γ^i/(γ+1) is computed as exp(i·lnγ)·scale.
+  private readonly estimateScale: number;
+  private counts = new Float64Array(0);
+  private offset = 0;
+  private zeroCount = 0;
+  private total = 0;
+  private runningSum = 0;
+  // ±Infinity sentinels make `record` branch-free for the first sample; the getters map them to undefined.
+  private lowest = Infinity;
+  private highest = -Infinity;
+
+  /**
+   * Creates an empty histogram.
+   *
+   * @param relativeAccuracy - the guaranteed relative error a of quantile estimates, in (0, 1).
+   */
+  constructor(relativeAccuracy = 0.01) {
+    if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
+      throw new RangeError(`LogHistogram(${relativeAccuracy}): relativeAccuracy must be in (0, 1)`);
+    }
+    this.accuracy = relativeAccuracy;
+    const gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
+    this.lnGamma = Math.log(gamma);
+    this.invLnGamma = 1 / this.lnGamma;
+    this.estimateScale = 2 / (gamma + 1);
+  }
+
+  /** The guaranteed relative error of quantile estimates. */
+  get relativeAccuracy(): number {
+    return this.accuracy;
+  }
+
+  /** The number of recorded values (the sum of weights when `recordMany` was given non-integer counts). */
+  get count(): number {
+    return this.total;
+  }
+
+  /** The exact sum of recorded values. */
+  get sum(): number {
+    return this.runningSum;
+  }
+
+  /** The exact smallest recorded value, or undefined when empty. */
+  get min(): number | undefined {
+    return this.total > 0 ? this.lowest : undefined;
+  }
+
+  /** The exact largest recorded value, or undefined when empty. */
+  get max(): number | undefined {
+    return this.total > 0 ? this.highest : undefined;
+  }
+
+  /** The exact mean (sum / count), or undefined when empty. */
+  get mean(): number | undefined {
+    return this.total > 0 ? this.runningSum / this.total : undefined;
+  }
+
+  /**
+   * The number of allocated buckets, which is the memory footprint in doubles (the zero bucket aside).
+   *
+   * @remarks Equals ceil(log_γ max) − ceil(log_γ min) + 1 over the values above the zero floor, so it is at
+   * most log(max/min)/log(γ) + 2 however many values were recorded.
+   */
+  get bucketCount(): number {
+    return this.counts.length;
+  }
+
+  /**
+   * Records one value.
+   *
+   * @throws RangeError if value is negative, NaN or infinite.
+   */
+  record(value: number): void {
+    // One comparison chain rejects NaN, negatives and +Infinity.
+    if (!(value >= 0 && value < Infinity)) {
+      throw new RangeError(`LogHistogram.record(${value}): value must be finite and >= 0`);
+    }
+    this.total += 1;
+    this.runningSum += value;
+    if (value < this.lowest) this.lowest = value;
+    if (value > this.highest) this.highest = value;
+    if (value < LOG_HISTOGRAM_ZERO_FLOOR) {
+      this.zeroCount += 1;
+      return;
+    }
+    const index = Math.ceil(Math.log(value) * this.invLnGamma);
+    let slot = index - this.offset;
+    if (slot < 0 || slot >= this.counts.length) {
+      this.cover(index, index);
+      slot = index - this.offset;
+    }
+    this.counts[slot] = (this.counts[slot] ?? 0) + 1;
+  }
+
+  /**
+   * Records `value` with weight `count`, as if `record(value)` were called `count` times.
+   *
+   * @throws RangeError if value is negative, NaN or infinite, or count is negative or not finite.
+   */
+  recordMany(value: number, count: number): void {
+    if (!(value >= 0 && value < Infinity)) {
+      throw new RangeError(`LogHistogram.recordMany(${value}, ${count}): value must be finite and >= 0`);
+    }
+    if (!(count >= 0 && count < Infinity)) {
+      throw new RangeError(`LogHistogram.recordMany(${value}, ${count}): count must be finite and >= 0`);
+    }
+    // A zero weight must not widen min/max or the bucket range.
+    if (count === 0) return;
+    this.total += count;
+    this.runningSum += value * count;
+    if (value < this.lowest) this.lowest = value;
+    if (value > this.highest) this.highest = value;
+    if (value < LOG_HISTOGRAM_ZERO_FLOOR) {
+      this.zeroCount += count;
+      return;
+    }
+    const index = Math.ceil(Math.log(value) * this.invLnGamma);
+    this.cover(index, index);
+    const slot = index - this.offset;
+    this.counts[slot] = (this.counts[slot] ?? 0) + count;
+  }
+
+  /**
+   * The estimated q-quantile: within relative error `relativeAccuracy` of the recorded value at rank
+   * ceil(q·count), clamped into [min, max]; undefined when empty.
+   *
+   * @remarks q = 0 and q = 1 return the exact min and max. Values below the zero floor are estimated by min.
+   * @throws RangeError if q is not in [0, 1].
+   */
+  quantile(q: number): number | undefined {
+    if (!(q >= 0 && q <= 1)) {
+      throw new RangeError(`LogHistogram.quantile(${q}): q must be in [0, 1]`);
+    }
+    if (this.total === 0) return undefined;
+    if (q === 0) return this.lowest;
+    if (q === 1) return this.highest;
+    // With integer counts, "cumulative >= q·count" is the same test as "cumulative >= ceil(q·count)".
+    const rank = q * this.total;
+    let cumulative = this.zeroCount;
+    if (cumulative >= rank) return this.lowest;
+    const counts = this.counts;
+    for (let slot = 0; slot < counts.length; slot++) {
+      cumulative += counts[slot] ?? 0;
+      if (cumulative >= rank) {
+        const estimate = Math.exp((this.offset + slot) * this.lnGamma) * this.estimateScale;
+        return Math.min(Math.max(estimate, this.lowest), this.highest);
+      }
+    }
+    // Reached only when rounding in fractional weights leaves the cumulative sum a hair below the rank.
+    return this.highest;
+  }
+
+  /**
+   * Adds every value recorded in `other` to this histogram; `other` is left unchanged.
+   *
+   * @throws RangeError if the two histograms have different relative accuracies (their buckets differ).
+   */
+  merge(other: LogHistogram): void {
+    if (other.accuracy !== this.accuracy) {
+      throw new RangeError(
+        `LogHistogram.merge: relativeAccuracy ${other.accuracy} differs from ${this.accuracy}`,
+      );
+    }
+    if (other.total === 0) return;
+    const source = other.counts;
+    if (source.length > 0) {
+      this.cover(other.offset, other.offset + source.length - 1);
+      const shift = other.offset - this.offset;
+      for (let slot = 0; slot < source.length; slot++) {
+        this.counts[shift + slot] = (this.counts[shift + slot] ?? 0) + (source[slot] ?? 0);
+      }
+    }
+    this.zeroCount += other.zeroCount;
+    this.total += other.total;
+    this.runningSum += other.runningSum;
+    if (other.lowest < this.lowest) this.lowest = other.lowest;
+    if (other.highest > this.highest) this.highest = other.highest;
+  }
+
+  /** An independent copy of this histogram. */
+  clone(): LogHistogram {
+    const copy = new LogHistogram(this.accuracy);
+    copy.counts = this.counts.slice();
+    copy.offset = this.offset;
+    copy.zeroCount = this.zeroCount;
+    copy.total = this.total;
+    copy.runningSum = this.runningSum;
+    copy.lowest = this.lowest;
+    copy.highest = this.highest;
+    return copy;
+  }
+
+  /** Empties the histogram and releases its buckets, keeping the accuracy. */
+  reset(): void {
+    this.counts = new Float64Array(0);
+    this.offset = 0;
+    this.zeroCount = 0;
+    this.total = 0;
+    this.runningSum = 0;
+    this.lowest = Infinity;
+    this.highest = -Infinity;
+  }
+
+  /** The histogram as plain data; `LogHistogram.fromJSON` restores it exactly. */
+  toJSON(): LogHistogramJSON {
+    const base = {
+      relativeAccuracy: this.accuracy,
+      offset: this.offset,
+      counts: Array.from(this.counts),
+      zeroCount: this.zeroCount,
+      count: this.total,
+      sum: this.runningSum,
+    };
+    // Infinity sentinels would turn into null under JSON.stringify, so an empty histogram omits min/max.
+    return this.total > 0 ? { ...base, min: this.lowest, max: this.highest } : base;
+  }
+
+  /**
+   * Restores a histogram from `toJSON()` output.
+   *
+   * @throws RangeError if the data is inconsistent (negative counts, or a non-empty histogram without min/max).
+   */
+  static fromJSON(json: LogHistogramJSON): LogHistogram {
+    const histogram = new LogHistogram(json.relativeAccuracy);
+    if (!Number.isInteger(json.offset)) {
+      throw new RangeError(`LogHistogram.fromJSON: offset ${json.offset} is not an integer`);
+    }
+    const counts = Float64Array.from(json.counts);
+    let bucketTotal = json.zeroCount;
+    for (const c of counts) {
+      if (!(c >= 0 && c < Infinity)) {
+        throw new RangeError(`LogHistogram.fromJSON: bucket count ${c} must be finite and >= 0`);
+      }
+      bucketTotal += c;
+    }
+    if (!(json.zeroCount >= 0) || !(json.count >= 0)) {
+      throw new RangeError(`LogHistogram.fromJSON: counts must be >= 0`);
+    }
+    if (json.count > 0 && (json.min === undefined || json.max === undefined)) {
+      throw new RangeError(`LogHistogram.fromJSON: a non-empty histogram needs min and max`);
+    }
+    if (json.count === 0 && bucketTotal > 0) {
+      throw new RangeError(`LogHistogram.fromJSON: count is 0 but buckets hold ${bucketTotal}`);
+    }
+    histogram.counts = counts;
+    histogram.offset = json.offset;
+    histogram.zeroCount = json.zeroCount;
+    histogram.total = json.count;
+    histogram.runningSum = json.sum;
+    histogram.lowest = json.min ?? Infinity;
+    histogram.highest = json.max ?? -Infinity;
+    return histogram;
+  }
+
+  /**
+   * Grows the bucket array to cover bucket indices [lo, hi] and nothing beyond the range seen.
+   *
+   * @remarks Growing exactly (no slack) keeps memory at the value range; the copy is rare because a new
+   * extreme among n i.i.d. samples appears only O(log n) times.
+   */
+  private cover(lo: number, hi: number): void {
+    const length = this.counts.length;
+    if (length === 0) {
+      this.counts = new Float64Array(hi - lo + 1);
+      this.offset = lo;
+      return;
+    }
+    const currentHi = this.offset + length - 1;
+    if (lo >= this.offset && hi <= currentHi) return;
+    const newLo = Math.min(lo, this.offset);
+    const newHi = Math.max(hi, currentHi);
+    const grown = new Float64Array(newHi - newLo + 1);
+    grown.set(this.counts, this.offset - newLo);
+    this.counts = grown;
+    this.offset = newLo;
+  }
+}
