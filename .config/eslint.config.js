@@ -11,7 +11,11 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'error',
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Use a named RngStreams stream: runs must depend on the seed alone.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use a named RngStreams stream: runs must depend on the seed alone.',
+        },
         { object: 'Date', property: 'now', message: 'No wall clock inside the simulation.' },
       ],
     },

@@ -181,10 +181,12 @@ export function sampler(d: Distribution, rng: Uniform): Sampler {
     case 'exponential':
       return new ExponentialSampler(rng, d.mean);
     case 'lognormal':
-      if (!(d.median > 0 && d.p99 >= d.median)) throw new SimulationError(`lognormal: need 0 < median <= p99`);
+      if (!(d.median > 0 && d.p99 >= d.median))
+        throw new SimulationError(`lognormal: need 0 < median <= p99`);
       return new LognormalSampler(rng, d.median, d.p99);
     case 'normal':
-      if (!(d.mean >= 0 && d.stddev >= 0)) throw new SimulationError(`normal: need mean >= 0 and stddev >= 0`);
+      if (!(d.mean >= 0 && d.stddev >= 0))
+        throw new SimulationError(`normal: need mean >= 0 and stddev >= 0`);
       return new TruncatedNormalSampler(rng, d.mean, d.stddev);
     case 'uniform':
       return new UniformSampler(rng, d.min, d.max);
@@ -222,7 +224,8 @@ export function distributionMean(d: Distribution): number {
       const { ps, vs, tailScale } = empiricalKnots(d.percentiles);
       let mean = 0;
       for (let i = 1; i < ps.length; i++) {
-        mean += (((ps[i] as number) - (ps[i - 1] as number)) * ((vs[i] as number) + (vs[i - 1] as number))) / 2;
+        mean +=
+          (((ps[i] as number) - (ps[i - 1] as number)) * ((vs[i] as number) + (vs[i - 1] as number))) / 2;
       }
       const pLast = ps[ps.length - 1] as number;
       return mean + (1 - pLast) * ((vs[vs.length - 1] as number) + tailScale);

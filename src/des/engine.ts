@@ -46,15 +46,26 @@ export class Engine {
   }
 
   /** Schedules `handler(data)` after `delay` ms. Equal times run in (priority, scheduling order). */
-  schedule<T>(delay: SimTime, handler: EventHandler<T>, data: T, priority: Priority = Priority.NORMAL): EventId {
+  schedule<T>(
+    delay: SimTime,
+    handler: EventHandler<T>,
+    data: T,
+    priority: Priority = Priority.NORMAL,
+  ): EventId {
     // `!(delay >= 0)` also rejects NaN, which would silently corrupt the heap order.
     if (!(delay >= 0)) throw new SimulationError(`Engine.schedule: negative or NaN delay ${delay}`);
     return this.queue.push(this.clock + delay, priority, handler, data);
   }
 
   /** Schedules `handler(data)` at absolute time `time` (not in the past). */
-  scheduleAt<T>(time: SimTime, handler: EventHandler<T>, data: T, priority: Priority = Priority.NORMAL): EventId {
-    if (!(time >= this.clock)) throw new SimulationError(`Engine.scheduleAt: time ${time} is before now (${this.clock})`);
+  scheduleAt<T>(
+    time: SimTime,
+    handler: EventHandler<T>,
+    data: T,
+    priority: Priority = Priority.NORMAL,
+  ): EventId {
+    if (!(time >= this.clock))
+      throw new SimulationError(`Engine.scheduleAt: time ${time} is before now (${this.clock})`);
     return this.queue.push(time, priority, handler, data);
   }
 
@@ -81,7 +92,8 @@ export class Engine {
    * (unless stopped earlier), so consecutive `run(t1)`, `run(t2)` calls partition time cleanly.
    */
   run(until: SimTime = Infinity): void {
-    if (until < this.clock) throw new SimulationError(`Engine.run: until ${until} is before now (${this.clock})`);
+    if (until < this.clock)
+      throw new SimulationError(`Engine.run: until ${until} is before now (${this.clock})`);
     this.stopped = false;
     const queue = this.queue;
     const e = this.popped;

@@ -17,7 +17,8 @@ export class RngStreams {
   private readonly streams = new Map<string, Uniform>();
 
   constructor(readonly seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new RangeError(`RngStreams: seed must be a safe integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed))
+      throw new RangeError(`RngStreams: seed must be a safe integer, got ${seed}`);
   }
 
   /** The stream with this name; the same name always returns the same generator within a run. */

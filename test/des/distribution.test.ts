@@ -39,7 +39,14 @@ describe('des/distribution', () => {
     { dist: 'normal', mean: 0.5, stddev: 2 },
     { dist: 'uniform', min: 1, max: 9 },
     { dist: 'pareto', scale: 1, shape: 3.5 },
-    { dist: 'empirical', percentiles: [[0.5, 3], [0.9, 8], [0.99, 30]] },
+    {
+      dist: 'empirical',
+      percentiles: [
+        [0.5, 3],
+        [0.9, 8],
+        [0.99, 30],
+      ],
+    },
   ];
   for (const d of cases) {
     it(`sampler(${JSON.stringify(d)}) has sample mean within 5 SE of distributionMean`, () => {
@@ -58,7 +65,14 @@ describe('des/distribution', () => {
   });
 
   it('empirical(percentiles) reproduces every given percentile (2% tolerance from 200k draws)', () => {
-    const v = samples({ dist: 'empirical', percentiles: [[0.5, 3], [0.9, 8], [0.99, 30]] });
+    const v = samples({
+      dist: 'empirical',
+      percentiles: [
+        [0.5, 3],
+        [0.9, 8],
+        [0.99, 30],
+      ],
+    });
     expect(Math.abs(quantile(v, 0.5) / 3 - 1)).toBeLessThan(0.02);
     expect(Math.abs(quantile(v, 0.9) / 8 - 1)).toBeLessThan(0.02);
     expect(Math.abs(quantile(v, 0.99) / 30 - 1)).toBeLessThan(0.03);

@@ -41,10 +41,14 @@ describe('des/engine', () => {
   it('events scheduled by a handler at the same instant run after those already pending', () => {
     const engine = new Engine();
     const { log, record } = traced(engine);
-    engine.schedule(1, () => {
-      record('first');
-      engine.schedule(0, record, 'spawned');
-    }, undefined);
+    engine.schedule(
+      1,
+      () => {
+        record('first');
+        engine.schedule(0, record, 'spawned');
+      },
+      undefined,
+    );
     engine.schedule(1, record, 'second');
     engine.run();
     expect(log).toEqual([
@@ -93,10 +97,14 @@ describe('des/engine', () => {
   it('stop() ends run() after the current event', () => {
     const engine = new Engine();
     const { log, record } = traced(engine);
-    engine.schedule(1, () => {
-      record('stopper');
-      engine.stop();
-    }, undefined);
+    engine.schedule(
+      1,
+      () => {
+        record('stopper');
+        engine.stop();
+      },
+      undefined,
+    );
     engine.schedule(2, record, 'after');
     engine.run(100);
     expect(log).toEqual([['stopper', 1]]);
@@ -116,9 +124,13 @@ describe('des/engine', () => {
     const engine = new Engine();
     expect(() => engine.schedule(-1, () => {}, undefined)).toThrow(SimulationError);
     expect(() => engine.schedule(NaN, () => {}, undefined)).toThrow(SimulationError);
-    engine.schedule(1, () => {
-      throw new Error('model bug');
-    }, undefined);
+    engine.schedule(
+      1,
+      () => {
+        throw new Error('model bug');
+      },
+      undefined,
+    );
     expect(() => engine.run()).toThrow('model bug');
   });
 
@@ -144,7 +156,8 @@ describe('des/engine', () => {
           .sort((x, y) => x.delay - y.delay || x.priority - y.priority || x.i - y.i)
           .map((o) => o.i);
         expect(fired).toEqual(expected);
-        for (let k = 1; k < times.length; k++) expect(times[k]).toBeGreaterThanOrEqual(times[k - 1] as number);
+        for (let k = 1; k < times.length; k++)
+          expect(times[k]).toBeGreaterThanOrEqual(times[k - 1] as number);
       }),
       { numRuns: 300 },
     );
@@ -152,20 +165,23 @@ describe('des/engine', () => {
 
   it('property: interleaved scheduling while running never lets time go backwards', () => {
     fc.assert(
-      fc.property(fc.array(fc.float({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 200 }), (delays) => {
-        const engine = new Engine(16);
-        let last = 0;
-        let k = 0;
-        const handler = (): void => {
-          expect(engine.now).toBeGreaterThanOrEqual(last);
-          last = engine.now;
-          if (k < delays.length) engine.schedule(delays[k++] as number, handler, undefined);
-        };
-        engine.schedule(0, handler, undefined);
-        engine.schedule(0, handler, undefined);
-        engine.run();
-        expect(k).toBe(delays.length);
-      }),
+      fc.property(
+        fc.array(fc.float({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        (delays) => {
+          const engine = new Engine(16);
+          let last = 0;
+          let k = 0;
+          const handler = (): void => {
+            expect(engine.now).toBeGreaterThanOrEqual(last);
+            last = engine.now;
+            if (k < delays.length) engine.schedule(delays[k++] as number, handler, undefined);
+          };
+          engine.schedule(0, handler, undefined);
+          engine.schedule(0, handler, undefined);
+          engine.run();
+          expect(k).toBe(delays.length);
+        },
+      ),
     );
   });
 });

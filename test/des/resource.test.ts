@@ -9,10 +9,14 @@ describe('des/resource', () => {
     const job = (name: string, serviceMs: number) => {
       const start = (): void => {
         log.push([`${name} start`, engine.now]);
-        engine.schedule(serviceMs, () => {
-          log.push([`${name} done`, engine.now]);
-          server.release();
-        }, undefined);
+        engine.schedule(
+          serviceMs,
+          () => {
+            log.push([`${name} done`, engine.now]);
+            server.release();
+          },
+          undefined,
+        );
       };
       if (server.acquire(start, undefined) === Acquire.GRANTED) start();
     };

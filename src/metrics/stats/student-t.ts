@@ -55,11 +55,12 @@ export function meanConfidenceInterval(
     }
     if (v !== values[0]) constant = false;
   }
-  if (n < 2) return undefined;
+  const first = values[0];
+  if (n < 2 || first === undefined) return undefined;
+  // Summation rounding turns [0.1, 0.1, 0.1] into a mean of 0.10000000000000002 and a ~1e-17 spread;
+  // a constant sample has exactly its value as mean and no spread at all.
+  if (constant) return { mean: first, lo: first, hi: first, halfWidth: 0, n };
   const m = mean(values);
-  // Rounding in the mean can leave a ~1e-17 spread on identical values; a constant sample has exactly none.
-  const halfWidth = constant
-    ? 0
-    : (tQuantile((1 + level) / 2, n - 1) * sampleStandardDeviation(values)) / Math.sqrt(n);
+  const halfWidth = (tQuantile((1 + level) / 2, n - 1) * sampleStandardDeviation(values)) / Math.sqrt(n);
   return { mean: m, lo: m - halfWidth, hi: m + halfWidth, halfWidth, n };
 }

@@ -1,0 +1,2 @@
+export { runScenario, rerunCommand, DRAIN_MS, type RunOptions } from './run.js';
+export { MESHSIM_VERSION } from './version.js';

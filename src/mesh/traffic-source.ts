@@ -1,0 +1,58 @@
+/**
+ * An open-loop traffic source (Fortio and k6 "arrival rate" style): requests arrive at a rate regardless of
+ * how fast the mesh answers, so overload shows up as queueing, not as a slower client.
+ *
+ * Poisson arrivals redraw the pending gap when the rate steps; by memorylessness that is exact.
+ */
+import { sampler, type Engine, type EventId, type Sampler, type Uniform } from '../des/index.js';
+import type { TrafficConfig } from './mesh-config.js';
+
+export class TrafficSource {
+  private ratePerMs: number;
+  private next: EventId | undefined;
+  private readonly unitExp: Sampler;
+  private stopMs = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly config: TrafficConfig,
+    private readonly rng: Uniform,
+    /** Called at each arrival. */
+    private readonly onArrival: () => void,
+  ) {
+    this.ratePerMs = config.ratePerMs;
+    this.unitExp = sampler({ dist: 'exponential', mean: 1 }, rng);
+  }
+
+  /** Starts arrivals now and stops them at `stopMs`. */
+  start(stopMs: number): void {
+    this.stopMs = stopMs;
+    for (const step of this.config.steps) {
+      if (step.atMs < stopMs) this.engine.scheduleAt(step.atMs, this.changeRate, step.ratePerMs);
+    }
+    const first = this.config.arrival === 'constant' ? this.rng() * this.gap() : this.gap();
+    this.scheduleNext(first);
+  }
+
+  private gap(): number {
+    if (this.ratePerMs <= 0) return Infinity;
+    return this.config.arrival === 'poisson' ? this.unitExp.sample() / this.ratePerMs : 1 / this.ratePerMs;
+  }
+
+  private scheduleNext(delay: number): void {
+    this.next = undefined;
+    if (delay === Infinity || this.engine.now + delay >= this.stopMs) return;
+    this.next = this.engine.schedule(delay, this.arrive, undefined);
+  }
+
+  private readonly arrive = (): void => {
+    this.onArrival();
+    this.scheduleNext(this.gap());
+  };
+
+  private readonly changeRate = (ratePerMs: number): void => {
+    this.ratePerMs = ratePerMs;
+    if (this.next !== undefined) this.engine.cancel(this.next);
+    this.scheduleNext(this.gap());
+  };
+}

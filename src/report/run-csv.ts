@@ -1,0 +1,76 @@
+/**
+ * CSV files of a run, written with fast-csv: the timeline (one row per window), services, clusters and the
+ * traffic matrix. Column names carry their unit.
+ */
+import { writeToString } from 'fast-csv';
+import type { LatencySummary, RunSummary } from '../metrics/index.js';
+import type { ReportFile } from './atomic-write.js';
+
+type Row = Record<string, string | number | null>;
+
+const latencyColumns = (l: LatencySummary | null, prefix = 'latency'): Row => ({
+  [`${prefix}_mean_ms`]: l?.mean ?? null,
+  [`${prefix}_p50_ms`]: l?.p50 ?? null,
+  [`${prefix}_p90_ms`]: l?.p90 ?? null,
+  [`${prefix}_p99_ms`]: l?.p99 ?? null,
+  [`${prefix}_p999_ms`]: l?.p999 ?? null,
+  [`${prefix}_max_ms`]: l?.max ?? null,
+});
+
+async function csv(rows: readonly Row[], headers: readonly string[]): Promise<string> {
+  return writeToString(rows as Row[], {
+    headers: headers as string[],
+    alwaysWriteHeaders: true,
+    includeEndRowDelimiter: true,
+  });
+}
+
+export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
+  const timeline = s.timeline.map((w) => ({
+    window_start_ms: w.startMs,
+    requests: w.requests,
+    succeeded: w.succeeded,
+    availability: w.availability,
+    latency_mean_ms: w.latencyMs?.mean ?? null,
+    latency_p50_ms: w.latencyMs?.p50 ?? null,
+    latency_p99_ms: w.latencyMs?.p99 ?? null,
+  }));
+  const services = s.byService.map((b) => ({
+    service: b.service,
+    requests: b.requests,
+    succeeded: b.succeeded,
+    availability: b.availability,
+    ...latencyColumns(b.latencyMs),
+    queue_mean_ms: b.queueMs?.mean ?? null,
+    queue_p99_ms: b.queueMs?.p99 ?? null,
+  }));
+  const clusters = s.byCluster.map((b) => ({
+    cluster: b.cluster,
+    requests: b.requests,
+    succeeded: b.succeeded,
+    availability: b.availability,
+    ...latencyColumns(b.latencyMs),
+  }));
+  const matrix = s.traffic.map((t) => ({ from_cluster: t.from, to_cluster: t.to, requests: t.requests }));
+  const keys = (rows: readonly Row[], fallback: Row) => Object.keys(rows[0] ?? fallback);
+  return [
+    {
+      name: 'timeline.csv',
+      content: await csv(
+        timeline,
+        keys(timeline, {
+          window_start_ms: 0,
+          requests: 0,
+          succeeded: 0,
+          availability: 0,
+          latency_mean_ms: 0,
+          latency_p50_ms: 0,
+          latency_p99_ms: 0,
+        }),
+      ),
+    },
+    { name: 'services.csv', content: await csv(services, keys(services, {})) },
+    { name: 'clusters.csv', content: await csv(clusters, keys(clusters, {})) },
+    { name: 'traffic-matrix.csv', content: await csv(matrix, ['from_cluster', 'to_cluster', 'requests']) },
+  ];
+}

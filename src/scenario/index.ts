@@ -1,0 +1,7 @@
+export { loadScenarioFile, loadScenarioText, type LoadResult } from './load.js';
+export { type Scenario, Defaults } from './scenario.js';
+export { type ScenarioIssue, type IssueCode, formatIssue, formatPath } from './issue.js';
+export { ScenarioInputSchema, type ScenarioInput } from './schema.js';
+export { parseDuration, parseRate, parseFraction, formatDuration } from './units.js';
+export { suggest, editDistance } from './suggest.js';
+export { buildMesh } from './build.js';

@@ -1,0 +1,115 @@
+/**
+ * `ScenarioInput` (as written, checked) to `Scenario` (resolved): defaults applied, units converted,
+ * shorthands expanded. Runs only on input that passed the schema and the checks.
+ */
+import type { Distribution } from '../des/index.js';
+import type { CallConfig, MeshConfig, ServiceConfig, TrafficConfig } from '../mesh/index.js';
+import { empiricalKnots } from './check.js';
+import { Defaults, type Scenario } from './scenario.js';
+import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
+import { parseDuration, parseFraction, parseRate } from './units.js';
+
+const ms = (x: number | string): number => parseDuration(x) ?? 0;
+const fraction = (x: number | string): number => parseFraction(x) ?? 0;
+
+export function distribution(d: DistributionInput): Distribution {
+  if (typeof d !== 'object') return { dist: 'constant', value: ms(d) };
+  switch (d.dist) {
+    case 'constant':
+      return { dist: 'constant', value: ms(d.value) };
+    case 'exponential':
+      return { dist: 'exponential', mean: ms(d.mean) };
+    case 'lognormal':
+      return { dist: 'lognormal', median: ms(d.median), p99: ms(d.p99) };
+    case 'normal':
+      return { dist: 'normal', mean: ms(d.mean), stddev: ms(d.stddev) };
+    case 'uniform':
+      return { dist: 'uniform', min: ms(d.min), max: ms(d.max) };
+    case 'pareto':
+      return { dist: 'pareto', scale: ms(d.scale), shape: d.shape };
+    case 'empirical':
+      return { dist: 'empirical', percentiles: empiricalKnots(d.percentiles) };
+  }
+}
+
+function service(s: ServiceInput): ServiceConfig {
+  return {
+    name: s.name,
+    deployments: s.deployments.map((d) => ({
+      cluster: d.cluster,
+      zone: d.zone,
+      replicas: d.replicas ?? 1,
+      labels: d.labels ?? {},
+    })),
+    concurrency: s.concurrency ?? Defaults.concurrency,
+    queueLimit: s.queueLimit ?? Infinity,
+    blocking: s.blocking ?? true,
+    serviceTime: distribution(s.serviceTime),
+    errorRate: fraction(s.errorRate ?? 0),
+    calls: (s.calls ?? []).map((step) =>
+      (Array.isArray(step) ? step : [step]).map((c): CallConfig => ({
+        service: c.service,
+        probability: fraction(c.probability ?? 1),
+      })),
+    ),
+  };
+}
+
+function traffic(t: ScenarioInput['traffic'][number]): TrafficConfig {
+  const shares =
+    typeof t.from === 'string'
+      ? [[t.from, 1] as const]
+      : Object.entries(t.from).map(([c, s]) => [c, fraction(s)] as const);
+  return {
+    name: t.name,
+    entry: t.entry,
+    from: shares.filter(([, w]) => w > 0).map(([cluster, weight]) => ({ cluster, weight })),
+    ratePerMs: parseRate(t.rate) ?? 0,
+    arrival: t.arrival ?? 'poisson',
+    steps: (t.steps ?? [])
+      .map((s) => ({ atMs: ms(s.at), ratePerMs: parseRate(s.rate) ?? 0 }))
+      .sort((a, b) => a.atMs - b.atMs),
+  };
+}
+
+export function normalize(input: ScenarioInput, file: string): Scenario {
+  const net = input.network;
+  const constant = (value: number): Distribution => ({ dist: 'constant', value });
+  const mesh: MeshConfig = {
+    clusters: input.clusters.map((c) => ({
+      name: c.name,
+      region: c.region,
+      zones: c.zones ?? [`${c.region}-a`],
+      network: c.network ?? Defaults.network,
+    })),
+    network: {
+      sameZone: net?.sameZone === undefined ? constant(Defaults.sameZoneMs) : distribution(net.sameZone),
+      crossZone: net?.crossZone === undefined ? constant(Defaults.crossZoneMs) : distribution(net.crossZone),
+      crossRegion:
+        net?.crossRegion === undefined ? constant(Defaults.crossRegionMs) : distribution(net.crossRegion),
+      pairs: Object.entries(net?.pairs ?? {}).map(([pair, d]) => {
+        const [a, b] = pair.split('<->').map((x) => x.trim());
+        return { a: a ?? '', b: b ?? '', latency: distribution(d) };
+      }),
+      jitter: fraction(net?.jitter ?? 0),
+    },
+    sidecar: {
+      latency:
+        input.mesh?.sidecar?.latency === undefined
+          ? Defaults.sidecarLatency
+          : distribution(input.mesh.sidecar.latency),
+    },
+    services: input.services.map(service),
+    traffic: input.traffic.map(traffic),
+  };
+  return {
+    name: input.name,
+    description: input.description ?? '',
+    seed: input.seed ?? Defaults.seed,
+    durationMs: ms(input.duration),
+    warmupMs: ms(input.warmup ?? Defaults.warmupMs),
+    windowMs: ms(input.report?.window ?? Defaults.windowMs),
+    mesh,
+    file,
+  };
+}

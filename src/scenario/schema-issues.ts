@@ -1,0 +1,210 @@
+/**
+ * Turns zod's validation issues into located `ScenarioIssue`s with messages a platform engineer can act on:
+ * union failures are resolved to the branch the user evidently meant, unknown keys get the allowed keys and
+ * a "did you mean", and missing keys name what was expected.
+ */
+import type { z } from 'zod';
+import type { IssueCode, IssuePath, ScenarioIssue } from './issue.js';
+import { message } from './messages.js';
+import { ScenarioInputSchema } from './schema.js';
+import { suggest } from './suggest.js';
+import type { YamlSource } from './yaml-source.js';
+
+type ZodIssue = z.core.$ZodIssue;
+type AnySchema = z.core.$ZodType;
+
+export function schemaIssues(
+  issues: readonly ZodIssue[],
+  data: unknown,
+  source: YamlSource,
+  file: string,
+): ScenarioIssue[] {
+  const out: ScenarioIssue[] = [];
+  const emit = (path: IssuePath, code: IssueCode, text: string, hint?: string, keyAt?: string) => {
+    const at = keyAt === undefined ? source.locate(path) : source.locateKey(path, keyAt);
+    const fieldPath = keyAt === undefined ? path : [...path, keyAt];
+    out.push({
+      file,
+      line: at.line,
+      column: at.column,
+      path: fieldPath,
+      code,
+      message: text,
+      ...(hint ? { suggestion: hint } : {}),
+    });
+  };
+  const visit = (issue: ZodIssue, prefix: IssuePath) => {
+    const path = [...prefix, ...(issue.path as (string | number)[])];
+    const value = valueAt(data, path);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const allowed = keysAt(path, data);
+        for (const key of issue.keys)
+          emit(path, 'unknown-key', message.unknownKey(key, allowed), suggest(key, allowed), key);
+        return;
+      }
+      case 'invalid_union': {
+        if ('discriminator' in issue && issue.discriminator !== undefined) {
+          const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
+          const got = String(value);
+          emit(path, 'invalid-value', message.badDist(got, options), suggest(got, options));
+          return;
+        }
+        const branch = pickBranch(issue.errors, value);
+        if (branch !== undefined && !isCustom(issue)) {
+          for (const inner of branch) visit(inner, path);
+          return;
+        }
+        emit(path, value === undefined ? 'missing-key' : 'wrong-type', unionMessage(issue, value), undefined);
+        return;
+      }
+      case 'invalid_type': {
+        if (value === undefined) {
+          const key = String(path[path.length - 1]);
+          emit(path, 'missing-key', message.missingKey(key, issue.expected));
+        } else emit(path, 'wrong-type', message.wrongType(issue.expected, describe(value)));
+        return;
+      }
+      case 'invalid_value': {
+        const options = issue.values.map(String);
+        emit(path, 'invalid-value', message.badEnum(String(value), options), suggest(String(value), options));
+        return;
+      }
+      case 'too_small':
+        emit(
+          path,
+          'out-of-range',
+          message.tooSmall(sizeWord(issue.origin), issue.minimum, issue.inclusive ?? true),
+        );
+        return;
+      case 'too_big':
+        emit(
+          path,
+          'out-of-range',
+          message.tooBig(sizeWord(issue.origin), issue.maximum, issue.inclusive ?? true),
+        );
+        return;
+      default:
+        emit(path, 'invalid-value', isIntegerIssue(issue) ? message.notInteger() : issue.message);
+    }
+  };
+  for (const issue of issues) visit(issue, []);
+  return out;
+}
+
+function isCustom(issue: ZodIssue): boolean {
+  return issue.message !== 'Invalid input';
+}
+
+function isIntegerIssue(issue: ZodIssue): boolean {
+  return issue.code === 'invalid_type' && issue.expected === 'int';
+}
+
+/** The branch the user meant: for an object, the branch that wanted an object; for a list, a list. */
+function pickBranch(
+  branches: readonly (readonly ZodIssue[])[],
+  value: unknown,
+): readonly ZodIssue[] | undefined {
+  const rootMismatch = (b: readonly ZodIssue[]) =>
+    b.length > 0 &&
+    b.every(
+      (i) =>
+        i.path.length === 0 &&
+        (i.code === 'invalid_type' || (i.code === 'invalid_union' && !('discriminator' in i))),
+    );
+  if (typeof value !== 'object' || value === null) return undefined;
+  return branches.find((b) => !rootMismatch(b));
+}
+
+function unionMessage(issue: Extract<ZodIssue, { code: 'invalid_union' }>, value: unknown): string {
+  if (isCustom(issue))
+    return value === undefined ? `missing: ${issue.message}` : `${issue.message}, got ${describe(value)}`;
+  const expected = issue.errors.map((b) => {
+    const first = b[0];
+    if (first === undefined) return 'something else';
+    if (first.code === 'invalid_union' && isCustom(first)) return first.message.replace(/^expected /, '');
+    if (first.code === 'invalid_type')
+      return first.expected === 'object' ? 'an object' : `a ${first.expected}`;
+    return first.message;
+  });
+  return `expected ${[...new Set(expected)].join(', or ')}; got ${describe(value)}`;
+}
+
+function sizeWord(origin: string): string {
+  switch (origin) {
+    case 'array':
+      return 'the number of items';
+    case 'string':
+      return 'the length';
+    default:
+      return 'the value';
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string')
+    return `the text "${value.length > 40 ? `${value.slice(0, 40)}...` : value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+export function valueAt(data: unknown, path: IssuePath): unknown {
+  let v = data;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+/** The keys the schema allows at `path` (object keys; for unions, those of every object branch). */
+export function keysAt(path: IssuePath, data: unknown): string[] {
+  let schemas: AnySchema[] = [ScenarioInputSchema];
+  for (const p of path) {
+    schemas = schemas.flatMap((s) => children(s, p, valueAt(data, path.slice(0, path.indexOf(p) + 1))));
+  }
+  const keys = new Set<string>();
+  for (const s of schemas.flatMap(objects)) for (const k of Object.keys(shapeOf(s))) keys.add(k);
+  return [...keys].filter((k) => k !== '$schema');
+}
+
+type Def = {
+  type: string;
+  shape?: Record<string, AnySchema>;
+  innerType?: AnySchema;
+  element?: AnySchema;
+  options?: AnySchema[];
+  valueType?: AnySchema;
+};
+const defOf = (s: AnySchema) => s._zod.def as unknown as Def;
+const shapeOf = (s: AnySchema) => defOf(s).shape ?? {};
+
+function objects(s: AnySchema): AnySchema[] {
+  const d = defOf(s);
+  if (d.type === 'object') return [s];
+  if (d.type === 'optional' && d.innerType) return objects(d.innerType);
+  if (d.type === 'union') return (d.options ?? []).flatMap(objects);
+  return [];
+}
+
+function children(s: AnySchema, key: string | number, _value: unknown): AnySchema[] {
+  const d = defOf(s);
+  switch (d.type) {
+    case 'optional':
+      return d.innerType ? children(d.innerType, key, _value) : [];
+    case 'union':
+      return (d.options ?? []).flatMap((o) => children(o, key, _value));
+    case 'array':
+      return typeof key === 'number' && d.element ? [d.element] : [];
+    case 'object': {
+      const child = typeof key === 'string' ? d.shape?.[key] : undefined;
+      return child ? [child] : [];
+    }
+    case 'record':
+      return d.valueType ? [d.valueType] : [];
+    default:
+      return [];
+  }
+}
