@@ -36,7 +36,8 @@ function files(dir: string): string[] {
 
 export function importsOf(file: string, text: string): ImportLine[] {
   const out: ImportLine[] = [];
-  const re = /^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const re =
+    /^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
   const from = relative(SRC, file).split(/[\\/]/)[0] as string;
   for (const m of text.matchAll(re)) {
     const spec = m[4] ?? m[5] ?? '';
@@ -44,8 +45,18 @@ export function importsOf(file: string, text: string): ImportLine[] {
     const target = relative(SRC, resolve(dirname(file), spec)).split(/[\\/]/)[0] as string;
     // `import { type A, type B }` is type-only too.
     const names = m[3] ?? '';
-    const inlineTypesOnly = /^\{[^}]*\}$/.test(names) && names.slice(1, -1).split(',').every((n) => /^\s*type\s/.test(n) || n.trim() === '');
-    out.push({ file: relative(REPO_ROOT, file), from, to: target, typeOnly: m[2] !== undefined || inlineTypesOnly });
+    const inlineTypesOnly =
+      /^\{[^}]*\}$/.test(names) &&
+      names
+        .slice(1, -1)
+        .split(',')
+        .every((n) => /^\s*type\s/.test(n) || n.trim() === '');
+    out.push({
+      file: relative(REPO_ROOT, file),
+      from,
+      to: target,
+      typeOnly: m[2] !== undefined || inlineTypesOnly,
+    });
   }
   return out;
 }

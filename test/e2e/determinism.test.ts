@@ -36,7 +36,9 @@ describe('e2e/determinism', () => {
 
   it('the rerun command of a summary reproduces it exactly', () => {
     const first = runTo('e', '123');
-    const rerun = (JSON.parse(first.get('summary.json') as string) as { rerun: string }).rerun.split(' ').slice(1);
+    const rerun = (JSON.parse(first.get('summary.json') as string) as { rerun: string }).rerun
+      .split(' ')
+      .slice(1);
     const r = meshsim([...rerun, '--out', join(out, 'f')]);
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(out, 'f', 'summary.json'), 'utf8')).toBe(first.get('summary.json'));

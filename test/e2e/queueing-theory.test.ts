@@ -34,7 +34,9 @@ interface Summary {
 function expectNear(simulated: Latency, theory: number, label: string): void {
   const z = (simulated.mean - theory) / simulated.meanStdErr;
   const detail = `${label}: simulated ${simulated.mean} +/- ${simulated.meanStdErr} (SE), theory ${theory.toFixed(4)}, z = ${z.toFixed(2)}`;
-  expect(simulated.meanStdErr / theory, `${detail}: run too short to be a test`).toBeLessThan(MAX_RELATIVE_SE);
+  expect(simulated.meanStdErr / theory, `${detail}: run too short to be a test`).toBeLessThan(
+    MAX_RELATIVE_SE,
+  );
   expect(Math.abs(z), detail).toBeLessThan(Z_LIMIT);
 }
 

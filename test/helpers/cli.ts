@@ -20,7 +20,11 @@ export function meshsim(args: readonly string[], options: { cwd?: string } = {})
 }
 
 /** `meshsim run FILE --json --out DIR` and the parsed summary; fails loudly with stderr if it did not exit 0. */
-export function runJson(file: string, outDir: string, extra: readonly string[] = []): Record<string, unknown> {
+export function runJson(
+  file: string,
+  outDir: string,
+  extra: readonly string[] = [],
+): Record<string, unknown> {
   const r = meshsim(['run', file, '--json', '--out', outDir, ...extra]);
   if (r.status !== 0) throw new Error(`meshsim run ${file} exited ${r.status}:\n${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, unknown>;
