@@ -11,3 +11,4 @@ export { Endpoint } from './endpoint.js';
 export { ServiceRuntime, type CallStep } from './service-runtime.js';
 export { Upstream } from './upstream.js';
 export { TrafficSource } from './traffic-source.js';
+export * from './routing-config.js';

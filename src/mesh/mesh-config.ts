@@ -3,6 +3,7 @@
  * per ms. `scenario/` produces it from a file; the mesh never sees files or optional fields with defaults.
  */
 import type { Distribution } from '../des/index.js';
+import type { RoutingConfig } from './routing-config.js';
 
 export interface ClusterConfig {
   readonly name: string;
@@ -94,3 +95,103 @@ export interface MeshConfig {
   readonly services: readonly ServiceConfig[];
   readonly traffic: readonly TrafficConfig[];
 }
+
+/** Istio's control-plane deployment models (istio-behaviour.md 1.1). */
+export const ControlPlaneModel = {
+  'multi-primary': 'multi-primary',
+  'primary-remote': 'primary-remote',
+  hybrid: 'hybrid',
+  external: 'external',
+} as const;
+export type ControlPlaneModel = keyof typeof ControlPlaneModel;
+export function isControlPlaneModel(x: unknown): x is ControlPlaneModel {
+  return typeof x === 'string' && Object.hasOwn(ControlPlaneModel, x);
+}
+
+export const NetworkModel = { single: 'single', multi: 'multi' } as const;
+export type NetworkModel = keyof typeof NetworkModel;
+
+/** Name of the control plane that runs outside the mesh in the external model. */
+export const EXTERNAL_CONTROL_PLANE = 'external';
+
+/**
+ * One deployment model as a wiring of the topology: which istiod serves each cluster's proxies. Every
+ * istiod watches every cluster's API server for endpoints (remote secrets everywhere, as the install
+ * guides do) and reads routing config from its own cluster (the external one: from the config cluster).
+ */
+export interface DeploymentModel {
+  readonly name: string;
+  readonly controlPlane: ControlPlaneModel;
+  readonly network: NetworkModel;
+  /** Cluster name -> the cluster whose istiod serves it, or EXTERNAL_CONTROL_PLANE. */
+  readonly servedBy: Readonly<Record<string, string>>;
+  /** Where the external control plane runs (external model only). */
+  readonly external: { readonly region: string } | undefined;
+  /** The cluster the external istiod reads config from (the first remote, as in Istio's guide). */
+  readonly configCluster: string | undefined;
+}
+
+/** istiod and xDS timings (defaults in scenario/scenario.ts, each with its source). */
+export interface ControlPlaneConfig {
+  readonly debounceAfterMs: number;
+  readonly debounceMaxMs: number;
+  /** Time to compute and send one proxy's push. */
+  readonly pushTime: Distribution;
+  /** Pushes in flight at once per istiod (PILOT_PUSH_THROTTLE). */
+  readonly pushThrottle: number;
+  readonly reconnectInitialMs: number;
+  readonly reconnectMaxMs: number;
+  readonly certTtlMs: number;
+  /** Fraction of the certificate lifetime after which rotation starts (SECRET_GRACE_PERIOD_RATIO). */
+  readonly certRotationFraction: number;
+  /** Time from a pod's creation to its container being ready, injection and cert permitting. */
+  readonly podStartup: Distribution;
+}
+
+export interface GatewaysConfig {
+  readonly eastWest: { readonly replicas: number; readonly latency: Distribution };
+  readonly ingress: { readonly replicas: number; readonly latency: Distribution };
+}
+
+export const FaultType = {
+  'control-plane-outage': 'control-plane-outage',
+  'ca-outage': 'ca-outage',
+  'cluster-outage': 'cluster-outage',
+  'zone-outage': 'zone-outage',
+  'api-server-outage': 'api-server-outage',
+  'gateway-outage': 'gateway-outage',
+  'network-partition': 'network-partition',
+  'pod-failure': 'pod-failure',
+  'pod-churn': 'pod-churn',
+  scale: 'scale',
+  'latency-injection': 'latency-injection',
+  'error-injection': 'error-injection',
+  'config-push': 'config-push',
+} as const;
+export type FaultType = keyof typeof FaultType;
+
+/** A fault on the timeline; `forMs` is Infinity when it lasts until the end. */
+export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
+  | { readonly type: 'control-plane-outage' | 'ca-outage' | 'cluster-outage' | 'api-server-outage'; readonly cluster: string }
+  | { readonly type: 'zone-outage'; readonly cluster: string; readonly zone: string }
+  | { readonly type: 'gateway-outage'; readonly cluster: string; readonly gateway: 'east-west' | 'ingress' }
+  | { readonly type: 'network-partition'; readonly between: readonly [string, string] }
+  | { readonly type: 'pod-failure'; readonly service: string; readonly cluster: string; readonly count: number }
+  | { readonly type: 'pod-churn'; readonly service: string; readonly cluster: string; readonly everyMs: number }
+  | { readonly type: 'scale'; readonly service: string; readonly cluster: string; readonly replicas: number }
+  | {
+      readonly type: 'latency-injection';
+      readonly service: string;
+      readonly cluster: string | undefined;
+      readonly delay: Distribution;
+      readonly fraction: number;
+    }
+  | {
+      readonly type: 'error-injection';
+      readonly service: string;
+      readonly cluster: string | undefined;
+      readonly httpStatus: number;
+      readonly fraction: number;
+    }
+  | { readonly type: 'config-push'; readonly cluster: string; readonly routing: RoutingConfig }
+);

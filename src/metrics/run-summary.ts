@@ -37,8 +37,62 @@ export interface WindowSummary {
   readonly latencyMs: { readonly mean: number; readonly p50: number; readonly p99: number } | null;
 }
 
+/** One fault's measured consequence against the paired baseline run (metrics.md, blast radius). */
+export interface FaultImpact {
+  readonly type: string;
+  readonly atMs: number;
+  /** null when the fault lasts until the end of the run. */
+  readonly forMs: number | null;
+  /** What it hit, in words: "istiod of us-east-1", "us-east <-> eu-west". */
+  readonly target: string;
+  readonly blastRadius: {
+    /** Fraction of clusters with an impacted unit during the fault. */
+    readonly clusters: number;
+    /** Fraction of services with an impacted unit. */
+    readonly services: number;
+    /** Excess failed-or-too-slow requests over the baseline, as a fraction of requests in the fault window. */
+    readonly traffic: number;
+    /** The part of `traffic` whose clients sit outside the failed domain. */
+    readonly collateral: number;
+  } | null;
+  /** From the fault's end (or start, for faults the mesh routes around) until every unit is back; null if never. */
+  readonly timeToRecoverMs: number | null;
+}
+
+export interface ControlPlaneSummary {
+  readonly istiods: number;
+  /** Change to "every proxy that should see it has it" (pilot_proxy_convergence_time). */
+  readonly convergenceMs: { readonly p50: number; readonly p99: number; readonly max: number } | null;
+  /** Integral over time of proxies whose endpoint view differs from reality. */
+  readonly staleProxySeconds: number;
+  readonly pushes: number;
+  /** Pod creations refused because the injection webhook's istiod was unreachable. */
+  readonly rejectedPodCreations: number;
+  /** Proxies whose certificate expired at some point in the run. */
+  readonly expiredCertProxies: number;
+}
+
+export interface CostSummary {
+  readonly istiods: number;
+  readonly istiodVcpu: number;
+  readonly istiodMemoryGb: number;
+  readonly sidecarVcpu: number;
+  readonly sidecarMemoryGb: number;
+  readonly gatewayReplicas: number;
+  readonly crossZoneGb: number;
+  readonly crossRegionGb: number;
+  /** Network cost at the configured per-GB prices, in the scenario's currency units. */
+  readonly networkCost: number;
+  /** Places a routing rule must be applied for the whole mesh to see it (config consistency risk). */
+  readonly configPlaces: number;
+  /** How each figure was computed, with its source. */
+  readonly method: string;
+}
+
 export interface RunSummary {
   readonly scenario: string;
+  /** The deployment model's name; absent when the scenario names none. */
+  readonly model?: string;
   readonly seed: number;
   /** The command line that reproduces this run. */
   readonly rerun: string;
@@ -65,4 +119,7 @@ export interface RunSummary {
   /** Calls by the caller's cluster and the serving replica's cluster. */
   readonly traffic: readonly { readonly from: string; readonly to: string; readonly requests: number }[];
   readonly timeline: readonly WindowSummary[];
+  readonly faults?: readonly FaultImpact[];
+  readonly controlPlane?: ControlPlaneSummary;
+  readonly cost?: CostSummary;
 }
