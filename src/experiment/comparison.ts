@@ -15,8 +15,8 @@ export interface Estimate {
 
 export interface ModelComparison {
   readonly model: string;
-  readonly controlPlane: string;
-  readonly network: string;
+  /** The deployment model's control-plane wiring and network mode. */
+  readonly wiring: { readonly controlPlane: string; readonly network: string };
   readonly availability: Estimate | null;
   readonly latencyMs: { readonly p50: Estimate | null; readonly p99: Estimate | null };
   /** Summed over the scenario's faults; null without faults. */
@@ -35,7 +35,7 @@ export interface ModelComparison {
     readonly crossRegionGb: Estimate | null;
     readonly configPlaces: number;
   } | null;
-  readonly controlPlane: {
+  readonly controlPlaneHealth: {
     readonly convergenceP99Ms: Estimate | null;
     readonly staleProxySeconds: Estimate | null;
     readonly rejectedPodCreations: Estimate | null;
