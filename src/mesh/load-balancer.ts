@@ -30,3 +30,136 @@ export function pickLeastRequest(active: Int32Array, n: number, rng: Uniform): n
   }
   return best;
 }
+
+/*
+ * Picks over one priority level's usable hosts (istio-behaviour.md 4.2). The caller passes the level's
+ * candidates as host indices (`candidates[0..count)`: the non-ejected hosts, or all of them when the level
+ * is in panic; see `collectUsable`), so nothing here allocates.
+ */
+
+/** Envoy's `active_request_bias` default for weighted least request. */
+export const ACTIVE_REQUEST_BIAS = 1;
+
+/**
+ * Writes into `out` the hosts of `level[0..count)` that are not ejected; returns how many. Envoy balances
+ * over a level's healthy hosts, or over all of them in panic (then pass the level itself).
+ */
+export function collectUsable(
+  level: ArrayLike<number>,
+  count: number,
+  ejected: Uint8Array,
+  out: Int32Array,
+): number {
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const h = level[i] as number;
+    if (ejected[h] !== 1) out[n++] = h;
+  }
+  return n;
+}
+
+/** RANDOM: Envoy picks uniformly among the usable hosts, ignoring weights (`RandomLoadBalancer`). */
+export function pickRandom(candidates: ArrayLike<number>, count: number, rng: Uniform): number {
+  return candidates[Math.floor(rng() * count)] as number;
+}
+
+/**
+ * ROUND_ROBIN state of one proxy for one upstream cluster: one cursor per priority level (Envoy keeps a
+ * scheduler per host set). Unweighted rotation over the candidates; Envoy uses an EDF schedule when weights
+ * differ, which Istio calls "generally unsafe … when endpoint weighting is used" (4.2).
+ */
+export class RoundRobinCursor {
+  private readonly next: Float64Array;
+
+  /** `start` offsets every level, so proxies need not all begin with the same host (Envoy seeds it randomly). */
+  constructor(levels: number, start = 0) {
+    this.next = new Float64Array(levels).fill(start);
+  }
+
+  /** The next host of `level` in rotation among `candidates[0..count)`. */
+  pick(candidates: ArrayLike<number>, count: number, level: number): number {
+    const i = this.next[level] as number;
+    this.next[level] = i + 1;
+    return candidates[i % count] as number;
+  }
+}
+
+/** Power-of-two-choices among `candidates[0..count)` on the proxy's own active counts (equal weights). */
+export function pickLeastRequestAmong(
+  candidates: ArrayLike<number>,
+  count: number,
+  active: Int32Array,
+  rng: Uniform,
+): number {
+  let best = candidates[Math.floor(rng() * count)] as number;
+  for (let c = 1; c < LEAST_REQUEST_CHOICES; c++) {
+    const candidate = candidates[Math.floor(rng() * count)] as number;
+    if ((active[candidate] as number) < (active[best] as number)) best = candidate;
+  }
+  return best;
+}
+
+/**
+ * Weighted least request: Envoy gives each host the effective weight weight/(active+1)^bias (bias 1.0) and
+ * schedules them with EDF; we draw in proportion to the same effective weights, which gives the same shares
+ * without per-host scheduler state.
+ */
+export function pickWeightedLeastRequest(
+  candidates: ArrayLike<number>,
+  count: number,
+  active: Int32Array,
+  weights: Float64Array,
+  rng: Uniform,
+): number {
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const h = candidates[i] as number;
+    total += (weights[h] as number) / ((active[h] as number) + 1) ** ACTIVE_REQUEST_BIAS;
+  }
+  let x = rng() * total;
+  for (let i = 0; i < count; i++) {
+    const h = candidates[i] as number;
+    x -= (weights[h] as number) / ((active[h] as number) + 1) ** ACTIVE_REQUEST_BIAS;
+    if (x < 0) return h;
+  }
+  return candidates[count - 1] as number;
+}
+
+/** Whether the candidates' weights are all equal (Envoy then uses P2C instead of weighted scheduling). */
+export function hasEqualWeights(
+  candidates: ArrayLike<number>,
+  count: number,
+  weights: Float64Array,
+): boolean {
+  const first = weights[candidates[0] as number];
+  for (let i = 1; i < count; i++) if (weights[candidates[i] as number] !== first) return false;
+  return true;
+}
+
+/**
+ * One pick under `policy` among `candidates[0..count)` of priority level `level`; -1 when there is no
+ * candidate (Envoy: 503 UH). `weights` undefined means all equal.
+ */
+export function pickHost(
+  policy: LbPolicy,
+  candidates: ArrayLike<number>,
+  count: number,
+  level: number,
+  active: Int32Array,
+  weights: Float64Array | undefined,
+  cursor: RoundRobinCursor,
+  rng: Uniform,
+): number {
+  if (count <= 0) return -1;
+  if (count === 1) return candidates[0] as number;
+  switch (policy) {
+    case 'RANDOM':
+      return pickRandom(candidates, count, rng);
+    case 'ROUND_ROBIN':
+      return cursor.pick(candidates, count, level);
+    default:
+      return weights === undefined || hasEqualWeights(candidates, count, weights)
+        ? pickLeastRequestAmong(candidates, count, active, rng)
+        : pickWeightedLeastRequest(candidates, count, active, weights, rng);
+  }
+}

@@ -23,6 +23,10 @@ export const ResponseFlag = {
   FI: 1 << 8,
   /** Upstream connection termination (reset). */
   UC: 1 << 9,
+  /** Upstream cluster not found: a route names a subset no DestinationRule defines (Envoy `NC`). */
+  NC: 1 << 10,
+  /** Upstream remote reset, in addition to the 503 (Envoy `UR`). */
+  UR: 1 << 11,
 } as const;
 export type ResponseFlag = keyof typeof ResponseFlag;
 

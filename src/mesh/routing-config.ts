@@ -28,6 +28,13 @@ export interface HttpRetry {
   /** Envoy retry-on conditions: 5xx, gateway-error, connect-failure, refused-stream, unavailable, cancelled, reset, retriable-status-codes. */
   readonly retryOn: readonly string[];
   readonly retryRemoteLocalities: boolean;
+  /**
+   * Base interval of Envoy's jittered exponential back-off (VS `retries.backoff`); undefined = Envoy's 25 ms
+   * (istio-behaviour.md 4.1). Numeric `retryOn` entries such as "503" are status codes, as Istio reads them.
+   */
+  readonly backoffMs?: number | undefined;
+  /** VS `retries.retryIgnorePreviousHosts`; undefined = Istio's default (true: previous_hosts predicate). */
+  readonly retryIgnorePreviousHosts?: boolean | undefined;
 }
 
 export interface HttpFaultInjection {
@@ -77,7 +84,8 @@ export interface ConnectionPool {
 }
 
 export interface TrafficPolicy {
-  readonly loadBalancer: { readonly simple: LbPolicy; readonly localityLbSetting: LocalityLbSetting | undefined } | undefined;
+  readonly loadBalancer:
+    { readonly simple: LbPolicy; readonly localityLbSetting: LocalityLbSetting | undefined } | undefined;
   readonly outlierDetection: OutlierDetection | undefined;
   readonly connectionPool: ConnectionPool | undefined;
 }

@@ -1,0 +1,124 @@
+/**
+ * Envoy's circuit-breaker counters for one (proxy, upstream cluster) (istio-behaviour.md 4.5): active
+ * requests against `http2MaxRequests`, requests waiting for a connection against `http1MaxPendingRequests`,
+ * busy HTTP/1.1 connections against `tcp.maxConnections`, and retries in flight against `maxRetries`.
+ * Istio sets every threshold to 2^32-1 unless the DestinationRule says otherwise.
+ *
+ * Contents: `ConnectionPool`, `Admission` (+ `isAdmission`), `OVERFLOW_STATUS`, `UNLIMITED`.
+ *
+ * The pool only counts; the caller keeps its FIFO of pending requests. Overflow is Envoy's local 503 with
+ * flag UO, which no retry policy retries (see retry-policy.ts).
+ */
+import type { ConnectionPool as ConnectionPoolSettings } from '../routing-config.js';
+
+/** Istio's "unlimited" circuit-breaker threshold (`getDefaultCircuitBreakerThresholds`). */
+export const UNLIMITED = 4_294_967_295;
+
+/** Status of Envoy's local reply when a circuit breaker trips (with flag UO). */
+export const OVERFLOW_STATUS = 503;
+
+/** What `tryAdmit` decided. */
+export const Admission = {
+  /** The request has a connection and goes upstream now. */
+  admitted: 0,
+  /** All connections are busy: the request waits for one (pending). */
+  pending: 1,
+  /** A circuit breaker tripped: answer 503 UO now. */
+  overflow: 2,
+} as const;
+export type Admission = (typeof Admission)[keyof typeof Admission];
+export function isAdmission(x: unknown): x is Admission {
+  return x === Admission.admitted || x === Admission.pending || x === Admission.overflow;
+}
+
+/**
+ * Circuit-breaker counters of one proxy towards one upstream cluster.
+ *
+ * HTTP/1.1 (Istio's default `h2UpgradePolicy: DO_NOT_UPGRADE`): a request holds one connection while
+ * active; with all `maxConnections` busy it waits as pending, if `http1MaxPendingRequests` allows, else
+ * overflows. HTTP/2: requests share connections, so only `http2MaxRequests` limits them. In both, an
+ * admission beyond `http2MaxRequests` active requests overflows (Envoy's `requests().canCreate()` when a
+ * stream is attached).
+ */
+export class ConnectionPool {
+  /** Requests sent upstream and not finished. */
+  active = 0;
+  /** Requests waiting for a connection. */
+  pending = 0;
+  /** Retries scheduled or in flight. */
+  retries = 0;
+  /** Requests refused by a circuit breaker so far. */
+  overflows = 0;
+  readonly maxConnections: number;
+  readonly maxPending: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+
+  constructor(
+    settings: Pick<
+      ConnectionPoolSettings,
+      'maxConnections' | 'http1MaxPendingRequests' | 'http2MaxRequests' | 'maxRetries'
+    > = {
+      maxConnections: UNLIMITED,
+      http1MaxPendingRequests: UNLIMITED,
+      http2MaxRequests: UNLIMITED,
+      maxRetries: UNLIMITED,
+    },
+    /** true when the upstream speaks HTTP/2 (requests multiplexed, connections never the limit). */
+    readonly http2 = false,
+  ) {
+    this.maxConnections = settings.maxConnections;
+    this.maxPending = settings.http1MaxPendingRequests;
+    this.maxRequests = settings.http2MaxRequests;
+    this.maxRetries = settings.maxRetries;
+  }
+
+  /** Admits a new request (or a retry's new attempt): `Admission.admitted`, `.pending` or `.overflow`. */
+  tryAdmit(): Admission {
+    if (this.http2 || this.active < this.maxConnections) {
+      if (this.active >= this.maxRequests) {
+        this.overflows++;
+        return Admission.overflow;
+      }
+      this.active++;
+      return Admission.admitted;
+    }
+    if (this.pending < this.maxPending) {
+      this.pending++;
+      return Admission.pending;
+    }
+    this.overflows++;
+    return Admission.overflow;
+  }
+
+  /**
+   * An active request finished. If a request is pending and may now run, counts it as active and returns
+   * true: the caller starts its oldest pending request.
+   */
+  release(): boolean {
+    this.active--;
+    if (this.pending > 0 && this.active < this.maxRequests) {
+      this.pending--;
+      this.active++;
+      return true;
+    }
+    return false;
+  }
+
+  /** A pending request gave up (its timeout fired, or the client went away). */
+  cancelPending(): void {
+    this.pending--;
+  }
+
+  /** Whether a retry may be scheduled (Envoy `retries().canCreate()`); counts it if so. */
+  tryAdmitRetry(): boolean {
+    if (this.retries >= this.maxRetries) return false;
+    this.retries++;
+    return true;
+  }
+
+  /** The retried attempt ended (its outcome is known), or the retry was abandoned. */
+  releaseRetry(): void {
+    this.retries--;
+  }
+}
