@@ -141,9 +141,11 @@ function checkDistribution(
 ): void {
   if (typeof d !== 'object') return;
   const ms = (x: number | string) => parseDuration(x) ?? 0;
+  // Located at the field to change: median when it is 0, else p99; max for a uniform.
   if (d.dist === 'lognormal' && !(ms(d.median) > 0 && ms(d.p99) >= ms(d.median)))
-    add(path, 'invalid-value', message.lognormalOrder());
-  if (d.dist === 'uniform' && ms(d.min) > ms(d.max)) add(path, 'invalid-value', message.uniformOrder());
+    add([...path, ms(d.median) > 0 ? 'p99' : 'median'], 'invalid-value', message.lognormalOrder());
+  if (d.dist === 'uniform' && ms(d.min) > ms(d.max))
+    add([...path, 'max'], 'invalid-value', message.uniformOrder());
   if (d.dist === 'empirical') {
     const knots = empiricalKnots(d.percentiles);
     const ok =

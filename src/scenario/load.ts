@@ -58,9 +58,10 @@ export function loadScenarioText(text: string, file: string): LoadResult {
     };
   }
   if (read.data === null || typeof read.data !== 'object' || Array.isArray(read.data)) {
+    const at = read.source.locate([]);
     return {
       ok: false,
-      issues: [{ file, line: 1, column: 1, path: [], code: 'wrong-type', message: message.notAMapping() }],
+      issues: [{ file, ...at, path: [], code: 'wrong-type', message: message.notAMapping() }],
     };
   }
   const parsed = ScenarioInputSchema.safeParse(read.data);

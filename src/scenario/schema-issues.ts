@@ -55,14 +55,21 @@ export function schemaIssues(
           for (const inner of branch) visit(inner, path);
           return;
         }
-        emit(path, value === undefined ? 'missing-key' : 'wrong-type', unionMessage(issue, value), undefined);
+        emit(
+          path,
+          value === undefined ? 'missing-key' : 'wrong-type',
+          unionMessage(issue, value, path),
+          undefined,
+        );
         return;
       }
       case 'invalid_type': {
         if (value === undefined) {
           const key = String(path[path.length - 1]);
           emit(path, 'missing-key', message.missingKey(key, issue.expected));
-        } else emit(path, 'wrong-type', message.wrongType(issue.expected, describe(value)));
+        } else if (isIntegerIssue(issue) && typeof value === 'number')
+          emit(path, 'invalid-value', `${message.notInteger()}, got ${value}`);
+        else emit(path, 'wrong-type', message.wrongType(issue.expected, describe(value)));
         return;
       }
       case 'invalid_value': {
@@ -85,7 +92,14 @@ export function schemaIssues(
         );
         return;
       default:
-        emit(path, 'invalid-value', isIntegerIssue(issue) ? message.notInteger() : issue.message);
+        emit(
+          path,
+          // A refinement may name its code (`params: {code: 'out-of-range'}`, e.g. "150%").
+          issue.code === 'custom' && issue.params?.['code'] === 'out-of-range'
+            ? 'out-of-range'
+            : 'invalid-value',
+          isIntegerIssue(issue) ? message.notInteger() : issue.message,
+        );
     }
   };
   for (const issue of issues) visit(issue, []);
@@ -116,9 +130,16 @@ function pickBranch(
   return branches.find((b) => !rootMismatch(b));
 }
 
-function unionMessage(issue: Extract<ZodIssue, { code: 'invalid_union' }>, value: unknown): string {
+function unionMessage(
+  issue: Extract<ZodIssue, { code: 'invalid_union' }>,
+  value: unknown,
+  path: IssuePath,
+): string {
+  const missing = (expected: string) => message.missingKey(String(path[path.length - 1]), expected);
   if (isCustom(issue))
-    return value === undefined ? `missing: ${issue.message}` : `${issue.message}, got ${describe(value)}`;
+    return value === undefined
+      ? missing(issue.message.replace(/^expected /, ''))
+      : `${issue.message}, got ${describe(value)}`;
   const expected = issue.errors.map((b) => {
     const first = b[0];
     if (first === undefined) return 'something else';
@@ -127,7 +148,8 @@ function unionMessage(issue: Extract<ZodIssue, { code: 'invalid_union' }>, value
       return first.expected === 'object' ? 'an object' : `a ${first.expected}`;
     return first.message;
   });
-  return `expected ${[...new Set(expected)].join(', or ')}; got ${describe(value)}`;
+  const alternatives = [...new Set(expected)].join(', or ');
+  return value === undefined ? missing(alternatives) : `expected ${alternatives}; got ${describe(value)}`;
 }
 
 function sizeWord(origin: string): string {

@@ -6,7 +6,7 @@
  * and normalize.ts.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN, PERCENT_PATTERN, RATE_PATTERN } from './units.js';
+import { DURATION_PATTERN, PERCENT_PATTERN, RATE_PATTERN, parseFraction } from './units.js';
 
 const NAME_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
 const Name = z
@@ -18,24 +18,50 @@ const Name = z
   .max(63)
   .describe('A Kubernetes-style name (DNS-1123 label).');
 
+const DURATION_FORM =
+  'expected a duration such as "250ms", "1.5s", "10m", "24h", or a number of milliseconds';
+const RATE_FORM = 'expected a rate such as "500/s", "30000/m", or a number per second';
+const FRACTION_FORM = 'expected a fraction between 0 and 1, or a percentage such as "25%"';
+/** A text of the right form is checked against the pattern: say what was expected, not the regex. */
+const got = (form: string) => (issue: { input?: unknown }) => `${form}; got "${String(issue.input)}"`;
+
 export const Duration = z
-  .union([z.number().nonnegative().max(1e12), z.string().regex(new RegExp(DURATION_PATTERN))], {
-    error: 'expected a duration such as "250ms", "1.5s", "10m", "24h", or a number of milliseconds',
-  })
+  .union(
+    [
+      z.number().nonnegative().max(1e12),
+      z.string().regex(new RegExp(DURATION_PATTERN), { error: got(DURATION_FORM) }),
+    ],
+    { error: DURATION_FORM },
+  )
   .describe('A duration: "250ms", "1.5s", "10m", "24h", or a number of milliseconds.');
 
 const PositiveDuration = Duration;
 
 export const Rate = z
-  .union([z.number().nonnegative().max(1e9), z.string().regex(new RegExp(RATE_PATTERN))], {
-    error: 'expected a rate such as "500/s", "30000/m", or a number per second',
-  })
+  .union(
+    [
+      z.number().nonnegative().max(1e9),
+      z.string().regex(new RegExp(RATE_PATTERN), { error: got(RATE_FORM) }),
+    ],
+    { error: RATE_FORM },
+  )
   .describe('A rate: "500/s", "30000/m", or a number per second.');
 
+const PERCENT_RE = new RegExp(PERCENT_PATTERN);
 export const Fraction = z
-  .union([z.number().min(0).max(1), z.string().regex(new RegExp(PERCENT_PATTERN))], {
-    error: 'expected a fraction between 0 and 1, or a percentage such as "25%"',
-  })
+  .union(
+    [
+      z.number().min(0).max(1),
+      z
+        .string()
+        .regex(PERCENT_RE, { error: got(FRACTION_FORM) })
+        .refine((s) => !PERCENT_RE.test(s) || parseFraction(s) !== undefined, {
+          error: got('expected a percentage from 0% to 100%'),
+          params: { code: 'out-of-range' },
+        }),
+    ],
+    { error: FRACTION_FORM },
+  )
   .describe('A fraction: 0.25 or "25%".');
 
 const PercentileKey = z

@@ -5,7 +5,19 @@
  * Hostile input is bounded: alias expansion is capped (a "billion laughs" file fails fast), and nesting
  * deeper than any scenario needs is refused before conversion.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { IssuePath } from './issue.js';
 
 /** No scenario nests deeper than about 8 levels; 64 leaves room and stops stack-busting input. */
@@ -36,7 +48,8 @@ export class YamlSource {
       const next = childOf(node, key);
       if (next === undefined) break;
       node = next.value ?? next.key;
-      best = this.position(next.value ?? next.key) ?? best;
+      // A mapping or list under a key starts on the line after it: point at the key the user wrote.
+      best = this.position(isCollection(next.value) ? next.key : (next.value ?? next.key)) ?? best;
     }
     return best ?? { line: 1, column: 1 };
   }
@@ -69,18 +82,17 @@ function childOf(node: unknown, key: string | number): { key: unknown; value: un
   return undefined;
 }
 
-function depthOf(node: unknown, limit: number): number {
+/** The first node nested deeper than `limit`, if any. */
+function tooDeep(node: unknown, limit: number): unknown {
   // Iterative, so that the depth check itself cannot overflow the stack.
   const stack: [unknown, number][] = [[node, 1]];
-  let max = 0;
   while (stack.length > 0) {
     const [n, d] = stack.pop() as [unknown, number];
-    if (d > max) max = d;
-    if (max > limit) return max;
-    if (isMap(n)) for (const p of n.items) if (isPair(p)) stack.push([p.value, d + 1]);
+    if (d > limit) return n;
+    if (isMap(n)) for (const p of n.items) if (isPair(p)) stack.push([p.value, d + 1], [p.key, d + 1]);
     if (isSeq(n)) for (const item of n.items) stack.push([item, d + 1]);
   }
-  return max;
+  return undefined;
 }
 
 /** Parses `text`; on failure returns every syntax problem with its place. */
@@ -98,15 +110,21 @@ export function readYaml(text: string): YamlRead {
       problems: doc.errors.map((e) => ({
         code: 'syntax' as const,
         message: e.message.split('\n')[0] ?? e.message,
-        at: { line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 },
+        // Without prettyErrors the yaml package leaves linePos unset: locate the offset ourselves.
+        at: positionOf(lines, e.pos[0]),
       })),
     };
   }
-  if (depthOf(doc.contents, MAX_DEPTH) > MAX_DEPTH) {
+  const deep = tooDeep(doc.contents, MAX_DEPTH);
+  if (deep !== undefined) {
     return {
       ok: false,
       problems: [
-        { code: 'too-deep', message: `nesting deeper than ${MAX_DEPTH} levels`, at: { line: 1, column: 1 } },
+        {
+          code: 'too-deep',
+          message: `nesting deeper than ${MAX_DEPTH} levels`,
+          at: positionOf(lines, (deep as Node | null)?.range?.[0]),
+        },
       ],
     };
   }
@@ -125,11 +143,52 @@ export function readYaml(text: string): YamlRead {
           {
             code: 'alias-limit',
             message: `YAML aliases expand past ${MAX_ALIAS_COUNT} copies (a "billion laughs" file?)`,
-            at: { line: 1, column: 1 },
+            at: positionOf(lines, explodingAlias(doc, MAX_ALIAS_COUNT)?.range?.[0]),
           },
         ],
       };
     }
     throw e;
   }
+}
+
+/**
+ * The alias at which the copies made by aliases reach `limit`, to point the user at the explosion; counts
+ * each node once (memoized), in document order, so it is linear in the file however large the expansion.
+ */
+function explodingAlias(doc: Document, limit: number): Node | undefined {
+  const anchors = new Map<string, unknown>();
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) return size(anchors.get(node.source));
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    sizes.set(node, 0); // an alias inside its own anchor: counted as nothing here
+    let n = 1;
+    if (isMap(node)) for (const p of node.items) n += size(p.key) + size(p.value);
+    if (isSeq(node)) for (const item of node.items) n += size(item);
+    sizes.set(node, n);
+    return n;
+  };
+  let copies = 0;
+  let found: Node | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) {
+        copies += size(node);
+        if (copies >= limit) {
+          found = node;
+          return visit.BREAK;
+        }
+      } else if (node.anchor !== undefined) anchors.set(node.anchor, node);
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function positionOf(lines: LineCounter, offset: number | undefined): Position {
+  if (offset === undefined || offset < 0) return { line: 1, column: 1 };
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
 }
