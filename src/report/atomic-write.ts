@@ -6,12 +6,15 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** One file of a report folder: its path inside the folder and its bytes. */
 export interface ReportFile {
   /** Path inside the report folder, e.g. `summary.json` or `charts/latency.svg`. */
   readonly name: string;
+  /** Text (written as UTF-8) or bytes. */
   readonly content: string | Uint8Array;
 }
 
+/** Writes `files` as the folder `dir`, replacing any previous report there whole, or not at all. */
 export async function writeReportFolder(dir: string, files: readonly ReportFile[]): Promise<void> {
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });

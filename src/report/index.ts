@@ -1,5 +1,16 @@
 export { writeReportFolder, writeFileAtomic, type ReportFile } from './atomic-write.js';
 export { summaryJson } from './summary-json.js';
+export { comparisonJson } from './comparison-json.js';
 export { runCsvFiles } from './run-csv.js';
+export { comparisonCsvFiles } from './comparison-csv.js';
+export { runFaultsCsv, comparisonFaultsCsv, FAULTS_CSV_COLUMNS } from './faults-csv.js';
 export { runText } from './run-text.js';
 export { textTable } from './text-table.js';
+export { runReportFiles, comparisonReportFiles } from './report-files.js';
+export { runMarkdown, comparisonMarkdown, documentMarkdown, markdownTable } from './markdown.js';
+export { documentHtml, escapeHtml, type RenderedChart } from './html.js';
+export { runDocument } from './run-document.js';
+export { comparisonDocument } from './comparison-document.js';
+export type { ReportDocument, ReportTable, ReportChartRef } from './report-document.js';
+export { renderSvg, normalizeSvgIds, type SvgOptions } from './svg.js';
+export * from './charts/index.js';

@@ -2,11 +2,9 @@
  * CSV files of a run, written with fast-csv: the timeline (one row per window), services, clusters and the
  * traffic matrix. Column names carry their unit.
  */
-import { writeToString } from 'fast-csv';
 import type { LatencySummary, RunSummary } from '../metrics/index.js';
 import type { ReportFile } from './atomic-write.js';
-
-type Row = Record<string, string | number | null>;
+import { type CsvRow as Row, csvText as csv } from './csv-text.js';
 
 const latencyColumns = (l: LatencySummary | null, prefix = 'latency'): Row => ({
   [`${prefix}_mean_ms`]: l?.mean ?? null,
@@ -17,14 +15,10 @@ const latencyColumns = (l: LatencySummary | null, prefix = 'latency'): Row => ({
   [`${prefix}_max_ms`]: l?.max ?? null,
 });
 
-async function csv(rows: readonly Row[], headers: readonly string[]): Promise<string> {
-  return writeToString(rows as Row[], {
-    headers: headers as string[],
-    alwaysWriteHeaders: true,
-    includeEndRowDelimiter: true,
-  });
-}
-
+/**
+ * The CSV files of one run, named as in the report folder's root (`timeline.csv`, `services.csv`,
+ * `clusters.csv`, `traffic-matrix.csv`); `runReportFiles` puts them under `csv/`.
+ */
 export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
   const timeline = s.timeline.map((w) => ({
     window_start_ms: w.startMs,

@@ -17,6 +17,7 @@ function row(name: string, b: Breakdown): (string | number)[] {
   ];
 }
 
+/** The terminal summary of a run: tables by client cluster and service, responses, and the rerun line. */
 export function runText(s: RunSummary, reportDir: string | undefined): string {
   const header = ['', 'requests', 'availability', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms'];
   const total: Breakdown = {

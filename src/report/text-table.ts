@@ -1,6 +1,7 @@
 /**
  * Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned.
  */
+/** A header and rows as aligned plain text, with a dashed rule under the header. */
 export function textTable(
   header: readonly string[],
   rows: readonly (readonly (string | number)[])[],

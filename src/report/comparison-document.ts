@@ -1,0 +1,212 @@
+/**
+ * A model comparison as a `ReportDocument`: the verdict first, then per-model availability and latency with
+ * 95% intervals, blast radius, cost, control-plane health, the paired differences and the fault timeline.
+ */
+import type { ComparisonResult, Estimate, ModelComparison } from '../experiment/index.js';
+import { comparisonCharts } from './charts/report-charts.js';
+import {
+  formatEstimate,
+  formatInterval,
+  formatMs,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+} from './format.js';
+import type { ReportDocument, ReportTable } from './report-document.js';
+import { trafficTable } from './traffic-table.js';
+
+const pct = (digits: number) => (x: number) => formatPercent(x, digits);
+const ms = (x: number) => formatMs(x);
+const num = (x: number) => formatNumber(x);
+
+const CI_NOTE =
+  'Mean over replications [95% confidence interval, Student t]; replications are paired by seed.';
+
+function modelsTable(r: ComparisonResult): ReportTable {
+  return {
+    id: 'models',
+    title: 'Models: availability and latency',
+    header: ['model', 'control plane', 'network', 'availability', 'p50 ms', 'p99 ms'],
+    rows: r.models.map((m) => [
+      m.model,
+      m.wiring.controlPlane,
+      m.wiring.network,
+      formatEstimate(m.availability, pct(3)),
+      formatEstimate(m.latencyMs.p50, ms),
+      formatEstimate(m.latencyMs.p99, ms),
+    ]),
+    numeric: [false, false, false, true, true, true],
+    note: `${CI_NOTE} Latency is end to end for successful requests.`,
+  };
+}
+
+function blastTable(r: ComparisonResult): ReportTable {
+  const b = (m: ModelComparison, k: 'clusters' | 'services' | 'traffic' | 'collateral', digits: number) =>
+    formatEstimate(m.blastRadius?.[k] ?? null, pct(digits));
+  return {
+    id: 'blast-radius',
+    title: 'Blast radius',
+    header: ['model', 'clusters hit', 'services hit', 'traffic lost', 'collateral'],
+    rows: r.models.map((m) => [
+      m.model,
+      b(m, 'clusters', 1),
+      b(m, 'services', 1),
+      b(m, 'traffic', 2),
+      b(m, 'collateral', 2),
+    ]),
+    numeric: [false, true, true, true, true],
+    note:
+      r.faults.length === 0
+        ? 'No faults in this scenario, so no blast radius.'
+        : `Summed over the ${r.faults.length} faults, each against a paired baseline without it. ${CI_NOTE}`,
+  };
+}
+
+function costTable(r: ComparisonResult): ReportTable {
+  const e = (x: Estimate | null | undefined) => formatEstimate(x ?? null, num);
+  return {
+    id: 'cost',
+    title: 'Cost',
+    header: [
+      'model',
+      'istiods',
+      'istiod vCPU',
+      'istiod GB',
+      'sidecar vCPU',
+      'cross-zone GB',
+      'cross-region GB',
+      'config places',
+    ],
+    rows: r.models.map((m) => {
+      const c = m.cost;
+      return [
+        m.model,
+        formatNumber(c?.istiods),
+        e(c?.istiodVcpu),
+        e(c?.istiodMemoryGb),
+        e(c?.sidecarVcpu),
+        e(c?.crossZoneGb),
+        e(c?.crossRegionGb),
+        formatNumber(c?.configPlaces),
+      ];
+    }),
+    numeric: [false, true, true, true, true, true, true, true],
+    note: 'Config places: where a routing rule must be applied for the whole mesh to see it.',
+  };
+}
+
+function controlPlaneTable(r: ComparisonResult): ReportTable {
+  const e = (x: Estimate | null | undefined, f: (v: number) => string) => formatEstimate(x ?? null, f);
+  return {
+    id: 'control-plane',
+    title: 'Control-plane health',
+    header: ['model', 'convergence p99 ms', 'stale proxy s', 'rejected pods'],
+    rows: r.models.map((m) => {
+      const h = m.controlPlaneHealth;
+      return [
+        m.model,
+        e(h?.convergenceP99Ms, ms),
+        e(h?.staleProxySeconds, num),
+        e(h?.rejectedPodCreations, num),
+      ];
+    }),
+    numeric: [false, true, true, true],
+    note: 'Convergence: a change until every proxy that should see it has it (pilot_proxy_convergence_time).',
+  };
+}
+
+function verdictTable(r: ComparisonResult): ReportTable {
+  return {
+    id: 'verdict',
+    title: 'Verdict by criterion',
+    header: ['criterion', 'best', 'why'],
+    rows: r.verdict.criteria.map((c) => [c.criterion, c.best ?? 'no significant difference', c.note]),
+    numeric: [false, false, false],
+  };
+}
+
+function differencesTable(r: ComparisonResult): ReportTable {
+  return {
+    id: 'differences',
+    title: 'Paired differences',
+    header: ['metric', 'a', 'b', 'a − b', '95% CI', 'significant'],
+    rows: r.differences.map((d) => [
+      d.metric,
+      d.a,
+      d.b,
+      formatNumber(d.mean),
+      formatInterval(d.ci95, num),
+      d.significant ? 'yes' : 'no (interval spans 0)',
+    ]),
+    numeric: [false, false, false, true, true, false],
+    note: 'Each difference is taken replication by replication (common random numbers), so its interval is narrower than the two models’ intervals suggest.',
+  };
+}
+
+function faultsTable(r: ComparisonResult): ReportTable {
+  return {
+    id: 'faults',
+    title: 'Fault timeline',
+    header: ['fault', 'target', 'at', 'for'],
+    rows: r.faults.map((f) => [
+      f.type,
+      f.target,
+      formatSeconds(f.atMs),
+      f.forMs === null ? 'until the end' : formatSeconds(f.forMs),
+    ]),
+    numeric: [false, false, true, true],
+    ...(r.faults.length === 0 ? { note: 'No faults in this scenario.' } : {}),
+  };
+}
+
+/** A model comparison as a report document. */
+export function comparisonDocument(r: ComparisonResult): ReportDocument {
+  const { charts, notes } = comparisonCharts(r);
+  const seeds = r.models[0]?.seeds ?? [];
+  return {
+    title: `${r.scenario}: deployment models compared`,
+    facts: [
+      ['scenario', r.scenario],
+      ['models', r.models.map((m) => m.model).join(', ')],
+      ['seed', String(r.seed)],
+      ['replications', `${r.replications} per model, seeds ${seeds.join(', ')} (shared by every model)`],
+      [
+        'simulated',
+        `${formatNumber(r.durationMs / 1000)} s per replication, first ${formatNumber(r.warmupMs / 1000)} s warm-up excluded, ${formatNumber(r.windowMs / 1000)} s windows`,
+      ],
+      ['meshsim', r.meshsimVersion],
+    ],
+    rerun: r.rerun,
+    highlightsTitle: 'Verdict',
+    highlights: [
+      ...(r.verdict.criteria.length === 0
+        ? []
+        : [
+            'Best per criterion: ' +
+              r.verdict.criteria
+                .map((c) => `${c.criterion} ${c.best ?? '(no significant difference)'}`)
+                .join('; ') +
+              '.',
+          ]),
+      ...r.verdict.fits,
+    ],
+    leadTables: [modelsTable(r), verdictTable(r)],
+    charts,
+    detailTables: [
+      blastTable(r),
+      costTable(r),
+      controlPlaneTable(r),
+      differencesTable(r),
+      faultsTable(r),
+      ...r.models.map((m) =>
+        trafficTable(
+          `traffic-${m.model}`,
+          `Traffic matrix: ${m.model} (mean calls per replication)`,
+          m.traffic,
+          'Calls by the caller’s cluster (rows) and the serving replica’s cluster (columns).',
+        ),
+      ),
+    ],
+    notes,
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * The report of one run as a `ReportDocument`: headline figures, requests by client cluster, services,
+ * faults and their blast radius, control plane, cost, responses and the traffic matrix.
+ */
+import type { Breakdown, RunSummary } from '../metrics/index.js';
+import { runLabel } from './charts/chart-input.js';
+import { runCharts } from './charts/report-charts.js';
+import { formatMs, formatNumber, formatPercent, formatSeconds } from './format.js';
+import type { ReportDocument, ReportTable } from './report-document.js';
+import { trafficTable } from './traffic-table.js';
+
+const LATENCY_HEADER = ['p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms'];
+
+function breakdownCells(b: Breakdown): string[] {
+  const l = b.latencyMs;
+  return [
+    formatNumber(b.requests),
+    formatPercent(b.availability),
+    formatMs(l?.p50),
+    formatMs(l?.p90),
+    formatMs(l?.p99),
+    formatMs(l?.p999),
+  ];
+}
+
+function requestsTable(s: RunSummary): ReportTable {
+  const total: Breakdown = {
+    requests: s.requests.total - s.requests.unfinished,
+    succeeded: s.requests.succeeded,
+    availability: s.availability,
+    latencyMs: s.latencyMs,
+  };
+  return {
+    id: 'requests',
+    title: 'Requests by client cluster',
+    header: ['', 'requests', 'availability', ...LATENCY_HEADER],
+    rows: [
+      ['all requests', ...breakdownCells(total)],
+      ...s.byCluster.filter((c) => c.requests > 0).map((c) => [`from ${c.cluster}`, ...breakdownCells(c)]),
+    ],
+    numeric: [false, true, true, true, true, true, true],
+    note:
+      'Requests started after warm-up and completed; latency is end to end for successful requests.' +
+      (s.requests.unfinished > 0
+        ? ` ${s.requests.unfinished} requests were unfinished at the end of the run.`
+        : ''),
+  };
+}
+
+function servicesTable(s: RunSummary): ReportTable {
+  return {
+    id: 'services',
+    title: 'Services',
+    header: ['service', 'calls', 'availability', ...LATENCY_HEADER, 'queue mean ms'],
+    rows: s.byService.map((b) => [b.service, ...breakdownCells(b), formatMs(b.queueMs?.mean)]),
+    numeric: [false, true, true, true, true, true, true, true],
+  };
+}
+
+function faultsTable(s: RunSummary): ReportTable {
+  const faults = s.faults ?? [];
+  return {
+    id: 'faults',
+    title: 'Faults and blast radius',
+    header: [
+      'fault',
+      'target',
+      'at',
+      'for',
+      'clusters hit',
+      'services hit',
+      'traffic lost',
+      'collateral',
+      'recovered after',
+    ],
+    rows: faults.map((f) => {
+      const b = f.blastRadius;
+      return [
+        f.type,
+        f.target,
+        formatSeconds(f.atMs),
+        f.forMs === null ? 'until the end' : formatSeconds(f.forMs),
+        formatPercent(b?.clusters, 1),
+        formatPercent(b?.services, 1),
+        formatPercent(b?.traffic, 2),
+        formatPercent(b?.collateral, 2),
+        f.timeToRecoverMs === null ? 'never' : formatSeconds(f.timeToRecoverMs),
+      ];
+    }),
+    numeric: [false, false, true, true, true, true, true, true, true],
+    note:
+      faults.length === 0
+        ? 'No faults in this scenario.'
+        : 'Against a paired baseline: the same scenario and seed without the fault. Recovery counts from the fault’s end, or from its start for a fault the mesh routes around.',
+  };
+}
+
+function controlPlaneTable(s: RunSummary): ReportTable[] {
+  const c = s.controlPlane;
+  if (c === undefined) return [];
+  return [
+    {
+      id: 'control-plane',
+      title: 'Control plane',
+      header: [
+        'istiods',
+        'convergence p50 ms',
+        'p99 ms',
+        'max ms',
+        'stale proxy s',
+        'pushes',
+        'rejected pods',
+        'expired certs',
+      ],
+      rows: [
+        [
+          formatNumber(c.istiods),
+          formatMs(c.convergenceMs?.p50),
+          formatMs(c.convergenceMs?.p99),
+          formatMs(c.convergenceMs?.max),
+          formatNumber(c.staleProxySeconds),
+          formatNumber(c.pushes),
+          formatNumber(c.rejectedPodCreations),
+          formatNumber(c.expiredCertProxies),
+        ],
+      ],
+      numeric: [true, true, true, true, true, true, true, true],
+      note: 'Convergence: a change until every proxy that should see it has it (pilot_proxy_convergence_time).',
+    },
+  ];
+}
+
+function costTable(s: RunSummary): ReportTable[] {
+  const c = s.cost;
+  if (c === undefined) return [];
+  return [
+    {
+      id: 'cost',
+      title: 'Cost',
+      header: [
+        'istiods',
+        'istiod vCPU',
+        'istiod GB',
+        'sidecar vCPU',
+        'sidecar GB',
+        'gateways',
+        'cross-zone GB',
+        'cross-region GB',
+        'network cost',
+        'config places',
+      ],
+      rows: [
+        [
+          formatNumber(c.istiods),
+          formatNumber(c.istiodVcpu),
+          formatNumber(c.istiodMemoryGb),
+          formatNumber(c.sidecarVcpu),
+          formatNumber(c.sidecarMemoryGb),
+          formatNumber(c.gatewayReplicas),
+          formatNumber(c.crossZoneGb),
+          formatNumber(c.crossRegionGb),
+          formatNumber(c.networkCost),
+          formatNumber(c.configPlaces),
+        ],
+      ],
+      numeric: Array<boolean>(10).fill(true),
+      note: c.method,
+    },
+  ];
+}
+
+function responsesTable(s: RunSummary): ReportTable {
+  return {
+    id: 'responses',
+    title: 'Responses',
+    header: ['code', 'Envoy flags', 'count'],
+    rows: s.responses.map((r) => [String(r.code), r.flags, formatNumber(r.count)]),
+    numeric: [false, false, true],
+  };
+}
+
+/** One run as a report document. */
+export function runDocument(s: RunSummary): ReportDocument {
+  const { charts, notes } = runCharts(s);
+  const facts: [string, string][] = [
+    ['scenario', s.scenario],
+    ['model', s.model ?? 'as the scenario wires it'],
+    ['seed', String(s.seed)],
+    [
+      'simulated',
+      `${formatNumber(s.durationMs / 1000)} s, first ${formatNumber(s.warmupMs / 1000)} s warm-up excluded, ${formatNumber(s.windowMs / 1000)} s windows`,
+    ],
+    ['meshsim', s.meshsimVersion],
+  ];
+  const worst = (s.faults ?? []).filter((f) => f.blastRadius !== null);
+  return {
+    title: `${s.scenario}: one run${s.model === undefined ? '' : ` of ${s.model}`}`,
+    facts,
+    rerun: s.rerun,
+    highlightsTitle: 'Summary',
+    highlights: [
+      `Availability ${formatPercent(s.availability)} over ${formatNumber(s.requests.total - s.requests.unfinished)} requests (${runLabel(s)}, seed ${s.seed}).`,
+      `Latency of successful requests: p50 ${formatMs(s.latencyMs?.p50)} ms, p99 ${formatMs(s.latencyMs?.p99)} ms.`,
+      ...(worst.length === 0
+        ? []
+        : [
+            `${worst.length} fault${worst.length === 1 ? '' : 's'} measured against a paired baseline: see "Faults and blast radius".`,
+          ]),
+    ],
+    leadTables: [requestsTable(s)],
+    charts,
+    detailTables: [
+      servicesTable(s),
+      faultsTable(s),
+      ...controlPlaneTable(s),
+      ...costTable(s),
+      responsesTable(s),
+      trafficTable(
+        'traffic',
+        'Traffic matrix (calls)',
+        s.traffic,
+        'Calls by the caller’s cluster (rows) and the serving replica’s cluster (columns).',
+      ),
+    ],
+    notes,
+  };
+}
