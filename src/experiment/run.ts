@@ -1,11 +1,13 @@
 /**
- * One run: a scenario, one seed, to a `RunSummary`. Arrivals stop at the scenario's duration; requests
- * still in flight then are allowed to finish for up to `DRAIN_MS` more simulated time, so long requests at
- * the end are measured rather than silently dropped; any still open after that are reported as unfinished.
+ * One run: a scenario, one deployment model, one seed, to a `RunSummary`. Arrivals stop at the scenario's
+ * duration; requests still in flight then may finish for up to `DRAIN_MS` more simulated time, so long
+ * requests at the end are measured rather than silently dropped; any still open after that are reported
+ * as unfinished.
  */
 import { Engine, RngStreams } from '../des/index.js';
+import type { DeploymentModel } from '../mesh/index.js';
 import { RunRecorder, type RunSummary } from '../metrics/index.js';
-import { buildMesh, type Scenario } from '../scenario/index.js';
+import { buildMesh, pickModel, type Scenario } from '../scenario/index.js';
 import { MESHSIM_VERSION } from './version.js';
 
 export const DRAIN_MS = 60_000;
@@ -13,20 +15,55 @@ export const DRAIN_MS = 60_000;
 export interface RunOptions {
   /** Overrides the scenario's seed. */
   readonly seed?: number;
+  /** The deployment model's name; default: the scenario's first. */
+  readonly model?: string;
   /** Called now and then with the fraction of simulated time done (for a progress bar). */
   readonly onProgress?: (fraction: number) => void;
 }
 
 /** The command line that reproduces a run. */
-export function rerunCommand(scenario: Scenario, seed: number): string {
-  return `meshsim run ${scenario.file} --seed ${seed}`;
+export function rerunCommand(scenario: Scenario, seed: number, model: string | undefined): string {
+  return `meshsim run ${scenario.file}${model === undefined ? '' : ` --model ${model}`} --seed ${seed}`;
 }
 
+export class UnknownModelError extends Error {
+  override name = 'UnknownModelError';
+}
+
+/** Runs the scenario once; every random stream derives from the seed alone. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunSummary {
   const seed = options.seed ?? scenario.seed;
+  const model = pickModel(scenario, options.model);
+  if (model === undefined) {
+    throw new UnknownModelError(
+      `no model "${options.model}" in ${scenario.file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,
+    );
+  }
+  return simulate(scenario, model, seed, () => true, options.onProgress).summary({
+    scenario: scenario.name,
+    model: model.name,
+    seed,
+    rerun: rerunCommand(
+      scenario,
+      seed,
+      options.model === undefined && scenario.models.length === 1 ? undefined : model.name,
+    ),
+    version: MESHSIM_VERSION,
+  });
+}
+
+/** Builds and runs one simulation, returning its recorder (so callers can compare windows of two runs). */
+export function simulate(
+  scenario: Scenario,
+  model: DeploymentModel,
+  seed: number,
+  faultFilter: (index: number) => boolean,
+  onProgress?: (fraction: number) => void,
+): RunRecorder {
   const engine = new Engine(4096);
   const streams = new RngStreams(seed);
   const recorder = new RunRecorder({
+    istiods: new Set(Object.values(model.servedBy)).size,
     clusters: scenario.mesh.clusters.map((c) => c.name),
     services: scenario.mesh.services.map((s) => s.name),
     traffic: scenario.mesh.traffic.map((t) => t.name),
@@ -34,20 +71,15 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunSu
     durationMs: scenario.durationMs,
     windowMs: scenario.windowMs,
   });
-  const mesh = buildMesh(scenario, engine, streams, recorder);
+  const mesh = buildMesh(scenario, model, engine, streams, recorder, faultFilter);
   mesh.start(scenario.durationMs);
   const end = scenario.durationMs + DRAIN_MS;
   // Run in slices so progress can be reported; slicing does not change the event order.
-  const slices = options.onProgress === undefined ? 1 : 100;
+  const slices = onProgress === undefined ? 1 : 100;
   for (let i = 1; i <= slices; i++) {
     engine.run(Math.min(end, (scenario.durationMs * i) / slices));
-    options.onProgress?.(i / slices);
+    onProgress?.(i / slices);
   }
   engine.run(end);
-  return recorder.summary({
-    scenario: scenario.name,
-    seed,
-    rerun: rerunCommand(scenario, seed),
-    version: MESHSIM_VERSION,
-  });
+  return recorder;
 }

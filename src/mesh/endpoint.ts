@@ -1,6 +1,6 @@
 /**
- * A service replica (Istio's `IstioEndpoint` backed by a pod): its locality, its worker slots and queue,
- * and its sidecar.
+ * A service replica (Istio's `IstioEndpoint` backed by a pod): its locality, labels, worker slots and queue,
+ * and its sidecar. Whether it is ready or gone is reality, kept by the EndpointRegistry.
  */
 import type { Resource } from '../des/index.js';
 import type { Proxy } from './proxy.js';

@@ -79,6 +79,12 @@ export interface RateStepConfig {
 
 export interface TrafficConfig {
   readonly name: string;
+  /** direct: clients are in-mesh workloads with sidecars; ingress: they come through the ingress gateway. */
+  readonly via: 'direct' | 'ingress';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly uri: string;
+  /** The client gives up after this long (DC); Infinity for never. */
+  readonly timeoutMs: number;
   /** The service clients call. */
   readonly entry: string;
   /** Share of clients per cluster (weights, summing to 1). */
@@ -94,6 +100,12 @@ export interface MeshConfig {
   readonly sidecar: SidecarConfig;
   readonly services: readonly ServiceConfig[];
   readonly traffic: readonly TrafficConfig[];
+  readonly model: DeploymentModel;
+  readonly controlPlane: ControlPlaneConfig;
+  readonly gateways: GatewaysConfig;
+  /** Routing config present in every cluster at the start. */
+  readonly routing: RoutingConfig;
+  readonly faults: readonly FaultConfig[];
 }
 
 /** Istio's control-plane deployment models (istio-behaviour.md 1.1). */
@@ -172,12 +184,25 @@ export type FaultType = keyof typeof FaultType;
 
 /** A fault on the timeline; `forMs` is Infinity when it lasts until the end. */
 export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
-  | { readonly type: 'control-plane-outage' | 'ca-outage' | 'cluster-outage' | 'api-server-outage'; readonly cluster: string }
+  | {
+      readonly type: 'control-plane-outage' | 'ca-outage' | 'cluster-outage' | 'api-server-outage';
+      readonly cluster: string;
+    }
   | { readonly type: 'zone-outage'; readonly cluster: string; readonly zone: string }
   | { readonly type: 'gateway-outage'; readonly cluster: string; readonly gateway: 'east-west' | 'ingress' }
   | { readonly type: 'network-partition'; readonly between: readonly [string, string] }
-  | { readonly type: 'pod-failure'; readonly service: string; readonly cluster: string; readonly count: number }
-  | { readonly type: 'pod-churn'; readonly service: string; readonly cluster: string; readonly everyMs: number }
+  | {
+      readonly type: 'pod-failure';
+      readonly service: string;
+      readonly cluster: string;
+      readonly count: number;
+    }
+  | {
+      readonly type: 'pod-churn';
+      readonly service: string;
+      readonly cluster: string;
+      readonly everyMs: number;
+    }
   | { readonly type: 'scale'; readonly service: string; readonly cluster: string; readonly replicas: number }
   | {
       readonly type: 'latency-injection';

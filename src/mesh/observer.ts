@@ -7,8 +7,18 @@ import type { Call, MeshRequest } from './request.js';
 export interface MeshObserver {
   /** A client sent a request. */
   requestStarted(request: Readonly<MeshRequest>): void;
-  /** A hop finished: its response reached the calling proxy. */
+  /** A call finished: its final response (after retries) reached the calling proxy. */
   callCompleted(call: Readonly<Call>): void;
-  /** A client request got its final response. */
+  /** A client request got its final response (or the client gave up). */
   requestCompleted(request: Readonly<MeshRequest>): void;
+  /** An endpoint or config change reached every proxy that should see it, `ms` after it happened. */
+  converged(ms: number): void;
+  /** The number of proxies whose endpoint view differs from reality is now `count`. */
+  staleProxies(count: number, nowMs: number): void;
+  /** istiod pushed config to one proxy. */
+  pushed(): void;
+  /** The injection webhook refused a pod (its istiod unreachable). */
+  podCreationRejected(): void;
+  /** A proxy's workload certificate expired. */
+  certExpired(): void;
 }

@@ -1,16 +1,36 @@
 /**
- * An Envoy proxy: a client workload's or a service replica's sidecar. It owns its upstream views (and so its
- * load-balancing state) and adds its own latency to every request it handles.
+ * An Envoy proxy: a client workload's sidecar, a service replica's sidecar, or a gateway (router). It holds
+ * what its istiod last pushed (the snapshot), its xDS connection state, its workload certificate, and its
+ * upstream views with their load-balancing, outlier and connection-pool state. Behaviour lives in the
+ * control plane (connection, certificates) and the data plane (requests); this is the proxy's state.
  */
-import type { Sampler, Uniform } from '../des/index.js';
+import type { EventId, Sampler, Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
-import { Upstream } from './upstream.js';
+import type { EndpointSnapshot } from './endpoint-snapshot.js';
+import type { Istiod } from './istiod.js';
+import type { Upstream } from './upstream.js';
 
 export const NodeType = { sidecar: 'sidecar', router: 'router' } as const;
 export type NodeType = keyof typeof NodeType;
 
 export class Proxy {
-  private readonly upstreams: (Upstream | undefined)[] = [];
+  /** The istiod that serves this proxy's cluster under the deployment model. */
+  istiod: Istiod | undefined = undefined;
+  /** The istiod it has a live xDS stream to, if any. */
+  connectedTo: Istiod | undefined = undefined;
+  /** The last config received; kept while istiod is unreachable. */
+  snapshot: EndpointSnapshot | undefined = undefined;
+  pushQueued = false;
+  reconnectAttempts = 0;
+  reconnectTimer: EventId | undefined = undefined;
+  /** False once its pod is gone. */
+  alive = true;
+  certExpiresMs = Infinity;
+  certExpiredReported = false;
+  /** Upstream views by key (service index, subset), rebuilt when the snapshot changes. */
+  readonly upstreams = new Map<number, Upstream>();
+  /** Round-robin position, for ROUND_ROBIN balancing. */
+  rrCursor = 0;
 
   constructor(
     readonly id: number,
@@ -18,18 +38,15 @@ export class Proxy {
     readonly cluster: number,
     readonly zone: number,
     readonly latency: Sampler,
-    private readonly lbRng: Uniform,
-    /** Supplies the hosts this proxy sees for a service, on first use. */
-    private readonly discover: (service: number) => readonly Endpoint[],
+    readonly lbRng: Uniform,
+    readonly labels: Readonly<Record<string, string>>,
   ) {}
 
-  /** This proxy's view of `service`. */
-  upstream(service: number): Upstream {
-    let u = this.upstreams[service];
-    if (u === undefined) {
-      u = new Upstream(this.discover(service), this.lbRng);
-      this.upstreams[service] = u;
-    }
-    return u;
+  /** The replica this sidecar belongs to (undefined for clients and gateways). */
+  endpoint: Endpoint | undefined = undefined;
+
+  /** Whether a new mTLS handshake can use this proxy's certificate at `nowMs`. */
+  hasValidCert(nowMs: number): boolean {
+    return nowMs < this.certExpiresMs;
   }
 }

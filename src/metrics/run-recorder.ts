@@ -13,6 +13,8 @@ import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 import { Tally, round, summarize } from './tally.js';
 
 export interface RecorderShape {
+  /** istiods in the deployment model (0 when the scenario has no control plane to report). */
+  readonly istiods: number;
   readonly clusters: readonly string[];
   readonly services: readonly string[];
   readonly traffic: readonly string[];
@@ -36,6 +38,13 @@ export class RunRecorder implements MeshObserver {
   private readonly matrix: Float64Array;
   private readonly responses = new Map<string, { code: number; flags: string; count: number }>();
   private readonly batchMs: number;
+  private readonly convergence = new LogHistogram(0.01);
+  private staleCount = 0;
+  private staleSinceMs = 0;
+  private staleProxyMs = 0;
+  private pushes = 0;
+  private rejectedPods = 0;
+  private expiredCerts = 0;
 
   constructor(private readonly shape: RecorderShape) {
     const tallies = (n: number) => Array.from({ length: n }, () => new Tally(BATCHES));
@@ -82,6 +91,35 @@ export class RunRecorder implements MeshObserver {
       });
   }
 
+  converged(ms: number): void {
+    this.convergence.record(ms);
+  }
+
+  staleProxies(count: number, nowMs: number): void {
+    this.integrateStale(nowMs);
+    this.staleCount = count;
+  }
+
+  pushed(): void {
+    this.pushes++;
+  }
+
+  podCreationRejected(): void {
+    this.rejectedPods++;
+  }
+
+  certExpired(): void {
+    this.expiredCerts++;
+  }
+
+  /** Stale proxy-time is counted after warm-up and up to the end of the run. */
+  private integrateStale(nowMs: number): void {
+    const from = Math.max(this.staleSinceMs, this.shape.warmupMs);
+    const to = Math.min(nowMs, this.shape.durationMs);
+    if (to > from) this.staleProxyMs += this.staleCount * (to - from);
+    this.staleSinceMs = nowMs;
+  }
+
   callCompleted(call: Readonly<Call>): void {
     if (call.sentMs < this.shape.warmupMs) return;
     const service = call.service.index;
@@ -106,11 +144,20 @@ export class RunRecorder implements MeshObserver {
     }
   }
 
-  summary(meta: { scenario: string; seed: number; rerun: string; version: string }): RunSummary {
+  summary(meta: {
+    scenario: string;
+    model?: string;
+    seed: number;
+    rerun: string;
+    version: string;
+  }): RunSummary {
+    this.integrateStale(this.shape.durationMs);
     const all = this.all.breakdown();
+    const c = this.convergence;
     const n = this.shape.clusters.length;
     return {
       scenario: meta.scenario,
+      ...(meta.model === undefined ? {} : { model: meta.model }),
       seed: meta.seed,
       rerun: meta.rerun,
       meshsimVersion: meta.version,
@@ -150,6 +197,25 @@ export class RunRecorder implements MeshObserver {
           .map((to, j) => ({ from, to, requests: this.matrix[i * n + j] as number }))
           .filter((c) => c.requests > 0),
       ),
+      ...(this.shape.istiods > 0
+        ? {
+            controlPlane: {
+              istiods: this.shape.istiods,
+              convergenceMs:
+                c.count === 0
+                  ? null
+                  : {
+                      p50: round(c.quantile(0.5) ?? 0, 3),
+                      p99: round(c.quantile(0.99) ?? 0, 3),
+                      max: round(c.max ?? 0, 3),
+                    },
+              staleProxySeconds: round(this.staleProxyMs / 1000, 3),
+              pushes: this.pushes,
+              rejectedPodCreations: this.rejectedPods,
+              expiredCertProxies: this.expiredCerts,
+            },
+          }
+        : {}),
       timeline: this.windows.map((w, i): WindowSummary => {
         const b = w.breakdown();
         const l = b.latencyMs;

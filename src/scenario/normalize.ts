@@ -4,6 +4,9 @@
  */
 import type { Distribution } from '../des/index.js';
 import type { CallConfig, MeshConfig, ServiceConfig, TrafficConfig } from '../mesh/index.js';
+import { normalizeFault } from './normalize-faults.js';
+import { defaultModels, resolveModel } from './normalize-models.js';
+import { normalizeRouting } from './normalize-routing.js';
 import { empiricalKnots } from './check.js';
 import { Defaults, type Scenario } from './scenario.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
@@ -69,13 +72,28 @@ function traffic(t: ScenarioInput['traffic'][number]): TrafficConfig {
     steps: (t.steps ?? [])
       .map((s) => ({ atMs: ms(s.at), ratePerMs: parseRate(s.rate) ?? 0 }))
       .sort((a, b) => a.atMs - b.atMs),
+    via: t.via ?? 'direct',
+    headers: t.headers ?? {},
+    uri: t.uri ?? '/',
+    timeoutMs: t.timeout === undefined ? Defaults.clientTimeoutMs : ms(t.timeout),
   };
 }
 
 export function normalize(input: ScenarioInput, file: string): Scenario {
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
-  const mesh: MeshConfig = {
+  const cp = input.mesh?.controlPlane;
+  const sidecarLatency: Distribution =
+    input.mesh?.sidecar?.latency === undefined
+      ? Defaults.sidecarLatency
+      : distribution(input.mesh.sidecar.latency);
+  const gateway = (
+    g: { replicas?: number | undefined; latency?: DistributionInput | undefined } | undefined,
+  ) => ({
+    replicas: g?.replicas ?? Defaults.gatewayReplicas,
+    latency: g?.latency === undefined ? sidecarLatency : distribution(g.latency),
+  });
+  const mesh: Omit<MeshConfig, 'model'> = {
     clusters: input.clusters.map((c) => ({
       name: c.name,
       region: c.region,
@@ -93,15 +111,30 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
       }),
       jitter: fraction(net?.jitter ?? 0),
     },
-    sidecar: {
-      latency:
-        input.mesh?.sidecar?.latency === undefined
-          ? Defaults.sidecarLatency
-          : distribution(input.mesh.sidecar.latency),
-    },
+    sidecar: { latency: sidecarLatency },
     services: input.services.map(service),
     traffic: input.traffic.map(traffic),
+    controlPlane: {
+      debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
+      debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
+      pushTime: cp?.pushTime === undefined ? Defaults.pushTime : distribution(cp.pushTime),
+      pushThrottle: cp?.pushThrottle ?? Defaults.pushThrottle,
+      reconnectInitialMs:
+        cp?.reconnectInitial === undefined ? Defaults.reconnectInitialMs : ms(cp.reconnectInitial),
+      reconnectMaxMs: cp?.reconnectMax === undefined ? Defaults.reconnectMaxMs : ms(cp.reconnectMax),
+      certTtlMs: cp?.certTtl === undefined ? Defaults.certTtlMs : ms(cp.certTtl),
+      certRotationFraction:
+        cp?.certRotation === undefined ? Defaults.certRotationFraction : fraction(cp.certRotation),
+      podStartup: cp?.podStartup === undefined ? Defaults.podStartup : distribution(cp.podStartup),
+    },
+    gateways: {
+      eastWest: gateway(input.mesh?.eastWestGateway),
+      ingress: gateway(input.mesh?.ingressGateway),
+    },
+    routing: normalizeRouting(input.routing),
+    faults: (input.faults ?? []).map(normalizeFault).sort((a, b) => a.atMs - b.atMs),
   };
+  const slo = input.slo;
   return {
     name: input.name,
     description: input.description ?? '',
@@ -110,6 +143,16 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
     warmupMs: ms(input.warmup ?? Defaults.warmupMs),
     windowMs: ms(input.report?.window ?? Defaults.windowMs),
     mesh,
+    models: (input.models ?? defaultModels(mesh.clusters)).map((m) => resolveModel(m, mesh.clusters)),
+    slo: {
+      availability: slo?.availability === undefined ? undefined : fraction(slo.availability),
+      latencyMs: {
+        p50: slo?.latency?.p50 === undefined ? undefined : ms(slo.latency.p50),
+        p90: slo?.latency?.p90 === undefined ? undefined : ms(slo.latency.p90),
+        p99: slo?.latency?.p99 === undefined ? undefined : ms(slo.latency.p99),
+      },
+    },
+    replications: input.report?.replications ?? Defaults.replications,
     file,
   };
 }

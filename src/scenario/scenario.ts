@@ -2,7 +2,7 @@
  * The checked, resolved scenario: every default applied, every unit converted (ms, per ms, fractions).
  * Later phases see only this, never the file's optional shapes.
  */
-import type { MeshConfig } from '../mesh/index.js';
+import type { DeploymentModel, MeshConfig } from '../mesh/index.js';
 
 export interface Scenario {
   readonly name: string;
@@ -13,9 +13,25 @@ export interface Scenario {
   readonly warmupMs: number;
   /** Width of report time-series windows. */
   readonly windowMs: number;
-  readonly mesh: MeshConfig;
+  /** The mesh, less the deployment model, which each run picks from `models`. */
+  readonly mesh: Omit<MeshConfig, 'model'>;
+  /** Deployment models to compare, in the file's order (never empty). */
+  readonly models: readonly DeploymentModel[];
+  readonly slo: Slo;
+  /** Replications per model for `compare`. */
+  readonly replications: number;
   /** The path it was read from, as given (used in messages and in the rerun command). */
   readonly file: string;
+}
+
+/** Service-level objectives; each undefined when not stated. */
+export interface Slo {
+  readonly availability: number | undefined;
+  readonly latencyMs: {
+    readonly p50: number | undefined;
+    readonly p90: number | undefined;
+    readonly p99: number | undefined;
+  };
 }
 
 /** Defaults, each with where it comes from. */
@@ -41,4 +57,24 @@ export const Defaults = {
    * halved per proxy and fitted through the halved p90 and p99 [inference].
    */
   sidecarLatency: { dist: 'lognormal', median: 0.48, p99: 1.35 },
+  replications: 10,
+  /** k6's default request timeout: a client that waits for ever is not a real client. */
+  clientTimeoutMs: 60_000,
+  /** PILOT_DEBOUNCE_AFTER and PILOT_DEBOUNCE_MAX (istio-behaviour.md 3.1). */
+  debounceAfterMs: 100,
+  debounceMaxMs: 10_000,
+  /** No published per-proxy push-time distribution exists (istio-behaviour.md 5.3); scenario-format.md's sketch value. */
+  pushTime: { dist: 'lognormal', median: 50, p99: 1000 },
+  /** min(15 + 5 x GOMAXPROCS, 100) with istiod's 2 cores (istio-behaviour.md 3.1). */
+  pushThrottle: 25,
+  /** Envoy's xDS reconnect backoff (subscription_factory.h). */
+  reconnectInitialMs: 500,
+  reconnectMaxMs: 30_000,
+  /** SECRET_TTL and SECRET_GRACE_PERIOD_RATIO (istio-behaviour.md 6). */
+  certTtlMs: 24 * 3600_000,
+  certRotationFraction: 0.5,
+  /** Container start with a cached image [assumption]; the sidecar's certificate and first push follow. */
+  podStartup: { dist: 'lognormal', median: 5000, p99: 30_000 },
+  /** Istio's gateway chart HPA minimum is 1; the AKS add-on's is 2 (istio-behaviour.md 5.2). */
+  gatewayReplicas: 2,
 } as const;

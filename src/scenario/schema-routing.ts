@@ -8,7 +8,7 @@
  * Contents: `VirtualServiceInput`, `DestinationRuleInput`, `RoutingInput` (schemas and inferred types).
  */
 import { z } from 'zod';
-import { Duration } from './schema.js';
+import { Duration } from './schema-units.js';
 
 /** Istio validates subset names as DNS-1123 labels (schema.ts keeps its own `Name` private, so copied). */
 const SubsetName = z

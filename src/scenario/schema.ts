@@ -6,95 +6,10 @@
  * and normalize.ts.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN, PERCENT_PATTERN, RATE_PATTERN, parseFraction } from './units.js';
-
-const NAME_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
-const Name = z
-  .string()
-  .regex(new RegExp(NAME_PATTERN), {
-    error:
-      'expected a DNS-1123 name: lower-case letters, digits, "-" and ".", starting and ending alphanumeric',
-  })
-  .max(63)
-  .describe('A Kubernetes-style name (DNS-1123 label).');
-
-const DURATION_FORM =
-  'expected a duration such as "250ms", "1.5s", "10m", "24h", or a number of milliseconds';
-const RATE_FORM = 'expected a rate such as "500/s", "30000/m", or a number per second';
-const FRACTION_FORM = 'expected a fraction between 0 and 1, or a percentage such as "25%"';
-/** A text of the right form is checked against the pattern: say what was expected, not the regex. */
-const got = (form: string) => (issue: { input?: unknown }) => `${form}; got "${String(issue.input)}"`;
-
-export const Duration = z
-  .union(
-    [
-      z.number().nonnegative().max(1e12),
-      z.string().regex(new RegExp(DURATION_PATTERN), { error: got(DURATION_FORM) }),
-    ],
-    { error: DURATION_FORM },
-  )
-  .describe('A duration: "250ms", "1.5s", "10m", "24h", or a number of milliseconds.');
-
-const PositiveDuration = Duration;
-
-export const Rate = z
-  .union(
-    [
-      z.number().nonnegative().max(1e9),
-      z.string().regex(new RegExp(RATE_PATTERN), { error: got(RATE_FORM) }),
-    ],
-    { error: RATE_FORM },
-  )
-  .describe('A rate: "500/s", "30000/m", or a number per second.');
-
-const PERCENT_RE = new RegExp(PERCENT_PATTERN);
-export const Fraction = z
-  .union(
-    [
-      z.number().min(0).max(1),
-      z
-        .string()
-        .regex(PERCENT_RE, { error: got(FRACTION_FORM) })
-        .refine((s) => !PERCENT_RE.test(s) || parseFraction(s) !== undefined, {
-          error: got('expected a percentage from 0% to 100%'),
-          params: { code: 'out-of-range' },
-        }),
-    ],
-    { error: FRACTION_FORM },
-  )
-  .describe('A fraction: 0.25 or "25%".');
-
-const PercentileKey = z
-  .string()
-  .regex(/^p(\d+(\.\d+)?)$/, { error: 'expected a percentile key such as p50, p99 or p99.9' });
-
-const DistributionObject = z.discriminatedUnion(
-  'dist',
-  [
-    z.strictObject({ dist: z.literal('constant'), value: Duration }),
-    z.strictObject({ dist: z.literal('exponential'), mean: Duration }),
-    z.strictObject({ dist: z.literal('lognormal'), median: Duration, p99: Duration }),
-    z.strictObject({ dist: z.literal('normal'), mean: Duration, stddev: Duration }),
-    z.strictObject({ dist: z.literal('uniform'), min: Duration, max: Duration }),
-    z.strictObject({
-      dist: z.literal('pareto'),
-      scale: Duration,
-      shape: z.number().positive().max(1e6),
-    }),
-    z.strictObject({ dist: z.literal('empirical'), percentiles: z.record(PercentileKey, Duration) }),
-  ],
-  {
-    error: 'expected dist to be one of constant, exponential, lognormal, normal, uniform, pareto, empirical',
-  },
-);
-
-export const DistributionInput = z
-  .union([Duration, DistributionObject])
-  .describe(
-    'A distribution: a duration (constant), or {dist: exponential, mean} | {dist: lognormal, median, p99} | ' +
-      '{dist: normal, mean, stddev} | {dist: uniform, min, max} | {dist: pareto, scale, shape} | ' +
-      '{dist: empirical, percentiles: {p50: 3ms, p90: 8ms, p99: 30ms}}.',
-  );
+import { DistributionInput, Duration, Fraction, Name, Rate } from './schema-units.js';
+import { FaultInput } from './schema-faults.js';
+import { ModelInput } from './schema-models.js';
+import { RoutingInput } from './schema-routing.js';
 
 const Cluster = z.strictObject({
   name: Name,
@@ -123,6 +38,39 @@ const Network = z.strictObject({
   ),
 });
 
+const ControlPlane = z.strictObject({
+  debounceAfter: Duration.optional().describe(
+    'PILOT_DEBOUNCE_AFTER: quiet period before a push; default 100ms.',
+  ),
+  debounceMax: Duration.optional().describe('PILOT_DEBOUNCE_MAX: longest debounce; default 10s.'),
+  pushTime: DistributionInput.optional().describe(
+    'Time to compute and send one proxy its push; default lognormal median 50ms, p99 1s (an assumption: no published distribution).',
+  ),
+  pushThrottle: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('PILOT_PUSH_THROTTLE: concurrent pushes per istiod; default 25 = min(15 + 5 x 2 cores, 100).'),
+  certTtl: Duration.optional().describe('Workload certificate lifetime (SECRET_TTL); default 24h.'),
+  certRotation: Fraction.optional().describe(
+    'Fraction of the lifetime after which rotation starts (SECRET_GRACE_PERIOD_RATIO); default 50%.',
+  ),
+  reconnectInitial: Duration.optional().describe("Envoy's xDS reconnect backoff start; default 500ms."),
+  reconnectMax: Duration.optional().describe("Envoy's xDS reconnect backoff cap; default 30s."),
+  podStartup: DistributionInput.optional().describe(
+    'Pod creation to container started, before the sidecar gets its certificate and config; default lognormal median 5s, p99 30s (an assumption).',
+  ),
+});
+
+const Gateway = z.strictObject({
+  replicas: z.number().int().min(1).max(1000).optional().describe('Default 2 (the AKS add-on HPA minimum).'),
+  latency: DistributionInput.optional().describe(
+    'Latency the gateway (an Envoy) adds; default as a sidecar.',
+  ),
+});
+
 const Mesh = z.strictObject({
   sidecar: z
     .strictObject({
@@ -131,6 +79,9 @@ const Mesh = z.strictObject({
       ),
     })
     .optional(),
+  controlPlane: ControlPlane.optional(),
+  eastWestGateway: Gateway.optional(),
+  ingressGateway: Gateway.optional(),
 });
 
 const Deployment = z.strictObject({
@@ -193,10 +144,39 @@ const Traffic = z.strictObject({
   rate: Rate,
   arrival: z.enum(['poisson', 'constant']).optional().describe('Arrival process; default poisson.'),
   steps: z.array(RateStep).optional().describe('Rate changes: [{at: 5m, rate: 2000/s}].'),
+  via: z
+    .enum(['direct', 'ingress'])
+    .optional()
+    .describe(
+      "direct (default): in-mesh clients with sidecars; ingress: through the ingress gateway of the client's cluster.",
+    ),
+  headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Request headers, for VirtualService header matches.'),
+  uri: z.string().max(2000).optional().describe('Request path, for uri matches; default "/".'),
+  timeout: Duration.optional().describe(
+    "The client gives up after this long (flag DC); default 60s (k6's default request timeout).",
+  ),
 });
 
 const Report = z.strictObject({
-  window: PositiveDuration.optional().describe('Width of time-series windows; default 10s.'),
+  window: Duration.optional().describe('Width of time-series windows; default 10s.'),
+  replications: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('Replications per model for compare; default 10.'),
+});
+
+const Slo = z.strictObject({
+  availability: Fraction.optional().describe('Minimum availability, e.g. 99.9%.'),
+  latency: z
+    .strictObject({ p50: Duration.optional(), p90: Duration.optional(), p99: Duration.optional() })
+    .optional()
+    .describe('Maximum end-to-end latency percentiles of successful requests.'),
 });
 
 export const ScenarioInputSchema = z
@@ -212,11 +192,23 @@ export const ScenarioInputSchema = z
     mesh: Mesh.optional(),
     services: z.array(Service).min(1).max(10_000),
     traffic: z.array(Traffic).min(1).max(1000),
+    routing: RoutingInput.optional().describe(
+      'VirtualServices and DestinationRules present in every cluster at the start.',
+    ),
+    models: z
+      .array(ModelInput)
+      .min(1)
+      .max(32)
+      .optional()
+      .describe('Deployment models to compare; default: every model that fits the clusters.'),
+    faults: z.array(FaultInput).max(10_000).optional().describe('A timeline of faults.'),
+    slo: Slo.optional(),
     report: Report.optional(),
   })
   .describe('A meshsim scenario.');
 
 export type ScenarioInput = z.infer<typeof ScenarioInputSchema>;
-export type DistributionInput = z.infer<typeof DistributionInput>;
+export type { DistributionInput } from './schema-units.js';
+export { Duration, Rate, Fraction, Name } from './schema-units.js';
 export type ServiceInput = ScenarioInput['services'][number];
 export type CallStepInput = NonNullable<ServiceInput['calls']>[number];

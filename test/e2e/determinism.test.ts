@@ -31,7 +31,7 @@ describe('e2e/determinism', () => {
     expect(b.get('summary.json')).not.toBe(a.get('summary.json'));
     const summary = JSON.parse(b.get('summary.json') as string) as { seed: number; rerun: string };
     expect(summary.seed).toBe(8);
-    expect(summary.rerun).toBe('meshsim run scenarios/quickstart.yaml --seed 8');
+    expect(summary.rerun).toBe('meshsim run scenarios/quickstart.yaml --model multi-primary --seed 8');
   });
 
   it('the rerun command of a summary reproduces it exactly', () => {

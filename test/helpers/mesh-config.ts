@@ -1,6 +1,12 @@
 /** Builders for small resolved mesh configs, so mesh tests start at the phase they test. */
 import type { Distribution } from '../../src/des/index.js';
-import type { MeshConfig, ServiceConfig, TrafficConfig } from '../../src/mesh/index.js';
+import type {
+  ControlPlaneConfig,
+  DeploymentModel,
+  MeshConfig,
+  ServiceConfig,
+  TrafficConfig,
+} from '../../src/mesh/index.js';
 
 const zero: Distribution = { dist: 'constant', value: 0 };
 
@@ -30,9 +36,36 @@ export function traffic(
     ratePerMs: ratePerSecond / 1000,
     arrival: 'poisson',
     steps: [],
+    via: 'direct',
+    headers: {},
+    uri: '/',
+    timeoutMs: 60_000,
     ...overrides,
   };
 }
+
+/** One istiod per cluster, flat network: the simplest wiring (multi-primary, single network). */
+export const MULTI_PRIMARY: DeploymentModel = {
+  name: 'multi-primary',
+  controlPlane: 'multi-primary',
+  network: 'single',
+  servedBy: { c1: 'c1', c2: 'c2' },
+  external: undefined,
+  configCluster: undefined,
+};
+
+/** Istio's defaults, with constant push and start-up times so that traces are exact. */
+export const CONTROL_PLANE: ControlPlaneConfig = {
+  debounceAfterMs: 100,
+  debounceMaxMs: 10_000,
+  pushTime: { dist: 'constant', value: 10 },
+  pushThrottle: 25,
+  reconnectInitialMs: 500,
+  reconnectMaxMs: 30_000,
+  certTtlMs: 24 * 3600_000,
+  certRotationFraction: 0.5,
+  podStartup: { dist: 'constant', value: 5000 },
+};
 
 export function meshConfig(
   services: ServiceConfig[],
@@ -48,6 +81,11 @@ export function meshConfig(
     sidecar: { latency: zero },
     services,
     traffic: traffics,
+    model: MULTI_PRIMARY,
+    controlPlane: CONTROL_PLANE,
+    gateways: { eastWest: { replicas: 2, latency: zero }, ingress: { replicas: 2, latency: zero } },
+    routing: { virtualServices: [], destinationRules: [] },
+    faults: [],
     ...overrides,
   };
 }

@@ -19,6 +19,11 @@ function simulate(config: MeshConfig, untilMs: number, seed = 1): Recorded {
   const rec: Recorded = { requests: [], calls: [] };
   const observer: MeshObserver = {
     requestStarted: () => {},
+    converged: () => {},
+    staleProxies: () => {},
+    pushed: () => {},
+    podCreationRejected: () => {},
+    certExpired: () => {},
     requestCompleted: (r: Readonly<MeshRequest>) =>
       rec.requests.push({ start: r.startMs, end: r.endMs, code: r.responseCode }),
     callCompleted: (c: Readonly<Call>) =>
@@ -33,7 +38,8 @@ function simulate(config: MeshConfig, untilMs: number, seed = 1): Recorded {
   };
   const mesh = new Mesh(engine, new RngStreams(seed), config, observer);
   mesh.start(untilMs);
-  engine.run();
+  // Certificates rotate for ever: run to a bound, not until the queue is empty.
+  engine.run(untilMs + 120_000);
   return rec;
 }
 

@@ -9,6 +9,7 @@ import { progressBar } from '../progress.js';
 
 interface RunArgs {
   file: string;
+  model: string | undefined;
   seed: number | undefined;
   out: string | undefined;
   json: boolean;
@@ -20,6 +21,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y: Argv) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+      .option('model', {
+        type: 'string',
+        describe: "Deployment model to run, by name (default: the file's first)",
+      })
       .option('seed', {
         type: 'number',
         describe: "Seed of every random stream (default: the file's seed, else 1)",
@@ -48,8 +53,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     const scenario = await loadOrThrow(args.file);
     const bar = progressBar(`simulating ${scenario.name}`, !args.json);
+    if (args.model !== undefined && !scenario.models.some((m) => m.name === args.model)) {
+      throw new UsageError(
+        `meshsim: --model: no model "${args.model}" in ${args.file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,
+      );
+    }
     const summary = runScenario(scenario, {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
+      ...(args.model === undefined ? {} : { model: args.model }),
       ...(bar ? { onProgress: bar.update } : {}),
     });
     bar?.stop();

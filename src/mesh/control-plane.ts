@@ -1,0 +1,285 @@
+/**
+ * The control plane of one deployment model: its istiods, which proxies each serves, the xDS streams
+ * between them, the injection webhook, the CA and workload certificates, and the routing config each
+ * cluster holds.
+ *
+ * Reachability follows the install guides (istio-behaviour.md 1.2, 1.3): a proxy talks to the istiod
+ * serving its cluster; a remote cluster reaches its primary's istiod (xDS and CA on 15012, webhook on
+ * 15017) through the primary's east-west gateway; the external control plane is reached through its own
+ * ingress, which is assumed up unless its istiod is taken down. Proxies keep their last config while their
+ * istiod is unreachable and reconnect with Envoy's jittered exponential backoff (500 ms to 30 s), getting a
+ * full push (istio-behaviour.md 3.1).
+ */
+import type { Engine, Uniform } from '../des/index.js';
+import type { EndpointRegistry } from './endpoint-registry.js';
+import type { EndpointSnapshot } from './endpoint-snapshot.js';
+import type { Infrastructure } from './infrastructure.js';
+import { Istiod, type IstiodContext } from './istiod.js';
+import { EXTERNAL_CONTROL_PLANE, type ControlPlaneConfig, type DeploymentModel } from './mesh-config.js';
+import type { Proxy } from './proxy.js';
+import type { RoutingConfig } from './routing-config.js';
+import type { Topology } from './topology.js';
+import type { ViewTracker } from './view-tracker.js';
+
+/** Events the control plane reports (the mesh forwards them to its observer). */
+export interface ControlPlaneEvents {
+  pushed(): void;
+  certExpired(proxy: Proxy): void;
+  /** A proxy's snapshot changed (the data plane rebuilds its upstream views lazily). */
+  viewChanged(proxy: Proxy): void;
+}
+
+/** PILOT_PUSH_THROTTLE and PILOT_MAX_REQUESTS_PER_SECOND are min(15 + 5 x cores, 100); istiod's default request is 500m, so 2 cores is assumed. */
+export const ISTIOD_CORES = 2;
+
+export class ControlPlane {
+  readonly istiods: Istiod[] = [];
+  /** Per cluster index, the istiod serving it. */
+  private readonly servingIstiod: Istiod[];
+  private readonly configs: { routing: RoutingConfig; version: number }[];
+  private snapshotVersion = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly model: DeploymentModel,
+    private readonly topology: Topology,
+    private readonly infra: Infrastructure,
+    registry: EndpointRegistry,
+    private readonly tracker: ViewTracker,
+    private readonly settings: ControlPlaneConfig,
+    routing: RoutingConfig,
+    private readonly rng: Uniform,
+    pushTime: IstiodContext['pushTime'],
+    private readonly events: ControlPlaneEvents,
+  ) {
+    this.configs = topology.clusterNames.map(() => ({ routing, version: 0 }));
+    const ctx: IstiodContext = {
+      engine,
+      registry,
+      infra,
+      topology,
+      settings,
+      pushTime,
+      config: (c) => this.configs[c] as { routing: RoutingConfig; version: number },
+      nextSnapshotVersion: () => ++this.snapshotVersion,
+      deliver: (proxy, snapshot) => this.receive(proxy, snapshot),
+      pushed: () => events.pushed(),
+    };
+    const rate = Math.min(15 + 5 * ISTIOD_CORES, 100);
+    const byName = new Map<string, Istiod>();
+    const istiodFor = (server: string): Istiod => {
+      let istiod = byName.get(server);
+      if (istiod === undefined) {
+        const location =
+          server === EXTERNAL_CONTROL_PLANE
+            ? { cluster: undefined, region: model.external?.region ?? '' }
+            : {
+                cluster: topology.cluster(server),
+                region: topology.clusters[topology.cluster(server)]?.region ?? '',
+              };
+        const configCluster =
+          server === EXTERNAL_CONTROL_PLANE
+            ? topology.cluster(model.configCluster ?? topology.clusterNames[0] ?? '')
+            : topology.cluster(server);
+        istiod = new Istiod(`istiod/${server}`, location, configCluster, rate, ctx);
+        byName.set(server, istiod);
+        this.istiods.push(istiod);
+      }
+      return istiod;
+    };
+    this.servingIstiod = topology.clusterNames.map((name) => istiodFor(model.servedBy[name] ?? name));
+    registry.onChange((endpoint, ready) => {
+      for (const i of this.istiods) i.endpointPublished(endpoint, ready);
+    });
+  }
+
+  /** The istiod serving proxies, the webhook and the CA of cluster `c`. */
+  istiodOf(c: number): Istiod {
+    return this.servingIstiod[c] as Istiod;
+  }
+
+  /** Whether cluster `c`'s workloads can reach the istiod that serves them (xDS, CA and webhook alike). */
+  reachable(c: number): boolean {
+    const istiod = this.istiodOf(c);
+    if (!istiod.up || !this.infra.isClusterUp(c)) return false;
+    const here = this.topology.clusters[c];
+    if (here === undefined) return false;
+    const at = istiod.location;
+    if (at.cluster === c) return true;
+    if (
+      !this.infra.connected(
+        here.name,
+        here.region,
+        at.cluster === undefined ? undefined : this.topology.clusterNames[at.cluster],
+        at.region,
+      )
+    ) {
+      return false;
+    }
+    // A remote reaches its primary's istiod through the primary's east-west gateway (15012/15017).
+    return at.cluster === undefined || this.infra.isEastWestUp(at.cluster);
+  }
+
+  /** A proxy present at the start: connected, holding its istiod's initial snapshot. */
+  attachInitial(proxy: Proxy, certAgeMs: number): void {
+    const istiod = this.istiodOf(proxy.cluster);
+    proxy.istiod = istiod;
+    this.issueCert(proxy, -certAgeMs);
+    if (this.reachable(proxy.cluster)) {
+      proxy.connectedTo = istiod;
+      istiod.connected.add(proxy);
+      this.receive(proxy, istiod.latest);
+    } else this.scheduleReconnect(proxy);
+  }
+
+  /** The initial pods are deployed: every istiod and its proxies start from the same, current view. */
+  settle(): void {
+    for (const i of this.istiods) {
+      const snapshot = i.settle();
+      for (const p of i.connected) this.receive(p, snapshot);
+    }
+    this.tracker.clearPending();
+  }
+
+  /** A new pod's proxy starts: it connects (and gets its cert) when its istiod is reachable. */
+  start(proxy: Proxy): void {
+    proxy.istiod = this.istiodOf(proxy.cluster);
+    this.tryConnect(proxy);
+  }
+
+  /** A proxy's pod is gone. */
+  remove(proxy: Proxy): void {
+    proxy.alive = false;
+    proxy.connectedTo?.connected.delete(proxy);
+    proxy.connectedTo = undefined;
+    if (proxy.reconnectTimer !== undefined) this.engine.cancel(proxy.reconnectTimer);
+    this.tracker.move(proxy.snapshot, undefined, this.engine.now);
+    proxy.snapshot = undefined;
+  }
+
+  /** The routing config in cluster `c` is replaced (a rollout); istiods reading it push it. */
+  applyConfig(c: number, routing: RoutingConfig): void {
+    const entry = this.configs[c] as { routing: RoutingConfig; version: number };
+    entry.routing = routing;
+    entry.version++;
+    this.tracker.configChanged(c, entry.version, this.engine.now);
+    for (const i of this.istiods) if (i.configCluster === c) i.configChanged();
+  }
+
+  configOf(c: number): RoutingConfig {
+    return (this.configs[c] as { routing: RoutingConfig }).routing;
+  }
+
+  /**
+   * Re-evaluates everything reachability decides, after a fault starts or ends: istiods (re)list API
+   * servers; streams that can no longer reach their istiod break and start reconnecting.
+   */
+  infrastructureChanged(proxies: Iterable<Proxy>): void {
+    for (const i of this.istiods) {
+      const hostUp = i.location.cluster === undefined || this.infra.isClusterUp(i.location.cluster);
+      if (i.up && !hostUp) this.stopIstiod(i);
+      if (i.up) i.resync();
+    }
+    for (const p of proxies) {
+      if (!p.alive) continue;
+      if (p.connectedTo !== undefined && !this.reachable(p.cluster)) this.disconnect(p);
+    }
+  }
+
+  /** Takes an istiod down (its pods, or the process): every stream breaks at once. */
+  stopIstiod(istiod: Istiod): void {
+    for (const p of istiod.stop()) {
+      p.connectedTo = undefined;
+      this.scheduleReconnect(p);
+    }
+  }
+
+  startIstiod(istiod: Istiod, hostUp: boolean): void {
+    if (istiod.up || !hostUp) return;
+    istiod.start();
+  }
+
+  private disconnect(p: Proxy): void {
+    p.connectedTo?.connected.delete(p);
+    p.connectedTo = undefined;
+    this.scheduleReconnect(p);
+  }
+
+  private tryConnect(p: Proxy): void {
+    p.reconnectTimer = undefined;
+    if (!p.alive || p.connectedTo !== undefined) return;
+    const istiod = p.istiod;
+    if (istiod === undefined || !this.reachable(p.cluster)) {
+      this.scheduleReconnect(p);
+      return;
+    }
+    const wait = istiod.admit(this.engine.now);
+    if (wait < 0) {
+      this.scheduleReconnect(p);
+      return;
+    }
+    p.reconnectAttempts = 0;
+    p.connectedTo = istiod;
+    istiod.connected.add(p);
+    // A new stream authenticates and gets a certificate over the same path (CSR on 15012).
+    if (!p.hasValidCert(this.engine.now) || p.certExpiresMs === Infinity) this.issueCert(p, 0);
+    istiod.enqueue(p);
+  }
+
+  /** Envoy's JitteredExponentialBackOffStrategy: uniform in [0, min(max, initial x 2^n)). */
+  private scheduleReconnect(p: Proxy): void {
+    if (!p.alive || p.reconnectTimer !== undefined) return;
+    const ceiling = Math.min(
+      this.settings.reconnectMaxMs,
+      this.settings.reconnectInitialMs * 2 ** p.reconnectAttempts,
+    );
+    p.reconnectAttempts++;
+    p.reconnectTimer = this.engine.schedule(this.rng() * ceiling, this.reconnect, p);
+  }
+
+  private readonly reconnect = (p: Proxy): void => this.tryConnect(p);
+
+  private receive(proxy: Proxy, snapshot: EndpointSnapshot): void {
+    if (!proxy.alive) return;
+    this.tracker.move(proxy.snapshot, snapshot, this.engine.now);
+    proxy.snapshot = snapshot;
+    this.events.viewChanged(proxy);
+  }
+
+  /**
+   * Issues a workload certificate as if at `offsetMs` from now (negative for certificates issued before the
+   * run), and schedules its rotation at SECRET_GRACE_PERIOD_RATIO of its lifetime, jittered by 1%
+   * (istio-behaviour.md 6).
+   */
+  private issueCert(p: Proxy, offsetMs: number): void {
+    const { certTtlMs, certRotationFraction } = this.settings;
+    const issued = this.engine.now + offsetMs;
+    p.certExpiresMs = issued + certTtlMs;
+    p.certExpiredReported = false;
+    const jitter = 1 + 0.01 * (2 * this.rng() - 1);
+    const rotateAt = Math.max(this.engine.now, issued + certTtlMs * certRotationFraction * jitter);
+    this.engine.scheduleAt(rotateAt, this.rotate, { proxy: p, expires: p.certExpiresMs });
+    this.engine.scheduleAt(p.certExpiresMs, this.expire, { proxy: p, expires: p.certExpiresMs });
+  }
+
+  private readonly rotate = (job: { proxy: Proxy; expires: number }): void => {
+    const p = job.proxy;
+    if (!p.alive || p.certExpiresMs !== job.expires) return;
+    if (this.reachable(p.cluster)) {
+      this.issueCert(p, 0);
+      return;
+    }
+    // The CSR fails; pilot-agent and Envoy keep retrying with backoff, modelled as a retry every minute.
+    this.engine.schedule(CERT_RETRY_MS, this.rotate, job);
+  };
+
+  private readonly expire = (job: { proxy: Proxy; expires: number }): void => {
+    const p = job.proxy;
+    if (!p.alive || p.certExpiresMs !== job.expires || p.certExpiredReported) return;
+    p.certExpiredReported = true;
+    this.events.certExpired(p);
+  };
+}
+
+/** How often a failed certificate rotation is retried (pilot-agent retries with backoff; see retry.go). */
+export const CERT_RETRY_MS = 60_000;

@@ -1,0 +1,532 @@
+/**
+ * The request path, as Envoy and the applications behind it would run it:
+ *
+ *   client ─► source sidecar: route (VirtualService), fault injection, timeouts
+ *     ─► attempt: connection pool, host pick (locality priority, outlier ejection, least request)
+ *     ─► [east-west gateway of the host's network] ─► replica sidecar ─► replica queue ─► service time
+ *     ─► downstream steps (in order; a parallel group awaits all) ─► response ─► retry policy ─► caller
+ *
+ * How failures surface (istio-behaviour.md 3.1, 3.2, 4.1), and why:
+ * - a host whose pod is gone: a new connection waits out the connect timeout (10 s default; the pod's IP no
+ *   longer answers, nothing sends a RST), then fails with UF; requests in flight on it are reset (the
+ *   killed pod's kernel closes its sockets), 503 UC;
+ * - a host behind a dead node, a dead cluster or a partition: a new connection waits out the connect
+ *   timeout; a request on an established connection gets no answer at all and waits for a timeout (there
+ *   is none by default: the client's own timeout ends it, flag DC);
+ * - a dead east-west gateway behind a still-published load-balancer address: connections are refused at
+ *   once (a reset), UF;
+ * - an expired certificate on either side: the mTLS handshake of a new connection fails at once, UF;
+ *   established connections go on (certificates are checked at handshake only, istio/istio#7630);
+ * - connect failures and resets are retried by Istio's default policy (2 retries, other hosts); 5xx
+ *   responses are not (since 1.24).
+ */
+import type { Engine, Sampler } from '../des/index.js';
+import type { Endpoint } from './endpoint.js';
+import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
+import type { Infrastructure } from './infrastructure.js';
+import type { NetworkLatency } from './network-latency.js';
+import type { MeshObserver } from './observer.js';
+import type { Proxy } from './proxy.js';
+import { Attempt, AttemptOutcome, Call, MeshRequest, isFailure } from './request.js';
+import { ResponseFlag } from './response-flag.js';
+import type { RouteResolver } from './route-resolver.js';
+import type { CallStep, ServiceRuntime } from './service-runtime.js';
+import type { Upstream } from './upstream.js';
+import { Admission } from './traffic/connection-pool.js';
+
+export interface DataPlaneContext {
+  readonly engine: Engine;
+  readonly registry: EndpointRegistry;
+  readonly infra: Infrastructure;
+  readonly network: NetworkLatency;
+  readonly observer: MeshObserver;
+  readonly services: readonly ServiceRuntime[];
+  readonly routes: RouteResolver;
+  /** The proxy's view of a service (subset), rebuilt when its snapshot changed; undefined if the subset is unknown. */
+  upstreamOf(proxy: Proxy, service: ServiceRuntime, subset: string | undefined): Upstream | undefined;
+  /** The east-west gateway proxy of a cluster (router, with its own view). */
+  eastWestGateway(cluster: number): Proxy;
+  readonly gatewayLatency: Sampler;
+  /** Extra delay and error injection by faults, per service. */
+  readonly injected: FaultInjections;
+}
+
+/** Latency and error injection applied by `latency-injection` and `error-injection` faults. */
+export interface FaultInjections {
+  delayFor(service: number, cluster: number): number;
+  abortFor(service: number, cluster: number): number;
+}
+
+export class DataPlane {
+  private requestSeq = 0;
+
+  constructor(private readonly ctx: DataPlaneContext) {}
+
+  /** A client sends a request to `entry` from proxy `client`. */
+  sendRequest(
+    traffic: number,
+    cluster: number,
+    client: Proxy,
+    entry: ServiceRuntime,
+    headers: Readonly<Record<string, string>>,
+    uri: string,
+    clientTimeoutMs: number,
+    ingressDown: boolean,
+  ): void {
+    const { engine, observer } = this.ctx;
+    const request = new MeshRequest(this.requestSeq++, traffic, cluster, engine.now, headers, uri);
+    observer.requestStarted(request);
+    if (ingressDown) {
+      // The ingress gateway's pods are gone: the client's connection is refused.
+      this.completeRequest(request, 503, ResponseFlag.UF);
+      return;
+    }
+    if (clientTimeoutMs > 0 && clientTimeoutMs < Infinity) {
+      request.clientTimeout = engine.schedule(clientTimeoutMs, this.clientGaveUp, request);
+    }
+    this.startCall(new Call(request, undefined, entry, client));
+  }
+
+  private readonly clientGaveUp = (request: MeshRequest): void => {
+    request.clientTimeout = undefined;
+    if (request.done) return;
+    this.completeRequest(request, 0, ResponseFlag.DC);
+  };
+
+  private completeRequest(request: MeshRequest, code: number, flags: number): void {
+    request.done = true;
+    if (request.clientTimeout !== undefined) this.ctx.engine.cancel(request.clientTimeout);
+    request.responseCode = code;
+    request.responseFlags = flags;
+    request.endMs = this.ctx.engine.now;
+    this.ctx.observer.requestCompleted(request);
+  }
+
+  /** Routing at the source proxy: VirtualService match, destination, fault injection, timeouts. */
+  private startCall(call: Call): void {
+    const now = this.ctx.engine.now;
+    call.sentMs = now;
+    const route = this.ctx.routes.resolve(call.source, call.service, call.request.headers, call.request.uri);
+    if (route.kind === 'no-route') {
+      this.finishCall(call, 404, ResponseFlag.NR);
+      return;
+    }
+    call.service = route.service;
+    call.subset = route.subset;
+    call.retry = route.retry;
+    const fault = route.fault;
+    if (fault !== undefined) {
+      call.faulted = true;
+      const rng = call.source.lbRng;
+      if (fault.abort !== undefined && rng() < fault.abort.fraction) {
+        this.finishCall(call, fault.abort.httpStatus, ResponseFlag.FI);
+        return;
+      }
+      if (fault.delay !== undefined && rng() < fault.delay.fraction) {
+        call.responseFlags |= ResponseFlag.DI;
+        this.ctx.engine.schedule(fault.delay.fixedDelayMs, this.attempt, call);
+        return;
+      }
+    } else if (route.timeoutMs > 0) {
+      call.timeoutMs = route.timeoutMs;
+      call.routeTimer = this.ctx.engine.schedule(route.timeoutMs, this.routeTimeout, call);
+    }
+    this.attempt(call);
+  }
+
+  private readonly routeTimeout = (call: Call): void => {
+    call.routeTimer = undefined;
+    if (call.finished) return;
+    const a = call.current;
+    if (a !== undefined) this.abandon(a);
+    this.finishCall(call, 504, ResponseFlag.UT);
+  };
+
+  /** One try: circuit breakers first (Envoy's router asks the connection pool before picking a host). */
+  private readonly attempt = (call: Call): void => {
+    if (call.finished) return;
+    call.attempts++;
+    const upstream = this.ctx.upstreamOf(call.source, call.service, call.subset);
+    if (upstream === undefined) {
+      // A route to a subset no DestinationRule defines: Envoy has no such cluster.
+      this.finishCall(call, 503, ResponseFlag.NC);
+      return;
+    }
+    const a = new Attempt(call, this.ctx.engine.now);
+    call.current = a;
+    a.upstream = upstream;
+    const admission = upstream.admit();
+    if (admission === Admission.overflow) {
+      this.endAttempt(a, 503, ResponseFlag.UO, AttemptOutcome.overflow);
+      return;
+    }
+    const perTry = call.faulted ? 0 : call.retry.perTryTimeoutMs;
+    if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
+    if (admission === Admission.pending) {
+      a.pending = true;
+      upstream.pendingAttempts.push(a);
+    } else this.dispatch(a);
+  };
+
+  /** A request left the connection pool; the oldest attempt still waiting for a connection takes its place. */
+  private releaseConnection(upstream: Upstream): void {
+    if (!upstream.releaseAdmission()) return;
+    const next = upstream.pendingAttempts.shift() as Attempt | undefined;
+    if (next === undefined) return;
+    next.pending = false;
+    next.upstream = upstream;
+    this.dispatch(next);
+  }
+
+  /** The attempt has a connection slot: pick a host and send. */
+  private dispatch(a: Attempt): void {
+    const { engine } = this.ctx;
+    const now = engine.now;
+    const call = a.call;
+    const upstream = a.upstream as Upstream;
+    const host = upstream.pick(call.previousHost, now);
+    if (host < 0) {
+      this.releaseConnection(upstream);
+      a.upstream = undefined;
+      this.endAttempt(a, 503, ResponseFlag.UH, AttemptOutcome.response);
+      return;
+    }
+    a.host = host;
+    upstream.started(host);
+    const source = call.source;
+    const target = upstream.hosts[host];
+    if (target === undefined) return;
+    let endpoint: Endpoint | undefined = target.endpoint;
+    let delay = source.latency.sample();
+    if (target.gatewayCluster >= 0) {
+      a.viaGateway = target.gatewayCluster;
+      const reach = this.reachGateway(source, target.gatewayCluster, target.zone);
+      if (reach !== PathState.open) {
+        this.failConnect(a, reach, upstream.connectTimeoutMs, delay);
+        return;
+      }
+      delay += this.ctx.network.sample(source.zone, target.zone) + this.ctx.gatewayLatency.sample();
+      endpoint = this.gatewayBackend(upstream, host, call.service);
+      if (endpoint === undefined) {
+        // The gateway has no backend for the service in its view: it closes the client's connection.
+        this.failAfter(a, delay, 503, ResponseFlag.UH, AttemptOutcome.reset);
+        return;
+      }
+      delay += this.ctx.network.sample(target.zone, endpoint.zone);
+    } else if (endpoint !== undefined) {
+      delay += this.ctx.network.sample(source.zone, endpoint.zone);
+    }
+    if (endpoint === undefined) return;
+    a.endpoint = endpoint;
+    const state = this.pathTo(source, endpoint, a.viaGateway >= 0);
+    let established = upstream.isConnected(host);
+    if (established && state === PathState.silentNew) {
+      // The pooled connection was reset when the pod died; Envoy must dial again.
+      upstream.setConnected(host, false);
+      established = false;
+    }
+    if (!established) {
+      if (state !== PathState.open) {
+        this.failConnect(a, state, upstream.connectTimeoutMs, delay);
+        return;
+      }
+      if (!source.hasValidCert(now) || !endpoint.sidecar.hasValidCert(now)) {
+        // mTLS handshake with an expired certificate: refused at once.
+        this.failAfter(a, delay, 503, ResponseFlag.UF, AttemptOutcome.connectFailure);
+        return;
+      }
+      upstream.setConnected(host, true);
+    } else if (state === PathState.refused) {
+      upstream.setConnected(host, false);
+      this.failAfter(a, delay, 503, ResponseFlag.UC, AttemptOutcome.reset);
+      return;
+    } else if (state === PathState.silent) {
+      return; // No answer: only a timeout ends this attempt.
+    }
+    delay += endpoint.sidecar.latency.sample();
+    engine.schedule(delay, this.arrive, a);
+  }
+
+  private reachGateway(source: Proxy, gatewayCluster: number, _zone: number): PathState {
+    const { infra } = this.ctx;
+    if (!infra.clustersConnected(source.cluster, gatewayCluster) || !infra.isClusterUp(gatewayCluster))
+      return PathState.silent;
+    return infra.isEastWestUp(gatewayCluster) ? PathState.open : PathState.refused;
+  }
+
+  /** The gateway balances per connection: the client's connection to it stays pinned to one backend. */
+  private gatewayBackend(upstream: Upstream, host: number, service: ServiceRuntime): Endpoint | undefined {
+    const pinned = upstream.pinnedBackend(host);
+    if (pinned !== undefined && this.ctx.registry.stateOf(pinned.id) !== EndpointState.terminated)
+      return pinned;
+    const gateway = this.ctx.eastWestGateway(
+      (upstream.hosts[host] as { gatewayCluster: number }).gatewayCluster,
+    );
+    const view = this.ctx.upstreamOf(gateway, service, undefined);
+    if (view === undefined) return undefined;
+    const h = view.pick(-1, this.ctx.engine.now);
+    const backend = h < 0 ? undefined : view.hosts[h]?.endpoint;
+    upstream.pin(host, backend);
+    return backend;
+  }
+
+  /** Whether packets get from `source` to the replica, and how they fail if not. */
+  private pathTo(source: Proxy, endpoint: Endpoint, viaGateway: boolean): PathState {
+    const { infra, registry } = this.ctx;
+    const state = registry.stateOf(endpoint.id);
+    if (state === EndpointState.terminated) return PathState.silentNew;
+    if (state === EndpointState.unavailable || !infra.isZoneUp(endpoint.zone)) return PathState.silent;
+    if (!viaGateway && !infra.clustersConnected(source.cluster, endpoint.cluster)) return PathState.silent;
+    return PathState.open;
+  }
+
+  private failConnect(a: Attempt, state: PathState, connectTimeoutMs: number, delay: number): void {
+    if (state === PathState.refused)
+      this.failAfter(a, delay, 503, ResponseFlag.UF, AttemptOutcome.connectFailure);
+    else this.failAfter(a, connectTimeoutMs, 503, ResponseFlag.UF, AttemptOutcome.connectFailure);
+  }
+
+  private failAfter(a: Attempt, delay: number, code: number, flags: number, outcome: AttemptOutcome): void {
+    const job = { a, code, flags, outcome };
+    this.ctx.engine.schedule(delay, this.failNow, job);
+  }
+
+  private readonly failNow = (job: {
+    a: Attempt;
+    code: number;
+    flags: number;
+    outcome: AttemptOutcome;
+  }): void => {
+    if (job.a.abandoned) return;
+    this.endAttempt(job.a, job.code, job.flags, job.outcome);
+  };
+
+  private readonly perTryTimeout = (a: Attempt): void => {
+    a.timer = undefined;
+    if (a.abandoned) return;
+    this.abandon(a);
+    this.endAttempt(a, 504, ResponseFlag.UT, AttemptOutcome.perTryTimeout, true);
+  };
+
+  private abandon(a: Attempt): void {
+    a.abandoned = true;
+    if (a.timer !== undefined) this.ctx.engine.cancel(a.timer);
+    a.timer = undefined;
+  }
+
+  // ---- server side ----
+
+  private readonly arrive = (a: Attempt): void => {
+    const endpoint = a.endpoint as Endpoint;
+    const state = this.ctx.registry.stateOf(endpoint.id);
+    if (state === EndpointState.terminated) {
+      this.respondReset(a);
+      return;
+    }
+    if (state === EndpointState.unavailable) return; // Swallowed by a dead node.
+    a.arrivedMs = this.ctx.engine.now;
+    const injectedDelay = this.ctx.injected.delayFor(endpoint.service, endpoint.cluster);
+    if (injectedDelay > 0) {
+      this.ctx.engine.schedule(injectedDelay, this.admitToReplica, a);
+      return;
+    }
+    this.admitToReplica(a);
+  };
+
+  private readonly admitToReplica = (a: Attempt): void => {
+    const endpoint = a.endpoint as Endpoint;
+    const outcome = endpoint.slots.acquire(this.beginService, a);
+    if (outcome === 0) this.beginService(a);
+    else if (outcome === 2) this.respond(a, 503);
+  };
+
+  private readonly beginService = (a: Attempt): void => {
+    a.startedMs = this.ctx.engine.now;
+    a.holdsSlot = true;
+    this.ctx.engine.schedule(a.call.service.serviceTime.sample(), this.serviceDone, a);
+  };
+
+  private readonly serviceDone = (a: Attempt): void => {
+    const service = a.call.service;
+    const endpoint = a.endpoint as Endpoint;
+    if (!service.blocking) this.releaseSlot(a);
+    if (this.ctx.registry.stateOf(endpoint.id) === EndpointState.terminated) {
+      this.respondReset(a);
+      return;
+    }
+    const abort = this.ctx.injected.abortFor(endpoint.service, endpoint.cluster);
+    if (abort > 0) {
+      this.respond(a, abort);
+      return;
+    }
+    if (service.errorRate > 0 && service.behaviourRng() < service.errorRate) {
+      this.respond(a, 500);
+      return;
+    }
+    this.startStep(a, 0);
+  };
+
+  private releaseSlot(a: Attempt): void {
+    if (!a.holdsSlot) return;
+    a.holdsSlot = false;
+    (a.endpoint as Endpoint).slots.release();
+  }
+
+  private startStep(a: Attempt, first: number): void {
+    const service = a.call.service;
+    const steps = service.steps;
+    const endpoint = a.endpoint as Endpoint;
+    for (let i = first; i < steps.length; i++) {
+      const step = steps[i] as CallStep;
+      let made = 0;
+      for (let k = 0; k < step.services.length; k++) {
+        const p = step.probabilities[k] as number;
+        if (p < 1 && service.behaviourRng() >= p) continue;
+        made++;
+        a.outstanding++;
+        this.startCall(
+          new Call(
+            a.call.request,
+            a,
+            this.ctx.services[step.services[k] as number] as ServiceRuntime,
+            endpoint.sidecar,
+          ),
+        );
+      }
+      if (made > 0) {
+        a.step = i;
+        return;
+      }
+    }
+    this.respond(a, 200);
+  }
+
+  private childDone(parent: Attempt, child: Call): void {
+    if (isFailure(child.responseCode)) parent.downstreamFailed = true;
+    if (--parent.outstanding > 0) return;
+    if (parent.downstreamFailed) this.respond(parent, 500);
+    else this.startStep(parent, parent.step + 1);
+  }
+
+  /** The replica answers; the response travels back (through the gateway, if it came that way). */
+  private respond(a: Attempt, code: number): void {
+    this.releaseSlot(a);
+    const endpoint = a.endpoint as Endpoint;
+    const state = this.ctx.registry.stateOf(endpoint.id);
+    if (state === EndpointState.terminated) {
+      this.respondReset(a);
+      return;
+    }
+    if (state === EndpointState.unavailable) return;
+    const source = a.call.source;
+    if (a.viaGateway < 0 && !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster)) return;
+    let delay = this.ctx.network.sample(endpoint.zone, source.zone);
+    if (a.viaGateway >= 0) delay += this.ctx.gatewayLatency.sample();
+    const job = { a, code };
+    this.ctx.engine.schedule(delay, this.responseArrived, job);
+  }
+
+  /** The replica's pod is gone: the caller's connection is reset. */
+  private respondReset(a: Attempt): void {
+    this.releaseSlot(a);
+    a.upstream?.setConnected(a.host, false);
+    const endpoint = a.endpoint as Endpoint;
+    const job = { a, code: 503, flags: ResponseFlag.UC };
+    this.ctx.engine.schedule(
+      this.ctx.network.sample(endpoint.zone, a.call.source.zone),
+      this.resetArrived,
+      job,
+    );
+  }
+
+  private readonly resetArrived = (job: { a: Attempt; code: number; flags: number }): void => {
+    if (job.a.abandoned) return;
+    this.endAttempt(job.a, job.code, job.flags, AttemptOutcome.reset);
+  };
+
+  private readonly responseArrived = (job: { a: Attempt; code: number }): void => {
+    const a = job.a;
+    if (a.abandoned) return;
+    this.endAttempt(a, job.code, 0, AttemptOutcome.response);
+  };
+
+  // ---- client side: retries and completion ----
+
+  private endAttempt(
+    a: Attempt,
+    code: number,
+    flags: number,
+    outcome: AttemptOutcome,
+    alreadyAbandoned = false,
+  ): void {
+    const call = a.call;
+    const now = this.ctx.engine.now;
+    if (!alreadyAbandoned && a.timer !== undefined) this.ctx.engine.cancel(a.timer);
+    a.timer = undefined;
+    a.abandoned = true;
+    const upstream = a.upstream;
+    if (upstream !== undefined && outcome !== AttemptOutcome.overflow) {
+      if (a.pending) {
+        // Timed out while waiting for a connection: it leaves the pending line.
+        a.pending = false;
+        upstream.pendingAttempts.splice(upstream.pendingAttempts.indexOf(a), 1);
+        upstream.cancelPending();
+      } else {
+        if (a.host >= 0) {
+          upstream.finished(a.host);
+          if (outcome === AttemptOutcome.response && !isFailure(code)) upstream.recordSuccess(a.host);
+          else upstream.recordFailure(a.host, code, outcome, now);
+        }
+        this.releaseConnection(upstream);
+      }
+    }
+    if (a.endpoint !== undefined) {
+      call.endpoint = a.endpoint;
+      call.arrivedMs = a.arrivedMs;
+      call.startedMs = a.startedMs;
+      if (a.startedMs >= 0)
+        call.request.clustersCrossed |= a.endpoint.cluster < 31 ? 1 << a.endpoint.cluster : 0;
+    }
+    if (call.finished) return;
+    call.previousHost = a.host;
+    const retry = this.ctx.routes.retryDecision(call, code, flags, outcome);
+    if (retry >= 0) {
+      this.ctx.engine.schedule(retry, this.attempt, call);
+      return;
+    }
+    const exhausted =
+      call.attempts > 1 && (outcome !== AttemptOutcome.response || isFailure(code)) ? ResponseFlag.URX : 0;
+    this.finishCall(call, code, flags | exhausted);
+  }
+
+  private finishCall(call: Call, code: number, flags: number): void {
+    if (call.finished) return;
+    call.finished = true;
+    if (call.routeTimer !== undefined) this.ctx.engine.cancel(call.routeTimer);
+    call.routeTimer = undefined;
+    call.responseCode = code;
+    call.responseFlags |= flags;
+    call.endMs = this.ctx.engine.now;
+    this.ctx.observer.callCompleted(call);
+    const parent = call.parent;
+    if (parent !== undefined) {
+      this.childDone(parent, call);
+      return;
+    }
+    const request = call.request;
+    request.attempts = call.attempts;
+    if (!request.done) this.completeRequest(request, call.responseCode, call.responseFlags);
+  }
+}
+
+/** How a path to a host behaves for the next packet. */
+const PathState = {
+  open: 0,
+  /** Nobody answers: new connections time out, requests on established ones hang. */
+  silent: 1,
+  /** The address answers with a reset: connections are refused at once. */
+  refused: 2,
+  /** The pod is gone: a new connection times out; an established one was reset when the pod died. */
+  silentNew: 3,
+} as const;
+type PathState = (typeof PathState)[keyof typeof PathState];

@@ -1,0 +1,262 @@
+/**
+ * Pods and their lifecycle, as Kubernetes and Istio give it (istio-behaviour.md 3.2):
+ * - a ReplicaSet keeps its desired count: a pod that dies is replaced;
+ * - creating a pod calls the injection webhook of the istiod serving its cluster, which fails closed: while
+ *   that istiod is unreachable no pod is created, and the ReplicaSet controller retries with backoff;
+ * - a created pod starts its container, then its sidecar needs a certificate and a first config push before
+ *   the pod turns ready (Envoy waits forever for initial config, initial_fetch_timeout 0);
+ * - a killed pod's endpoint leaves at once (its readiness fails); a pod on a failed node stays listed until
+ *   the node is declared NotReady (node-monitor-grace-period, 40 s), and is evicted and recreated elsewhere
+ *   after the default 300 s toleration.
+ */
+import { Resource, sampler, type Engine, type RngStreams, type Sampler, type Uniform } from '../des/index.js';
+import type { ControlPlane } from './control-plane.js';
+import { Endpoint } from './endpoint.js';
+import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
+import type { Infrastructure } from './infrastructure.js';
+import type { ControlPlaneConfig, DeploymentConfig, ServiceConfig } from './mesh-config.js';
+import { Proxy } from './proxy.js';
+import type { ServiceRuntime } from './service-runtime.js';
+import type { Topology } from './topology.js';
+
+/** node-monitor-grace-period: a failed node's pods are marked not ready after this (Kubernetes default). */
+export const NODE_GRACE_MS = 40_000;
+/** Default NoExecute toleration for not-ready/unreachable nodes: pods are evicted after this. */
+export const EVICTION_MS = 300_000;
+/** ReplicaSet controller retry after a refused pod creation: exponential from 1 s, capped at 60 s. */
+const CREATE_RETRY_MS = { initial: 1000, max: 60_000 };
+
+export interface WorkloadEvents {
+  podCreationRejected(service: number, cluster: number): void;
+  proxyCreated(proxy: Proxy): void;
+}
+
+/** A Deployment's pods in one cluster (and zone, if pinned). */
+export class ReplicaSet {
+  readonly pods: Endpoint[] = [];
+  pendingCreates = 0;
+  createFailures = 0;
+  constructor(
+    readonly service: ServiceRuntime,
+    readonly config: ServiceConfig,
+    readonly cluster: number,
+    readonly zones: readonly number[],
+    readonly labels: Readonly<Record<string, string>>,
+    public desired: number,
+  ) {}
+}
+
+export class Workloads {
+  readonly replicaSets: ReplicaSet[] = [];
+  private readonly startup: Sampler;
+  private readonly rng: Uniform;
+  private nextProxyId: () => number;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly streams: RngStreams,
+    private readonly topology: Topology,
+    private readonly infra: Infrastructure,
+    private readonly registry: EndpointRegistry,
+    private readonly controlPlane: ControlPlane,
+    private readonly sidecarLatency: ServiceConfig['serviceTime'],
+    settings: ControlPlaneConfig,
+    private readonly events: WorkloadEvents,
+    nextProxyId: () => number,
+  ) {
+    this.startup = sampler(settings.podStartup, streams.stream('pod-startup'));
+    this.rng = streams.stream('workloads');
+    this.nextProxyId = nextProxyId;
+  }
+
+  /** Declares a deployment and creates its pods, ready and connected, as they are when the run starts. */
+  deploy(
+    service: ServiceRuntime,
+    config: ServiceConfig,
+    d: DeploymentConfig,
+    certTtlMs: number,
+    rotation: number,
+  ): ReplicaSet {
+    const cluster = this.topology.cluster(d.cluster);
+    const zones =
+      d.zone === undefined ? this.topology.zonesOf(cluster) : [this.topology.zone(cluster, d.zone)];
+    const rs = new ReplicaSet(service, config, cluster, zones, d.labels, d.replicas);
+    this.replicaSets.push(rs);
+    for (let r = 0; r < d.replicas; r++) {
+      const e = this.newPod(rs, zones[r % zones.length] as number);
+      this.registry.setState(e.id, EndpointState.ready, true);
+      // Pods started at different times: certificate ages spread over [0, rotation point).
+      this.controlPlane.attachInitial(e.sidecar, this.rng() * certTtlMs * rotation);
+    }
+    return rs;
+  }
+
+  /** Kills `count` pods of a service in a cluster (newest first); their ReplicaSets replace them. */
+  killPods(service: number, cluster: number, count: number): void {
+    let left = count;
+    for (const rs of this.replicaSets) {
+      if (rs.service.index !== service || rs.cluster !== cluster) continue;
+      while (left > 0 && rs.pods.length > 0) {
+        const victim = rs.pods[rs.pods.length - 1] as Endpoint;
+        this.terminate(rs, victim);
+        left--;
+      }
+    }
+  }
+
+  /** Kills one pod chosen at random among a service's pods in a cluster. */
+  killRandomPod(service: number, cluster: number): void {
+    const candidates = this.replicaSets.filter(
+      (rs) => rs.service.index === service && rs.cluster === cluster,
+    );
+    const pods = candidates.flatMap((rs) => rs.pods.map((p) => [rs, p] as const));
+    if (pods.length === 0) return;
+    const [rs, victim] = pods[Math.floor(this.rng() * pods.length)] as readonly [ReplicaSet, Endpoint];
+    this.terminate(rs, victim);
+  }
+
+  /** Sets the replica count of a service in a cluster (its first ReplicaSet there). */
+  scale(service: number, cluster: number, replicas: number): void {
+    const rs = this.replicaSets.find((r) => r.service.index === service && r.cluster === cluster);
+    if (rs === undefined) return;
+    rs.desired = replicas;
+    while (rs.pods.length > rs.desired) this.terminate(rs, rs.pods[rs.pods.length - 1] as Endpoint, false);
+    this.reconcile(rs);
+  }
+
+  /** A zone's nodes fail: its pods stop serving, are unlisted after the node grace period, evicted later. */
+  zoneDown(zone: number): void {
+    for (const rs of this.replicaSets) {
+      for (const p of rs.pods)
+        if (p.zone === zone) this.registry.setState(p.id, EndpointState.unavailable, false);
+    }
+    this.engine.schedule(NODE_GRACE_MS, this.unlistZone, zone);
+    this.engine.schedule(EVICTION_MS, this.evictZone, zone);
+  }
+
+  /** The zone's nodes return: pods not yet evicted serve again. */
+  zoneUp(zone: number): void {
+    for (const rs of this.replicaSets) {
+      for (const p of rs.pods) {
+        if (p.zone === zone && this.registry.stateOf(p.id) === EndpointState.unavailable) {
+          this.registry.setState(p.id, EndpointState.ready, this.infra.isApiServerUp(p.cluster));
+        }
+      }
+    }
+  }
+
+  /** A cluster's API server is reachable again: it publishes the pod changes it missed. */
+  apiServerBack(cluster: number): void {
+    this.registry.republish(cluster);
+  }
+
+  /** A whole cluster fails or returns: its pods stop or resume serving; its API server publishes nothing meanwhile. */
+  clusterChanged(cluster: number, up: boolean): void {
+    for (const rs of this.replicaSets) {
+      if (rs.cluster !== cluster) continue;
+      for (const p of rs.pods) {
+        const s = this.registry.stateOf(p.id);
+        if (!up && s === EndpointState.ready) this.registry.setState(p.id, EndpointState.unavailable, false);
+        if (up && s === EndpointState.unavailable) this.registry.setState(p.id, EndpointState.ready, false);
+      }
+      if (up) this.reconcile(rs);
+    }
+    if (up) this.registry.republish(cluster);
+  }
+
+  private readonly unlistZone = (zone: number): void => {
+    if (this.infra.isZoneUp(zone)) return;
+    // The node controller marks the pods NotReady: their endpoints leave the API server's list.
+    for (const rs of this.replicaSets) {
+      for (const p of rs.pods)
+        if (p.zone === zone)
+          this.registry.setState(p.id, EndpointState.unavailable, this.infra.isApiServerUp(p.cluster));
+    }
+  };
+
+  private readonly evictZone = (zone: number): void => {
+    if (this.infra.isZoneUp(zone)) return;
+    for (const rs of this.replicaSets) {
+      for (const p of [...rs.pods]) if (p.zone === zone) this.terminate(rs, p);
+    }
+  };
+
+  private terminate(rs: ReplicaSet, victim: Endpoint, replace = true): void {
+    const i = rs.pods.indexOf(victim);
+    if (i >= 0) rs.pods.splice(i, 1);
+    this.registry.setState(victim.id, EndpointState.terminated, this.infra.isApiServerUp(victim.cluster));
+    this.controlPlane.remove(victim.sidecar);
+    if (replace) this.reconcile(rs);
+  }
+
+  private reconcile(rs: ReplicaSet): void {
+    while (rs.pods.length + rs.pendingCreates < rs.desired) {
+      rs.pendingCreates++;
+      this.engine.schedule(0, this.tryCreate, rs);
+    }
+  }
+
+  private readonly tryCreate = (rs: ReplicaSet): void => {
+    if (rs.pods.length + rs.pendingCreates > rs.desired) {
+      rs.pendingCreates--;
+      return;
+    }
+    // The webhook is the istiod serving this cluster; failurePolicy Fail refuses the pod when it is unreachable.
+    if (!this.infra.isApiServerUp(rs.cluster) || !this.controlPlane.reachable(rs.cluster)) {
+      if (this.infra.isApiServerUp(rs.cluster)) this.events.podCreationRejected(rs.service.index, rs.cluster);
+      const delay = Math.min(CREATE_RETRY_MS.max, CREATE_RETRY_MS.initial * 2 ** rs.createFailures);
+      rs.createFailures++;
+      this.engine.schedule(delay, this.tryCreate, rs);
+      return;
+    }
+    rs.createFailures = 0;
+    rs.pendingCreates--;
+    const zones = rs.zones.filter((z) => this.infra.isZoneUp(z));
+    if (zones.length === 0) return;
+    const zone = zones[Math.floor(this.rng() * zones.length)] as number;
+    const e = this.newPod(rs, zone);
+    this.engine.schedule(this.startup.sample(), this.containerStarted, e);
+  };
+
+  private readonly containerStarted = (e: Endpoint): void => {
+    if (this.registry.stateOf(e.id) !== EndpointState.starting) return;
+    this.controlPlane.start(e.sidecar);
+  };
+
+  /** A starting pod whose sidecar got its first config (and so its certificate) turns ready. */
+  sidecarConfigured(proxy: Proxy): void {
+    const e = proxy.endpoint;
+    if (e === undefined || this.registry.stateOf(e.id) !== EndpointState.starting) return;
+    if (!this.infra.isZoneUp(e.zone)) return;
+    this.registry.setState(e.id, EndpointState.ready, this.infra.isApiServerUp(e.cluster));
+  }
+
+  private newPod(rs: ReplicaSet, zone: number): Endpoint {
+    const id = this.registry.size;
+    const name = `${rs.service.name}/${id}`;
+    const proxy = new Proxy(
+      this.nextProxyId(),
+      'sidecar',
+      rs.cluster,
+      zone,
+      sampler(this.sidecarLatency, this.streams.stream('sidecar')),
+      this.streams.stream(`lb/${name}`),
+      rs.labels,
+    );
+    const e = new Endpoint(
+      id,
+      rs.service.index,
+      rs.cluster,
+      zone,
+      rs.labels,
+      new Resource(rs.config.concurrency, rs.config.queueLimit),
+      proxy,
+    );
+    proxy.endpoint = e;
+    this.registry.add(e);
+    rs.service.endpoints.push(e);
+    rs.pods.push(e);
+    this.events.proxyCreated(proxy);
+    return e;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * `faults:` as written to the mesh's `FaultConfig`: durations in ms, percentages as fractions, routing in
+ * its resolved shape, defaults applied (count 1, percent 100%, httpStatus 503).
+ */
+import type { FaultConfig } from '../mesh/index.js';
+import { distribution } from './normalize.js';
+import { normalizeRouting } from './normalize-routing.js';
+import type { FaultInput } from './schema-faults.js';
+import { parseDuration, parseFraction } from './units.js';
+
+const ms = (x: number | string): number => parseDuration(x) ?? 0;
+
+export function normalizeFault(f: FaultInput): FaultConfig {
+  const timing = { atMs: ms(f.at), forMs: f.for === undefined ? Infinity : ms(f.for) };
+  switch (f.type) {
+    case 'control-plane-outage':
+    case 'ca-outage':
+    case 'cluster-outage':
+    case 'api-server-outage':
+      return { ...timing, type: f.type, cluster: f.cluster };
+    case 'zone-outage':
+      return { ...timing, type: f.type, cluster: f.cluster, zone: f.zone };
+    case 'gateway-outage':
+      return { ...timing, type: f.type, cluster: f.cluster, gateway: f.gateway };
+    case 'network-partition':
+      return { ...timing, type: f.type, between: [f.between[0], f.between[1]] };
+    case 'pod-failure':
+      return { ...timing, type: f.type, service: f.service, cluster: f.cluster, count: f.count ?? 1 };
+    case 'pod-churn':
+      return { ...timing, type: f.type, service: f.service, cluster: f.cluster, everyMs: ms(f.every) };
+    case 'scale':
+      return { ...timing, type: f.type, service: f.service, cluster: f.cluster, replicas: f.replicas };
+    case 'latency-injection':
+      return {
+        ...timing,
+        type: f.type,
+        service: f.service,
+        cluster: f.cluster,
+        delay: distribution(f.delay),
+        fraction: parseFraction(f.percent ?? 1) ?? 1,
+      };
+    case 'error-injection':
+      return {
+        ...timing,
+        type: f.type,
+        service: f.service,
+        cluster: f.cluster,
+        httpStatus: f.httpStatus ?? 503,
+        fraction: parseFraction(f.percent ?? 1) ?? 1,
+      };
+    case 'config-push':
+      return {
+        ...timing,
+        type: f.type,
+        cluster: f.cluster,
+        routing: normalizeRouting({
+          ...(f.virtualServices === undefined ? {} : { virtualServices: f.virtualServices }),
+          ...(f.destinationRules === undefined ? {} : { destinationRules: f.destinationRules }),
+        }),
+      };
+  }
+}
+
+/** What a fault hit, in words for reports. */
+export function faultTarget(f: FaultConfig): string {
+  switch (f.type) {
+    case 'network-partition':
+      return `${f.between[0]} <-> ${f.between[1]}`;
+    case 'zone-outage':
+      return `${f.cluster}/${f.zone}`;
+    case 'gateway-outage':
+      return `${f.gateway} gateway of ${f.cluster}`;
+    case 'control-plane-outage':
+    case 'ca-outage':
+      return `istiod serving ${f.cluster}`;
+    case 'pod-failure':
+    case 'pod-churn':
+    case 'scale':
+      return `${f.service} in ${f.cluster}`;
+    case 'latency-injection':
+    case 'error-injection':
+      return f.cluster === undefined ? f.service : `${f.service} in ${f.cluster}`;
+    default:
+      return f.cluster;
+  }
+}
