@@ -3,6 +3,7 @@
  * times inside the run, consistent distributions. Every violation is collected.
  */
 import type { IssueCode, IssuePath } from './issue.js';
+import { checkModelsAndFaults } from './check-model-faults.js';
 import { message } from './messages.js';
 import type { DistributionInput, ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
@@ -117,6 +118,7 @@ export function checkScenario(input: ScenarioInput): Problem[] {
   }
   if (input.mesh?.sidecar?.latency !== undefined)
     checkDistribution(input.mesh.sidecar.latency, ['mesh', 'sidecar', 'latency'], add);
+  problems.push(...checkModelsAndFaults(input, durationMs));
   return problems;
 }
 

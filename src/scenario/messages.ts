@@ -44,6 +44,14 @@ export const message = {
   uniformOrder: () => 'a uniform needs min <= max',
   empiricalOrder: () =>
     'percentiles must have increasing values as the percentile increases (p50 <= p90 <= p99 ...), and lie strictly between p0 and p100',
+  keyForOtherModel: (key: string, wanted: string, got: string) =>
+    `"${key}" belongs to controlPlane: ${wanted}, not ${got}; remove it or change the controlPlane`,
+  remoteOfNonPrimary: (remote: string, primary: string, primaries: readonly string[]) =>
+    `remote "${remote}" is attached to "${primary}", which is not one of this model's primaries (${primaries.join(', ')})`,
+  primaryAsRemote: (cluster: string) => `"${cluster}" is a primary, so it cannot also be a remote`,
+  faultOutsideRun: (atMs: number, durationMs: number) =>
+    `the fault starts at ${formatDuration(atMs)}, not inside the run (duration ${formatDuration(durationMs)})`,
+  partitionWithItself: (name: string) => `a partition needs two different places; both ends are "${name}"`,
   windowTooSmall: (windowMs: number, durationMs: number) =>
     `report.window (${formatDuration(windowMs)}) gives more than 100000 windows over ${formatDuration(durationMs)}`,
 } as const;
