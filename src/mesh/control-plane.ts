@@ -38,6 +38,8 @@ export class ControlPlane {
   private readonly servingIstiod: Istiod[];
   private readonly configs: { routing: RoutingConfig; version: number }[];
   private snapshotVersion = 0;
+  /** istiods whose CA cannot sign (ca-outage): xDS still flows, certificates do not. */
+  private readonly caDown = new Set<Istiod>();
 
   constructor(
     private readonly engine: Engine,
@@ -120,11 +122,27 @@ export class ControlPlane {
     return at.cluster === undefined || this.infra.isEastWestUp(at.cluster);
   }
 
-  /** A proxy present at the start: connected, holding its istiod's initial snapshot. */
+  /** Whether cluster `c`'s workloads can get certificates signed now. */
+  caReachable(c: number): boolean {
+    return this.reachable(c) && !this.caDown.has(this.istiodOf(c));
+  }
+
+  /** The CA serving cluster `c` stops or resumes signing (an outage of the CA alone, xDS unaffected). */
+  setCaDown(c: number, down: boolean): void {
+    if (down) this.caDown.add(this.istiodOf(c));
+    else this.caDown.delete(this.istiodOf(c));
+  }
+
+  /**
+   * A proxy whose workload was already running: connected, holding its istiod's current snapshot, with a
+   * certificate issued `certAgeMs` ago. A client proxy first seen later counts as already running too,
+   * except for its certificate: if the CA is unreachable when it appears, it has none.
+   */
   attachInitial(proxy: Proxy, certAgeMs: number): void {
     const istiod = this.istiodOf(proxy.cluster);
     proxy.istiod = istiod;
-    this.issueCert(proxy, -certAgeMs);
+    if (this.engine.now === 0 || this.caReachable(proxy.cluster)) this.issueCert(proxy, -certAgeMs);
+    else proxy.certExpiresMs = 0;
     if (this.reachable(proxy.cluster)) {
       proxy.connectedTo = istiod;
       istiod.connected.add(proxy);
@@ -222,7 +240,8 @@ export class ControlPlane {
     p.connectedTo = istiod;
     istiod.connected.add(p);
     // A new stream authenticates and gets a certificate over the same path (CSR on 15012).
-    if (!p.hasValidCert(this.engine.now) || p.certExpiresMs === Infinity) this.issueCert(p, 0);
+    if ((!p.hasValidCert(this.engine.now) || p.certExpiresMs === Infinity) && this.caReachable(p.cluster))
+      this.issueCert(p, 0);
     istiod.enqueue(p);
   }
 
@@ -265,7 +284,7 @@ export class ControlPlane {
   private readonly rotate = (job: { proxy: Proxy; expires: number }): void => {
     const p = job.proxy;
     if (!p.alive || p.certExpiresMs !== job.expires) return;
-    if (this.reachable(p.cluster)) {
+    if (this.caReachable(p.cluster)) {
       this.issueCert(p, 0);
       return;
     }

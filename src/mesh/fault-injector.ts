@@ -84,10 +84,12 @@ export class FaultInjector implements FaultInjections {
   private apply(f: FaultConfig, starting: boolean): void {
     const { topology, infra, controlPlane, workloads } = this.ctx;
     switch (f.type) {
-      case 'control-plane-outage':
-      case 'ca-outage': {
-        // The istiod serving the cluster: its own, its primary's, or the external one. Without separate CA
-        // deployment the CA is istiod, so a CA outage is an istiod outage too.
+      case 'ca-outage':
+        // The CA alone (an external or plugged-in CA, or istiod's signing path): xDS goes on, signing stops.
+        controlPlane.setCaDown(topology.cluster(f.cluster), starting);
+        break;
+      case 'control-plane-outage': {
+        // The istiod serving the cluster: its own, its primary's, or the external one; it is also the CA.
         const istiod = controlPlane.istiodOf(topology.cluster(f.cluster));
         if (starting) controlPlane.stopIstiod(istiod);
         else

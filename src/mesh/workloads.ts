@@ -228,6 +228,8 @@ export class Workloads {
     const e = proxy.endpoint;
     if (e === undefined || this.registry.stateOf(e.id) !== EndpointState.starting) return;
     if (!this.infra.isZoneUp(e.zone)) return;
+    // Without a certificate the sidecar cannot serve mTLS: the pod does not turn ready.
+    if (!proxy.hasValidCert(this.engine.now)) return;
     this.registry.setState(e.id, EndpointState.ready, this.infra.isApiServerUp(e.cluster));
   }
 
