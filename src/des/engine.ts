@@ -24,6 +24,8 @@ export class Engine {
   private clock: SimTime = 0;
   private readonly queue: EventQueue;
   private stopped = false;
+  /** Events processed so far (for throughput measurements). */
+  processed = 0;
   private readonly popped: PoppedEvent = { time: 0, handler: noop, data: undefined };
 
   constructor(initialCapacity = 1024) {
@@ -100,6 +102,7 @@ export class Engine {
     while (!this.stopped && queue.size > 0 && queue.peekTime() < until) {
       queue.popInto(e);
       this.clock = e.time;
+      this.processed++;
       const handler = e.handler;
       const data = e.data;
       e.data = undefined;

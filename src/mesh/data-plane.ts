@@ -33,6 +33,7 @@ import type { RouteResolver } from './route-resolver.js';
 import type { CallStep, ServiceRuntime } from './service-runtime.js';
 import type { Upstream } from './upstream.js';
 import { Admission } from './traffic/connection-pool.js';
+import { DeadlineQueue } from './deadline-queue.js';
 
 export interface DataPlaneContext {
   readonly engine: Engine;
@@ -59,6 +60,8 @@ export interface FaultInjections {
 
 export class DataPlane {
   private requestSeq = 0;
+  /** Client timeouts, one FIFO per timeout length (traffic sources share one when they agree). */
+  private readonly clientTimeouts = new Map<number, DeadlineQueue<MeshRequest>>();
 
   constructor(private readonly ctx: DataPlaneContext) {}
 
@@ -82,20 +85,22 @@ export class DataPlane {
       return;
     }
     if (clientTimeoutMs > 0 && clientTimeoutMs < Infinity) {
-      request.clientTimeout = engine.schedule(clientTimeoutMs, this.clientGaveUp, request);
+      let queue = this.clientTimeouts.get(clientTimeoutMs);
+      if (queue === undefined) {
+        queue = new DeadlineQueue(engine, clientTimeoutMs, (r: MeshRequest) => !r.done, this.clientGaveUp);
+        this.clientTimeouts.set(clientTimeoutMs, queue);
+      }
+      queue.add(request);
     }
     this.startCall(new Call(request, undefined, entry, client));
   }
 
   private readonly clientGaveUp = (request: MeshRequest): void => {
-    request.clientTimeout = undefined;
-    if (request.done) return;
     this.completeRequest(request, 0, ResponseFlag.DC);
   };
 
   private completeRequest(request: MeshRequest, code: number, flags: number): void {
     request.done = true;
-    if (request.clientTimeout !== undefined) this.ctx.engine.cancel(request.clientTimeout);
     request.responseCode = code;
     request.responseFlags = flags;
     request.endMs = this.ctx.engine.now;
@@ -422,8 +427,8 @@ export class DataPlane {
     if (a.viaGateway < 0 && !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster)) return;
     let delay = this.ctx.network.sample(endpoint.zone, source.zone);
     if (a.viaGateway >= 0) delay += this.ctx.gatewayLatency.sample();
-    const job = { a, code };
-    this.ctx.engine.schedule(delay, this.responseArrived, job);
+    a.responseCode = code;
+    this.ctx.engine.schedule(delay, this.responseArrived, a);
   }
 
   /** The replica's pod is gone: the caller's connection is reset. */
@@ -444,10 +449,9 @@ export class DataPlane {
     this.endAttempt(job.a, job.code, job.flags, AttemptOutcome.reset);
   };
 
-  private readonly responseArrived = (job: { a: Attempt; code: number }): void => {
-    const a = job.a;
+  private readonly responseArrived = (a: Attempt): void => {
     if (a.abandoned) return;
-    this.endAttempt(a, job.code, 0, AttemptOutcome.response);
+    this.endAttempt(a, a.responseCode, 0, AttemptOutcome.response);
   };
 
   // ---- client side: retries and completion ----
@@ -489,7 +493,8 @@ export class DataPlane {
     }
     if (call.finished) return;
     call.previousHost = a.host;
-    const retry = this.ctx.routes.retryDecision(call, code, flags, outcome);
+    // A plain success is never retried; skip the policy for the common case.
+    const retry = outcome === AttemptOutcome.response && code < 400 ? -1 : this.ctx.routes.retryDecision(call, code, flags, outcome);
     if (retry >= 0) {
       this.ctx.engine.schedule(retry, this.attempt, call);
       return;

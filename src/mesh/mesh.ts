@@ -30,7 +30,8 @@ export class Mesh {
   readonly workloads: Workloads;
   readonly tracker: ViewTracker;
   private readonly proxies: Proxy[] = [];
-  private readonly clientProxies = new Map<string, Proxy>();
+  /** Client sidecars per traffic source, by zone. */
+  private readonly clientProxies: (Proxy | undefined)[][] = [];
   private readonly eastWest: Proxy[];
   private readonly ingress: Proxy[];
   private readonly views: UpstreamViews;
@@ -143,7 +144,7 @@ export class Mesh {
         const zones = this.topology.zonesOf(cluster);
         const zone = zones[Math.floor(placement() * zones.length)] as number;
         const source =
-          t.via === 'ingress' ? (this.ingress[cluster] as Proxy) : this.clientProxy(t.name, cluster, zone);
+          t.via === 'ingress' ? (this.ingress[cluster] as Proxy) : this.clientProxy(ti, t.name, cluster, zone);
         this.dataPlane.sendRequest(
           ti,
           cluster,
@@ -207,10 +208,11 @@ export class Mesh {
   }
 
   /** A client workload's sidecar per (traffic source, zone), present from the start. */
-  private clientProxy(traffic: string, cluster: number, zone: number): Proxy {
-    const key = `${traffic}/${zone}`;
-    let p = this.clientProxies.get(key);
+  private clientProxy(index: number, traffic: string, cluster: number, zone: number): Proxy {
+    const byZone = (this.clientProxies[index] ??= []);
+    let p = byZone[zone];
     if (p === undefined) {
+      const key = `${traffic}/${zone}`;
       p = new Proxy(
         this.proxies.length,
         'sidecar',
@@ -227,7 +229,7 @@ export class Mesh {
           this.config.controlPlane.certTtlMs *
           this.config.controlPlane.certRotationFraction,
       );
-      this.clientProxies.set(key, p);
+      byZone[zone] = p;
     }
     return p;
   }

@@ -22,7 +22,6 @@ export class MeshRequest {
   /** Bit i set when the request was served in cluster i (clusters past 31 are not tracked). */
   clustersCrossed = 0;
   done = false;
-  clientTimeout: EventId | undefined = undefined;
   constructor(
     readonly id: number,
     /** Index of the traffic source. */
@@ -98,6 +97,8 @@ export class Attempt {
   holdsSlot = false;
   /** Waiting in the connection pool's pending line. */
   pending = false;
+  /** The replica's answer, set when it leaves the replica. */
+  responseCode = 0;
   constructor(
     readonly call: Call,
     readonly sentMs: SimTime,

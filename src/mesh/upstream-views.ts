@@ -59,6 +59,11 @@ export class UpstreamViews {
   upstreamOf(proxy: Proxy, service: ServiceRuntime, subset: string | undefined): Upstream | undefined {
     const snapshot = proxy.snapshot;
     const version = snapshot?.version ?? -1;
+    if (subset === undefined) {
+      // The hot path: the service's default cluster, unchanged since the last push.
+      const existing = proxy.upstreams.get(service.index * 1024);
+      if (existing !== undefined && existing.snapshotVersion === version) return existing;
+    }
     const rule = snapshot?.routing.destinationRules.find((d) => d.host === service.name);
     let subsetIndex = 0;
     if (subset !== undefined) {

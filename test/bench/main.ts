@@ -5,11 +5,12 @@
 import { mm1Bare } from './mm1-bare.js';
 import { mm1Kernel } from './mm1-kernel.js';
 import { fmtRate, medianTime } from './measure.js';
+import { meshBench } from './mesh-throughput.js';
 
 const CUSTOMERS = 1_000_000;
 const REPEATS = 5;
 
-function kernelBench(): boolean {
+function kernelBench(): { pass: boolean; eventsPerSecond: number } {
   const bare = medianTime(() => mm1Bare(CUSTOMERS), REPEATS);
   const kernel = medianTime(() => mm1Kernel(CUSTOMERS), REPEATS);
   const bareRate = bare.result.events / bare.seconds;
@@ -24,8 +25,28 @@ function kernelBench(): boolean {
     `  meshsim kernel        : ${fmtRate(kernelRate)} events/s (mean sojourn ${kernel.result.meanSojourn.toFixed(3)})`,
   );
   console.log(`  kernel / bare         : ${ratio.toFixed(2)}  (target >= 0.50) ${pass ? 'PASS' : 'MISS'}`);
+  return { pass, eventsPerSecond: kernelRate };
+}
+
+/** The mesh on three clusters and twelve services; requests cross three services each. */
+function meshThroughputBench(kernelEventsPerSecond: number): boolean {
+  meshBench(10); // warm-up
+  const short = meshBench(60);
+  const long = meshBench(600);
+  const rate = long.requests / long.seconds;
+  const eventsRate = long.events / long.seconds;
+  const memoryRatio = long.peakHeapMb / short.peakHeapMb;
+  const pass = rate >= 200_000 && memoryRatio < 1.5;
+  console.log('');
+  console.log('Mesh: 3 clusters, 12 services, 4 chains of 3 services, 4,000 requests/s simulated, multi-primary');
+  console.log(`  600 s simulated     : ${long.requests.toLocaleString('en')} requests in ${long.seconds.toFixed(2)} s wall`);
+  console.log(`  simulated requests/s: ${fmtRate(rate)} (target >= 200 k)`);
+  console.log(`  events/s            : ${fmtRate(eventsRate)} = ${(eventsRate / kernelEventsPerSecond).toFixed(2)} of the kernel's M/M/1 rate`);
+  console.log(`  peak heap           : ${short.peakHeapMb.toFixed(1)} MB for 60 s, ${long.peakHeapMb.toFixed(1)} MB for 600 s (ratio ${memoryRatio.toFixed(2)}, target < 1.5)`);
+  console.log(`  ${pass ? 'PASS' : 'MISS'}`);
   return pass;
 }
 
-const results = [kernelBench()];
+const kernel = kernelBench();
+const results = [kernel.pass, meshThroughputBench(kernel.eventsPerSecond)];
 process.exitCode = results.every(Boolean) ? 0 : 1;

@@ -1,0 +1,85 @@
+/**
+ * The mesh on a three-cluster, twelve-service scenario where every request crosses three services:
+ * simulated requests per second of wall time, events per second against the bare kernel's, and heap
+ * after the run for a simulated duration and ten times it (memory must not grow with requests).
+ */
+import { performance } from 'node:perf_hooks';
+import { Engine, RngStreams } from '../../src/des/index.js';
+import { RunRecorder } from '../../src/metrics/index.js';
+import { buildMesh, loadScenarioText, type Scenario } from '../../src/scenario/index.js';
+
+const chains = [1, 2, 3, 4];
+const clusters = ['c1', 'c2', 'c3'];
+export const MESH_BENCH_YAML = `
+name: bench-3x12
+duration: 60s
+clusters:
+${clusters.map((c, i) => `  - { name: ${c}, region: r${i < 2 ? 1 : 2}, zones: [${c}a, ${c}b] }`).join('\n')}
+services:
+${chains
+  .flatMap((k) =>
+    [1, 2, 3].map(
+      (h) => `  - name: s${k}-${h}
+    deployments: [${clusters.map((c) => `{ cluster: ${c}, replicas: 2 }`).join(', ')}]
+    concurrency: 64
+    serviceTime: { dist: exponential, mean: 1ms }${h < 3 ? `\n    calls: [{ service: s${k}-${h + 1} }]` : ''}`,
+    ),
+  )
+  .join('\n')}
+traffic:
+${chains.map((k) => `  - { name: t${k}, entry: s${k}-1, from: { c1: 40%, c2: 40%, c3: 20% }, rate: 1000/s }`).join('\n')}
+models: [{ name: mp, controlPlane: multi-primary }]
+`;
+
+export interface MeshBenchResult {
+  requests: number;
+  events: number;
+  seconds: number;
+  heapAfterMb: number;
+  peakHeapMb: number;
+}
+
+function scenarioWith(durationS: number): Scenario {
+  const r = loadScenarioText(MESH_BENCH_YAML.replace('duration: 60s', `duration: ${durationS}s`), 'bench.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.scenario;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+export function meshBench(durationS: number): MeshBenchResult {
+  const scenario = scenarioWith(durationS);
+  const model = scenario.models[0];
+  if (model === undefined) throw new Error('no model');
+  gc?.();
+  const engine = new Engine(4096);
+  const recorder = new RunRecorder({
+    istiods: 3,
+    clusters: scenario.mesh.clusters.map((c) => c.name),
+    services: scenario.mesh.services.map((s) => s.name),
+    traffic: scenario.mesh.traffic.map((t) => t.name),
+    warmupMs: 0,
+    durationMs: scenario.durationMs,
+    windowMs: scenario.windowMs,
+  });
+  const mesh = buildMesh(scenario, model, engine, new RngStreams(1), recorder);
+  mesh.start(scenario.durationMs);
+  let peak = 0;
+  const t0 = performance.now();
+  const slices = 20;
+  for (let i = 1; i <= slices; i++) {
+    engine.run((scenario.durationMs * i) / slices);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  engine.run(scenario.durationMs + 60_000);
+  const seconds = (performance.now() - t0) / 1000;
+  const summary = recorder.summary({ scenario: scenario.name, seed: 1, rerun: '', version: '' });
+  gc?.();
+  return {
+    requests: summary.requests.total,
+    events: engine.processed,
+    seconds,
+    heapAfterMb: process.memoryUsage().heapUsed / 2 ** 20,
+    peakHeapMb: peak / 2 ** 20,
+  };
+}

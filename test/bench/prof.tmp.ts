@@ -1,0 +1,2 @@
+import { meshBench } from './mesh-throughput.js';
+console.log(meshBench(120));
