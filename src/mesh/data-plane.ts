@@ -494,7 +494,10 @@ export class DataPlane {
     if (call.finished) return;
     call.previousHost = a.host;
     // A plain success is never retried; skip the policy for the common case.
-    const retry = outcome === AttemptOutcome.response && code < 400 ? -1 : this.ctx.routes.retryDecision(call, code, flags, outcome);
+    const retry =
+      outcome === AttemptOutcome.response && code < 400
+        ? -1
+        : this.ctx.routes.retryDecision(call, code, flags, outcome);
     if (retry >= 0) {
       this.ctx.engine.schedule(retry, this.attempt, call);
       return;

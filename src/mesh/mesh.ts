@@ -144,7 +144,9 @@ export class Mesh {
         const zones = this.topology.zonesOf(cluster);
         const zone = zones[Math.floor(placement() * zones.length)] as number;
         const source =
-          t.via === 'ingress' ? (this.ingress[cluster] as Proxy) : this.clientProxy(ti, t.name, cluster, zone);
+          t.via === 'ingress'
+            ? (this.ingress[cluster] as Proxy)
+            : this.clientProxy(ti, t.name, cluster, zone);
         this.dataPlane.sendRequest(
           ti,
           cluster,

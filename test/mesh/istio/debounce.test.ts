@@ -1,0 +1,99 @@
+/**
+ * istiod's push pipeline (istio-behaviour.md 3.1, 5.3): PILOT_DEBOUNCE_AFTER 100 ms of quiet,
+ * PILOT_DEBOUNCE_MAX 10 s at most, then a push per proxy taking the push time.
+ */
+import { describe, expect, it } from 'vitest';
+import { Engine, Resource, RngStreams, sampler } from '../../../src/des/index.js';
+import { Endpoint, Proxy, Topology } from '../../../src/mesh/index.js';
+import { EndpointRegistry } from '../../../src/mesh/endpoint-registry.js';
+import { Infrastructure } from '../../../src/mesh/infrastructure.js';
+import { Istiod } from '../../../src/mesh/istiod.js';
+import { CONTROL_PLANE } from '../../helpers/mesh-config.js';
+import type { MeshObserver } from '../../../src/mesh/index.js';
+import { buildMesh } from '../../../src/scenario/index.js';
+import { loadInline } from '../../helpers/mesh-run.js';
+
+function convergence(faults: string): number[] {
+  const scenario = loadInline(`
+name: debounce
+duration: 60s
+clusters: [{ name: a, region: r1, zones: [a1] }]
+mesh: { controlPlane: { pushTime: 10ms, podStartup: 1s } }
+services:
+  - { name: backend, deployments: [{ cluster: a, replicas: 4 }], serviceTime: 1ms }
+traffic: [{ name: web, entry: backend, from: a, rate: 10/s }]
+models: [{ name: mp, controlPlane: multi-primary }]
+faults: ${faults}
+`);
+  const samples: number[] = [];
+  const noop = () => {};
+  const observer: MeshObserver = {
+    requestStarted: noop,
+    requestCompleted: noop,
+    callCompleted: noop,
+    converged: (ms) => samples.push(ms),
+    staleProxies: noop,
+    pushed: noop,
+    podCreationRejected: noop,
+    certExpired: noop,
+  };
+  const engine = new Engine();
+  const mesh = buildMesh(scenario, scenario.models[0] as never, engine, new RngStreams(1), observer);
+  mesh.start(scenario.durationMs);
+  engine.run(scenario.durationMs);
+  return samples;
+}
+
+describe('mesh/istio: debounce and push', () => {
+  it('one pod change reaches every proxy after the 100 ms quiet period plus one push time', () => {
+    const samples = convergence('[{ at: 10s, type: pod-failure, service: backend, cluster: a }]');
+    // The kill converges at 100 + 10 ms (fewer proxies than the push throttle, so pushes run in parallel);
+    // so does its replacement turning ready 1 s later.
+    expect(samples).toEqual([110, 110]);
+  });
+
+  it('a steady stream of changes is pushed at least every 10 s (PILOT_DEBOUNCE_MAX)', () => {
+    // Endpoint events every 50 ms never leave 100 ms of quiet: only the 10 s maximum forces a push.
+    const clusters = [{ name: 'a', region: 'r1', zones: ['a1'], network: 'n' }];
+    const engine = new Engine();
+    const topology = new Topology(clusters);
+    const registry = new EndpointRegistry();
+    const pushes: number[] = [];
+    const istiod = new Istiod('istiod/a', { cluster: 0, region: 'r1' }, 0, 25, {
+      engine,
+      registry,
+      infra: new Infrastructure(topology),
+      topology,
+      settings: { ...CONTROL_PLANE, pushTime: { dist: 'constant', value: 10 } },
+      pushTime: sampler({ dist: 'constant', value: 10 }, () => 0),
+      config: () => ({ routing: { virtualServices: [], destinationRules: [] }, version: 0 }),
+      nextSnapshotVersion: () => pushes.length,
+      deliver: () => pushes.push(engine.now),
+      pushed: () => {},
+    });
+    const proxy = new Proxy(
+      0,
+      'sidecar',
+      0,
+      0,
+      sampler({ dist: 'constant', value: 0 }, () => 0),
+      () => 0,
+      {},
+    );
+    proxy.connectedTo = istiod;
+    istiod.connected.add(proxy);
+    const endpoint = new Endpoint(0, 0, 0, 0, {}, new Resource(1), proxy);
+    registry.add(endpoint);
+    let ready = false;
+    const flip = (): void => {
+      ready = !ready;
+      istiod.endpointPublished(endpoint, ready);
+      if (engine.now < 25_000) engine.schedule(50, flip, undefined);
+    };
+    engine.schedule(1000, flip, undefined);
+    engine.run(40_000);
+    // First event at 1 s: pushes at 11 s and 21 s (debounce max), each delivered 10 ms later, then one after
+    // the last event at 25 s plus 100 ms of quiet.
+    expect(pushes).toEqual([11_010, 21_010, 25_110]);
+  });
+});
