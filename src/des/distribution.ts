@@ -58,39 +58,54 @@ class ExponentialSampler implements Sampler {
   }
 }
 
-/** Standard normal by Box-Muller (one value per pair of uniforms: no hidden state between draws). */
-function standardNormal(rng: Uniform): number {
-  const u1 = 1 - rng();
-  const u2 = rng();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+/**
+ * Standard normals by Box-Muller, two per pair of uniforms: the second is kept for the next call. The
+ * cache lives in the sampler, so the sequence depends only on the stream and the number of draws.
+ */
+class NormalSource {
+  private spare = 0;
+  private hasSpare = false;
+  constructor(private readonly rng: Uniform) {}
+  next(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - this.rng()));
+    const theta = 2 * Math.PI * this.rng();
+    this.spare = r * Math.sin(theta);
+    this.hasSpare = true;
+    return r * Math.cos(theta);
+  }
 }
 
 class LognormalSampler implements Sampler {
   private readonly mu: number;
   private readonly sigma: number;
-  constructor(
-    private readonly rng: Uniform,
-    median: number,
-    p99: number,
-  ) {
+  private readonly normal: NormalSource;
+  constructor(rng: Uniform, median: number, p99: number) {
     this.mu = Math.log(median);
     this.sigma = (Math.log(p99) - this.mu) / Z_99;
+    this.normal = new NormalSource(rng);
   }
   sample(): number {
-    return Math.exp(this.mu + this.sigma * standardNormal(this.rng));
+    return Math.exp(this.mu + this.sigma * this.normal.next());
   }
 }
 
 class TruncatedNormalSampler implements Sampler {
+  private readonly normal: NormalSource;
   constructor(
-    private readonly rng: Uniform,
+    rng: Uniform,
     private readonly mean: number,
     private readonly stddev: number,
-  ) {}
+  ) {
+    this.normal = new NormalSource(rng);
+  }
   sample(): number {
     // Rejection gives the exact truncated law; validation keeps mean >= 0, so acceptance is at least 1/2.
     for (;;) {
-      const x = this.mean + this.stddev * standardNormal(this.rng);
+      const x = this.mean + this.stddev * this.normal.next();
       if (x >= 0) return x;
     }
   }

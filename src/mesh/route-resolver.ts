@@ -32,7 +32,8 @@ export interface ResolvedRoute {
 const NO_ROUTE = { kind: 'no-route' } as const;
 
 interface CompiledRouting {
-  readonly tables: Map<string, { table: RouteTable; destinations: ResolvedRoute[][] }>;
+  /** By service index: the service's VirtualService routes, or undefined when it has none. */
+  readonly tables: ({ table: RouteTable; destinations: ResolvedRoute[][] } | undefined)[];
   readonly defaults: ResolvedRoute[];
 }
 
@@ -41,6 +42,9 @@ const KIND: readonly AttemptKind[] = ['response', 'connect-failure', 'reset', 'p
 
 export class RouteResolver {
   private readonly compiled = new WeakMap<RoutingConfig, CompiledRouting>();
+  /** The last config compiled: nearly every call uses the same one, so skip the WeakMap for it. */
+  private lastRouting: RoutingConfig | undefined = undefined;
+  private lastCompiled: CompiledRouting | undefined = undefined;
   private readonly byName: Map<string, ServiceRuntime>;
   private readonly request: { headers: Readonly<Record<string, string>>; uri: string } = {
     headers: {},
@@ -65,7 +69,7 @@ export class RouteResolver {
     const routing = source.snapshot?.routing;
     if (routing === undefined) return this.defaultRoute(service);
     const c = this.compile(routing);
-    const vs = c.tables.get(service.name);
+    const vs = c.tables[service.index];
     if (vs === undefined) return c.defaults[service.index] as ResolvedRoute;
     this.request.headers = headers;
     this.request.uri = uri;
@@ -98,9 +102,14 @@ export class RouteResolver {
   }
 
   private compile(routing: RoutingConfig): CompiledRouting {
+    if (routing === this.lastRouting && this.lastCompiled !== undefined) return this.lastCompiled;
     let c = this.compiled.get(routing);
-    if (c !== undefined) return c;
-    const tables = new Map<string, { table: RouteTable; destinations: ResolvedRoute[][] }>();
+    this.lastRouting = routing;
+    if (c !== undefined) {
+      this.lastCompiled = c;
+      return c;
+    }
+    const tables: CompiledRouting['tables'] = this.services.map(() => undefined);
     for (const s of this.services) {
       const table = RouteTable.compile(s.name, routing.virtualServices);
       if (!table.hasVirtualService) continue;
@@ -115,10 +124,11 @@ export class RouteResolver {
           fault: r.fault,
         }));
       });
-      tables.set(s.name, { table, destinations });
+      tables[s.index] = { table, destinations };
     }
     c = { tables, defaults: this.services.map((s) => this.defaultRoute(s)) };
     this.compiled.set(routing, c);
+    this.lastCompiled = c;
     return c;
   }
 }
