@@ -21,16 +21,6 @@ export function isLbPolicy(x: unknown): x is LbPolicy {
 /** Envoy's default `choice_count` for least request. */
 export const LEAST_REQUEST_CHOICES = 2;
 
-/** Picks a host index in [0, n) by power-of-two-choices on `active`. */
-export function pickLeastRequest(active: Int32Array, n: number, rng: Uniform): number {
-  let best = Math.floor(rng() * n);
-  for (let c = 1; c < LEAST_REQUEST_CHOICES; c++) {
-    const candidate = Math.floor(rng() * n);
-    if ((active[candidate] as number) < (active[best] as number)) best = candidate;
-  }
-  return best;
-}
-
 /*
  * Picks over one priority level's usable hosts (istio-behaviour.md 4.2). The caller passes the level's
  * candidates as host indices (`candidates[0..count)`: the non-ejected hosts, or all of them when the level

@@ -27,11 +27,11 @@ class OutlierHealth implements HostHealth {
   advance(nowMs: number): boolean {
     return this.detector.advance(nowMs);
   }
-  isEjected(host: number): boolean {
-    return this.detector.ejected[host] === 1;
-  }
   get ejectedCount(): number {
     return this.detector.ejectedCount;
+  }
+  get ejectedMask(): Uint8Array {
+    return this.detector.ejected;
   }
   recordSuccess(host: number): void {
     this.detector.recordSuccess(host);

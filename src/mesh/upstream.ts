@@ -9,8 +9,7 @@
  */
 import type { Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
-import type { LbPolicy } from './load-balancer.js';
-import { LEAST_REQUEST_CHOICES } from './load-balancer.js';
+import { RoundRobinCursor, collectUsable, pickHost, type LbPolicy } from './load-balancer.js';
 import type { Attempt, AttemptOutcome } from './request.js';
 import { PriorityLoad } from './traffic/priority-load.js';
 import type { ConnectionPool } from './traffic/connection-pool.js';
@@ -32,8 +31,9 @@ export interface UpstreamHost {
 export interface HostHealth {
   /** Applies sweeps due by `nowMs`; returns true if any ejection changed. */
   advance(nowMs: number): boolean;
-  isEjected(host: number): boolean;
   readonly ejectedCount: number;
+  /** 1 per ejected host, indexed like the upstream's hosts. */
+  readonly ejectedMask: Uint8Array;
   recordSuccess(host: number): void;
   /** Returns true if the host was ejected by this failure. */
   recordFailure(host: number, code: number, outcome: AttemptOutcome, nowMs: number): boolean;
@@ -52,8 +52,12 @@ export class Upstream {
   private readonly load: PriorityLoad;
   private readonly healthy: Int32Array;
   private readonly total: Int32Array;
-  private readonly weighted: boolean;
-  private rr = 0;
+  /** Per level, a view of all its hosts, and of the ones not ejected (filled by recomputeLoad). */
+  private readonly levelHosts: Int32Array[];
+  private readonly levelUsable: Int32Array[];
+  /** Host weights, or undefined when all are equal (Envoy then uses P2C, not weighted scheduling). */
+  private readonly weights: Float64Array | undefined;
+  private readonly cursor: RoundRobinCursor;
 
   constructor(
     readonly hosts: readonly UpstreamHost[],
@@ -84,7 +88,19 @@ export class Upstream {
       this.byLevel[fill[h.priority] as number] = i;
       fill[h.priority] = (fill[h.priority] as number) + 1;
     });
-    this.weighted = hosts.some((h) => h.weight !== (hosts[0] as UpstreamHost).weight);
+    const weighted = hosts.some((h) => h.weight !== (hosts[0] as UpstreamHost).weight);
+    this.weights = weighted ? Float64Array.from(hosts, (h) => h.weight) : undefined;
+    const usable = new Int32Array(n);
+    this.levelHosts = [];
+    this.levelUsable = [];
+    for (let p = 0; p < levels; p++) {
+      this.levelHosts.push(
+        this.byLevel.subarray(this.levelStart[p] as number, this.levelStart[p + 1] as number),
+      );
+      this.levelUsable.push(usable.subarray(this.levelStart[p] as number, this.levelStart[p + 1] as number));
+    }
+    // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep.
+    this.cursor = new RoundRobinCursor(Math.max(1, levels), Math.floor(rng() * Math.max(1, n)));
     this.load = new PriorityLoad(Math.max(1, levels));
     this.healthy = new Int32Array(Math.max(1, levels));
     this.total = new Int32Array(Math.max(1, levels));
@@ -184,84 +200,25 @@ export class Upstream {
   }
 
   private recomputeLoad(): void {
+    const ejected = this.health?.ejectedMask;
     for (let p = 0; p < this.levels; p++) {
-      let healthy = 0;
-      const end = this.levelStart[p + 1] as number;
-      for (let k = this.levelStart[p] as number; k < end; k++)
-        if (!this.isEjected(this.byLevel[k] as number)) healthy++;
-      this.healthy[p] = healthy;
-      this.total[p] = end - (this.levelStart[p] as number);
+      const all = this.levelHosts[p] as Int32Array;
+      const usable = this.levelUsable[p] as Int32Array;
+      this.healthy[p] =
+        ejected === undefined
+          ? (usable.set(all), all.length)
+          : collectUsable(all, all.length, ejected, usable);
+      this.total[p] = all.length;
     }
     this.load.compute(this.healthy, this.total, this.levels, this.panicThreshold);
   }
 
-  private isEjected(host: number): boolean {
-    return this.health !== undefined && this.health.isEjected(host);
-  }
-
   private pickOnce(): number {
     const level = this.levels <= 1 ? 0 : this.load.choosePriority(this.rng());
-    const start = this.levelStart[level] as number;
-    const count = (this.levelStart[level + 1] as number) - start;
-    if (count === 0) return -1;
-    const skipEjected = this.ejected > 0 && this.load.panic[level] !== 1;
-    if (skipEjected && this.healthy[level] === 0) return -1;
-    switch (this.policy) {
-      case 'ROUND_ROBIN':
-        return this.roundRobin(start, count, skipEjected);
-      case 'RANDOM':
-        return this.draw(start, count, skipEjected);
-      default: {
-        let best = this.draw(start, count, skipEjected);
-        for (let c = 1; c < LEAST_REQUEST_CHOICES; c++) {
-          const other = this.draw(start, count, skipEjected);
-          if (this.lessLoaded(other, best)) best = other;
-        }
-        return best;
-      }
-    }
-  }
-
-  /** Envoy's weighted least request compares active / weight (active_request_bias 1.0). */
-  private lessLoaded(a: number, b: number): boolean {
-    if (!this.weighted) return (this.active[a] as number) < (this.active[b] as number);
-    const ha = this.hosts[a] as UpstreamHost;
-    const hb = this.hosts[b] as UpstreamHost;
-    return ((this.active[a] as number) + 1) / ha.weight < ((this.active[b] as number) + 1) / hb.weight;
-  }
-
-  /** A host of the level drawn by weight, skipping ejected hosts when asked. */
-  private draw(start: number, count: number, skipEjected: boolean): number {
-    for (let tries = 0; tries < 16; tries++) {
-      const host = this.weighted
-        ? this.drawWeighted(start, count)
-        : (this.byLevel[start + Math.floor(this.rng() * count)] as number);
-      if (!skipEjected || !this.isEjected(host)) return host;
-    }
-    // Most hosts are ejected: take the first one that is not.
-    for (let k = start; k < start + count; k++)
-      if (!this.isEjected(this.byLevel[k] as number)) return this.byLevel[k] as number;
-    return this.byLevel[start] as number;
-  }
-
-  private drawWeighted(start: number, count: number): number {
-    let total = 0;
-    for (let k = start; k < start + count; k++)
-      total += (this.hosts[this.byLevel[k] as number] as UpstreamHost).weight;
-    let x = this.rng() * total;
-    for (let k = start; k < start + count; k++) {
-      const host = this.byLevel[k] as number;
-      x -= (this.hosts[host] as UpstreamHost).weight;
-      if (x < 0) return host;
-    }
-    return this.byLevel[start + count - 1] as number;
-  }
-
-  private roundRobin(start: number, count: number, skipEjected: boolean): number {
-    for (let k = 0; k < count; k++) {
-      const host = this.byLevel[start + (this.rr++ % count)] as number;
-      if (!skipEjected || !this.isEjected(host)) return host;
-    }
-    return -1;
+    // In panic Envoy balances over every host of the level, ejected or not (never with Istio's default).
+    const panic = this.load.panic[level] === 1;
+    const candidates = (panic ? this.levelHosts[level] : this.levelUsable[level]) as Int32Array;
+    const count = panic ? candidates.length : (this.healthy[level] as number);
+    return pickHost(this.policy, candidates, count, level, this.active, this.weights, this.cursor, this.rng);
   }
 }
