@@ -1,10 +1,36 @@
-export { RunRecorder, BATCHES, type RecorderShape } from './run-recorder.js';
+export {
+  RunRecorder,
+  BATCHES,
+  type RecorderShape,
+  type RunUnits,
+  type RecorderStateSize,
+} from './run-recorder.js';
 export type {
   RunSummary,
   LatencySummary,
   Breakdown,
   ServiceBreakdown,
   WindowSummary,
+  SloSummary,
+  FaultImpact,
+  FaultImpactDetail,
+  ControlPlaneSummary,
+  CostSummary,
 } from './run-summary.js';
 export { Tally, summarize, round } from './tally.js';
+export { UnitWindows, UNIT_WINDOW_ACCURACY } from './unit-windows.js';
+export { TrafficMatrix, TRACKED_CLUSTERS, type ZoneRef, type CrossingCounts } from './traffic-matrix.js';
+export { ControlPlaneRecorder } from './control-plane-recorder.js';
+export {
+  blastRadius,
+  impacted,
+  DEFAULT_BLAST_RADIUS_THRESHOLDS,
+  type BlastRadiusThresholds,
+  type BlastRadiusLayout,
+  type FaultWindowSpec,
+} from './blast-radius.js';
+export { faultDomain, ROUTED_AROUND, type FaultDomain } from './fault-domain.js';
+export { DEFAULT_COST_CONSTANTS, costConstants, type CostConstants } from './cost-constants.js';
+export { estimateCost, costMethod, type CostInput } from './estimate-cost.js';
+export { configPlaces } from './config-places.js';
 export * from './stats/index.js';

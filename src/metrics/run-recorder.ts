@@ -4,13 +4,18 @@
  * number of requests.
  *
  * A request belongs to the statistics when it starts after warm-up; it is counted once its final response
- * arrives, whenever that is.
+ * arrives, whenever that is, in the window it started in. Besides the breakdowns the summary shows, it keeps
+ * per (unit, window) cells for blast radius: units are (client cluster, traffic source) for requests and
+ * (calling proxy's cluster, service) for calls.
  */
 import type { Call, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, isFailure } from '../mesh/index.js';
-import type { RunSummary, WindowSummary } from './run-summary.js';
+import { ControlPlaneRecorder } from './control-plane-recorder.js';
+import type { RunSummary, SloSummary, WindowSummary } from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 import { Tally, round, summarize } from './tally.js';
+import { TrafficMatrix, type CrossingCounts, type ZoneRef } from './traffic-matrix.js';
+import { UnitWindows } from './unit-windows.js';
 
 export interface RecorderShape {
   /** istiods in the deployment model (0 when the scenario has no control plane to report). */
@@ -21,32 +26,64 @@ export interface RecorderShape {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly windowMs: number;
+  /**
+   * Zones by the mesh's zone id: every cluster's zones, clusters in order (`Topology.zones`). Without them
+   * no call is counted as crossing zones or regions.
+   */
+  readonly zones?: readonly ZoneRef[];
+  /** `slo.latency.p99` as every request's deadline (a later answer is not a success); default: none. */
+  readonly deadlineMs?: number;
+  /** `slo.availability`, to count SLO-violating windows; default: none. */
+  readonly sloAvailability?: number | undefined;
+  /**
+   * The simulation clock, to leave control-plane events of the warm-up out (they carry no time of their
+   * own). Without it every such event is counted.
+   */
+  readonly now?: () => number;
+}
+
+/** The per (unit, window) cells of one run, as blast radius reads them. */
+export interface RunUnits {
+  /** Unit `cluster * traffic.length + traffic`. */
+  readonly requests: UnitWindows;
+  /** Unit `cluster * services.length + service`. */
+  readonly services: UnitWindows;
+}
+
+/** How much state a recorder holds: it must grow with windows and the scenario's shape, not with requests. */
+export interface RecorderStateSize {
+  readonly windows: number;
+  readonly unitWindowCells: number;
+  readonly histogramBuckets: number;
 }
 
 /** Batches for batch-means errors: 32 is in the 20-50 range that trades bias of the variance for its noise. */
 export const BATCHES = 32;
 
+interface QueueTally {
+  readonly hist: LogHistogram;
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+}
+
+/** The observer of one run: streaming state in, a `RunSummary` out. */
 export class RunRecorder implements MeshObserver {
   private started = 0;
   private readonly all: Tally;
-  private readonly failedLatency = new LogHistogram(0.01);
   private readonly byCluster: Tally[];
   private readonly byTraffic: Tally[];
   private readonly byService: Tally[];
-  private readonly queueBySvc: { hist: LogHistogram; sums: Float64Array; counts: Float64Array }[];
+  private readonly queueBySvc: QueueTally[];
   private readonly windows: Tally[];
-  private readonly matrix: Float64Array;
+  private readonly units: RunUnits;
+  private readonly matrix: TrafficMatrix;
+  private readonly controlPlane: ControlPlaneRecorder;
   private readonly responses = new Map<string, { code: number; flags: string; count: number }>();
   private readonly batchMs: number;
-  private readonly convergence = new LogHistogram(0.01);
-  private staleCount = 0;
-  private staleSinceMs = 0;
-  private staleProxyMs = 0;
-  private pushes = 0;
-  private rejectedPods = 0;
-  private expiredCerts = 0;
+  private readonly deadlineMs: number;
 
   constructor(private readonly shape: RecorderShape) {
+    this.deadlineMs = shape.deadlineMs ?? Infinity;
     const tallies = (n: number) => Array.from({ length: n }, () => new Tally(BATCHES));
     this.all = new Tally(BATCHES);
     this.byCluster = tallies(shape.clusters.length);
@@ -57,29 +94,53 @@ export class RunRecorder implements MeshObserver {
       sums: new Float64Array(BATCHES),
       counts: new Float64Array(BATCHES),
     }));
-    this.windows = Array.from(
-      { length: Math.ceil((shape.durationMs - shape.warmupMs) / shape.windowMs) },
-      () => new Tally(0),
+    const windows = Math.ceil((shape.durationMs - shape.warmupMs) / shape.windowMs);
+    this.windows = Array.from({ length: windows }, () => new Tally(0));
+    const n = shape.clusters.length;
+    this.units = {
+      requests: new UnitWindows(n * shape.traffic.length, windows),
+      services: new UnitWindows(n * shape.services.length, windows),
+    };
+    this.matrix = new TrafficMatrix(shape.clusters, shape.zones ?? []);
+    this.controlPlane = new ControlPlaneRecorder(
+      shape.warmupMs,
+      shape.durationMs,
+      shape.now ?? (() => Infinity),
     );
-    this.matrix = new Float64Array(shape.clusters.length ** 2);
     this.batchMs = (shape.durationMs - shape.warmupMs) / BATCHES;
   }
 
-  requestStarted(request: Readonly<MeshRequest>): void {
-    if (request.startMs >= this.shape.warmupMs) this.started++;
+  private windowOf(ms: number): number {
+    return Math.floor((ms - this.shape.warmupMs) / this.shape.windowMs);
+  }
+
+  requestStarted(r: Readonly<MeshRequest>): void {
+    if (r.startMs < this.shape.warmupMs) return;
+    this.started++;
+    this.units.requests.start(
+      r.clientCluster * this.shape.traffic.length + r.traffic,
+      this.windowOf(r.startMs),
+    );
   }
 
   requestCompleted(r: Readonly<MeshRequest>): void {
     if (r.startMs < this.shape.warmupMs) return;
     const ok = !isFailure(r.responseCode);
     const latency = r.endMs - r.startMs;
-    const since = r.startMs - this.shape.warmupMs;
-    const batch = Math.floor(since / this.batchMs);
-    this.all.add(ok, latency, batch);
-    if (!ok) this.failedLatency.record(latency);
-    (this.byCluster[r.clientCluster] as Tally).add(ok, latency, batch);
-    (this.byTraffic[r.traffic] as Tally).add(ok, latency, batch);
-    this.windows[Math.floor(since / this.shape.windowMs)]?.add(ok, latency, -1);
+    const late = ok && latency > this.deadlineMs;
+    const batch = Math.floor((r.startMs - this.shape.warmupMs) / this.batchMs);
+    const window = this.windowOf(r.startMs);
+    this.all.add(ok, latency, batch, late);
+    (this.byCluster[r.clientCluster] as Tally).add(ok, latency, batch, late);
+    (this.byTraffic[r.traffic] as Tally).add(ok, latency, batch, late);
+    this.windows[window]?.add(ok, latency, -1, late);
+    this.units.requests.complete(
+      r.clientCluster * this.shape.traffic.length + r.traffic,
+      window,
+      ok,
+      latency,
+    );
+    this.matrix.request(r.clientCluster, r.clustersCrossed);
     const key = `${r.responseCode} ${r.responseFlags}`;
     const entry = this.responses.get(key);
     if (entry) entry.count++;
@@ -91,46 +152,26 @@ export class RunRecorder implements MeshObserver {
       });
   }
 
-  converged(ms: number): void {
-    this.convergence.record(ms);
-  }
-
-  staleProxies(count: number, nowMs: number): void {
-    this.integrateStale(nowMs);
-    this.staleCount = count;
-  }
-
-  pushed(): void {
-    this.pushes++;
-  }
-
-  podCreationRejected(): void {
-    this.rejectedPods++;
-  }
-
-  certExpired(): void {
-    this.expiredCerts++;
-  }
-
-  /** Stale proxy-time is counted after warm-up and up to the end of the run. */
-  private integrateStale(nowMs: number): void {
-    const from = Math.max(this.staleSinceMs, this.shape.warmupMs);
-    const to = Math.min(nowMs, this.shape.durationMs);
-    if (to > from) this.staleProxyMs += this.staleCount * (to - from);
-    this.staleSinceMs = nowMs;
-  }
-
   callCompleted(call: Readonly<Call>): void {
     if (call.sentMs < this.shape.warmupMs) return;
     const service = call.service.index;
     const ok = !isFailure(call.responseCode);
+    const latency = call.endMs - call.sentMs;
     const batch = Math.floor((call.sentMs - this.shape.warmupMs) / this.batchMs);
-    (this.byService[service] as Tally).add(ok, call.endMs - call.sentMs, batch);
+    (this.byService[service] as Tally).add(ok, latency, batch);
+    const caller = call.source.cluster;
+    this.units.services.complete(
+      caller * this.shape.services.length + service,
+      this.windowOf(call.sentMs),
+      ok,
+      latency,
+    );
     const endpoint = call.endpoint;
-    if (endpoint === undefined) return;
-    const n = this.shape.clusters.length;
-    this.matrix[call.source.cluster * n + endpoint.cluster] =
-      (this.matrix[call.source.cluster * n + endpoint.cluster] as number) + 1;
+    if (endpoint === undefined) {
+      this.matrix.unroutedCall();
+      return;
+    }
+    this.matrix.call(caller, endpoint.cluster, call.source.zone, endpoint.zone, call.arrivedMs >= 0);
     if (call.startedMs >= 0) {
       const wait = call.startedMs - call.arrivedMs;
       const q = this.queueBySvc[service];
@@ -144,6 +185,56 @@ export class RunRecorder implements MeshObserver {
     }
   }
 
+  converged(ms: number): void {
+    this.controlPlane.converged(ms);
+  }
+
+  staleProxies(count: number, nowMs: number): void {
+    this.controlPlane.staleProxies(count, nowMs);
+  }
+
+  pushed(): void {
+    this.controlPlane.pushed();
+  }
+
+  podCreationRejected(): void {
+    this.controlPlane.podCreationRejected();
+  }
+
+  certExpired(): void {
+    this.controlPlane.certExpired();
+  }
+
+  /** Called once the simulation stopped, with what only the mesh knows then. */
+  endOfRun(facts: { readonly pendingChanges: number }): void {
+    this.controlPlane.endOfRun(facts.pendingChanges);
+  }
+
+  /** The per (unit, window) cells, for blast radius against another run of the same scenario. */
+  get unitWindows(): RunUnits {
+    return this.units;
+  }
+
+  /** Calls crossing zones and regions, and requests through sidecars, after warm-up (for the cost model). */
+  crossings(): CrossingCounts {
+    return this.matrix.crossings();
+  }
+
+  stateSize(): RecorderStateSize {
+    const tallies = [this.all, ...this.byCluster, ...this.byTraffic, ...this.byService, ...this.windows];
+    let buckets = this.units.requests.bucketCount + this.units.services.bucketCount;
+    for (const t of tallies) buckets += t.bucketCount;
+    for (const q of this.queueBySvc) buckets += q.hist.bucketCount;
+    buckets += this.controlPlane.bucketCount;
+    return {
+      windows: this.windows.length,
+      unitWindowCells:
+        this.units.requests.units * this.units.requests.windows +
+        this.units.services.units * this.units.services.windows,
+      histogramBuckets: buckets,
+    };
+  }
+
   summary(meta: {
     scenario: string;
     model?: string;
@@ -151,10 +242,9 @@ export class RunRecorder implements MeshObserver {
     rerun: string;
     version: string;
   }): RunSummary {
-    this.integrateStale(this.shape.durationMs);
     const all = this.all.breakdown();
-    const c = this.convergence;
-    const n = this.shape.clusters.length;
+    const timeline = this.timeline();
+    const slo = this.sloSummary(timeline);
     return {
       scenario: meta.scenario,
       ...(meta.model === undefined ? {} : { model: meta.model }),
@@ -167,12 +257,13 @@ export class RunRecorder implements MeshObserver {
       requests: {
         total: this.started,
         succeeded: all.succeeded,
-        failed: all.requests - all.succeeded,
+        failed: all.requests - all.succeeded - this.all.late,
         unfinished: this.started - all.requests,
+        ...(this.deadlineMs === Infinity ? {} : { late: this.all.late }),
       },
       availability: all.availability,
       latencyMs: all.latencyMs,
-      failedLatencyMs: summarize(this.failedLatency, undefined),
+      failedLatencyMs: all.failedLatencyMs ?? null,
       responses: [...this.responses.values()].sort(
         (a, b) => a.code - b.code || a.flags.localeCompare(b.flags),
       ),
@@ -185,48 +276,55 @@ export class RunRecorder implements MeshObserver {
         ...(this.byTraffic[i] as Tally).breakdown(),
       })),
       byService: this.shape.services.map((service, i) => {
-        const q = this.queueBySvc[i] as { hist: LogHistogram; sums: Float64Array; counts: Float64Array };
+        const q = this.queueBySvc[i] as QueueTally;
         return {
           service,
           ...(this.byService[i] as Tally).breakdown(),
           queueMs: summarize(q.hist, batchMeansStandardError([...q.sums], [...q.counts])),
         };
       }),
-      traffic: this.shape.clusters.flatMap((from, i) =>
-        this.shape.clusters
-          .map((to, j) => ({ from, to, requests: this.matrix[i * n + j] as number }))
-          .filter((c) => c.requests > 0),
-      ),
-      ...(this.shape.istiods > 0
-        ? {
-            controlPlane: {
-              istiods: this.shape.istiods,
-              convergenceMs:
-                c.count === 0
-                  ? null
-                  : {
-                      p50: round(c.quantile(0.5) ?? 0, 3),
-                      p99: round(c.quantile(0.99) ?? 0, 3),
-                      max: round(c.max ?? 0, 3),
-                    },
-              staleProxySeconds: round(this.staleProxyMs / 1000, 3),
-              pushes: this.pushes,
-              rejectedPodCreations: this.rejectedPods,
-              expiredCertProxies: this.expiredCerts,
-            },
-          }
-        : {}),
-      timeline: this.windows.map((w, i): WindowSummary => {
-        const b = w.breakdown();
-        const l = b.latencyMs;
-        return {
-          startMs: round(this.shape.warmupMs + i * this.shape.windowMs, 3),
-          requests: b.requests,
-          succeeded: b.succeeded,
-          availability: b.availability,
-          latencyMs: l === null ? null : { mean: l.mean, p50: l.p50, p99: l.p99 },
-        };
-      }),
+      traffic: this.matrix.callMatrix(),
+      requestTraffic: this.matrix.requestMatrix(),
+      ...(this.shape.istiods > 0 ? { controlPlane: this.controlPlane.summary(this.shape.istiods) } : {}),
+      timeline,
+      ...(slo === undefined ? {} : { slo }),
+    };
+  }
+
+  private timeline(): WindowSummary[] {
+    const target = this.shape.sloAvailability;
+    const brief = (h: LogHistogram) =>
+      h.count === 0
+        ? null
+        : {
+            mean: round(h.mean ?? 0, 4),
+            p50: round(h.quantile(0.5) ?? 0, 4),
+            p99: round(h.quantile(0.99) ?? 0, 4),
+          };
+    return this.windows.map((w, i): WindowSummary => {
+      const b = w.breakdown();
+      return {
+        startMs: round(this.shape.warmupMs + i * this.shape.windowMs, 3),
+        requests: b.requests,
+        succeeded: b.succeeded,
+        availability: b.availability,
+        latencyMs: brief(w.latency),
+        failedLatencyMs: brief(w.failedLatency),
+        ...(target === undefined || b.availability === null ? {} : { belowSlo: b.availability < target }),
+      };
+    });
+  }
+
+  private sloSummary(timeline: readonly WindowSummary[]): SloSummary | undefined {
+    const target = this.shape.sloAvailability;
+    const deadline = this.deadlineMs;
+    if (target === undefined && deadline === Infinity) return undefined;
+    const judged = timeline.filter((w) => w.availability !== null);
+    return {
+      availability: target ?? null,
+      deadlineMs: deadline === Infinity ? null : deadline,
+      windows: judged.length,
+      violatingWindows: target === undefined ? null : judged.filter((w) => w.belowSlo === true).length,
     };
   }
 }

@@ -18,9 +18,15 @@ export interface LatencySummary {
 
 export interface Breakdown {
   readonly requests: number;
+  /** Answered (not 5xx) and, when the scenario sets `slo.latency.p99`, within it. */
   readonly succeeded: number;
   readonly availability: number | null;
+  /** Answered requests (not 5xx), late ones included. */
   readonly latencyMs: LatencySummary | null;
+  /** Failed requests (5xx or no response): kept apart, a fast 503 is not good latency. */
+  readonly failedLatencyMs?: LatencySummary | null;
+  /** Answered after the `slo.latency.p99` deadline, so not succeeded; absent when none were. */
+  readonly late?: number;
 }
 
 export interface ServiceBreakdown extends Breakdown {
@@ -35,6 +41,21 @@ export interface WindowSummary {
   readonly succeeded: number;
   readonly availability: number | null;
   readonly latencyMs: { readonly mean: number; readonly p50: number; readonly p99: number } | null;
+  /** Latency of the window's failed requests. */
+  readonly failedLatencyMs?: { readonly mean: number; readonly p50: number; readonly p99: number } | null;
+  /** With `slo.availability`: whether this window fell below it (absent without an SLO or requests). */
+  readonly belowSlo?: boolean;
+}
+
+/** The scenario's objectives and how the run did against them, window by window. */
+export interface SloSummary {
+  readonly availability: number | null;
+  /** `slo.latency.p99`, used as every request's deadline: a later answer does not count as succeeded. */
+  readonly deadlineMs: number | null;
+  /** Windows with requests (judged). */
+  readonly windows: number;
+  /** Judged windows whose availability fell below `slo.availability`; null without one. */
+  readonly violatingWindows: number | null;
 }
 
 /** One fault's measured consequence against the paired baseline run (metrics.md, blast radius). */
@@ -57,6 +78,27 @@ export interface FaultImpact {
   } | null;
   /** From the fault's end (or start, for faults the mesh routes around) until every unit is back; null if never. */
   readonly timeToRecoverMs: number | null;
+  /** How the impact was judged; absent when no baseline was run. */
+  readonly detail?: FaultImpactDetail;
+}
+
+/** What lies behind a fault's blast radius, so a reviewer can check it. */
+export interface FaultImpactDetail {
+  /** Clusters whose clients are inside the failed domain (the rest is collateral). */
+  readonly failedDomain: readonly string[];
+  /** Whether recovery is counted from the fault's start (the mesh is expected to route around it). */
+  readonly recoveryFrom: 'start' | 'end';
+  /** The measured interval: whole windows from the fault's start to its end or to recovery, whichever is later. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Requests started in the interval, and how many more failed or were too slow than in the baseline. */
+  readonly requests: number;
+  readonly excessBadRequests: number;
+  readonly collateralBadRequests: number;
+  readonly impactedClusters: readonly string[];
+  readonly impactedServices: readonly string[];
+  /** Impacted (unit, window) pairs, of request units and of service units. */
+  readonly impactedUnitWindows: number;
 }
 
 export interface ControlPlaneSummary {
@@ -70,6 +112,8 @@ export interface ControlPlaneSummary {
   readonly rejectedPodCreations: number;
   /** Proxies whose certificate expired at some point in the run. */
   readonly expiredCertProxies: number;
+  /** Changes that had not reached every proxy when the run ended (their convergence is censored). */
+  readonly unconvergedChanges?: number;
 }
 
 export interface CostSummary {
@@ -87,6 +131,13 @@ export interface CostSummary {
   readonly configPlaces: number;
   /** How each figure was computed, with its source. */
   readonly method: string;
+  /** Simulated seconds the traffic figures were measured over (after warm-up). */
+  readonly measuredSeconds?: number;
+  /** `networkCost` extrapolated to 30 days at the measured rate. */
+  readonly networkCostPer30Days?: number;
+  /** Sidecars counted (replicas and client workloads) and the requests per second through them. */
+  readonly sidecars?: number;
+  readonly proxyRps?: number;
 }
 
 export interface RunSummary {
@@ -104,8 +155,11 @@ export interface RunSummary {
   readonly requests: {
     readonly total: number;
     readonly succeeded: number;
+    /** 5xx or no response. */
     readonly failed: number;
     readonly unfinished: number;
+    /** Answered after `slo.latency.p99` (neither succeeded nor failed); present when the scenario sets it. */
+    readonly late?: number;
   };
   readonly availability: number | null;
   /** End to end, successful requests only (a fast 503 is not good latency). */
@@ -118,8 +172,21 @@ export interface RunSummary {
   readonly byService: readonly ServiceBreakdown[];
   /** Calls by the caller's cluster and the serving replica's cluster. */
   readonly traffic: readonly { readonly from: string; readonly to: string; readonly requests: number }[];
+  /**
+   * Requests by the client's cluster and each cluster that served part of them (a replica worked on one of
+   * its calls): a request served in two clusters counts once in each.
+   */
+  readonly requestTraffic?: readonly {
+    readonly from: string;
+    readonly to: string;
+    readonly requests: number;
+  }[];
   readonly timeline: readonly WindowSummary[];
+  /** Present when the scenario sets an SLO. */
+  readonly slo?: SloSummary;
   readonly faults?: readonly FaultImpact[];
+  /** How `faults[].blastRadius` was measured (paired baselines, thresholds), or why it was not. */
+  readonly blastRadiusMethod?: string;
   readonly controlPlane?: ControlPlaneSummary;
   readonly cost?: CostSummary;
 }

@@ -1,27 +1,49 @@
 /**
  * Counts and latency of one slice of requests (a cluster's, a service's, a window's): the building block
- * the recorder keeps per breakdown.
+ * the recorder keeps per breakdown. Answered requests (a final response that is not 5xx) and failed ones
+ * (5xx, or no response at all) keep separate histograms, because a fast 503 is not good latency.
  */
 import type { Breakdown, LatencySummary } from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 
 export class Tally {
   requests = 0;
+  /** Answered within the deadline: what availability counts. */
   succeeded = 0;
-  readonly latency = new LogHistogram(0.01);
-  /** Per batch of simulated time, sum and count of successful latencies (for batch-means errors). */
+  /** Answered, but after the deadline (always 0 without one). */
+  late = 0;
+  /** End-to-end latency of answered requests, late ones included: they are latency too. */
+  readonly latency: LogHistogram;
+  readonly failedLatency: LogHistogram;
+  /** Per batch of simulated time, sum and count of answered latencies (for batch-means errors). */
   private readonly batchSums: Float64Array;
   private readonly batchCounts: Float64Array;
 
-  constructor(batches: number) {
+  /**
+   * @param batches - batches of simulated time for batch-means errors (0: none).
+   * @param relativeAccuracy - of the latency histograms.
+   */
+  constructor(batches: number, relativeAccuracy = 0.01) {
     this.batchSums = new Float64Array(batches);
     this.batchCounts = new Float64Array(batches);
+    this.latency = new LogHistogram(relativeAccuracy);
+    this.failedLatency = new LogHistogram(relativeAccuracy);
   }
 
-  add(ok: boolean, latencyMs: number, batch: number): void {
+  /**
+   * Adds one finished request.
+   *
+   * @param ok - a final response that is not 5xx.
+   * @param late - answered after the deadline, so not a success for availability.
+   */
+  add(ok: boolean, latencyMs: number, batch: number, late = false): void {
     this.requests++;
-    if (!ok) return;
-    this.succeeded++;
+    if (!ok) {
+      this.failedLatency.record(latencyMs);
+      return;
+    }
+    if (late) this.late++;
+    else this.succeeded++;
     this.latency.record(latencyMs);
     if (batch >= 0 && batch < this.batchSums.length) {
       this.batchSums[batch] = (this.batchSums[batch] as number) + latencyMs;
@@ -35,11 +57,18 @@ export class Tally {
       succeeded: this.succeeded,
       availability: this.requests === 0 ? null : round(this.succeeded / this.requests, 8),
       latencyMs: this.latencySummary(),
+      failedLatencyMs: summarize(this.failedLatency, undefined),
+      ...(this.late > 0 ? { late: this.late } : {}),
     };
   }
 
   latencySummary(): LatencySummary | null {
     return summarize(this.latency, batchMeansStandardError([...this.batchSums], [...this.batchCounts]));
+  }
+
+  /** Histogram buckets held (memory accounting). */
+  get bucketCount(): number {
+    return this.latency.bucketCount + this.failedLatency.bucketCount;
   }
 }
 

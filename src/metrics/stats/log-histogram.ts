@@ -196,6 +196,27 @@ export class LogHistogram {
   }
 
   /**
+   * The estimated number of recorded values above `threshold`.
+   *
+   * @remarks Exact when `threshold` is below min or at or above max. Otherwise a bucket counts when its
+   * reported value (the one `quantile` would give) is above the threshold, so only values within the relative
+   * accuracy of `threshold` can be misplaced. This is what lets a per-request deadline that is known only
+   * after the run (another run's p99) be applied to a histogram afterwards.
+   */
+  countAbove(threshold: number): number {
+    if (this.total === 0 || !(threshold < this.highest)) return 0;
+    if (threshold < this.lowest) return this.total;
+    let above = 0;
+    const counts = this.counts;
+    for (let slot = counts.length - 1; slot >= 0; slot--) {
+      const estimate = Math.exp((this.offset + slot) * this.lnGamma) * this.estimateScale;
+      if (!(estimate > threshold)) break;
+      above += counts[slot] ?? 0;
+    }
+    return above;
+  }
+
+  /**
    * Adds every value recorded in `other` to this histogram; `other` is left unchanged.
    *
    * @throws RangeError if the two histograms have different relative accuracies (their buckets differ).

@@ -250,4 +250,28 @@ describe('metrics/stats/log-histogram', () => {
     expect(() => LogHistogram.fromJSON({ ...base, min: 1, max: 1, counts: [-1] })).toThrow(RangeError);
     expect(() => LogHistogram.fromJSON({ ...base, min: 1, max: 1, offset: 0.5 })).toThrow(RangeError);
   });
+
+  it('countAbove(t) is exact outside [min, max) and within the relative accuracy of t inside', () => {
+    const h = new LogHistogram(ACCURACY);
+    const rng = seedrandom('count-above');
+    const values = Array.from({ length: 20_000 }, () => lognormal(rng));
+    for (const v of values) h.record(v);
+    expect(h.countAbove(0)).toBe(values.length);
+    expect(h.countAbove((h.min ?? 0) / 2)).toBe(values.length);
+    expect(h.countAbove(h.max ?? 0)).toBe(0);
+    expect(h.countAbove(Infinity)).toBe(0);
+    for (const t of [5, 20, 50, 100]) {
+      // A bucket's reported value is within the accuracy of every value in it, so values above t/(1-a)
+      // are always counted and values at or below t/(1+a) never are.
+      const surelyAbove = values.filter((v) => v > (t / (1 - ACCURACY)) * ULP_SLACK).length;
+      const maybeAbove = values.filter((v) => v > t / (1 + ACCURACY) / ULP_SLACK).length;
+      const n = h.countAbove(t);
+      expect(n).toBeGreaterThanOrEqual(surelyAbove);
+      expect(n).toBeLessThanOrEqual(maybeAbove);
+    }
+  });
+
+  it('countAbove(t) of an empty histogram is 0', () => {
+    expect(new LogHistogram().countAbove(1)).toBe(0);
+  });
 });

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { Engine, RngStreams } from '../../src/des/index.js';
+import { Mesh, MeshRequest } from '../../src/mesh/index.js';
+import { RunRecorder, type RecorderShape, type RecorderStateSize } from '../../src/metrics/index.js';
+import { meshConfig, service, traffic } from '../helpers/mesh-config.js';
+
+const SHAPE: RecorderShape = {
+  istiods: 1,
+  clusters: ['a', 'b'],
+  services: ['api'],
+  traffic: ['web'],
+  warmupMs: 1000,
+  durationMs: 21_000,
+  windowMs: 10_000,
+};
+
+function request(r: RunRecorder, cluster: number, startMs: number, latencyMs: number, code: number): void {
+  const m = new MeshRequest(0, 0, cluster, startMs, {}, '/');
+  r.requestStarted(m);
+  m.responseCode = code;
+  m.endMs = startMs + latencyMs;
+  r.requestCompleted(m);
+}
+
+const meta = { scenario: 's', seed: 1, rerun: '', version: '' };
+
+describe('metrics/run-recorder', () => {
+  it('summary() keeps failed latency apart and leaves warm-up requests out', () => {
+    const r = new RunRecorder(SHAPE);
+    request(r, 0, 500, 1, 200); // warm-up
+    request(r, 0, 2000, 10, 200);
+    request(r, 1, 3000, 20, 200);
+    request(r, 1, 4000, 2, 503);
+    const s = r.summary(meta);
+    expect(s.requests).toEqual({ total: 3, succeeded: 2, failed: 1, unfinished: 0 });
+    expect(s.latencyMs?.count).toBe(2);
+    expect(s.failedLatencyMs?.count).toBe(1);
+    expect(s.failedLatencyMs?.max).toBe(2);
+    expect(s.byCluster.map((c) => [c.cluster, c.requests, c.failedLatencyMs?.count ?? 0])).toEqual([
+      ['a', 1, 0],
+      ['b', 2, 1],
+    ]);
+    expect(s.timeline[0]?.failedLatencyMs?.p50).toBe(2);
+    expect(s.slo).toBeUndefined();
+  });
+
+  it('summary() with an SLO counts late answers as unsuccessful and windows below the target', () => {
+    const r = new RunRecorder({ ...SHAPE, deadlineMs: 15, sloAvailability: 0.9 });
+    // Window 1 (1 s to 11 s): 10 requests, one late: 90%, not below 90%.
+    for (let i = 0; i < 9; i++) request(r, 0, 2000 + i, 10, 200);
+    request(r, 0, 2500, 30, 200);
+    // Window 2 (11 s to 21 s): 2 requests, one failed: 50%, below.
+    request(r, 0, 12_000, 10, 200);
+    request(r, 0, 12_001, 10, 500);
+    const s = r.summary(meta);
+    expect(s.requests).toEqual({ total: 12, succeeded: 10, failed: 1, unfinished: 0, late: 1 });
+    expect(s.availability).toBeCloseTo(10 / 12, 8);
+    // Late answers are still latency.
+    expect(s.latencyMs?.count).toBe(11);
+    expect(s.byCluster[0]?.late).toBe(1);
+    expect(s.timeline.map((w) => w.belowSlo)).toEqual([false, true]);
+    expect(s.slo).toEqual({ availability: 0.9, deadlineMs: 15, windows: 2, violatingWindows: 1 });
+  });
+
+  it('summary() leaves control-plane events of the warm-up out of the figures', () => {
+    let now = 0;
+    const r = new RunRecorder({ ...SHAPE, now: () => now });
+    r.pushed();
+    r.podCreationRejected();
+    r.converged(100); // a change at 0 ms: warm-up
+    now = 1500;
+    r.converged(600); // a change at 900 ms: warm-up
+    r.converged(400); // a change at 1100 ms
+    r.pushed();
+    r.staleProxies(2, 1500);
+    r.staleProxies(0, 2500);
+    r.endOfRun({ pendingChanges: 3 });
+    expect(r.summary(meta).controlPlane).toEqual({
+      istiods: 1,
+      convergenceMs: { p50: 400, p99: 400, max: 400 },
+      staleProxySeconds: 2,
+      pushes: 1,
+      rejectedPodCreations: 0,
+      expiredCertProxies: 0,
+      unconvergedChanges: 3,
+    });
+  });
+
+  it('stateSize() grows with windows, not with requests (10x the rate, then 10x the time)', () => {
+    const base = recorderState(200, 20);
+    const tenTimesTheRate = recorderState(2000, 20);
+    const tenTimesTheTime = recorderState(200, 200);
+    expect(tenTimesTheRate.requests).toBeGreaterThan(9 * base.requests);
+    expect(tenTimesTheTime.requests).toBeGreaterThan(9 * base.requests);
+    // Same windows: the same cells, and histogram buckets bounded by the latency range, not the count.
+    expect(tenTimesTheRate.size.windows).toBe(base.size.windows);
+    expect(tenTimesTheRate.size.unitWindowCells).toBe(base.size.unitWindowCells);
+    expect(tenTimesTheRate.size.histogramBuckets).toBeLessThan(1.5 * base.size.histogramBuckets);
+    // 10x the windows: at most 10x the state (run-wide histograms do not grow with windows at all).
+    expect(tenTimesTheTime.size.windows).toBe(10 * base.size.windows);
+    expect(tenTimesTheTime.size.unitWindowCells).toBe(10 * base.size.unitWindowCells);
+    expect(tenTimesTheTime.size.histogramBuckets).toBeLessThan(10 * base.size.histogramBuckets);
+  });
+});
+
+/** Runs a two-cluster mesh at `ratePerSecond` for `seconds` with 2 s windows; its recorder's state size. */
+function recorderState(
+  ratePerSecond: number,
+  seconds: number,
+): { requests: number; size: RecorderStateSize } {
+  const durationMs = seconds * 1000;
+  const config = meshConfig(
+    [
+      service('front', {
+        serviceTime: { dist: 'exponential', mean: 2 },
+        calls: [[{ service: 'back', probability: 1 }]],
+        deployments: [
+          { cluster: 'c1', zone: undefined, replicas: 2, labels: {} },
+          { cluster: 'c2', zone: undefined, replicas: 2, labels: {} },
+        ],
+      }),
+      service('back', { serviceTime: { dist: 'lognormal', median: 3, p99: 30 } }),
+    ],
+    [
+      traffic('front', ratePerSecond, {
+        from: [
+          { cluster: 'c1', weight: 0.5 },
+          { cluster: 'c2', weight: 0.5 },
+        ],
+      }),
+    ],
+    { sidecar: { latency: { dist: 'lognormal', median: 0.5, p99: 1.4 } } },
+  );
+  const engine = new Engine(4096);
+  const recorder = new RunRecorder({
+    istiods: 2,
+    clusters: ['c1', 'c2'],
+    services: ['front', 'back'],
+    traffic: ['t'],
+    warmupMs: 0,
+    durationMs,
+    windowMs: 2000,
+    now: () => engine.now,
+  });
+  const mesh = new Mesh(engine, new RngStreams(3), config, recorder);
+  mesh.start(durationMs);
+  engine.run(durationMs + 10_000);
+  return { requests: recorder.summary(meta).requests.total, size: recorder.stateSize() };
+}
