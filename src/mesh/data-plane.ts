@@ -20,7 +20,7 @@
  * - connect failures and resets are retried by Istio's default policy (2 retries, other hosts); 5xx
  *   responses are not (since 1.24).
  */
-import type { Engine, Sampler } from '../des/index.js';
+import type { Engine } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -47,7 +47,6 @@ export interface DataPlaneContext {
   upstreamOf(proxy: Proxy, service: ServiceRuntime, subset: string | undefined): Upstream | undefined;
   /** The east-west gateway proxy of a cluster (router, with its own view). */
   eastWestGateway(cluster: number): Proxy;
-  readonly gatewayLatency: Sampler;
   /** Extra delay and error injection by faults, per service. */
   readonly injected: FaultInjections;
 }
@@ -210,7 +209,9 @@ export class DataPlane {
         this.failConnect(a, reach, upstream.connectTimeoutMs, delay);
         return;
       }
-      delay += this.ctx.network.sample(source.zone, target.zone) + this.ctx.gatewayLatency.sample();
+      delay +=
+        this.ctx.network.sample(source.zone, target.zone) +
+        this.ctx.eastWestGateway(target.gatewayCluster).latency.sample();
       endpoint = this.gatewayBackend(upstream, host, call.service);
       if (endpoint === undefined) {
         // The gateway has no backend for the service in its view: it closes the client's connection.
@@ -426,7 +427,7 @@ export class DataPlane {
     const source = a.call.source;
     if (a.viaGateway < 0 && !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster)) return;
     let delay = this.ctx.network.sample(endpoint.zone, source.zone);
-    if (a.viaGateway >= 0) delay += this.ctx.gatewayLatency.sample();
+    if (a.viaGateway >= 0) delay += this.ctx.eastWestGateway(a.viaGateway).latency.sample();
     a.responseCode = code;
     this.ctx.engine.schedule(delay, this.responseArrived, a);
   }
@@ -484,6 +485,7 @@ export class DataPlane {
         this.releaseConnection(upstream);
       }
     }
+    call.viaGateway = a.viaGateway;
     if (a.endpoint !== undefined) {
       call.endpoint = a.endpoint;
       call.arrivedMs = a.arrivedMs;

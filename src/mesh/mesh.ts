@@ -46,7 +46,9 @@ export class Mesh {
   ) {
     this.topology = new Topology(config.clusters);
     this.infra = new Infrastructure(this.topology);
-    const network = new NetworkLatency(this.topology, config.network, streams.stream('network'));
+    const network = new NetworkLatency(this.topology, config.network, (zone) =>
+      streams.stream(`network/${zone}`),
+    );
     const serviceIndex = new Map(config.services.map((s, i) => [s.name, i]));
     const indexOf = (name: string): number => {
       const i = serviceIndex.get(name);
@@ -131,7 +133,6 @@ export class Mesh {
       routes: new RouteResolver(this.services, streams.stream('routing')),
       upstreamOf: (proxy, service, subset) => this.views.upstreamOf(proxy, service, subset),
       eastWestGateway: (c) => this.eastWest[c] as Proxy,
-      gatewayLatency: sampler(gatewayLatency, streams.stream('gateway')),
       injected: this.faults,
     });
     this.traffic = config.traffic.map((t, ti) => {
@@ -200,7 +201,7 @@ export class Mesh {
       'router',
       cluster,
       zone,
-      sampler(latency, this.streams.stream('gateway-latency')),
+      sampler(latency, this.streams.stream(`proxy-latency/${name}`)),
       this.streams.stream(`lb/${name}`),
       {},
     );
@@ -220,7 +221,7 @@ export class Mesh {
         'sidecar',
         cluster,
         zone,
-        sampler(this.config.sidecar.latency, this.streams.stream('sidecar')),
+        sampler(this.config.sidecar.latency, this.streams.stream(`proxy-latency/client/${key}`)),
         this.streams.stream(`lb/client/${key}`),
         { app: traffic },
       );

@@ -9,21 +9,22 @@ import type { Topology } from './topology.js';
 export class NetworkLatency {
   private readonly table: Sampler[];
   private readonly n: number;
+  /** One stream per source zone, so that traffic leaving one zone never shifts another zone's samples. */
+  private readonly rngs: Uniform[];
+  private readonly jitter: number;
 
-  constructor(
-    topology: Topology,
-    config: NetworkLatencyConfig,
-    private readonly rng: Uniform,
-    private readonly jitter = config.jitter,
-  ) {
+  constructor(topology: Topology, config: NetworkLatencyConfig, rngFor: (zone: number) => Uniform) {
     const zones = topology.zones;
     this.n = zones.length;
+    this.jitter = config.jitter;
+    this.rngs = zones.map((z) => rngFor(z.id));
     const cache = new Map<unknown, Sampler>();
-    const samplerOf = (d: NetworkLatencyConfig['sameZone']): Sampler => {
-      let s = cache.get(d);
+    const samplerOf = (d: NetworkLatencyConfig['sameZone'], from: number): Sampler => {
+      const key = `${from}\u0000${JSON.stringify(d)}`;
+      let s = cache.get(key);
       if (s === undefined) {
-        s = sampler(d, rng);
-        cache.set(d, s);
+        s = sampler(d, this.rngs[from] as Uniform);
+        cache.set(key, s);
       }
       return s;
     };
@@ -47,7 +48,7 @@ export class NetworkLatency {
             : from.region === to.region
               ? config.crossZone
               : config.crossRegion);
-        this.table.push(samplerOf(d));
+        this.table.push(samplerOf(d, from.id));
       }
     }
   }
@@ -56,6 +57,6 @@ export class NetworkLatency {
   sample(from: number, to: number): number {
     const base = (this.table[from * this.n + to] as Sampler).sample();
     if (this.jitter === 0) return base;
-    return base * (1 + this.jitter * (2 * this.rng() - 1));
+    return base * (1 + this.jitter * (2 * (this.rngs[from] as Uniform)() - 1));
   }
 }

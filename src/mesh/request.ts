@@ -50,6 +50,8 @@ export class Call {
   finished = false;
   // Of the final attempt, for metrics:
   endpoint: Endpoint | undefined = undefined;
+  /** The east-west gateway cluster the final attempt crossed, or -1. */
+  viaGateway = -1;
   sentMs: SimTime = 0;
   /** -1 until a replica received the request. */
   arrivedMs: SimTime = -1;

@@ -43,13 +43,14 @@ export class ReplicaSet {
     readonly zones: readonly number[],
     readonly labels: Readonly<Record<string, string>>,
     public desired: number,
+    /** Its own stream (certificate ages, zones of new pods), so one ReplicaSet's churn shifts no other. */
+    readonly rng: Uniform,
   ) {}
 }
 
 export class Workloads {
   readonly replicaSets: ReplicaSet[] = [];
   private readonly startup: Sampler;
-  private readonly rng: Uniform;
   private nextProxyId: () => number;
 
   constructor(
@@ -65,7 +66,6 @@ export class Workloads {
     nextProxyId: () => number,
   ) {
     this.startup = sampler(settings.podStartup, streams.stream('pod-startup'));
-    this.rng = streams.stream('workloads');
     this.nextProxyId = nextProxyId;
   }
 
@@ -80,13 +80,21 @@ export class Workloads {
     const cluster = this.topology.cluster(d.cluster);
     const zones =
       d.zone === undefined ? this.topology.zonesOf(cluster) : [this.topology.zone(cluster, d.zone)];
-    const rs = new ReplicaSet(service, config, cluster, zones, d.labels, d.replicas);
+    const rs = new ReplicaSet(
+      service,
+      config,
+      cluster,
+      zones,
+      d.labels,
+      d.replicas,
+      this.streams.stream(`replicaset/${service.name}/${cluster}/${this.replicaSets.length}`),
+    );
     this.replicaSets.push(rs);
     for (let r = 0; r < d.replicas; r++) {
       const e = this.newPod(rs, zones[r % zones.length] as number);
       this.registry.setState(e.id, EndpointState.ready, true);
       // Pods started at different times: certificate ages spread over [0, rotation point).
-      this.controlPlane.attachInitial(e.sidecar, this.rng() * certTtlMs * rotation);
+      this.controlPlane.attachInitial(e.sidecar, rs.rng() * certTtlMs * rotation);
     }
     return rs;
   }
@@ -111,7 +119,8 @@ export class Workloads {
     );
     const pods = candidates.flatMap((rs) => rs.pods.map((p) => [rs, p] as const));
     if (pods.length === 0) return;
-    const [rs, victim] = pods[Math.floor(this.rng() * pods.length)] as readonly [ReplicaSet, Endpoint];
+    const rng = this.streams.stream(`churn/${service}/${cluster}`);
+    const [rs, victim] = pods[Math.floor(rng() * pods.length)] as readonly [ReplicaSet, Endpoint];
     this.terminate(rs, victim);
   }
 
@@ -213,7 +222,7 @@ export class Workloads {
     rs.pendingCreates--;
     const zones = rs.zones.filter((z) => this.infra.isZoneUp(z));
     if (zones.length === 0) return;
-    const zone = zones[Math.floor(this.rng() * zones.length)] as number;
+    const zone = zones[Math.floor(rs.rng() * zones.length)] as number;
     const e = this.newPod(rs, zone);
     this.engine.schedule(this.startup.sample(), this.containerStarted, e);
   };
@@ -241,7 +250,7 @@ export class Workloads {
       'sidecar',
       rs.cluster,
       zone,
-      sampler(this.sidecarLatency, this.streams.stream('sidecar')),
+      sampler(this.sidecarLatency, this.streams.stream(`proxy-latency/${name}`)),
       this.streams.stream(`lb/${name}`),
       rs.labels,
     );
