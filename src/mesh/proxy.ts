@@ -29,6 +29,8 @@ export class Proxy {
   certExpiredReported = false;
   /** Upstream views by key (service index, subset), rebuilt when the snapshot changes. */
   readonly upstreams = new Map<number, Upstream>();
+  /** The same views for each service's default cluster, by service index: the hot path's lookup. */
+  readonly defaultUpstreams: (Upstream | undefined)[] = [];
   /** Round-robin position, for ROUND_ROBIN balancing. */
   rrCursor = 0;
 

@@ -61,7 +61,7 @@ export class UpstreamViews {
     const version = snapshot?.version ?? -1;
     if (subset === undefined) {
       // The hot path: the service's default cluster, unchanged since the last push.
-      const existing = proxy.upstreams.get(service.index * 1024);
+      const existing = proxy.defaultUpstreams[service.index];
       if (existing !== undefined && existing.snapshotVersion === version) return existing;
     }
     const rule = snapshot?.routing.destinationRules.find((d) => d.host === service.name);
@@ -75,6 +75,7 @@ export class UpstreamViews {
     if (existing !== undefined && existing.snapshotVersion === version) return existing;
     const built = this.build(proxy, service, rule, subsetIndex, version, existing);
     proxy.upstreams.set(key, built);
+    if (subsetIndex === 0) proxy.defaultUpstreams[service.index] = built;
     return built;
   }
 
