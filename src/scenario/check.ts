@@ -1,19 +1,27 @@
 /**
- * Rules about meaning that a schema cannot state: references between names, uniqueness, the call graph,
- * times inside the run, consistent distributions. Every violation is collected.
+ * Rules about meaning that a schema cannot state, phase 4 of load.ts: references between names,
+ * uniqueness, the call graph, times inside the run, consistent distributions, deployment models, faults
+ * and routing. Every violation is collected, none stops the others.
+ *
+ * Contents: `checkScenario`, `Problem`.
  */
-import type { IssueCode, IssuePath } from './issue.js';
+import { checkDistributions } from './check-distributions.js';
 import { checkModelsAndFaults } from './check-model-faults.js';
+import { checkTraffic } from './check-traffic.js';
+import type { IssueCode, IssuePath, IssueSeverity } from './issue.js';
 import { message } from './messages.js';
-import type { DistributionInput, ScenarioInput } from './schema.js';
+import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
-import { parseDuration, parseFraction } from './units.js';
+import { parseDuration } from './units.js';
 
+/** An issue before it is located in the file. */
 export interface Problem {
   path: IssuePath;
   code: IssueCode;
   message: string;
   suggestion?: string | undefined;
+  /** Absent means 'error'. */
+  severity?: IssueSeverity;
 }
 
 export function checkScenario(input: ScenarioInput): Problem[] {
@@ -65,61 +73,42 @@ export function checkScenario(input: ScenarioInput): Problem[] {
     });
     (s.calls ?? []).forEach((step, ci) => {
       const calls = Array.isArray(step) ? step : [step];
-      calls.forEach((c, k) => {
-        const path = Array.isArray(step)
-          ? ['services', si, 'calls', ci, k, 'service']
-          : ['services', si, 'calls', ci, 'service'];
-        reference(path, 'service', c.service, services);
-      });
+      calls.forEach((c, k) =>
+        reference(callPath(si, ci, k, Array.isArray(step)), 'service', c.service, services),
+      );
     });
-    checkDistribution(s.serviceTime, ['services', si, 'serviceTime'], add);
   });
   const cycle = findCallCycle(input);
   if (cycle !== undefined) add(cycle.path, 'call-cycle', message.callCycle(cycle.names));
 
-  input.traffic.forEach((t, ti) => {
-    reference(['traffic', ti, 'entry'], 'service', t.entry, services);
-    if (typeof t.from === 'string') reference(['traffic', ti, 'from'], 'cluster', t.from, clusters);
-    else {
-      let sum = 0;
-      for (const [cluster, share] of Object.entries(t.from)) {
-        reference(['traffic', ti, 'from', cluster], 'cluster', cluster, clusters);
-        sum += parseFraction(share) ?? 0;
-      }
-      if (sum === 0) add(['traffic', ti, 'from'], 'invalid-value', message.emptyShares());
-      else if (Math.abs(sum - 1) > 1e-6)
-        add(['traffic', ti, 'from'], 'invalid-value', message.sharesDoNotSum(sum));
-    }
-    t.steps?.forEach((step, k) => {
-      const at = parseDuration(step.at) ?? 0;
-      if (durationMs > 0 && at >= durationMs)
-        add(['traffic', ti, 'steps', k, 'at'], 'time-out-of-run', message.stepOutsideRun(at, durationMs));
-    });
-  });
-
-  for (const key of ['sameZone', 'crossZone', 'crossRegion'] as const) {
-    const d = input.network?.[key];
-    if (d !== undefined) checkDistribution(d, ['network', key], add);
-  }
   const regions = [...new Set(input.clusters.map((c) => c.region))];
-  for (const [pair, d] of Object.entries(input.network?.pairs ?? {})) {
+  for (const pair of Object.keys(input.network?.pairs ?? {})) {
     const ends = pair.split('<->').map((x) => x.trim());
     if (ends.length !== 2) {
-      add(
-        ['network', 'pairs', pair],
-        'invalid-value',
-        `expected a pair written "a<->b" (regions or clusters), got "${pair}"`,
-      );
+      add(['network', 'pairs', pair], 'invalid-value', message.badPair(pair));
       continue;
     }
     for (const end of ends)
       reference(['network', 'pairs', pair], 'region or cluster', end, [...regions, ...clusters]);
-    checkDistribution(d, ['network', 'pairs', pair], add);
   }
-  if (input.mesh?.sidecar?.latency !== undefined)
-    checkDistribution(input.mesh.sidecar.latency, ['mesh', 'sidecar', 'latency'], add);
+  const cp = input.mesh?.controlPlane;
+  const reconnectInitialMs = parseDuration(cp?.reconnectInitial ?? 500) ?? 0;
+  const reconnectMaxMs = parseDuration(cp?.reconnectMax ?? 30_000) ?? 0;
+  if (reconnectMaxMs < reconnectInitialMs)
+    add(
+      ['mesh', 'controlPlane', cp?.reconnectMax === undefined ? 'reconnectInitial' : 'reconnectMax'],
+      'invalid-value',
+      message.reconnectMaxBelowInitial(reconnectMaxMs, reconnectInitialMs),
+    );
+
+  problems.push(...checkTraffic(input, durationMs));
+  problems.push(...checkDistributions(input));
   problems.push(...checkModelsAndFaults(input, durationMs));
   return problems;
+}
+
+function callPath(si: number, ci: number, k: number, inGroup: boolean): IssuePath {
+  return inGroup ? ['services', si, 'calls', ci, k, 'service'] : ['services', si, 'calls', ci, 'service'];
 }
 
 function unique(
@@ -136,68 +125,45 @@ function unique(
   });
 }
 
-function checkDistribution(
-  d: DistributionInput,
-  path: IssuePath,
-  add: (path: IssuePath, code: IssueCode, text: string) => void,
-): void {
-  if (typeof d !== 'object') return;
-  const ms = (x: number | string) => parseDuration(x) ?? 0;
-  // Located at the field to change: median when it is 0, else p99; max for a uniform.
-  if (d.dist === 'lognormal' && !(ms(d.median) > 0 && ms(d.p99) >= ms(d.median)))
-    add([...path, ms(d.median) > 0 ? 'p99' : 'median'], 'invalid-value', message.lognormalOrder());
-  if (d.dist === 'uniform' && ms(d.min) > ms(d.max))
-    add([...path, 'max'], 'invalid-value', message.uniformOrder());
-  if (d.dist === 'empirical') {
-    const knots = empiricalKnots(d.percentiles);
-    const ok =
-      knots.length > 0 &&
-      knots.every(([p], i) => p > 0 && p < 1 && (i === 0 || p > (knots[i - 1] as [number, number])[0])) &&
-      knots.every(([, v], i) => i === 0 || v >= (knots[i - 1] as [number, number])[1]);
-    if (!ok) add([...path, 'percentiles'], 'invalid-value', message.empiricalOrder());
-  }
-}
-
-/** `{p50: 3ms, p99.9: 40ms}` as sorted [probability, ms] pairs. */
-export function empiricalKnots(percentiles: Record<string, number | string>): [number, number][] {
-  return Object.entries(percentiles)
-    .map(([k, v]): [number, number] => [Number(k.slice(1)) / 100, parseDuration(v) ?? 0])
-    .sort((a, b) => a[0] - b[0]);
-}
-
-/** The first cycle in the call graph, with the path of the call that closes it. */
+/**
+ * The first cycle in the call graph, with the path of the call that closes it. Depth-first with an
+ * explicit stack, so a chain of ten thousand services cannot overflow the JavaScript stack.
+ */
 function findCallCycle(input: ScenarioInput): { names: string[]; path: IssuePath } | undefined {
   const byName = new Map(input.services.map((s, i) => [s.name, i]));
-  const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): { names: string[]; path: IssuePath } | undefined => {
-    state.set(name, 'open');
-    stack.push(name);
-    const si = byName.get(name);
-    const service = si === undefined ? undefined : input.services[si];
-    for (const [ci, step] of (service?.calls ?? []).entries()) {
-      const calls = Array.isArray(step) ? step : [step];
-      for (const [k, c] of calls.entries()) {
-        if (!byName.has(c.service)) continue;
-        const path = Array.isArray(step)
-          ? ['services', si as number, 'calls', ci, k, 'service']
-          : ['services', si as number, 'calls', ci, 'service'];
-        if (state.get(c.service) === 'open')
-          return { names: [...stack.slice(stack.indexOf(c.service)), c.service], path };
-        if (state.get(c.service) === undefined) {
-          const found = visit(c.service);
-          if (found) return found;
-        }
+  const edges = input.services.map((s, si) =>
+    (s.calls ?? []).flatMap((step, ci) =>
+      (Array.isArray(step) ? step : [step]).flatMap((c, k) => {
+        const to = byName.get(c.service);
+        return to === undefined ? [] : [{ to, path: callPath(si, ci, k, Array.isArray(step)) }];
+      }),
+    ),
+  );
+  const state = new Array<'new' | 'open' | 'done'>(input.services.length).fill('new');
+  for (let root = 0; root < input.services.length; root++) {
+    if (state[root] !== 'new') continue;
+    const stack: { node: number; next: number }[] = [{ node: root, next: 0 }];
+    state[root] = 'open';
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { node: number; next: number };
+      const edge = edges[top.node]?.[top.next];
+      if (edge === undefined) {
+        state[top.node] = 'done';
+        stack.pop();
+        continue;
       }
-    }
-    stack.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const s of input.services) {
-    if (state.get(s.name) === undefined) {
-      const found = visit(s.name);
-      if (found) return found;
+      top.next++;
+      if (state[edge.to] === 'open') {
+        const from = stack.findIndex((f) => f.node === edge.to);
+        const names = [...stack.slice(from).map((f) => f.node), edge.to].map(
+          (i) => input.services[i]?.name ?? '',
+        );
+        return { names, path: edge.path };
+      }
+      if (state[edge.to] === 'new') {
+        state[edge.to] = 'open';
+        stack.push({ node: edge.to, next: 0 });
+      }
     }
   }
   return undefined;

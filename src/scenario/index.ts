@@ -1,7 +1,23 @@
-export { loadScenarioFile, loadScenarioText, type LoadResult } from './load.js';
+export {
+  loadScenarioFile,
+  loadScenarioText,
+  type LoadResult,
+  type LoadOptions,
+  MAX_FILE_BYTES,
+  MAX_ISSUES,
+} from './load.js';
 export { type Scenario, type Slo, Defaults } from './scenario.js';
-export { type ScenarioIssue, type IssueCode, formatIssue, formatPath } from './issue.js';
+export {
+  type ScenarioIssue,
+  type IssueCode,
+  type IssueSeverity,
+  isIssueCode,
+  formatIssue,
+  formatPath,
+} from './issue.js';
 export { ScenarioInputSchema, type ScenarioInput } from './schema.js';
+export { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE } from './json-schema.js';
+export { estimateRequests, type RequestEstimate, MAX_PODS } from './check-size.js';
 export { parseDuration, parseRate, parseFraction, formatDuration } from './units.js';
 export { suggest, editDistance } from './suggest.js';
 export { buildMesh, pickModel } from './build.js';

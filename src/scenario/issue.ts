@@ -26,8 +26,19 @@ export const IssueCode = {
   'call-cycle': 'call-cycle',
   /** A time outside the run, or a warm-up not shorter than the run. */
   'time-out-of-run': 'time-out-of-run',
+  /** A parallel group inside a parallel group: calls nest one level only. */
+  'nested-group': 'nested-group',
+  /** Two things that may not overlap in time do (rate ramps, timed config pushes to one cluster). */
+  overlap: 'overlap',
+  /** The run would simulate more than a stated limit (requests, pods); `allowLarge` lifts it. */
+  'too-large': 'too-large',
+  /** More problems than are worth listing: the first MAX_ISSUES are, then this one says so. */
+  'too-many-issues': 'too-many-issues',
 } as const;
 export type IssueCode = keyof typeof IssueCode;
+
+/** An error stops the file from loading; a warning is allowed but worth a look. */
+export type IssueSeverity = 'error' | 'warning';
 
 export interface ScenarioIssue {
   readonly file: string;
@@ -38,6 +49,12 @@ export interface ScenarioIssue {
   readonly code: IssueCode;
   readonly message: string;
   readonly suggestion?: string;
+  /** Absent means 'error'. */
+  readonly severity?: IssueSeverity;
+}
+
+export function isIssueCode(x: unknown): x is IssueCode {
+  return typeof x === 'string' && Object.hasOwn(IssueCode, x);
 }
 
 /** `services[1].deployments[0].cluster` */
@@ -50,6 +67,6 @@ export function formatPath(path: IssuePath): string {
 /** One line per issue, compiler style, so editors and CI logs link to the place. */
 export function formatIssue(issue: ScenarioIssue): string {
   const place = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  const hint = issue.suggestion === undefined ? '' : ` Did you mean "${issue.suggestion}"?`;
-  return `${place}: error [${issue.code}] ${formatPath(issue.path)}: ${issue.message}${hint}`;
+  const hint = issue.suggestion === undefined ? '' : `. Did you mean "${issue.suggestion}"?`;
+  return `${place}: ${issue.severity ?? 'error'} [${issue.code}] ${formatPath(issue.path)}: ${issue.message}${hint}`;
 }

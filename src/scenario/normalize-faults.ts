@@ -1,16 +1,21 @@
 /**
  * `faults:` as written to the mesh's `FaultConfig`: durations in ms, percentages as fractions, routing in
- * its resolved shape, defaults applied (count 1, percent 100%, httpStatus 503).
+ * its resolved shape, defaults applied (count 1, percent 100%, httpStatus 503). A config-push carries its
+ * cluster's whole config once applied (routing-timeline.ts merges it), since the mesh swaps whole configs.
+ *
+ * Contents: `normalizeFault`, `faultTarget`.
  */
 import type { FaultConfig } from '../mesh/index.js';
 import { distribution } from './normalize.js';
 import { normalizeRouting } from './normalize-routing.js';
 import type { FaultInput } from './schema-faults.js';
+import type { RoutingInput } from './schema-routing.js';
 import { parseDuration, parseFraction } from './units.js';
 
 const ms = (x: number | string): number => parseDuration(x) ?? 0;
 
-export function normalizeFault(f: FaultInput): FaultConfig {
+/** `merged`: for a config-push, its cluster's routing once the push is applied (else the push alone). */
+export function normalizeFault(f: FaultInput, merged?: RoutingInput): FaultConfig {
   const timing = { atMs: ms(f.at), forMs: f.for === undefined ? Infinity : ms(f.for) };
   switch (f.type) {
     case 'control-plane-outage':
@@ -53,10 +58,12 @@ export function normalizeFault(f: FaultInput): FaultConfig {
         ...timing,
         type: f.type,
         cluster: f.cluster,
-        routing: normalizeRouting({
-          ...(f.virtualServices === undefined ? {} : { virtualServices: f.virtualServices }),
-          ...(f.destinationRules === undefined ? {} : { destinationRules: f.destinationRules }),
-        }),
+        routing: normalizeRouting(
+          merged ?? {
+            ...(f.virtualServices === undefined ? {} : { virtualServices: f.virtualServices }),
+            ...(f.destinationRules === undefined ? {} : { destinationRules: f.destinationRules }),
+          },
+        ),
       };
   }
 }

@@ -71,7 +71,8 @@ export function resolveModel(m: ModelInput, clusters: readonly ClusterConfig[]):
   };
 }
 
-function firstOfEachRegion(clusters: readonly ClusterConfig[]): string[] {
+/** The first cluster of each region, in file order: a hybrid's default primaries. */
+export function firstOfEachRegion(clusters: readonly { name: string; region: string }[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const c of clusters) {

@@ -1,16 +1,21 @@
 /**
- * `ScenarioInput` (as written, checked) to `Scenario` (resolved): defaults applied, units converted,
- * shorthands expanded. Runs only on input that passed the schema and the checks.
+ * `ScenarioInput` (as written, checked) to `Scenario` (resolved), phase 5 of load.ts: defaults applied,
+ * units converted, shorthands expanded (ramps and bursts into rate steps, config pushes into each
+ * cluster's whole config). Runs only on input that passed the schema and the checks.
+ *
+ * Contents: `normalize`, `distribution`.
  */
 import type { Distribution } from '../des/index.js';
-import type { CallConfig, MeshConfig, ServiceConfig, TrafficConfig } from '../mesh/index.js';
+import type { CallConfig, MeshConfig, ServiceConfig } from '../mesh/index.js';
+import { empiricalKnots } from './check-distributions.js';
 import { normalizeFault } from './normalize-faults.js';
 import { defaultModels, resolveModel } from './normalize-models.js';
 import { normalizeRouting } from './normalize-routing.js';
-import { empiricalKnots } from './check.js';
+import { normalizeTraffic } from './normalize-traffic.js';
+import { routingTimeline } from './routing-timeline.js';
 import { Defaults, type Scenario } from './scenario.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
-import { parseDuration, parseFraction, parseRate } from './units.js';
+import { parseDuration, parseFraction } from './units.js';
 
 const ms = (x: number | string): number => parseDuration(x) ?? 0;
 const fraction = (x: number | string): number => parseFraction(x) ?? 0;
@@ -58,28 +63,9 @@ function service(s: ServiceInput): ServiceConfig {
   };
 }
 
-function traffic(t: ScenarioInput['traffic'][number]): TrafficConfig {
-  const shares =
-    typeof t.from === 'string'
-      ? [[t.from, 1] as const]
-      : Object.entries(t.from).map(([c, s]) => [c, fraction(s)] as const);
-  return {
-    name: t.name,
-    entry: t.entry,
-    from: shares.filter(([, w]) => w > 0).map(([cluster, weight]) => ({ cluster, weight })),
-    ratePerMs: parseRate(t.rate) ?? 0,
-    arrival: t.arrival ?? 'poisson',
-    steps: (t.steps ?? [])
-      .map((s) => ({ atMs: ms(s.at), ratePerMs: parseRate(s.rate) ?? 0 }))
-      .sort((a, b) => a.atMs - b.atMs),
-    via: t.via ?? 'direct',
-    headers: t.headers ?? {},
-    uri: t.uri ?? '/',
-    timeoutMs: t.timeout === undefined ? Defaults.clientTimeoutMs : ms(t.timeout),
-  };
-}
-
 export function normalize(input: ScenarioInput, file: string): Scenario {
+  const durationMs = ms(input.duration);
+  const pushed = routingTimeline(input);
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
   const cp = input.mesh?.controlPlane;
@@ -113,7 +99,7 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
     },
     sidecar: { latency: sidecarLatency },
     services: input.services.map(service),
-    traffic: input.traffic.map(traffic),
+    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs)),
     controlPlane: {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
@@ -132,14 +118,16 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
       ingress: gateway(input.mesh?.ingressGateway),
     },
     routing: normalizeRouting(input.routing),
-    faults: (input.faults ?? []).map(normalizeFault).sort((a, b) => a.atMs - b.atMs),
+    faults: (input.faults ?? [])
+      .map((f, i) => normalizeFault(f, pushed.get(i)))
+      .sort((a, b) => a.atMs - b.atMs),
   };
   const slo = input.slo;
   return {
     name: input.name,
     description: input.description ?? '',
     seed: input.seed ?? Defaults.seed,
-    durationMs: ms(input.duration),
+    durationMs,
     warmupMs: ms(input.warmup ?? Defaults.warmupMs),
     windowMs: ms(input.report?.window ?? Defaults.windowMs),
     mesh,
@@ -150,9 +138,11 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
         p50: slo?.latency?.p50 === undefined ? undefined : ms(slo.latency.p50),
         p90: slo?.latency?.p90 === undefined ? undefined : ms(slo.latency.p90),
         p99: slo?.latency?.p99 === undefined ? undefined : ms(slo.latency.p99),
+        p999: slo?.latency?.p999 === undefined ? undefined : ms(slo.latency.p999),
       },
     },
     replications: input.report?.replications ?? Defaults.replications,
+    maxRequests: input.report?.maxRequests ?? Defaults.maxRequests,
     file,
   };
 }

@@ -1,101 +1,148 @@
 /**
  * `faults:` in scenario files: a timeline of failures and changes, each acting on the mesh at `at` for
  * `for` (omitted: until the end of the run).
+ *
+ * Contents: `FaultInput` (schema and inferred type), `FAULT_TYPES`.
  */
 import { z } from 'zod';
-import { DistributionInput, Duration, Fraction } from './schema-units.js';
+import { DistributionInput, Duration, Fraction, durationAtLeast } from './schema-units.js';
 import { RoutingInput } from './schema-routing.js';
 
-const Name = z.string().min(1).max(63);
+/** References are checked against the scenario's names by check-model-faults.ts, with a "did you mean". */
+const Ref = z.string().min(1).max(253);
+const cluster = Ref.describe('A cluster of the scenario.');
+const service = Ref.describe('A service of the scenario.');
 const timing = {
-  at: Duration.describe('When the fault starts.'),
-  for: Duration.optional().describe('How long it lasts; omitted: until the end of the run.'),
+  at: Duration.describe('When the fault starts; inside the run.'),
+  for: Duration.optional().describe(
+    'How long it lasts, then it is undone; default: until the end of the run.',
+  ),
 };
 
-export const FaultInput = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      ...timing,
-      type: z.literal('control-plane-outage'),
-      cluster: Name.describe(
-        'The istiod serving this cluster goes down (its own, its primary, or the external one).',
-      ),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('ca-outage'),
-      cluster: Name.describe('The CA serving this cluster (istiod) is unreachable.'),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('cluster-outage'),
-      cluster: Name.describe('Workloads, API server, istiod and gateways of the cluster go down.'),
-    }),
-    z.strictObject({ ...timing, type: z.literal('zone-outage'), cluster: Name, zone: Name }),
-    z.strictObject({ ...timing, type: z.literal('api-server-outage'), cluster: Name }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('gateway-outage'),
-      cluster: Name,
-      gateway: z.enum(['east-west', 'ingress']),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('network-partition'),
-      between: z.tuple([Name, Name]).describe('Two regions or clusters.'),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('pod-failure'),
-      service: Name,
-      cluster: Name,
-      count: z.number().int().min(1).max(100_000).optional().describe('Default 1.'),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('pod-churn'),
-      service: Name,
-      cluster: Name,
-      every: Duration.describe('One pod killed (and replaced) this often.'),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('scale'),
-      service: Name,
-      cluster: Name,
-      replicas: z.number().int().min(0).max(100_000),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('latency-injection'),
-      service: Name,
-      cluster: Name.optional(),
-      delay: DistributionInput,
-      percent: Fraction.optional().describe('Default 100%.'),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('error-injection'),
-      service: Name,
-      cluster: Name.optional(),
-      httpStatus: z.number().int().min(400).max(599).optional().describe('Default 503.'),
-      percent: Fraction.optional().describe('Default 100%.'),
-    }),
-    z.strictObject({
-      ...timing,
-      type: z.literal('config-push'),
-      cluster: Name.describe(
-        'The cluster the config is applied to; it reaches the proxies whose istiod reads config there.',
-      ),
-      virtualServices: RoutingInput.shape.virtualServices,
-      destinationRules: RoutingInput.shape.destinationRules,
-    }),
-  ],
-  {
-    error:
-      'expected type to be one of control-plane-outage, ca-outage, cluster-outage, zone-outage, api-server-outage, gateway-outage, network-partition, pod-failure, pod-churn, scale, latency-injection, error-injection, config-push',
-  },
-);
+export const FAULT_TYPES = [
+  'control-plane-outage',
+  'ca-outage',
+  'cluster-outage',
+  'zone-outage',
+  'api-server-outage',
+  'gateway-outage',
+  'network-partition',
+  'pod-failure',
+  'pod-churn',
+  'scale',
+  'latency-injection',
+  'error-injection',
+  'config-push',
+] as const;
+
+export const FaultInput = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        ...timing,
+        type: z.literal('control-plane-outage'),
+        cluster: Ref.describe(
+          'The istiod serving this cluster goes down (its own, its primary, or the external one).',
+        ),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('ca-outage'),
+        cluster: Ref.describe('The CA serving this cluster (istiod) cannot sign; xDS goes on.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('cluster-outage'),
+        cluster: Ref.describe('Workloads, API server, istiod and gateways of the cluster go down.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('zone-outage'),
+        cluster,
+        zone: Ref.describe('A zone of that cluster: its pods and nodes go down.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('api-server-outage'),
+        cluster: Ref.describe('Its Kubernetes API server is unreachable: istiods see no changes there.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('gateway-outage'),
+        cluster,
+        gateway: z.enum(['east-west', 'ingress']).describe('Which gateway of the cluster goes down.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('network-partition'),
+        between: z.tuple([Ref, Ref]).describe('Two regions or clusters that cannot reach each other.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('pod-failure'),
+        service,
+        cluster,
+        count: z.number().int().min(1).max(100_000).optional().describe('Pods killed at once; default 1.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('pod-churn'),
+        service,
+        cluster,
+        every: durationAtLeast(100, 'faster churn is an API-server load test, not a scenario').describe(
+          'One pod killed (and replaced by its ReplicaSet) this often; at least 100ms.',
+        ),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('scale'),
+        service,
+        cluster,
+        replicas: z
+          .number()
+          .int()
+          .min(0)
+          .max(100_000)
+          .describe('New replica count; new pods need injection, a certificate and config.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('latency-injection'),
+        service,
+        cluster: Ref.optional().describe('Only the pods in this cluster; default: every cluster.'),
+        delay: DistributionInput.describe('Added before the service works on the request.'),
+        percent: Fraction.optional().describe('Share of requests delayed; default 100%.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('error-injection'),
+        service,
+        cluster: Ref.optional().describe('Only the pods in this cluster; default: every cluster.'),
+        httpStatus: z.number().int().min(400).max(599).optional().describe('Status answered; default 503.'),
+        percent: Fraction.optional().describe('Share of requests failed; default 100%.'),
+      }),
+      z.strictObject({
+        ...timing,
+        type: z.literal('config-push'),
+        cluster: Ref.describe(
+          'The cluster the config is applied to; it reaches the proxies whose istiod reads config there.',
+        ),
+        virtualServices: RoutingInput.shape.virtualServices.describe(
+          'VirtualServices applied (kubectl apply): each replaces the one with the same hosts in that ' +
+            'cluster; the others stay. Default: none.',
+        ),
+        destinationRules: RoutingInput.shape.destinationRules.describe(
+          'DestinationRules applied: each replaces the one for the same host in that cluster; the others ' +
+            'stay. Default: none.',
+        ),
+      }),
+    ],
+    { error: `expected type to be one of ${FAULT_TYPES.join(', ')}` },
+  )
+  .meta({
+    id: 'Fault',
+    description: 'A fault or change on the timeline, chosen by `type`; `for` omitted = until the end.',
+  });
 
 export type FaultInput = z.infer<typeof FaultInput>;

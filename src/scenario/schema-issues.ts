@@ -18,9 +18,12 @@ export function schemaIssues(
   data: unknown,
   source: YamlSource,
   file: string,
+  limit = Infinity,
 ): ScenarioIssue[] {
   const out: ScenarioIssue[] = [];
   const emit = (path: IssuePath, code: IssueCode, text: string, hint?: string, keyAt?: string) => {
+    // Past the limit nobody reads on, and locating each of 50,000 unknown keys would take minutes.
+    if (out.length >= limit) return;
     const at = keyAt === undefined ? source.locate(path) : source.locateKey(path, keyAt);
     const fieldPath = keyAt === undefined ? path : [...path, keyAt];
     out.push({
@@ -39,15 +42,31 @@ export function schemaIssues(
     switch (issue.code) {
       case 'unrecognized_keys': {
         const allowed = keysAt(path, data);
-        for (const key of issue.keys)
+        for (const key of issue.keys.slice(0, limit))
           emit(path, 'unknown-key', message.unknownKey(key, allowed), suggest(key, allowed), key);
         return;
       }
       case 'invalid_union': {
         if ('discriminator' in issue && issue.discriminator !== undefined) {
           const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-          const got = String(value);
-          emit(path, 'invalid-value', message.badDist(got, options), suggest(got, options));
+          const key = String(path[path.length - 1]);
+          if (value === undefined) {
+            emit(path, 'missing-key', message.missingKey(key, `one of ${options.join(', ')}`));
+            return;
+          }
+          if (typeof value !== 'string') {
+            emit(path, 'wrong-type', message.wrongType(`one of ${options.join(', ')}`, describe(value)));
+            return;
+          }
+          const text = key === 'dist' ? message.badDist(value, options) : message.badEnum(value, options);
+          emit(path, 'invalid-value', text, suggest(value, options));
+          return;
+        }
+        // A list inside a parallel group: say so, rather than "expected a call or a list".
+        const nested =
+          Array.isArray(value) && path[path.length - 2] === 'calls' ? value.findIndex(Array.isArray) : -1;
+        if (nested >= 0) {
+          emit([...path, nested], 'nested-group', message.nestedGroup());
           return;
         }
         const branch = pickBranch(issue.errors, value);
@@ -67,6 +86,11 @@ export function schemaIssues(
         if (value === undefined) {
           const key = String(path[path.length - 1]);
           emit(path, 'missing-key', message.missingKey(key, issue.expected));
+        } else if (typeof value === 'number' && !Number.isFinite(value)) {
+          // YAML reads 1e400 (or a 400-digit integer) as Infinity, and .nan as NaN.
+          emit(path, 'out-of-range', Number.isNaN(value) ? message.notANumber() : message.notFinite());
+        } else if (Array.isArray(value) && isInsideGroup(path)) {
+          emit(path, 'nested-group', message.nestedGroup());
         } else if (isIntegerIssue(issue) && typeof value === 'number')
           emit(path, 'invalid-value', `${message.notInteger()}, got ${value}`);
         else emit(path, 'wrong-type', message.wrongType(issue.expected, describe(value)));
@@ -74,6 +98,11 @@ export function schemaIssues(
       }
       case 'invalid_value': {
         const options = issue.values.map(String);
+        if (value !== null && typeof value === 'object') {
+          // A list or mapping where one word was expected: say so, rather than quote "[object Object]".
+          emit(path, 'wrong-type', message.wrongType(`one of ${options.join(', ')}`, describe(value)));
+          return;
+        }
         emit(path, 'invalid-value', message.badEnum(String(value), options), suggest(String(value), options));
         return;
       }
@@ -102,8 +131,19 @@ export function schemaIssues(
         );
     }
   };
-  for (const issue of issues) visit(issue, []);
+  for (const issue of issues) {
+    if (out.length >= limit) break;
+    visit(issue, []);
+  }
   return out;
+}
+
+/** `services[i].calls[j][k]`: an item of a parallel group. */
+function isInsideGroup(path: IssuePath): boolean {
+  const n = path.length;
+  return (
+    n >= 3 && path[n - 3] === 'calls' && typeof path[n - 2] === 'number' && typeof path[n - 1] === 'number'
+  );
 }
 
 function isCustom(issue: ZodIssue): boolean {
@@ -184,11 +224,24 @@ export function valueAt(data: unknown, path: IssuePath): unknown {
 /** The keys the schema allows at `path` (object keys; for unions, those of every object branch). */
 export function keysAt(path: IssuePath, data: unknown): string[] {
   let schemas: AnySchema[] = [ScenarioInputSchema];
-  for (const p of path) {
-    schemas = schemas.flatMap((s) => children(s, p, valueAt(data, path.slice(0, path.indexOf(p) + 1))));
-  }
+  for (const p of path) schemas = schemas.flatMap((s) => children(s, p));
+  const objectSchemas = schemas.flatMap(objects);
+  // In a discriminated union (faults by `type`, distributions by `dist`), the branch the data names.
+  const value = valueAt(data, path);
+  const named = objectSchemas.filter((s) =>
+    Object.entries(shapeOf(s)).every(([k, field]) => {
+      const d = defOf(field);
+      return (
+        d.type !== 'literal' ||
+        (value !== null &&
+          typeof value === 'object' &&
+          (d.values ?? []).includes((value as Record<string, unknown>)[k]))
+      );
+    }),
+  );
   const keys = new Set<string>();
-  for (const s of schemas.flatMap(objects)) for (const k of Object.keys(shapeOf(s))) keys.add(k);
+  for (const s of named.length > 0 ? named : objectSchemas)
+    for (const k of Object.keys(shapeOf(s))) keys.add(k);
   return [...keys].filter((k) => k !== '$schema');
 }
 
@@ -199,6 +252,7 @@ type Def = {
   element?: AnySchema;
   options?: AnySchema[];
   valueType?: AnySchema;
+  values?: unknown[];
 };
 const defOf = (s: AnySchema) => s._zod.def as unknown as Def;
 const shapeOf = (s: AnySchema) => defOf(s).shape ?? {};
@@ -211,13 +265,13 @@ function objects(s: AnySchema): AnySchema[] {
   return [];
 }
 
-function children(s: AnySchema, key: string | number, _value: unknown): AnySchema[] {
+function children(s: AnySchema, key: string | number): AnySchema[] {
   const d = defOf(s);
   switch (d.type) {
     case 'optional':
-      return d.innerType ? children(d.innerType, key, _value) : [];
+      return d.innerType ? children(d.innerType, key) : [];
     case 'union':
-      return (d.options ?? []).flatMap((o) => children(o, key, _value));
+      return (d.options ?? []).flatMap((o) => children(o, key));
     case 'array':
       return typeof key === 'number' && d.element ? [d.element] : [];
     case 'object': {

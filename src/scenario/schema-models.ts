@@ -1,14 +1,18 @@
 /**
  * `models:` in scenario files: the deployment models to compare, in the shape of the install guides.
  * Omitted, meshsim compares every model that fits the clusters (normalize-models.ts).
+ *
+ * Contents: `ModelInput` (schema and inferred type).
  */
 import { z } from 'zod';
+import { Name } from './schema-units.js';
 
-const Name = z.string().min(1).max(63);
+/** Cluster and region references are checked against the scenario's names, with a "did you mean". */
+const Ref = z.string().min(1).max(253);
 
 export const ModelInput = z
   .strictObject({
-    name: Name.describe('Names the model in reports.'),
+    name: Name.describe('Names the model in reports and for --model (a DNS-1123 name).'),
     controlPlane: z
       .enum(['multi-primary', 'primary-remote', 'hybrid', 'external'])
       .describe(
@@ -20,22 +24,23 @@ export const ModelInput = z
       .describe(
         "single: flat pod network across clusters; multi: cross-network traffic through east-west gateways. Default: multi when the clusters' network labels differ.",
       ),
-    primary: Name.optional().describe('primary-remote: the primary cluster (default: the first cluster).'),
+    primary: Ref.optional().describe('primary-remote: the primary cluster (default: the first cluster).'),
     primaries: z
-      .array(Name)
+      .array(Ref)
       .min(1)
+      .max(1000)
       .optional()
       .describe('hybrid: the primary clusters (default: the first cluster of each region).'),
     remotes: z
-      .record(z.string(), Name)
+      .record(z.string().max(253), Ref)
       .optional()
       .describe(
         'hybrid: remote cluster -> its primary (default: a primary in the same region, else the first primary).',
       ),
-    region: Name.optional().describe(
+    region: Ref.optional().describe(
       "external: region the external control plane runs in (default: the first cluster's).",
     ),
   })
-  .describe('A deployment model: which istiod serves which cluster.');
+  .meta({ id: 'Model', description: 'A deployment model: which istiod serves which cluster.' });
 
 export type ModelInput = z.infer<typeof ModelInput>;

@@ -8,7 +8,7 @@
  * Contents: `VirtualServiceInput`, `DestinationRuleInput`, `RoutingInput` (schemas and inferred types).
  */
 import { z } from 'zod';
-import { Duration } from './schema-units.js';
+import { Duration, durationAtLeast } from './schema-units.js';
 
 /** Istio validates subset names as DNS-1123 labels (schema.ts keeps its own `Name` private, so copied). */
 const SubsetName = z
@@ -29,32 +29,40 @@ const Percent = z.number().min(0).max(100);
 
 const StringMatch = z
   .strictObject({
-    exact: z.string().optional().describe('The value equals this.'),
-    prefix: z.string().optional().describe('The value starts with this.'),
-    regex: z.string().optional().describe('RE2 regular expression the whole value must match.'),
+    exact: z.string().max(8192).optional().describe('The value equals this. Default: unset.'),
+    prefix: z.string().max(8192).optional().describe('The value starts with this. Default: unset.'),
+    regex: z
+      .string()
+      .max(8192)
+      .optional()
+      .describe('RE2 regular expression the whole value must match. Default: unset.'),
   })
   .refine((m) => [m.exact, m.prefix, m.regex].filter((x) => x !== undefined).length <= 1, {
     error: 'set at most one of exact, prefix, regex',
   })
-  .describe('Istio StringMatch: one of {exact}, {prefix}, {regex}; {} on a header only requires it present.');
+  .meta({
+    id: 'StringMatch',
+    description:
+      'Istio StringMatch: one of {exact}, {prefix}, {regex}; {} on a header only requires it present.',
+  });
 
 const HttpMatchRequest = z
   .strictObject({
-    name: z.string().optional(),
+    name: z.string().max(253).optional().describe('A label for the match, for humans. Default: none.'),
     uri: StringMatch.optional().describe(
-      'Match on the path (exact and regex ignore the query string, as Envoy).',
+      'Match on the path (exact and regex ignore the query string, as Envoy). Default: any path.',
     ),
     headers: z
-      .record(z.string(), StringMatch)
+      .record(z.string().max(253), StringMatch)
       .optional()
-      .describe('Match on request headers by (lower-case) name; all must match.'),
+      .describe('Match on request headers by (lower-case) name; all must match. Default: any headers.'),
   })
   .describe('Conditions that must all hold (AND); a route matches if any of its match blocks does (OR).');
 
 const Destination = z.strictObject({
   host: Host,
   subset: SubsetName.optional().describe(
-    'A subset of the host defined in its DestinationRule; an undefined subset makes Envoy answer 503 NC.',
+    'A subset of the host defined in its DestinationRule; an undefined subset makes Envoy answer 503 NC. Default: every pod of the host.',
   ),
 });
 
@@ -87,6 +95,7 @@ const HttpRetry = z
     perTryTimeout: Duration.optional().describe('Timeout of each try; default none (virtual_service.proto).'),
     retryOn: z
       .string()
+      .max(2000)
       .optional()
       .describe(
         'Comma-separated Envoy retry-on conditions (5xx, gateway-error, reset, connect-failure, ' +
@@ -117,7 +126,8 @@ const HttpFaultInjection = z.strictObject({
         .optional()
         .describe('Requests delayed; unset = none (virtual_service.proto).'),
     })
-    .optional(),
+    .optional()
+    .describe('Delay some requests before forwarding them. Default: none.'),
   abort: z
     .strictObject({
       httpStatus: z.number().int().min(200).max(599).describe('Status returned instead (flag FI).'),
@@ -126,23 +136,27 @@ const HttpFaultInjection = z.strictObject({
         .optional()
         .describe('Requests aborted; unset = none.'),
     })
-    .optional(),
+    .optional()
+    .describe('Answer some requests at once with a status, without forwarding them. Default: none.'),
 });
 
 const HttpRoute = z
   .strictObject({
-    name: z.string().optional(),
+    name: z.string().max(253).optional().describe('A label for the route, for humans. Default: none.'),
     match: z
       .array(HttpMatchRequest)
+      .max(1000)
       .optional()
       .describe('Match blocks, OR-ed; omitted = every request. Routes are tried in order, first match wins.'),
-    route: z.array(HttpRouteDestination).min(1).describe('Weighted destinations.'),
+    route: z.array(HttpRouteDestination).min(1).max(1000).describe('Weighted destinations.'),
     timeout: Duration.optional().describe(
       'Route timeout covering all tries; default disabled (0; route.go).',
     ),
-    retries: HttpRetry.optional(),
+    retries: HttpRetry.optional().describe(
+      "Istio HTTPRetry. Default (omitted): Istio's 2 retries on connect failures, other hosts.",
+    ),
     fault: HttpFaultInjection.optional().describe(
-      'Fault injection on the client side: an abort never reaches the upstream and is not retried.',
+      'Fault injection on the client side: an abort never reaches the upstream and is not retried. Default: none.',
     ),
   })
   .describe('Istio HTTPRoute.');
@@ -150,13 +164,14 @@ const HttpRoute = z
 /** A VirtualService: the HTTP routes for its hosts. */
 export const VirtualServiceInput = z
   .strictObject({
-    hosts: z.array(Host).min(1).describe('Hosts these routes apply to.'),
+    hosts: z.array(Host).min(1).max(1000).describe('Hosts these routes apply to.'),
     http: z
       .array(HttpRoute)
+      .max(1000)
       .optional()
-      .describe('Ordered HTTP routes; a request no route matches gets 404 NR.'),
+      .describe('Ordered HTTP routes; a request no route matches gets 404 NR. Default: none.'),
   })
-  .describe('Istio VirtualService spec (HTTP routes only).');
+  .meta({ id: 'VirtualService', description: 'Istio VirtualService spec (HTTP routes only).' });
 export type VirtualServiceInput = z.infer<typeof VirtualServiceInput>;
 
 const LocalityLbSetting = z
@@ -168,33 +183,41 @@ const LocalityLbSetting = z
     distribute: z
       .array(
         z.strictObject({
-          from: z.string().describe('Client locality "region/zone/subzone"; "*" matches any part.'),
+          from: z.string().max(300).describe('Client locality "region/zone/subzone"; "*" matches any part.'),
           to: z
-            .record(z.string(), z.number().int().min(0).max(100))
+            .record(z.string().max(300), z.number().int().min(0).max(100))
             .describe(
               'Weight (summing to 100) per destination locality; unlisted localities get no traffic.',
             ),
         }),
       )
       .optional()
-      .describe('Locality weights; needs no outlier detection and never fails over (issue #33470).'),
+      .describe(
+        'Locality weights; needs no outlier detection and never fails over (issue #33470). Default: none.',
+      ),
     failover: z
       .array(
-        z.strictObject({ from: z.string().describe('Client region.'), to: z.string().describe('Region.') }),
+        z.strictObject({
+          from: z.string().max(253).describe('Client region.'),
+          to: z.string().max(253).describe('Region.'),
+        }),
       )
       .optional()
-      .describe('Region to fail over to; needs outlierDetection in the DestinationRule.'),
+      .describe(
+        'Region to fail over to; needs outlierDetection in the DestinationRule. Default: none (any region, nearest first).',
+      ),
     failoverPriority: z
-      .array(z.string())
+      .array(z.string().max(600))
+      .max(16)
       .optional()
       .describe(
         'Ordered labels (or label=value): endpoints matching the client on more of them come first. ' +
           'topology.istio.io/network, topology.istio.io/cluster, topology.kubernetes.io/region and zone ' +
-          'are set from the topology. Needs outlierDetection.',
+          'are set from the topology. Needs outlierDetection. Default: none.',
       ),
   })
   .describe(
-    'Istio LocalityLoadBalancerSetting; distribute cannot be combined with failover or failoverPriority.',
+    'Istio LocalityLoadBalancerSetting; distribute cannot be combined with failover or failoverPriority. Default: enabled, no rules (the mesh default).',
   );
 
 const OutlierDetection = z
@@ -211,7 +234,9 @@ const OutlierDetection = z
       .min(0)
       .optional()
       .describe('Consecutive 502/503/504 that eject a host; default disabled (Envoy enforcing 0).'),
-    interval: Duration.optional().describe('Time between ejection sweeps; default 10s (Envoy).'),
+    interval: durationAtLeast(1, 'Istio rejects an interval under 1ms')
+      .optional()
+      .describe('Time between ejection sweeps; default 10s (Envoy); at least 1ms.'),
     baseEjectionTime: Duration.optional().describe(
       'Ejection time, times the number of ejections, capped at max(300s, base); default 30s (Envoy).',
     ),
@@ -230,7 +255,9 @@ const OutlierDetection = z
       .optional()
       .describe('Becomes the Envoy panic threshold; default 0 = panic disabled (destination_rule.proto).'),
   })
-  .describe('Istio OutlierDetection; its presence also turns on locality failover.');
+  .describe(
+    'Istio OutlierDetection; its presence also turns on locality failover. Default (omitted): no ejection, no locality failover.',
+  );
 
 const ConnectionPool = z
   .strictObject({
@@ -246,7 +273,8 @@ const ConnectionPool = z
           'TCP connect timeout; default 10s (mesh connectTimeout).',
         ),
       })
-      .optional(),
+      .optional()
+      .describe('TCP settings. Default: every key at its default.'),
     http: z
       .strictObject({
         http1MaxPendingRequests: z
@@ -268,51 +296,72 @@ const ConnectionPool = z
           .optional()
           .describe('Max retries in flight; default 2^32-1 (Istio; Envoy alone would say 3), 0 = default.'),
       })
-      .optional(),
+      .optional()
+      .describe('HTTP settings. Default: every key at its default.'),
   })
-  .describe('Istio ConnectionPoolSettings: Envoy circuit breakers; overflow answers 503 UO.');
+  .describe(
+    'Istio ConnectionPoolSettings: Envoy circuit breakers; overflow answers 503 UO. Default: no limits.',
+  );
 
-const TrafficPolicy = z.strictObject({
-  loadBalancer: z
-    .strictObject({
-      simple: z
-        .enum(['UNSPECIFIED', 'LEAST_REQUEST', 'LEAST_CONN', 'ROUND_ROBIN', 'RANDOM'])
-        .optional()
-        .describe(
-          'Default LEAST_REQUEST (Istio >= 1.14); UNSPECIFIED and the deprecated LEAST_CONN mean LEAST_REQUEST.',
-        ),
-      localityLbSetting: LocalityLbSetting.optional(),
-    })
-    .optional(),
-  outlierDetection: OutlierDetection.optional(),
-  connectionPool: ConnectionPool.optional(),
-});
+const TrafficPolicy = z
+  .strictObject({
+    loadBalancer: z
+      .strictObject({
+        simple: z
+          .enum(['UNSPECIFIED', 'LEAST_REQUEST', 'LEAST_CONN', 'ROUND_ROBIN', 'RANDOM'])
+          .optional()
+          .describe(
+            'Default LEAST_REQUEST (Istio >= 1.14); UNSPECIFIED and the deprecated LEAST_CONN mean LEAST_REQUEST.',
+          ),
+        localityLbSetting: LocalityLbSetting.optional(),
+      })
+      .optional()
+      .describe('Load balancing. Default: LEAST_REQUEST, locality settings as the mesh default.'),
+    outlierDetection: OutlierDetection.optional(),
+    connectionPool: ConnectionPool.optional(),
+  })
+  .meta({ id: 'TrafficPolicy', description: 'Istio TrafficPolicy of a host or a subset.' });
 
 /** A DestinationRule: traffic policy and subsets of one host. */
 export const DestinationRuleInput = z
   .strictObject({
     host: Host,
-    trafficPolicy: TrafficPolicy.optional(),
+    trafficPolicy: TrafficPolicy.optional().describe(
+      "Policy for every subset. Default: Istio's (no outlier detection, no limits).",
+    ),
     subsets: z
       .array(
         z.strictObject({
           name: SubsetName,
-          labels: z.record(z.string(), z.string()).optional().describe('Pod labels selecting the subset.'),
+          labels: z
+            .record(z.string().max(253), z.string().max(63))
+            .optional()
+            .describe('Pod labels selecting the subset. Default: none (every pod).'),
           trafficPolicy: TrafficPolicy.optional().describe(
-            'Overrides the rule-level policy block by block (a block set here replaces the whole block).',
+            'Overrides the rule-level policy block by block (a block set here replaces the whole block). Default: the rule-level policy.',
           ),
         }),
       )
-      .optional(),
+      .max(1000)
+      .optional()
+      .describe('Named subsets of the host, by pod labels. Default: none.'),
   })
-  .describe('Istio DestinationRule spec.');
+  .meta({ id: 'DestinationRule', description: 'Istio DestinationRule spec.' });
 export type DestinationRuleInput = z.infer<typeof DestinationRuleInput>;
 
 /** The `routing:` section: VirtualServices and DestinationRules, Istio's shapes. */
 export const RoutingInput = z
   .strictObject({
-    virtualServices: z.array(VirtualServiceInput).optional(),
-    destinationRules: z.array(DestinationRuleInput).optional(),
+    virtualServices: z
+      .array(VirtualServiceInput)
+      .max(1000)
+      .optional()
+      .describe('Istio VirtualServices. Default: none (one default route per host).'),
+    destinationRules: z
+      .array(DestinationRuleInput)
+      .max(1000)
+      .optional()
+      .describe('Istio DestinationRules. Default: none.'),
   })
   .describe('Istio routing config, applied per the model config scope.');
 export type RoutingInput = z.infer<typeof RoutingInput>;

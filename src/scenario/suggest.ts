@@ -1,11 +1,16 @@
 /**
  * "Did you mean ...?": the closest candidate by edit distance, if it is close enough to be a typo.
+ * Inputs longer than any name are not typos of one: they are skipped, which also keeps the quadratic
+ * edit distance away from megabyte-long keys.
  */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length > MAX_TYPO_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   const limit = Math.max(2, Math.floor(input.length / 3));
   for (const c of candidates) {
+    // The length difference bounds the distance from below: a cheap way to skip far candidates.
+    if (Math.abs(c.length - input.length) > limit) continue;
     const d = editDistance(input.toLowerCase(), c.toLowerCase());
     if (d < bestDistance && d <= limit) {
       best = c;
@@ -14,6 +19,9 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   }
   return best;
 }
+
+/** Longer than a DNS-1123 subdomain (253): not a misspelt name. */
+const MAX_TYPO_LENGTH = 253;
 
 /** Levenshtein distance with adjacent transpositions (optimal string alignment). */
 export function editDistance(a: string, b: string): number {

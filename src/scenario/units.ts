@@ -4,9 +4,13 @@
  * has already checked the form, so `undefined` only reaches callers that parse unchecked text.
  */
 
-/** `"250ms"`, `"1.5s"`, `"10m"`, `"24h"`, `"2d"`, `"500us"`, or a plain number of milliseconds. */
-export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?|\\.\\d+)\\s*(us|µs|ms|s|m|h|d)\\s*$';
+/**
+ * `"250ms"`, `"1.5s"`, `"10m"`, `"24h"`, `"2d"`, `"500us"`, Go's compound form `"1h30m"` or `"2m15s"` (as
+ * Istio's flags and annotations take them), or a plain number of milliseconds.
+ */
+export const DURATION_PATTERN = '^\\s*((\\d+(\\.\\d+)?|\\.\\d+)\\s*(us|µs|ms|s|m|h|d)\\s*)+$';
 const DURATION_RE = new RegExp(DURATION_PATTERN);
+const DURATION_PART_RE = /(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|m|h|d)/g;
 const DURATION_UNIT_MS: Record<string, number> = {
   us: 1e-3,
   µs: 1e-3,
@@ -19,9 +23,11 @@ const DURATION_UNIT_MS: Record<string, number> = {
 
 export function parseDuration(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  const m = DURATION_RE.exec(value);
-  if (m === null) return undefined;
-  return Number(m[1]) * (DURATION_UNIT_MS[m[3] as string] as number);
+  if (!DURATION_RE.test(value)) return undefined;
+  let total = 0;
+  for (const m of value.matchAll(DURATION_PART_RE))
+    total += Number(m[1]) * (DURATION_UNIT_MS[m[2] as string] as number);
+  return total;
 }
 
 /** `"500/s"`, `"30000/m"`, `"2/ms"`, `"100rps"`, or a plain number per second. Returns per millisecond. */

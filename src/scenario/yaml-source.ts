@@ -17,8 +17,10 @@ import {
   visit,
   type Document,
   type Node,
+  type Scalar,
 } from 'yaml';
 import type { IssuePath } from './issue.js';
+import { message } from './messages.js';
 
 /** No scenario nests deeper than about 8 levels; 64 leaves room and stops stack-busting input. */
 export const MAX_DEPTH = 64;
@@ -82,6 +84,28 @@ function childOf(node: unknown, key: string | number): { key: unknown; value: un
   return undefined;
 }
 
+/** Keys that repeat a key of the same mapping (the later ones), at most `max`; linear in the document. */
+function duplicateKeys(root: unknown, max: number): Scalar[] {
+  const out: Scalar[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0 && out.length < max) {
+    const n = stack.pop();
+    if (isMap(n)) {
+      const seen = new Set<string>();
+      for (const p of n.items) {
+        if (!isPair(p)) continue;
+        if (isScalar(p.key)) {
+          const k = String(p.key.value);
+          if (seen.has(k) && out.length < max) out.push(p.key);
+          seen.add(k);
+        }
+        stack.push(p.value);
+      }
+    } else if (isSeq(n)) stack.push(...n.items);
+  }
+  return out.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+}
+
 /** The first node nested deeper than `limit`, if any. */
 function tooDeep(node: unknown, limit: number): unknown {
   // Iterative, so that the depth check itself cannot overflow the stack.
@@ -95,23 +119,49 @@ function tooDeep(node: unknown, limit: number): unknown {
   return undefined;
 }
 
+/** Syntax problems listed per file; the first ones are the ones to fix, later ones often follow from them. */
+const MAX_SYNTAX_PROBLEMS = 20;
+
 /** Parses `text`; on failure returns every syntax problem with its place. */
 export function readYaml(text: string): YamlRead {
   const lines = new LineCounter();
+  // Flow nesting ([[[[ or {a: {a: ...) is refused before the parser, whose recursion it would exhaust.
+  const deepAt = flowTooDeep(text, MAX_DEPTH);
+  if (deepAt >= 0) {
+    for (const start of lineStarts(text, deepAt)) lines.addNewLine(start);
+    return {
+      ok: false,
+      problems: [{ code: 'too-deep', message: message.tooDeep(MAX_DEPTH), at: positionOf(lines, deepAt) }],
+    };
+  }
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    // The yaml package's own check compares every key with every other (50,000 keys: 47 s); ours hashes.
+    uniqueKeys: false,
     strict: true,
   });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => ({
-        code: 'syntax' as const,
-        message: e.message.split('\n')[0] ?? e.message,
+      problems: doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => {
         // Without prettyErrors the yaml package leaves linePos unset: locate the offset ourselves.
-        at: positionOf(lines, e.pos[0]),
+        const at = positionOf(lines, e.pos[0]);
+        // Deep block nesting can still exhaust the parser's stack; the yaml package reports it as an error.
+        if (e.message.includes('Maximum call stack size exceeded'))
+          return { code: 'too-deep' as const, message: message.tooDeep(MAX_DEPTH), at };
+        return { code: 'syntax' as const, message: e.message.split('\n')[0] ?? e.message, at };
+      }),
+    };
+  }
+  const duplicates = duplicateKeys(doc.contents, MAX_SYNTAX_PROBLEMS);
+  if (duplicates.length > 0) {
+    return {
+      ok: false,
+      problems: duplicates.map((key) => ({
+        code: 'syntax' as const,
+        message: message.duplicateKey(String(key.value)),
+        at: positionOf(lines, key.range?.[0]),
       })),
     };
   }
@@ -122,7 +172,7 @@ export function readYaml(text: string): YamlRead {
       problems: [
         {
           code: 'too-deep',
-          message: `nesting deeper than ${MAX_DEPTH} levels`,
+          message: message.tooDeep(MAX_DEPTH),
           at: positionOf(lines, (deep as Node | null)?.range?.[0]),
         },
       ],
@@ -185,6 +235,43 @@ function explodingAlias(doc: Document, limit: number): Node | undefined {
     },
   });
   return found;
+}
+
+/**
+ * The offset where `[` and `{` nesting first passes `limit`, or -1. Quoted scalars (a quote that starts a
+ * token) and comments are skipped; an apostrophe inside a plain word (Istio's) is not a quote. A heuristic
+ * guard, linear and allocation-free: anything it misses, the parser and tooDeep still catch.
+ */
+function flowTooDeep(text: string, limit: number): number {
+  let depth = 0;
+  let tokenStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+    else if (c === '#' && tokenStart) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '"' && tokenStart) {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === "'" && tokenStart) {
+      for (i++; i < text.length; i++) {
+        if (text[i] !== "'") continue;
+        if (text[i + 1] === "'")
+          i++; // '' is an escaped quote
+        else break;
+      }
+    }
+    tokenStart =
+      c === ' ' || c === '\t' || c === '\n' || c === '[' || c === '{' || c === ',' || c === ':' || c === '-';
+  }
+  return -1;
+}
+
+/** Offsets of the line starts before `end`, to feed a LineCounter without parsing. */
+function* lineStarts(text: string, end: number): Generator<number> {
+  yield 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) yield i + 1;
 }
 
 function positionOf(lines: LineCounter, offset: number | undefined): Position {

@@ -181,6 +181,165 @@ export const BAD_FIXTURES: readonly BadFixture[] = [
     at: '- name: tiny',
     note: 'where the list begins',
   },
+  // Models
+  {
+    fixture: 'model-unknown-primary.yaml',
+    code: 'unknown-reference',
+    path: 'models[0].primary',
+    at: 'primary: est',
+    suggestion: 'east',
+  },
+  {
+    fixture: 'model-remote-of-non-primary.yaml',
+    code: 'invalid-value',
+    path: 'models[0].remotes.west-2',
+    at: 'west-2: east-2',
+    message: /not one of this model's primaries \(east, west\)/,
+  },
+  {
+    fixture: 'model-key-for-other-model.yaml',
+    code: 'invalid-value',
+    path: 'models[0].primary',
+    at: 'primary: east',
+    message: /belongs to controlPlane: primary-remote, not multi-primary/,
+  },
+  // Faults
+  { fixture: 'fault-outside-run.yaml', code: 'time-out-of-run', path: 'faults[0].at', at: 'at: 20s' },
+  {
+    fixture: 'fault-type-typo.yaml',
+    code: 'invalid-value',
+    path: 'faults[0].type',
+    at: 'type: pod-failur',
+    suggestion: 'pod-failure',
+  },
+  {
+    fixture: 'fault-service-not-deployed.yaml',
+    code: 'unknown-reference',
+    path: 'faults[0].cluster',
+    at: 'cluster: west',
+    message: /has no deployment in cluster "west", so this fault would do nothing/,
+  },
+  {
+    fixture: 'fault-key-of-other-type.yaml',
+    code: 'unknown-key',
+    path: 'faults[0].every',
+    at: 'every: 10s',
+    suggestion: null,
+    message: /allowed keys here: at, for, type, service, cluster, replicas$/,
+  },
+  {
+    fixture: 'fault-churn-too-fast.yaml',
+    code: 'out-of-range',
+    path: 'faults[0].every',
+    at: 'every: 10ms',
+    message: /at least 100ms/,
+  },
+  {
+    fixture: 'config-push-overlap.yaml',
+    code: 'overlap',
+    path: 'faults[1].at',
+    at: 'at: 4s',
+    message: /timed push from 2s to 7s/,
+  },
+  // Routing
+  {
+    fixture: 'routing-unknown-subset.yaml',
+    code: 'unknown-reference',
+    path: 'routing.virtualServices[0].http[0].route[0].destination.subset',
+    at: 'subset: v3',
+    message: /subset "v3" of "backend" is not defined by any DestinationRule/,
+  },
+  {
+    fixture: 'routing-weights-not-100.yaml',
+    code: 'invalid-value',
+    path: 'routing.virtualServices[0].http[0].route',
+    at: '- route:',
+    message: /add up to 80/,
+    note: 'the list of destinations, whose weights are wrong together',
+  },
+  {
+    fixture: 'routing-outlier-interval-zero.yaml',
+    code: 'out-of-range',
+    path: 'routing.destinationRules[0].trafficPolicy.outlierDetection.interval',
+    at: 'interval: 0s',
+  },
+  // SLO
+  {
+    fixture: 'slo-availability-over-100.yaml',
+    code: 'out-of-range',
+    path: 'slo.availability',
+    at: 'availability: 150%',
+  },
+  {
+    fixture: 'slo-latency-p95.yaml',
+    code: 'unknown-key',
+    path: 'slo.latency.p95',
+    at: 'p95: 100ms',
+    message: /allowed keys here: p50, p90, p99, p999/,
+  },
+  // Ramps and bursts
+  {
+    fixture: 'ramp-ends-after-run.yaml',
+    code: 'time-out-of-run',
+    path: 'traffic[0].steps[0].over',
+    at: 'over: 10s',
+    message: /ends at 15s, after the run/,
+  },
+  {
+    fixture: 'step-inside-ramp.yaml',
+    code: 'overlap',
+    path: 'traffic[0].steps[1].at',
+    at: 'at: 4s',
+    message: /inside the ramp from 2s to 6s/,
+  },
+  {
+    fixture: 'bursty-without-burst.yaml',
+    code: 'missing-key',
+    path: 'traffic[0].arrival',
+    at: 'arrival: bursty',
+  },
+  {
+    fixture: 'burst-not-shorter.yaml',
+    code: 'invalid-value',
+    path: 'traffic[0].burst.for',
+    at: 'for: 3s',
+  },
+  // Limits
+  {
+    fixture: 'too-many-requests.yaml',
+    code: 'too-large',
+    path: 'traffic[0].rate',
+    at: 'rate: 10000000/s',
+    message: /about 1 billion client requests .* more than the default limit \(50 million\).*--allow-large/,
+  },
+  {
+    fixture: 'max-requests-stated.yaml',
+    code: 'too-large',
+    path: 'traffic[0].rate',
+    at: 'rate: 100/s',
+    message: /about 3,000 client requests .* more than report.maxRequests \(1,000\)/,
+    note: 'at the traffic source that contributes most',
+  },
+  // Call graph and numbers
+  {
+    fixture: 'nested-parallel-group.yaml',
+    code: 'nested-group',
+    path: 'services[0].calls[0][0]',
+    at: '- - - service: backend',
+  },
+  {
+    fixture: 'replicas-1e400.yaml',
+    code: 'out-of-range',
+    path: 'services[0].deployments[0].replicas',
+    at: 'replicas: 1e400',
+    message: /too large to represent/,
+  },
+  {
+    fixture: 'seed-huge-integer.yaml',
+    code: 'out-of-range',
+    path: 'seed',
+    at: /^seed: 9{400}$/,
+  },
 ];
 
 export function fixtureText(fixture: string): string {

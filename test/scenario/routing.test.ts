@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UNLIMITED } from '../../src/mesh/traffic/connection-pool.js';
 import { retryPolicy, RetryOn } from '../../src/mesh/traffic/retry-policy.js';
-import { checkRouting, normalizeRouting } from '../../src/scenario/normalize-routing.js';
+import { checkRouting } from '../../src/scenario/check-routing.js';
+import { normalizeRouting } from '../../src/scenario/normalize-routing.js';
 import { RoutingInput } from '../../src/scenario/schema-routing.js';
 
 /** The `routing:` section of the complete example in shared/design/scenario-format.md, verbatim. */

@@ -20,6 +20,9 @@ describe('scenario/units', () => {
     ['.5s', 500],
     [' 3 s ', 3000],
     ['0ms', 0],
+    ['1h30m', 5_400_000],
+    ['2m15s', 135_000],
+    ['1m0.5s', 60_500],
   ] as const)('parseDuration(%j) is %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
