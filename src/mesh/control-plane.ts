@@ -152,12 +152,12 @@ export class ControlPlane {
 
   /** The initial pods are deployed: every istiod and its proxies start from the same, current view. */
   settle(): void {
-    // The initial pods turning ready are the starting point, not changes to converge on.
-    this.tracker.clearPending();
     for (const i of this.istiods) {
       const snapshot = i.settle();
       for (const p of i.connected) this.receive(p, snapshot);
     }
+    // The initial pods turning ready are the starting point, not changes to converge on.
+    this.tracker.start(this.engine.now);
   }
 
   /** A new pod's proxy starts: it connects (and gets its cert) when its istiod is reachable. */

@@ -59,6 +59,8 @@ export interface FaultInjections {
 
 export class DataPlane {
   private requestSeq = 0;
+  /** Attempts waiting on a path that gives no answer (see `hang`). */
+  private hung: Attempt[] = [];
   /** Client timeouts, one FIFO per timeout length (traffic sources share one when they agree). */
   private readonly clientTimeouts = new Map<number, DeadlineQueue<MeshRequest>>();
 
@@ -79,7 +81,8 @@ export class DataPlane {
     const request = new MeshRequest(this.requestSeq++, traffic, cluster, engine.now, headers, uri);
     observer.requestStarted(request);
     if (ingressDown) {
-      // The ingress gateway's pods are gone: the client's connection is refused.
+      // The ingress gateway's pods are gone (or, for in-mesh clients, their own node or cluster is):
+      // the request fails at once.
       this.completeRequest(request, 503, ResponseFlag.UF);
       return;
     }
@@ -247,7 +250,8 @@ export class DataPlane {
       this.failAfter(a, delay, 503, ResponseFlag.UC, AttemptOutcome.reset);
       return;
     } else if (state === PathState.silent) {
-      return; // No answer: only a timeout ends this attempt.
+      this.hang(a); // No answer: a timeout, or the path coming back, ends this attempt.
+      return;
     }
     delay += endpoint.sidecar.latency.sample();
     engine.schedule(delay, this.arrive, a);
@@ -329,7 +333,10 @@ export class DataPlane {
       this.respondReset(a);
       return;
     }
-    if (state === EndpointState.unavailable) return; // Swallowed by a dead node.
+    if (state === EndpointState.unavailable) {
+      this.hang(a); // Swallowed by a dead node.
+      return;
+    }
     a.arrivedMs = this.ctx.engine.now;
     const injectedDelay = this.ctx.injected.delayFor(endpoint.service, endpoint.cluster);
     if (injectedDelay > 0) {
@@ -423,13 +430,47 @@ export class DataPlane {
       this.respondReset(a);
       return;
     }
-    if (state === EndpointState.unavailable) return;
     const source = a.call.source;
-    if (a.viaGateway < 0 && !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster)) return;
+    if (
+      state === EndpointState.unavailable ||
+      (a.viaGateway < 0 && !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster))
+    ) {
+      this.hang(a);
+      return;
+    }
     let delay = this.ctx.network.sample(endpoint.zone, source.zone);
     if (a.viaGateway >= 0) delay += this.ctx.eastWestGateway(a.viaGateway).latency.sample();
     a.responseCode = code;
     this.ctx.engine.schedule(delay, this.responseArrived, a);
+  }
+
+  /**
+   * An attempt whose packets go nowhere (a dead node or cluster, a partition). It waits for a timeout; if
+   * the path comes back first, the connection is reset: a rebooted node or cluster has lost the TCP state,
+   * and after a partition the retransmissions have long backed off, so the request fails rather than
+   * completes (a simplification: a short partition could let it through).
+   */
+  private hang(a: Attempt): void {
+    this.hung.push(a);
+  }
+
+  /** After any infrastructure change: hung attempts whose path is open again are reset. */
+  pathsChanged(): void {
+    if (this.hung.length === 0) return;
+    const still: Attempt[] = [];
+    for (const a of this.hung) {
+      if (a.abandoned) continue;
+      const endpoint = a.endpoint as Endpoint;
+      const open =
+        this.ctx.registry.stateOf(endpoint.id) !== EndpointState.unavailable &&
+        this.ctx.infra.isZoneUp(endpoint.zone) &&
+        (a.viaGateway >= 0
+          ? this.ctx.infra.isClusterUp(a.viaGateway)
+          : this.ctx.infra.clustersConnected(a.call.source.cluster, endpoint.cluster));
+      if (open) this.respondReset(a);
+      else still.push(a);
+    }
+    this.hung = still;
   }
 
   /** The replica's pod is gone: the caller's connection is reset. */

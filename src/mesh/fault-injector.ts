@@ -101,7 +101,7 @@ export class FaultInjector implements FaultInjections {
       }
       case 'cluster-outage': {
         const c = topology.cluster(f.cluster);
-        infra.setClusterUp(c, starting);
+        infra.setClusterUp(c, !starting);
         workloads.clusterChanged(c, !starting);
         for (const istiod of controlPlane.istiods) {
           if (istiod.location.cluster !== c) continue;

@@ -121,7 +121,10 @@ export class Mesh {
       controlPlane: this.controlPlane,
       workloads: this.workloads,
       serviceIndex: indexOf,
-      infrastructureChanged: () => this.controlPlane.infrastructureChanged(this.proxies),
+      infrastructureChanged: () => {
+        this.controlPlane.infrastructureChanged(this.proxies);
+        this.dataPlane.pathsChanged();
+      },
     });
     this.dataPlane = new DataPlane({
       engine,
@@ -156,7 +159,7 @@ export class Mesh {
           t.headers,
           t.uri,
           t.timeoutMs,
-          t.via === 'ingress' && !this.infra.isIngressUp(cluster),
+          t.via === 'ingress' ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone),
         );
       });
     });

@@ -32,6 +32,8 @@ export class ViewTracker {
   private configChanges: PendingConfigChange[] = [];
   private attached = 0;
   private stale = 0;
+  /** Off while the initial pods are deployed: that is the starting point, not a stream of changes. */
+  private tracking = false;
   /** Proxies by config cluster of the istiod serving them (for config convergence). */
   private readonly attachedByConfigCluster = new Map<number, number>();
 
@@ -60,6 +62,7 @@ export class ViewTracker {
       this.bump(next.configCluster, 1);
       if (next.mismatches > 0) this.stale++;
     }
+    if (!this.tracking) return;
     this.sink.staleProxies(this.stale, nowMs);
     this.settle(nowMs);
   }
@@ -73,6 +76,7 @@ export class ViewTracker {
       const isStale = s.mismatches > 0;
       if (wasStale !== isStale) this.stale += isStale ? s.holders : -s.holders;
     }
+    if (!this.tracking) return;
     this.endpointChanges = this.endpointChanges.filter((c) => c.endpoint !== endpoint);
     this.endpointChanges.push({ endpoint, ready, atMs: nowMs });
     this.sink.staleProxies(this.stale, nowMs);
@@ -86,10 +90,12 @@ export class ViewTracker {
     this.settle(nowMs);
   }
 
-  /** Forgets changes so far: the initial deployment is the converged starting point, not a change. */
-  clearPending(): void {
+  /** Starts measuring: the initial deployment is the converged starting point, not a change. */
+  start(nowMs: number): void {
     this.endpointChanges = [];
     this.configChanges = [];
+    this.tracking = true;
+    this.sink.staleProxies(this.stale, nowMs);
   }
 
   get staleCount(): number {

@@ -110,6 +110,30 @@ faults: [{ at: 60s, for: 60s, type: gateway-outage, cluster: b, gateway: east-we
   });
 });
 
+describe('mesh/istio: cluster outage and recovery (istio-behaviour.md 3.2)', () => {
+  it("a cluster outage: others' calls to it hang or time out; when it returns, its pods serve and its istiod pushes again", () => {
+    const r = record(
+      twoClusters(
+        '[{ name: mp, controlPlane: multi-primary }]',
+        `[{ at: 60s, for: 60s, type: cluster-outage, cluster: b }]`,
+        '',
+      ),
+    );
+    r.runUntil(300_000);
+    const fromA = r.requests.filter((q) => q.traffic === 0);
+    const during = fromA.filter((q) => q.startMs > 61_000 && q.startMs < 119_000);
+    const after = fromA.filter((q) => q.startMs > 160_000 && q.startMs < 240_000);
+    // During: requests to b's endpoints (still listed: b's API server is down, istio#35082) fail or hang.
+    expect(during.some((q) => q.code !== 200)).toBe(true);
+    // After: b serves again and everything succeeds; b's istiod is back and its proxies reconnected.
+    expect(after.length).toBeGreaterThan(3000);
+    expect(after.every((q) => q.code === 200)).toBe(true);
+    expect(after.filter((q) => q.clientCluster === 0).length).toBe(after.length);
+    expect(r.mesh.controlPlane.istiodOf(1).up).toBe(true);
+    expect(liveProxies(r, 1).every((p) => p.connectedTo !== undefined)).toBe(true);
+  });
+});
+
 describe('mesh/istio: config scope (istio-behaviour.md 1.2)', () => {
   const push = (cluster: string) => `
   - at: 60s
