@@ -42,7 +42,10 @@ export interface MeshBenchResult {
 }
 
 function scenarioWith(durationS: number): Scenario {
-  const r = loadScenarioText(MESH_BENCH_YAML.replace('duration: 60s', `duration: ${durationS}s`), 'bench.yaml');
+  const r = loadScenarioText(
+    MESH_BENCH_YAML.replace('duration: 60s', `duration: ${durationS}s`),
+    'bench.yaml',
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   return r.scenario;
 }
