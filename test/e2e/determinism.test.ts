@@ -3,7 +3,7 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { meshsim } from '../helpers/cli.js';
 
@@ -13,7 +13,15 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 function runTo(dir: string, seed: string): Map<string, string> {
   const r = meshsim(['run', 'scenarios/quickstart.yaml', '--seed', seed, '--out', join(out, dir)]);
   expect(r.status, r.stderr).toBe(0);
-  return new Map(readdirSync(join(out, dir)).map((f) => [f, readFileSync(join(out, dir, f), 'utf8')]));
+  // The report folder has subfolders (charts/, csv/): every file, by its path inside the folder.
+  const root = join(out, dir);
+  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+  return new Map(
+    files.map((d) => {
+      const path = join(d.parentPath, d.name);
+      return [relative(root, path), readFileSync(path, 'utf8')];
+    }),
+  );
 }
 
 describe('e2e/determinism', () => {

@@ -133,8 +133,9 @@ describe('scenario/check-size', () => {
     const e = estimateRequests(r.scenario);
     // 400/s for the first minute, 800/s for the second.
     expect(e.perRun).toBeCloseTo(400 * 60 + 800 * 60, 6);
-    expect([e.models, e.replications]).toEqual([3, 10]);
-    expect(e.total).toBeCloseTo(72_000 * 30, 3);
+    // Three default models (two clusters in one region), report.replications: 6.
+    expect([e.models, e.replications]).toEqual([3, 6]);
+    expect(e.total).toBeCloseTo(72_000 * 18, 3);
     expect(estimateRequests(r.scenario, { models: 1, replications: 1 }).total).toBeCloseTo(72_000, 6);
   });
 
