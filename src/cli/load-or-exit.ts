@@ -1,9 +1,20 @@
-/** Loads scenario files for commands; prints every issue to stderr and reports bad input. */
-import { formatIssue, loadScenarioFile, type Scenario } from '../scenario/index.js';
+/**
+ * Loads scenario files for commands: prints the file's warnings on stderr (never stdout, which may carry
+ * JSON), and turns its errors into bad input with every issue listed. The scenario module is imported on
+ * first use, so commands that never read a scenario start faster.
+ */
+import type { Scenario } from '../scenario/index.js';
 import { UsageError } from './exit-code.js';
 
-export async function loadOrThrow(file: string): Promise<Scenario> {
-  const result = await loadScenarioFile(file);
+export interface LoadFlags {
+  /** `--allow-large`: accept a file over the run-size limits. */
+  readonly allowLarge?: boolean;
+}
+
+export async function loadOrThrow(file: string, flags: LoadFlags = {}): Promise<Scenario> {
+  const { formatIssue, loadScenarioFile } = await import('../scenario/index.js');
+  const result = await loadScenarioFile(file, { allowLarge: flags.allowLarge ?? false });
+  for (const w of result.warnings) process.stderr.write(`${formatIssue(w)}\n`);
   if (result.ok) return result.scenario;
   const n = result.issues.length;
   throw new UsageError(

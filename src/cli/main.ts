@@ -2,11 +2,16 @@
 /**
  * The `meshsim` command: the only place that touches argv, stdout and exit codes. Bad input (flags or
  * scenario files) prints a clear message and exits 2, never a stack trace; anything else unexpected is a
- * bug and exits 1 with the trace.
+ * bug and exits 1 with the trace. Commands import the simulator and the report renderer (Vega) when they
+ * run, so `validate`, `models`, `init` and `--help` start without loading them.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { MESHSIM_VERSION } from '../experiment/index.js';
+import { MESHSIM_VERSION } from '../experiment/version.js';
+import { compareCommand } from './commands/compare.js';
+import { initCommand } from './commands/init.js';
+import { modelsCommand } from './commands/models.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit-code.js';
@@ -14,21 +19,38 @@ import { ExitCode, UsageError } from './exit-code.js';
 export async function main(argv: readonly string[]): Promise<void> {
   await yargs(argv as string[])
     .scriptName('meshsim')
-    .usage('$0 <command> [options]\n\nSimulate Istio multi-cluster deployment models and measure them.')
+    .usage(
+      '$0 <command> [options]\n\nMeasure Istio multi-cluster deployment models (multi-primary, primary-remote, hybrid, external)\nbefore you build them: latency, availability, blast radius, with confidence intervals.',
+    )
     .command(runCommand)
+    .command(compareCommand)
     .command(validateCommand)
-    .demandCommand(1, 'Name a command: run or validate (see --help).')
+    .command(reportCommand)
+    .command(modelsCommand)
+    .command(initCommand)
+    .demandCommand(1, 'Name a command: run, compare, validate, report, models or init (see meshsim --help).')
     .strict()
     .recommendCommands()
     .version(MESHSIM_VERSION)
     .help()
     .alias('h', 'help')
-    .example('$0 run scenarios/quickstart.yaml', 'Run the built-in quickstart scenario')
+    .example('$0 init my-mesh.yaml', 'Write a starter scenario to edit')
+    .example(
+      '$0 compare scenarios/quickstart.yaml',
+      'Compare every model of the quickstart (what npm start runs)',
+    )
+    .example('$0 run scenarios/quickstart.yaml --model primary-remote', 'One run of one model')
     .example('$0 validate scenarios/*.yaml', 'Check scenario files')
+    .example('$0 models', 'What each deployment model is, and when to choose it')
+    .example('$0 report reports/quickstart', 'Re-render a report folder from its JSON')
+    .epilogue(
+      'Exit codes: 0 ok; 1 the run failed (a bug); 2 bad input (flags or scenario file); 3 an SLO missed (--check-slo).',
+    )
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
-      // yargs reports its own usage problems as `msg`; our commands throw UsageError; anything else is a bug.
-      if (err && !(err instanceof UsageError) && msg === undefined) throw err;
+      // yargs reports its own usage problems as `msg` (and wraps errors thrown by our flag parsers in it);
+      // our commands throw UsageError; anything else is a bug.
+      if (err && !(err instanceof UsageError) && (msg === undefined || msg === null)) throw err;
       const text =
         err instanceof UsageError
           ? err.message
@@ -44,8 +66,15 @@ main(hideBin(process.argv)).catch((e: unknown) => {
     process.stderr.write(`${e.message}\n`);
     process.exit(ExitCode.BAD_INPUT);
   }
+  // A run that failed in a worker thread carries that thread's stack: the one that shows the bug.
+  const stack =
+    e instanceof Error
+      ? 'workerStack' in e && typeof e.workerStack === 'string'
+        ? `${e.message}\n${e.workerStack}`
+        : (e.stack ?? e.message)
+      : String(e);
   process.stderr.write(
-    `meshsim: internal error (a bug; please report it with the scenario and seed):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    `meshsim: internal error (a bug; please report it with the scenario and seed):\n${stack}\n`,
   );
   process.exit(ExitCode.RUN_FAILED);
 });

@@ -2,7 +2,9 @@
  * The result of comparing deployment models: what `compare --json` prints and what reports render.
  * Every figure is a mean over replications with a 95% Student-t interval; differences are paired (common
  * random numbers: replication k of every model shares every random stream). Additive changes only: the
- * field names are the output contract of scenario-format.md.
+ * field names are the output contract of scenario-format.md. Fields added after the first version are
+ * optional in the types, so that results built by hand (report fixtures) stay valid; `compare` always
+ * fills them.
  */
 
 /** A mean over replications with its 95% confidence interval; null where undefined (no samples). */
@@ -17,8 +19,17 @@ export interface ModelComparison {
   readonly model: string;
   /** The deployment model's control-plane wiring and network mode. */
   readonly wiring: { readonly controlPlane: string; readonly network: string };
+  /** Requests counted per replication (started after warm-up). */
+  readonly requests?: Estimate | null;
   readonly availability: Estimate | null;
-  readonly latencyMs: { readonly p50: Estimate | null; readonly p99: Estimate | null };
+  readonly latencyMs: {
+    /** Mean end-to-end latency of successful requests (exact per run, not from histogram buckets). */
+    readonly mean?: Estimate | null;
+    readonly p50: Estimate | null;
+    readonly p90?: Estimate | null;
+    readonly p99: Estimate | null;
+    readonly p999?: Estimate | null;
+  };
   /** Summed over the scenario's faults; null without faults. */
   readonly blastRadius: {
     readonly clusters: Estimate | null;
@@ -40,17 +51,56 @@ export interface ModelComparison {
     readonly staleProxySeconds: Estimate | null;
     readonly rejectedPodCreations: Estimate | null;
   } | null;
+  /** Per fault of the scenario, in its order; empty when the runs measured no blast radius. */
+  readonly faults?: readonly FaultComparison[];
+  /**
+   * Availability in the windows that overlap a control-plane outage (the scenario's
+   * `control-plane-outage` faults): the single point of failure, measured. Null without such faults.
+   */
+  readonly controlPlaneOutageAvailability?: Estimate | null;
+  /** Data locality: shares of calls served in another cluster and in another region (from the traffic matrix). */
+  readonly locality?: {
+    readonly crossClusterShare: Estimate | null;
+    readonly crossRegionShare: Estimate | null;
+  };
   /** Mean availability per window across replications (for the availability-over-time chart). */
-  readonly timeline: readonly { readonly startMs: number; readonly availability: number | null; readonly p99Ms: number | null }[];
+  readonly timeline: readonly {
+    readonly startMs: number;
+    readonly availability: number | null;
+    readonly p99Ms: number | null;
+  }[];
   /** Mean requests by client cluster and serving cluster. */
   readonly traffic: readonly { readonly from: string; readonly to: string; readonly requests: number }[];
   /** Seeds of the replications, in order. */
   readonly seeds: readonly number[];
 }
 
+/** One fault's blast radius under one model, over replications (metrics.md, blast radius). */
+export interface FaultComparison {
+  readonly type: string;
+  readonly atMs: number;
+  readonly target: string;
+  readonly blastRadius: {
+    readonly clusters: Estimate | null;
+    readonly services: Estimate | null;
+    readonly traffic: Estimate | null;
+    readonly collateral: Estimate | null;
+  };
+  /** Over the replications that recovered; null when fewer than two did. */
+  readonly timeToRecoverMs: Estimate | null;
+  /** Replications in which the mesh never recovered from this fault within the run. */
+  readonly neverRecovered: number;
+}
+
 /** A paired difference a - b of one metric, with its own interval. */
 export interface PairwiseDifference {
   readonly metric: string;
+  /** Unit of the metric and of the difference: fraction, ms, vCPU, GB, count. */
+  readonly unit?: string;
+  /** Which way is better for this metric. */
+  readonly better?: 'higher' | 'lower';
+  /** Replication pairs the difference is taken over. */
+  readonly n?: number;
   readonly a: string;
   readonly b: string;
   readonly mean: number;
@@ -66,8 +116,17 @@ export const Criterion = {
   collateral: 'collateral',
   controlPlaneCost: 'controlPlaneCost',
   configConsistency: 'configConsistency',
+  /** Availability while a control plane is down (needs `control-plane-outage` faults). */
+  singlePointOfFailure: 'singlePointOfFailure',
+  /** Share of calls served in another region (another cluster in a one-region mesh). */
+  dataLocality: 'dataLocality',
 } as const;
 export type Criterion = keyof typeof Criterion;
+
+/** True when `x` names a criterion. */
+export function isCriterion(x: unknown): x is Criterion {
+  return typeof x === 'string' && Object.hasOwn(Criterion, x);
+}
 
 export interface VerdictEntry {
   readonly criterion: Criterion;
@@ -75,12 +134,21 @@ export interface VerdictEntry {
   readonly best: string | null;
   /** Plain words: "multi-primary: 99.95% vs 99.10% (difference 0.85 points, 95% CI 0.6 to 1.1)". */
   readonly note: string;
+  /** The metric the criterion was judged on (a `differences` metric, or a structural count). */
+  readonly metric?: string;
+  /**
+   * The models not significantly worse than the one with the best mean, best first: one name when
+   * `best` is set, several when the top is a tie.
+   */
+  readonly leaders?: readonly string[];
 }
 
 export interface Verdict {
   readonly criteria: readonly VerdictEntry[];
   /** "Which model fits", in plain sentences keyed to the trade-offs users weigh. */
   readonly fits: readonly string[];
+  /** Criteria that could not be judged in this scenario, and why (e.g. no faults, so no blast radius). */
+  readonly notMeasured?: readonly { readonly criterion: Criterion; readonly reason: string }[];
 }
 
 export interface FaultWindow {
@@ -92,6 +160,8 @@ export interface FaultWindow {
 
 export interface ComparisonResult {
   readonly scenario: string;
+  /** The scenario file, as given. */
+  readonly file?: string;
   readonly replications: number;
   readonly seed: number;
   readonly rerun: string;

@@ -2,6 +2,7 @@
  * `npm run bench`: performance targets as ratios against baselines measured in this same run, so that the
  * numbers mean the same on a slower or busier machine. Not a test: it reports, and says PASS or MISS.
  */
+import { compareWorkersBench } from './compare-workers.js';
 import { mm1Bare } from './mm1-bare.js';
 import { mm1Kernel } from './mm1-kernel.js';
 import { fmtRate, medianTime } from './measure.js';
@@ -49,4 +50,5 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
 
 const kernel = kernelBench();
 const results = [kernel.pass, meshThroughputBench(kernel.eventsPerSecond)];
+results.push(await compareWorkersBench());
 process.exitCode = results.every(Boolean) ? 0 : 1;

@@ -1,43 +1,61 @@
-/** `meshsim run FILE`: one scenario, one seed; a summary table, a report folder, or JSON on stdout. */
+/**
+ * `meshsim run FILE`: one scenario, one model, one seed; a summary table and a report folder (summary.json,
+ * summary.md, index.html, charts/, csv/), or the summary as JSON on stdout.
+ */
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { runScenario } from '../../experiment/index.js';
-import { runCsvFiles, runText, summaryJson, writeReportFolder } from '../../report/index.js';
 import { ExitCode, UsageError } from '../exit-code.js';
+import { wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
+import { requireSlo, sloExitCode } from '../slo-output.js';
 
 interface RunArgs {
-  file: string;
+  file: string | undefined;
   model: string | undefined;
   seed: number | undefined;
   out: string | undefined;
   json: boolean;
+  checkSlo: boolean;
+  allowLarge: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run <file>',
-  describe: 'Run a scenario once and report latency, availability and traffic',
+  command: 'run [file]',
+  describe: 'Run a scenario once (one model, one seed) and report latency, availability and traffic',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+      .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
       .option('model', {
         type: 'string',
         describe: "Deployment model to run, by name (default: the file's first)",
       })
       .option('seed', {
-        type: 'number',
+        nargs: 1,
         describe: "Seed of every random stream (default: the file's seed, else 1)",
       })
+      .coerce('seed', wholeNumber('--seed', 0))
       .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>)' })
       .option('json', {
         type: 'boolean',
         default: false,
         describe: 'Print the summary as JSON on stdout, nothing else',
       })
+      .option('allow-large', {
+        type: 'boolean',
+        default: false,
+        describe: 'Run a file over its size limits (report.maxRequests; a safety net against a stray zero)',
+      })
+      .option('check-slo', {
+        type: 'boolean',
+        default: false,
+        describe: "Exit 3 if the run misses an objective of the file's slo:, naming it",
+      })
       .check((a) => {
-        if (a.seed !== undefined && !(Number.isSafeInteger(a.seed) && a.seed >= 0)) {
-          throw new UsageError(`meshsim: --seed: expected a whole number >= 0, got ${String(a.seed)}`);
+        if (a.file === undefined) {
+          throw new UsageError(
+            'meshsim run: no scenario file given. Name one, e.g. meshsim run scenarios/quickstart.yaml, or write a starter with meshsim init.\nRun "meshsim --help" for usage.',
+          );
         }
         return true;
       })
@@ -45,19 +63,27 @@ export const runCommand: CommandModule<object, RunArgs> = {
         '$0 run scenarios/quickstart.yaml',
         'Run the quickstart, print a table, write reports/quickstart/',
       )
-      .example('$0 run my.yaml --seed 7 --out /tmp/r', 'Another seed, another folder')
       .example(
-        '$0 run my.yaml --json | jq .availability',
-        'Pipe the summary to another tool',
-      ) as Argv<RunArgs>,
+        '$0 run my.yaml --model primary-remote --seed 7 --out /tmp/r',
+        'Another model, seed and folder',
+      )
+      .example('$0 run my.yaml --json | jq .availability', 'Pipe the summary to another tool')
+      .example(
+        '$0 run my.yaml --check-slo',
+        "Exit 3 when the file's slo: is missed (for CI)",
+      ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
-    const scenario = await loadOrThrow(args.file);
-    const bar = progressBar(`simulating ${scenario.name}`, !args.json);
+    const file = args.file ?? '';
+    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
     if (args.model !== undefined && !scenario.models.some((m) => m.name === args.model)) {
       throw new UsageError(
-        `meshsim: --model: no model "${args.model}" in ${args.file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,
+        `meshsim: --model: no model "${args.model}" in ${file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,
       );
     }
+    if (args.checkSlo) requireSlo(scenario);
+    const { runScenario, checkRunSlo } = await import('../../experiment/index.js');
+    const report = await import('../../report/index.js');
+    const bar = progressBar(`simulating ${scenario.name}`, !args.json);
     const summary = runScenario(scenario, {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.model === undefined ? {} : { model: args.model }),
@@ -65,11 +91,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     });
     bar?.stop();
     const dir = args.out ?? join('reports', scenario.name);
-    await writeReportFolder(dir, [
-      { name: 'summary.json', content: summaryJson(summary) },
-      ...(await runCsvFiles(summary)),
-    ]);
-    process.stdout.write(args.json ? summaryJson(summary) : runText(summary, dir));
-    process.exitCode = ExitCode.OK;
+    await report.writeReportFolder(dir, await report.runReportFiles(summary));
+    process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, dir));
+    process.exitCode = args.checkSlo ? sloExitCode(checkRunSlo(scenario.slo, summary), file) : ExitCode.OK;
   },
 };

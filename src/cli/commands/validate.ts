@@ -1,26 +1,42 @@
 /** `meshsim validate FILE...`: check scenario files without running them. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { formatIssue, loadScenarioFile } from '../../scenario/index.js';
-import { ExitCode } from '../exit-code.js';
+import { ExitCode, UsageError } from '../exit-code.js';
 
 interface ValidateArgs {
-  files: string[];
+  files: string[] | undefined;
+  allowLarge: boolean;
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
-  command: 'validate <files..>',
+  command: 'validate [files..]',
   describe: 'Check scenario files: every problem, with file:line:column and field path',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files' })
+      .positional('files', { type: 'string', array: true, describe: 'Scenario files' })
+      .option('allow-large', {
+        type: 'boolean',
+        default: false,
+        describe: 'Accept files over their size limits (report.maxRequests)',
+      })
+      .check((a) => {
+        if (a.files === undefined || a.files.length === 0) {
+          throw new UsageError(
+            'meshsim validate: no scenario file given. Name one or more, e.g. meshsim validate scenarios/*.yaml.\nRun "meshsim --help" for usage.',
+          );
+        }
+        return true;
+      })
+      .example('$0 validate scenarios/*.yaml', 'Check every scenario; exit 0 if all are valid, 2 otherwise')
       .example(
-        '$0 validate scenarios/*.yaml',
-        'Check every scenario; exit 0 if all are valid, 2 otherwise',
-      ) as Argv<ValidateArgs>,
+        '$0 validate my-mesh.yaml 2>&1 | head',
+        'The first problems, as file:line:column',
+      ) as unknown as Argv<ValidateArgs>,
   handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
+    const { formatIssue, loadScenarioFile } = await import('../../scenario/index.js');
     let bad = 0;
-    for (const file of args.files) {
-      const result = await loadScenarioFile(file);
+    for (const file of args.files ?? []) {
+      const result = await loadScenarioFile(file, { allowLarge: args.allowLarge });
+      for (const w of result.warnings) process.stderr.write(`${formatIssue(w)}\n`);
       if (result.ok) {
         process.stdout.write(`${file}: ok\n`);
         continue;

@@ -1,0 +1,130 @@
+/**
+ * `meshsim compare FILE`: every deployment model of the scenario (or `--models`), R replications each on
+ * shared seeds, means with 95% intervals, paired differences and a verdict; a table and a report folder,
+ * or the comparison as JSON on stdout.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { ExitCode, UsageError } from '../exit-code.js';
+import { modelList, wholeNumber } from '../flags.js';
+import { loadOrThrow } from '../load-or-exit.js';
+import { progressBar } from '../progress.js';
+import { requireSlo, sloExitCode } from '../slo-output.js';
+
+interface CompareArgs {
+  file: string | undefined;
+  models: string[] | undefined;
+  replications: number | undefined;
+  seed: number | undefined;
+  workers: number | undefined;
+  out: string | undefined;
+  json: boolean;
+  checkSlo: boolean;
+  allowLarge: boolean;
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare [file]',
+  describe: 'Compare deployment models: replications, 95% intervals, paired differences and a verdict',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
+      .option('models', {
+        type: 'string',
+        describe: 'Models to compare, by name, comma-separated (default: every model of the file)',
+      })
+      .coerce('models', modelList)
+      .option('replications', {
+        nargs: 1,
+        describe: "Replications per model, at least 2 (default: the file's report.replications, else 10)",
+      })
+      .coerce('replications', wholeNumber('--replications', 2, ' (an interval needs two replications)'))
+      .option('seed', {
+        nargs: 1,
+        describe: "Seed of replication 0 (default: the file's seed, else 1)",
+      })
+      .coerce('seed', wholeNumber('--seed', 0))
+      .option('workers', {
+        nargs: 1,
+        describe: `Worker threads; results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
+      })
+      .coerce('workers', wholeNumber('--workers', 1))
+      .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>)' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the comparison as JSON on stdout, nothing else',
+      })
+      .option('allow-large', {
+        type: 'boolean',
+        default: false,
+        describe: 'Run a file over its size limits (report.maxRequests; a safety net against a stray zero)',
+      })
+      .option('check-slo', {
+        type: 'boolean',
+        default: false,
+        describe: "Exit 3 if any model's mean misses an objective of the file's slo:, naming it",
+      })
+      .check((a) => {
+        if (a.file === undefined) {
+          throw new UsageError(
+            'meshsim compare: no scenario file given. Name one, e.g. meshsim compare scenarios/quickstart.yaml, or write a starter with meshsim init.\nRun "meshsim --help" for usage.',
+          );
+        }
+        return true;
+      })
+      .example(
+        '$0 compare scenarios/quickstart.yaml',
+        'Every model of the quickstart; table, reports/quickstart/',
+      )
+      .example('$0 compare my.yaml --models multi-primary,primary-remote', 'Two models only')
+      .example(
+        '$0 compare my.yaml --replications 20 --seed 7 --workers 2',
+        'More replications, another seed, 2 threads',
+      )
+      .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline')
+      .example(
+        '$0 compare my.yaml --check-slo',
+        "Exit 3 when a model misses the file's slo:",
+      ) as unknown as Argv<CompareArgs>,
+  handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
+    const file = args.file ?? '';
+    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
+    if (args.checkSlo) requireSlo(scenario);
+    const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
+    const bar = progressBar(`comparing ${scenario.name}`, !args.json);
+    const outcome = await compare(scenario, {
+      ...(args.models === undefined ? {} : { models: args.models }),
+      ...(args.replications === undefined ? {} : { replications: args.replications }),
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+      workers: args.workers ?? availableParallelism(),
+      ...(bar ? { onProgress: bar.update } : {}),
+    });
+    bar?.stop();
+    if (!outcome.ok) {
+      // Name where the bad value came from: a flag, or the file when no flag was given.
+      const p = outcome.problem;
+      const source = {
+        'unknown-model': '--models',
+        'too-few-replications':
+          args.replications === undefined ? `${file}: report.replications` : '--replications',
+        'bad-seed': args.seed === undefined ? `${file}: seed` : '--seed',
+        'bad-workers': '--workers',
+      }[p.code];
+      throw new UsageError(`meshsim: ${source}: ${p.message}`);
+    }
+    const result = outcome.result;
+    const report = await import('../../report/index.js');
+    const dir = args.out ?? join('reports', scenario.name);
+    await report.writeReportFolder(dir, await report.comparisonReportFiles(result));
+    if (args.json) process.stdout.write(report.comparisonJson(result));
+    else {
+      const { comparisonText } = await import('../comparison-text.js');
+      process.stdout.write(comparisonText(result, dir));
+    }
+    process.exitCode = args.checkSlo
+      ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
+      : ExitCode.OK;
+  },
+};

@@ -1,0 +1,136 @@
+/**
+ * `meshsim report DIR`: re-render a results folder (a run's or a comparison's) from its `summary.json` or
+ * `comparison.json`, into the same folder, whole or not at all. For a report made by an older meshsim, or
+ * after restyling: the numbers come from the JSON, nothing is simulated again.
+ *
+ * The folder is replaced whole, so it must hold nothing but what meshsim writes there; anything else is
+ * named and the command refuses, rather than delete someone's notes.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ComparisonResult } from '../../experiment/index.js';
+import type { RunSummary } from '../../metrics/index.js';
+import { ExitCode, UsageError } from '../exit-code.js';
+
+interface ReportArgs {
+  dir: string | undefined;
+}
+
+/** What meshsim writes in a report folder, now or in earlier layouts (CSV files at the top). */
+const OWN_ENTRIES = new Set([
+  'summary.json',
+  'comparison.json',
+  'summary.md',
+  'index.html',
+  'charts',
+  'csv',
+  'timeline.csv',
+  'services.csv',
+  'clusters.csv',
+  'traffic-matrix.csv',
+  'faults.csv',
+  'comparison.csv',
+  'differences.csv',
+]);
+
+type Results =
+  | { readonly kind: 'comparison'; readonly result: ComparisonResult }
+  | { readonly kind: 'run'; readonly summary: RunSummary };
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(`meshsim report: ${path}: cannot be read (${(e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UsageError(`meshsim report: ${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The folder's results, checked for the fields rendering needs. */
+async function readResults(dir: string): Promise<Results> {
+  const comparison = await readJson(join(dir, 'comparison.json'));
+  if (comparison !== undefined) {
+    if (isObject(comparison) && Array.isArray(comparison['models']) && isObject(comparison['verdict'])) {
+      return { kind: 'comparison', result: comparison as unknown as ComparisonResult };
+    }
+    throw new UsageError(
+      `meshsim report: ${join(dir, 'comparison.json')}: not a meshsim comparison (no models or verdict)`,
+    );
+  }
+  const summary = await readJson(join(dir, 'summary.json'));
+  if (summary !== undefined) {
+    if (isObject(summary) && isObject(summary['requests']) && Array.isArray(summary['timeline'])) {
+      return { kind: 'run', summary: summary as unknown as RunSummary };
+    }
+    throw new UsageError(
+      `meshsim report: ${join(dir, 'summary.json')}: not a meshsim run summary (no requests or timeline)`,
+    );
+  }
+  throw new UsageError(
+    `meshsim report: ${dir} holds neither comparison.json nor summary.json; give a folder written by meshsim run or meshsim compare.`,
+  );
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report [dir]',
+  describe:
+    'Re-render a results folder (HTML, charts, CSV, Markdown) from its summary.json or comparison.json',
+  builder: (y: Argv) =>
+    y
+      .positional('dir', { type: 'string', describe: 'A folder written by meshsim run or meshsim compare' })
+      .check((a) => {
+        if (a.dir === undefined) {
+          throw new UsageError(
+            'meshsim report: no results folder given. Name one, e.g. meshsim report reports/quickstart.\nRun "meshsim --help" for usage.',
+          );
+        }
+        return true;
+      })
+      .example(
+        '$0 report reports/quickstart',
+        'Rewrite index.html, charts/, csv/ and summary.md from the JSON',
+      )
+      .example(
+        '$0 report /tmp/r && open /tmp/r/index.html',
+        'Re-render, then view',
+      ) as unknown as Argv<ReportArgs>,
+  handler: async (args: ArgumentsCamelCase<ReportArgs>) => {
+    const dir = args.dir ?? '';
+    let entries: string[];
+    try {
+      entries = await readdir(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        `meshsim report: ${dir}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : (e as Error).message}`,
+      );
+    }
+    const foreign = entries.filter((e) => !OWN_ENTRIES.has(e)).sort();
+    const results = await readResults(dir);
+    if (foreign.length > 0) {
+      throw new UsageError(
+        `meshsim report: ${dir} holds files meshsim did not write (${foreign.join(', ')}); the folder is replaced whole, so move them out first.`,
+      );
+    }
+    const report = await import('../../report/index.js');
+    const files =
+      results.kind === 'comparison'
+        ? await report.comparisonReportFiles(results.result)
+        : await report.runReportFiles(results.summary);
+    await report.writeReportFolder(dir, files);
+    process.stdout.write(
+      `report: ${dir} re-rendered from ${results.kind === 'comparison' ? 'comparison.json' : 'summary.json'} (${files.length} files)\n`,
+    );
+    process.exitCode = ExitCode.OK;
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * The summary a person reads in the terminal after `meshsim compare`: models with their 95% intervals,
+ * the verdict per criterion, what was not measured and why, which model fits, the report folder and the
+ * rerun line. (Terminal text of a run lives in report/run-text.ts; this one belongs beside it once report/
+ * takes it over.)
+ */
+import type { ComparisonResult, Estimate } from '../experiment/index.js';
+import { textTable } from '../report/index.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
+const ms = (x: number) => x.toFixed(2);
+
+/** `99.882% [99.870%, 99.894%]`, or the mean alone when every replication agreed. */
+function withInterval(e: Estimate | null | undefined, f: (x: number) => string): string {
+  if (e === null || e === undefined) return '-';
+  const [lo, hi] = e.ci95;
+  return lo === hi ? f(e.mean) : `${f(e.mean)} [${f(lo)}, ${f(hi)}]`;
+}
+
+/** Wraps `text` at `width` columns, indenting continuation lines by `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
+}
+
+/** The terminal summary of a comparison. */
+export function comparisonText(r: ComparisonResult, reportDir: string | undefined, width = 110): string {
+  const seeds = r.models[0]?.seeds ?? [];
+  const out = [
+    `meshsim: ${r.scenario}, ${r.models.length} model${r.models.length === 1 ? '' : 's'} x ${r.replications} replications (seeds ${seeds.join(', ')}), ` +
+      `${r.durationMs / 1000}s simulated each (warm-up ${r.warmupMs / 1000}s excluded)`,
+    '',
+    textTable(
+      ['model', 'availability', 'p50 ms', 'p99 ms', 'requests'],
+      r.models.map((m) => [
+        m.model,
+        withInterval(m.availability, pct),
+        withInterval(m.latencyMs.p50, ms),
+        withInterval(m.latencyMs.p99, ms),
+        m.requests === null || m.requests === undefined
+          ? '-'
+          : Math.round(m.requests.mean).toLocaleString('en-US'),
+      ]),
+    ),
+    'mean over replications [95% confidence interval, Student t]; latency end to end, successful requests',
+    '',
+    'verdict (best per criterion; "no significant difference" where the paired 95% interval spans 0):',
+    ...r.verdict.criteria.map((c) =>
+      wrap(`  ${c.criterion}: ${c.best ?? 'no significant difference'}. ${c.note}`, width, '      '),
+    ),
+    ...(r.verdict.notMeasured ?? []).map((n) =>
+      wrap(`  ${n.criterion}: not measured: ${n.reason}`, width, '      '),
+    ),
+    '',
+    'which model fits:',
+    ...r.verdict.fits.map((f) => wrap(`  - ${f}`, width, '    ')),
+    '',
+  ];
+  if (reportDir !== undefined) out.push(`report: ${reportDir}`);
+  out.push(`rerun: ${r.rerun}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,39 @@
+/**
+ * `--check-slo` on the command line: refuse before running when the scenario states no objective (a gate
+ * that checks nothing would pass silently), and after the run print every missed objective on stderr and
+ * give exit code 3.
+ *
+ * Contents: `requireSlo`, `sloExitCode`.
+ */
+import type { SloCheck } from '../experiment/slo-check.js';
+import type { Scenario } from '../scenario/index.js';
+import { ExitCode, UsageError } from './exit-code.js';
+
+/** Throws bad input when `--check-slo` is asked of a scenario without `slo:`. */
+export function requireSlo(scenario: Scenario): void {
+  const { availability, latencyMs } = scenario.slo;
+  if (
+    [availability, latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999].some((x) => x !== undefined)
+  )
+    return;
+  throw new UsageError(
+    `meshsim: --check-slo: ${scenario.file} states no objective under slo:, so there is nothing to check; add one, e.g. slo: { availability: 99.9%, latency: { p99: 250ms } }`,
+  );
+}
+
+/** Prints the outcome of the check on stderr and returns the exit code it calls for. */
+export function sloExitCode(check: SloCheck, file: string): ExitCode {
+  switch (check.kind) {
+    case 'no-slo':
+      return ExitCode.OK;
+    case 'met':
+      process.stderr.write(`slo: ${file}: every objective met (${check.objectives} checked)\n`);
+      return ExitCode.OK;
+    case 'missed':
+      process.stderr.write(
+        `slo: ${file}: ${check.misses.length} objective${check.misses.length === 1 ? '' : 's'} missed\n` +
+          check.misses.map((m) => `  missed: ${m.message}\n`).join(''),
+      );
+      return ExitCode.SLO_MISSED;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Compares deployment models: every model under the same R replication seeds (common random numbers),
+ * each figure a mean with its 95% Student-t interval, each pairwise difference paired replication by
+ * replication with its own interval, and a verdict. The result is plain data, the same bytes for the
+ * same scenario, models, replications and seed whatever the number of workers.
+ *
+ * Contents: `compare`, `CompareOptions`, `CompareOutcome`, `CompareProblem`, `compareRerunCommand`.
+ */
+import type { Scenario } from '../scenario/index.js';
+import { faultTarget } from '../scenario/index.js';
+import { metricContext, type ModelRuns } from './comparison-metric.js';
+import type { ComparisonResult, FaultWindow } from './comparison.js';
+import { modelComparison } from './model-comparison.js';
+import { pairwiseDifferences } from './pairwise-differences.js';
+import { replicate, replicationSeeds } from './replicate.js';
+import { verdict } from './verdict.js';
+import { MESHSIM_VERSION } from './version.js';
+
+export interface CompareOptions {
+  /** Model names, in the order to report them; default: every model of the scenario, in its order. */
+  readonly models?: readonly string[];
+  /** Replications per model (at least 2, for an interval); default: the scenario's. */
+  readonly replications?: number;
+  /** Seed of replication 0; default: the scenario's. */
+  readonly seed?: number;
+  /** Worker threads (1 runs in this thread); default 1. */
+  readonly workers?: number;
+  /** Called with the fraction of all runs done. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** Why a comparison was not run: bad options, each with a message for the user. */
+export type CompareProblem =
+  | { readonly code: 'unknown-model'; readonly message: string }
+  | { readonly code: 'too-few-replications'; readonly message: string }
+  | { readonly code: 'bad-seed'; readonly message: string }
+  | { readonly code: 'bad-workers'; readonly message: string };
+
+export type CompareOutcome =
+  | { readonly ok: true; readonly result: ComparisonResult }
+  | { readonly ok: false; readonly problem: CompareProblem };
+
+/** The command line that reproduces a comparison (workers change nothing, so they are left out). */
+export function compareRerunCommand(
+  scenario: Scenario,
+  models: readonly string[] | undefined,
+  replications: number,
+  seed: number,
+): string {
+  const subset = models === undefined ? '' : ` --models ${models.join(',')}`;
+  return `meshsim compare ${scenario.file}${subset} --replications ${replications} --seed ${seed}`;
+}
+
+function checkOptions(
+  scenario: Scenario,
+  o: CompareOptions,
+  replications: number,
+  seed: number,
+): CompareProblem | undefined {
+  const known = scenario.models.map((m) => m.name);
+  const unknown = (o.models ?? []).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    return {
+      code: 'unknown-model',
+      message: `no model ${unknown.map((n) => `"${n}"`).join(', ')} in ${scenario.file}; its models: ${known.join(', ')}`,
+    };
+  }
+  if (!(Number.isSafeInteger(replications) && replications >= 2)) {
+    return {
+      code: 'too-few-replications',
+      message: `replications must be a whole number of at least 2 (an interval needs two values), got ${replications}`,
+    };
+  }
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) {
+    return { code: 'bad-seed', message: `the seed must be a whole number >= 0, got ${seed}` };
+  }
+  const workers = o.workers ?? 1;
+  if (!(Number.isSafeInteger(workers) && workers >= 1)) {
+    return { code: 'bad-workers', message: `workers must be a whole number of at least 1, got ${workers}` };
+  }
+  return undefined;
+}
+
+/** The scenario's faults as drawn on charts: `forMs` null for "until the end". */
+function faultWindows(scenario: Scenario): FaultWindow[] {
+  return scenario.mesh.faults.map((f) => ({
+    type: f.type,
+    atMs: f.atMs,
+    forMs: Number.isFinite(f.forMs) ? f.forMs : null,
+    target: faultTarget(f),
+  }));
+}
+
+/** Runs the comparison; bad options come back as a problem, never half a result. */
+export async function compare(scenario: Scenario, options: CompareOptions = {}): Promise<CompareOutcome> {
+  const replications = options.replications ?? scenario.replications;
+  const seed = options.seed ?? scenario.seed;
+  const problem = checkOptions(scenario, options, replications, seed);
+  if (problem !== undefined) return { ok: false, problem };
+  const subset = options.models === undefined ? undefined : [...new Set(options.models)];
+  const models =
+    subset === undefined
+      ? scenario.models
+      : subset.flatMap((name) => scenario.models.filter((m) => m.name === name));
+  const seeds = replicationSeeds(seed, replications);
+  const replicated = await replicate(
+    scenario,
+    { models, seeds },
+    {
+      workers: options.workers ?? 1,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
+  );
+  const runs: ModelRuns[] = models.map((model, i) => ({
+    model,
+    runs: replicated.runs[i] ?? [],
+    ctx: metricContext(scenario, model),
+  }));
+  return {
+    ok: true,
+    result: {
+      scenario: scenario.name,
+      file: scenario.file,
+      replications,
+      seed,
+      rerun: compareRerunCommand(scenario, subset, replications, seed),
+      meshsimVersion: MESHSIM_VERSION,
+      durationMs: scenario.durationMs,
+      warmupMs: scenario.warmupMs,
+      windowMs: scenario.windowMs,
+      faults: faultWindows(scenario),
+      models: runs.map((m) => modelComparison(scenario, m.model, m.runs, m.ctx, seeds)),
+      differences: pairwiseDifferences(runs),
+      verdict: verdict(scenario, runs),
+    },
+  };
+}

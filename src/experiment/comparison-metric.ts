@@ -1,0 +1,270 @@
+/**
+ * The figures models are compared on, each read the same way from every replication's `RunSummary`:
+ * its name (as in `differences`), unit, which way is better, and how many decimals reports keep.
+ * A figure a run did not measure is null, never a made-up zero: blast radius without faults, cost before
+ * the run reports it, cross-region share in a one-region mesh.
+ *
+ * Contents: `ComparisonMetric`, `MetricContext`, `metricContext`, `COMPARISON_METRICS`, `metricByName`,
+ * `ModelRuns`, `observations`.
+ */
+import type { DeploymentModel } from '../mesh/index.js';
+import { configPlaces, type RunSummary } from '../metrics/index.js';
+import type { Scenario } from '../scenario/index.js';
+import type { FigureRange } from './estimate.js';
+import { modelWiring } from './model-wiring.js';
+
+/** What a metric needs besides the run: the model it ran under and the scenario's shape. */
+export interface MetricContext {
+  readonly model: DeploymentModel;
+  readonly regionOf: ReadonlyMap<string, string>;
+  readonly regions: number;
+  /** Active intervals [startMs, endMs) of the scenario's control-plane outages. */
+  readonly controlPlaneOutages: readonly { readonly startMs: number; readonly endMs: number }[];
+}
+
+export interface ComparisonMetric {
+  /** The name in `differences` and in verdict notes. */
+  readonly name: string;
+  readonly unit: 'fraction' | 'ms' | 'vCPU' | 'GB' | 'count';
+  readonly better: 'higher' | 'lower';
+  /** Decimals kept in reports (fractions 8, as run summaries keep availability). */
+  readonly digits: number;
+  /**
+   * The values it can take, to clip intervals to: a share in [0, 1], or any amount >= 0 (blast-radius
+   * fractions summed over several faults can pass 1).
+   */
+  readonly range: FigureRange;
+  /**
+   * True for a count fixed by the model's wiring (istiods, config places): the same in every
+   * replication, so it has no interval and no paired difference worth printing.
+   */
+  readonly structural: boolean;
+  /** The figure of one replication, or null where the run did not measure it. */
+  readonly of: (run: RunSummary, ctx: MetricContext) => number | null;
+}
+
+/** The context of `model` in `scenario`. */
+export function metricContext(scenario: Scenario, model: DeploymentModel): MetricContext {
+  const regionOf = new Map(scenario.mesh.clusters.map((c) => [c.name, c.region]));
+  return {
+    model,
+    regionOf,
+    regions: new Set(regionOf.values()).size,
+    controlPlaneOutages: scenario.mesh.faults
+      .filter((f) => f.type === 'control-plane-outage')
+      .map((f) => ({ startMs: f.atMs, endMs: Math.min(f.atMs + f.forMs, scenario.durationMs) })),
+  };
+}
+
+type BlastMeasure = 'clusters' | 'services' | 'traffic' | 'collateral';
+
+/** A blast-radius measure summed over the run's faults (as `ModelComparison.blastRadius` is). */
+function blastSum(measure: BlastMeasure): (run: RunSummary) => number | null {
+  return (run) => {
+    let sum = 0;
+    let measured = 0;
+    for (const f of run.faults ?? []) {
+      if (f.blastRadius === null) continue;
+      sum += f.blastRadius[measure];
+      measured++;
+    }
+    return measured === 0 ? null : sum;
+  };
+}
+
+/** Share of calls whose serving replica is in another cluster (or region), from the traffic matrix. */
+function crossShare(run: RunSummary, apart: (from: string, to: string) => boolean): number | null {
+  let all = 0;
+  let crossing = 0;
+  for (const t of run.traffic) {
+    all += t.requests;
+    if (apart(t.from, t.to)) crossing += t.requests;
+  }
+  return all === 0 ? null : crossing / all;
+}
+
+/**
+ * Availability over the windows that overlap a control-plane outage, weighted by requests: what clients
+ * saw while an istiod was lost. Windows rather than exact instants because that is what the run records;
+ * a window only partly inside the outage dilutes the figure a little, the same way for every model.
+ */
+function outageAvailability(run: RunSummary, ctx: MetricContext): number | null {
+  if (ctx.controlPlaneOutages.length === 0) return null;
+  let requests = 0;
+  let succeeded = 0;
+  for (const w of run.timeline) {
+    const end = w.startMs + run.windowMs;
+    if (!ctx.controlPlaneOutages.some((o) => w.startMs < o.endMs && end > o.startMs)) continue;
+    requests += w.requests;
+    succeeded += w.succeeded;
+  }
+  return requests === 0 ? null : succeeded / requests;
+}
+
+/** Every compared figure, in the order of `differences`. */
+export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
+  {
+    name: 'availability',
+    unit: 'fraction',
+    better: 'higher',
+    digits: 8,
+    range: 'fraction',
+    structural: false,
+    of: (r) => r.availability,
+  },
+  {
+    name: 'latencyMeanMs',
+    unit: 'ms',
+    better: 'lower',
+    digits: 4,
+    range: 'nonNegative',
+    structural: false,
+    of: (r) => r.latencyMs?.mean ?? null,
+  },
+  {
+    name: 'latencyP50Ms',
+    unit: 'ms',
+    better: 'lower',
+    digits: 4,
+    range: 'nonNegative',
+    structural: false,
+    of: (r) => r.latencyMs?.p50 ?? null,
+  },
+  {
+    name: 'latencyP99Ms',
+    unit: 'ms',
+    better: 'lower',
+    digits: 4,
+    range: 'nonNegative',
+    structural: false,
+    of: (r) => r.latencyMs?.p99 ?? null,
+  },
+  {
+    name: 'blastRadiusClusters',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'nonNegative',
+    structural: false,
+    of: blastSum('clusters'),
+  },
+  {
+    name: 'blastRadiusServices',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'nonNegative',
+    structural: false,
+    of: blastSum('services'),
+  },
+  {
+    name: 'blastRadiusTraffic',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'nonNegative',
+    structural: false,
+    of: blastSum('traffic'),
+  },
+  {
+    name: 'blastRadiusCollateral',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'nonNegative',
+    structural: false,
+    of: blastSum('collateral'),
+  },
+  {
+    name: 'controlPlaneOutageAvailability',
+    unit: 'fraction',
+    better: 'higher',
+    digits: 8,
+    range: 'fraction',
+    structural: false,
+    of: outageAvailability,
+  },
+  {
+    name: 'istiodVcpu',
+    unit: 'vCPU',
+    better: 'lower',
+    digits: 4,
+    range: 'nonNegative',
+    structural: false,
+    of: (r) => r.cost?.istiodVcpu ?? null,
+  },
+  {
+    name: 'istiodMemoryGb',
+    unit: 'GB',
+    better: 'lower',
+    digits: 4,
+    range: 'nonNegative',
+    structural: false,
+    of: (r) => r.cost?.istiodMemoryGb ?? null,
+  },
+  {
+    name: 'sidecarVcpu',
+    unit: 'vCPU',
+    better: 'lower',
+    digits: 4,
+    range: 'nonNegative',
+    structural: false,
+    of: (r) => r.cost?.sidecarVcpu ?? null,
+  },
+  {
+    name: 'crossClusterShare',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'fraction',
+    structural: false,
+    of: (r) => crossShare(r, (a, b) => a !== b),
+  },
+  {
+    name: 'crossRegionShare',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'fraction',
+    structural: false,
+    of: (r, ctx) =>
+      ctx.regions < 2 ? null : crossShare(r, (a, b) => ctx.regionOf.get(a) !== ctx.regionOf.get(b)),
+  },
+  {
+    name: 'istiods',
+    unit: 'count',
+    better: 'lower',
+    digits: 0,
+    range: 'nonNegative',
+    structural: true,
+    of: (r, ctx) => r.cost?.istiods ?? r.controlPlane?.istiods ?? modelWiring(ctx.model).istiods,
+  },
+  {
+    name: 'configPlaces',
+    unit: 'count',
+    better: 'lower',
+    digits: 0,
+    range: 'nonNegative',
+    structural: true,
+    of: (r, ctx) => r.cost?.configPlaces ?? configPlaces(ctx.model),
+  },
+];
+
+/** The metric named `name`; throws on a name not in `COMPARISON_METRICS` (a programming error). */
+export function metricByName(name: string): ComparisonMetric {
+  const m = COMPARISON_METRICS.find((x) => x.name === name);
+  if (m === undefined) throw new Error(`no comparison metric "${name}"`);
+  return m;
+}
+
+/** One model's runs, one per replication in seed order, with what its metrics need. */
+export interface ModelRuns {
+  readonly model: DeploymentModel;
+  readonly runs: readonly RunSummary[];
+  readonly ctx: MetricContext;
+}
+
+/** The metric's value in each replication of the model, in seed order (null where unmeasured). */
+export function observations(metric: ComparisonMetric, m: ModelRuns): (number | null)[] {
+  return m.runs.map((r) => metric.of(r, m.ctx));
+}

@@ -1,0 +1,161 @@
+/**
+ * "Which model fits", in plain sentences keyed to the trade-offs users weigh: fault isolation (measured
+ * collateral damage), resource cost (istiods, vCPU, memory), config consistency (places a rule must be
+ * applied), single point of failure (availability while a control plane is lost) and data locality (calls
+ * served in another region). Each sentence states the measured figures it rests on, or says that the
+ * scenario does not measure it and what to add; a structural fact (who serves whom) is labelled as such.
+ *
+ * Contents: `modelFits`.
+ */
+import { EXTERNAL_CONTROL_PLANE, type DeploymentModel } from '../mesh/index.js';
+import type { Scenario } from '../scenario/index.js';
+import { metricByName, observations, type ModelRuns } from './comparison-metric.js';
+import type { Criterion, VerdictEntry } from './comparison.js';
+import { modelWiring } from './model-wiring.js';
+import { meanOf } from './estimate.js';
+import { listText, valueText } from './figure-text.js';
+
+const entryOf = (criteria: readonly VerdictEntry[], c: Criterion) => criteria.find((e) => e.criterion === c);
+
+/** The model's mean of a metric, or null. */
+function mean(m: ModelRuns, metric: string): number | null {
+  return meanOf(observations(metricByName(metric), m), 12);
+}
+
+/** Models grouped by equal value, in report order: `primary-remote and external run 1; multi-primary 2`. */
+function grouped(
+  models: readonly ModelRuns[],
+  value: (m: ModelRuns) => string,
+): { names: string[]; value: string }[] {
+  const groups: { names: string[]; value: string }[] = [];
+  for (const m of models) {
+    const v = value(m);
+    const g = groups.find((x) => x.value === v);
+    if (g === undefined) groups.push({ names: [m.model.name], value: v });
+    else g.names.push(m.model.name);
+  }
+  return groups;
+}
+
+function isolation(criteria: readonly VerdictEntry[], scenario: Scenario): string {
+  const e = entryOf(criteria, 'collateral');
+  if (e === undefined) {
+    return scenario.mesh.faults.length === 0
+      ? 'Fault isolation was not measured: the scenario has no faults. Add a control-plane-outage or cluster-outage under `faults:` to see how far each model lets one failure spread.'
+      : 'Fault isolation was not measured: the runs report no blast radius for the faults.';
+  }
+  return e.best !== null
+    ? `Fault isolation: ${e.best} kept collateral damage (failed or slow requests of clients outside the failed domain) lowest: ${e.note}. Choose it when a failure in one cluster must not reach clients in the others.`
+    : `Fault isolation: no model kept collateral damage significantly lower (${e.note}); the faults of this scenario do not separate the models on isolation.`;
+}
+
+function cost(models: readonly ModelRuns[]): string {
+  const istiods = grouped(models, (m) => String(mean(m, 'istiods') ?? 0));
+  const parts = istiods.map(
+    (g) =>
+      `${listText(g.names)} run${g.names.length === 1 ? 's' : ''} ${g.value} istiod${g.value === '1' ? '' : 's'}`,
+  );
+  const resources = models.flatMap((m) => {
+    const cpu = mean(m, 'istiodVcpu');
+    const mem = mean(m, 'istiodMemoryGb');
+    if (cpu === null || mem === null) return [];
+    return [`${m.model.name} ${valueText(cpu, 'vCPU')} and ${valueText(mem, 'GB')}`];
+  });
+  const measured =
+    resources.length === 0
+      ? ' (istiod vCPU and memory were not reported by these runs)'
+      : ` (istiods together: ${resources.join('; ')})`;
+  return `Resource cost: ${parts.join('; ')}${measured}. Fewer istiods cost less to run and upgrade, but one istiod serving many clusters is also one thing to lose.`;
+}
+
+function consistency(models: readonly ModelRuns[]): string {
+  const groups = grouped(models, (m) => {
+    const n = mean(m, 'configPlaces') ?? 0;
+    const sources = modelWiring(m.model).configSources;
+    // Name the places when the count is the wiring's; a run's own figure may count differently.
+    const where = sources.length === n ? ` (${sources.join(', ')})` : '';
+    return `${n} place${n === 1 ? '' : 's'}${where}`;
+  });
+  const parts = groups.map((g) => `in ${g.value} under ${listText(g.names)}`);
+  return `Config consistency: a routing rule must be applied ${listText(parts)}. Every extra place is another copy that can drift, so prefer one place when many teams change routing.`;
+}
+
+/** Who depends on one istiod, from the wiring alone. */
+function dependence(model: DeploymentModel): string {
+  const served = new Map<string, number>();
+  for (const server of Object.values(model.servedBy)) served.set(server, (served.get(server) ?? 0) + 1);
+  const total = Object.keys(model.servedBy).length;
+  const widest = Math.max(...served.values());
+  if (widest <= 1) return `under ${model.name} each istiod serves only its own cluster`;
+  const name = (s: string) =>
+    s === EXTERNAL_CONTROL_PLANE ? 'the external control plane' : `the istiod in ${s}`;
+  const widestServers = [...served].filter(([, n]) => n === widest).map(([s]) => name(s));
+  return `under ${model.name} ${listText(widestServers)} serve${widestServers.length === 1 ? 's' : ''} ${widest} of ${total} clusters`;
+}
+
+function singlePointOfFailure(criteria: readonly VerdictEntry[], models: readonly ModelRuns[]): string {
+  const e = entryOf(criteria, 'singlePointOfFailure');
+  const structure = models.map((m) => dependence(m.model)).join('; ');
+  if (e === undefined) {
+    return `Single point of failure (from the wiring, not measured: the scenario has no control-plane-outage fault): ${structure}.`;
+  }
+  const outcome =
+    e.best !== null
+      ? `${e.best} kept the most requests succeeding`
+      : 'no model kept significantly more requests succeeding';
+  return `Single point of failure: while a control plane was down, availability was ${e.note}; ${outcome}. Wiring: ${structure}.`;
+}
+
+function locality(criteria: readonly VerdictEntry[], scenario: Scenario): string {
+  const e = entryOf(criteria, 'dataLocality');
+  if (e === undefined) return 'Data locality was not measured: no calls were recorded between clusters.';
+  const regions = [...new Set(scenario.mesh.clusters.map((c) => c.region))];
+  const verdict =
+    e.best !== null
+      ? `${e.best} keeps the most calls local`
+      : 'no model keeps significantly more calls local';
+  if (e.metric === 'crossRegionShare') {
+    return `Data locality: share of calls served in another region: ${e.note}; ${verdict}. Cross-region calls pay latency and egress, and may carry data out of its region.`;
+  }
+  return `Data locality: every cluster is in ${regions.join(', ')}, so no call leaves the region; share of calls served in another cluster: ${e.note}; ${verdict}.`;
+}
+
+function overall(criteria: readonly VerdictEntry[], models: readonly ModelRuns[]): string {
+  const wins = models.map((m) => ({
+    name: m.model.name,
+    on: criteria.filter((c) => c.best === m.model.name).map((c) => c.criterion),
+  }));
+  const winners = wins.filter((w) => w.on.length > 0).map((w) => `${w.name} on ${listText(w.on)}`);
+  const none = wins.filter((w) => w.on.length === 0).map((w) => w.name);
+  const first =
+    winners.length === 0
+      ? 'no model is significantly best on any criterion judged here'
+      : `best ${winners.join('; ')}`;
+  const rest =
+    winners.length === 0 || none.length === 0
+      ? ''
+      : `; ${listText(none)} ${none.length === 1 ? 'is' : 'are'} not significantly best on any criterion judged here`;
+  return `Overall: ${first}${rest}.`;
+}
+
+/** The "which model fits" sentences of a verdict. */
+export function modelFits(
+  scenario: Scenario,
+  models: readonly ModelRuns[],
+  criteria: readonly VerdictEntry[],
+): string[] {
+  const only = models[0];
+  if (models.length < 2 || only === undefined) {
+    return [
+      `Only ${only?.model.name ?? 'one model'} was compared, so there is nothing to choose between; name two or more models (\`--models a,b\`) or leave \`models:\` out to compare every model that fits the clusters.`,
+    ];
+  }
+  return [
+    isolation(criteria, scenario),
+    cost(models),
+    consistency(models),
+    singlePointOfFailure(criteria, models),
+    locality(criteria, scenario),
+    overall(criteria, models),
+  ];
+}

@@ -1,0 +1,189 @@
+/**
+ * A pool of `worker_threads` for replications. Runs are CPU-bound and independent, so K threads finish
+ * about K times sooner; the results are the same bytes as in one thread because every run depends on its
+ * (scenario, model, seed) alone and results are put back in job order, whatever order they finish in.
+ *
+ * Each worker loads the scenario file itself and checks it got the scenario the pool was given (see
+ * `scenarioFingerprint`), so a scenario must come from a file to run in workers.
+ *
+ * Contents: `runInWorkerPool`, `replicationWorkerScript`, `ReplicationFailedError`, `WorkerPoolError`.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { RunSummary } from '../metrics/index.js';
+import type { Scenario } from '../scenario/index.js';
+import {
+  scenarioFingerprint,
+  type WorkerInit,
+  type WorkerJob,
+  type WorkerReply,
+} from './replication-messages.js';
+import type { ReplicationJob } from './replicate.js';
+import { rerunCommand } from './run.js';
+
+/** A run threw inside a worker: a bug, reported with the job and the command that reruns it alone. */
+export class ReplicationFailedError extends Error {
+  override name = 'ReplicationFailedError';
+  constructor(
+    message: string,
+    readonly workerStack: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The pool itself failed: a worker could not load the scenario, or died. */
+export class WorkerPoolError extends Error {
+  override name = 'WorkerPoolError';
+}
+
+/** What `new Worker` is given: a file, or code to evaluate, and its options. */
+export interface WorkerScript {
+  readonly filename: string | URL;
+  readonly options: WorkerOptions;
+}
+
+/**
+ * The file URL of tsx's ESM API (`tsx/esm/api` under the `import` condition), found through its
+ * package.json: `require.resolve` would give the CommonJS build, whose loader does not start from ESM.
+ */
+function tsxEsmApi(moduleUrl: string): string {
+  const pkgPath = createRequire(moduleUrl).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+    exports: Record<string, { import?: { default?: string } }>;
+  };
+  const target = pkg.exports['./esm/api']?.import?.default;
+  if (target === undefined) throw new Error(`${pkgPath}: no "./esm/api" import export`);
+  return pathToFileURL(join(dirname(pkgPath), target)).href;
+}
+
+/**
+ * Where the worker's code is. Built (`dist/`, what the CLI runs): the compiled `replication-worker.js`
+ * next to this module. From TypeScript sources (vitest, `npm run bench` under tsx): worker threads do not
+ * inherit the parent's tsx loader, so a two-line bootstrap registers tsx in the worker first and then
+ * imports the `.ts` entry. tsx is a dev dependency; the built package never takes this path.
+ */
+export function replicationWorkerScript(moduleUrl: string = import.meta.url): WorkerScript {
+  if (!moduleUrl.endsWith('.ts')) {
+    return { filename: new URL('./replication-worker.js', moduleUrl), options: {} };
+  }
+  const entry = new URL('./replication-worker.ts', moduleUrl).href;
+  const tsx = tsxEsmApi(moduleUrl);
+  const code = [
+    `import(${JSON.stringify(tsx)})`,
+    `.then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
+  ].join('');
+  return { filename: code, options: { eval: true } };
+}
+
+/**
+ * Runs `jobs` on `workers` threads and returns their summaries in job order. Rejects on the first
+ * failure, after stopping every thread.
+ */
+export function runInWorkerPool(
+  scenario: Scenario,
+  jobs: readonly ReplicationJob[],
+  workers: number,
+  onProgress?: (fraction: number) => void,
+): Promise<RunSummary[]> {
+  const script = replicationWorkerScript();
+  const init: WorkerInit = { file: scenario.file, fingerprint: scenarioFingerprint(scenario) };
+  return new Promise((resolve, reject) => {
+    const results: (RunSummary | undefined)[] = jobs.map(() => undefined);
+    /** Per busy worker: its job and how far that run has got. */
+    const running = new Map<Worker, { id: number; fraction: number }>();
+    const threads: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let settled = false;
+
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      void Promise.all(threads.map((t) => t.terminate())).then(() => {
+        const complete = results.filter((r): r is RunSummary => r !== undefined);
+        if (error !== undefined) reject(error);
+        else if (complete.length !== jobs.length) {
+          reject(
+            new WorkerPoolError(`${jobs.length - complete.length} of ${jobs.length} runs came back empty`),
+          );
+        } else resolve(complete);
+      });
+    };
+    const progress = () => {
+      if (onProgress === undefined) return;
+      let f = done;
+      for (const r of running.values()) f += r.fraction;
+      onProgress(f / jobs.length);
+    };
+    const feed = (w: Worker) => {
+      const job = jobs[next];
+      if (job === undefined) {
+        running.delete(w);
+        if (done === jobs.length) finish();
+        return;
+      }
+      const message: WorkerJob = {
+        id: next,
+        model: job.model,
+        seed: job.seed,
+        progress: onProgress !== undefined,
+      };
+      running.set(w, { id: next, fraction: 0 });
+      next++;
+      w.postMessage(message);
+    };
+    const failed = (id: number, message: string, stack: string) => {
+      const job = jobs[id];
+      const rerun = job === undefined ? '' : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}`;
+      finish(
+        new ReplicationFailedError(
+          `run of model ${job?.model} with seed ${job?.seed} failed: ${message}${rerun}`,
+          stack,
+        ),
+      );
+    };
+
+    for (let i = 0; i < workers; i++) {
+      const w = new Worker(script.filename, { ...script.options, workerData: init });
+      threads.push(w);
+      w.on('message', (m: WorkerReply) => {
+        if (settled) return;
+        switch (m.type) {
+          case 'ready':
+            feed(w);
+            break;
+          case 'unusable':
+            finish(new WorkerPoolError(m.message));
+            break;
+          case 'progress': {
+            const r = running.get(w);
+            if (r !== undefined) r.fraction = m.fraction;
+            progress();
+            break;
+          }
+          case 'done':
+            results[m.id] = m.summary;
+            done++;
+            running.delete(w);
+            progress();
+            feed(w);
+            break;
+          case 'failed':
+            failed(m.id, m.message, m.stack);
+            break;
+        }
+      });
+      w.on('error', (e) => finish(e));
+      w.on('exit', (code) => {
+        if (!settled)
+          finish(
+            new WorkerPoolError(`a replication worker stopped (exit code ${code}) before its work was done`),
+          );
+      });
+    }
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * verdict(): the best model per criterion only where the paired interval says so, "no significant
+ * difference" otherwise, criteria that cannot be measured listed with the reason, and which model fits.
+ */
+import { describe, expect, it } from 'vitest';
+import { judgeCriterion, verdict, type Judgement, type VerdictEntry } from '../../src/experiment/index.js';
+import type { DeploymentModel } from '../../src/mesh/index.js';
+import { baseRun, modelRuns, renamed } from './fake-runs.js';
+
+function judged(j: Judgement): VerdictEntry {
+  if (j.kind !== 'judged') throw new Error(`not judged: ${j.reason}`);
+  return j.entry;
+}
+
+async function setup() {
+  const { scenario, run } = await baseRun();
+  const [mp, pr] = scenario.models as [DeploymentModel, DeploymentModel];
+  return { scenario, run, mp, pr };
+}
+
+describe('experiment/verdict', () => {
+  it('judgeCriterion(availability) names the best model when its paired difference with every other excludes 0', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const a = modelRuns(scenario, mp, run, [
+      { availability: 0.999 },
+      { availability: 0.998 },
+      { availability: 0.9985 },
+    ]);
+    const b = modelRuns(scenario, pr, run, [
+      { availability: 0.99 },
+      { availability: 0.991 },
+      { availability: 0.989 },
+    ]);
+    const e = judged(judgeCriterion('availability', scenario, [b, a]));
+    expect(e.best).toBe('multi-primary');
+    expect(e.leaders).toEqual(['multi-primary']);
+    expect(e.metric).toBe('availability');
+    expect(e.note).toBe(
+      'multi-primary 99.850%, primary-remote 99.000%; better than primary-remote by 0.850 points (95% CI 0.521 to 1.179)',
+    );
+  });
+
+  it('judgeCriterion(availability) says "no significant difference" when the paired interval spans 0', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const a = modelRuns(scenario, mp, run, [
+      { availability: 0.99 },
+      { availability: 0.995 },
+      { availability: 0.992 },
+    ]);
+    const b = modelRuns(scenario, pr, run, [
+      { availability: 0.991 },
+      { availability: 0.993 },
+      { availability: 0.993 },
+    ]);
+    const e = judged(judgeCriterion('availability', scenario, [a, b]));
+    expect(e.best).toBeNull();
+    expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
+    expect(e.note).toMatch(
+      /no significant difference between multi-primary and primary-remote \(.* includes 0\)$/,
+    );
+  });
+
+  it('judgeCriterion pairs replications: a steady 0.1-point lead wins even when replications vary 100 times more', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const level = [0.9, 0.97, 0.93, 0.99, 0.95];
+    const jitter = [0, 0.0001, -0.0001, 0.00005, 0];
+    const a = modelRuns(
+      scenario,
+      mp,
+      run,
+      level.map((x, k) => ({ availability: x + 0.001 + (jitter[k] ?? 0) })),
+    );
+    const b = modelRuns(
+      scenario,
+      pr,
+      run,
+      level.map((x) => ({ availability: x })),
+    );
+    // Unpaired, the two means' intervals overlap almost entirely; paired, the difference is clear.
+    expect(judged(judgeCriterion('availability', scenario, [a, b])).best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion(p99Latency) prefers lower values and names a significantly worse third model', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const c = renamed(mp, 'slow');
+    const fast1 = modelRuns(scenario, mp, run, [{ p99: 80 }, { p99: 82 }, { p99: 81 }]);
+    const fast2 = modelRuns(scenario, pr, run, [{ p99: 81 }, { p99: 80 }, { p99: 82 }]);
+    const slow = modelRuns(scenario, c, run, [{ p99: 120 }, { p99: 125 }, { p99: 119 }]);
+    const e = judged(judgeCriterion('p99Latency', scenario, [slow, fast1, fast2]));
+    expect(e.best).toBeNull();
+    expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
+    expect(e.note).toMatch(/; slow is significantly worse$/);
+    const clear = judged(judgeCriterion('p99Latency', scenario, [slow, fast1]));
+    expect(clear.best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion(configConsistency) counts places from the wiring: primary-remote 1, multi-primary 2', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const e = judged(
+      judgeCriterion('configConsistency', scenario, [
+        modelRuns(scenario, mp, run, [{}, {}]),
+        modelRuns(scenario, pr, run, [{}, {}]),
+      ]),
+    );
+    expect(e.best).toBe('primary-remote');
+    expect(e.note).toBe('primary-remote 1 place, multi-primary 2 places');
+  });
+
+  it('judgeCriterion(collateral) is not measured without blast radius, and says what to add', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const j = judgeCriterion('collateral', scenario, [
+      modelRuns(scenario, mp, run, [{}, {}]),
+      modelRuns(scenario, pr, run, [{}, {}]),
+    ]);
+    expect(j).toEqual({
+      kind: 'not-measured',
+      criterion: 'collateral',
+      reason: 'the runs report no blast radius for the faults',
+    });
+    const noFaults = { ...scenario, mesh: { ...scenario.mesh, faults: [] } };
+    const k = judgeCriterion('blastRadius', noFaults, [
+      modelRuns(noFaults, mp, run, [{}, {}]),
+      modelRuns(noFaults, pr, run, [{}, {}]),
+    ]);
+    expect(k.kind === 'not-measured' && k.reason).toMatch(
+      /^the scenario has no faults: add some under `faults:`/,
+    );
+  });
+
+  it('verdict() judges collateral when measured and writes one sentence per trade-off', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const a = modelRuns(scenario, mp, run, [
+      { collateral: 0.01 },
+      { collateral: 0.012 },
+      { collateral: 0.011 },
+    ]);
+    const b = modelRuns(scenario, pr, run, [{ collateral: 0.2 }, { collateral: 0.25 }, { collateral: 0.22 }]);
+    const v = verdict(scenario, [a, b]);
+    expect(v.criteria.find((c) => c.criterion === 'collateral')?.best).toBe('multi-primary');
+    expect(v.fits.map((f) => f.split(/[:(]/)[0])).toEqual([
+      'Fault isolation',
+      'Resource cost',
+      'Config consistency',
+      'Single point of failure',
+      'Data locality',
+      'Overall',
+    ]);
+    expect(v.fits[0]).toContain('multi-primary kept collateral damage');
+    expect(v.fits[2]).toContain(
+      'in 2 places (east-1, east-2) under multi-primary and in 1 place (east-1) under primary-remote',
+    );
+    expect(v.fits[3]).toContain('under primary-remote the istiod in east-1 serves 2 of 2 clusters');
+    // Every criterion is either judged or explained.
+    const named = [...v.criteria.map((c) => c.criterion), ...(v.notMeasured ?? []).map((n) => n.criterion)];
+    expect(named.sort()).toEqual([
+      'availability',
+      'blastRadius',
+      'collateral',
+      'configConsistency',
+      'controlPlaneCost',
+      'dataLocality',
+      'p99Latency',
+      'singlePointOfFailure',
+    ]);
+  });
+
+  it('verdict() of a single model judges nothing and says why', async () => {
+    const { scenario, run, mp } = await setup();
+    const v = verdict(scenario, [modelRuns(scenario, mp, run, [{}, {}])]);
+    expect(v.criteria).toEqual([]);
+    expect(v.notMeasured?.every((n) => n.reason === 'only one model was compared')).toBe(true);
+    expect(v.fits).toEqual([expect.stringMatching(/^Only multi-primary was compared/)]);
+  });
+});
