@@ -39,11 +39,19 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
   const memoryRatio = long.peakHeapMb / short.peakHeapMb;
   const pass = rate >= 200_000 && memoryRatio < 1.5;
   console.log('');
-  console.log('Mesh: 3 clusters, 12 services, 4 chains of 3 services, 4,000 requests/s simulated, multi-primary');
-  console.log(`  600 s simulated     : ${long.requests.toLocaleString('en')} requests in ${long.seconds.toFixed(2)} s wall`);
+  console.log(
+    'Mesh: 3 clusters, 12 services, 4 chains of 3 services, 4,000 requests/s simulated, multi-primary',
+  );
+  console.log(
+    `  600 s simulated     : ${long.requests.toLocaleString('en')} requests in ${long.seconds.toFixed(2)} s wall`,
+  );
   console.log(`  simulated requests/s: ${fmtRate(rate)} (target >= 200 k)`);
-  console.log(`  events/s            : ${fmtRate(eventsRate)} = ${(eventsRate / kernelEventsPerSecond).toFixed(2)} of the kernel's M/M/1 rate`);
-  console.log(`  peak heap           : ${short.peakHeapMb.toFixed(1)} MB for 60 s, ${long.peakHeapMb.toFixed(1)} MB for 600 s (ratio ${memoryRatio.toFixed(2)}, target < 1.5)`);
+  console.log(
+    `  events/s            : ${fmtRate(eventsRate)} = ${(eventsRate / kernelEventsPerSecond).toFixed(2)} of the kernel's M/M/1 rate`,
+  );
+  console.log(
+    `  peak heap           : ${short.peakHeapMb.toFixed(1)} MB for 60 s, ${long.peakHeapMb.toFixed(1)} MB for 600 s (ratio ${memoryRatio.toFixed(2)}, target < 1.5)`,
+  );
   console.log(`  ${pass ? 'PASS' : 'MISS'}`);
   return pass;
 }
