@@ -9,17 +9,16 @@
 import type { Problem } from './check.js';
 import { checkRouting } from './check-routing.js';
 import { checkSubsets } from './check-subsets.js';
-import type { IssueCode, IssuePath } from './issue.js';
+
 import { message } from './messages.js';
+import { problemCollector } from './problem-collector.js';
 import { firstOfEachRegion } from './normalize-models.js';
 import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
 import { parseDuration } from './units.js';
 
 export function checkModelsAndFaults(input: ScenarioInput, durationMs: number): Problem[] {
-  const problems: Problem[] = [];
-  const add = (path: IssuePath, code: IssueCode, text: string, suggestion?: string) =>
-    problems.push({ path, code, message: text, ...(suggestion === undefined ? {} : { suggestion }) });
+  const { problems, add, reference } = problemCollector();
   const clusters = input.clusters.map((c) => c.name);
   const services = input.services.map((s) => s.name);
   const regions = [...new Set(input.clusters.map((c) => c.region))];
@@ -27,11 +26,7 @@ export function checkModelsAndFaults(input: ScenarioInput, durationMs: number): 
   const deployedIn = new Map(
     input.services.map((s) => [s.name, [...new Set(s.deployments.map((d) => d.cluster))]]),
   );
-  const ref = (path: IssuePath, kind: string, name: string, known: readonly string[]): boolean => {
-    if (known.includes(name)) return true;
-    add(path, 'unknown-reference', message.unknownReference(kind, name, known), suggest(name, known));
-    return false;
-  };
+  const ref = reference;
 
   const modelNames = new Set<string>();
   input.models?.forEach((m, i) => {

@@ -5,10 +5,11 @@
  * Contents: `checkTraffic`, `MAX_BURSTS`.
  */
 import type { Problem } from './check.js';
-import type { IssueCode, IssuePath } from './issue.js';
+import type { IssuePath } from './issue.js';
 import { message } from './messages.js';
+import { problemCollector } from './problem-collector.js';
 import type { ScenarioInput } from './schema.js';
-import { suggest } from './suggest.js';
+
 import { parseDuration, parseFraction } from './units.js';
 
 /** Each burst is two rate steps for the traffic source; more than this is a different arrival process. */
@@ -17,13 +18,7 @@ export const MAX_BURSTS = 10_000;
 const ms = (x: number | string): number => parseDuration(x) ?? 0;
 
 export function checkTraffic(input: ScenarioInput, durationMs: number): Problem[] {
-  const problems: Problem[] = [];
-  const add = (path: IssuePath, code: IssueCode, text: string, suggestion?: string) =>
-    problems.push({ path, code, message: text, ...(suggestion === undefined ? {} : { suggestion }) });
-  const reference = (path: IssuePath, kind: string, name: string, known: readonly string[]) => {
-    if (!known.includes(name))
-      add(path, 'unknown-reference', message.unknownReference(kind, name, known), suggest(name, known));
-  };
+  const { problems, add, reference } = problemCollector();
   const clusters = input.clusters.map((c) => c.name);
   const services = input.services.map((s) => s.name);
 

@@ -10,6 +10,7 @@ import { checkModelsAndFaults } from './check-model-faults.js';
 import { checkTraffic } from './check-traffic.js';
 import type { IssueCode, IssuePath, IssueSeverity } from './issue.js';
 import { message } from './messages.js';
+import { problemCollector } from './problem-collector.js';
 import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
 import { parseDuration } from './units.js';
@@ -25,13 +26,7 @@ export interface Problem {
 }
 
 export function checkScenario(input: ScenarioInput): Problem[] {
-  const problems: Problem[] = [];
-  const add = (path: IssuePath, code: IssueCode, text: string, suggestion?: string) =>
-    problems.push({ path, code, message: text, ...(suggestion === undefined ? {} : { suggestion }) });
-  const reference = (path: IssuePath, kind: string, name: string, known: readonly string[]) => {
-    if (!known.includes(name))
-      add(path, 'unknown-reference', message.unknownReference(kind, name, known), suggest(name, known));
-  };
+  const { problems, add, reference } = problemCollector();
 
   const clusters = input.clusters.map((c) => c.name);
   const services = input.services.map((s) => s.name);
