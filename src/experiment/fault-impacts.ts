@@ -13,7 +13,9 @@ import {
   type FaultImpact,
   type RunRecorder,
 } from '../metrics/index.js';
-import { faultTarget, type Scenario } from '../scenario/index.js';
+// Not the scenario index, which loads the parser (see run.ts).
+import type { Scenario } from '../scenario/index.js';
+import { faultTarget } from '../scenario/normalize-faults.js';
 import { simulate } from './run.js';
 
 export interface FaultImpactOptions {

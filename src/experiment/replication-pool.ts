@@ -3,8 +3,7 @@
  * about K times sooner; the results are the same bytes as in one thread because every run depends on its
  * (scenario, model, seed) alone and results are put back in job order, whatever order they finish in.
  *
- * Each worker loads the scenario file itself and checks it got the scenario the pool was given (see
- * `scenarioFingerprint`), so a scenario must come from a file to run in workers.
+ * Each worker gets the scenario as a structured clone (it is plain data) and loads only the simulator.
  *
  * Contents: `runInWorkerPool`, `replicationWorkerScript`, `ReplicationFailedError`, `WorkerPoolError`.
  */
@@ -15,12 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
-import {
-  scenarioFingerprint,
-  type WorkerInit,
-  type WorkerJob,
-  type WorkerReply,
-} from './replication-messages.js';
+import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
 import type { ReplicationJob } from './replicate.js';
 import { rerunCommand } from './run.js';
 
@@ -35,7 +29,7 @@ export class ReplicationFailedError extends Error {
   }
 }
 
-/** The pool itself failed: a worker could not load the scenario, or died. */
+/** The pool itself failed: a worker died, or came back without all its results. */
 export class WorkerPoolError extends Error {
   override name = 'WorkerPoolError';
 }
@@ -90,7 +84,7 @@ export function runInWorkerPool(
   onProgress?: (fraction: number) => void,
 ): Promise<RunSummary[]> {
   const script = replicationWorkerScript();
-  const init: WorkerInit = { file: scenario.file, fingerprint: scenarioFingerprint(scenario) };
+  const init: WorkerInit = { scenario };
   return new Promise((resolve, reject) => {
     const results: (RunSummary | undefined)[] = jobs.map(() => undefined);
     /** Per busy worker: its job and how far that run has got. */
@@ -155,9 +149,6 @@ export function runInWorkerPool(
         switch (m.type) {
           case 'ready':
             feed(w);
-            break;
-          case 'unusable':
-            finish(new WorkerPoolError(m.message));
             break;
           case 'progress': {
             const r = running.get(w);

@@ -1,16 +1,12 @@
 /**
- * The entry of a replication worker thread: loads the scenario file itself (a `Scenario` is rebuilt from
- * its file rather than cloned across threads), then runs one job at a time and answers with the plain
- * `RunSummary`. Started by `runInWorkerPool`; not meant to be imported.
+ * The entry of a replication worker thread: takes the scenario from `workerData` (a structured clone of
+ * the caller's), then runs one job at a time and answers with the plain `RunSummary`. Started by
+ * `runInWorkerPool`; not meant to be imported. It imports only what a run needs: the simulator, not the
+ * scenario parser.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadScenarioFile, type Scenario } from '../scenario/index.js';
-import {
-  scenarioFingerprint,
-  type WorkerInit,
-  type WorkerJob,
-  type WorkerReply,
-} from './replication-messages.js';
+import type { Scenario } from '../scenario/index.js';
+import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
 import { runScenario } from './run.js';
 
 /** Progress messages per run: enough for a smooth bar, few enough to cost nothing. */
@@ -40,30 +36,11 @@ function serve(port: NonNullable<typeof parentPort>, scenario: Scenario): void {
   reply({ type: 'ready' });
 }
 
-async function start(): Promise<void> {
+function start(): void {
   const port = parentPort;
   if (port === null)
     throw new Error('replication-worker.ts runs in a worker thread started by runInWorkerPool');
-  const init = workerData as WorkerInit;
-  // The pool's caller already accepted this scenario, size limits included; the fingerprint below checks
-  // that the worker got the same one.
-  const loaded = await loadScenarioFile(init.file, { allowLarge: true });
-  if (!loaded.ok) {
-    const reasons = loaded.issues.map((i) => i.message).join('; ');
-    port.postMessage({
-      type: 'unusable',
-      message: `${init.file} does not load in a worker: ${reasons}`,
-    } satisfies WorkerReply);
-    return;
-  }
-  if (scenarioFingerprint(loaded.scenario) !== init.fingerprint) {
-    port.postMessage({
-      type: 'unusable',
-      message: `${init.file} is not the scenario the comparison was given (changed since it was loaded, or changed in memory); run with one worker`,
-    } satisfies WorkerReply);
-    return;
-  }
-  serve(port, loaded.scenario);
+  serve(port, (workerData as WorkerInit).scenario);
 }
 
-await start();
+start();

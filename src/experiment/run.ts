@@ -18,7 +18,10 @@ import {
   type CostConstants,
   type RunSummary,
 } from '../metrics/index.js';
-import { buildMesh, pickModel, type Scenario } from '../scenario/index.js';
+// Not the scenario index: it loads the parser and schema (zod, yaml), which a replication worker, handed
+// an already checked scenario, does not need.
+import { buildMesh, pickModel } from '../scenario/build.js';
+import type { Scenario } from '../scenario/index.js';
 import { measureFaultImpacts } from './fault-impacts.js';
 import { MESHSIM_VERSION } from './version.js';
 

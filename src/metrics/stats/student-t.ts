@@ -1,8 +1,21 @@
 /**
  * Student-t quantiles and t-based confidence intervals for a mean.
  */
-import stdlibTQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { createRequire } from 'node:module';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
+
+/**
+ * @stdlib's t quantile, loaded on first use: its import costs about 200 ms, and every replication worker
+ * thread would pay it for nothing (intervals are computed in the main thread, over the workers' results).
+ */
+let stdlibTQuantile: ((p: number, df: number) => number) | undefined;
+function stdlib(): (p: number, df: number) => number {
+  stdlibTQuantile ??= createRequire(import.meta.url)('@stdlib/stats-base-dists-t-quantile') as (
+    p: number,
+    df: number,
+  ) => number;
+  return stdlibTQuantile;
+}
 
 /** A two-sided confidence interval for a mean: `lo = mean − halfWidth`, `hi = mean + halfWidth`. */
 export interface MeanConfidenceInterval {
@@ -28,7 +41,7 @@ export function tQuantile(p: number, df: number): number {
   if (!(df > 0)) {
     throw new RangeError(`tQuantile(${p}, ${df}): df must be > 0`);
   }
-  return stdlibTQuantile(p, df);
+  return stdlib()(p, df);
 }
 
 /**
