@@ -1,8 +1,8 @@
 /**
  * Blast radius of each fault of a run: one paired baseline per fault (the same scenario, model and seed
  * without that fault, so every random stream is shared by name), compared window by window with the run
- * that had it (metrics.md). The baseline's recorder is dropped as soon as its fault is measured, so memory
- * stays that of two runs whatever the number of faults.
+ * that had it (metrics.md). The simulations themselves are run by run.ts (`runPart`), in this thread or
+ * in workers; this compares their cells.
  */
 import type { DeploymentModel } from '../mesh/index.js';
 import {
@@ -11,31 +11,34 @@ import {
   faultDomain,
   type BlastRadiusThresholds,
   type FaultImpact,
-  type RunRecorder,
+  type RunUnits,
 } from '../metrics/index.js';
 // Not the scenario index, which loads the parser (see run.ts).
 import type { Scenario } from '../scenario/index.js';
 import { faultTarget } from '../scenario/normalize-faults.js';
-import { simulate } from './run.js';
 
-export interface FaultImpactOptions {
-  /** false: list the faults without measuring them (no extra runs). */
-  readonly baselines: boolean;
-  readonly thresholds: Partial<BlastRadiusThresholds>;
-  /** Progress of the baseline of fault `i`, as a fraction of its simulated time. */
-  readonly progressOf: (i: number) => ((fraction: number) => void) | undefined;
-}
-
-/** Every fault of `scenario` with its blast radius against its paired baseline, and how it was measured. */
-export function measureFaultImpacts(
+/**
+ * Fault `i` of `scenario` with its blast radius: the run that had it (`faulted`) against its paired
+ * baseline; without a baseline (baselines turned off) the fault is listed unmeasured.
+ */
+export function faultImpact(
   scenario: Scenario,
   model: DeploymentModel,
-  seed: number,
-  faulted: RunRecorder,
-  options: FaultImpactOptions,
-): { faults: FaultImpact[]; method: string } {
-  const thresholds = { ...DEFAULT_BLAST_RADIUS_THRESHOLDS, ...options.thresholds };
+  i: number,
+  faulted: RunUnits,
+  baseline: RunUnits | undefined,
+  thresholds: Partial<BlastRadiusThresholds>,
+): FaultImpact {
   const { mesh } = scenario;
+  const f = mesh.faults[i];
+  if (f === undefined) throw new RangeError(`faultImpact: no fault ${i} in ${scenario.file}`);
+  const head = {
+    type: f.type,
+    atMs: f.atMs,
+    forMs: f.forMs === Infinity ? null : f.forMs,
+    target: faultTarget(f),
+  };
+  if (baseline === undefined) return { ...head, blastRadius: null, timeToRecoverMs: null };
   const layout = {
     clusters: mesh.clusters.map((c) => c.name),
     traffic: mesh.traffic.map((t) => t.name),
@@ -44,26 +47,24 @@ export function measureFaultImpacts(
     durationMs: scenario.durationMs,
     windowMs: scenario.windowMs,
   };
-  const faults = mesh.faults.map((f, i): FaultImpact => {
-    const head = {
-      type: f.type,
-      atMs: f.atMs,
-      forMs: f.forMs === Infinity ? null : f.forMs,
-      target: faultTarget(f),
-    };
-    if (!options.baselines) return { ...head, blastRadius: null, timeToRecoverMs: null };
-    const baseline = simulate(scenario, model, seed, (j) => j !== i, options.progressOf(i));
-    const measured = blastRadius(
-      faulted.unitWindows,
-      baseline.unitWindows,
-      layout,
-      { atMs: f.atMs, forMs: f.forMs, domain: faultDomain(f, model, mesh.clusters, mesh.services) },
-      thresholds,
-      scenario.slo.latencyMs.p99,
-    );
-    return { ...head, ...measured };
-  });
-  return { faults, method: describeMethod(scenario, thresholds, options.baselines) };
+  const measured = blastRadius(
+    faulted,
+    baseline,
+    layout,
+    { atMs: f.atMs, forMs: f.forMs, domain: faultDomain(f, model, mesh.clusters, mesh.services) },
+    { ...DEFAULT_BLAST_RADIUS_THRESHOLDS, ...thresholds },
+    scenario.slo.latencyMs.p99,
+  );
+  return { ...head, ...measured };
+}
+
+/** How the faults of `scenario` were measured, in words for the report. */
+export function faultImpactMethod(
+  scenario: Scenario,
+  thresholds: Partial<BlastRadiusThresholds>,
+  baselines: boolean,
+): string {
+  return describeMethod(scenario, { ...DEFAULT_BLAST_RADIUS_THRESHOLDS, ...thresholds }, baselines);
 }
 
 function describeMethod(scenario: Scenario, t: BlastRadiusThresholds, baselines: boolean): string {

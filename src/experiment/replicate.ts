@@ -4,8 +4,11 @@
  * stream seeded by the replication seed alone, so arrivals and the fault timeline are identical across
  * models and their differences are paired).
  *
- * Runs go to a pool of worker threads or, with one worker, run here in turn; either way results are
- * assembled in (model order, k) order, so the output does not depend on which run finished first.
+ * The unit of work is one simulation (a run, or one of its paired baselines: see `runParts`), not a whole
+ * run: jobs of a few seconds rather than a run's (1 + faults) times that leave less idle time at the end
+ * of a pool. Jobs go to a pool of worker threads or, with one worker, run here in turn; either way each
+ * run is assembled from its parts' plain results in (model order, k) order, so the output does not
+ * depend on which job finished first or where it ran.
  *
  * Contents: `ReplicationPlan`, `Replications`, `ReplicationJob`, `replicationSeeds`, `replicationJobs`,
  * `replicate`, `ReplicateOptions`.
@@ -15,7 +18,7 @@ import type { DeploymentModel } from '../mesh/index.js';
 import type { RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { runInWorkerPool } from './replication-pool.js';
-import { runScenario } from './run.js';
+import { assembleRun, runPart, runParts, type RunPartResult } from './run.js';
 
 /** What to run: the models, in report order, and the seeds shared by every model. */
 export interface ReplicationPlan {
@@ -29,10 +32,12 @@ export interface Replications extends ReplicationPlan {
   readonly runs: readonly (readonly RunSummary[])[];
 }
 
-/** One run of a plan, as sent to a worker: plain data. */
+/** One simulation of a plan (a run of `model` with `seed`, or one of its baselines), as sent to a worker. */
 export interface ReplicationJob {
   readonly model: string;
   readonly seed: number;
+  /** See `runParts`: -1 the run itself, i the baseline of fault i. */
+  readonly part: number;
 }
 
 export interface ReplicateOptions {
@@ -47,9 +52,12 @@ export function replicationSeeds(seed: number, replications: number): number[] {
   return Array.from({ length: replications }, (_, k) => replicationSeed(seed, k));
 }
 
-/** The plan's runs in (model order, k) order: job i·R + k is model i, replication k. */
-export function replicationJobs(plan: ReplicationPlan): ReplicationJob[] {
-  return plan.models.flatMap((m) => plan.seeds.map((seed) => ({ model: m.name, seed })));
+/** The plan's simulations in (model order, k, part) order. */
+export function replicationJobs(scenario: Scenario, plan: ReplicationPlan): ReplicationJob[] {
+  const parts = runParts(scenario);
+  return plan.models.flatMap((m) =>
+    plan.seeds.flatMap((seed) => parts.map((part) => ({ model: m.name, seed, part }))),
+  );
 }
 
 /** Runs every job of the plan and returns the summaries by model and replication. */
@@ -58,12 +66,18 @@ export async function replicate(
   plan: ReplicationPlan,
   options: ReplicateOptions,
 ): Promise<Replications> {
-  const jobs = replicationJobs(plan);
+  const jobs = replicationJobs(scenario, plan);
   const workers = Math.max(1, Math.min(options.workers, jobs.length));
-  const summaries =
+  const results =
     workers === 1
       ? await runHere(scenario, jobs, options.onProgress)
       : await runInWorkerPool(scenario, jobs, workers, options.onProgress);
+  const perRun = runParts(scenario).length;
+  const summaries: RunSummary[] = [];
+  for (let j = 0; j < jobs.length; j += perRun) {
+    const job = jobs[j] as ReplicationJob;
+    summaries.push(assembleRun(scenario, { model: job.model, seed: job.seed }, results.slice(j, j + perRun)));
+  }
   const r = plan.seeds.length;
   return {
     ...plan,
@@ -71,20 +85,21 @@ export async function replicate(
   };
 }
 
-/** Runs the jobs in this thread, yielding between runs so a progress bar and signals get a turn. */
+/** Runs the jobs in this thread, yielding between them so a progress bar and signals get a turn. */
 async function runHere(
   scenario: Scenario,
   jobs: readonly ReplicationJob[],
   onProgress: ((fraction: number) => void) | undefined,
-): Promise<RunSummary[]> {
-  const out: RunSummary[] = [];
+): Promise<RunPartResult[]> {
+  const out: RunPartResult[] = [];
   for (const [i, job] of jobs.entries()) {
     out.push(
-      runScenario(scenario, {
-        model: job.model,
-        seed: job.seed,
-        ...(onProgress === undefined ? {} : { onProgress: (f: number) => onProgress((i + f) / jobs.length) }),
-      }),
+      runPart(
+        scenario,
+        { model: job.model, seed: job.seed },
+        job.part,
+        onProgress === undefined ? undefined : (f: number) => onProgress((i + f) / jobs.length),
+      ),
     );
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -4,8 +4,8 @@
  *
  * Contents: `WorkerInit`, `WorkerJob`, `WorkerReply`.
  */
-import type { RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
+import type { RunPartResult } from './run.js';
 
 /**
  * `workerData` of a replication worker: the scenario itself, already checked by the caller. A `Scenario`
@@ -16,12 +16,14 @@ export interface WorkerInit {
   readonly scenario: Scenario;
 }
 
-/** One run to do. */
+/** One simulation to do. */
 export interface WorkerJob {
-  /** Index of the job in the plan: (model order, k). */
+  /** Index of the job in the plan: (model order, k, part). */
   readonly id: number;
   readonly model: string;
   readonly seed: number;
+  /** See `runParts`. */
+  readonly part: number;
   /** Report progress while running (costs a message per 5% of simulated time). */
   readonly progress: boolean;
 }
@@ -29,6 +31,6 @@ export interface WorkerJob {
 export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly id: number; readonly fraction: number }
-  | { readonly type: 'done'; readonly id: number; readonly summary: RunSummary }
+  | { readonly type: 'done'; readonly id: number; readonly result: RunPartResult }
   /** The run threw: a bug, reported with the job so that it can be rerun alone. */
   | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly stack: string };

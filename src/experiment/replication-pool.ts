@@ -12,11 +12,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import type { RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
 import type { ReplicationJob } from './replicate.js';
-import { rerunCommand } from './run.js';
+import { rerunCommand, type RunPartResult } from './run.js';
 
 /** A run threw inside a worker: a bug, reported with the job and the command that reruns it alone. */
 export class ReplicationFailedError extends Error {
@@ -74,7 +73,7 @@ export function replicationWorkerScript(moduleUrl: string = import.meta.url): Wo
 }
 
 /**
- * Runs `jobs` on `workers` threads and returns their summaries in job order. Rejects on the first
+ * Runs `jobs` on `workers` threads and returns their results in job order. Rejects on the first
  * failure, after stopping every thread.
  */
 export function runInWorkerPool(
@@ -82,11 +81,11 @@ export function runInWorkerPool(
   jobs: readonly ReplicationJob[],
   workers: number,
   onProgress?: (fraction: number) => void,
-): Promise<RunSummary[]> {
+): Promise<RunPartResult[]> {
   const script = replicationWorkerScript();
   const init: WorkerInit = { scenario };
   return new Promise((resolve, reject) => {
-    const results: (RunSummary | undefined)[] = jobs.map(() => undefined);
+    const results: (RunPartResult | undefined)[] = jobs.map(() => undefined);
     /** Per busy worker: its job and how far that run has got. */
     const running = new Map<Worker, { id: number; fraction: number }>();
     const threads: Worker[] = [];
@@ -98,11 +97,13 @@ export function runInWorkerPool(
       if (settled) return;
       settled = true;
       void Promise.all(threads.map((t) => t.terminate())).then(() => {
-        const complete = results.filter((r): r is RunSummary => r !== undefined);
+        const complete = results.filter((r): r is RunPartResult => r !== undefined);
         if (error !== undefined) reject(error);
         else if (complete.length !== jobs.length) {
           reject(
-            new WorkerPoolError(`${jobs.length - complete.length} of ${jobs.length} runs came back empty`),
+            new WorkerPoolError(
+              `${jobs.length - complete.length} of ${jobs.length} simulations came back empty`,
+            ),
           );
         } else resolve(complete);
       });
@@ -124,6 +125,7 @@ export function runInWorkerPool(
         id: next,
         model: job.model,
         seed: job.seed,
+        part: job.part,
         progress: onProgress !== undefined,
       };
       running.set(w, { id: next, fraction: 0 });
@@ -135,7 +137,7 @@ export function runInWorkerPool(
       const rerun = job === undefined ? '' : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}`;
       finish(
         new ReplicationFailedError(
-          `run of model ${job?.model} with seed ${job?.seed} failed: ${message}${rerun}`,
+          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model} with seed ${job?.seed} failed: ${message}${rerun}`,
           stack,
         ),
       );
@@ -157,7 +159,7 @@ export function runInWorkerPool(
             break;
           }
           case 'done':
-            results[m.id] = m.summary;
+            results[m.id] = m.result;
             done++;
             running.delete(w);
             progress();

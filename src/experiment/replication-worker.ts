@@ -1,13 +1,13 @@
 /**
  * The entry of a replication worker thread: takes the scenario from `workerData` (a structured clone of
- * the caller's), then runs one job at a time and answers with the plain `RunSummary`. Started by
+ * the caller's), then runs one job at a time and answers with its plain `RunPartResult`. Started by
  * `runInWorkerPool`; not meant to be imported. It imports only what a run needs: the simulator, not the
  * scenario parser.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
-import { runScenario } from './run.js';
+import { runPart } from './run.js';
 
 /** Progress messages per run: enough for a smooth bar, few enough to cost nothing. */
 const PROGRESS_STEP = 0.05;
@@ -22,12 +22,13 @@ function serve(port: NonNullable<typeof parentPort>, scenario: Scenario): void {
       reply({ type: 'progress', id: job.id, fraction });
     };
     try {
-      const summary = runScenario(scenario, {
-        model: job.model,
-        seed: job.seed,
-        ...(job.progress ? { onProgress } : {}),
-      });
-      reply({ type: 'done', id: job.id, summary });
+      const result = runPart(
+        scenario,
+        { model: job.model, seed: job.seed },
+        job.part,
+        job.progress ? onProgress : undefined,
+      );
+      reply({ type: 'done', id: job.id, result });
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       reply({ type: 'failed', id: job.id, message: error.message, stack: error.stack ?? error.message });

@@ -13,6 +13,10 @@ import { Topology, type DeploymentModel } from '../mesh/index.js';
 import {
   RunRecorder,
   costConstants,
+  runUnitsFromJSON,
+  runUnitsToJSON,
+  type CrossingCounts,
+  type RunUnitsJSON,
   estimateCost,
   type BlastRadiusThresholds,
   type CostConstants,
@@ -22,7 +26,7 @@ import {
 // an already checked scenario, does not need.
 import { buildMesh, pickModel } from '../scenario/build.js';
 import type { Scenario } from '../scenario/index.js';
-import { measureFaultImpacts } from './fault-impacts.js';
+import { faultImpact, faultImpactMethod } from './fault-impacts.js';
 import { MESHSIM_VERSION } from './version.js';
 
 export const DRAIN_MS = 60_000;
@@ -56,19 +60,67 @@ export class UnknownModelError extends Error {
 
 /** Runs the scenario once (and its paired baselines); every random stream derives from the seed alone. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunSummary {
-  const seed = options.seed ?? scenario.seed;
+  const parts = runParts(scenario, options);
+  const report = options.onProgress;
+  const progressOf = (i: number) =>
+    report === undefined ? undefined : (f: number) => report((i + f) / parts.length);
+  return assembleRun(
+    scenario,
+    options,
+    parts.map((part, i) => runPart(scenario, options, part, progressOf(i))),
+  );
+}
+
+/** The part number of the run itself; parts 0, 1, ... are the paired baselines of faults 0, 1, ... */
+export const FAULTED_PART = -1;
+
+/**
+ * What one simulation of a run leaves for `assembleRun`: plain data (structured-clone safe), so parts can
+ * run in worker threads and be put together where the run was asked for.
+ */
+export type RunPartResult =
+  | {
+      readonly kind: 'faulted';
+      /** Without `faults`, `blastRadiusMethod` and `cost`, which need the baselines. */
+      readonly summary: RunSummary;
+      readonly units: RunUnitsJSON;
+      readonly crossings: CrossingCounts;
+    }
+  | { readonly kind: 'baseline'; readonly fault: number; readonly units: RunUnitsJSON };
+
+/**
+ * The simulations a run needs: the run itself, then one paired baseline per fault unless `baselines` is
+ * false. They are independent: a pool runs them side by side, finer-grained than whole runs.
+ */
+export function runParts(scenario: Scenario, options: RunOptions = {}): number[] {
+  const baselines = options.baselines ?? true;
+  return [FAULTED_PART, ...(baselines ? scenario.mesh.faults.map((_, i) => i) : [])];
+}
+
+function modelOf(scenario: Scenario, options: RunOptions): DeploymentModel {
   const model = pickModel(scenario, options.model);
   if (model === undefined) {
     throw new UnknownModelError(
       `no model "${options.model}" in ${scenario.file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,
     );
   }
-  const baselines = options.baselines ?? true;
-  const runs = 1 + (baselines ? scenario.mesh.faults.length : 0);
-  const report = options.onProgress;
-  const progressOf =
-    report === undefined ? () => undefined : (run: number) => (f: number) => report((run + f) / runs);
-  const recorder = simulate(scenario, model, seed, () => true, progressOf(0));
+  return model;
+}
+
+/** Runs one part of a run (see `runParts`). */
+export function runPart(
+  scenario: Scenario,
+  options: RunOptions,
+  part: number,
+  onProgress?: (fraction: number) => void,
+): RunPartResult {
+  const seed = options.seed ?? scenario.seed;
+  const model = modelOf(scenario, options);
+  if (part !== FAULTED_PART) {
+    const baseline = simulate(scenario, model, seed, (j) => j !== part, onProgress);
+    return { kind: 'baseline', fault: part, units: runUnitsToJSON(baseline.unitWindows) };
+  }
+  const recorder = simulate(scenario, model, seed, () => true, onProgress);
   const summary = recorder.summary({
     scenario: scenario.name,
     model: model.name,
@@ -80,10 +132,44 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunSu
     ),
     version: MESHSIM_VERSION,
   });
-  const impacts = measureFaultImpacts(scenario, model, seed, recorder, {
-    baselines,
-    thresholds: options.blastRadius ?? {},
-    progressOf: (i) => progressOf(1 + i),
+  return {
+    kind: 'faulted',
+    summary,
+    units: runUnitsToJSON(recorder.unitWindows),
+    crossings: recorder.crossings(),
+  };
+}
+
+/**
+ * The run's summary from its parts (in any order): each fault's blast radius against its baseline, and
+ * the cost model over the measured traffic. Every part goes through its plain form, wherever it ran, so
+ * one thread and many give the same bytes.
+ */
+export function assembleRun(
+  scenario: Scenario,
+  options: RunOptions,
+  parts: readonly RunPartResult[],
+): RunSummary {
+  const model = modelOf(scenario, options);
+  const run = parts.find((p) => p.kind === 'faulted');
+  if (run?.kind !== 'faulted') throw new Error(`assembleRun: the run itself is not among its parts`);
+  const faulted = runUnitsFromJSON(run.units);
+  const baselineOf = new Map<number, RunPartResult & { kind: 'baseline' }>();
+  for (const p of parts) if (p.kind === 'baseline') baselineOf.set(p.fault, p);
+  const measured = (options.baselines ?? true) && scenario.mesh.faults.length > 0;
+  const thresholds = options.blastRadius ?? {};
+  const faults = scenario.mesh.faults.map((_, i) => {
+    const baseline = baselineOf.get(i);
+    if (measured && baseline === undefined)
+      throw new Error(`assembleRun: the baseline of fault ${i} is not among the parts`);
+    return faultImpact(
+      scenario,
+      model,
+      i,
+      faulted,
+      baseline === undefined ? undefined : runUnitsFromJSON(baseline.units),
+      thresholds,
+    );
   });
   const mesh = scenario.mesh;
   const cost = estimateCost(
@@ -94,11 +180,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunSu
       traffic: mesh.traffic,
       gateways: mesh.gateways,
       measuredSeconds: (scenario.durationMs - scenario.warmupMs) / 1000,
-      crossings: recorder.crossings(),
+      crossings: run.crossings,
     },
     costConstants(options.cost),
   );
-  return { ...summary, faults: impacts.faults, blastRadiusMethod: impacts.method, cost };
+  return {
+    ...run.summary,
+    faults,
+    blastRadiusMethod: faultImpactMethod(scenario, thresholds, options.baselines ?? true),
+    cost,
+  };
 }
 
 /** Builds and runs one simulation, returning its recorder (so callers can compare windows of two runs). */

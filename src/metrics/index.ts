@@ -3,6 +3,9 @@ export {
   BATCHES,
   type RecorderShape,
   type RunUnits,
+  type RunUnitsJSON,
+  runUnitsToJSON,
+  runUnitsFromJSON,
   type RecorderStateSize,
 } from './run-recorder.js';
 export type {
@@ -18,7 +21,7 @@ export type {
   CostSummary,
 } from './run-summary.js';
 export { Tally, summarize, round } from './tally.js';
-export { UnitWindows, UNIT_WINDOW_ACCURACY } from './unit-windows.js';
+export { UnitWindows, UNIT_WINDOW_ACCURACY, type UnitWindowsJSON } from './unit-windows.js';
 export { TrafficMatrix, TRACKED_CLUSTERS, type ZoneRef, type CrossingCounts } from './traffic-matrix.js';
 export { ControlPlaneRecorder } from './control-plane-recorder.js';
 export {

@@ -15,7 +15,7 @@ import type { RunSummary, SloSummary, WindowSummary } from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 import { Tally, round, summarize } from './tally.js';
 import { TrafficMatrix, type CrossingCounts, type ZoneRef } from './traffic-matrix.js';
-import { UnitWindows } from './unit-windows.js';
+import { UnitWindows, type UnitWindowsJSON } from './unit-windows.js';
 
 export interface RecorderShape {
   /** istiods in the deployment model (0 when the scenario has no control plane to report). */
@@ -50,6 +50,24 @@ export interface RunUnits {
   readonly services: UnitWindows;
 }
 
+/** `RunUnits` as plain data (see `runUnitsToJSON`). */
+export interface RunUnitsJSON {
+  readonly requests: UnitWindowsJSON;
+  readonly services: UnitWindowsJSON;
+}
+
+/** A run's cells as plain data, to cross a thread boundary; `runUnitsFromJSON` restores them exactly. */
+export function runUnitsToJSON(units: RunUnits): RunUnitsJSON {
+  return { requests: units.requests.toJSON(), services: units.services.toJSON() };
+}
+
+export function runUnitsFromJSON(json: RunUnitsJSON): RunUnits {
+  return {
+    requests: UnitWindows.fromJSON(json.requests),
+    services: UnitWindows.fromJSON(json.services),
+  };
+}
+
 /** How much state a recorder holds: it must grow with windows and the scenario's shape, not with requests. */
 export interface RecorderStateSize {
   readonly windows: number;
@@ -78,7 +96,8 @@ export class RunRecorder implements MeshObserver {
   private readonly units: RunUnits;
   private readonly matrix: TrafficMatrix;
   private readonly controlPlane: ControlPlaneRecorder;
-  private readonly responses = new Map<string, { code: number; flags: string; count: number }>();
+  /** By `code * 2^16 + flags` (flags use 11 bits): a number key, so a request allocates no string. */
+  private readonly responses = new Map<number, { code: number; flags: string; count: number }>();
   private readonly batchMs: number;
   private readonly deadlineMs: number;
 
@@ -141,7 +160,7 @@ export class RunRecorder implements MeshObserver {
       latency,
     );
     this.matrix.request(r.clientCluster, r.clustersCrossed);
-    const key = `${r.responseCode} ${r.responseFlags}`;
+    const key = r.responseCode * 65536 + r.responseFlags;
     const entry = this.responses.get(key);
     if (entry) entry.count++;
     else

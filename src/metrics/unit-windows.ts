@@ -4,7 +4,7 @@
  * measured time. Memory is units x windows cells, each a few counters and a histogram whose size depends on
  * the latency range, never on the number of requests.
  */
-import { LogHistogram } from './stats/index.js';
+import { LogHistogram, type LogHistogramJSON } from './stats/index.js';
 
 /**
  * Relative accuracy of the per (unit, window) histograms: coarser than the 1% of the run's own, because
@@ -12,6 +12,18 @@ import { LogHistogram } from './stats/index.js';
  * requests were slower than a deadline?", where 2% is far below the thresholds.
  */
 export const UNIT_WINDOW_ACCURACY = 0.02;
+
+/** Plain data of a {@link UnitWindows}, for structured clone between threads (typed arrays clone as they are). */
+export interface UnitWindowsJSON {
+  readonly units: number;
+  readonly windows: number;
+  readonly accuracy: number;
+  readonly started: Float64Array;
+  readonly completed: Float64Array;
+  readonly failed: Float64Array;
+  /** Per cell, its histogram or null. */
+  readonly latency: readonly (LogHistogramJSON | null)[];
+}
 
 /** Counts and answered-latency histograms per (unit, window) cell; cell = unit x windows + window. */
 export class UnitWindows {
@@ -74,6 +86,33 @@ export class UnitWindows {
       if (h !== undefined) all.merge(h);
     }
     return all;
+  }
+
+  /** The cells as plain data; `UnitWindows.fromJSON` restores them exactly. */
+  toJSON(): UnitWindowsJSON {
+    return {
+      units: this.units,
+      windows: this.windows,
+      accuracy: this.accuracy,
+      started: this.started.slice(),
+      completed: this.completed.slice(),
+      failed: this.failed.slice(),
+      latency: this.latency.map((h) => (h === undefined ? null : h.toJSON())),
+    };
+  }
+
+  static fromJSON(json: UnitWindowsJSON): UnitWindows {
+    const cells = json.units * json.windows;
+    if (json.started.length !== cells || json.completed.length !== cells || json.failed.length !== cells)
+      throw new RangeError(`UnitWindows.fromJSON: counts do not have ${cells} cells`);
+    const u = new UnitWindows(json.units, json.windows, json.accuracy);
+    u.started.set(json.started);
+    u.completed.set(json.completed);
+    u.failed.set(json.failed);
+    json.latency.forEach((h, c) => {
+      if (h !== null) u.latency[c] = LogHistogram.fromJSON(h);
+    });
+    return u;
   }
 
   /** Histogram buckets held over all cells (memory accounting). */

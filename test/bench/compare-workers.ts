@@ -124,7 +124,7 @@ export async function compareWorkersBench(): Promise<boolean> {
   const same = [...one, ...two].every((t) => t.json === one[0]?.json);
   const speedUp = best(one.map((t) => t.seconds)) / best(two.map((t) => t.seconds));
   const pass = speedUp >= TARGET && same;
-  const ceiling = await machineCeiling(3);
+  const ceiling = await machineCeiling(6);
   console.log(`  1 worker  : ${one.map(busy).join(', ')} for ${one[0]?.runs} runs`);
   console.log(`  2 workers : ${two.map(busy).join(', ')}; results ${same ? 'byte-identical' : 'DIFFERENT'}`);
   console.log(
