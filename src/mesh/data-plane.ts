@@ -89,10 +89,11 @@ export class DataPlane {
     if (clientTimeoutMs > 0 && clientTimeoutMs < Infinity) {
       let queue = this.clientTimeouts.get(clientTimeoutMs);
       if (queue === undefined) {
-        queue = new DeadlineQueue(engine, clientTimeoutMs, (r: MeshRequest) => !r.done, this.clientGaveUp);
+        queue = new DeadlineQueue(engine, clientTimeoutMs, this.clientGaveUp);
         this.clientTimeouts.set(clientTimeoutMs, queue);
       }
-      queue.add(request);
+      request.clientTimeout = queue;
+      request.clientTimeoutTicket = queue.add(request);
     }
     this.startCall(new Call(request, undefined, entry, client));
   }
@@ -103,6 +104,8 @@ export class DataPlane {
 
   private completeRequest(request: MeshRequest, code: number, flags: number): void {
     request.done = true;
+    request.clientTimeout?.remove(request.clientTimeoutTicket);
+    request.clientTimeout = undefined;
     request.responseCode = code;
     request.responseFlags = flags;
     request.endMs = this.ctx.engine.now;

@@ -6,6 +6,7 @@
  * - `Attempt`: one try of a call against one upstream host, and the server-side work it triggers.
  */
 import type { EventId, SimTime } from '../des/index.js';
+import type { DeadlineQueue } from './deadline-queue.js';
 import type { Endpoint } from './endpoint.js';
 import type { Proxy } from './proxy.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
@@ -22,6 +23,9 @@ export class MeshRequest {
   /** Bit i set when the request was served in cluster i (clusters past 31 are not tracked). */
   clustersCrossed = 0;
   done = false;
+  /** The client's timeout, while it runs (see `DeadlineQueue`). */
+  clientTimeout: DeadlineQueue<MeshRequest> | undefined = undefined;
+  clientTimeoutTicket = -1;
   constructor(
     readonly id: number,
     /** Index of the traffic source. */

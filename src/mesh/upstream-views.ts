@@ -143,7 +143,9 @@ export class UpstreamViews {
       const p = priorities.priority[i] as number;
       const w = h.weight * (priorities.weight[i] as number);
       if (p < 0 || w <= 0) return;
-      upstreamHosts.push({ ...h, weight: w, priority: p });
+      upstreamHosts.push(
+        new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, w, p),
+      );
     });
     let health: HostHealth | undefined;
     const od = policy.outlierDetection;
@@ -205,4 +207,21 @@ function matches(
 ): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
   return true;
+}
+
+/**
+ * An upstream host as built here. A class, not object literals: every host then has one hidden class, so
+ * the request path's loads of `endpoint` and `gatewayCluster` stay monomorphic (spread literals rebuilt on
+ * every push made those loads megamorphic).
+ */
+class Host implements UpstreamHost {
+  constructor(
+    readonly key: number,
+    readonly endpoint: ServiceRuntime['endpoints'][number] | undefined,
+    readonly gatewayCluster: number,
+    readonly cluster: number,
+    readonly zone: number,
+    readonly weight: number,
+    readonly priority: number,
+  ) {}
 }
