@@ -49,6 +49,23 @@ export function estimateRequests(
   return { perRun, models, replications, total: perRun * models * replications, largestSource };
 }
 
+/**
+ * Why running `scenario` with other models or replications than its file's (compare's `--models`,
+ * `--replications`) would pass its request limit, or undefined when it would not: the load-time check only
+ * saw the file's own numbers.
+ */
+export function requestLimitExceeded(
+  scenario: Scenario,
+  options: { readonly models?: number; readonly replications?: number },
+): string | undefined {
+  const estimate = estimateRequests(scenario, options);
+  if (estimate.total <= scenario.maxRequests) return undefined;
+  const runs = `${estimate.models} model${estimate.models === 1 ? '' : 's'} x ${estimate.replications} replication${estimate.replications === 1 ? '' : 's'}`;
+  return message
+    .tooManyRequests(estimate.total, estimate.perRun, runs, scenario.maxRequests, 'the run-size limit')
+    .replace(/^this file would/, 'this would');
+}
+
 /** The size problems of a resolved scenario; none when `allowLarge`. */
 export function checkSize(scenario: Scenario, explicitLimit: boolean): Problem[] {
   const problems: Problem[] = [];

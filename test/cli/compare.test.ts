@@ -126,6 +126,11 @@ describe.concurrent('meshsim compare', { timeout: 60_000 }, () => {
     { args: ['--models', 'a,,b'], says: /--models: expected model names separated by commas/ },
     { args: ['--seed', '1', '--seed', '2'], says: /--seed was given 2 times; give it once/ },
     { args: ['--replicatons', '3'], says: /Unknown argument: replicatons/ },
+    {
+      // The file's own 10 replications pass its size check; the flag must not slip past it.
+      args: ['--replications', '100000'],
+      says: /--replications: this would simulate about .* client requests \(.* per run x 4 models x 100,?000 replications\), more than the run-size limit .*--allow-large/,
+    },
   ];
   for (const { args, says, not } of bad) {
     it(`meshsim compare two-regions.yaml ${args.join(' ')} exits 2 with a plain message and writes nothing`, async () => {

@@ -92,6 +92,18 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const file = args.file ?? '';
     const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
     if (args.checkSlo) requireSlo(scenario);
+    if (!args.allowLarge && (args.replications !== undefined || args.models !== undefined)) {
+      // The file passed its size check with its own replications and models; the flags may multiply them.
+      const { requestLimitExceeded } = await import('../../scenario/index.js');
+      const tooLarge = requestLimitExceeded(scenario, {
+        ...(args.models === undefined ? {} : { models: args.models.length }),
+        ...(args.replications === undefined ? {} : { replications: args.replications }),
+      });
+      if (tooLarge !== undefined)
+        throw new UsageError(
+          `meshsim: ${args.replications === undefined ? '--models' : '--replications'}: ${tooLarge}`,
+        );
+    }
     const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`comparing ${scenario.name}`, !args.json);
     const outcome = await compare(scenario, {
