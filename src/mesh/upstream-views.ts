@@ -143,9 +143,7 @@ export class UpstreamViews {
       const p = priorities.priority[i] as number;
       const w = h.weight * (priorities.weight[i] as number);
       if (p < 0 || w <= 0) return;
-      upstreamHosts.push(
-        new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, w, p),
-      );
+      upstreamHosts.push(new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, w, p));
     });
     let health: HostHealth | undefined;
     const od = policy.outlierDetection;

@@ -3,13 +3,22 @@
  * single run with faults, control-plane figures and cost. Values are plausible but invented; what matters is
  * that every field a report reads is present (and that some are null, as real results have).
  */
-import type { ComparisonResult, Estimate, ModelComparison } from '../../src/experiment/index.js';
+import type {
+  ComparisonResult,
+  Estimate,
+  FaultComparison,
+  FaultWindow,
+  ModelComparison,
+} from '../../src/experiment/index.js';
 import type { RunSummary } from '../../src/metrics/index.js';
 
 export const CLUSTERS = ['us-east-1', 'us-east-2', 'eu-west-1'] as const;
 export const MODELS = ['multi-primary', 'primary-remote', 'external'] as const;
 
 const est = (mean: number, half: number, n = 5): Estimate => ({ mean, ci95: [mean - half, mean + half], n });
+
+/** A fraction's estimate whose interval stays inside [0, 1]: a share every replication agreed on has none. */
+const frac = (mean: number, half: number): Estimate => est(mean, Math.min(half, mean, 1 - mean));
 
 const DURATION_MS = 240_000;
 const WARMUP_MS = 30_000;
@@ -32,6 +41,40 @@ function traffic(scale: number) {
   );
 }
 
+/** The comparison's faults, in scenario order. */
+const FAULTS: readonly FaultWindow[] = [
+  { type: 'control-plane-outage', atMs: 60_000, forMs: 60_000, target: 'istiod of us-east-1' },
+  { type: 'network-partition', atMs: 150_000, forMs: 30_000, target: 'us-east <-> eu-west' },
+  { type: 'pod-failure', atMs: 210_000, forMs: null, target: 'catalog in us-east-2' },
+];
+
+/**
+ * The `i`-th fault under one model: clusters, services, traffic lost and collateral as shares, time to
+ * recover over the replications that recovered (null when fewer than two did) and how many never did.
+ */
+function fault(
+  i: number,
+  [clusters, services, traffic, collateral]: readonly [number, number, number, number],
+  timeToRecoverMs: Estimate | null,
+  neverRecovered: number,
+): FaultComparison {
+  const f = FAULTS[i];
+  if (f === undefined) throw new Error(`fixture: no fault ${i}`);
+  return {
+    type: f.type,
+    atMs: f.atMs,
+    target: f.target,
+    blastRadius: {
+      clusters: frac(clusters, 0.05),
+      services: frac(services, 0.04),
+      traffic: frac(traffic, 0.01),
+      collateral: frac(collateral, 0.005),
+    },
+    timeToRecoverMs,
+    neverRecovered,
+  };
+}
+
 function model(
   name: string,
   controlPlane: string,
@@ -41,6 +84,7 @@ function model(
   istiods: number,
   dips: readonly { from: number; to: number; value: number }[],
   scale: number,
+  measured: Pick<ModelComparison, 'faults' | 'controlPlaneOutageAvailability' | 'locality'>,
 ): ModelComparison {
   return {
     model: name,
@@ -70,6 +114,7 @@ function model(
     timeline: timeline(availability, dips),
     traffic: traffic(scale),
     seeds: [1001, 1002, 1003, 1004, 1005],
+    ...measured,
   };
 }
 
@@ -83,11 +128,7 @@ export const comparisonFixture: ComparisonResult = {
   durationMs: DURATION_MS,
   warmupMs: WARMUP_MS,
   windowMs: WINDOW_MS,
-  faults: [
-    { type: 'control-plane-outage', atMs: 60_000, forMs: 60_000, target: 'istiod of us-east-1' },
-    { type: 'network-partition', atMs: 150_000, forMs: 30_000, target: 'us-east <-> eu-west' },
-    { type: 'pod-failure', atMs: 210_000, forMs: null, target: 'catalog in us-east-2' },
-  ],
+  faults: FAULTS,
   models: [
     model(
       'multi-primary',
@@ -98,6 +139,15 @@ export const comparisonFixture: ComparisonResult = {
       3,
       [{ from: 150_000, to: 180_000, value: 0.985 }],
       1,
+      {
+        faults: [
+          fault(0, [0.33, 0.25, 0.012, 0.004], est(4200, 800), 0),
+          fault(1, [0.67, 0.5, 0.08, 0.03], est(6500, 1200), 0),
+          fault(2, [0.33, 0.25, 0.02, 0.006], est(2600, 400), 0),
+        ],
+        controlPlaneOutageAvailability: est(0.9989, 0.0004),
+        locality: { crossClusterShare: est(0.1346, 0.004), crossRegionShare: est(0.0897, 0.003) },
+      },
     ),
     model(
       'primary-remote',
@@ -111,25 +161,79 @@ export const comparisonFixture: ComparisonResult = {
         { from: 150_000, to: 180_000, value: 0.97 },
       ],
       1.1,
+      {
+        // The primary's istiod is the whole mesh's: its outage reaches every cluster, in every replication.
+        faults: [
+          fault(0, [1, 1, 0.09, 0.07], est(21_000, 3000), 2),
+          fault(1, [0.67, 0.75, 0.11, 0.05], est(9000, 1500), 0),
+          fault(2, [0.33, 0.25, 0.03, 0.01], null, 4),
+        ],
+        controlPlaneOutageAvailability: est(0.9731, 0.006),
+        locality: { crossClusterShare: est(0.1462, 0.005), crossRegionShare: est(0.0975, 0.004) },
+      },
     ),
-    model('external', 'external', 0.9978, 85, 0.52, 1, [{ from: 150_000, to: 180_000, value: 0.978 }], 1.05),
+    // Without the outage availability and locality, as in a result written before they were measured.
+    model('external', 'external', 0.9978, 85, 0.52, 1, [{ from: 150_000, to: 180_000, value: 0.978 }], 1.05, {
+      faults: [
+        fault(0, [0.67, 0.5, 0.05, 0.03], est(12_000, 2000), 1),
+        fault(1, [0.67, 0.5, 0.09, 0.04], est(7000, 1000), 0),
+        fault(2, [0.33, 0.25, 0.02, 0.007], est(3100, 0), 0),
+      ],
+    }),
   ],
   differences: [
     {
       metric: 'availability',
       a: 'multi-primary',
       b: 'primary-remote',
+      unit: 'fraction',
+      better: 'higher',
       mean: 0.0029,
       ci95: [0.0021, 0.0037],
       significant: true,
     },
     {
       metric: 'p99LatencyMs',
+      unit: 'ms',
+      better: 'lower',
       a: 'multi-primary',
       b: 'external',
       mean: -3,
       ci95: [-7.9, 1.9],
       significant: false,
+    },
+    {
+      metric: 'latencyP99Ms',
+      unit: 'ms',
+      better: 'lower',
+      n: 5,
+      a: 'multi-primary',
+      b: 'primary-remote',
+      mean: -6,
+      ci95: [-9.2, -2.8],
+      significant: true,
+    },
+    {
+      metric: 'istiodVcpu',
+      unit: 'vCPU',
+      better: 'lower',
+      n: 5,
+      a: 'multi-primary',
+      b: 'primary-remote',
+      mean: 1,
+      ci95: [0.97, 1.03],
+      significant: true,
+    },
+    {
+      metric: 'controlPlaneOutageAvailability',
+      unit: 'fraction',
+      better: 'higher',
+      n: 5,
+      a: 'primary-remote',
+      b: 'multi-primary',
+      mean: -0.0258,
+      ci95: [-0.0318, -0.0198],
+      significant: true,
     },
   ],
   verdict: {
@@ -138,6 +242,7 @@ export const comparisonFixture: ComparisonResult = {
         criterion: 'availability',
         best: 'multi-primary',
         note: 'multi-primary: 99.91% vs 99.62% (difference 0.29 points, 95% CI 0.21 to 0.37)',
+        leaders: ['multi-primary'],
       },
       { criterion: 'p99Latency', best: null, note: 'no significant difference between the models' },
       {
@@ -145,7 +250,14 @@ export const comparisonFixture: ComparisonResult = {
         best: 'primary-remote',
         note: 'primary-remote and external run 1 istiod; multi-primary runs 3',
       },
+      {
+        criterion: 'collateral',
+        best: null,
+        note: 'multi-primary 3.40%, external 5.20%, primary-remote 7.10%; no significant difference between multi-primary and external; primary-remote is significantly worse',
+        leaders: ['multi-primary', 'external'],
+      },
     ],
+    notMeasured: [{ criterion: 'configConsistency', reason: 'no model measured it' }],
     fits: [
       'Choose multi-primary when a lost control plane must not spread beyond its cluster.',
       'Choose primary-remote when control-plane cost matters more than isolation.',

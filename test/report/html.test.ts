@@ -16,6 +16,12 @@ import { comparisonDocument } from '../../src/report/comparison-document.js';
 import { ensureChromium, launchChromium } from './chromium.js';
 import { comparisonFixture, runFixture } from './fixtures.js';
 
+/**
+ * Rendering, screenshotting and scanning a full report page takes seconds, more on a loaded machine; the
+ * default 5 s made the screenshot test fail on time alone when run without `npm test`'s --testTimeout.
+ */
+const BROWSER_TIMEOUT_MS = 60_000;
+
 const root = mkdtempSync(join(tmpdir(), 'meshsim-html-'));
 let browser: Browser;
 
@@ -57,6 +63,23 @@ async function scrollWidth(page: Page): Promise<number> {
   return Number(await page.evaluate('document.documentElement.scrollWidth'));
 }
 
+/**
+ * The body cells of the table with HTML id `id` as a reader sees them; a numeric cell's interval, on its own
+ * line in a `.ci` span, is joined back to its mean with a space.
+ */
+async function tableCells(page: Page, id: string): Promise<string[][]> {
+  return page.$$eval(`#${id} tbody tr`, (trs) =>
+    trs.map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) =>
+        [...td.childNodes]
+          .map((n) => n.textContent ?? '')
+          .join(' ')
+          .trim(),
+      ),
+    ),
+  );
+}
+
 /** Pixel statistics of a PNG screenshot: distinct colours, share of non-white pixels, pixels near a colour. */
 function pixels(png: Buffer) {
   const img = PNG.sync.read(png);
@@ -85,57 +108,120 @@ function pixels(png: Buffer) {
 }
 
 describe('report/html in headless Chromium', () => {
-  it('comparison index.html opens with no console errors and no network requests, every chart drawn', async () => {
-    const dir = join(root, 'cmp');
-    await writeReportFolder(dir, await comparisonReportFiles(comparisonFixture));
-    const { page, problems, requests } = await open(dir);
-    expect(problems).toEqual([]);
-    expect(requests).toEqual([pathToFileURL(join(dir, 'index.html')).href]);
-    expect(await page.title()).toBe('three-cluster-shop: deployment models compared');
-    const figures = await page.$$eval('figure svg', (svgs) =>
-      svgs.map((s) => ({ w: s.getBoundingClientRect().width, h: s.getBoundingClientRect().height })),
-    );
-    expect(figures).toHaveLength(5);
-    for (const f of figures) {
-      expect(f.w).toBeGreaterThan(500);
-      expect(f.h).toBeGreaterThan(200);
-    }
-    const text = await page.innerText('body');
-    for (const c of comparisonFixture.verdict.criteria) expect(text).toContain(c.note);
-    expect(text).toContain(comparisonFixture.rerun);
-    expect(text).toContain('seeds 1001, 1002, 1003, 1004, 1005');
-    // Nothing is wider than the window: the page prints and reads without sideways scrolling.
-    expect(await scrollWidth(page)).toBeLessThanOrEqual(1000);
-    await page.close();
-  });
+  it(
+    'comparison index.html opens with no console errors and no network requests, every chart drawn',
+    async () => {
+      const dir = join(root, 'cmp');
+      await writeReportFolder(dir, await comparisonReportFiles(comparisonFixture));
+      const { page, problems, requests } = await open(dir);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([pathToFileURL(join(dir, 'index.html')).href]);
+      expect(await page.title()).toBe('three-cluster-shop: deployment models compared');
+      const figures = await page.$$eval('figure svg', (svgs) =>
+        svgs.map((s) => ({ w: s.getBoundingClientRect().width, h: s.getBoundingClientRect().height })),
+      );
+      expect(figures).toHaveLength(5);
+      for (const f of figures) {
+        expect(f.w).toBeGreaterThan(500);
+        expect(f.h).toBeGreaterThan(200);
+      }
+      const text = await page.innerText('body');
+      for (const c of comparisonFixture.verdict.criteria) expect(text).toContain(c.note);
+      expect(text).toContain(comparisonFixture.rerun);
+      expect(text).toContain('seeds 1001, 1002, 1003, 1004, 1005');
+      // Nothing is wider than the window: the page prints and reads without sideways scrolling.
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(1000);
+      await page.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
 
-  it('comparison index.html screenshot shows the charts: many colours, ink on a fifth of the page, model colours', async () => {
-    const { page } = await open(join(root, 'cmp'));
-    const shot = pixels(await page.screenshot({ fullPage: true }));
-    expect(shot.height).toBeGreaterThan(3000);
-    expect(shot.colours).toBeGreaterThan(500);
-    expect(shot.nonWhite).toBeGreaterThan(0.1);
-    expect(shot.nonWhite).toBeLessThan(0.6);
-    // Okabe–Ito blue, orange and green fill bars and points: the charts were painted, not just laid out.
-    for (const name of ['blue', 'orange', 'green'])
-      expect(shot.near.get(name) ?? 0, name).toBeGreaterThan(2000);
-    await page.close();
-  });
+  it(
+    'comparison index.html screenshot shows the charts: many colours, ink on a fifth of the page, model colours',
+    async () => {
+      const { page } = await open(join(root, 'cmp'));
+      const shot = pixels(await page.screenshot({ fullPage: true }));
+      expect(shot.height).toBeGreaterThan(3000);
+      expect(shot.colours).toBeGreaterThan(500);
+      expect(shot.nonWhite).toBeGreaterThan(0.1);
+      expect(shot.nonWhite).toBeLessThan(0.6);
+      // Okabe–Ito blue, orange and green fill bars and points: the charts were painted, not just laid out.
+      for (const name of ['blue', 'orange', 'green'])
+        expect(shot.near.get(name) ?? 0, name).toBeGreaterThan(2000);
+      await page.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
 
-  it('run index.html opens clean and prints narrow: A4 width in print media, no overflow', async () => {
-    const dir = join(root, 'run');
-    await writeReportFolder(dir, await runReportFiles(runFixture));
-    const { page, problems, requests } = await open(dir, 700);
-    await page.emulateMedia({ media: 'print' });
-    expect(problems).toEqual([]);
-    expect(requests).toHaveLength(1);
-    expect(await page.$$eval('figure svg', (s) => s.length)).toBe(4);
-    expect(await scrollWidth(page)).toBeLessThanOrEqual(700);
-    const shot = pixels(await page.screenshot({ fullPage: true }));
-    expect(shot.colours).toBeGreaterThan(300);
-    expect(shot.nonWhite).toBeGreaterThan(0.05);
-    await page.close();
-  });
+  it(
+    'comparison index.html shows blast radius by fault, the single point of failure, ties and better models',
+    async () => {
+      const { page } = await open(join(root, 'cmp'));
+      const ids = await page.$$eval('section.table', (s) => s.map((x) => x.id));
+      expect(ids.slice(ids.indexOf('blast-radius'), ids.indexOf('blast-radius') + 3)).toEqual([
+        'blast-radius',
+        'fault-blast-radius',
+        'spof-locality',
+      ]);
+      const faults = await tableCells(page, 'fault-blast-radius');
+      // Three faults under three models; primary-remote's outage reached everything and 2 of 5 never recovered.
+      expect(faults).toHaveLength(9);
+      expect(faults[1]).toEqual([
+        'control-plane-outage istiod of us-east-1 @ 60 s',
+        'primary-remote',
+        '100.0%',
+        '100.0%',
+        '9.00% [8.00%, 10.00%]',
+        '7.00% [6.50%, 7.50%]',
+        '21 s [18 s, 24 s]',
+        '2 of 5',
+      ]);
+      expect(faults.map((r) => r[7])).toEqual(['0', '2 of 5', '1 of 5', '0', '0', '0', '0', '4 of 5', '0']);
+      expect(await tableCells(page, 'spof-locality')).toEqual([
+        ['multi-primary', '99.890% [99.850%, 99.930%]', '13.46% [13.06%, 13.86%]', '8.97% [8.67%, 9.27%]'],
+        ['primary-remote', '97.310% [96.710%, 97.910%]', '14.62% [14.12%, 15.12%]', '9.75% [9.35%, 10.15%]'],
+        ['external', '-', '-', '-'],
+      ]);
+      const verdict = await tableCells(page, 'verdict');
+      expect(verdict.map((r) => r[1])).toEqual([
+        'multi-primary',
+        'no significant difference',
+        'primary-remote',
+        'tie: multi-primary, external',
+        'not measured',
+      ]);
+      expect(verdict[4]).toEqual(['configConsistency', 'not measured', 'no model measured it']);
+      const differences = await tableCells(page, 'differences');
+      expect(differences.map((r) => [r[0], r[1], r[6]])).toEqual([
+        ['availability', 'fraction', 'yes: multi-primary better'],
+        ['p99LatencyMs', 'ms', 'no (interval spans 0)'],
+        ['latencyP99Ms', 'ms', 'yes: multi-primary better'],
+        ['istiodVcpu', 'vCPU', 'yes: primary-remote better'],
+        ['controlPlaneOutageAvailability', 'fraction', 'yes: multi-primary better'],
+      ]);
+      await page.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
+
+  it(
+    'run index.html opens clean and prints narrow: A4 width in print media, no overflow',
+    async () => {
+      const dir = join(root, 'run');
+      await writeReportFolder(dir, await runReportFiles(runFixture));
+      const { page, problems, requests } = await open(dir, 700);
+      await page.emulateMedia({ media: 'print' });
+      expect(problems).toEqual([]);
+      expect(requests).toHaveLength(1);
+      expect(await page.$$eval('figure svg', (s) => s.length)).toBe(4);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(700);
+      const shot = pixels(await page.screenshot({ fullPage: true }));
+      expect(shot.colours).toBeGreaterThan(300);
+      expect(shot.nonWhite).toBeGreaterThan(0.05);
+      await page.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
 
   it('documentHtml escapes text from the scenario, so a name cannot inject markup', () => {
     const html = documentHtml(
