@@ -76,8 +76,13 @@ function describeMethod(scenario: Scenario, t: BlastRadiusThresholds, baselines:
   return [
     `Paired baselines: each fault against the same scenario, model and seed run without it (every random stream shared by name), ${1 + n} simulations in all.`,
     `Units: (client cluster, traffic source) and (caller cluster, service), in ${scenario.windowMs / 1000} s windows by request start.`,
-    `A unit is impacted in a window when its error rate rises by more than ${t.errorRateRise * 100} points (with at least ${t.minRequests} requests in both runs) or its p99 by more than ${t.p99Rise * 100}% (at least ${t.minLatencySamples} answered in both).`,
+    `A unit is impacted in a window when its error rate rises by more than ${percent(t.errorRateRise)} points (with at least ${t.minRequests} requests in both runs) or its p99 by more than ${percent(t.p99Rise)}% (at least ${t.minLatencySamples} answered in both).`,
     `Traffic: excess failed-or-too-slow requests over the baseline from the fault's start to its end or recovery, whichever is later, over the requests started then; too slow = ${p99 === undefined ? `past the baseline unit's p99 x ${t.deadlineFactor}` : `past slo.latency.p99 (${p99} ms)`}.`,
     'Collateral: the part whose client cluster is outside the failed domain. Recovery: to the end of the last impacted window, from the fault end (from its start for faults the mesh routes around, or that last until the end).',
   ].join(' ');
+}
+
+/** A fraction in percent as a scenario writes it: 0.07 as 7, not 7.000000000000001. */
+function percent(x: number): number {
+  return +(x * 100).toPrecision(12);
 }

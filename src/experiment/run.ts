@@ -43,9 +43,15 @@ export interface RunOptions {
    * costs one more simulation; false lists faults without blast radius.
    */
   readonly baselines?: boolean;
-  /** Overrides of the blast-radius thresholds (metrics.md's 1 point and 50% by default). */
+  /**
+   * Blast-radius thresholds, key by key over the scenario's `report.blastRadius` (whose keys left out are
+   * metrics.md's 1 point and 50%).
+   */
   readonly blastRadius?: Partial<BlastRadiusThresholds>;
-  /** Overrides of the cost model's constants (published figures and list prices by default). */
+  /**
+   * Cost-model constants, key by key over the scenario's `cost:` (whose keys left out are the published
+   * figures and list prices).
+   */
   readonly cost?: Partial<CostConstants>;
 }
 
@@ -157,7 +163,8 @@ export function assembleRun(
   const baselineOf = new Map<number, RunPartResult & { kind: 'baseline' }>();
   for (const p of parts) if (p.kind === 'baseline') baselineOf.set(p.fault, p);
   const measured = (options.baselines ?? true) && scenario.mesh.faults.length > 0;
-  const thresholds = options.blastRadius ?? {};
+  // Read from the scenario here, not by callers: parts assembled from workers must measure alike.
+  const thresholds = overridden<BlastRadiusThresholds>(scenario.blastRadius, options.blastRadius);
   const faults = scenario.mesh.faults.map((_, i) => {
     const baseline = baselineOf.get(i);
     if (measured && baseline === undefined)
@@ -182,7 +189,7 @@ export function assembleRun(
       measuredSeconds: (scenario.durationMs - scenario.warmupMs) / 1000,
       crossings: run.crossings,
     },
-    costConstants(options.cost),
+    costConstants(overridden<CostConstants>(scenario.cost, options.cost)),
   );
   return {
     ...run.summary,
@@ -190,6 +197,16 @@ export function assembleRun(
     blastRadiusMethod: faultImpactMethod(scenario, thresholds, options.baselines ?? true),
     cost,
   };
+}
+
+/** `base` with every key `overrides` sets; an undefined (from an untyped caller) does not erase a key. */
+function overridden<T>(base: Partial<T>, overrides: Partial<T> | undefined): Partial<T> {
+  const out: Partial<T> = { ...base };
+  for (const key of Object.keys(overrides ?? {}) as (keyof T)[]) {
+    const value = overrides?.[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 /** Builds and runs one simulation, returning its recorder (so callers can compare windows of two runs). */

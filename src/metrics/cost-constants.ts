@@ -1,7 +1,8 @@
 /**
- * The constants of the cost model, each with its source and default. Every one can be overridden (a
- * scenario's `cost:` block, or `RunOptions.cost`); the defaults are published figures and list prices, not
- * anyone's bill.
+ * The constants of the cost model, each with its source and default. Every one can be overridden: by a
+ * scenario's `cost:` block, and over that by `RunOptions.cost`. The defaults are published figures and list
+ * prices, not anyone's bill. scenario/schema-cost.ts repeats each default and source for the scenario
+ * format's documentation (scenario/ may not import this module); a test keeps the two in step.
  */
 
 /** Every constant of the cost model; a scenario's `cost:` block overrides any of them by name. */

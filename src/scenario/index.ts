@@ -6,7 +6,13 @@ export {
   MAX_FILE_BYTES,
   MAX_ISSUES,
 } from './load.js';
-export { type Scenario, type Slo, Defaults } from './scenario.js';
+export {
+  type Scenario,
+  type Slo,
+  type CostSettings,
+  type BlastRadiusSettings,
+  Defaults,
+} from './scenario.js';
 export {
   type ScenarioIssue,
   type IssueCode,

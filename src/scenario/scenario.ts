@@ -22,6 +22,10 @@ export interface Scenario {
   readonly replications: number;
   /** Most client requests the file may make over all models and replications (`report.maxRequests`). */
   readonly maxRequests: number;
+  /** The cost-model constants the file sets (`cost:`); empty when it sets none. */
+  readonly cost: CostSettings;
+  /** The blast-radius thresholds the file sets (`report.blastRadius`); empty when it sets none. */
+  readonly blastRadius: BlastRadiusSettings;
   /** The path it was read from, as given (used in messages and in the rerun command). */
   readonly file: string;
 }
@@ -35,6 +39,38 @@ export interface Slo {
     readonly p99: number | undefined;
     readonly p999: number | undefined;
   };
+}
+
+/**
+ * Constants of the cost model by the names of metrics/'s `CostConstants`; a key left out keeps its
+ * published default. Declared here, as plain data, because scenario/ may not import metrics/: experiment/
+ * hands them on, and a test keeps the two shapes the same.
+ */
+export interface CostSettings {
+  readonly istiodVcpuAtReference?: number;
+  readonly istiodMemoryGbAtReference?: number;
+  readonly istiodReferenceServices?: number;
+  readonly istiodReferenceProxies?: number;
+  readonly istiodMinVcpu?: number;
+  readonly istiodMinMemoryGb?: number;
+  readonly sidecarVcpuPer1000Rps?: number;
+  readonly sidecarMemoryMb?: number;
+  readonly requestBytes?: number;
+  readonly responseBytes?: number;
+  readonly crossZonePricePerGbEachSide?: number;
+  readonly crossRegionPricePerGb?: number;
+}
+
+/**
+ * Blast-radius thresholds by the names of metrics/'s `BlastRadiusThresholds` (fractions as fractions:
+ * 0.01 is one point); a key left out keeps its default. Plain data, for the reason `CostSettings` is.
+ */
+export interface BlastRadiusSettings {
+  readonly errorRateRise?: number;
+  readonly p99Rise?: number;
+  readonly deadlineFactor?: number;
+  readonly minRequests?: number;
+  readonly minLatencySamples?: number;
 }
 
 /** Defaults, each with where it comes from. */

@@ -8,8 +8,8 @@
  * too: "99999999999999999999h" matches the duration pattern but is a 37-digit number of milliseconds, and
  * a bound checked only on plain numbers would let it through as Infinity.
  *
- * Contents: `Name`, `Duration`, `durationAtLeast`, `Rate`, `Fraction`, `DistributionInput`,
- * `MAX_DURATION_MS`, `MAX_RATE_PER_S`.
+ * Contents: `Name`, `Duration`, `durationAtLeast`, `Rate`, `Fraction`, `Ratio`, `DistributionInput`,
+ * `MAX_DURATION_MS`, `MAX_RATE_PER_S`, `MAX_RATIO`.
  */
 import { z } from 'zod';
 import {
@@ -20,6 +20,7 @@ import {
   parseDuration,
   parseFraction,
   parseRate,
+  parseRatio,
 } from './units.js';
 
 const NAME_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
@@ -36,11 +37,14 @@ export const Name = z
 export const MAX_DURATION_MS = 1e12;
 /** A billion requests per second: far above any one traffic source a simulator can run. */
 export const MAX_RATE_PER_S = 1e9;
+/** A million-fold: past any rise worth a threshold, and it keeps a 400-digit percentage out. */
+export const MAX_RATIO = 1e6;
 
 const DURATION_FORM =
   'expected a duration such as "250ms", "1.5s", "10m", "24h", or a number of milliseconds';
 const RATE_FORM = 'expected a rate such as "500/s", "30000/m", or a number per second';
 const FRACTION_FORM = 'expected a fraction between 0 and 1, or a percentage such as "25%"';
+const RATIO_FORM = 'expected a ratio of at least 0 such as 0.5, or a percentage such as "50%" or "250%"';
 /** A text of the right form is checked against the pattern: say what was expected, not the regex. */
 const got = (form: string) => (issue: { input?: unknown }) => `${form}; got "${shorten(issue.input)}"`;
 const shorten = (x: unknown) => {
@@ -119,6 +123,27 @@ export const Fraction = z
     { error: FRACTION_FORM },
   )
   .meta({ id: 'Fraction', description: 'A fraction: 0.25 or "25%".' });
+
+/** A fraction that may exceed 1: how much a figure may rise over another (a p99 by 250%). */
+export const Ratio = z
+  .union(
+    [
+      z.number().min(0).max(MAX_RATIO),
+      z
+        .string()
+        .max(MAX_UNIT_TEXT, { error: tooLong(RATIO_FORM) })
+        .regex(PERCENT_RE, { error: got(RATIO_FORM) })
+        .refine((s) => !PERCENT_RE.test(s) || (parseRatio(s) ?? Infinity) <= MAX_RATIO, {
+          error: got(`expected a percentage of at most ${MAX_RATIO * 100}%`),
+          params: OUT_OF_RANGE,
+        }),
+    ],
+    { error: RATIO_FORM },
+  )
+  .meta({
+    id: 'Ratio',
+    description: 'A ratio of at least 0: 0.5 or "50%"; unlike a fraction it may exceed 1 ("250%").',
+  });
 
 const PercentileKey = z
   .string()

@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 import { DistributionInput, Duration, Fraction, Name, durationAtLeast } from './schema-units.js';
+import { BlastRadiusInput } from './schema-blast-radius.js';
+import { CostInput } from './schema-cost.js';
 import { FaultInput } from './schema-faults.js';
 import { ModelInput } from './schema-models.js';
 import { RoutingInput } from './schema-routing.js';
@@ -207,8 +209,9 @@ const Report = z
           'requests (a safety net against a stray zero); default 50000000. The API option allowLarge ' +
           '(CLI --allow-large) lifts it.',
       ),
+    blastRadius: BlastRadiusInput.optional(),
   })
-  .describe('Report and run-size settings. Default: every key at its default.');
+  .describe('Report, measurement and run-size settings. Default: every key at its default.');
 
 const Slo = z
   .strictObject({
@@ -270,6 +273,7 @@ export const ScenarioInputSchema = z
       .describe('A timeline of faults and changes. Default: none.'),
     slo: Slo.optional(),
     report: Report.optional(),
+    cost: CostInput.optional(),
   })
   .meta({ title: 'meshsim scenario', description: 'A meshsim scenario file (YAML or JSON).' });
 

@@ -1,10 +1,16 @@
 /**
- * "Did you mean ...?": the closest candidate by edit distance, if it is close enough to be a typo.
- * Inputs longer than any name are not typos of one: they are skipped, which also keeps the quadratic
- * edit distance away from megabyte-long keys.
+ * "Did you mean ...?": the closest candidate by edit distance, if it is close enough to be a typo; else
+ * the one camelCase key the input is cut short of (`truncated`). Inputs longer than any name are not
+ * typos of one: they are skipped, which also keeps the quadratic edit distance away from megabyte-long
+ * keys.
  */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
   if (input.length > MAX_TYPO_LENGTH) return undefined;
+  const all = [...candidates];
+  return closest(input, all) ?? truncated(input, all);
+}
+
+function closest(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const limit = Math.max(2, Math.floor(input.length / 3));
@@ -19,6 +25,24 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   }
   return best;
 }
+
+/**
+ * The one candidate of which `input` is a start ending at a camelCase word boundary: `crossZonePrice` for
+ * `crossZonePricePerGbEachSide`. Long keys that spell out their unit get shortened from memory, too far
+ * from the key for a typo. Names (lower-case, DNS-1123) have no such boundary, so they never match.
+ */
+function truncated(input: string, candidates: readonly string[]): string | undefined {
+  if (input.length < MIN_TRUNCATED_LENGTH) return undefined;
+  const start = input.toLowerCase();
+  const fits = candidates.filter(
+    (c) =>
+      c.length > input.length && c.toLowerCase().startsWith(start) && /[A-Z]/.test(c[input.length] ?? ''),
+  );
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/** Three letters (`req`, `max`) start too many words to stand for one key. */
+const MIN_TRUNCATED_LENGTH = 4;
 
 /** Longer than a DNS-1123 subdomain (253): not a misspelt name. */
 const MAX_TYPO_LENGTH = 253;

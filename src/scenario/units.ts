@@ -57,6 +57,15 @@ export function parseFraction(value: number | string): number | undefined {
   return x !== undefined && x >= 0 && x <= 1 ? x : undefined;
 }
 
+/**
+ * `0.5` or `"50%"`, like a fraction but not capped at 1: a rise of a p99 may be 250%. Undefined below 0
+ * or past what a double holds (a 400-digit percentage).
+ */
+export function parseRatio(value: number | string): number | undefined {
+  const x = typeof value === 'number' ? value : percentValue(value);
+  return x !== undefined && Number.isFinite(x) && x >= 0 ? x : undefined;
+}
+
 function percentValue(text: string): number | undefined {
   const m = PERCENT_RE.exec(text);
   return m === null ? undefined : Number(m[1]) / 100;

@@ -156,6 +156,19 @@ describe('scenario/suggest', () => {
     expect(suggest('clustr', ['cluster', 'clusters'])).toBe('cluster');
   });
 
+  it('suggest(a camelCase key cut short at a word boundary) is the one key it starts', () => {
+    const prices = ['crossZonePricePerGbEachSide', 'crossRegionPricePerGb', 'requestBytes'];
+    expect(suggest('crossZonePrice', prices)).toBe('crossZonePricePerGbEachSide');
+    expect(suggest('crossregionprice', prices)).toBe('crossRegionPricePerGb');
+    // Not at a word boundary, a start of two keys, or too short to mean one key: no guess.
+    expect(suggest('crossZonePr', prices)).toBeUndefined();
+    expect(suggest('cross', prices)).toBeUndefined();
+    expect(suggest('cert', ['certTtl', 'certRotation'])).toBeUndefined();
+    expect(suggest('req', prices)).toBeUndefined();
+    // Names have no camelCase boundary: "frontend" is not taken for "frontend-canary-v2".
+    expect(suggest('frontend', ['frontend-canary-v2', 'backend'])).toBeUndefined();
+  });
+
   it('suggest(nothing close) is undefined', () => {
     expect(suggest('frobnicate', topLevel)).toBeUndefined();
     expect(suggest('services', [])).toBeUndefined();
