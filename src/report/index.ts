@@ -5,6 +5,7 @@ export { runCsvFiles } from './run-csv.js';
 export { comparisonCsvFiles } from './comparison-csv.js';
 export { runFaultsCsv, comparisonFaultsCsv, FAULTS_CSV_COLUMNS } from './faults-csv.js';
 export { runText } from './run-text.js';
+export { comparisonText } from './comparison-text.js';
 export { textTable } from './text-table.js';
 export { runReportFiles, comparisonReportFiles } from './report-files.js';
 export { runMarkdown, comparisonMarkdown, documentMarkdown, markdownTable } from './markdown.js';

@@ -131,10 +131,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const dir = args.out ?? join('reports', scenario.name);
     await report.writeReportFolder(dir, await report.comparisonReportFiles(result));
     if (args.json) process.stdout.write(report.comparisonJson(result));
-    else {
-      const { comparisonText } = await import('../comparison-text.js');
-      process.stdout.write(comparisonText(result, dir));
-    }
+    else process.stdout.write(report.comparisonText(result, dir));
     process.exitCode = args.checkSlo
       ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
       : ExitCode.OK;

@@ -1,11 +1,10 @@
 /**
  * The summary a person reads in the terminal after `meshsim compare`: models with their 95% intervals,
  * the verdict per criterion, what was not measured and why, which model fits, the report folder and the
- * rerun line. (Terminal text of a run lives in report/run-text.ts; this one belongs beside it once report/
- * takes it over.)
+ * rerun line (the terminal text of a run is run-text.ts).
  */
 import type { ComparisonResult, Estimate } from '../experiment/index.js';
-import { textTable } from '../report/index.js';
+import { textTable } from './text-table.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
 const ms = (x: number) => x.toFixed(2);
