@@ -68,20 +68,33 @@ export async function replicate(
 ): Promise<Replications> {
   const jobs = replicationJobs(scenario, plan);
   const workers = Math.max(1, Math.min(options.workers, jobs.length));
-  const results =
-    workers === 1
-      ? await runHere(scenario, jobs, options.onProgress)
-      : await runInWorkerPool(scenario, jobs, workers, options.onProgress);
+  // Each run is put together as soon as its last part is in, and its parts dropped: parts in flight
+  // stay a few runs' worth, not the whole plan's cells.
   const perRun = runParts(scenario).length;
-  const summaries: RunSummary[] = [];
-  for (let j = 0; j < jobs.length; j += perRun) {
-    const job = jobs[j] as ReplicationJob;
-    summaries.push(assembleRun(scenario, { model: job.model, seed: job.seed }, results.slice(j, j + perRun)));
-  }
+  const summaries: (RunSummary | undefined)[] = [];
+  const waiting = new Map<number, RunPartResult[]>();
+  const consume = (id: number, result: RunPartResult) => {
+    const run = Math.floor(id / perRun);
+    const parts = waiting.get(run) ?? [];
+    parts.push(result);
+    if (parts.length < perRun) {
+      waiting.set(run, parts);
+      return;
+    }
+    waiting.delete(run);
+    const job = jobs[run * perRun] as ReplicationJob;
+    summaries[run] = assembleRun(scenario, { model: job.model, seed: job.seed }, parts);
+  };
+  if (workers === 1) await runHere(scenario, jobs, consume, options.onProgress);
+  else await runInWorkerPool(scenario, jobs, workers, consume, options.onProgress);
+  const runs = jobs.length / perRun;
+  if (summaries.length !== runs || summaries.some((x) => x === undefined))
+    throw new Error(`replicate: ${waiting.size} of ${runs} runs did not get all their parts`);
+  const complete = summaries as RunSummary[];
   const r = plan.seeds.length;
   return {
     ...plan,
-    runs: plan.models.map((_, i) => summaries.slice(i * r, (i + 1) * r)),
+    runs: plan.models.map((_, i) => complete.slice(i * r, (i + 1) * r)),
   };
 }
 
@@ -89,11 +102,12 @@ export async function replicate(
 async function runHere(
   scenario: Scenario,
   jobs: readonly ReplicationJob[],
+  consume: (id: number, result: RunPartResult) => void,
   onProgress: ((fraction: number) => void) | undefined,
-): Promise<RunPartResult[]> {
-  const out: RunPartResult[] = [];
+): Promise<void> {
   for (const [i, job] of jobs.entries()) {
-    out.push(
+    consume(
+      i,
       runPart(
         scenario,
         { model: job.model, seed: job.seed },
@@ -103,5 +117,4 @@ async function runHere(
     );
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return out;
 }

@@ -73,19 +73,21 @@ export function replicationWorkerScript(moduleUrl: string = import.meta.url): Wo
 }
 
 /**
- * Runs `jobs` on `workers` threads and returns their results in job order. Rejects on the first
- * failure, after stopping every thread.
+ * Runs `jobs` on `workers` threads, handing each result to `consume` (with its job index) as it comes
+ * back, in whatever order; resolves once every job's result was consumed. Rejects on the first failure
+ * (a run, or `consume` itself), after stopping every thread.
  */
 export function runInWorkerPool(
   scenario: Scenario,
   jobs: readonly ReplicationJob[],
   workers: number,
+  consume: (id: number, result: RunPartResult) => void,
   onProgress?: (fraction: number) => void,
-): Promise<RunPartResult[]> {
+): Promise<void> {
   const script = replicationWorkerScript();
   const init: WorkerInit = { scenario };
   return new Promise((resolve, reject) => {
-    const results: (RunPartResult | undefined)[] = jobs.map(() => undefined);
+    const received: boolean[] = jobs.map(() => false);
     /** Per busy worker: its job and how far that run has got. */
     const running = new Map<Worker, { id: number; fraction: number }>();
     const threads: Worker[] = [];
@@ -97,15 +99,11 @@ export function runInWorkerPool(
       if (settled) return;
       settled = true;
       void Promise.all(threads.map((t) => t.terminate())).then(() => {
-        const complete = results.filter((r): r is RunPartResult => r !== undefined);
+        const missing = received.filter((r) => !r).length;
         if (error !== undefined) reject(error);
-        else if (complete.length !== jobs.length) {
-          reject(
-            new WorkerPoolError(
-              `${jobs.length - complete.length} of ${jobs.length} simulations came back empty`,
-            ),
-          );
-        } else resolve(complete);
+        else if (missing > 0) {
+          reject(new WorkerPoolError(`${missing} of ${jobs.length} simulations came back empty`));
+        } else resolve();
       });
     };
     const progress = () => {
@@ -159,7 +157,13 @@ export function runInWorkerPool(
             break;
           }
           case 'done':
-            results[m.id] = m.result;
+            received[m.id] = true;
+            try {
+              consume(m.id, m.result);
+            } catch (e) {
+              finish(e instanceof Error ? e : new Error(String(e)));
+              break;
+            }
             done++;
             running.delete(w);
             progress();
