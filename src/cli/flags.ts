@@ -3,8 +3,10 @@
  * yargs hands over what was typed (a number when it reads as one, else the text) and they are checked
  * here: `--seed abc` says `got "abc"` rather than `NaN`, and a flag given twice is named.
  *
- * Contents: `wholeNumber`, `modelList`.
+ * Contents: `wholeNumber`, `modelList`, `reportFlags`.
  */
+import type { Argv } from 'yargs';
+import { UsageError } from './exit-code.js';
 
 /** What yargs hands a coerce function: a number or the text, or an array when the flag was given twice. */
 type Raw = string | number | readonly (string | number)[] | undefined;
@@ -39,4 +41,32 @@ export function modelList(raw: Raw): string[] | undefined {
     );
   }
   return names;
+}
+
+/**
+ * The flags every command that simulates a scenario file ends with (`run`, `compare`): the report folder,
+ * JSON output, the size-limit escape and the SLO check; and the refusal, in plain words, of no file.
+ */
+export function reportFlags(
+  y: Argv,
+  command: 'run' | 'compare',
+  says: { readonly json: string; readonly checkSlo: string },
+): Argv {
+  return y
+    .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>)' })
+    .option('json', { type: 'boolean', default: false, describe: says.json })
+    .option('allow-large', {
+      type: 'boolean',
+      default: false,
+      describe: 'Run a file over its size limits (report.maxRequests; a safety net against a stray zero)',
+    })
+    .option('check-slo', { type: 'boolean', default: false, describe: says.checkSlo })
+    .check((a) => {
+      if (a.file === undefined) {
+        throw new UsageError(
+          `meshsim ${command}: no scenario file given. Name one, e.g. meshsim ${command} scenarios/quickstart.yaml, or write a starter with meshsim init.\nRun "meshsim --help" for usage.`,
+        );
+      }
+      return true;
+    });
 }

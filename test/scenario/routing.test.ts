@@ -5,27 +5,7 @@ import { retryPolicy, RetryOn } from '../../src/mesh/traffic/retry-policy.js';
 import { checkRouting } from '../../src/scenario/check-routing.js';
 import { normalizeRouting } from '../../src/scenario/normalize-routing.js';
 import { RoutingInput } from '../../src/scenario/schema-routing.js';
-
-/** The `routing:` section of the complete example in shared/design/scenario-format.md, verbatim. */
-const EXAMPLE = `
-routing:                                # Istio's shapes; applied per the model's config scope (see below)
-  virtualServices:
-    - hosts: [recommendations]
-      http:
-        - route:
-            - { destination: { host: recommendations, subset: v1 }, weight: 90 }
-            - { destination: { host: recommendations, subset: v2 }, weight: 10 }
-          timeout: 2s
-          retries: { attempts: 3, perTryTimeout: 500ms, retryOn: "5xx,connect-failure" }
-  destinationRules:
-    - host: orders
-      trafficPolicy:
-        loadBalancer: { simple: LEAST_REQUEST, localityLbSetting: { enabled: true, failover: [ { from: eu-west, to: us-east } ] } }
-        outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 100 }
-        connectionPool: { http: { http2MaxRequests: 1000, http1MaxPendingRequests: 100 } }
-    - host: recommendations
-      subsets: [ { name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } } ]
-`;
+import { FORMAT_EXAMPLE } from '../helpers/format-example.js';
 
 const SERVICES = ['frontend', 'catalog', 'orders', 'recommendations'];
 const CLUSTERS = ['us-east-1', 'us-east-2', 'eu-west-1'];
@@ -38,12 +18,12 @@ function parseRouting(yaml: string) {
 
 describe('scenario/routing', () => {
   it('RoutingInput parses the scenario-format.md example, and checkRouting() finds nothing wrong', () => {
-    const input = parseRouting(EXAMPLE);
+    const input = parseRouting(FORMAT_EXAMPLE);
     expect(checkRouting(input, SERVICES, CLUSTERS, REGIONS)).toEqual([]);
   });
 
   it('normalizeRouting() resolves the example VirtualService: weights, 2s timeout, retries in ms', () => {
-    const vs = normalizeRouting(parseRouting(EXAMPLE)).virtualServices[0];
+    const vs = normalizeRouting(parseRouting(FORMAT_EXAMPLE)).virtualServices[0];
     expect(vs?.hosts).toEqual(['recommendations']);
     const route = vs?.http[0];
     expect(route?.match).toEqual([]); // no match: every request
@@ -71,7 +51,7 @@ describe('scenario/routing', () => {
   });
 
   it('normalizeRouting() resolves the example orders DestinationRule with Istio defaults for omitted fields', () => {
-    const [orders, recommendations] = normalizeRouting(parseRouting(EXAMPLE)).destinationRules;
+    const [orders, recommendations] = normalizeRouting(parseRouting(FORMAT_EXAMPLE)).destinationRules;
     expect(orders?.host).toBe('orders');
     expect(orders?.trafficPolicy).toEqual({
       loadBalancer: {

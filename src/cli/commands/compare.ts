@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
-import { modelList, wholeNumber } from '../flags.js';
+import { modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
@@ -28,52 +28,35 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare [file]',
   describe: 'Compare deployment models: replications, 95% intervals, paired differences and a verdict',
   builder: (y: Argv) =>
-    y
-      .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
-      .option('models', {
-        type: 'string',
-        describe: 'Models to compare, by name, comma-separated (default: every model of the file)',
-      })
-      .coerce('models', modelList)
-      .option('replications', {
-        nargs: 1,
-        describe: "Replications per model, at least 2 (default: the file's report.replications, else 10)",
-      })
-      .coerce('replications', wholeNumber('--replications', 2, ' (an interval needs two replications)'))
-      .option('seed', {
-        nargs: 1,
-        describe: "Seed of replication 0 (default: the file's seed, else 1)",
-      })
-      .coerce('seed', wholeNumber('--seed', 0))
-      .option('workers', {
-        nargs: 1,
-        describe: `Worker threads; results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
-      })
-      .coerce('workers', wholeNumber('--workers', 1))
-      .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>)' })
-      .option('json', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the comparison as JSON on stdout, nothing else',
-      })
-      .option('allow-large', {
-        type: 'boolean',
-        default: false,
-        describe: 'Run a file over its size limits (report.maxRequests; a safety net against a stray zero)',
-      })
-      .option('check-slo', {
-        type: 'boolean',
-        default: false,
-        describe: "Exit 3 if any model's mean misses an objective of the file's slo:, naming it",
-      })
-      .check((a) => {
-        if (a.file === undefined) {
-          throw new UsageError(
-            'meshsim compare: no scenario file given. Name one, e.g. meshsim compare scenarios/quickstart.yaml, or write a starter with meshsim init.\nRun "meshsim --help" for usage.',
-          );
-        }
-        return true;
-      })
+    reportFlags(
+      y
+        .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
+        .option('models', {
+          type: 'string',
+          describe: 'Models to compare, by name, comma-separated (default: every model of the file)',
+        })
+        .coerce('models', modelList)
+        .option('replications', {
+          nargs: 1,
+          describe: "Replications per model, at least 2 (default: the file's report.replications, else 10)",
+        })
+        .coerce('replications', wholeNumber('--replications', 2, ' (an interval needs two replications)'))
+        .option('seed', {
+          nargs: 1,
+          describe: "Seed of replication 0 (default: the file's seed, else 1)",
+        })
+        .coerce('seed', wholeNumber('--seed', 0))
+        .option('workers', {
+          nargs: 1,
+          describe: `Worker threads; results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
+        })
+        .coerce('workers', wholeNumber('--workers', 1)),
+      'compare',
+      {
+        json: 'Print the comparison as JSON on stdout, nothing else',
+        checkSlo: "Exit 3 if any model's mean misses an objective of the file's slo:, naming it",
+      },
+    )
       .example(
         '$0 compare scenarios/quickstart.yaml',
         'Every model of the quickstart; table, reports/quickstart/',

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
-import { wholeNumber } from '../flags.js';
+import { reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
@@ -24,41 +24,24 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run [file]',
   describe: 'Run a scenario once (one model, one seed) and report latency, availability and traffic',
   builder: (y: Argv) =>
-    y
-      .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
-      .option('model', {
-        type: 'string',
-        describe: "Deployment model to run, by name (default: the file's first)",
-      })
-      .option('seed', {
-        nargs: 1,
-        describe: "Seed of every random stream (default: the file's seed, else 1)",
-      })
-      .coerce('seed', wholeNumber('--seed', 0))
-      .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>)' })
-      .option('json', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the summary as JSON on stdout, nothing else',
-      })
-      .option('allow-large', {
-        type: 'boolean',
-        default: false,
-        describe: 'Run a file over its size limits (report.maxRequests; a safety net against a stray zero)',
-      })
-      .option('check-slo', {
-        type: 'boolean',
-        default: false,
-        describe: "Exit 3 if the run misses an objective of the file's slo:, naming it",
-      })
-      .check((a) => {
-        if (a.file === undefined) {
-          throw new UsageError(
-            'meshsim run: no scenario file given. Name one, e.g. meshsim run scenarios/quickstart.yaml, or write a starter with meshsim init.\nRun "meshsim --help" for usage.',
-          );
-        }
-        return true;
-      })
+    reportFlags(
+      y
+        .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
+        .option('model', {
+          type: 'string',
+          describe: "Deployment model to run, by name (default: the file's first)",
+        })
+        .option('seed', {
+          nargs: 1,
+          describe: "Seed of every random stream (default: the file's seed, else 1)",
+        })
+        .coerce('seed', wholeNumber('--seed', 0)),
+      'run',
+      {
+        json: 'Print the summary as JSON on stdout, nothing else',
+        checkSlo: "Exit 3 if the run misses an objective of the file's slo:, naming it",
+      },
+    )
       .example(
         '$0 run scenarios/quickstart.yaml',
         'Run the quickstart, print a table, write reports/quickstart/',
