@@ -6,6 +6,7 @@
  * optional in the types, so that results built by hand (report fixtures) stay valid; `compare` always
  * fills them.
  */
+import type { ReportHeader } from '../metrics/index.js';
 
 /** A mean over replications with its 95% confidence interval; null where undefined (no samples). */
 export interface Estimate {
@@ -158,17 +159,10 @@ export interface FaultWindow {
   readonly target: string;
 }
 
-export interface ComparisonResult {
-  readonly scenario: string;
+export interface ComparisonResult extends ReportHeader {
   /** The scenario file, as given. */
   readonly file?: string;
   readonly replications: number;
-  readonly seed: number;
-  readonly rerun: string;
-  readonly meshsimVersion: string;
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  readonly windowMs: number;
   readonly faults: readonly FaultWindow[];
   readonly models: readonly ModelComparison[];
   readonly differences: readonly PairwiseDifference[];

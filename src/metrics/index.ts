@@ -9,6 +9,7 @@ export {
   type RecorderStateSize,
 } from './run-recorder.js';
 export type {
+  ReportHeader,
   RunSummary,
   LatencySummary,
   Breakdown,

@@ -140,17 +140,21 @@ export interface CostSummary {
   readonly proxyRps?: number;
 }
 
-export interface RunSummary {
+/** What every report states first: which scenario, the seed and the command that reproduce it, the time. */
+export interface ReportHeader {
   readonly scenario: string;
-  /** The deployment model's name; absent when the scenario names none. */
-  readonly model?: string;
   readonly seed: number;
-  /** The command line that reproduces this run. */
+  /** The command line that reproduces the report. */
   readonly rerun: string;
   readonly meshsimVersion: string;
   readonly durationMs: number;
   readonly warmupMs: number;
   readonly windowMs: number;
+}
+
+export interface RunSummary extends ReportHeader {
+  /** The deployment model's name; absent when the scenario names none. */
+  readonly model?: string;
   /** Requests that started after warm-up: completed ones, and those still in flight when the run ended. */
   readonly requests: {
     readonly total: number;
