@@ -71,7 +71,9 @@ export async function replicate(
   // Each run is put together as soon as its last part is in, and its parts dropped: parts in flight
   // stay a few runs' worth, not the whole plan's cells.
   const perRun = runParts(scenario).length;
-  const summaries: (RunSummary | undefined)[] = [];
+  const runs = jobs.length / perRun;
+  const summaries = new Array<RunSummary>(runs);
+  let assembled = 0;
   const waiting = new Map<number, RunPartResult[]>();
   const consume = (id: number, result: RunPartResult) => {
     const run = Math.floor(id / perRun);
@@ -84,17 +86,16 @@ export async function replicate(
     waiting.delete(run);
     const job = jobs[run * perRun] as ReplicationJob;
     summaries[run] = assembleRun(scenario, { model: job.model, seed: job.seed }, parts);
+    assembled++;
   };
   if (workers === 1) await runHere(scenario, jobs, consume, options.onProgress);
   else await runInWorkerPool(scenario, jobs, workers, consume, options.onProgress);
-  const runs = jobs.length / perRun;
-  if (summaries.length !== runs || summaries.some((x) => x === undefined))
-    throw new Error(`replicate: ${waiting.size} of ${runs} runs did not get all their parts`);
-  const complete = summaries as RunSummary[];
+  if (assembled !== runs)
+    throw new Error(`replicate: ${runs - assembled} of ${runs} runs did not get all their parts`);
   const r = plan.seeds.length;
   return {
     ...plan,
-    runs: plan.models.map((_, i) => complete.slice(i * r, (i + 1) * r)),
+    runs: plan.models.map((_, i) => summaries.slice(i * r, (i + 1) * r)),
   };
 }
 

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const SCENARIO = 'scenarios/quickstart.yaml';
 const TARGET = 1.7;
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 interface Built {
   compare: typeof import('../../src/experiment/index.js').compare;
