@@ -8,7 +8,7 @@
  * `ModelRuns`, `observations`.
  */
 import type { DeploymentModel } from '../mesh/index.js';
-import { configPlaces, type RunSummary } from '../metrics/index.js';
+import { LATENCY_RELATIVE_ACCURACY, configPlaces, type RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { FigureRange } from './estimate.js';
 import { modelWiring } from './model-wiring.js';
@@ -39,9 +39,17 @@ export interface ComparisonMetric {
    * replication, so it has no interval and no paired difference worth printing.
    */
   readonly structural: boolean;
+  /**
+   * For a percentile read off the run's latency histogram: the relative difference it cannot resolve
+   * (two buckets, one per model's value), below which no difference is called significant.
+   */
+  readonly resolution?: number;
   /** The figure of one replication, or null where the run did not measure it. */
   readonly of: (run: RunSummary, ctx: MetricContext) => number | null;
 }
+
+/** Each model's percentile is within the histogram's accuracy of the truth: their difference, within twice it. */
+const PERCENTILE_RESOLUTION = 2 * LATENCY_RELATIVE_ACCURACY;
 
 /** The context of `model` in `scenario`. */
 export function metricContext(scenario: Scenario, model: DeploymentModel): MetricContext {
@@ -128,6 +136,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 4,
     range: 'nonNegative',
     structural: false,
+    resolution: PERCENTILE_RESOLUTION,
     of: (r) => r.latencyMs?.p50 ?? null,
   },
   {
@@ -137,6 +146,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 4,
     range: 'nonNegative',
     structural: false,
+    resolution: PERCENTILE_RESOLUTION,
     of: (r) => r.latencyMs?.p99 ?? null,
   },
   {

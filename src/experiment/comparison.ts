@@ -106,8 +106,13 @@ export interface PairwiseDifference {
   readonly b: string;
   readonly mean: number;
   readonly ci95: readonly [number, number];
-  /** False when the interval spans zero. */
+  /** False when the interval spans zero, or the difference is below the figure's resolution. */
   readonly significant: boolean;
+  /**
+   * Set when the interval excludes zero but the difference is within what a latency histogram can
+   * resolve (two 1% buckets): not called significant.
+   */
+  readonly belowResolution?: true;
 }
 
 export const Criterion = {

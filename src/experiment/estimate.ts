@@ -44,28 +44,50 @@ export interface PairedDifference {
   readonly lo: number;
   readonly hi: number;
   readonly n: number;
-  /** The 95% interval excludes zero. Decided on unrounded bounds. */
+  /**
+   * The 95% interval excludes zero (decided on unrounded bounds) and, for a figure read off a histogram,
+   * the difference is larger than the histogram can resolve.
+   */
   readonly significant: boolean;
+  /** The interval excludes zero, but the difference is within the histogram's resolution. */
+  readonly belowResolution: boolean;
 }
 
 /**
  * The difference a[k] − b[k] over the replications where both are defined, with its 95% interval;
- * undefined with fewer than two such pairs. Taking the difference per replication, rather than
+ * undefined with fewer than two such pairs. `resolution`: the relative difference below which two values
+ * of the figure cannot be told apart (0 for exact figures). Taking the difference per replication, rather than
  * subtracting two means, is what lets common random numbers cancel the noise the models share.
  */
 export function pairedDifference(
   a: readonly Observation[],
   b: readonly Observation[],
+  resolution = 0,
 ): PairedDifference | undefined {
   const diffs: number[] = [];
+  let size = 0;
   for (let k = 0; k < Math.min(a.length, b.length); k++) {
     const x = a[k];
     const y = b[k];
-    if (defined(x) && defined(y)) diffs.push(x - y);
+    if (!defined(x) || !defined(y)) continue;
+    diffs.push(x - y);
+    size += Math.max(Math.abs(x), Math.abs(y));
   }
   const ci = meanConfidenceInterval(diffs);
   if (ci === undefined) return undefined;
-  return { mean: ci.mean, lo: ci.lo, hi: ci.hi, n: ci.n, significant: ci.lo > 0 || ci.hi < 0 };
+  // A percentile from a 1% histogram is its bucket's value in every replication that lands in that
+  // bucket: the interval can shrink to nothing while the difference is only bucket edges. Below the
+  // resolution (a share of the figure's size) no difference is claimed, however narrow the interval.
+  const resolvable = Math.abs(ci.mean) > resolution * (size / diffs.length);
+  const excludesZero = ci.lo > 0 || ci.hi < 0;
+  return {
+    mean: ci.mean,
+    lo: ci.lo,
+    hi: ci.hi,
+    n: ci.n,
+    significant: excludesZero && resolvable,
+    belowResolution: excludesZero && !resolvable,
+  };
 }
 
 /** The plain mean of the defined values, or null when there are none (for per-window timelines). */

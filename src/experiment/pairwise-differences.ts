@@ -25,7 +25,7 @@ export function pairwiseDifferences(models: readonly ModelRuns[]): PairwiseDiffe
       for (let j = i + 1; j < models.length; j++) {
         const a = models[i];
         const b = models[j];
-        const d = pairedDifference(values[i] ?? [], values[j] ?? []);
+        const d = pairedDifference(values[i] ?? [], values[j] ?? [], metric.resolution);
         if (a === undefined || b === undefined || d === undefined) continue;
         out.push({
           metric: metric.name,
@@ -37,6 +37,7 @@ export function pairwiseDifferences(models: readonly ModelRuns[]): PairwiseDiffe
           mean: round(d.mean, metric.digits),
           ci95: [round(d.lo, metric.digits), round(d.hi, metric.digits)],
           significant: d.significant,
+          ...(d.belowResolution ? { belowResolution: true as const } : {}),
         });
       }
     }

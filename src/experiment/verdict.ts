@@ -75,7 +75,7 @@ function judgeOn(
   // Array.sort is stable: models with equal means keep their report order.
   const ranked = [...measured].sort((x, y) => sign * (y.mean - x.mean));
   const [top, ...rest] = ranked as [Ranked, ...Ranked[]];
-  const vsTop = rest.map((o) => ({ o, d: pairedDifference(top.values, o.values) }));
+  const vsTop = rest.map((o) => ({ o, d: pairedDifference(top.values, o.values, metric.resolution) }));
   const worse = vsTop.filter((c) => c.d !== undefined && c.d.significant && sign * c.d.mean > 0);
   const tied = vsTop.filter((c) => !worse.includes(c));
   const leaders = [top.name, ...tied.map((c) => c.o.name)];
@@ -101,7 +101,9 @@ function judgeOn(
       ? ''
       : d.lo === 0 && d.hi === 0
         ? ' (identical in every replication)'
-        : ` (${top.name} − ${last.o.name}: ${amountText(d.mean, metric.unit)}, ${intervalText(d.lo, d.hi, metric.unit)} includes 0)`;
+        : d.belowResolution
+          ? ` (${top.name} − ${last.o.name}: ${amountText(d.mean, metric.unit)}, within the latency histograms' resolution of ${((metric.resolution ?? 0) * 100).toFixed(0)}%)`
+          : ` (${top.name} − ${last.o.name}: ${amountText(d.mean, metric.unit)}, ${intervalText(d.lo, d.hi, metric.unit)} includes 0)`;
   const behind =
     worse.length === 0
       ? ''

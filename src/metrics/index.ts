@@ -21,7 +21,7 @@ export type {
   ControlPlaneSummary,
   CostSummary,
 } from './run-summary.js';
-export { Tally, summarize, round } from './tally.js';
+export { Tally, summarize, round, LATENCY_RELATIVE_ACCURACY } from './tally.js';
 export { UnitWindows, UNIT_WINDOW_ACCURACY, type UnitWindowsJSON } from './unit-windows.js';
 export { TrafficMatrix, TRACKED_CLUSTERS, type ZoneRef, type CrossingCounts } from './traffic-matrix.js';
 export { ControlPlaneRecorder } from './control-plane-recorder.js';

@@ -6,6 +6,9 @@
 import type { Breakdown, LatencySummary } from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 
+/** Relative accuracy of the latency histograms a run keeps (DDSketch, 1%): what its percentiles are worth. */
+export const LATENCY_RELATIVE_ACCURACY = 0.01;
+
 export class Tally {
   requests = 0;
   /** Answered within the deadline: what availability counts. */
@@ -23,7 +26,7 @@ export class Tally {
    * @param batches - batches of simulated time for batch-means errors (0: none).
    * @param relativeAccuracy - of the latency histograms.
    */
-  constructor(batches: number, relativeAccuracy = 0.01) {
+  constructor(batches: number, relativeAccuracy = LATENCY_RELATIVE_ACCURACY) {
     this.batchSums = new Float64Array(batches);
     this.batchCounts = new Float64Array(batches);
     this.latency = new LogHistogram(relativeAccuracy);

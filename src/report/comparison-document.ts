@@ -223,6 +223,7 @@ function verdictTable(r: ComparisonResult): ReportTable {
 
 /** `yes: <model> better`; mean is a − b, so its sign and the metric's better direction name the winner. */
 function significanceText(d: PairwiseDifference): string {
+  if (d.belowResolution === true) return 'no (within what the latency histograms resolve)';
   if (!d.significant) return 'no (interval spans 0)';
   if (d.better === undefined) return 'yes';
   const aBetter = d.better === 'higher' ? d.mean > 0 : d.mean < 0;

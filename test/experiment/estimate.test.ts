@@ -36,4 +36,27 @@ describe('experiment/estimate', () => {
     expect(pairedDifference([1, 1], [1, 1])?.significant).toBe(false);
     expect(pairedDifference([1, null], [1, 2])).toBeUndefined();
   });
+
+  it('pairedDifference(a, b, resolution) calls no difference within the resolution, however narrow the interval', () => {
+    // Percentiles from 1% buckets: every replication of a at 100 ms, of b one bucket up at 101.5 ms.
+    const a = [100, 100, 100];
+    const b = [101.5, 101.5, 101.5];
+    expect(pairedDifference(a, b)).toMatchObject({ significant: true, belowResolution: false });
+    // |mean| 1.5 against 2% of the larger value (101.5 x 0.02 = 2.03): below the resolution.
+    expect(pairedDifference(a, b, 0.02)).toMatchObject({
+      mean: -1.5,
+      significant: false,
+      belowResolution: true,
+    });
+    // 3 ms apart is past 2% of 103 ms (2.06): a difference again.
+    expect(pairedDifference(a, [103, 103, 103], 0.02)).toMatchObject({
+      significant: true,
+      belowResolution: false,
+    });
+    // An interval spanning 0 is not significant and not "below resolution" either.
+    expect(pairedDifference([1, 2, 3], [1.5, 1.5, 3], 0.02)).toMatchObject({
+      significant: false,
+      belowResolution: false,
+    });
+  });
 });

@@ -94,6 +94,20 @@ describe('experiment/verdict', () => {
     expect(clear.best).toBe('multi-primary');
   });
 
+  it('judgeCriterion(p99Latency) calls a lead of one histogram bucket no significant difference, and says why', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    // Every replication lands in the same 1% buckets: a zero-width interval 1 ms apart at 100 ms.
+    const a = modelRuns(scenario, mp, run, [{ p99: 100 }, { p99: 100 }, { p99: 100 }]);
+    const b = modelRuns(scenario, pr, run, [{ p99: 101 }, { p99: 101 }, { p99: 101 }]);
+    const e = judged(judgeCriterion('p99Latency', scenario, [a, b]));
+    expect(e.best).toBeNull();
+    expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
+    expect(e.note).toMatch(/within the latency histograms' resolution of 2%/);
+    // Ten buckets apart is a difference.
+    const c = modelRuns(scenario, pr, run, [{ p99: 110 }, { p99: 110 }, { p99: 110 }]);
+    expect(judged(judgeCriterion('p99Latency', scenario, [a, c])).best).toBe('multi-primary');
+  });
+
   it('judgeCriterion(configConsistency) counts places from the wiring: primary-remote 1, multi-primary 2', async () => {
     const { scenario, run, mp, pr } = await setup();
     const e = judged(

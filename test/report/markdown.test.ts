@@ -221,6 +221,35 @@ describe('report/markdown', () => {
     ]);
   });
 
+  it("comparisonMarkdown(comparison) says a difference within the histograms' resolution is not one", () => {
+    const md = markdownOf({
+      differences: [
+        {
+          metric: 'latencyP50Ms',
+          unit: 'ms',
+          better: 'lower',
+          a: 'multi-primary',
+          b: 'external',
+          mean: -0.2,
+          ci95: [-0.2, -0.2],
+          significant: false,
+          belowResolution: true,
+        },
+      ],
+    });
+    expect(tableRows(md, 'Paired differences')).toEqual([
+      [
+        'latencyP50Ms',
+        'ms',
+        'multi-primary',
+        'external',
+        '-0.2',
+        '[-0.2, -0.2]',
+        'no (within what the latency histograms resolve)',
+      ],
+    ]);
+  });
+
   it('runMarkdown(run) states seed, rerun, per-fault blast radius, cost and a fault that never recovered', () => {
     const md = runMarkdown(runFixture);
     expect(md).toContain(`Rerun: \`${runFixture.rerun}\``);
