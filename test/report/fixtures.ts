@@ -266,6 +266,22 @@ export const comparisonFixture: ComparisonResult = {
 };
 
 /** One run with a model, two faults (one never recovering), control-plane figures and cost. */
+/**
+ * The per-fault blast-radius row of primary-remote under the control-plane outage, as both renderers must
+ * show it, worked out from `comparisonFixture`: every cluster and service hit in every replication,
+ * traffic 9% [8, 10], collateral 7% [6.5, 7.5], recovered in 21 s [18, 24], 2 of 5 never recovered.
+ */
+export const OUTAGE_ROW_PRIMARY_REMOTE = [
+  'control-plane-outage istiod of us-east-1 @ 60 s',
+  'primary-remote',
+  '100.0%',
+  '100.0%',
+  '9.00% [8.00%, 10.00%]',
+  '7.00% [6.50%, 7.50%]',
+  '21 s [18 s, 24 s]',
+  '2 of 5',
+];
+
 export const runFixture: RunSummary = {
   scenario: 'three-cluster-shop',
   model: 'primary-remote',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ComparisonResult } from '../../src/experiment/index.js';
 import { comparisonDocument } from '../../src/report/comparison-document.js';
 import { comparisonMarkdown, markdownTable, runMarkdown } from '../../src/report/index.js';
-import { comparisonFixture, runFixture } from './fixtures.js';
+import { OUTAGE_ROW_PRIMARY_REMOTE, comparisonFixture, runFixture } from './fixtures.js';
 
 /** Cells of a GFM table row, honouring `\|` escapes. */
 const cells = (line: string) => line.slice(1, -1).split(/(?<!\\)\|/);
@@ -84,16 +84,7 @@ describe('report/markdown', () => {
       '0',
     ]);
     // primary-remote, outage: every cluster and service in every replication; 2 of 5 never recovered.
-    expect(rows[1]).toEqual([
-      cpo,
-      'primary-remote',
-      '100.0%',
-      '100.0%',
-      '9.00% [8.00%, 10.00%]',
-      '7.00% [6.50%, 7.50%]',
-      '21 s [18 s, 24 s]',
-      '2 of 5',
-    ]);
+    expect(rows[1]).toEqual(OUTAGE_ROW_PRIMARY_REMOTE);
     // primary-remote, pod failure: 4 of 5 never recovered, so no time to recover.
     expect(rows[7]).toEqual([
       pod,
