@@ -29,10 +29,7 @@ export interface ComparisonMetric {
   readonly better: 'higher' | 'lower';
   /** Decimals kept in reports (fractions 8, as run summaries keep availability). */
   readonly digits: number;
-  /**
-   * The values it can take, to clip intervals to: a share in [0, 1], or any amount >= 0 (blast-radius
-   * fractions summed over several faults can pass 1).
-   */
+  /** The values it can take, to clip intervals to: a share in [0, 1], or any amount >= 0. */
   readonly range: FigureRange;
   /**
    * True for a count fixed by the model's wiring (istiods, config places): the same in every
@@ -66,8 +63,12 @@ export function metricContext(scenario: Scenario, model: DeploymentModel): Metri
 
 type BlastMeasure = 'clusters' | 'services' | 'traffic' | 'collateral';
 
-/** A blast-radius measure summed over the run's faults (as `ModelComparison.blastRadius` is). */
-function blastSum(measure: BlastMeasure): (run: RunSummary) => number | null {
+/**
+ * A blast-radius measure averaged over the run's measured faults (as `ModelComparison.blastRadius` is):
+ * the blast radius of the scenario's average fault. A mean rather than a sum keeps it a share (a sum of
+ * shares passes 100% with a few faults) and ranks models the same way, every model facing the same faults.
+ */
+function blastMean(measure: BlastMeasure): (run: RunSummary) => number | null {
   return (run) => {
     let sum = 0;
     let measured = 0;
@@ -76,7 +77,7 @@ function blastSum(measure: BlastMeasure): (run: RunSummary) => number | null {
       sum += f.blastRadius[measure];
       measured++;
     }
-    return measured === 0 ? null : sum;
+    return measured === 0 ? null : sum / measured;
   };
 }
 
@@ -154,36 +155,36 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     unit: 'fraction',
     better: 'lower',
     digits: 8,
-    range: 'nonNegative',
+    range: 'fraction',
     structural: false,
-    of: blastSum('clusters'),
+    of: blastMean('clusters'),
   },
   {
     name: 'blastRadiusServices',
     unit: 'fraction',
     better: 'lower',
     digits: 8,
-    range: 'nonNegative',
+    range: 'fraction',
     structural: false,
-    of: blastSum('services'),
+    of: blastMean('services'),
   },
   {
     name: 'blastRadiusTraffic',
     unit: 'fraction',
     better: 'lower',
     digits: 8,
-    range: 'nonNegative',
+    range: 'fraction',
     structural: false,
-    of: blastSum('traffic'),
+    of: blastMean('traffic'),
   },
   {
     name: 'blastRadiusCollateral',
     unit: 'fraction',
     better: 'lower',
     digits: 8,
-    range: 'nonNegative',
+    range: 'fraction',
     structural: false,
-    of: blastSum('collateral'),
+    of: blastMean('collateral'),
   },
   {
     name: 'controlPlaneOutageAvailability',

@@ -31,7 +31,7 @@ export interface ModelComparison {
     readonly p99: Estimate | null;
     readonly p999?: Estimate | null;
   };
-  /** Summed over the scenario's faults; null without faults. */
+  /** Mean over the scenario's measured faults (the average fault's blast radius); null without faults. */
   readonly blastRadius: {
     readonly clusters: Estimate | null;
     readonly services: Estimate | null;

@@ -1,6 +1,6 @@
 /**
  * A model comparison as a `ReportDocument`: the verdict first, then per-model availability and latency with
- * 95% intervals; in the details, blast radius summed over the faults (`blast-radius`) and per fault with its
+ * 95% intervals; in the details, blast radius of the average fault (`blast-radius`) and per fault with its
  * time to recover (`fault-blast-radius`), availability while a control plane is down and data locality
  * (`spof-locality`), cost, control-plane health, the paired differences with their unit and better model,
  * and the fault timeline. The verdict names the tied leaders when no model wins outright, and lists the
@@ -69,7 +69,7 @@ function blastTable(r: ComparisonResult): ReportTable {
     note:
       r.faults.length === 0
         ? 'No faults in this scenario, so no blast radius.'
-        : `Summed over the ${r.faults.length} faults, each against a paired baseline without it. ${CI_NOTE}`,
+        : `The average of the ${r.faults.length} faults (each against a paired baseline without it; per fault below). ${CI_NOTE}`,
   };
 }
 

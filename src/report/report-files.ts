@@ -15,7 +15,7 @@
  *   blast-radius        blast radius per model (a run: per fault); only when faults were measured
  *   traffic-matrix      calls by client cluster and serving cluster, one panel per model
  *   cost                comparison only: istiod + sidecar vCPU against availability; only with cost figures
- * csv/faults.csv        per fault (run) or per model over all faults (comparison): blast radius, recovery
+ * csv/faults.csv        per fault (run), or per model and fault plus the average fault (comparison)
  * csv/timeline.csv      per window (and model): availability, latency
  * csv/traffic-matrix.csv  calls by client and serving cluster (and model)
  * csv/services.csv      run: per service

@@ -130,12 +130,32 @@ describe('report/csv', () => {
     expect(rows[1]?.time_to_recover_ms).toBe('');
   });
 
-  it('comparisonFaultsCsv(comparison) has the same columns as the run, one row per model', async () => {
+  it("comparisonFaultsCsv(comparison) has the run's columns: per model each fault with intervals, then the average", async () => {
     const { headers, rows } = await parse(await comparisonFaultsCsv(comparisonFixture));
     expect(headers).toEqual([...FAULTS_CSV_COLUMNS]);
-    expect(rows.map((r) => [r.model, r.fault_type, r.blast_clusters_fraction])).toEqual(
-      comparisonFixture.models.map((m) => [m.model, 'all', cell(m.blastRadius?.clusters?.mean)]),
+    const faults = comparisonFixture.faults.length;
+    expect(rows).toHaveLength(comparisonFixture.models.length * (faults + 1));
+    expect(
+      rows.map((r) => [r.model, r.fault_type, r.blast_traffic_fraction, r.blast_traffic_fraction_ci_lo]),
+    ).toEqual(
+      comparisonFixture.models.flatMap((m) => [
+        ...(m.faults ?? []).map((f) => [
+          m.model,
+          f.type,
+          cell(f.blastRadius.traffic?.mean),
+          cell(f.blastRadius.traffic?.ci95[0]),
+        ]),
+        [m.model, 'all', cell(m.blastRadius?.traffic?.mean), cell(m.blastRadius?.traffic?.ci95[0])],
+      ]),
     );
+    // A fault row carries its window and time to recover; the average row has neither.
+    const first = comparisonFixture.models[0]?.faults?.[0];
+    expect(rows[0]).toMatchObject({
+      fault_at_ms: cell(first?.atMs),
+      time_to_recover_ms: cell(first?.timeToRecoverMs?.mean),
+      replications: String(comparisonFixture.replications),
+    });
+    expect(rows[faults]).toMatchObject({ fault_at_ms: '', time_to_recover_ms: '' });
     const none = await parse(await comparisonFaultsCsv({ ...comparisonFixture, faults: [] }));
     expect(none).toEqual({ headers: [...FAULTS_CSV_COLUMNS], rows: [] });
   });

@@ -53,7 +53,7 @@ describe('report/markdown', () => {
     expect(expectWellFormedTables(comparisonMarkdown(comparisonFixture))).toBeGreaterThanOrEqual(8);
   });
 
-  it('comparisonDocument(comparison) puts blast radius by fault right after the summed blast radius', () => {
+  it('comparisonDocument(comparison) puts blast radius by fault right after the average fault', () => {
     const ids = comparisonDocument(comparisonFixture).detailTables.map((t) => t.id);
     expect(ids.slice(ids.indexOf('blast-radius'), ids.indexOf('blast-radius') + 3)).toEqual([
       'blast-radius',

@@ -60,7 +60,7 @@ export function blastRadiusChart(input: ChartInput): TopLevelSpec | null {
     if (input.faults.length === 0) return null;
     bars = comparisonBars(input);
     subtitle = [
-      `Share of clusters and services with an impacted unit, and of requests lost, summed over the scenario's ${input.faults.length} faults;`,
+      `Share of clusters and services with an impacted unit, and of requests lost, for the average of the scenario's ${input.faults.length} faults;`,
       `each fault against a paired baseline without it (same seeds). Collateral: lost requests of clients outside the failed domain.`,
       `Bar: mean over ${input.replications} replications; line: 95% confidence interval.`,
     ];
