@@ -48,6 +48,20 @@ export interface ComparisonMetric {
 /** Each model's percentile is within the histogram's accuracy of the truth: their difference, within twice it. */
 const PERCENTILE_RESOLUTION = 2 * LATENCY_RELATIVE_ACCURACY;
 
+/** A latency percentile of successful requests, read off the run's histogram (hence its resolution). */
+function latencyPercentile(name: string, key: 'p50' | 'p99'): ComparisonMetric {
+  return {
+    name,
+    unit: 'ms',
+    better: 'lower',
+    digits: 4,
+    range: 'nonNegative',
+    structural: false,
+    resolution: PERCENTILE_RESOLUTION,
+    of: (r) => r.latencyMs?.[key] ?? null,
+  };
+}
+
 /** The context of `model` in `scenario`. */
 export function metricContext(scenario: Scenario, model: DeploymentModel): MetricContext {
   const regionOf = new Map(scenario.mesh.clusters.map((c) => [c.name, c.region]));
@@ -130,26 +144,8 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     structural: false,
     of: (r) => r.latencyMs?.mean ?? null,
   },
-  {
-    name: 'latencyP50Ms',
-    unit: 'ms',
-    better: 'lower',
-    digits: 4,
-    range: 'nonNegative',
-    structural: false,
-    resolution: PERCENTILE_RESOLUTION,
-    of: (r) => r.latencyMs?.p50 ?? null,
-  },
-  {
-    name: 'latencyP99Ms',
-    unit: 'ms',
-    better: 'lower',
-    digits: 4,
-    range: 'nonNegative',
-    structural: false,
-    resolution: PERCENTILE_RESOLUTION,
-    of: (r) => r.latencyMs?.p99 ?? null,
-  },
+  latencyPercentile('latencyP50Ms', 'p50'),
+  latencyPercentile('latencyP99Ms', 'p99'),
   {
     name: 'blastRadiusClusters',
     unit: 'fraction',

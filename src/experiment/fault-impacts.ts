@@ -64,10 +64,7 @@ export function faultImpactMethod(
   thresholds: Partial<BlastRadiusThresholds>,
   baselines: boolean,
 ): string {
-  return describeMethod(scenario, { ...DEFAULT_BLAST_RADIUS_THRESHOLDS, ...thresholds }, baselines);
-}
-
-function describeMethod(scenario: Scenario, t: BlastRadiusThresholds, baselines: boolean): string {
+  const t: BlastRadiusThresholds = { ...DEFAULT_BLAST_RADIUS_THRESHOLDS, ...thresholds };
   const n = scenario.mesh.faults.length;
   if (n === 0) return 'No faults in this scenario.';
   if (!baselines)

@@ -87,7 +87,6 @@ export function runInWorkerPool(
   const script = replicationWorkerScript();
   const init: WorkerInit = { scenario };
   return new Promise((resolve, reject) => {
-    const received: boolean[] = jobs.map(() => false);
     /** Per busy worker: its job and how far that run has got. */
     const running = new Map<Worker, { id: number; fraction: number }>();
     const threads: Worker[] = [];
@@ -99,7 +98,7 @@ export function runInWorkerPool(
       if (settled) return;
       settled = true;
       void Promise.all(threads.map((t) => t.terminate())).then(() => {
-        const missing = received.filter((r) => !r).length;
+        const missing = jobs.length - done;
         if (error !== undefined) reject(error);
         else if (missing > 0) {
           reject(new WorkerPoolError(`${missing} of ${jobs.length} simulations came back empty`));
@@ -157,7 +156,6 @@ export function runInWorkerPool(
             break;
           }
           case 'done':
-            received[m.id] = true;
             try {
               consume(m.id, m.result);
             } catch (e) {
