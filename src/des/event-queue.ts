@@ -1,13 +1,27 @@
 /**
- * The pending-event set: a binary min-heap ordered by (time, priority, sequence).
+ * The pending-event set: a calendar queue (Brown, "Calendar queues: a fast O(1) priority queue
+ * implementation for the simulation event set problem", CACM 31(10), 1988) ordered by (time, priority,
+ * sequence).
  *
  * The sequence number is strictly increasing per schedule, so the order is total and deterministic, and
  * events with equal time and priority come out first-in first-out (SimPy's `eid` counter).
  *
+ * Why not a binary heap: a mesh keeps hundreds to tens of thousands of events pending (every request in
+ * flight, and every proxy's certificate rotation hours ahead), and a heap pays log2(n) sift steps per event
+ * for all of them. The calendar hashes an event by time into one of `buckets` days of `width` ms; a year is
+ * buckets x width. Each day holds a list sorted by (time, order); dequeuing scans days from the current one
+ * and takes a head whose year is the current one. With the width near a few mean gaps between events, a day
+ * holds about one event due this year, so both operations cost O(1) on average whatever the number pending.
+ *
+ * Exactness: an event's day number is `floor(time / width)` computed once, stored, and compared as an
+ * integer, so rounding can never put an event in one day and look for it in another. The order of events
+ * never depends on the width or the number of days, which only affect speed; both adapt (Brown's resize at
+ * size 2x and 0.5x the days, and a re-estimate of the width when scans or list walks grow long).
+ *
  * Layout, for speed (see shared/design/performance-anchors.md): events live in slots of parallel arrays
- * (typed arrays for numbers), the heap holds slot numbers, sifting moves holes instead of swapping, and a
- * free list recycles slots, so scheduling allocates nothing once the arrays have grown. Each slot knows its
- * heap position, which makes `cancel` an O(log n) removal instead of a tombstone that could leak.
+ * (typed arrays for numbers), lists are links between slot numbers, and a free list recycles slots, so
+ * scheduling allocates nothing once the arrays have grown. Lists are doubly linked, which makes `cancel`
+ * O(1) instead of a tombstone that could leak.
  */
 import { SimulationError } from './errors.js';
 import type { SimTime } from './sim-time.js';
@@ -21,14 +35,24 @@ export type EventId = number;
 // A slot's generation is folded into its id so that an id outlives neither its event nor a slot reuse.
 const SLOT_BITS = 2 ** 26;
 const PRIORITY_SPAN = 2 ** 44;
+const NONE = -1;
+const MIN_BUCKETS = 16;
+/** Operations between checks that the width still fits the events (a rate can change mid-run). */
+const TUNE_EVERY = 8192;
+/** Mean empty days scanned per dequeue, or list links walked per enqueue, beyond which the width is re-estimated. */
+const TUNE_LIMIT = 6;
+/** Events at the front whose gaps set the width (Brown: "about 25"); the width is three mean gaps. */
+const WIDTH_SAMPLE = 25;
 
 export class EventQueue {
   private capacity = 0;
-  private heap = new Int32Array(0);
   private time = new Float64Array(0);
   /** priority * 2^44 + sequence: one number compares both. */
   private order = new Float64Array(0);
-  private pos = new Int32Array(0);
+  /** The event's day number, floor(time / width), fixed while it is queued (recomputed on a rebuild). */
+  private day = new Float64Array(0);
+  private next = new Int32Array(0);
+  private prev = new Int32Array(0);
   private generation = new Uint32Array(0);
   private handlers: (EventHandler<never> | undefined)[] = [];
   private payloads: unknown[] = [];
@@ -37,6 +61,19 @@ export class EventQueue {
   private used = 0;
   private seq = 0;
   private count = 0;
+
+  /** Head slot of each day's sorted list, or NONE. */
+  private heads = new Int32Array(MIN_BUCKETS).fill(NONE);
+  private mask = MIN_BUCKETS - 1;
+  private invWidth = 1;
+  /** The day being scanned, and its bucket; no queued event has an earlier day. */
+  private currentDay = 0;
+  private currentBucket = 0;
+  /** The earliest event, once found by a peek and until the set changes in a way that could undo it. */
+  private earliest = NONE;
+  private scanned = 0;
+  private walked = 0;
+  private ops = 0;
 
   constructor(initialCapacity = 1024) {
     this.grow(Math.max(16, initialCapacity));
@@ -49,7 +86,7 @@ export class EventQueue {
 
   /** Time of the next event, or `Infinity` when none is pending. */
   peekTime(): SimTime {
-    return this.count === 0 ? Infinity : (this.time[this.heap[0] as number] as number);
+    return this.count === 0 ? Infinity : (this.time[this.locate() | 0] as number);
   }
 
   /** Adds an event; `priority` is a small non-negative integer, lower first among equal times. */
@@ -62,7 +99,17 @@ export class EventQueue {
     this.order[slot] = priority * PRIORITY_SPAN + this.seq++;
     this.handlers[slot] = handler as EventHandler<never>;
     this.payloads[slot] = data;
-    this.siftUp(this.count++, slot);
+    const day = this.dayOf(time);
+    this.day[slot] = day;
+    this.link(slot);
+    if (day < this.currentDay) {
+      // Earlier than where a peek left the scan (a run that stopped at `until`, then a schedule before it).
+      this.currentDay = day;
+      this.currentBucket = this.bucketOf(day);
+    }
+    if (this.earliest !== NONE && this.less(slot, this.earliest)) this.earliest = slot;
+    if (++this.count > 2 * (this.mask + 1)) this.rebuild(2 * (this.mask + 1));
+    else if (++this.ops >= TUNE_EVERY) this.tune();
     return (this.generation[slot] as number) * SLOT_BITS + slot;
   }
 
@@ -72,12 +119,11 @@ export class EventQueue {
    */
   popInto(visit: PoppedEvent): boolean {
     if (this.count === 0) return false;
-    const slot = this.heap[0] as number;
+    const slot = this.locate() | 0;
     visit.time = this.time[slot] as number;
     visit.handler = this.handlers[slot] as EventHandler<unknown>;
     visit.data = this.payloads[slot];
-    this.removeAt(0);
-    this.release(slot);
+    this.remove(slot);
     return true;
   }
 
@@ -86,24 +132,95 @@ export class EventQueue {
     const slot = id % SLOT_BITS;
     const gen = (id - slot) / SLOT_BITS;
     if (slot >= this.used || this.generation[slot] !== gen || this.handlers[slot] === undefined) return false;
-    this.removeAt(this.pos[slot] as number);
-    this.release(slot);
+    this.remove(slot);
     return true;
   }
 
-  private release(slot: number): void {
+  private remove(slot: number): void {
+    if (slot === this.earliest) this.earliest = NONE;
+    this.unlink(slot);
     this.handlers[slot] = undefined;
     this.payloads[slot] = undefined;
     this.generation[slot] = ((this.generation[slot] as number) + 1) % 2 ** 27;
     this.free[this.freeCount++] = slot;
+    const buckets = this.mask + 1;
+    if (--this.count < buckets >> 1 && buckets > MIN_BUCKETS) this.rebuild(buckets >> 1);
   }
 
-  private removeAt(index: number): void {
-    const last = this.heap[--this.count] as number;
-    if (index === this.count) return;
-    // The moved element may need to go either way when removing from the middle.
-    if (index > 0 && this.less(last, this.heap[(index - 1) >> 1] as number)) this.siftUp(index, last);
-    else this.siftDown(index, last);
+  /** The earliest event's slot (count > 0): scans days from the current one, a year at most. */
+  private locate(): number {
+    if (this.earliest !== NONE) return this.earliest;
+    const heads = this.heads;
+    const dayOfSlot = this.day;
+    const mask = this.mask;
+    let bucket = this.currentBucket;
+    let day = this.currentDay;
+    for (let n = 0; n <= mask; n++) {
+      const head = heads[bucket] as number;
+      // A list is sorted, so its head has its earliest day; any other day there is a later year's.
+      if (head !== NONE && dayOfSlot[head] === day) {
+        this.currentBucket = bucket;
+        this.currentDay = day;
+        this.scanned += n;
+        this.earliest = head;
+        return head;
+      }
+      bucket = (bucket + 1) & mask;
+      day++;
+    }
+    // Nothing due within a year: jump straight to the earliest head (Brown's direct search).
+    let best = NONE;
+    for (let b = 0; b <= mask; b++) {
+      const head = heads[b] as number;
+      if (head !== NONE && (best === NONE || this.less(head, best))) best = head;
+    }
+    this.scanned += 2 * (mask + 1);
+    this.currentDay = dayOfSlot[best] as number;
+    this.currentBucket = this.bucketOf(this.currentDay);
+    this.earliest = best;
+    return best;
+  }
+
+  private dayOf(time: number): number {
+    return Math.floor(time * this.invWidth);
+  }
+
+  /** A day's bucket: day mod buckets (`| 0` wraps modulo 2^32, which the power-of-two bucket count divides). */
+  private bucketOf(day: number): number {
+    return (day | 0) & this.mask;
+  }
+
+  /** Inserts `slot` into its day's list, after every event that orders before it. */
+  private link(slot: number): void {
+    const bucket = this.bucketOf(this.day[slot] as number);
+    const next = this.next;
+    const prev = this.prev;
+    let p = this.heads[bucket] as number;
+    if (p === NONE || this.less(slot, p)) {
+      next[slot] = p;
+      prev[slot] = NONE;
+      if (p !== NONE) prev[p] = slot;
+      this.heads[bucket] = slot;
+      return;
+    }
+    let q = next[p] as number;
+    while (q !== NONE && !this.less(slot, q)) {
+      p = q;
+      q = next[q] as number;
+      this.walked++;
+    }
+    next[slot] = q;
+    prev[slot] = p;
+    next[p] = slot;
+    if (q !== NONE) prev[q] = slot;
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot] as number;
+    const q = this.next[slot] as number;
+    if (p !== NONE) this.next[p] = q;
+    else this.heads[this.bucketOf(this.day[slot] as number)] = q;
+    if (q !== NONE) this.prev[q] = p;
   }
 
   private less(a: number, b: number): boolean {
@@ -112,40 +229,63 @@ export class EventQueue {
     return ta < tb || (ta === tb && (this.order[a] as number) < (this.order[b] as number));
   }
 
-  private siftUp(index: number, slot: number): void {
-    const heap = this.heap;
-    const pos = this.pos;
-    let i = index;
-    while (i > 0) {
-      const parentIndex = (i - 1) >> 1;
-      const parent = heap[parentIndex] as number;
-      if (!this.less(slot, parent)) break;
-      heap[i] = parent;
-      pos[parent] = i;
-      i = parentIndex;
-    }
-    heap[i] = slot;
-    pos[slot] = i;
+  /** Every TUNE_EVERY operations: a re-estimated width if scans or walks have grown long. */
+  private tune(): void {
+    const ops = this.ops;
+    const long = this.scanned > TUNE_LIMIT * ops || this.walked > TUNE_LIMIT * ops;
+    this.ops = 0;
+    this.scanned = 0;
+    this.walked = 0;
+    if (long) this.rebuild(this.mask + 1);
   }
 
-  private siftDown(index: number, slot: number): void {
-    const heap = this.heap;
-    const pos = this.pos;
-    const n = this.count;
-    let i = index;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (right < n && this.less(heap[right] as number, heap[child] as number)) child = right;
-      const c = heap[child] as number;
-      if (!this.less(c, slot)) break;
-      heap[i] = c;
-      pos[c] = i;
-      i = child;
+  /** Re-hashes every event into `buckets` days of a width re-estimated from the events at the front. */
+  private rebuild(buckets: number): void {
+    const slots = new Int32Array(this.count);
+    let k = 0;
+    for (let b = 0; b <= this.mask; b++) {
+      for (let s = this.heads[b] as number; s !== NONE; s = this.next[s] as number) slots[k++] = s;
     }
-    heap[i] = slot;
-    pos[slot] = i;
+    const times = Float64Array.from(slots, (s) => this.time[s] as number).sort();
+    this.invWidth = 1 / this.estimateWidth(times);
+    this.heads = new Int32Array(buckets).fill(NONE);
+    this.mask = buckets - 1;
+    // Linking from the latest event back makes every insertion land at its list's head: O(n), no walks.
+    slots.sort((a, b) => (this.less(a, b) ? -1 : 1));
+    for (let i = slots.length - 1; i >= 0; i--) {
+      const s = slots[i] as number;
+      this.day[s] = this.dayOf(this.time[s] as number);
+      this.link(s);
+    }
+    const first = slots[0];
+    this.currentDay = first === undefined ? 0 : (this.day[first] as number);
+    this.currentBucket = this.bucketOf(this.currentDay);
+    this.earliest = NONE;
+    this.ops = 0;
+    this.scanned = 0;
+    this.walked = 0;
+  }
+
+  /** Brown's estimate: three times the mean gap between the first events, ignoring gaps over twice the mean. */
+  private estimateWidth(sortedTimes: Float64Array): number {
+    const n = Math.min(sortedTimes.length, WIDTH_SAMPLE);
+    const current = 1 / this.invWidth;
+    if (n < 2) return current;
+    const last = sortedTimes[n - 1] as number;
+    const first = sortedTimes[0] as number;
+    if (!(last - first < Infinity)) return current;
+    const mean = (last - first) / (n - 1);
+    let sum = 0;
+    let gaps = 0;
+    for (let i = 1; i < n; i++) {
+      const gap = (sortedTimes[i] as number) - (sortedTimes[i - 1] as number);
+      if (gap <= 2 * mean) {
+        sum += gap;
+        gaps++;
+      }
+    }
+    const width = gaps > 0 ? (3 * sum) / gaps : 0;
+    return width > 0 && width < Infinity ? width : current;
   }
 
   private grow(capacity: number): void {
@@ -154,10 +294,11 @@ export class EventQueue {
       fresh.set(old);
       return fresh;
     };
-    this.heap = copy(this.heap, new Int32Array(capacity));
     this.time = copy(this.time, new Float64Array(capacity));
     this.order = copy(this.order, new Float64Array(capacity));
-    this.pos = copy(this.pos, new Int32Array(capacity));
+    this.day = copy(this.day, new Float64Array(capacity));
+    this.next = copy(this.next, new Int32Array(capacity));
+    this.prev = copy(this.prev, new Int32Array(capacity));
     this.generation = copy(this.generation, new Uint32Array(capacity));
     this.free = copy(this.free, new Int32Array(capacity));
     this.capacity = capacity;
