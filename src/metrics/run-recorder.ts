@@ -149,15 +149,18 @@ export class RunRecorder implements MeshObserver {
     const late = ok && latency > this.deadlineMs;
     const batch = Math.floor((r.startMs - this.shape.warmupMs) / this.batchMs);
     const window = this.windowOf(r.startMs);
-    this.all.add(ok, latency, batch, late);
-    (this.byCluster[r.clientCluster] as Tally).add(ok, latency, batch, late);
-    (this.byTraffic[r.traffic] as Tally).add(ok, latency, batch, late);
-    this.windows[window]?.add(ok, latency, -1, late);
+    // Five histograms take this latency: one log for all of them.
+    const ln = Math.log(latency);
+    this.all.add(ok, latency, batch, late, ln);
+    (this.byCluster[r.clientCluster] as Tally).add(ok, latency, batch, late, ln);
+    (this.byTraffic[r.traffic] as Tally).add(ok, latency, batch, late, ln);
+    this.windows[window]?.add(ok, latency, -1, late, ln);
     this.units.requests.complete(
       r.clientCluster * this.shape.traffic.length + r.traffic,
       window,
       ok,
       latency,
+      ln,
     );
     this.matrix.request(r.clientCluster, r.clustersCrossed);
     const key = r.responseCode * 65536 + r.responseFlags;
@@ -177,13 +180,15 @@ export class RunRecorder implements MeshObserver {
     const ok = !isFailure(call.responseCode);
     const latency = call.endMs - call.sentMs;
     const batch = Math.floor((call.sentMs - this.shape.warmupMs) / this.batchMs);
-    (this.byService[service] as Tally).add(ok, latency, batch);
+    const ln = Math.log(latency);
+    (this.byService[service] as Tally).add(ok, latency, batch, false, ln);
     const caller = call.source.cluster;
     this.units.services.complete(
       caller * this.shape.services.length + service,
       this.windowOf(call.sentMs),
       ok,
       latency,
+      ln,
     );
     const endpoint = call.endpoint;
     if (endpoint === undefined) {

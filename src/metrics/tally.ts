@@ -38,16 +38,17 @@ export class Tally {
    *
    * @param ok - a final response that is not 5xx.
    * @param late - answered after the deadline, so not a success for availability.
+   * @param lnLatency - `Math.log(latencyMs)`, when the caller computed it for other tallies too.
    */
-  add(ok: boolean, latencyMs: number, batch: number, late = false): void {
+  add(ok: boolean, latencyMs: number, batch: number, late = false, lnLatency = Math.log(latencyMs)): void {
     this.requests++;
     if (!ok) {
-      this.failedLatency.record(latencyMs);
+      this.failedLatency.recordLn(latencyMs, lnLatency);
       return;
     }
     if (late) this.late++;
     else this.succeeded++;
-    this.latency.record(latencyMs);
+    this.latency.recordLn(latencyMs, lnLatency);
     if (batch >= 0 && batch < this.batchSums.length) {
       this.batchSums[batch] = (this.batchSums[batch] as number) + latencyMs;
       this.batchCounts[batch] = (this.batchCounts[batch] as number) + 1;

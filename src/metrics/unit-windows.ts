@@ -56,7 +56,14 @@ export class UnitWindows {
     if (c >= 0) this.started[c] = (this.started[c] as number) + 1;
   }
 
-  complete(unit: number, window: number, ok: boolean, latencyMs: number): void {
+  /** `lnLatency`: `Math.log(latencyMs)`, when the caller has it already. */
+  complete(
+    unit: number,
+    window: number,
+    ok: boolean,
+    latencyMs: number,
+    lnLatency = Math.log(latencyMs),
+  ): void {
     const c = this.cell(unit, window);
     if (c < 0) return;
     this.completed[c] = (this.completed[c] as number) + 1;
@@ -69,7 +76,7 @@ export class UnitWindows {
       h = new LogHistogram(this.accuracy);
       this.latency[c] = h;
     }
-    h.record(latencyMs);
+    h.recordLn(latencyMs, lnLatency);
   }
 
   /** Answered latencies of a cell; undefined when it has none. */

@@ -116,6 +116,16 @@ export class LogHistogram {
    * @throws RangeError if value is negative, NaN or infinite.
    */
   record(value: number): void {
+    this.recordLn(value, Math.log(value));
+  }
+
+  /**
+   * Records one value whose natural log the caller already has: a value recorded into several histograms
+   * (a request's latency goes into five) is then logged once. `lnValue` must be `Math.log(value)`.
+   *
+   * @throws RangeError if value is negative, NaN or infinite.
+   */
+  recordLn(value: number, lnValue: number): void {
     // One comparison chain rejects NaN, negatives and +Infinity.
     if (!(value >= 0 && value < Infinity)) {
       throw new RangeError(`LogHistogram.record(${value}): value must be finite and >= 0`);
@@ -128,7 +138,7 @@ export class LogHistogram {
       this.zeroCount += 1;
       return;
     }
-    const index = Math.ceil(Math.log(value) * this.invLnGamma);
+    const index = Math.ceil(lnValue * this.invLnGamma);
     let slot = index - this.offset;
     if (slot < 0 || slot >= this.counts.length) {
       this.cover(index, index);

@@ -63,6 +63,21 @@ describe('metrics/stats/log-histogram', () => {
     });
   });
 
+  it('recordLn(v, Math.log(v)) leaves exactly the state record(v) does, and validates v the same way', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { maxLength: 200 }), (values) => {
+        const a = new LogHistogram(ACCURACY);
+        const b = new LogHistogram(ACCURACY);
+        for (const v of values) {
+          a.record(v);
+          b.recordLn(v, Math.log(v));
+        }
+        expect(b.toJSON()).toEqual(a.toJSON());
+      }),
+    );
+    expect(() => new LogHistogram(ACCURACY).recordLn(-1, Math.log(1))).toThrow(RangeError);
+  });
+
   it('quantile(q) is within relativeAccuracy of the exact value at rank ceil(q·n) for any positive doubles', () => {
     fc.assert(
       fc.property(
