@@ -55,7 +55,7 @@ export class Engine {
     priority: Priority = Priority.NORMAL,
   ): EventId {
     // `!(delay >= 0)` also rejects NaN, which would silently corrupt the heap order.
-    if (!(delay >= 0)) throw new SimulationError(`Engine.schedule: negative or NaN delay ${delay}`);
+    if (!(delay >= 0)) throw negativeDelay(delay);
     return this.queue.push(this.clock + delay, priority, handler, data);
   }
 
@@ -66,8 +66,7 @@ export class Engine {
     data: T,
     priority: Priority = Priority.NORMAL,
   ): EventId {
-    if (!(time >= this.clock))
-      throw new SimulationError(`Engine.scheduleAt: time ${time} is before now (${this.clock})`);
+    if (!(time >= this.clock)) throw timeBeforeNow(time, this.clock);
     return this.queue.push(time, priority, handler, data);
   }
 
@@ -118,3 +117,16 @@ export class Engine {
 }
 
 function noop(): void {}
+
+/*
+ * Guard messages are built out of line on purpose: TurboFan treats a template literal's number-to-string
+ * as pure and may schedule it before the guard's branch, so every schedule would format the delay (an
+ * inline LogHistogram guard cost 13-16% of a minimal mesh run in NumberToString and dtoa).
+ */
+function negativeDelay(delay: number): SimulationError {
+  return new SimulationError(`Engine.schedule: negative or NaN delay ${delay}`);
+}
+
+function timeBeforeNow(time: number, now: number): SimulationError {
+  return new SimulationError(`Engine.scheduleAt: time ${time} is before now (${now})`);
+}

@@ -35,9 +35,7 @@ export class RunningStats {
    * @throws RangeError if x is NaN or infinite (it would silently poison every later statistic).
    */
   add(x: number): void {
-    if (!Number.isFinite(x)) {
-      throw new RangeError(`RunningStats.add(${x}): value must be finite`);
-    }
+    if (!Number.isFinite(x)) throw notFinite(x);
     this.n += 1;
     const delta = x - this.runningMean;
     this.runningMean += delta / this.n;
@@ -124,4 +122,9 @@ export class RunningStats {
     stats.highest = json.max ?? -Infinity;
     return stats;
   }
+}
+
+/** Out of line: a template literal inside a hot guard can be formatted on every call (see LogHistogram). */
+function notFinite(x: number): RangeError {
+  return new RangeError(`RunningStats.add(${x}): value must be finite`);
 }
