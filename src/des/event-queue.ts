@@ -1,27 +1,33 @@
 /**
- * The pending-event set: a calendar queue (Brown, "Calendar queues: a fast O(1) priority queue
- * implementation for the simulation event set problem", CACM 31(10), 1988) ordered by (time, priority,
- * sequence).
+ * The pending-event set, ordered by (time, priority, sequence).
  *
  * The sequence number is strictly increasing per schedule, so the order is total and deterministic, and
  * events with equal time and priority come out first-in first-out (SimPy's `eid` counter).
  *
- * Why not a binary heap: a mesh keeps hundreds to tens of thousands of events pending (every request in
- * flight, and every proxy's certificate rotation hours ahead), and a heap pays log2(n) sift steps per event
- * for all of them. The calendar hashes an event by time into one of `buckets` days of `width` ms; a year is
- * buckets x width. Each day holds a list sorted by (time, order); dequeuing scans days from the current one
- * and takes a head whose year is the current one. With the width near a few mean gaps between events, a day
- * holds about one event due this year, so both operations cost O(1) on average whatever the number pending.
+ * Two layouts over the same event slots, chosen by size: a binary min-heap while few events are pending
+ * (an M/M/1 queue holds two), and a calendar queue (Brown, "Calendar queues: a fast O(1) priority queue
+ * implementation for the simulation event set problem", CACM 31(10), 1988) once many are: a mesh keeps
+ * hundreds to tens of thousands pending (every request in flight, every proxy's certificate rotation
+ * hours ahead), and a heap pays log2(n) sift steps per event for all of them. Measured (hold model):
+ * equal at 30 pending, calendar 1.2x faster at 500 and 1.7x at 20,000; heap faster below ~30, where a
+ * calendar's fixed costs dominate. The switch has hysteresis, so a size near the threshold does not thrash.
+ *
+ * The calendar hashes an event by time into one of `buckets` days of `width` ms; a year is buckets x width.
+ * Each day holds a list sorted by (time, order); dequeuing scans days from the current one and takes a
+ * head whose year is the current one. With the width near a few mean gaps between events, a day holds about
+ * one event due this year, so both operations cost O(1) on average whatever the number pending.
  *
  * Exactness: an event's day number is `floor(time / width)` computed once, stored, and compared as an
  * integer, so rounding can never put an event in one day and look for it in another. The order of events
- * never depends on the width or the number of days, which only affect speed; both adapt (Brown's resize at
- * size 2x and 0.5x the days, and a re-estimate of the width when scans or list walks grow long).
+ * never depends on the layout, the width or the number of days, which only affect speed; the calendar
+ * adapts both (Brown's resize at size 2x and 0.5x the days, and a re-estimate of the width when scans or
+ * list walks grow long).
  *
  * Layout, for speed (see shared/design/performance-anchors.md): events live in slots of parallel arrays
- * (typed arrays for numbers), lists are links between slot numbers, and a free list recycles slots, so
- * scheduling allocates nothing once the arrays have grown. Lists are doubly linked, which makes `cancel`
- * O(1) instead of a tombstone that could leak.
+ * (typed arrays for numbers), the heap holds slot numbers and sifts holes instead of swapping, calendar lists
+ * are links between slot numbers, and a free list recycles slots, so scheduling allocates nothing once the
+ * arrays have grown. Each slot knows its heap position or its list neighbours, which makes `cancel` a
+ * removal instead of a tombstone that could leak.
  */
 import { SimulationError } from './errors.js';
 import type { SimTime } from './sim-time.js';
@@ -37,6 +43,9 @@ const SLOT_BITS = 2 ** 26;
 const PRIORITY_SPAN = 2 ** 44;
 const NONE = -1;
 const MIN_BUCKETS = 16;
+/** Sizes at which the heap hands over to the calendar, and back (hysteresis: 4x apart). */
+const TO_CALENDAR = 128;
+const TO_HEAP = 32;
 /** Operations between checks that the width still fits the events (a rate can change mid-run). */
 const TUNE_EVERY = 8192;
 /** Mean empty days scanned per dequeue, or list links walked per enqueue, beyond which the width is re-estimated. */
@@ -61,7 +70,14 @@ export class EventQueue {
   private used = 0;
   private seq = 0;
   private count = 0;
+  /** Which layout holds the events now. */
+  private calendar = false;
 
+  // Heap layout: heap[i] is a slot; pos[slot] is its index in the heap.
+  private heap = new Int32Array(0);
+  private pos = new Int32Array(0);
+
+  // Calendar layout.
   /** Head slot of each day's sorted list, or NONE. */
   private heads = new Int32Array(MIN_BUCKETS).fill(NONE);
   private mask = MIN_BUCKETS - 1;
@@ -86,7 +102,8 @@ export class EventQueue {
 
   /** Time of the next event, or `Infinity` when none is pending. */
   peekTime(): SimTime {
-    return this.count === 0 ? Infinity : (this.time[this.locate() | 0] as number);
+    if (this.count === 0) return Infinity;
+    return this.time[this.calendar ? this.locate() | 0 : (this.heap[0] as number)] as number;
   }
 
   /** Adds an event; `priority` is a small non-negative integer, lower first among equal times. */
@@ -99,17 +116,11 @@ export class EventQueue {
     this.order[slot] = priority * PRIORITY_SPAN + this.seq++;
     this.handlers[slot] = handler as EventHandler<never>;
     this.payloads[slot] = data;
-    const day = this.dayOf(time);
-    this.day[slot] = day;
-    this.link(slot);
-    if (day < this.currentDay) {
-      // Earlier than where a peek left the scan (a run that stopped at `until`, then a schedule before it).
-      this.currentDay = day;
-      this.currentBucket = this.bucketOf(day);
+    if (this.calendar) this.enqueue(slot);
+    else {
+      this.siftUp(this.count++, slot);
+      if (this.count > TO_CALENDAR) this.toCalendar();
     }
-    if (this.earliest !== NONE && this.less(slot, this.earliest)) this.earliest = slot;
-    if (++this.count > 2 * (this.mask + 1)) this.rebuild(2 * (this.mask + 1));
-    else if (++this.ops >= TUNE_EVERY) this.tune();
     return (this.generation[slot] as number) * SLOT_BITS + slot;
   }
 
@@ -119,7 +130,7 @@ export class EventQueue {
    */
   popInto(visit: PoppedEvent): boolean {
     if (this.count === 0) return false;
-    const slot = this.locate() | 0;
+    const slot = this.calendar ? this.locate() | 0 : (this.heap[0] as number);
     visit.time = this.time[slot] as number;
     visit.handler = this.handlers[slot] as EventHandler<unknown>;
     visit.data = this.payloads[slot];
@@ -137,14 +148,117 @@ export class EventQueue {
   }
 
   private remove(slot: number): void {
-    if (slot === this.earliest) this.earliest = NONE;
-    this.unlink(slot);
+    if (this.calendar) this.dequeue(slot);
+    else this.removeAt(this.pos[slot] as number);
     this.handlers[slot] = undefined;
     this.payloads[slot] = undefined;
     this.generation[slot] = ((this.generation[slot] as number) + 1) % 2 ** 27;
     this.free[this.freeCount++] = slot;
+  }
+
+  private less(a: number, b: number): boolean {
+    const ta = this.time[a] as number;
+    const tb = this.time[b] as number;
+    return ta < tb || (ta === tb && (this.order[a] as number) < (this.order[b] as number));
+  }
+
+  /** Every pending slot, in (time, order) order. */
+  private sortedSlots(): Int32Array {
+    const slots = new Int32Array(this.count);
+    let k = 0;
+    if (this.calendar) {
+      for (let b = 0; b <= this.mask; b++) {
+        for (let s = this.heads[b] as number; s !== NONE; s = this.next[s] as number) slots[k++] = s;
+      }
+    } else slots.set(this.heap.subarray(0, this.count));
+    return slots.sort((a, b) => (this.less(a, b) ? -1 : 1));
+  }
+
+  // ---- heap layout ----
+
+  private removeAt(index: number): void {
+    const last = this.heap[--this.count] as number;
+    if (index === this.count) return;
+    // The moved element may need to go either way when removing from the middle.
+    if (index > 0 && this.less(last, this.heap[(index - 1) >> 1] as number)) this.siftUp(index, last);
+    else this.siftDown(index, last);
+  }
+
+  private siftUp(index: number, slot: number): void {
+    const heap = this.heap;
+    const pos = this.pos;
+    let i = index;
+    while (i > 0) {
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex] as number;
+      if (!this.less(slot, parent)) break;
+      heap[i] = parent;
+      pos[parent] = i;
+      i = parentIndex;
+    }
+    heap[i] = slot;
+    pos[slot] = i;
+  }
+
+  private siftDown(index: number, slot: number): void {
+    const heap = this.heap;
+    const pos = this.pos;
+    const n = this.count;
+    let i = index;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && this.less(heap[right] as number, heap[child] as number)) child = right;
+      const c = heap[child] as number;
+      if (!this.less(c, slot)) break;
+      heap[i] = c;
+      pos[c] = i;
+      i = child;
+    }
+    heap[i] = slot;
+    pos[slot] = i;
+  }
+
+  /** A sorted array is a heap: the calendar's events, earliest first. */
+  private toHeap(): void {
+    const slots = this.sortedSlots();
+    this.calendar = false;
+    this.heap.set(slots);
+    slots.forEach((s, i) => (this.pos[s] = i));
+  }
+
+  // ---- calendar layout ----
+
+  private toCalendar(): void {
+    const slots = this.sortedSlots();
+    this.calendar = true;
+    let buckets = MIN_BUCKETS;
+    while (buckets < this.count) buckets *= 2;
+    this.rebuild(buckets, slots);
+  }
+
+  private enqueue(slot: number): void {
+    const day = this.dayOf(this.time[slot] as number);
+    this.day[slot] = day;
+    this.link(slot);
+    if (day < this.currentDay) {
+      // Earlier than where a peek left the scan (a run that stopped at `until`, then a schedule before it).
+      this.currentDay = day;
+      this.currentBucket = this.bucketOf(day);
+    }
+    if (this.earliest !== NONE && this.less(slot, this.earliest)) this.earliest = slot;
+    if (++this.count > 2 * (this.mask + 1)) this.rebuild(2 * (this.mask + 1), this.sortedSlots());
+    else if (++this.ops >= TUNE_EVERY) this.tune();
+  }
+
+  private dequeue(slot: number): void {
+    if (slot === this.earliest) this.earliest = NONE;
+    this.unlink(slot);
     const buckets = this.mask + 1;
-    if (--this.count < buckets >> 1 && buckets > MIN_BUCKETS) this.rebuild(buckets >> 1);
+    if (--this.count < TO_HEAP) this.toHeap();
+    else if (this.count < buckets >> 1 && buckets > MIN_BUCKETS)
+      this.rebuild(buckets >> 1, this.sortedSlots());
   }
 
   /** The earliest event's slot (count > 0): scans days from the current one, a year at most. */
@@ -223,12 +337,6 @@ export class EventQueue {
     if (q !== NONE) this.prev[q] = p;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.time[a] as number;
-    const tb = this.time[b] as number;
-    return ta < tb || (ta === tb && (this.order[a] as number) < (this.order[b] as number));
-  }
-
   /** Every TUNE_EVERY operations: a re-estimated width if scans or walks have grown long. */
   private tune(): void {
     const ops = this.ops;
@@ -236,22 +344,18 @@ export class EventQueue {
     this.ops = 0;
     this.scanned = 0;
     this.walked = 0;
-    if (long) this.rebuild(this.mask + 1);
+    if (long) this.rebuild(this.mask + 1, this.sortedSlots());
   }
 
-  /** Re-hashes every event into `buckets` days of a width re-estimated from the events at the front. */
-  private rebuild(buckets: number): void {
-    const slots = new Int32Array(this.count);
-    let k = 0;
-    for (let b = 0; b <= this.mask; b++) {
-      for (let s = this.heads[b] as number; s !== NONE; s = this.next[s] as number) slots[k++] = s;
-    }
-    const times = Float64Array.from(slots, (s) => this.time[s] as number).sort();
-    this.invWidth = 1 / this.estimateWidth(times);
+  /**
+   * Hashes every event (`slots`, in order) into `buckets` days of a width re-estimated from the events at
+   * the front.
+   */
+  private rebuild(buckets: number, slots: Int32Array): void {
+    this.invWidth = 1 / this.estimateWidth(Float64Array.from(slots, (s) => this.time[s] as number));
     this.heads = new Int32Array(buckets).fill(NONE);
     this.mask = buckets - 1;
     // Linking from the latest event back makes every insertion land at its list's head: O(n), no walks.
-    slots.sort((a, b) => (this.less(a, b) ? -1 : 1));
     for (let i = slots.length - 1; i >= 0; i--) {
       const s = slots[i] as number;
       this.day[s] = this.dayOf(this.time[s] as number);
@@ -296,6 +400,8 @@ export class EventQueue {
     };
     this.time = copy(this.time, new Float64Array(capacity));
     this.order = copy(this.order, new Float64Array(capacity));
+    this.heap = copy(this.heap, new Int32Array(capacity));
+    this.pos = copy(this.pos, new Int32Array(capacity));
     this.day = copy(this.day, new Float64Array(capacity));
     this.next = copy(this.next, new Int32Array(capacity));
     this.prev = copy(this.prev, new Int32Array(capacity));

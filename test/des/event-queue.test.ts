@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { EventQueue, type PoppedEvent } from '../../src/des/index.js';
 
 /**
- * The calendar queue against the plainest possible reference: a list scanned for its minimum by (time,
+ * The event set (heap while small, calendar queue while large) against the plainest possible reference: a list scanned for its minimum by (time,
  * priority, scheduling order). Times mix the shapes a mesh produces (many close together, ties, a few hours
  * ahead, never), so resizes, width re-estimates and the year-long direct search are all exercised.
  */
@@ -118,13 +118,23 @@ function replay(ops: readonly Op[]): void {
   expect(queue.popInto(visit)).toBe(false);
 }
 
-describe('des/event-queue (calendar queue)', () => {
-  it('property: any mix of pushes, pops, peeks and cancels comes out as the reference order', () => {
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 600 }), (ops) => replay(ops)),
-      { numRuns: 300 },
-    );
-  });
+describe('des/event-queue', () => {
+  // Starting sizes put the random operations in the heap layout, across the switch to the calendar
+  // (TO_CALENDAR = 128) and back (TO_HEAP = 32), and in the calendar layout.
+  it.each([0, 100, 300])(
+    'property: after %i pushes, any mix of pushes, pops, peeks and cancels comes out in reference order',
+    (start) => {
+      const prefill = Array.from({ length: start }, (_, i): Op => ({
+        kind: 'push',
+        gap: (i * 7919) % 50,
+        priority: 1,
+      }));
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 600 }), (ops) => replay([...prefill, ...ops])),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   it('stays exact through growth, shrinking and width re-estimates as the event density changes', () => {
     // A steady 200 pending whose spacing jumps a million-fold between phases (the size stays, so only the
@@ -156,6 +166,24 @@ describe('des/event-queue (calendar queue)', () => {
       for (let i = 0; i < burst; i++) ops.push({ kind: 'pop' });
     }
     replay(ops);
+  });
+
+  it('cancels by id across both switches of layout', () => {
+    // Grow into the calendar, cancel there, shrink back into the heap, cancel there, and grow again.
+    const push = (n: number): Op[] =>
+      Array.from({ length: n }, (_, i): Op => ({ kind: 'push', gap: (i * 37) % 11, priority: i % 3 }));
+    const pop = (n: number): Op[] => Array.from({ length: n }, (): Op => ({ kind: 'pop' }));
+    const cancel = (n: number): Op[] =>
+      Array.from({ length: n }, (_, i): Op => ({ kind: 'cancel', pick: 13 * i }));
+    replay([
+      ...push(200),
+      ...cancel(10),
+      ...pop(165),
+      ...cancel(10),
+      ...push(150),
+      ...cancel(10),
+      ...pop(100),
+    ]);
   });
 
   it('after a peek moved the scan ahead, an earlier event pushed then still comes out first', () => {
