@@ -6,7 +6,8 @@ import { compareWorkersBench } from './compare-workers.js';
 import { mm1Bare } from './mm1-bare.js';
 import { mm1Kernel } from './mm1-kernel.js';
 import { fmtRate, medianTime } from './measure.js';
-import { meshBench } from './mesh-throughput.js';
+import { meshBench, scenarioWith } from './mesh-throughput.js';
+import { minimalMeshBench } from './minimal-mesh.js';
 
 const CUSTOMERS = 1_000_000;
 const REPEATS = 5;
@@ -36,6 +37,9 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
   const long = meshBench(600);
   const rate = long.requests / long.seconds;
   const eventsRate = long.events / long.seconds;
+  minimalMeshBench(scenarioWith(10), 10_000); // warm-up
+  const floor = minimalMeshBench(scenarioWith(600), 600_000);
+  const floorRate = floor.requests / floor.seconds;
   const memoryRatio = long.peakHeapMb / short.peakHeapMb;
   const pass = rate >= 200_000 && memoryRatio < 1.5;
   console.log('');
@@ -46,6 +50,9 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
     `  600 s simulated     : ${long.requests.toLocaleString('en')} requests in ${long.seconds.toFixed(2)} s wall`,
   );
   console.log(`  simulated requests/s: ${fmtRate(rate)} (target >= 200 k)`);
+  console.log(
+    `  minimal model       : ${fmtRate(floorRate)} requests/s, the same traffic and hops without Istio (test/bench/minimal-mesh.ts); mesh / minimal ${(rate / floorRate).toFixed(2)}`,
+  );
   console.log(
     `  events/s            : ${fmtRate(eventsRate)} = ${(eventsRate / kernelEventsPerSecond).toFixed(2)} of the kernel's M/M/1 rate`,
   );

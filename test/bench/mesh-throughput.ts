@@ -41,7 +41,7 @@ export interface MeshBenchResult {
   peakHeapMb: number;
 }
 
-function scenarioWith(durationS: number): Scenario {
+export function scenarioWith(durationS: number): Scenario {
   const r = loadScenarioText(
     MESH_BENCH_YAML.replace('duration: 60s', `duration: ${durationS}s`),
     'bench.yaml',
