@@ -28,6 +28,10 @@
  * are links between slot numbers, and a free list recycles slots, so scheduling allocates nothing once the
  * arrays have grown. Each slot knows its heap position or its list neighbours, which makes `cancel` a
  * removal instead of a tombstone that could leak.
+ *
+ * One class, past the ~300 lines the style notes aim for, on purpose: split into a queue, a heap and a
+ * calendar over shared key arrays, the extra call layers on the hottest path cost the M/M/1 kernel about
+ * 15% (0.58 of the bare loop against 0.68, medians of six).
  */
 import { SimulationError } from './errors.js';
 import type { SimTime } from './sim-time.js';
