@@ -1,7 +1,8 @@
 /**
  * A request as it crosses the mesh, in three shapes with fixed fields (the hot path creates a few small
  * objects per hop and nothing else). Fields are `declare`d and set in the constructor: class-field
- * initializers run as a separate function V8 would not inline into every `new` (1.3-2.9% of a run).
+ * initializers ran as a separate function on every `new` (construction was ~5.5% of a mesh run, ~1.7%
+ * after).
  * - `MeshRequest`: a client request, from the client's send to its final response;
  * - `Call`: one logical service-to-service call made by a proxy, with its route, retries and timeouts;
  * - `Attempt`: one try of a call against one upstream host, and the server-side work it triggers.

@@ -124,7 +124,7 @@ export class RunningStats {
   }
 }
 
-/** Out of line: a template literal inside a hot guard can be formatted on every call (see LogHistogram). */
+/** Out of line on purpose, like LogHistogram's guards: inline, the message was formatted on every call. */
 function notFinite(x: number): RangeError {
   return new RangeError(`RunningStats.add(${x}): value must be finite`);
 }
