@@ -108,7 +108,7 @@ export class EventQueue {
   /** Time of the next event, or `Infinity` when none is pending. */
   peekTime(): SimTime {
     if (this.count === 0) return Infinity;
-    return this.time[this.calendar ? this.locate() | 0 : (this.heap[0] as number)] as number;
+    return this.time[this.calendar ? this.locate() : (this.heap[0] as number)] as number;
   }
 
   /** Adds an event; `priority` is a small non-negative integer, lower first among equal times. */
@@ -135,7 +135,7 @@ export class EventQueue {
    */
   popInto(visit: PoppedEvent): boolean {
     if (this.count === 0) return false;
-    const slot = this.calendar ? this.locate() | 0 : (this.heap[0] as number);
+    const slot = this.calendar ? this.locate() : (this.heap[0] as number);
     visit.time = this.time[slot] as number;
     visit.handler = this.handlers[slot] as EventHandler<unknown>;
     visit.data = this.payloads[slot];

@@ -32,14 +32,20 @@ class Replica {
   ) {}
 }
 
+/** Fields set in the constructor, as the mesh's Call and Attempt do: class-field initializers cost a call per `new`. */
 class Hop {
-  replica: Replica | undefined = undefined;
-  constructor(
-    readonly parent: Hop | undefined,
-    readonly service: number,
-    readonly callerZone: number,
-    readonly sentMs: number,
-  ) {}
+  declare replica: Replica | undefined;
+  declare readonly parent: Hop | undefined;
+  declare readonly service: number;
+  declare readonly callerZone: number;
+  declare readonly sentMs: number;
+  constructor(parent: Hop | undefined, service: number, callerZone: number, sentMs: number) {
+    this.replica = undefined;
+    this.parent = parent;
+    this.service = service;
+    this.callerZone = callerZone;
+    this.sentMs = sentMs;
+  }
 }
 
 export interface MinimalMeshResult {
