@@ -9,8 +9,12 @@
  * `baselines: false`.
  */
 import { Engine, RngStreams } from '../des/index.js';
-import { Topology, type DeploymentModel } from '../mesh/index.js';
+import { Topology, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
 import {
+  IstioTelemetryRecorder,
+  ObserverTee,
+  type IstioTelemetry,
+  type TelemetryShape,
   RunRecorder,
   costConstants,
   runUnitsFromJSON,
@@ -53,6 +57,11 @@ export interface RunOptions {
    * figures and list prices).
    */
   readonly cost?: Partial<CostConstants>;
+  /**
+   * Also record Istio's standard metrics per window (`IstioTelemetryRecorder`) in the run's part, for the
+   * OpenMetrics export; baselines never record them.
+   */
+  readonly telemetry?: boolean;
 }
 
 /** The command line that reproduces a run. */
@@ -91,6 +100,8 @@ export type RunPartResult =
       readonly summary: RunSummary;
       readonly units: RunUnitsJSON;
       readonly crossings: CrossingCounts;
+      /** With `RunOptions.telemetry` only. */
+      readonly telemetry?: IstioTelemetry;
     }
   | { readonly kind: 'baseline'; readonly fault: number; readonly units: RunUnitsJSON };
 
@@ -126,7 +137,17 @@ export function runPart(
     const baseline = simulate(scenario, model, seed, (j) => j !== part, onProgress);
     return { kind: 'baseline', fault: part, units: runUnitsToJSON(baseline.unitWindows) };
   }
-  const recorder = simulate(scenario, model, seed, () => true, onProgress);
+  let telemetry: IstioTelemetryRecorder | undefined;
+  const recorder = simulate(
+    scenario,
+    model,
+    seed,
+    () => true,
+    onProgress,
+    options.telemetry === true
+      ? (now) => (telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now)))
+      : undefined,
+  );
   const summary = recorder.summary({
     scenario: scenario.name,
     model: model.name,
@@ -143,6 +164,20 @@ export function runPart(
     summary,
     units: runUnitsToJSON(recorder.unitWindows),
     crossings: recorder.crossings(),
+    ...(telemetry === undefined ? {} : { telemetry: telemetry.telemetry(scenario.durationMs) }),
+  };
+}
+
+function telemetryShape(scenario: Scenario, model: DeploymentModel, now: () => number): TelemetryShape {
+  return {
+    services: scenario.mesh.services.map((s) => s.name),
+    clusters: scenario.mesh.clusters.map((c) => c.name),
+    traffic: scenario.mesh.traffic.map((t) => ({ name: t.name, via: t.via })),
+    warmupMs: scenario.warmupMs,
+    endMs: scenario.durationMs + DRAIN_MS,
+    windowMs: scenario.windowMs,
+    istiods: new Set(Object.values(model.servedBy)).size,
+    now,
   };
 }
 
@@ -216,6 +251,8 @@ export function simulate(
   seed: number,
   faultFilter: (index: number) => boolean,
   onProgress?: (fraction: number) => void,
+  /** A second observer (Istio telemetry), given the simulation clock. */
+  extra?: (now: () => number) => MeshObserver,
 ): RunRecorder {
   const engine = new Engine(4096);
   const streams = new RngStreams(seed);
@@ -232,7 +269,14 @@ export function simulate(
     sloAvailability: scenario.slo.availability,
     now: () => engine.now,
   });
-  const mesh = buildMesh(scenario, model, engine, streams, recorder, faultFilter);
+  const observer =
+    extra === undefined
+      ? recorder
+      : new ObserverTee(
+          recorder,
+          extra(() => engine.now),
+        );
+  const mesh = buildMesh(scenario, model, engine, streams, observer, faultFilter);
   mesh.start(scenario.durationMs);
   const end = scenario.durationMs + DRAIN_MS;
   // Run in slices so progress can be reported; slicing does not change the event order.

@@ -38,3 +38,13 @@ export { DEFAULT_COST_CONSTANTS, costConstants, type CostConstants } from './cos
 export { estimateCost, costMethod, type CostInput } from './estimate-cost.js';
 export { configPlaces } from './config-places.js';
 export * from './stats/index.js';
+export {
+  IstioTelemetryRecorder,
+  ISTIO_DURATION_BUCKETS_MS,
+  PILOT_CONVERGENCE_BUCKETS_S,
+  type IstioTelemetry,
+  type TelemetrySeries,
+  type TelemetryWorkload,
+  type TelemetryShape,
+} from './istio-telemetry-recorder.js';
+export { ObserverTee } from './observer-tee.js';

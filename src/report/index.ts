@@ -15,3 +15,9 @@ export { comparisonDocument } from './comparison-document.js';
 export type { ReportDocument, ReportTable, ReportChartRef } from './report-document.js';
 export { renderSvg, normalizeSvgIds, type SvgOptions } from './svg.js';
 export * from './charts/index.js';
+export {
+  openMetricsText,
+  prometheusText,
+  DEFAULT_METRICS_BASE_TIME_MS,
+  type OpenMetricsOptions,
+} from './openmetrics.js';
