@@ -11,8 +11,10 @@
 import { Engine, RngStreams } from '../des/index.js';
 import { Topology, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
 import {
+  FortioRecorder,
   IstioTelemetryRecorder,
   ObserverTee,
+  type FortioRecord,
   type IstioTelemetry,
   type TelemetryShape,
   RunRecorder,
@@ -58,8 +60,8 @@ export interface RunOptions {
    */
   readonly cost?: Partial<CostConstants>;
   /**
-   * Also record Istio's standard metrics per window (`IstioTelemetryRecorder`) in the run's part, for the
-   * OpenMetrics export; baselines never record them.
+   * Also record Istio's standard metrics per window (`IstioTelemetryRecorder`) and each traffic source as
+   * Fortio records it, in the run's part, for the OpenMetrics and Fortio exports; baselines never do.
    */
   readonly telemetry?: boolean;
 }
@@ -102,6 +104,8 @@ export type RunPartResult =
       readonly crossings: CrossingCounts;
       /** With `RunOptions.telemetry` only. */
       readonly telemetry?: IstioTelemetry;
+      /** With `RunOptions.telemetry` only: each traffic source as Fortio records it. */
+      readonly fortio?: FortioRecord;
     }
   | { readonly kind: 'baseline'; readonly fault: number; readonly units: RunUnitsJSON };
 
@@ -138,6 +142,7 @@ export function runPart(
     return { kind: 'baseline', fault: part, units: runUnitsToJSON(baseline.unitWindows) };
   }
   let telemetry: IstioTelemetryRecorder | undefined;
+  let fortio: FortioRecorder | undefined;
   const recorder = simulate(
     scenario,
     model,
@@ -145,7 +150,15 @@ export function runPart(
     () => true,
     onProgress,
     options.telemetry === true
-      ? (now) => (telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now)))
+      ? (now) => {
+          telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now));
+          fortio = new FortioRecorder(
+            scenario.mesh.traffic.map((t) => t.name),
+            scenario.warmupMs,
+            scenario.durationMs,
+          );
+          return new ObserverTee(telemetry, fortio);
+        }
       : undefined,
   );
   const summary = recorder.summary({
@@ -165,6 +178,7 @@ export function runPart(
     units: runUnitsToJSON(recorder.unitWindows),
     crossings: recorder.crossings(),
     ...(telemetry === undefined ? {} : { telemetry: telemetry.telemetry(scenario.durationMs) }),
+    ...(fortio === undefined ? {} : { fortio: fortio.record() }),
   };
 }
 

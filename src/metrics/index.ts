@@ -48,3 +48,17 @@ export {
   type TelemetryShape,
 } from './istio-telemetry-recorder.js';
 export { ObserverTee } from './observer-tee.js';
+export { FortioRecorder, type FortioRecord, type FortioTrafficRecord } from './fortio-recorder.js';
+export {
+  FortioHistogram,
+  FORTIO_BUCKET_VALUES,
+  FORTIO_RESOLUTION_S,
+  FORTIO_DEFAULT_PERCENTILES,
+  fortioBucket,
+  fortioHistogramData,
+  fortioPercentile,
+  type FortioHistogramState,
+  type FortioHistogramData,
+  type FortioBucket,
+  type FortioPercentile,
+} from './fortio-histogram.js';

@@ -21,3 +21,4 @@ export {
   DEFAULT_METRICS_BASE_TIME_MS,
   type OpenMetricsOptions,
 } from './openmetrics.js';
+export { fortioResult, fortioResultJson, goDuration, type FortioRunContext } from './fortio-json.js';

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
-import { reportFlags, wholeNumber } from '../flags.js';
+import { exportFiles } from '../export-files.js';
+import { isoTime, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
@@ -18,6 +19,9 @@ interface RunArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  openmetrics: boolean;
+  fortio: boolean;
+  metricsBaseTime: number | undefined;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -35,7 +39,24 @@ export const runCommand: CommandModule<object, RunArgs> = {
           nargs: 1,
           describe: "Seed of every random stream (default: the file's seed, else 1)",
         })
-        .coerce('seed', wholeNumber('--seed', 0)),
+        .coerce('seed', wholeNumber('--seed', 0))
+        .option('openmetrics', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Also write Istio's standard metrics per window: openmetrics.txt (for promtool tsdb create-blocks-from openmetrics) and metrics.prom",
+        })
+        .option('fortio', {
+          type: 'boolean',
+          default: false,
+          describe: "Also write each traffic source as Fortio's result JSON: fortio/<traffic>.json",
+        })
+        .option('metrics-base-time', {
+          nargs: 1,
+          describe:
+            'Wall-clock time of simulated time 0 in the exports, ISO 8601 UTC (default 2026-01-01T00:00:00Z)',
+        })
+        .coerce('metrics-base-time', isoTime('--metrics-base-time')),
       'run',
       {
         json: 'Print the summary as JSON on stdout, nothing else',
@@ -52,6 +73,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
       )
       .example('$0 run my.yaml --json | jq .availability', 'Pipe the summary to another tool')
       .example(
+        '$0 run my.yaml --openmetrics --fortio',
+        'Also write openmetrics.txt, metrics.prom and fortio/<traffic>.json into the folder',
+      )
+      .example(
         '$0 run my.yaml --check-slo',
         "Exit 3 when the file's slo: is missed (for CI)",
       ) as unknown as Argv<RunArgs>,
@@ -64,17 +89,34 @@ export const runCommand: CommandModule<object, RunArgs> = {
       );
     }
     if (args.checkSlo) requireSlo(scenario);
+    if (args.metricsBaseTime !== undefined && !args.openmetrics && !args.fortio) {
+      throw new UsageError(
+        'meshsim: --metrics-base-time: sets the time of the exports; add --openmetrics or --fortio, or drop it',
+      );
+    }
     const { runScenario, checkRunSlo } = await import('../../experiment/index.js');
     const report = await import('../../report/index.js');
     const bar = progressBar(`simulating ${scenario.name}`, !args.json);
-    const summary = runScenario(scenario, {
+    const options = {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.model === undefined ? {} : { model: args.model }),
       ...(bar ? { onProgress: bar.update } : {}),
-    });
+    };
+    const exporting = args.openmetrics || args.fortio;
+    const { runScenarioWithTelemetry } = await import('../../experiment/index.js');
+    const withTelemetry = exporting ? runScenarioWithTelemetry(scenario, options) : undefined;
+    const summary = withTelemetry?.summary ?? runScenario(scenario, options);
     bar?.stop();
     const dir = args.out ?? join('reports', scenario.name);
-    await report.writeReportFolder(dir, await report.runReportFiles(summary));
+    const extra =
+      withTelemetry === undefined
+        ? []
+        : await exportFiles(scenario, withTelemetry, {
+            openMetrics: args.openmetrics,
+            fortio: args.fortio,
+            baseTimeMs: args.metricsBaseTime ?? report.DEFAULT_METRICS_BASE_TIME_MS,
+          });
+    await report.writeReportFolder(dir, [...(await report.runReportFiles(summary)), ...extra]);
     process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, dir));
     process.exitCode = args.checkSlo ? sloExitCode(checkRunSlo(scenario.slo, summary), file) : ExitCode.OK;
   },
