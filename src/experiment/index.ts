@@ -32,4 +32,15 @@ export {
 } from './comparison-metric.js';
 export { verdict, judgeCriterion, CRITERION_METRIC, type Judgement } from './verdict.js';
 export { checkRunSlo, checkComparisonSlo, type SloCheck, type SloMiss } from './slo-check.js';
-export { runScenarioWithTelemetry, type RunWithTelemetry } from './run-telemetry.js';
+export {
+  runScenarioWithTelemetry,
+  runScenarioWithRecords,
+  type RunWithTelemetry,
+  type RunWithRecords,
+} from './run-telemetry.js';
+export {
+  evaluateThresholds,
+  thresholdsMissed,
+  type ThresholdOutcome,
+  type ThresholdResult,
+} from './thresholds.js';

@@ -15,6 +15,8 @@ import {
   IstioTelemetryRecorder,
   ObserverTee,
   type FortioRecord,
+  ThresholdRecorder,
+  type ThresholdRecord,
   type IstioTelemetry,
   type TelemetryShape,
   RunRecorder,
@@ -64,6 +66,8 @@ export interface RunOptions {
    * Fortio records it, in the run's part, for the OpenMetrics and Fortio exports; baselines never do.
    */
   readonly telemetry?: boolean;
+  /** Also keep what the scenario's `thresholds:` read (`ThresholdRecorder`) in the run's part. */
+  readonly thresholds?: boolean;
 }
 
 /** The command line that reproduces a run. */
@@ -106,6 +110,8 @@ export type RunPartResult =
       readonly telemetry?: IstioTelemetry;
       /** With `RunOptions.telemetry` only: each traffic source as Fortio records it. */
       readonly fortio?: FortioRecord;
+      /** With `RunOptions.thresholds` only: the cells k6-style thresholds read. */
+      readonly thresholds?: ThresholdRecord;
     }
   | { readonly kind: 'baseline'; readonly fault: number; readonly units: RunUnitsJSON };
 
@@ -143,23 +149,38 @@ export function runPart(
   }
   let telemetry: IstioTelemetryRecorder | undefined;
   let fortio: FortioRecorder | undefined;
+  let thresholds: ThresholdRecorder | undefined;
+  const extras = (now: () => number): MeshObserver[] => {
+    const out: MeshObserver[] = [];
+    if (options.telemetry === true) {
+      telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now));
+      fortio = new FortioRecorder(
+        scenario.mesh.traffic.map((t) => t.name),
+        scenario.warmupMs,
+        scenario.durationMs,
+      );
+      out.push(telemetry, fortio);
+    }
+    if (options.thresholds === true) {
+      thresholds = new ThresholdRecorder({
+        traffic: scenario.mesh.traffic.map((t) => t.name),
+        clusters: scenario.mesh.clusters.map((c) => c.name),
+        services: scenario.mesh.services.map((s) => s.name),
+        warmupMs: scenario.warmupMs,
+        durationMs: scenario.durationMs,
+        deadlineMs: scenario.slo.latencyMs.p99 ?? Infinity,
+      });
+      out.push(thresholds);
+    }
+    return out;
+  };
   const recorder = simulate(
     scenario,
     model,
     seed,
     () => true,
     onProgress,
-    options.telemetry === true
-      ? (now) => {
-          telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now));
-          fortio = new FortioRecorder(
-            scenario.mesh.traffic.map((t) => t.name),
-            scenario.warmupMs,
-            scenario.durationMs,
-          );
-          return new ObserverTee(telemetry, fortio);
-        }
-      : undefined,
+    options.telemetry === true || options.thresholds === true ? extras : undefined,
   );
   const summary = recorder.summary({
     scenario: scenario.name,
@@ -179,6 +200,7 @@ export function runPart(
     crossings: recorder.crossings(),
     ...(telemetry === undefined ? {} : { telemetry: telemetry.telemetry(scenario.durationMs) }),
     ...(fortio === undefined ? {} : { fortio: fortio.record() }),
+    ...(thresholds === undefined ? {} : { thresholds: thresholds.record() }),
   };
 }
 
@@ -265,8 +287,8 @@ export function simulate(
   seed: number,
   faultFilter: (index: number) => boolean,
   onProgress?: (fraction: number) => void,
-  /** A second observer (Istio telemetry), given the simulation clock. */
-  extra?: (now: () => number) => MeshObserver,
+  /** More observers (Istio telemetry, Fortio, thresholds), given the simulation clock. */
+  extra?: (now: () => number) => readonly MeshObserver[],
 ): RunRecorder {
   const engine = new Engine(4096);
   const streams = new RngStreams(seed);
@@ -283,13 +305,10 @@ export function simulate(
     sloAvailability: scenario.slo.availability,
     now: () => engine.now,
   });
-  const observer =
-    extra === undefined
-      ? recorder
-      : new ObserverTee(
-          recorder,
-          extra(() => engine.now),
-        );
+  const observer = (extra?.(() => engine.now) ?? []).reduce<MeshObserver>(
+    (a, b) => new ObserverTee(a, b),
+    recorder,
+  );
   const mesh = buildMesh(scenario, model, engine, streams, observer, faultFilter);
   mesh.start(scenario.durationMs);
   const end = scenario.durationMs + DRAIN_MS;

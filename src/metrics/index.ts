@@ -62,3 +62,4 @@ export {
   type FortioBucket,
   type FortioPercentile,
 } from './fortio-histogram.js';
+export { ThresholdRecorder, type ThresholdRecord, type ThresholdCellJSON } from './threshold-recorder.js';

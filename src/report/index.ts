@@ -22,3 +22,4 @@ export {
   type OpenMetricsOptions,
 } from './openmetrics.js';
 export { fortioResult, fortioResultJson, goDuration, type FortioRunContext } from './fortio-json.js';
+export { thresholdsText, k6SummaryJson, type K6SummaryMeta } from './k6-summary.js';

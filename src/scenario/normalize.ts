@@ -12,6 +12,7 @@ import { normalizeFault } from './normalize-faults.js';
 import { blastRadiusSettings, costSettings } from './normalize-measurement.js';
 import { defaultModels, resolveModel } from './normalize-models.js';
 import { normalizeRouting } from './normalize-routing.js';
+import { normalizeThresholds } from './normalize-thresholds.js';
 import { normalizeTraffic } from './normalize-traffic.js';
 import { routingTimeline } from './routing-timeline.js';
 import { Defaults, type Scenario } from './scenario.js';
@@ -146,6 +147,7 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
     maxRequests: input.report?.maxRequests ?? Defaults.maxRequests,
     cost: costSettings(input.cost),
     blastRadius: blastRadiusSettings(input.report?.blastRadius),
+    thresholds: normalizeThresholds(input.thresholds),
     file,
   };
 }

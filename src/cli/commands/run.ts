@@ -9,7 +9,7 @@ import { exportFiles } from '../export-files.js';
 import { isoTime, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
-import { requireSlo, sloExitCode } from '../slo-output.js';
+import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
 
 interface RunArgs {
   file: string | undefined;
@@ -60,7 +60,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       'run',
       {
         json: 'Print the summary as JSON on stdout, nothing else',
-        checkSlo: "Exit 3 if the run misses an objective of the file's slo:, naming it",
+        checkSlo:
+          "Exit 3 if the run misses an objective of the file's slo: or a thresholds: expression, naming it",
       },
     )
       .example(
@@ -103,21 +104,50 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ...(bar ? { onProgress: bar.update } : {}),
     };
     const exporting = args.openmetrics || args.fortio;
-    const { runScenarioWithTelemetry } = await import('../../experiment/index.js');
-    const withTelemetry = exporting ? runScenarioWithTelemetry(scenario, options) : undefined;
-    const summary = withTelemetry?.summary ?? runScenario(scenario, options);
+    const thresholds = scenario.thresholds.length > 0;
+    const { runScenarioWithRecords, evaluateThresholds, thresholdsMissed } =
+      await import('../../experiment/index.js');
+    const records =
+      exporting || thresholds
+        ? runScenarioWithRecords(scenario, { ...options, telemetry: exporting, thresholds })
+        : undefined;
+    const summary = records?.summary ?? runScenario(scenario, options);
     bar?.stop();
     const dir = args.out ?? join('reports', scenario.name);
     const extra =
-      withTelemetry === undefined
+      records?.telemetry === undefined || records.fortio === undefined
         ? []
-        : await exportFiles(scenario, withTelemetry, {
-            openMetrics: args.openmetrics,
-            fortio: args.fortio,
-            baseTimeMs: args.metricsBaseTime ?? report.DEFAULT_METRICS_BASE_TIME_MS,
-          });
+        : await exportFiles(
+            scenario,
+            { summary, telemetry: records.telemetry, fortio: records.fortio },
+            {
+              openMetrics: args.openmetrics,
+              fortio: args.fortio,
+              baseTimeMs: args.metricsBaseTime ?? report.DEFAULT_METRICS_BASE_TIME_MS,
+            },
+          );
+    const outcomes =
+      records?.thresholds === undefined
+        ? []
+        : evaluateThresholds(scenario.thresholds, records.thresholds, summary);
+    if (outcomes.length > 0)
+      extra.push({
+        name: 'k6-summary.json',
+        content: report.k6SummaryJson(outcomes, {
+          scenario: summary.scenario,
+          model: summary.model,
+          seed: summary.seed,
+          rerun: summary.rerun,
+        }),
+      });
     await report.writeReportFolder(dir, [...(await report.runReportFiles(summary)), ...extra]);
     process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, dir));
-    process.exitCode = args.checkSlo ? sloExitCode(checkRunSlo(scenario.slo, summary), file) : ExitCode.OK;
+    // k6 prints its thresholds with the summary; with --json, stdout holds the JSON alone.
+    if (outcomes.length > 0)
+      (args.json ? process.stderr : process.stdout).write(`\n${report.thresholdsText(outcomes)}`);
+    const sloCode = args.checkSlo ? sloExitCode(checkRunSlo(scenario.slo, summary), file) : ExitCode.OK;
+    const thresholdCode =
+      args.checkSlo && thresholdsMissed(outcomes) ? thresholdsExitCode(outcomes, file) : ExitCode.OK;
+    process.exitCode = sloCode !== ExitCode.OK ? sloCode : thresholdCode;
   },
 };
