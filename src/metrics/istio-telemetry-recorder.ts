@@ -145,8 +145,11 @@ export class IstioTelemetryRecorder implements MeshObserver {
   private readonly byEndpoint: number[] = [];
   /** Client workloads (a traffic source's clients, or the ingress gateway) by `traffic * clusters + cluster`. */
   private readonly clients: number[];
-  private readonly pairs = new Map<number, number>();
-  private readonly series = new Map<number, SeriesCells>();
+  /** Pair index by source workload, then destination key (see `cells`). */
+  private readonly pairTable: (number[] | undefined)[] = [];
+  /** Per pair, two maps (source and destination reporter) from code and flags to cells. */
+  private readonly pairCells: Map<number, SeriesCells>[] = [];
+  private readonly series: SeriesCells[] = [];
   private readonly pushes: Float64Array;
   private readonly convCounts: Float64Array;
   private readonly convSums: Float64Array;
@@ -241,17 +244,25 @@ export class IstioTelemetryRecorder implements MeshObserver {
     code: number,
     flags: number,
   ): SeriesCells {
-    // Numbers, not strings, as keys (no allocation per call): (source, destination) pairs get a dense
-    // index; a call with no upstream host is told apart by the service it addressed.
-    const pairKey = (src + 1) * 2 ** 26 + (dst >= 0 ? dst : 2 ** 25 + service);
-    let pair = this.pairs.get(pairKey);
-    if (pair === undefined) {
-      pair = this.pairs.size;
-      this.pairs.set(pairKey, pair);
+    // Small-integer keys only (no heap numbers, no strings per call): a (source, destination) table of
+    // dense pair indexes, then per pair and reporter a map by code and flags. A call with no upstream host
+    // is told apart by the service it addressed.
+    const dstKey = dst >= 0 ? 2 * dst : 2 * service + 1;
+    let row = this.pairTable[src];
+    if (row === undefined) {
+      row = [];
+      this.pairTable[src] = row;
     }
-    // Codes are below 1000 and flags fit 12 bits (response-flag.ts): below 2^53 for 2^30 pairs.
-    const k = ((pair * 1000 + code) * 4096 + flags) * 2 + reporter;
-    let c = this.series.get(k);
+    let pair = row[dstKey];
+    if (pair === undefined) {
+      pair = this.pairCells.length / 2;
+      row[dstKey] = pair;
+      this.pairCells.push(new Map(), new Map());
+    }
+    const byResponse = this.pairCells[pair * 2 + reporter] as Map<number, SeriesCells>;
+    // Codes are below 1000 and flags fit 12 bits (response-flag.ts): the key stays a small integer.
+    const k = code * 4096 + flags;
+    let c = byResponse.get(k);
     if (c === undefined) {
       c = {
         meta: {
@@ -266,7 +277,8 @@ export class IstioTelemetryRecorder implements MeshObserver {
         sums: new Float64Array(this.windows),
         buckets: new Float64Array(this.windows * B),
       };
-      this.series.set(k, c);
+      byResponse.set(k, c);
+      this.series.push(c);
     }
     return c;
   }
@@ -328,7 +340,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
 
   /** Label sets held (memory accounting: cells are this times windows). */
   get seriesCount(): number {
-    return this.series.size;
+    return this.series.length;
   }
 
   /**
@@ -339,7 +351,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
     const runWindows = Math.ceil((runEndMs - this.shape.warmupMs) / this.shape.windowMs);
     const n = Math.min(this.windows, Math.max(runWindows, this.lastWindow + 1));
     const slice = (a: Float64Array, width = 1) => Array.from(a.subarray(0, n * width));
-    const series = [...this.series.values()]
+    const series = this.series
       .map((c): TelemetrySeries => ({
         ...c.meta,
         counts: slice(c.counts),

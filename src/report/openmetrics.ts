@@ -118,19 +118,12 @@ const CONVERGENCE: Family = {
   help: 'Seconds from a change to its arrival (meshsim: at the last proxy that should see it).',
 };
 
-/** Cumulative sums of `a` (per window) up to and including each window, with a leading 0. */
-function cumulative(a: readonly number[], windows: number, width = 1, offset = 0): number[] {
-  const out = [0];
-  let sum = 0;
-  for (let w = 0; w < windows; w++) {
-    sum += a[w * width + offset] ?? 0;
-    out.push(sum);
-  }
-  return out;
-}
-
-/** The sample lines of one histogram label set, sample by sample: buckets (cumulative in `le`), count, sum. */
+/**
+ * Appends the sample lines of one histogram label set to `out`, sample by sample: buckets (cumulative in
+ * `le`), count, sum. Label text and `le` values are built once per label set, not per line.
+ */
 function histogramLines(
+  out: string[],
   name: string,
   labels: string,
   bounds: readonly number[],
@@ -138,35 +131,43 @@ function histogramLines(
   counts: readonly number[],
   sums: readonly number[],
   windows: number,
-  times: readonly (string | null)[],
+  times: readonly string[],
   from: number,
-): string[] {
+): void {
   const width = bounds.length + 1;
-  const perBucket = bounds.map((_, b) => cumulative(buckets, windows, width, b));
-  const count = cumulative(counts, windows);
-  const sum = cumulative(sums, windows);
   const sep = labels === '' ? '' : ',';
-  const lines: string[] = [];
-  for (let k = from; k <= windows; k++) {
-    const ts = times[k] === null ? '' : ` ${times[k] as string}`;
+  const bucketPrefix = bounds.map((b) => `${name}_bucket{${labels}${sep}le="${num(b)}"} `);
+  const infPrefix = `${name}_bucket{${labels}${sep}le="+Inf"} `;
+  const countPrefix = `${name}_count${labels === '' ? '' : `{${labels}}`} `;
+  const sumPrefix = `${name}_sum${labels === '' ? '' : `{${labels}}`} `;
+  const running = new Float64Array(width);
+  let count = 0;
+  let sum = 0;
+  for (let k = 0; k <= windows; k++) {
+    if (k > 0) {
+      const w = k - 1;
+      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (buckets[w * width + b] ?? 0);
+      count += counts[w] ?? 0;
+      sum += sums[w] ?? 0;
+    }
+    if (k < from) continue;
+    const ts = times[k] as string;
     let le = 0;
     for (let b = 0; b < bounds.length; b++) {
-      le += (perBucket[b] as number[])[k] as number;
-      lines.push(`${name}_bucket{${labels}${sep}le="${num(bounds[b] as number)}"} ${le}${ts}`);
+      le += running[b] as number;
+      out.push(`${bucketPrefix[b] as string}${le}${ts}`);
     }
-    lines.push(`${name}_bucket{${labels}${sep}le="+Inf"} ${count[k] as number}${ts}`);
-    lines.push(`${name}_count${labels === '' ? '' : `{${labels}}`} ${count[k] as number}${ts}`);
-    lines.push(`${name}_sum${labels === '' ? '' : `{${labels}}`} ${num(sum[k] as number)}${ts}`);
+    out.push(`${infPrefix}${count}${ts}`, `${countPrefix}${count}${ts}`, `${sumPrefix}${num(sum)}${ts}`);
   }
-  return lines;
 }
 
 function render(t: IstioTelemetry, options: OpenMetricsOptions, openMetrics: boolean): string {
   const base = options.baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
   const extra = Object.entries(options.extraLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
   const from = openMetrics ? 0 : t.windows;
+  // Each sample's timestamp with its leading space (none in a final scrape).
   const times = Array.from({ length: t.windows + 1 }, (_, k) =>
-    openMetrics ? seconds(base + t.startMs + k * t.windowMs) : null,
+    openMetrics ? ` ${seconds(base + t.startMs + k * t.windowMs)}` : '',
   );
   const out: string[] = [];
   const header = (f: Family) => {
@@ -175,55 +176,53 @@ function render(t: IstioTelemetry, options: OpenMetricsOptions, openMetrics: boo
   };
   const extraText = labelText(extra);
   const withExtra = (s: string) => (s === '' ? extraText : extraText === '' ? s : `${s},${extraText}`);
+  const labels = t.series.map((s) => labelText(requestLabels(t, s, extra)));
 
   header(REQUESTS);
-  for (const s of t.series) {
-    const labels = labelText(requestLabels(t, s, extra));
-    const total = cumulative(s.counts, t.windows);
-    for (let k = from; k <= t.windows; k++) {
-      const ts = times[k] === null ? '' : ` ${times[k] as string}`;
-      out.push(`istio_requests_total{${labels}} ${total[k] as number}${ts}`);
+  t.series.forEach((s, i) => {
+    const prefix = `istio_requests_total{${labels[i] as string}} `;
+    let total = 0;
+    for (let k = 0; k <= t.windows; k++) {
+      if (k > 0) total += s.counts[k - 1] ?? 0;
+      if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
     }
-  }
+  });
   header(DURATION);
-  for (const s of t.series) {
-    const labels = labelText(requestLabels(t, s, extra));
-    out.push(
-      ...histogramLines(
-        DURATION.name,
-        labels,
-        t.durationBucketsMs,
-        s.buckets,
-        s.counts,
-        s.sumsMs,
-        t.windows,
-        times,
-        from,
-      ),
-    );
-  }
+  t.series.forEach((s, i) =>
+    histogramLines(
+      out,
+      DURATION.name,
+      labels[i] as string,
+      t.durationBucketsMs,
+      s.buckets,
+      s.counts,
+      s.sumsMs,
+      t.windows,
+      times,
+      from,
+    ),
+  );
   const cp = t.controlPlane;
   if (cp !== null) {
     header(PUSHES);
-    const pushes = cumulative(cp.pushes, t.windows);
-    const labels = `{${withExtra('type="eds"')}}`;
-    for (let k = from; k <= t.windows; k++) {
-      const ts = times[k] === null ? '' : ` ${times[k] as string}`;
-      out.push(`pilot_xds_pushes_total${labels} ${pushes[k] as number}${ts}`);
+    const prefix = `pilot_xds_pushes_total{${withExtra('type="eds"')}} `;
+    let total = 0;
+    for (let k = 0; k <= t.windows; k++) {
+      if (k > 0) total += cp.pushes[k - 1] ?? 0;
+      if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
     }
     header(CONVERGENCE);
-    out.push(
-      ...histogramLines(
-        CONVERGENCE.name,
-        withExtra(''),
-        cp.convergenceBucketsS,
-        cp.convergenceBuckets,
-        cp.convergenceCounts,
-        cp.convergenceSumsS,
-        t.windows,
-        times,
-        from,
-      ),
+    histogramLines(
+      out,
+      CONVERGENCE.name,
+      withExtra(''),
+      cp.convergenceBucketsS,
+      cp.convergenceBuckets,
+      cp.convergenceCounts,
+      cp.convergenceSumsS,
+      t.windows,
+      times,
+      from,
     );
   }
   if (openMetrics) out.push('# EOF');
