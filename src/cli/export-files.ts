@@ -74,8 +74,14 @@ export async function exportFiles(
           startMs: f.startMs,
           measuredMs: f.measuredMs,
           url: `http://${t.entry}.${run.telemetry.namespace}.svc.cluster.local${t.uri}`,
-          requestedQps: meanRequestedRate(t, f.startMs, f.startMs + f.measuredMs),
-          numThreads: 0,
+          // A closed loop asks for its max rate, or none (Fortio's "max"); an open loop for its rate.
+          requestedQps:
+            t.closedLoop === undefined
+              ? meanRequestedRate(t, f.startMs, f.startMs + f.measuredMs)
+              : t.closedLoop.minIntervalMs > 0
+                ? (t.closedLoop.vus / t.closedLoop.minIntervalMs) * 1000
+                : 'max',
+          numThreads: t.closedLoop?.vus ?? 0,
           timeoutMs: t.timeoutMs,
         }),
       });

@@ -8,7 +8,8 @@
  *
  * What a simulated run cannot fill is said, not invented: no sockets were opened (`SocketCount` 0,
  * `Sockets` and the size histograms null); an open-loop source has no thread count (`NumThreads` 0, which
- * Fortio's UI leaves out of its title). A request that got no response counts as Fortio's -1.
+ * Fortio's UI leaves out of its title), a closed loop's is its client count (Fortio's -c). A request that
+ * got no response counts as Fortio's -1.
  */
 import type { FortioTrafficRecord } from '../metrics/index.js';
 
@@ -24,8 +25,8 @@ export interface FortioRunContext {
   readonly measuredMs: number;
   /** `http://<entry>.<namespace>.svc.cluster.local<uri>`. */
   readonly url: string;
-  /** The requested rate, requests per second, over the measured time (steps averaged). */
-  readonly requestedQps: number;
+  /** The requested rate, requests per second, over the measured time (steps averaged); Fortio's "max" when none. */
+  readonly requestedQps: number | 'max';
   /** Closed-loop clients (Fortio's `-c`), or 0 for an open loop. */
   readonly numThreads: number;
   /** The client's timeout in ms, or Infinity. */
@@ -84,7 +85,7 @@ export function fortioResult(r: FortioTrafficRecord, ctx: FortioRunContext): Rec
     RunType: 'HTTP',
     Labels: labels,
     StartTime: new Date(startWall).toISOString().replace('.000Z', 'Z'),
-    RequestedQPS: goG9(ctx.requestedQps),
+    RequestedQPS: ctx.requestedQps === 'max' ? 'max' : goG9(ctx.requestedQps),
     RequestedDuration: goDuration(Math.round(ctx.measuredMs)),
     ActualQPS: r.durations.Count / measuredS,
     ActualDuration: Math.round(ctx.measuredMs * 1e6),

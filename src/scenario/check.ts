@@ -7,6 +7,7 @@
  */
 import { checkDistributions } from './check-distributions.js';
 import { checkModelsAndFaults } from './check-model-faults.js';
+import { checkLoadModel } from './check-load-model.js';
 import { checkThresholds } from './check-thresholds.js';
 import { checkTraffic } from './check-traffic.js';
 import type { IssueCode, IssuePath, IssueSeverity } from './issue.js';
@@ -99,6 +100,7 @@ export function checkScenario(input: ScenarioInput): Problem[] {
 
   problems.push(...checkTraffic(input, durationMs));
   problems.push(...checkThresholds(input));
+  problems.push(...checkLoadModel(input, durationMs));
   problems.push(...checkDistributions(input));
   problems.push(...checkModelsAndFaults(input, durationMs));
   return problems;

@@ -101,7 +101,7 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
     },
     sidecar: { latency: sidecarLatency },
     services: input.services.map(service),
-    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs)),
+    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution)),
     controlPlane: {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
