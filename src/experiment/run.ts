@@ -12,8 +12,8 @@ import { Engine, RngStreams } from '../des/index.js';
 import { Topology, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
 import {
   FortioRecorder,
+  ExportRecorders,
   IstioTelemetryRecorder,
-  ObserverTee,
   type FortioRecord,
   ThresholdRecorder,
   type ThresholdRecord,
@@ -150,8 +150,7 @@ export function runPart(
   let telemetry: IstioTelemetryRecorder | undefined;
   let fortio: FortioRecorder | undefined;
   let thresholds: ThresholdRecorder | undefined;
-  const extras = (now: () => number): MeshObserver[] => {
-    const out: MeshObserver[] = [];
+  const extras = (run: MeshObserver, now: () => number): MeshObserver => {
     if (options.telemetry === true) {
       telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now));
       fortio = new FortioRecorder(
@@ -159,7 +158,6 @@ export function runPart(
         scenario.warmupMs,
         scenario.durationMs,
       );
-      out.push(telemetry, fortio);
     }
     if (options.thresholds === true) {
       thresholds = new ThresholdRecorder({
@@ -170,9 +168,8 @@ export function runPart(
         durationMs: scenario.durationMs,
         deadlineMs: scenario.slo.latencyMs.p99 ?? Infinity,
       });
-      out.push(thresholds);
     }
-    return out;
+    return new ExportRecorders(run, telemetry, fortio, thresholds);
   };
   const recorder = simulate(
     scenario,
@@ -287,8 +284,8 @@ export function simulate(
   seed: number,
   faultFilter: (index: number) => boolean,
   onProgress?: (fraction: number) => void,
-  /** More observers (Istio telemetry, Fortio, thresholds), given the simulation clock. */
-  extra?: (now: () => number) => readonly MeshObserver[],
+  /** Wraps the run's recorder with more records (Istio telemetry, Fortio, thresholds), given the clock. */
+  extra?: (run: MeshObserver, now: () => number) => MeshObserver,
 ): RunRecorder {
   const engine = new Engine(4096);
   const streams = new RngStreams(seed);
@@ -305,10 +302,7 @@ export function simulate(
     sloAvailability: scenario.slo.availability,
     now: () => engine.now,
   });
-  const observer = (extra?.(() => engine.now) ?? []).reduce<MeshObserver>(
-    (a, b) => new ObserverTee(a, b),
-    recorder,
-  );
+  const observer = extra === undefined ? recorder : extra(recorder, () => engine.now);
   const mesh = buildMesh(scenario, model, engine, streams, observer, faultFilter);
   mesh.start(scenario.durationMs);
   const end = scenario.durationMs + DRAIN_MS;

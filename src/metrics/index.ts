@@ -47,7 +47,6 @@ export {
   type TelemetryWorkload,
   type TelemetryShape,
 } from './istio-telemetry-recorder.js';
-export { ObserverTee } from './observer-tee.js';
 export { FortioRecorder, type FortioRecord, type FortioTrafficRecord } from './fortio-recorder.js';
 export {
   FortioHistogram,
@@ -63,3 +62,4 @@ export {
   type FortioPercentile,
 } from './fortio-histogram.js';
 export { ThresholdRecorder, type ThresholdRecord, type ThresholdCellJSON } from './threshold-recorder.js';
+export { ExportRecorders } from './export-recorders.js';
