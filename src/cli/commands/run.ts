@@ -79,7 +79,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       )
       .example(
         '$0 run my.yaml --check-slo',
-        "Exit 3 when the file's slo: is missed (for CI)",
+        "Exit 3 when the file's slo: or a thresholds: expression is missed (for CI)",
       ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     const file = args.file ?? '';
