@@ -13,6 +13,7 @@ import type { ComparisonResult, FaultWindow } from './comparison.js';
 import { modelComparison } from './model-comparison.js';
 import { pairwiseDifferences } from './pairwise-differences.js';
 import { replicate, replicationSeeds } from './replicate.js';
+import { shellQuote } from './shell-quote.js';
 import { verdict } from './verdict.js';
 import { MESHSIM_VERSION } from './version.js';
 
@@ -47,8 +48,18 @@ export function compareRerunCommand(
   replications: number,
   seed: number,
 ): string {
-  const subset = models === undefined ? '' : ` --models ${models.join(',')}`;
-  return `meshsim compare ${scenario.file}${subset} --replications ${replications} --seed ${seed}`;
+  const subset = models === undefined ? [] : ['--models', models.join(',')];
+  const words = [
+    'meshsim',
+    'compare',
+    scenario.file,
+    ...subset,
+    '--replications',
+    String(replications),
+    '--seed',
+    String(seed),
+  ];
+  return words.map(shellQuote).join(' ');
 }
 
 function checkOptions(

@@ -32,3 +32,4 @@ export {
 } from './comparison-metric.js';
 export { verdict, judgeCriterion, CRITERION_METRIC, type Judgement } from './verdict.js';
 export { checkRunSlo, checkComparisonSlo, type SloCheck, type SloMiss } from './slo-check.js';
+export { shellQuote } from './shell-quote.js';

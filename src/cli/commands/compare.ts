@@ -10,6 +10,7 @@ import { ExitCode, UsageError } from '../exit-code.js';
 import { modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
+import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 
 interface CompareArgs {
@@ -22,6 +23,7 @@ interface CompareArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  force: boolean;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -53,20 +55,20 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         .coerce('workers', wholeNumber('--workers', 1)),
       'compare',
       {
-        json: 'Print the comparison as JSON on stdout, nothing else',
+        json: 'Print the comparison as JSON on stdout, nothing else; writes no folder unless --out is given',
         checkSlo: "Exit 3 if any model's mean misses an objective of the file's slo:, naming it",
       },
     )
       .example(
         '$0 compare scenarios/quickstart.yaml',
-        'Every model of the quickstart; table, reports/quickstart/',
+        'Every model of the quickstart; table, reports/quickstart/compare/',
       )
       .example('$0 compare my.yaml --models multi-primary,primary-remote', 'Two models only')
       .example(
         '$0 compare my.yaml --replications 20 --seed 7 --workers 2',
         'More replications, another seed, 2 threads',
       )
-      .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline')
+      .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline (no folder written)')
       .example(
         '$0 compare my.yaml --check-slo',
         "Exit 3 when a model misses the file's slo:",
@@ -87,6 +89,17 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
           `meshsim: ${args.replications === undefined ? '--models' : '--replications'}: ${tooLarge}`,
         );
     }
+    const out = outputFolder('compare', args, 'comparison', join('reports', scenario.name, 'compare'));
+    const report = await import('../../report/index.js');
+    await checkOutput(
+      out,
+      report.estimateReportBytes(
+        args.models?.length ?? scenario.models.length,
+        Math.ceil(scenario.durationMs / scenario.windowMs),
+        scenario.mesh.clusters.length,
+      ),
+      { scenarioFile: file },
+    );
     const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`comparing ${scenario.name}`, !args.json);
     const outcome = await compare(scenario, {
@@ -110,11 +123,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       throw new UsageError(`meshsim: ${source}: ${p.message}`);
     }
     const result = outcome.result;
-    const report = await import('../../report/index.js');
-    const dir = args.out ?? join('reports', scenario.name);
-    await report.writeReportFolder(dir, await report.comparisonReportFiles(result));
+    await writeOutput(out, await report.comparisonReportFiles(result));
     if (args.json) process.stdout.write(report.comparisonJson(result));
-    else process.stdout.write(report.comparisonText(result, dir));
+    else process.stdout.write(report.comparisonText(result, out?.dir ?? ''));
     process.exitCode = args.checkSlo
       ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
       : ExitCode.OK;
