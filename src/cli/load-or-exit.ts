@@ -11,9 +11,19 @@ export interface LoadFlags {
   readonly allowLarge?: boolean;
 }
 
+/** The file's text, or bad input: read (bounded) before the scenario pipeline is even loaded. */
+async function readOrThrow(file: string): Promise<string> {
+  const { readScenarioFileText } = await import('../scenario/read-text-file.js');
+  const read = await readScenarioFileText(file);
+  if (read.ok) return read.text;
+  const { formatIssue } = await import('../scenario/issue.js');
+  throw new UsageError(`${formatIssue(read.issue)}\n${file}: 1 problem; nothing was run.`);
+}
+
 export async function loadOrThrow(file: string, flags: LoadFlags = {}): Promise<Scenario> {
-  const { formatIssue, loadScenarioFile } = await import('../scenario/index.js');
-  const result = await loadScenarioFile(file, { allowLarge: flags.allowLarge ?? false });
+  const text = await readOrThrow(file);
+  const { formatIssue, loadScenarioText } = await import('../scenario/index.js');
+  const result = loadScenarioText(text, file, { allowLarge: flags.allowLarge ?? false });
   for (const w of result.warnings) process.stderr.write(`${formatIssue(w)}\n`);
   if (result.ok) return result.scenario;
   const n = result.issues.length;

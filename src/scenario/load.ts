@@ -1,6 +1,6 @@
 /**
  * The scenario pipeline, in order (vega-lite's compile phases):
- *   1. read     file -> text (at most MAX_FILE_BYTES)
+ *   1. read     file -> text (a regular UTF-8 file of at most MAX_FILE_BYTES; read-text-file.ts)
  *   2. parse    text -> plain data, with a source map for line and column (yaml-source.ts); alias
  *               expansion and nesting are bounded here
  *   3. schema   data -> ScenarioInput, or every form problem (schema.ts, schema-issues.ts)
@@ -11,7 +11,6 @@
  *
  * Contents: `loadScenarioFile`, `loadScenarioText`, `LoadResult`, `LoadOptions`, `MAX_FILE_BYTES`.
  */
-import { readFile } from 'node:fs/promises';
 import { checkScenario, type Problem } from './check.js';
 import { checkSize } from './check-size.js';
 import type { ScenarioIssue } from './issue.js';
@@ -20,6 +19,9 @@ import { normalize } from './normalize.js';
 import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
+import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
+
+export { MAX_FILE_BYTES };
 import { readYaml, type YamlSource } from './yaml-source.js';
 
 /**
@@ -38,31 +40,14 @@ export interface LoadOptions {
   readonly allowLarge?: boolean;
 }
 
-/**
- * Scenario files larger than this are not hand-written (the 20-cluster library file has 6 KB); refusing
- * them bounds memory and time (the YAML parser reads about 0.6 MB/s on two cores: a few seconds at most).
- */
-export const MAX_FILE_BYTES = 1024 * 1024;
 /** Problems listed per file: past these, a count says how many more there are. */
 export const MAX_ISSUES = 100;
 
 export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
-  let text: string;
-  try {
-    const buffer = await readFile(file);
-    if (buffer.length > MAX_FILE_BYTES) {
-      return fail(file, message.fileUnreadable(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
-    }
-    text = buffer.toString('utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(
-      file,
-      message.fileUnreadable(
-        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e),
-      ),
-    );
-  }
+  // Regular files only, size checked before the read and the read bounded (read-text-file.ts).
+  const read = await readScenarioFileText(file);
+  if (!read.ok) return { ok: false, issues: [read.issue], warnings: [] };
+  const text = read.text;
   return loadScenarioText(text, file, options);
 }
 
