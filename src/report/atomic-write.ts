@@ -79,10 +79,16 @@ export function plainCause(e: unknown): string {
 
 /**
  * Test hook: the name of a step at which the process kills itself with SIGKILL (kill tests drive the
- * moment of death with it rather than by timing). Steps: `tmp-created`, `file-<i>`, `files-synced`,
+ * moment of death with it rather than by timing). Steps: `simulate` (the CLI, once the output folder
+ * passed its checks), `tmp-created`, `file-<i>`, `files-synced`,
  * `moved-aside` (fallback only), `swapped`, `done`.
  */
 export const STOP_AT_ENV = 'MESHSIM_TEST_STOP_AT';
+
+/** Stops the process here when a test named this step (`STOP_AT_ENV`); nothing otherwise. */
+export function testStop(name: string): void {
+  step(name);
+}
 
 function step(name: string): void {
   if (process.env[STOP_AT_ENV] === name) process.kill(process.pid, 'SIGKILL');

@@ -4,6 +4,7 @@ export {
   removeStaleTemporaries,
   ReportWriteError,
   STOP_AT_ENV,
+  testStop,
   type ReportFile,
 } from './atomic-write.js';
 export {

@@ -100,6 +100,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ),
       { scenarioFile: file },
     );
+    report.testStop('simulate');
     const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`comparing ${scenario.name}`, !args.json);
     const outcome = await compare(scenario, {

@@ -83,6 +83,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         scenarioFile: file,
       },
     );
+    report.testStop('simulate');
     const { runScenario, checkRunSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`simulating ${scenario.name}`, !args.json);
     const summary = runScenario(scenario, {
