@@ -17,9 +17,11 @@ export interface Spawned {
   readonly ms: number;
   /** Peak resident set of the process, MB (undefined when killed before it could say). */
   readonly maxRssMb: number | undefined;
+  /** User plus system CPU time of the process, ms (undefined when killed before it could say). */
+  readonly cpuMs: number | undefined;
 }
 
-const RSS_PRELOAD = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n@@maxrss='+process.resourceUsage().maxRSS+'\\n'))`;
+const RSS_PRELOAD = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\n@@maxrss='+u.maxRSS+' cpu='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 export function meshsimEnv(
   args: readonly string[],
@@ -42,14 +44,15 @@ export function meshsimEnv(
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (status, signal) => {
-      const m = /\n@@maxrss=(\d+)\n/.exec(stderr);
+      const m = /\n@@maxrss=(\d+) cpu=(\d+)\n/.exec(stderr);
       resolve({
         status,
         signal,
         stdout,
-        stderr: stderr.replace(/\n@@maxrss=\d+\n/, ''),
+        stderr: stderr.replace(/\n@@maxrss=\d+ cpu=\d+\n/, ''),
         ms: performance.now() - started,
         maxRssMb: m === null ? undefined : Number(m[1]) / 1024,
+        cpuMs: m === null ? undefined : Number(m[2]) / 1000,
       });
     });
   });
