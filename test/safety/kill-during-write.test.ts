@@ -69,7 +69,7 @@ function steps(c: Command): [string, 'previous' | 'next'][] {
   ];
   return c === 'run'
     ? [...early, ['swapped', 'next'], ['done', 'next']]
-    : [early[0], early[2], early[4], ['swapped', 'next']];
+    : [...early.filter((_, i) => i % 2 === 0), ['swapped', 'next']];
 }
 
 describe.concurrent('SIGKILL during the write phase', { timeout: 240_000 }, () => {
