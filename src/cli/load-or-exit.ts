@@ -9,6 +9,8 @@ import { UsageError } from './exit-code.js';
 export interface LoadFlags {
   /** `--allow-large`: accept a file over the run-size limits. */
   readonly allowLarge?: boolean;
+  /** The runs the size is checked for (`run`: one); default the file's models x replications. */
+  readonly runs?: { readonly models: number; readonly replications: number };
 }
 
 /** The file's text, or bad input: read (bounded) before the scenario pipeline is even loaded. */
@@ -23,7 +25,10 @@ async function readOrThrow(file: string): Promise<string> {
 export async function loadOrThrow(file: string, flags: LoadFlags = {}): Promise<Scenario> {
   const text = await readOrThrow(file);
   const { formatIssue, loadScenarioText } = await import('../scenario/index.js');
-  const result = loadScenarioText(text, file, { allowLarge: flags.allowLarge ?? false });
+  const result = loadScenarioText(text, file, {
+    allowLarge: flags.allowLarge ?? false,
+    ...(flags.runs === undefined ? {} : { runs: flags.runs }),
+  });
   for (const w of result.warnings) process.stderr.write(`${formatIssue(w)}\n`);
   if (result.ok) return result.scenario;
   const n = result.issues.length;

@@ -33,3 +33,5 @@ export {
 export { verdict, judgeCriterion, CRITERION_METRIC, type Judgement } from './verdict.js';
 export { checkRunSlo, checkComparisonSlo, type SloCheck, type SloMiss } from './slo-check.js';
 export { shellQuote } from './shell-quote.js';
+export { runScenarioInWorker } from './run-in-worker.js';
+export { WorkerOutOfMemoryError } from './replication-pool.js';

@@ -16,12 +16,14 @@ import { runDocument } from './run-document.js';
  * autolink, no link or image syntax. Emphasis characters are kept: they cannot smuggle anything in.
  */
 export function markdownProse(text: string): string {
-  return text
-    .replace(/\r\n?|\n/g, ' ')
-    // Raw HTML and autolinks start with `<` and a letter, `/`, `!` or `?` (CommonMark 6.5, 6.6): `<->` stays.
-    .replace(/<(?=[A-Za-z/!?])/g, '\\<')
-    .replace(/!\[/g, '!\\[')
-    .replace(/\]\(/g, '\\](');
+  return (
+    text
+      .replace(/\r\n?|\n/g, ' ')
+      // Raw HTML and autolinks start with `<` and a letter, `/`, `!` or `?` (CommonMark 6.5, 6.6): `<->` stays.
+      .replace(/<(?=[A-Za-z/!?])/g, '\\<')
+      .replace(/!\[/g, '!\\[')
+      .replace(/\]\(/g, '\\](')
+  );
 }
 
 /** Text that came from outside (a file path, a name): every Markdown punctuation character escaped. */

@@ -12,7 +12,7 @@
  * Contents: `loadScenarioFile`, `loadScenarioText`, `LoadResult`, `LoadOptions`, `MAX_FILE_BYTES`.
  */
 import { checkScenario, type Problem } from './check.js';
-import { checkSize } from './check-size.js';
+import { checkSize, type SizeRuns } from './check-size.js';
 import type { ScenarioIssue } from './issue.js';
 import { message } from './messages.js';
 import { normalize } from './normalize.js';
@@ -38,6 +38,8 @@ export interface LoadOptions {
    * all models and replications; MAX_PODS pods). The CLI's `--allow-large`.
    */
   readonly allowLarge?: boolean;
+  /** The runs the size is checked for: `run` passes one model, one replication; default the file's. */
+  readonly runs?: SizeRuns;
 }
 
 /** Problems listed per file: past these, a count says how many more there are. */
@@ -97,11 +99,13 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
   const scenario = normalize(parsed.data, file);
-  if (options.allowLarge !== true) {
-    const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined);
-    if (size.length > 0)
-      return { ok: false, issues: sortIssues(size.map((p) => locate(p, read.source, file))), warnings };
-  }
+  const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined, options.runs).map((p) =>
+    locate(p, read.source, file),
+  );
+  warnings.push(...size.filter((i) => i.severity === 'warning'));
+  const tooLarge = size.filter((i) => i.severity !== 'warning');
+  if (options.allowLarge !== true && tooLarge.length > 0)
+    return { ok: false, issues: sortIssues(tooLarge), warnings: sortIssues(warnings) };
   return { ok: true, scenario, warnings: capped(warnings, file) };
 }
 

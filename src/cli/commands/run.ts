@@ -66,7 +66,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     const file = args.file ?? '';
-    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
+    // A run is one model once (with its per-fault baselines), not compare's models x replications.
+    const scenario = await loadOrThrow(file, {
+      allowLarge: args.allowLarge,
+      runs: { models: 1, replications: 1 },
+    });
     if (args.model !== undefined && !scenario.models.some((m) => m.name === args.model)) {
       throw new UsageError(
         `meshsim: --model: no model "${args.model}" in ${file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,
@@ -84,9 +88,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       },
     );
     report.testStop('simulate');
-    const { runScenario, checkRunSlo } = await import('../../experiment/index.js');
+    const { runScenarioInWorker, checkRunSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`simulating ${scenario.name}`, !args.json);
-    const summary = runScenario(scenario, {
+    const summary = await runScenarioInWorker(scenario, {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.model === undefined ? {} : { model: args.model }),
       ...(bar ? { onProgress: bar.update } : {}),
