@@ -21,14 +21,22 @@ export interface OutputFolder {
   readonly command: string;
 }
 
-/** The command line that wrote a folder, for its marker: without `--out` (so two folders compare equal). */
+/** Flags that change where and how a report is written or computed, never its numbers. */
+const WITH_VALUE = new Set(['--out', '--workers']);
+const WITHOUT_VALUE = new Set(['--force', '--json']);
+
+/**
+ * The command line that wrote a folder, for its marker: without `--out`, `--workers`, `--force` and
+ * `--json`, so that two folders of the same results are byte-identical whatever the folder or threads.
+ */
 function commandLine(): string {
   const args = process.argv.slice(2);
   const kept: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
-    if (a === '--out') i++;
-    else if (!a.startsWith('--out=')) kept.push(a);
+    const name = a.split('=')[0] ?? a;
+    if (WITH_VALUE.has(a)) i++;
+    else if (!WITH_VALUE.has(name) && !WITHOUT_VALUE.has(name)) kept.push(a);
   }
   return ['meshsim', ...kept].map(shellQuote).join(' ');
 }

@@ -123,7 +123,8 @@ function workProblems(
   const runs = estimate.models * estimate.replications;
   const calls = work.callsPerSimulation * work.simulationsPerRun * runs;
   const limit = scenario.maxRequests * MAX_CALLS_PER_REQUEST;
-  if (calls > limit) {
+  // Past the request limit the call count says nothing more: that refusal comes first and alone.
+  if (calls > limit && estimate.total <= scenario.maxRequests) {
     const widest = work.callsPerRequest.indexOf(Math.max(...work.callsPerRequest));
     const source = scenario.mesh.traffic[widest];
     problems.push({
