@@ -24,8 +24,10 @@ export interface CompareOptions {
   readonly replications?: number;
   /** Seed of replication 0; default: the scenario's. */
   readonly seed?: number;
-  /** Worker threads (1 runs in this thread); default 1. */
+  /** Worker threads (1 runs in this thread unless `isolate`); default 1. */
   readonly workers?: number;
+  /** Simulations in worker threads even with one worker, so running out of memory is reported (the CLI). */
+  readonly isolate?: boolean;
   /** Called with the fraction of all runs done. */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -119,6 +121,7 @@ export async function compare(scenario: Scenario, options: CompareOptions = {}):
     { models, seeds },
     {
       workers: options.workers ?? 1,
+      ...(options.isolate === undefined ? {} : { isolate: options.isolate }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
   );

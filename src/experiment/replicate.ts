@@ -41,10 +41,10 @@ export interface ReplicationJob {
 }
 
 export interface ReplicateOptions {
-  /** Worker threads (at least one; the simulations never run in the calling thread unless `inThisThread`). */
+  /** Worker threads; 1 runs in this thread unless `isolate`. */
   readonly workers: number;
-  /** Run in the calling thread (no worker): for unit tests that count on it; not memory-safe. */
-  readonly inThisThread?: boolean;
+  /** Run even a single worker in a thread of its own, with a heap limit (memory exhaustion is reported). */
+  readonly isolate?: boolean;
   /** Called with the fraction of runs done (runs in progress count by their simulated time). */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -90,9 +90,9 @@ export async function replicate(
     summaries[run] = assembleRun(scenario, { model: job.model, seed: job.seed }, parts);
     assembled++;
   };
-  // Even one worker is a thread, not this one: a run out of memory then stops its thread with a message
-  // (WorkerOutOfMemoryError), not the process with a V8 crash dump. `inThisThread` is for tests.
-  if (options.inThisThread === true) await runHere(scenario, jobs, consume, options.onProgress);
+  // `isolate`: even one worker is a thread, so a run out of memory stops its thread with a message
+  // (WorkerOutOfMemoryError), not the process with a V8 crash dump. The CLI asks for it.
+  if (workers === 1 && options.isolate !== true) await runHere(scenario, jobs, consume, options.onProgress);
   else await runInWorkerPool(scenario, jobs, workers, consume, options.onProgress);
   if (assembled !== runs)
     throw new Error(`replicate: ${runs - assembled} of ${runs} runs did not get all their parts`);

@@ -108,6 +108,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ...(args.replications === undefined ? {} : { replications: args.replications }),
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       workers: args.workers ?? availableParallelism(),
+      // Worker threads even for --workers 1: running out of memory is then a message, not a V8 crash dump.
+      isolate: true,
       ...(bar ? { onProgress: bar.update } : {}),
     });
     bar?.stop();
