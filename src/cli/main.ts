@@ -42,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 run scenarios/quickstart.yaml --model primary-remote', 'One run of one model')
     .example('$0 validate scenarios/*.yaml', 'Check scenario files')
     .example('$0 models', 'What each deployment model is, and when to choose it')
-    .example('$0 report reports/quickstart', 'Re-render a report folder from its JSON')
+    .example('$0 report reports/quickstart/compare', 'Re-render a report folder from its JSON')
     .epilogue(
       'Exit codes: 0 ok; 1 the run failed (a bug); 2 bad input (flags, scenario file, report folder refused or not writable) or a run out of memory; 3 an SLO missed (--check-slo).',
     )

@@ -77,13 +77,13 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .check((a) => {
         if (a.dir === undefined) {
           throw new UsageError(
-            'meshsim report: no results folder given. Name one, e.g. meshsim report reports/quickstart.\nRun "meshsim --help" for usage.',
+            'meshsim report: no results folder given. Name one, e.g. meshsim report reports/quickstart/compare.\nRun "meshsim --help" for usage.',
           );
         }
         return true;
       })
       .example(
-        '$0 report reports/quickstart',
+        '$0 report reports/quickstart/compare',
         'Rewrite index.html, charts/, csv/ and summary.md from the JSON',
       )
       .example(
