@@ -28,6 +28,8 @@ export class MeshRequest {
   /** The client's timeout, while it runs (see `DeadlineQueue`). */
   declare clientTimeout: DeadlineQueue<MeshRequest> | undefined;
   declare clientTimeoutTicket: number;
+  /** The client's call to the entry service (reset when the client gives up). */
+  declare entry: Call | undefined;
   declare readonly id: number;
   /** Index of the traffic source. */
   declare readonly traffic: number;
@@ -58,6 +60,7 @@ export class MeshRequest {
     this.done = false;
     this.clientTimeout = undefined;
     this.clientTimeoutTicket = -1;
+    this.entry = undefined;
   }
 }
 
@@ -68,12 +71,15 @@ export class Call {
   declare retry: RetryPolicy;
   declare timeoutMs: number;
   declare routeTimer: EventId | undefined;
-  /** Fault injection on the route disables retries and timeouts (virtual_service.proto). */
-  declare faulted: boolean;
+  /** Status of a fault abort drawn for this call, applied after its fault delay; 0 = none. */
+  declare faultAbortStatus: number;
   declare attempts: number;
   declare current: Attempt | undefined;
-  /** Upstream host index of the previous attempt (Envoy's previous_hosts predicate). */
-  declare previousHost: number;
+  /**
+   * Keys of the upstream hosts earlier tries went to, for the retry predicates (`previous_hosts`,
+   * `previous_priorities`); undefined until the call retries.
+   */
+  declare tried: number[] | undefined;
   declare finished: boolean;
   // Of the final attempt, for metrics:
   declare endpoint: Endpoint | undefined;
@@ -100,10 +106,10 @@ export class Call {
     this.retry = DEFAULT_RETRY_POLICY;
     this.timeoutMs = 0;
     this.routeTimer = undefined;
-    this.faulted = false;
+    this.faultAbortStatus = 0;
     this.attempts = 0;
     this.current = undefined;
-    this.previousHost = -1;
+    this.tried = undefined;
     this.finished = false;
     this.endpoint = undefined;
     this.viaGateway = -1;
