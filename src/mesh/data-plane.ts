@@ -300,7 +300,7 @@ export class DataPlane {
       delay +=
         this.ctx.network.sample(source.zone, target.zone) +
         this.ctx.eastWestGateway(target.gatewayCluster).latency.sample();
-      endpoint = this.gatewayBackend(upstream, host, call.service);
+      endpoint = this.gatewayBackend(a, upstream, host, call.service);
       if (endpoint === undefined) {
         // The gateway has no backend for the service in its view: it closes the client's connection.
         this.failAfter(a, delay, 503, ResponseFlag.UH, AttemptOutcome.reset);
@@ -313,7 +313,8 @@ export class DataPlane {
     if (endpoint === undefined) return;
     a.endpoint = endpoint;
     const state = this.pathTo(source, endpoint, a.viaGateway >= 0);
-    let established = upstream.isConnected(host);
+    // Through a gateway the connection is the one `gatewayBackend` found or opened; to a pod, the host's.
+    let established = a.viaGateway >= 0 ? a.reusedConnection : upstream.isConnected(host);
     if (established && state === PathState.silentNew) {
       // The pooled connection was reset when the pod died; Envoy must dial again.
       upstream.setConnected(host, false);
@@ -349,11 +350,27 @@ export class DataPlane {
     return infra.isEastWestUp(gatewayCluster) ? PathState.open : PathState.refused;
   }
 
-  /** The gateway balances per connection: the client's connection to it stays pinned to one backend. */
-  private gatewayBackend(upstream: Upstream, host: number, service: ServiceRuntime): Endpoint | undefined {
-    const pinned = upstream.pinnedBackend(host);
-    if (pinned !== undefined && this.ctx.registry.stateOf(pinned.id) !== EndpointState.terminated)
-      return pinned;
+  /**
+   * The backend behind gateway host `host` for attempt `a`: an existing connection's (HTTP/2 shares one;
+   * HTTP/1.1 reuses an idle one), else a new connection, for which the gateway picks a backend from its own
+   * view. A connection whose backend pod is gone was reset and is dropped.
+   */
+  private gatewayBackend(
+    a: Attempt,
+    upstream: Upstream,
+    host: number,
+    service: ServiceRuntime,
+  ): Endpoint | undefined {
+    const { registry } = this.ctx;
+    for (;;) {
+      const reused = upstream.takeGatewayConnection(host);
+      if (reused === undefined) break;
+      if (registry.stateOf(reused.id) !== EndpointState.terminated) {
+        a.reusedConnection = true;
+        return reused;
+      }
+      upstream.closeGatewayConnection(host, reused);
+    }
     const gateway = this.ctx.eastWestGateway(
       (upstream.hosts[host] as { gatewayCluster: number }).gatewayCluster,
     );
@@ -361,7 +378,7 @@ export class DataPlane {
     if (view === undefined) return undefined;
     const h = view.pick(undefined, undefined, this.ctx.engine.now);
     const backend = h < 0 ? undefined : view.hosts[h]?.endpoint;
-    upstream.pin(host, backend);
+    if (backend !== undefined) upstream.openedGatewayConnection(host, backend);
     return backend;
   }
 
@@ -606,6 +623,9 @@ export class DataPlane {
           upstream.finished(a.host);
           if (outcome === AttemptOutcome.response && !isFailure(code)) upstream.recordSuccess(a.host);
           else upstream.recordFailure(a.host, code, outcome, now);
+          // A response leaves an HTTP/1.1 connection reusable; a reset or timeout closed it.
+          if (outcome === AttemptOutcome.response && a.viaGateway >= 0 && a.endpoint !== undefined)
+            upstream.releaseGatewayConnection(a.host, a.endpoint);
         }
         this.releaseConnection(upstream);
       }
@@ -619,11 +639,20 @@ export class DataPlane {
         call.request.clustersCrossed |= a.endpoint.cluster < 31 ? 1 << a.endpoint.cluster : 0;
     }
     if (call.finished) return;
+    // Envoy holds a retry against the cluster's `max_retries` circuit breaker from the time it is
+    // scheduled until the retried try's outcome is judged (`RetryStateImpl::resetRetry`).
+    this.releaseRetry(call);
     // A plain success is never retried; skip the policy for the common case.
-    const retry =
+    let retry =
       outcome === AttemptOutcome.response && code < 400
         ? -1
         : this.ctx.routes.retryDecision(call, code, flags, outcome);
+    if (retry >= 0 && upstream !== undefined && !upstream.admissionState.tryAdmitRetry()) {
+      // Retry circuit breaker open: Envoy `RetryStatus::NoOverflow`, the response as it is, flag UO
+      // (envoyproxy/envoy source/common/router/router.cc `onUpstreamReset`/`onUpstreamHeaders`).
+      retry = -1;
+      flags |= ResponseFlag.UO;
+    } else if (retry >= 0 && upstream !== undefined) call.retryHeld = upstream.admissionState;
     if (retry >= 0) {
       // The retry predicates remember every host tried (Envoy `onHostAttempted` for each try), by key:
       // the view may be rebuilt before the next try. Only calls that retry allocate the list.
@@ -640,9 +669,16 @@ export class DataPlane {
     this.finishCall(call, code, flags | exhausted);
   }
 
+  private releaseRetry(call: Call): void {
+    if (call.retryHeld === undefined) return;
+    call.retryHeld.releaseRetry();
+    call.retryHeld = undefined;
+  }
+
   private finishCall(call: Call, code: number, flags: number): void {
     if (call.finished) return;
     call.finished = true;
+    this.releaseRetry(call);
     if (call.routeTimer !== undefined) this.ctx.engine.cancel(call.routeTimer);
     call.routeTimer = undefined;
     call.responseCode = code;

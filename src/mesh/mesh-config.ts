@@ -151,6 +151,8 @@ export interface ControlPlaneConfig {
   readonly pushTime: Distribution;
   /** Pushes in flight at once per istiod (PILOT_PUSH_THROTTLE). */
   readonly pushThrottle: number;
+  /** istiod's GOMAXPROCS: sets its xDS request rate limit (PILOT_MAX_REQUESTS_PER_SECOND) and default throttle. */
+  readonly istiodCores: number;
   readonly reconnectInitialMs: number;
   readonly reconnectMaxMs: number;
   readonly certTtlMs: number;

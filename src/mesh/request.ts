@@ -15,6 +15,7 @@ import type { RetryPolicy } from './traffic/retry-policy.js';
 import { DEFAULT_RETRY_POLICY } from './traffic/retry-policy.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import type { Upstream } from './upstream.js';
+import type { ConnectionPool } from './traffic/connection-pool.js';
 
 export class MeshRequest {
   declare responseCode: number;
@@ -80,6 +81,8 @@ export class Call {
    * `previous_priorities`); undefined until the call retries.
    */
   declare tried: number[] | undefined;
+  /** The circuit breakers holding this call's scheduled or running retry (`maxRetries`), if any. */
+  declare retryHeld: ConnectionPool | undefined;
   declare finished: boolean;
   // Of the final attempt, for metrics:
   declare endpoint: Endpoint | undefined;
@@ -110,6 +113,7 @@ export class Call {
     this.attempts = 0;
     this.current = undefined;
     this.tried = undefined;
+    this.retryHeld = undefined;
     this.finished = false;
     this.endpoint = undefined;
     this.viaGateway = -1;
@@ -150,6 +154,8 @@ export class Attempt {
   declare holdsSlot: boolean;
   /** Waiting in the connection pool's pending line. */
   declare pending: boolean;
+  /** Sent on a connection to a gateway that was already open (no connect, no handshake). */
+  declare reusedConnection: boolean;
   /** The replica's answer, set when it leaves the replica. */
   declare responseCode: number;
   declare readonly call: Call;
@@ -170,6 +176,7 @@ export class Attempt {
     this.downstreamFailed = false;
     this.holdsSlot = false;
     this.pending = false;
+    this.reusedConnection = false;
     this.responseCode = 0;
   }
 }

@@ -187,7 +187,7 @@ export class UpstreamViews {
       health = new OutlierHealth(detector);
     }
     const pool = policy.connectionPool;
-    const admission = previous?.admissionState ?? new ConnectionPool(pool);
+    const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
     const upstream = new Upstream(
       upstreamHosts,
       version,

@@ -61,7 +61,12 @@ export const PREVIOUS_PRIORITIES_UPDATE_FREQUENCY = 2;
 export class Upstream {
   readonly active: Int32Array;
   private readonly connected: Uint8Array;
+  /**
+   * Connections to an east-west gateway host, each bound to the backend the gateway chose for it: HTTP/2,
+   * the one shared connection's backend; HTTP/1.1, the idle connections' backends (last released on top).
+   */
   private readonly pinned: (Endpoint | undefined)[];
+  private readonly idle: (Endpoint[] | undefined)[];
   /** Hosts ordered by level; level p occupies [levelStart[p], levelStart[p+1]). */
   private readonly byLevel: Int32Array;
   private readonly levelStart: Int32Array;
@@ -107,6 +112,7 @@ export class Upstream {
     this.active = new Int32Array(n);
     this.connected = new Uint8Array(n);
     this.pinned = new Array<Endpoint | undefined>(n).fill(undefined);
+    this.idle = new Array<Endpoint[] | undefined>(n).fill(undefined);
     let levels = 0;
     for (const h of hosts) levels = Math.max(levels, h.priority + 1);
     this.levels = levels;
@@ -170,6 +176,7 @@ export class Upstream {
       this.active[i] = previous.active[j] as number;
       this.connected[i] = previous.connected[j] as number;
       this.pinned[i] = previous.pinned[j];
+      this.idle[i] = previous.idle[j];
     });
   }
 
@@ -308,13 +315,44 @@ export class Upstream {
     if (host >= 0) this.connected[host] = connected ? 1 : 0;
   }
 
-  /** The backend a gateway pinned this proxy's connection to (per-connection balancing, istio#31549). */
-  pinnedBackend(host: number): Endpoint | undefined {
-    return this.pinned[host];
+  /** Whether requests to this cluster share HTTP/2 connections (`h2UpgradePolicy: UPGRADE`). */
+  get http2(): boolean {
+    return this.admission.http2;
   }
 
-  pin(host: number, backend: Endpoint | undefined): void {
-    this.pinned[host] = backend;
+  /**
+   * A connection to gateway host `host` for one request, as the backend the gateway bound it to; undefined
+   * when a new connection must be opened. The gateway's AUTO_PASSTHROUGH listener forwards the mTLS stream
+   * as TCP, choosing the backend once per connection (istio/istio#31549). HTTP/2: the one shared connection.
+   * HTTP/1.1: an idle connection, taken off the pool (Envoy's HTTP/1 pool reuses the most recently
+   * released one first, `ready_clients_.front()`); none idle means each concurrent request opens its own.
+   */
+  takeGatewayConnection(host: number): Endpoint | undefined {
+    if (this.admission.http2) return this.pinned[host];
+    return this.idle[host]?.pop();
+  }
+
+  /** A new connection to gateway host `host` was bound to `backend`. */
+  openedGatewayConnection(host: number, backend: Endpoint): void {
+    if (this.admission.http2) this.pinned[host] = backend;
+  }
+
+  /** The connection is closed (its backend is gone): HTTP/2 forgets it; HTTP/1.1 already took it. */
+  closeGatewayConnection(host: number, backend: Endpoint): void {
+    if (this.admission.http2 && this.pinned[host] === backend) this.pinned[host] = undefined;
+  }
+
+  /** An HTTP/1.1 request to gateway host `host` completed cleanly: its connection goes back to the pool. */
+  releaseGatewayConnection(host: number, backend: Endpoint): void {
+    if (this.admission.http2) return;
+    if (this.successor !== undefined) {
+      const now = this.latest(host);
+      if (now !== undefined && now.index >= 0) now.view.releaseGatewayConnection(now.index, backend);
+      return;
+    }
+    const stack = this.idle[host];
+    if (stack === undefined) this.idle[host] = [backend];
+    else stack.push(backend);
   }
 
   private recomputeLoad(): void {

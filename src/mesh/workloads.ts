@@ -6,7 +6,7 @@
  * - a created pod starts its container, then its sidecar needs a certificate and a first config push before
  *   the pod turns ready (Envoy waits forever for initial config, initial_fetch_timeout 0);
  * - a killed pod's endpoint leaves at once (its readiness fails); a pod on a failed node stays listed until
- *   the node is declared NotReady (node-monitor-grace-period, 40 s), and is evicted and recreated elsewhere
+ *   the node is declared NotReady (node-monitor-grace-period, 50 s), and is evicted and recreated elsewhere
  *   after the default 300 s toleration.
  */
 import { Resource, sampler, type Engine, type RngStreams, type Sampler, type Uniform } from '../des/index.js';
@@ -19,8 +19,14 @@ import { Proxy } from './proxy.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import type { Topology } from './topology.js';
 
-/** node-monitor-grace-period: a failed node's pods are marked not ready after this (Kubernetes default). */
-export const NODE_GRACE_MS = 40_000;
+/**
+ * kube-controller-manager `--node-monitor-grace-period`: a node that stopped reporting is marked NotReady,
+ * and its pods not ready (removed from endpoints), after this. 50 s since Kubernetes 1.32
+ * (kubernetes/kubernetes#126287, raised from 40 s);
+ * the stored copy of `pkg/controller/nodelifecycle/config/v1alpha1/defaults.go` read for this (commit
+ * 0d173114) predates it and still says 40 s.
+ */
+export const NODE_GRACE_MS = 50_000;
 /** Default NoExecute toleration for not-ready/unreachable nodes: pods are evicted after this. */
 export const EVICTION_MS = 300_000;
 /** ReplicaSet controller retry after a refused pod creation: exponential from 1 s, capped at 60 s. */
