@@ -212,6 +212,7 @@ export class DataPlane {
   private resetAttempt(a: Attempt, reportTimeout: boolean): void {
     if (a.abandoned) return;
     this.abandon(a);
+    this.noteFinalAttempt(a.call, a);
     const upstream = a.upstream;
     if (upstream === undefined) return;
     if (a.pending) {
@@ -630,14 +631,7 @@ export class DataPlane {
         this.releaseConnection(upstream);
       }
     }
-    call.viaGateway = a.viaGateway;
-    if (a.endpoint !== undefined) {
-      call.endpoint = a.endpoint;
-      call.arrivedMs = a.arrivedMs;
-      call.startedMs = a.startedMs;
-      if (a.startedMs >= 0)
-        call.request.clustersCrossed |= a.endpoint.cluster < 31 ? 1 << a.endpoint.cluster : 0;
-    }
+    this.noteFinalAttempt(call, a);
     if (call.finished) return;
     // Envoy holds a retry against the cluster's `max_retries` circuit breaker from the time it is
     // scheduled until the retried try's outcome is judged (`RetryStateImpl::resetRetry`).
@@ -667,6 +661,18 @@ export class DataPlane {
     const exhausted =
       call.attempts > 1 && (outcome !== AttemptOutcome.response || isFailure(code)) ? ResponseFlag.URX : 0;
     this.finishCall(call, code, flags | exhausted);
+  }
+
+  /** The call's metrics fields describe its latest attempt (where it went, when it was served). */
+  private noteFinalAttempt(call: Call, a: Attempt): void {
+    call.viaGateway = a.viaGateway;
+    if (a.endpoint !== undefined) {
+      call.endpoint = a.endpoint;
+      call.arrivedMs = a.arrivedMs;
+      call.startedMs = a.startedMs;
+      if (a.startedMs >= 0)
+        call.request.clustersCrossed |= a.endpoint.cluster < 31 ? 1 << a.endpoint.cluster : 0;
+    }
   }
 
   private releaseRetry(call: Call): void {
