@@ -129,7 +129,7 @@ clusters:
 services: [{ name: backend, deployments: [{ cluster: a, replicas: 1 }, { cluster: b, replicas: 2 }], serviceTime: 1ms }]
 traffic: [{ name: web, entry: backend, from: a, rate: 50/s, timeout: 30s }]
 models: [{ name: mp, controlPlane: multi-primary }]
-faults: [{ at: 0s, for: 40s, type: error-injection, service: backend, cluster: b, httpStatus: 503 }]
+faults: [{ at: 0s, for: 50s, type: error-injection, service: backend, cluster: b, httpStatus: 503 }]
 routing:
   virtualServices: [{ hosts: [backend], http: [{ route: [{ destination: { host: backend } }], retries: { attempts: 2, retryOn: 5xx${ignore} } }] }]
   destinationRules: [{ host: backend, trafficPolicy: { loadBalancer: { simple: RANDOM } } }]
