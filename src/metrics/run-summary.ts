@@ -18,14 +18,21 @@ export interface LatencySummary {
 
 export interface Breakdown {
   readonly requests: number;
-  /** Answered (not 5xx) and, when the scenario sets `slo.latency.p99`, within it. */
+  /** Answered without error (a final response that is not 5xx), however late. */
   readonly succeeded: number;
+  /** `succeeded / requests`: the share answered without error, whatever the latency objective. */
   readonly availability: number | null;
+  /**
+   * With `slo.latency.p99`: requests answered without error and within it (absent without that objective).
+   */
+  readonly withinSloRequests?: number;
+  /** `withinSloRequests / requests`: the share answered well and in time (absent without a latency SLO). */
+  readonly withinSlo?: number | null;
   /** Answered requests (not 5xx), late ones included. */
   readonly latencyMs: LatencySummary | null;
   /** Failed requests (5xx or no response): kept apart, a fast 503 is not good latency. */
   readonly failedLatencyMs?: LatencySummary | null;
-  /** Answered after the `slo.latency.p99` deadline, so not succeeded; absent when none were. */
+  /** Answered without error but after the `slo.latency.p99` deadline (counted in `succeeded`); absent when none were. */
   readonly late?: number;
 }
 
@@ -38,8 +45,11 @@ export interface ServiceBreakdown extends Breakdown {
 export interface WindowSummary {
   readonly startMs: number;
   readonly requests: number;
+  /** Answered without error, however late. */
   readonly succeeded: number;
   readonly availability: number | null;
+  /** With `slo.latency.p99`: the share answered without error and within it. */
+  readonly withinSlo?: number | null;
   readonly latencyMs: { readonly mean: number; readonly p50: number; readonly p99: number } | null;
   /** Latency of the window's failed requests. */
   readonly failedLatencyMs?: { readonly mean: number; readonly p50: number; readonly p99: number } | null;
@@ -50,7 +60,7 @@ export interface WindowSummary {
 /** The scenario's objectives and how the run did against them, window by window. */
 export interface SloSummary {
   readonly availability: number | null;
-  /** `slo.latency.p99`, used as every request's deadline: a later answer does not count as succeeded. */
+  /** `slo.latency.p99`, every request's deadline for the within-SLO figures (availability ignores it). */
   readonly deadlineMs: number | null;
   /** Windows with requests (judged). */
   readonly windows: number;
@@ -158,14 +168,20 @@ export interface RunSummary extends ReportHeader {
   /** Requests that started after warm-up: completed ones, and those still in flight when the run ended. */
   readonly requests: {
     readonly total: number;
+    /** Answered without error (not 5xx), however late. */
     readonly succeeded: number;
     /** 5xx or no response. */
     readonly failed: number;
     readonly unfinished: number;
-    /** Answered after `slo.latency.p99` (neither succeeded nor failed); present when the scenario sets it. */
+    /** Succeeded, but after `slo.latency.p99`; present when the scenario sets it. */
     readonly late?: number;
+    /** Succeeded within `slo.latency.p99`; present when the scenario sets it. */
+    readonly withinSlo?: number;
   };
+  /** Share of finished requests answered without error, whatever the latency objective. */
   readonly availability: number | null;
+  /** With `slo.latency.p99`: share of finished requests answered without error and within it. */
+  readonly withinSlo?: number | null;
   /** End to end, successful requests only (a fast 503 is not good latency). */
   readonly latencyMs: LatencySummary | null;
   readonly failedLatencyMs: LatencySummary | null;
