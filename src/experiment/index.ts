@@ -32,3 +32,12 @@ export {
 } from './comparison-metric.js';
 export { verdict, judgeCriterion, CRITERION_METRIC, type Judgement } from './verdict.js';
 export { checkRunSlo, checkComparisonSlo, type SloCheck, type SloMiss } from './slo-check.js';
+export {
+  DEFAULT_MATERIAL,
+  materialThresholds,
+  isMaterial,
+  thresholdText,
+  type MaterialThresholds,
+} from './material.js';
+export { TIE } from './verdict.js';
+export { controlPlaneFaults } from './comparison-metric.js';

@@ -71,6 +71,11 @@ export interface SloSummary {
 /** One fault's measured consequence against the paired baseline run (metrics.md, blast radius). */
 export interface FaultImpact {
   readonly type: string;
+  /**
+   * `fault` (a failure) or `event` (a planned change: `scale`, `pod-churn`); headline blast radius
+   * averages faults only. Absent in summaries written before it was added: read absent as `fault`.
+   */
+  readonly kind?: 'fault' | 'event';
   readonly atMs: number;
   /** null when the fault lasts until the end of the run. */
   readonly forMs: number | null;
@@ -83,6 +88,10 @@ export interface FaultImpact {
     readonly services: number;
     /** Excess failed-or-too-slow requests over the baseline, as a fraction of requests in the fault window. */
     readonly traffic: number;
+    /** The failed part of `traffic`: excess 5xx or unanswered requests (clipped at zero on its own). */
+    readonly failed?: number;
+    /** The slow part of `traffic`: excess requests answered without error but too slow (clipped at zero). */
+    readonly slow?: number;
     /** The part of `traffic` whose clients sit outside the failed domain. */
     readonly collateral: number;
   } | null;
@@ -104,6 +113,9 @@ export interface FaultImpactDetail {
   /** Requests started in the interval, and how many more failed or were too slow than in the baseline. */
   readonly requests: number;
   readonly excessBadRequests: number;
+  /** The two parts of `excessBadRequests`: failed (or unanswered), and answered but too slow. */
+  readonly excessFailedRequests?: number;
+  readonly excessSlowRequests?: number;
   readonly collateralBadRequests: number;
   readonly impactedClusters: readonly string[];
   readonly impactedServices: readonly string[];

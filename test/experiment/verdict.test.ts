@@ -1,5 +1,5 @@
 /**
- * verdict(): the best model per criterion only where the paired interval says so, "no significant
+ * verdict(): the best model per criterion only where the paired interval and the material threshold say so, "no material
  * difference" otherwise, criteria that cannot be measured listed with the reason, and which model fits.
  */
 import { describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('experiment/verdict', () => {
     );
   });
 
-  it('judgeCriterion(availability) says "no significant difference" when the paired interval spans 0', async () => {
+  it('judgeCriterion(availability) says "no material difference" when the paired interval spans 0', async () => {
     const { scenario, run, mp, pr } = await setup();
     const a = modelRuns(scenario, mp, run, [
       { availability: 0.99 },
@@ -56,7 +56,7 @@ describe('experiment/verdict', () => {
     expect(e.best).toBeNull();
     expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
     expect(e.note).toMatch(
-      /no significant difference between multi-primary and primary-remote \(.* includes 0\)$/,
+      /no material difference between multi-primary and primary-remote \(.* includes 0\)$/,
     );
   });
 
@@ -80,7 +80,7 @@ describe('experiment/verdict', () => {
     expect(judged(judgeCriterion('availability', scenario, [a, b])).best).toBe('multi-primary');
   });
 
-  it('judgeCriterion(p99Latency) prefers lower values and names a significantly worse third model', async () => {
+  it('judgeCriterion(p99Latency) prefers lower values and names a materially worse third model', async () => {
     const { scenario, run, mp, pr } = await setup();
     const c = renamed(mp, 'slow');
     const fast1 = modelRuns(scenario, mp, run, [{ p99: 80 }, { p99: 82 }, { p99: 81 }]);
@@ -89,12 +89,14 @@ describe('experiment/verdict', () => {
     const e = judged(judgeCriterion('p99Latency', scenario, [slow, fast1, fast2]));
     expect(e.best).toBeNull();
     expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
-    expect(e.note).toMatch(/; slow is significantly worse$/);
+    expect(e.note).toMatch(/; slow is materially worse$/);
+    // One wording for a tie: never "no significant difference ... significantly worse" in one sentence.
+    expect(e.note).not.toMatch(/significant/);
     const clear = judged(judgeCriterion('p99Latency', scenario, [slow, fast1]));
     expect(clear.best).toBe('multi-primary');
   });
 
-  it('judgeCriterion(p99Latency) calls a lead of one histogram bucket no significant difference, and says why', async () => {
+  it('judgeCriterion(p99Latency) calls a lead of one histogram bucket no material difference, and says why', async () => {
     const { scenario, run, mp, pr } = await setup();
     // Every replication lands in the same 1% buckets: a zero-width interval 1 ms apart at 100 ms.
     const a = modelRuns(scenario, mp, run, [{ p99: 100 }, { p99: 100 }, { p99: 100 }]);
@@ -106,6 +108,60 @@ describe('experiment/verdict', () => {
     // Ten buckets apart is a difference.
     const c = modelRuns(scenario, pr, run, [{ p99: 110 }, { p99: 110 }, { p99: 110 }]);
     expect(judged(judgeCriterion('p99Latency', scenario, [a, c])).best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion(availability): a significant 0.02-point lead is "no material difference"; 0.1 points wins', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const base = [0.999, 0.9985, 0.9992, 0.9988];
+    const jitter = [0, 0.00001, -0.00001, 0.000005];
+    const b = modelRuns(
+      scenario,
+      pr,
+      run,
+      base.map((x) => ({ availability: x })),
+    );
+    const small = modelRuns(
+      scenario,
+      mp,
+      run,
+      base.map((x, k) => ({ availability: x + 0.0002 + (jitter[k] ?? 0) })),
+    );
+    const e = judged(judgeCriterion('availability', scenario, [small, b]));
+    expect(e.best).toBeNull();
+    expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
+    expect(e.note).toMatch(
+      /no material difference between multi-primary and primary-remote \(multi-primary − primary-remote: 0\.020 points, 95% CI 0\.01\d to 0\.02\d: real but below the 0\.05 points \(report\.material\.availability\) that matters\)$/,
+    );
+    const big = modelRuns(
+      scenario,
+      mp,
+      run,
+      base.map((x, k) => ({ availability: x + 0.001 + (jitter[k] ?? 0) })),
+    );
+    expect(judged(judgeCriterion('availability', scenario, [big, b])).best).toBe('multi-primary');
+    // The threshold is the scenario's when it sets one: at 0.01 points the 0.02-point lead wins.
+    const strict = { ...scenario, material: { availability: 0.0001 } };
+    expect(judged(judgeCriterion('availability', strict, [small, b])).best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion(p99Latency): a significant 3% lead is no material difference at the default 5%; 8% wins', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const a = modelRuns(scenario, mp, run, [{ p99: 100 }, { p99: 101 }, { p99: 100.5 }]);
+    const b = modelRuns(scenario, pr, run, [{ p99: 103 }, { p99: 104 }, { p99: 103.6 }]);
+    const e = judged(judgeCriterion('p99Latency', scenario, [a, b]));
+    expect(e.best).toBeNull();
+    expect(e.note).toMatch(/below the 5% \(report\.material\.latency\) that matters/);
+    const c = modelRuns(scenario, pr, run, [{ p99: 108 }, { p99: 109 }, { p99: 108.6 }]);
+    expect(judged(judgeCriterion('p99Latency', scenario, [a, c])).best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion explains identical replications instead of printing a zero-width interval', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const a = modelRuns(scenario, mp, run, [{ p99: 504.1 }, { p99: 504.1 }]);
+    const b = modelRuns(scenario, pr, run, [{ p99: 504.1 }, { p99: 504.1 }]);
+    const e = judged(judgeCriterion('p99Latency', scenario, [a, b]));
+    expect(e.note).toMatch(/identical in every replication/);
+    expect(e.note).not.toMatch(/\[504\.10, 504\.10\]|504\.10 to 504\.10/);
   });
 
   it('judgeCriterion(configConsistency) counts places from the wiring: primary-remote 1, multi-primary 2', async () => {
