@@ -32,6 +32,7 @@ export function documentMarkdown(doc: ReportDocument): string {
     `# ${doc.title}`,
     doc.facts.map(([label, value]) => `- **${label}**: ${value}`).join('\n'),
     `Rerun: \`${doc.rerun}\``,
+    ...(doc.scorecard === undefined ? [] : [markdownTable(doc.scorecard)]),
     [`## ${doc.highlightsTitle}`, '', ...doc.highlights.map((h) => `- ${h}`)].join('\n'),
     ...doc.leadTables.map(markdownTable),
     [
