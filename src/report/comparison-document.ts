@@ -65,8 +65,7 @@ function modelsTable(r: ComparisonResult): ReportTable {
 
 /** The faults the headline blast radius averages, and the planned events it leaves out, in words. */
 export function headlineCoverage(r: ComparisonResult): string {
-  const label = (f: ComparisonResult['faults'][number]) =>
-    `${f.type} ${f.target} @ ${formatSeconds(f.atMs)}`;
+  const label = (f: ComparisonResult['faults'][number]) => `${f.type} ${f.target} @ ${formatSeconds(f.atMs)}`;
   const faults = r.faults.filter((f) => f.kind !== 'event');
   const events = r.faults.filter((f) => f.kind === 'event');
   const covered =
@@ -205,7 +204,9 @@ function spofCoverage(r: ComparisonResult): string {
     ? 'Availability in control-plane outage: - because no fault removes a control plane or cuts proxies off from it (control-plane-outage; cluster-outage of a cluster hosting an istiod; api-server-outage of a config cluster; a partition between remotes and their primary).'
     : `Availability in control-plane outage: requests answered without error in the windows that overlap ${over
         .map((f) => `${f.type} ${f.target} @ ${formatSeconds(f.atMs)}`)
-        .join('; ')} (faults that remove a control plane or cut proxies off from it under at least one model), i.e. what the mesh still serves while an istiod is lost or out of reach.`;
+        .join(
+          '; ',
+        )} (faults that remove a control plane or cut proxies off from it under at least one model), i.e. what the mesh still serves while an istiod is lost or out of reach.`;
 }
 
 function costTable(r: ComparisonResult): ReportTable {
@@ -291,6 +292,18 @@ function figureOf(m: ModelComparison, metric: string | undefined): Estimate | nu
   }
 }
 
+/** The metric each criterion is judged on by default, for results that do not name it. */
+const DEFAULT_METRIC: Readonly<Record<string, string>> = {
+  availability: 'availability',
+  p99Latency: 'latencyP99Ms',
+  blastRadius: 'blastRadiusTraffic',
+  collateral: 'blastRadiusCollateral',
+  controlPlaneCost: 'istiodVcpu',
+  configConsistency: 'configPlaces',
+  singlePointOfFailure: 'controlPlaneOutageAvailability',
+  dataLocality: 'crossRegionShare',
+};
+
 /** Column titles of the scorecard, with the unit of what the cell shows. */
 const SCORE_TITLES: Readonly<Record<string, string>> = {
   availability: 'availability',
@@ -332,9 +345,10 @@ export function scorecardTable(r: ComparisonResult): ReportTable {
     if (c.best === null && (c.leaders ?? []).includes(model)) return '= ';
     return '';
   };
+  const metricOf = (c: VerdictEntry) => c.metric ?? DEFAULT_METRIC[c.criterion];
   const rows = r.models.map((m) => [
     m.model,
-    ...criteria.map((c) => `${mark(c, m.model)}${scoreFigure(c.metric, figureOf(m, c.metric))}`),
+    ...criteria.map((c) => `${mark(c, m.model)}${scoreFigure(metricOf(c), figureOf(m, metricOf(c)))}`),
   ]);
   const outcome = [
     'outcome',
