@@ -3,7 +3,15 @@
  * difference" otherwise, criteria that cannot be measured listed with the reason, and which model fits.
  */
 import { describe, expect, it } from 'vitest';
-import { judgeCriterion, verdict, type Judgement, type VerdictEntry } from '../../src/experiment/index.js';
+import {
+  judgeCriterion,
+  metricByName,
+  metricContext,
+  verdict,
+  type Judgement,
+  type VerdictEntry,
+} from '../../src/experiment/index.js';
+import type { FaultImpact, RunSummary } from '../../src/metrics/index.js';
 import type { DeploymentModel } from '../../src/mesh/index.js';
 import { baseRun, modelRuns, renamed } from './fake-runs.js';
 
@@ -240,5 +248,57 @@ describe('experiment/verdict', () => {
     expect(v.criteria).toEqual([]);
     expect(v.notMeasured?.every((n) => n.reason === 'only one model was compared')).toBe(true);
     expect(v.fits).toEqual([expect.stringMatching(/^Only multi-primary was compared/)]);
+  });
+
+  it('the headline blast radius averages faults only: a planned scale step does not halve a lost primary', async () => {
+    const { run } = await setup();
+    const impact = (type: string, kind: 'fault' | 'event', traffic: number): FaultImpact => ({
+      type,
+      kind,
+      atMs: 10_000,
+      forMs: 20_000,
+      target: 't',
+      blastRadius: { clusters: 0.5, services: 0.5, traffic, failed: traffic, slow: 0, collateral: 0 },
+      timeToRecoverMs: 1000,
+    });
+    const withFaults: RunSummary = {
+      ...run,
+      faults: [impact('cluster-outage', 'fault', 0.3), impact('scale', 'event', 0)],
+    };
+    const { scenario, mp } = await setup();
+    const ctx = metricContext(scenario, mp);
+    expect(metricByName('blastRadiusTraffic').of(withFaults, ctx)).toBeCloseTo(0.3, 12);
+    expect(metricByName('blastRadiusFailed').of(withFaults, ctx)).toBeCloseTo(0.3, 12);
+    // Only events: no headline at all rather than an average of planned changes.
+    const onlyEvents: RunSummary = { ...run, faults: [impact('scale', 'event', 0.1)] };
+    expect(metricByName('blastRadiusTraffic').of(onlyEvents, ctx)).toBeNull();
+  });
+
+  it('singlePointOfFailure is measured when the primary is lost through a cluster-outage, not only a control-plane-outage', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const primaryLost = {
+      ...scenario,
+      mesh: {
+        ...scenario.mesh,
+        faults: [{ atMs: 10_000, forMs: 20_000, type: 'cluster-outage' as const, cluster: 'east-1' }],
+      },
+    };
+    const models = [mp, pr];
+    const ctx = metricContext(primaryLost, pr, models);
+    expect(ctx.controlPlaneOutages).toEqual([{ startMs: 10_000, endMs: 30_000 }]);
+    const runsOf = (m: typeof mp) => ({
+      model: m,
+      runs: [run, run],
+      ctx: metricContext(primaryLost, m, models),
+    });
+    const j = judgeCriterion('singlePointOfFailure', primaryLost, [runsOf(mp), runsOf(pr)]);
+    expect(j.kind).toBe('judged');
+    // A cluster-outage of a cluster without an istiod under every model is not a control-plane fault.
+    const remoteLost = {
+      ...primaryLost,
+      mesh: { ...primaryLost.mesh, faults: [{ ...primaryLost.mesh.faults[0], cluster: 'east-2' }] },
+    } as typeof primaryLost;
+    expect(metricContext(remoteLost, pr, [pr]).controlPlaneOutages).toEqual([]);
+    expect(metricContext(remoteLost, pr, [mp, pr]).controlPlaneOutages).toHaveLength(1);
   });
 });
