@@ -88,7 +88,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         );
     }
     const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
-    const bar = progressBar(`comparing ${scenario.name}`, !args.json);
+    // Every model x replication is a run and each fault's paired baseline a simulation of its own.
+    const simulations =
+      (args.models === undefined ? scenario.models.length : new Set(args.models).size) *
+      (args.replications ?? scenario.replications) *
+      (1 + scenario.mesh.faults.length);
+    const bar = progressBar(`comparing ${scenario.name}`, !args.json, simulations);
     const outcome = await compare(scenario, {
       ...(args.models === undefined ? {} : { models: args.models }),
       ...(args.replications === undefined ? {} : { replications: args.replications }),

@@ -66,7 +66,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.checkSlo) requireSlo(scenario);
     const { runScenario, checkRunSlo } = await import('../../experiment/index.js');
     const report = await import('../../report/index.js');
-    const bar = progressBar(`simulating ${scenario.name}`, !args.json);
+    const bar = progressBar(`simulating ${scenario.name}`, !args.json, 1 + scenario.mesh.faults.length);
     const summary = runScenario(scenario, {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.model === undefined ? {} : { model: args.model }),
