@@ -102,7 +102,7 @@ function singlePointOfFailure(criteria: readonly VerdictEntry[], models: readonl
   const outcome =
     e.best !== null
       ? `${e.best} kept the most requests succeeding`
-      : 'no material difference between the models';
+      : 'no model kept materially more requests succeeding';
   return `Single point of failure: during the faults that remove a control plane or cut proxies off from it, availability was ${e.note}; ${outcome}. Wiring: ${structure}.`;
 }
 
@@ -111,7 +111,7 @@ function locality(criteria: readonly VerdictEntry[], scenario: Scenario): string
   if (e === undefined) return 'Data locality was not measured: no calls were recorded between clusters.';
   const regions = [...new Set(scenario.mesh.clusters.map((c) => c.region))];
   const verdict =
-    e.best !== null ? `${e.best} keeps the most calls local` : 'no material difference between the models';
+    e.best !== null ? `${e.best} keeps the most calls local` : 'no model keeps materially more calls local';
   if (e.metric === 'crossRegionShare') {
     return `Data locality: share of calls served in another region: ${e.note}; ${verdict}. Cross-region calls pay latency and egress, and may carry data out of its region.`;
   }

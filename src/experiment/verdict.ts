@@ -76,8 +76,7 @@ function tieReason(
   if (metric.structural) return ' (the same in every replication)';
   if (d === undefined) return '';
   const diff = `${top.name} − ${other.name}: ${amountText(d.mean, metric.unit)}`;
-  if (d.lo === 0 && d.hi === 0)
-    return ` (identical in every replication: the two models served every request alike here)`;
+  if (d.lo === 0 && d.hi === 0) return ' (identical in every replication)';
   if (d.belowResolution)
     return ` (${diff}, within the latency histograms' resolution of ${((metric.resolution ?? 0) * 100).toFixed(0)}%)`;
   if (!d.significant) return ` (${diff}, ${intervalText(d.lo, d.hi, metric.unit)} includes 0)`;

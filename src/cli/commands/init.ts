@@ -19,7 +19,9 @@ const SCHEMA = fileURLToPath(new URL('../../../scenarios/meshsim.schema.json', i
  * YAML language server completes keys and checks values as the user edits.
  */
 export function schemaLine(file: string): string {
-  let path = relative(dirname(resolve(file)), SCHEMA).split(sep).join('/');
+  let path = relative(dirname(resolve(file)), SCHEMA)
+    .split(sep)
+    .join('/');
   if (!path.startsWith('.')) path = `./${path}`;
   return `# yaml-language-server: $schema=${path}`;
 }
