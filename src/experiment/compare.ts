@@ -127,6 +127,7 @@ export async function compare(scenario: Scenario, options: CompareOptions = {}):
     ok: true,
     result: {
       scenario: scenario.name,
+      clusterRegions: scenario.mesh.clusters.map((c) => ({ cluster: c.name, region: c.region })),
       file: scenario.file,
       replications,
       seed,

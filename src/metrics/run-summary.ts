@@ -165,6 +165,8 @@ export interface CostSummary {
 /** What every report states first: which scenario, the seed and the command that reproduce it, the time. */
 export interface ReportHeader {
   readonly scenario: string;
+  /** Each cluster's region, in the scenario's order (charts group clusters by region in big meshes). */
+  readonly clusterRegions?: readonly { readonly cluster: string; readonly region: string }[];
   readonly seed: number;
   /** The command line that reproduces the report. */
   readonly rerun: string;

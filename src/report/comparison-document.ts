@@ -15,6 +15,7 @@ import type {
   VerdictEntry,
 } from '../experiment/index.js';
 import { comparisonCharts } from './charts/report-charts.js';
+import { groupedByRegion } from './charts/traffic-matrix-chart.js';
 import {
   formatEstimate,
   formatInterval,
@@ -484,14 +485,21 @@ export function comparisonDocument(r: ComparisonResult): ReportDocument {
       controlPlaneTable(r),
       differencesTable(r),
       faultsTable(r),
-      ...r.models.map((m) =>
-        trafficTable(
+      ...r.models.map((m) => {
+        const g = groupedByRegion(
+          m.traffic,
+          (r.clusterRegions ?? []).map((c) => c.cluster),
+          r.clusterRegions,
+        );
+        return trafficTable(
           `traffic-${m.model}`,
           `Traffic matrix: ${m.model} (mean calls per replication)`,
-          m.traffic,
-          'Calls by the caller’s cluster (rows) and the serving replica’s cluster (columns).',
-        ),
-      ),
+          g.traffic,
+          g.grouped
+            ? 'Calls by the caller’s region (rows) and the serving replica’s region (columns); every cluster pair is in csv/traffic-matrix.csv.'
+            : 'Calls by the caller’s cluster (rows) and the serving replica’s cluster (columns).',
+        );
+      }),
     ],
     notes,
   };

@@ -119,7 +119,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const dir = args.out ?? join('reports', scenario.name);
     await report.writeReportFolder(dir, await report.comparisonReportFiles(result));
     if (args.json) process.stdout.write(report.comparisonJson(result));
-    else process.stdout.write(report.comparisonText(result, dir));
+    // Wrapped to the terminal's width (at least 60 columns, at most 160); 110 when piped.
+    else {
+      const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+      const width = columns === undefined ? 110 : Math.max(60, Math.min(160, columns - 1));
+      process.stdout.write(report.comparisonText(result, dir, width));
+    }
     process.exitCode = args.checkSlo
       ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
       : ExitCode.OK;
