@@ -82,6 +82,8 @@ export interface ModelComparison {
   readonly timeline: readonly {
     readonly startMs: number;
     readonly availability: number | null;
+    /** With `slo.latency.p99`: mean within-SLO share of the window. */
+    readonly withinSlo?: number | null;
     readonly p99Ms: number | null;
   }[];
   /** Mean requests by client cluster and serving cluster. */

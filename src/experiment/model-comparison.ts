@@ -33,12 +33,21 @@ function metricEstimate(name: string, runs: readonly RunSummary[], ctx: MetricCo
 function timeline(runs: readonly RunSummary[]): ModelComparison['timeline'] {
   const first = runs[0];
   if (first === undefined) return [];
+  const slo = first.timeline.some((w) => w.withinSlo !== undefined);
   return first.timeline.map((w, i) => ({
     startMs: w.startMs,
     availability: meanOf(
       runs.map((r) => r.timeline[i]?.availability),
       FRACTION,
     ),
+    ...(slo
+      ? {
+          withinSlo: meanOf(
+            runs.map((r) => r.timeline[i]?.withinSlo),
+            FRACTION,
+          ),
+        }
+      : {}),
     p99Ms: meanOf(
       runs.map((r) => r.timeline[i]?.latencyMs?.p99),
       MS,

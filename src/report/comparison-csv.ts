@@ -104,11 +104,13 @@ export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFil
     significant: d.significant,
     material: d.material ?? null,
   }));
+  const slo = r.models.some((m) => m.timeline.some((w) => w.withinSlo !== undefined));
   const timeline = r.models.flatMap((m) =>
     m.timeline.map((w): CsvRow => ({
       model: m.model,
       window_start_ms: w.startMs,
       availability_ratio: w.availability,
+      ...(slo ? { within_slo_ratio: w.withinSlo ?? null } : {}),
       latency_p99_ms: w.p99Ms,
     })),
   );
@@ -138,7 +140,13 @@ export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFil
     },
     {
       name: 'timeline.csv',
-      content: await csvText(timeline, ['model', 'window_start_ms', 'availability_ratio', 'latency_p99_ms']),
+      content: await csvText(timeline, [
+        'model',
+        'window_start_ms',
+        'availability_ratio',
+        ...(slo ? ['within_slo_ratio'] : []),
+        'latency_p99_ms',
+      ]),
     },
     {
       name: 'traffic-matrix.csv',
