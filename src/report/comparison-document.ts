@@ -317,6 +317,13 @@ const SCORE_TITLES: Readonly<Record<string, string>> = {
   dataLocality: 'calls leaving region',
 };
 
+/** A criterion's column title, for the metric it was judged on (one region: calls leaving the cluster). */
+function scoreTitle(criterion: string, metric: string | undefined): string {
+  if (metric === 'crossClusterShare') return 'calls leaving cluster';
+  if (metric === 'istiods') return 'istiods';
+  return SCORE_TITLES[criterion] ?? criterion;
+}
+
 function scoreFigure(metric: string | undefined, x: Estimate | number | null): string {
   if (x === null) return '-';
   const f =
@@ -359,7 +366,7 @@ export function scorecardTable(r: ComparisonResult): ReportTable {
   return {
     id: 'scorecard',
     title: 'Scorecard: which model fits?',
-    header: ['model', ...criteria.map((c) => SCORE_TITLES[c.criterion] ?? c.criterion)],
+    header: ['model', ...criteria.map((c) => scoreTitle(c.criterion, metricOf(c)))],
     rows: [...rows, outcome],
     numeric: [false, ...criteria.map(() => true)],
     note:
