@@ -5,7 +5,7 @@
  * bug and exits 1 with the trace. Commands import the simulator and the report renderer (Vega) when they
  * run, so `validate`, `models`, `init` and `--help` start without loading them.
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { MESHSIM_VERSION } from '../experiment/version.js';
 import { compareCommand } from './commands/compare.js';
@@ -14,7 +14,31 @@ import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
+import { suggest } from '../scenario/suggest.js';
 import { ExitCode, UsageError } from './exit-code.js';
+
+const COMMANDS = [runCommand, compareCommand, validateCommand, reportCommand, modelsCommand, initCommand];
+
+/**
+ * "Did you mean" for mistyped flags: yargs names unknown arguments but suggests only commands. The known
+ * flags are the named command's, read by running its builder on a fresh parser.
+ */
+function flagSuggestions(msg: string | null | undefined, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg ?? '')?.[1];
+  if (unknown === undefined) return '';
+  const name = argv.find((a) => !a.startsWith('-'));
+  const command = COMMANDS.find((c) => String(c.command).split(' ')[0] === name);
+  const parser = yargs([]);
+  if (typeof command?.builder === 'function') (command.builder as (y: Argv) => unknown)(parser);
+  // getOptions is yargs' own (not in its type declarations): the options the builder declared.
+  const declared = (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  const known = Object.keys(declared.key).filter((k) => k.length > 1);
+  const hints = unknown.split(', ').flatMap((arg) => {
+    const hit = suggest(arg, known);
+    return hit === undefined ? [] : [`--${arg}: did you mean --${hit}?`];
+  });
+  return hints.length === 0 ? '' : `\n${hints.join('\n')}`;
+}
 
 export async function main(argv: readonly string[]): Promise<void> {
   await yargs(argv as string[])
@@ -54,7 +78,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const text =
         err instanceof UsageError
           ? err.message
-          : `meshsim: ${msg ?? err?.message}\nRun "meshsim --help" for usage.`;
+          : `meshsim: ${msg ?? err?.message}${flagSuggestions(msg, argv)}\nRun "meshsim --help" for usage.`;
       process.stderr.write(`${text}\n`);
       process.exit(ExitCode.BAD_INPUT);
     })

@@ -8,7 +8,9 @@
  */
 import type { Scenario } from '../scenario/index.js';
 import { faultTarget } from '../scenario/index.js';
-import { metricContext, type ModelRuns } from './comparison-metric.js';
+import { faultKind } from '../metrics/index.js';
+import { controlPlaneFaults, metricContext, type ModelRuns } from './comparison-metric.js';
+import { materialThresholds } from './material.js';
 import type { ComparisonResult, FaultWindow } from './comparison.js';
 import { modelComparison } from './model-comparison.js';
 import { pairwiseDifferences } from './pairwise-differences.js';
@@ -95,14 +97,19 @@ function checkOptions(
 }
 
 /** The scenario's faults as drawn on charts: `forMs` null for "until the end". */
-function faultWindows(scenario: Scenario): FaultWindow[] {
-  return scenario.mesh.faults.map((f) => ({
+function faultWindows(scenario: Scenario, models: CompareModels): FaultWindow[] {
+  const spof = new Set(controlPlaneFaults(scenario, models));
+  return scenario.mesh.faults.map((f, i) => ({
     type: f.type,
+    kind: faultKind(f.type),
+    controlPlane: spof.has(i),
     atMs: f.atMs,
     forMs: Number.isFinite(f.forMs) ? f.forMs : null,
     target: faultTarget(f),
   }));
 }
+
+type CompareModels = Scenario['models'];
 
 /** Runs the comparison; bad options come back as a problem, never half a result. */
 export async function compare(scenario: Scenario, options: CompareOptions = {}): Promise<CompareOutcome> {
@@ -128,12 +135,13 @@ export async function compare(scenario: Scenario, options: CompareOptions = {}):
   const runs: ModelRuns[] = models.map((model, i) => ({
     model,
     runs: replicated.runs[i] ?? [],
-    ctx: metricContext(scenario, model),
+    ctx: metricContext(scenario, model, models),
   }));
   return {
     ok: true,
     result: {
       scenario: scenario.name,
+      clusterRegions: scenario.mesh.clusters.map((c) => ({ cluster: c.name, region: c.region })),
       file: scenario.file,
       replications,
       seed,
@@ -142,9 +150,10 @@ export async function compare(scenario: Scenario, options: CompareOptions = {}):
       durationMs: scenario.durationMs,
       warmupMs: scenario.warmupMs,
       windowMs: scenario.windowMs,
-      faults: faultWindows(scenario),
+      faults: faultWindows(scenario, models),
       models: runs.map((m) => modelComparison(scenario, m.model, m.runs, m.ctx, seeds)),
-      differences: pairwiseDifferences(runs),
+      material: materialThresholds(scenario),
+      differences: pairwiseDifferences(runs, materialThresholds(scenario)),
       verdict: verdict(scenario, runs),
     },
   };

@@ -35,3 +35,12 @@ export { checkRunSlo, checkComparisonSlo, type SloCheck, type SloMiss } from './
 export { shellQuote } from './shell-quote.js';
 export { runScenarioInWorker } from './run-in-worker.js';
 export { WorkerOutOfMemoryError } from './replication-pool.js';
+export {
+  DEFAULT_MATERIAL,
+  materialThresholds,
+  isMaterial,
+  thresholdText,
+  type MaterialThresholds,
+} from './material.js';
+export { TIE } from './verdict.js';
+export { controlPlaneFaults } from './comparison-metric.js';

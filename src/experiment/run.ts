@@ -202,6 +202,7 @@ export function assembleRun(
   );
   return {
     ...run.summary,
+    clusterRegions: mesh.clusters.map((c) => ({ cluster: c.name, region: c.region })),
     faults,
     blastRadiusMethod: faultImpactMethod(scenario, thresholds, options.baselines ?? true),
     cost,

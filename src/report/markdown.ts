@@ -61,6 +61,7 @@ export function documentMarkdown(doc: ReportDocument): string {
     `# ${markdownProse(doc.title)}`,
     doc.facts.map(([label, value]) => `- **${markdownProse(label)}**: ${markdownProse(value)}`).join('\n'),
     `Rerun: ${markdownCode(doc.rerun)}`,
+    ...(doc.scorecard === undefined ? [] : [markdownTable(doc.scorecard)]),
     [
       `## ${markdownProse(doc.highlightsTitle)}`,
       '',

@@ -13,6 +13,7 @@ import { message } from './messages.js';
 import { problemCollector } from './problem-collector.js';
 import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
+import { bareDurationHint } from './unit-suggestion.js';
 import { parseDuration } from './units.js';
 
 /** An issue before it is located in the file. */
@@ -47,6 +48,16 @@ export function checkScenario(input: ScenarioInput): Problem[] {
   if (durationMs <= 0) add(['duration'], 'out-of-range', message.durationNotPositive());
   else if (warmupMs >= durationMs)
     add(['warmup'], 'time-out-of-run', message.warmupNotShorter(warmupMs, durationMs));
+  // `duration: 90` is 90 ms, a plain number being milliseconds: allowed, but almost never meant.
+  const bare = bareDurationHint(input.duration);
+  if (bare !== undefined)
+    problems.push({
+      path: ['duration'],
+      code: 'invalid-value',
+      message: `duration ${String(input.duration)} is read as ${String(input.duration)} ms (a plain number is milliseconds)`,
+      suggestion: bare,
+      severity: 'warning',
+    });
   const windowMs = parseDuration(input.report?.window ?? 10_000) ?? 0;
   if (windowMs <= 0) add(['report', 'window'], 'out-of-range', message.tooSmall('report.window', 0, false));
   else if (durationMs / windowMs > 100_000)

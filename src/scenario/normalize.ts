@@ -14,7 +14,7 @@ import {
 } from '../mesh/index.js';
 import { empiricalKnots } from './check-distributions.js';
 import { normalizeFault } from './normalize-faults.js';
-import { blastRadiusSettings, costSettings } from './normalize-measurement.js';
+import { blastRadiusSettings, costSettings, materialSettings } from './normalize-measurement.js';
 import { defaultModels, resolveModel } from './normalize-models.js';
 import { normalizeRouting } from './normalize-routing.js';
 import { normalizeTraffic } from './normalize-traffic.js';
@@ -152,6 +152,7 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
     maxRequests: input.report?.maxRequests ?? Defaults.maxRequests,
     cost: costSettings(input.cost),
     blastRadius: blastRadiusSettings(input.report?.blastRadius),
+    material: materialSettings(input.report?.material),
     file,
   };
 }

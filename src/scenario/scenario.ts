@@ -26,6 +26,8 @@ export interface Scenario {
   readonly cost: CostSettings;
   /** The blast-radius thresholds the file sets (`report.blastRadius`); empty when it sets none. */
   readonly blastRadius: BlastRadiusSettings;
+  /** The material-difference thresholds the file sets (`report.material`); empty when it sets none. */
+  readonly material: MaterialSettings;
   /** The path it was read from, as given (used in messages and in the rerun command). */
   readonly file: string;
 }
@@ -127,3 +129,12 @@ export const Defaults = {
   /** Istio's gateway chart HPA minimum is 1; the AKS add-on's is 2 (istio-behaviour.md 5.2). */
   gatewayReplicas: 2,
 } as const;
+
+/** `report.material`, converted: fractions for points, ratios for relative thresholds; only keys set. */
+export interface MaterialSettings {
+  readonly availability?: number;
+  readonly latency?: number;
+  readonly cost?: number;
+  readonly blastRadius?: number;
+  readonly locality?: number;
+}

@@ -8,6 +8,7 @@ import type { IssueCode, IssuePath, ScenarioIssue } from './issue.js';
 import { message } from './messages.js';
 import { ScenarioInputSchema } from './schema.js';
 import { suggest } from './suggest.js';
+import { unitSuggestion } from './unit-suggestion.js';
 import type { YamlSource } from './yaml-source.js';
 
 type ZodIssue = z.core.$ZodIssue;
@@ -36,6 +37,15 @@ export function schemaIssues(
       ...(hint ? { suggestion: hint } : {}),
     });
   };
+  /** An invalid value that reads as a unit spoken aloud (`400/sec`) gets the format's spelling. */
+  const emitValue = (path: IssuePath, code: IssueCode, text: string, hint?: string, keyAt?: string) =>
+    emit(
+      path,
+      code,
+      text,
+      hint ?? (code === 'invalid-value' ? unitSuggestion(valueAt(data, path)) : undefined),
+      keyAt,
+    );
   const visit = (issue: ZodIssue, prefix: IssuePath) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
     const value = valueAt(data, path);
@@ -121,7 +131,7 @@ export function schemaIssues(
         );
         return;
       default:
-        emit(
+        emitValue(
           path,
           // A refinement may name its code (`params: {code: 'out-of-range'}`, e.g. "150%").
           issue.code === 'custom' && issue.params?.['code'] === 'out-of-range'

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { DistributionInput, Duration, Fraction, Name, durationAtLeast } from './schema-units.js';
+import { MaterialInput } from './schema-material.js';
 import { BlastRadiusInput } from './schema-blast-radius.js';
 import { CostInput } from './schema-cost.js';
 import { FaultInput } from './schema-faults.js';
@@ -219,6 +220,7 @@ const Report = z
           '(CLI --allow-large) lifts it.',
       ),
     blastRadius: BlastRadiusInput.optional(),
+    material: MaterialInput.optional(),
   })
   .describe('Report, measurement and run-size settings. Default: every key at its default.');
 

@@ -45,7 +45,15 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
     const first = await meshsim(['init', file]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain(`wrote ${file}`);
+    // The printed next steps are the command the test ran (node .../main.js), not a bare meshsim that
+    // needs npm link.
+    expect(first.stdout).toMatch(/^ {2}node \S*main\.js validate /m);
     const starter = readFileSync(file, 'utf8');
+    // The editor line points at meshsim's own schema, relative to the file written.
+    const schemaLine = starter.split('\n')[0] ?? '';
+    expect(schemaLine).toMatch(/^# yaml-language-server: \$schema=\S+meshsim\.schema\.json$/);
+    const schema = join(tmp.dir, schemaLine.replace(/^.*\$schema=/, ''));
+    expect(JSON.parse(readFileSync(schema, 'utf8'))).toHaveProperty('$schema');
     const [valid, run] = await Promise.all([
       meshsim(['validate', file]),
       meshsim(['run', file, '--json', '--out', join(tmp.dir, 'starter-run')]),
@@ -70,6 +78,22 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
     const forced = await meshsim(['init', file, '--force']);
     expect(forced.status, forced.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(starter);
+  });
+
+  it('meshsim validate -o json prints every problem as JSON on stdout, exit 2 when any', async () => {
+    const bad = 'test/fixtures/bad/bad-rate.yaml';
+    const r = await meshsim(['validate', 'scenarios/quickstart.yaml', bad, '-o', 'json']);
+    expect(r.status).toBe(2);
+    const out = JSON.parse(r.stdout) as {
+      files: { file: string; ok: boolean; problems: { line: number; message: string; path: unknown[] }[] }[];
+    };
+    expect(out.files.map((f) => [f.file, f.ok])).toEqual([
+      ['scenarios/quickstart.yaml', true],
+      [bad, false],
+    ]);
+    expect(out.files[1]?.problems.length).toBeGreaterThan(0);
+    expect(out.files[1]?.problems[0]?.line).toBeGreaterThan(0);
+    expect(out.files[1]?.problems[0]?.message).toMatch(/rate/);
   });
 
   it('meshsim init with no file writes my-mesh.yaml in the working folder', async () => {

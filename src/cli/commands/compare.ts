@@ -102,7 +102,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     );
     report.testStop('simulate');
     const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
-    const bar = progressBar(`comparing ${scenario.name}`, !args.json);
+    // Every model x replication is a run and each fault's paired baseline a simulation of its own.
+    const simulations =
+      (args.models === undefined ? scenario.models.length : new Set(args.models).size) *
+      (args.replications ?? scenario.replications) *
+      (1 + scenario.mesh.faults.length);
+    const bar = progressBar(`comparing ${scenario.name}`, !args.json, simulations);
     const outcome = await compare(scenario, {
       ...(args.models === undefined ? {} : { models: args.models }),
       ...(args.replications === undefined ? {} : { replications: args.replications }),
@@ -128,7 +133,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const result = outcome.result;
     await writeOutput(out, await report.comparisonReportFiles(result));
     if (args.json) process.stdout.write(report.comparisonJson(result));
-    else process.stdout.write(report.comparisonText(result, out?.dir ?? ''));
+    // Wrapped to the terminal's width (at least 60 columns, at most 160); 110 when piped.
+    else {
+      const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+      const width = columns === undefined ? 110 : Math.max(60, Math.min(160, columns - 1));
+      process.stdout.write(report.comparisonText(result, out?.dir ?? '', width));
+    }
     process.exitCode = args.checkSlo
       ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
       : ExitCode.OK;

@@ -89,7 +89,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     );
     report.testStop('simulate');
     const { runScenarioInWorker, checkRunSlo } = await import('../../experiment/index.js');
-    const bar = progressBar(`simulating ${scenario.name}`, !args.json);
+    const bar = progressBar(`simulating ${scenario.name}`, !args.json, 1 + scenario.mesh.faults.length);
     const summary = await runScenarioInWorker(scenario, {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.model === undefined ? {} : { model: args.model }),

@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../exit-code.js';
 interface ValidateArgs {
   files: string[] | undefined;
   allowLarge: boolean;
+  output: 'text' | 'json';
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
@@ -13,6 +14,13 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   builder: (y: Argv) =>
     y
       .positional('files', { type: 'string', array: true, describe: 'Scenario files' })
+      .option('output', {
+        alias: 'o',
+        choices: ['text', 'json'] as const,
+        default: 'text' as const,
+        describe:
+          'text: problems on stderr as file:line:column; json: one JSON document on stdout, {files: [{file, ok, problems, warnings}]}, each problem with file, line, column, path, code, message, suggestion, severity',
+      })
       .option('allow-large', {
         type: 'boolean',
         default: false,
@@ -27,15 +35,32 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         return true;
       })
       .example('$0 validate scenarios/*.yaml', 'Check every scenario; exit 0 if all are valid, 2 otherwise')
+      .example('$0 validate my-mesh.yaml 2>&1 | head', 'The first problems, as file:line:column')
       .example(
-        '$0 validate my-mesh.yaml 2>&1 | head',
-        'The first problems, as file:line:column',
+        '$0 validate my-mesh.yaml -o json | jq ".files[].problems[].message"',
+        'Problems as JSON, for an editor or CI',
       ) as unknown as Argv<ValidateArgs>,
   handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
     // Each file is read (bounded) before the parser is loaded: a device or FIFO is refused at once.
     const { readScenarioFileText } = await import('../../scenario/read-text-file.js');
     const { formatIssue } = await import('../../scenario/issue.js');
     let bad = 0;
+    if (args.output === 'json') {
+      const files = [];
+      for (const file of args.files ?? []) {
+        const result = await loadScenarioFile(file, { allowLarge: args.allowLarge });
+        if (!result.ok) bad++;
+        files.push({
+          file,
+          ok: result.ok,
+          problems: result.ok ? [] : result.issues,
+          warnings: result.warnings,
+        });
+      }
+      process.stdout.write(`${JSON.stringify({ files }, null, 2)}\n`);
+      process.exitCode = bad > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
+      return;
+    }
     for (const file of args.files ?? []) {
       const read = await readScenarioFileText(file);
       const result = read.ok
