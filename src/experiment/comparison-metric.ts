@@ -108,7 +108,7 @@ type BlastMeasure = 'clusters' | 'services' | 'traffic' | 'failed' | 'slow' | 'c
 
 /**
  * A blast-radius measure averaged over the run's measured faults (as `ModelComparison.blastRadius` is):
- * the blast radius of the scenario's average fault. Planned events (`kind: event`: scale, pod churn) are
+ * the blast radius of the scenario's average fault. Planned events (`kind: event`: scale, a graceful rollout) are
  * left out: a failure's headline is not diluted by a change made on purpose. A mean rather than a sum
  * keeps it a share (a sum of shares passes 100% with a few faults) and ranks models the same way, every
  * model facing the same faults.

@@ -184,7 +184,7 @@ export interface Verdict {
 
 export interface FaultWindow {
   readonly type: string;
-  /** `fault` or `event` (planned: scale, pod churn); the headline blast radius averages faults only. */
+  /** `fault` or `event` (planned: scale, a graceful rollout); the headline blast radius averages faults only. */
   readonly kind?: 'fault' | 'event';
   /**
    * True when the fault removes a control plane or cuts proxies off from it under at least one compared

@@ -45,10 +45,19 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const { readScenarioFileText } = await import('../../scenario/read-text-file.js');
     const { formatIssue } = await import('../../scenario/issue.js');
     let bad = 0;
+    // One loading path for both outputs: the bounded read, then the parser.
+    const load = async (file: string) => {
+      const read = await readScenarioFileText(file);
+      return read.ok
+        ? (await import('../../scenario/index.js')).loadScenarioText(read.text, file, {
+            allowLarge: args.allowLarge,
+          })
+        : { ok: false as const, issues: [read.issue], warnings: [] };
+    };
     if (args.output === 'json') {
       const files = [];
       for (const file of args.files ?? []) {
-        const result = await loadScenarioFile(file, { allowLarge: args.allowLarge });
+        const result = await load(file);
         if (!result.ok) bad++;
         files.push({
           file,
@@ -62,12 +71,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       return;
     }
     for (const file of args.files ?? []) {
-      const read = await readScenarioFileText(file);
-      const result = read.ok
-        ? (await import('../../scenario/index.js')).loadScenarioText(read.text, file, {
-            allowLarge: args.allowLarge,
-          })
-        : { ok: false as const, issues: [read.issue], warnings: [] };
+      const result = await load(file);
       for (const w of result.warnings) process.stderr.write(`${formatIssue(w)}\n`);
       if (result.ok) {
         process.stdout.write(`${file}: ok\n`);
