@@ -11,6 +11,7 @@ import { checkTraffic } from './check-traffic.js';
 import type { IssueCode, IssuePath, IssueSeverity } from './issue.js';
 import { message } from './messages.js';
 import { problemCollector } from './problem-collector.js';
+import type { RoutingInput } from './schema-routing.js';
 import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
 import { parseDuration } from './units.js';
@@ -25,7 +26,11 @@ export interface Problem {
   severity?: IssueSeverity;
 }
 
-export function checkScenario(input: ScenarioInput): Problem[] {
+/**
+ * `routingBase`: the routing every cluster starts with once istiod has resolved every VirtualService and
+ * DestinationRule (inline and included); config pushes are checked against it. Default: `input.routing`.
+ */
+export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput): Problem[] {
   const { problems, add, reference } = problemCollector();
 
   const clusters = input.clusters.map((c) => c.name);
@@ -98,7 +103,7 @@ export function checkScenario(input: ScenarioInput): Problem[] {
 
   problems.push(...checkTraffic(input, durationMs));
   problems.push(...checkDistributions(input));
-  problems.push(...checkModelsAndFaults(input, durationMs));
+  problems.push(...checkModelsAndFaults(input, durationMs, routingBase));
   return problems;
 }
 

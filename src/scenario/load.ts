@@ -20,6 +20,8 @@ import { normalize } from './normalize.js';
 import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
+import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
+import { partialInput } from './partial-input.js';
 import { readYaml, type YamlSource } from './yaml-source.js';
 
 /**
@@ -36,6 +38,11 @@ export interface LoadOptions {
    * all models and replications; MAX_PODS pods). The CLI's `--allow-large`.
    */
   readonly allowLarge?: boolean;
+  /**
+   * Istio resource files or folders applied after the scenario's own routing (the CLI's repeatable
+   * `--istio-config [CLUSTER=]PATH`), relative to the working directory.
+   */
+  readonly istioConfig?: readonly IstioConfigPath[];
 }
 
 /**
@@ -96,22 +103,40 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
       warnings: [],
     };
   }
-  const parsed = ScenarioInputSchema.safeParse(read.data);
-  if (!parsed.success)
+  const resourceFile = asResourceFile(read.data);
+  if (resourceFile !== undefined)
     return {
       ok: false,
-      issues: capped(
-        sortIssues(schemaIssues(parsed.error.issues, read.data, read.source, file, MAX_ISSUES + 1)),
-        file,
-      ),
+      issues: [
+        { file, ...read.source.locate(['kind']), path: ['kind'], code: 'wrong-type', message: resourceFile },
+      ],
       warnings: [],
     };
-  const checked = checkScenario(parsed.data).map((p) => locate(p, read.source, file));
+  const parsed = ScenarioInputSchema.safeParse(read.data);
+  if (!parsed.success) {
+    const form = schemaIssues(parsed.error.issues, read.data, read.source, file, MAX_ISSUES + 1);
+    // The meaning checks still run on every part that passed, so one pass shows every problem.
+    const partial = partialInput(read.data);
+    const meaning =
+      partial === undefined
+        ? []
+        : partial.keep(checkScenario(partial.input)).map((p) => locate(p, read.source, file));
+    return {
+      ok: false,
+      issues: capped(sortIssues([...form, ...meaning.filter((i) => i.severity !== 'warning')]), file),
+      warnings: capped(sortIssues(meaning.filter((i) => i.severity === 'warning')), file),
+    };
+  }
+  const routing = resolveRouting(parsed.data, read.source, file, options.istioConfig);
+  const checked = [
+    ...checkScenario(parsed.data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...routing.issues,
+  ];
   const issues = checked.filter((i) => i.severity !== 'warning');
   const warnings = sortIssues(checked.filter((i) => i.severity === 'warning'));
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
-  const scenario = normalize(parsed.data, file);
+  const scenario = normalize(parsed.data, file, routing.routing);
   if (options.allowLarge !== true) {
     const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined);
     if (size.length > 0)
@@ -158,6 +183,25 @@ function fail(file: string, text: string): LoadResult {
   };
 }
 
+/** By place: files in the order they first appear (the scenario first), then line and column. */
 function sortIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
-  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const files = [...new Set(issues.map((i) => i.file))];
+  return issues.sort(
+    (a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column,
+  );
+}
+
+/**
+ * A Kubernetes or Istio resource given where a scenario was expected: say what to do with it instead of
+ * listing apiVersion, kind, metadata and spec as unknown keys.
+ */
+function asResourceFile(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const o = data as Record<string, unknown>;
+  if (typeof o['apiVersion'] !== 'string' || typeof o['kind'] !== 'string') return undefined;
+  return (
+    `this is a Kubernetes resource (${o['apiVersion']} ${o['kind']}), not a meshsim scenario: list Istio ` +
+    'resource files under `routing.include` of a scenario or pass them with `--istio-config`, and turn ' +
+    'Deployments and Services into a scenario with `meshsim import kubernetes`'
+  );
 }

@@ -15,6 +15,7 @@ import { normalizeRouting } from './normalize-routing.js';
 import { normalizeTraffic } from './normalize-traffic.js';
 import { routingTimeline } from './routing-timeline.js';
 import { Defaults, type Scenario } from './scenario.js';
+import type { RoutingInput } from './schema-routing.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
 import { parseDuration, parseFraction } from './units.js';
 
@@ -64,9 +65,10 @@ function service(s: ServiceInput): ServiceConfig {
   };
 }
 
-export function normalize(input: ScenarioInput, file: string): Scenario {
+/** `routing`: every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
+export function normalize(input: ScenarioInput, file: string, routing?: RoutingInput): Scenario {
   const durationMs = ms(input.duration);
-  const pushed = routingTimeline(input);
+  const pushed = routingTimeline(input, routing);
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
   const cp = input.mesh?.controlPlane;
@@ -118,7 +120,7 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
       eastWest: gateway(input.mesh?.eastWestGateway),
       ingress: gateway(input.mesh?.ingressGateway),
     },
-    routing: normalizeRouting(input.routing),
+    routing: normalizeRouting(routing ?? input.routing),
     faults: (input.faults ?? [])
       .map((f, i) => normalizeFault(f, pushed.get(i)))
       .sort((a, b) => a.atMs - b.atMs),

@@ -8,7 +8,7 @@
  *
  * Contents: `routingTimeline`, `canonicalHost`.
  */
-import { hostMatches } from '../mesh/traffic/index.js';
+import { DEFAULT_NAMESPACE, HostResolver } from './istio/host-resolver.js';
 import type { FaultInput } from './schema-faults.js';
 import type { DestinationRuleInput, RoutingInput, VirtualServiceInput } from './schema-routing.js';
 import type { ScenarioInput } from './schema.js';
@@ -16,16 +16,22 @@ import { parseDuration } from './units.js';
 
 type ConfigPush = Extract<FaultInput, { type: 'config-push' }>;
 
-/** The service a host names (`reviews.default.svc.cluster.local` is `reviews`), else the host as written. */
-export function canonicalHost(host: string, services: readonly string[]): string {
+/**
+ * The service a host of an inline entry names (`reviews.default.svc.cluster.local` is `reviews`; inline
+ * routing is in namespace "default"), else the host as written. The resolver is the one validate uses.
+ */
+export function canonicalHost(host: string, services: HostResolver): string {
   if (host === '*') return host;
-  return services.find((s) => hostMatches(host, s)) ?? host;
+  return services.destination(host, DEFAULT_NAMESPACE)?.name ?? host;
 }
 
-/** Fault index of each config-push -> the whole routing config of its cluster once it is applied. */
-export function routingTimeline(input: ScenarioInput): Map<number, RoutingInput> {
-  const services = input.services.map((s) => s.name);
-  const initial = input.routing ?? {};
+/**
+ * Fault index of each config-push -> the whole routing config of its cluster once it is applied.
+ * `base`: what every cluster holds before any push (istio/effective-routing.ts); default `input.routing`.
+ */
+export function routingTimeline(input: ScenarioInput, base?: RoutingInput): Map<number, RoutingInput> {
+  const services = new HostResolver(input.services);
+  const initial = base ?? input.routing ?? {};
   const current = new Map<string, RoutingInput>();
   const out = new Map<number, RoutingInput>();
   const pushes = (input.faults ?? [])
@@ -40,7 +46,7 @@ export function routingTimeline(input: ScenarioInput): Map<number, RoutingInput>
   return out;
 }
 
-function mergeRouting(base: RoutingInput, push: ConfigPush, services: readonly string[]): RoutingInput {
+function mergeRouting(base: RoutingInput, push: ConfigPush, services: HostResolver): RoutingInput {
   const vsKey = (vs: VirtualServiceInput) =>
     vs.hosts
       .map((h) => canonicalHost(h, services))

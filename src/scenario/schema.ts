@@ -155,6 +155,9 @@ const CallStep = z.union([Call, z.array(Call).min(1).max(MAX_PARALLEL_CALLS)], {
 const Service = z
   .strictObject({
     name: Name,
+    namespace: Name.optional().describe(
+      'Kubernetes namespace: its FQDN is name.namespace.svc.cluster.local, and short hosts in Istio resources resolve in their own namespace. Default: "default".',
+    ),
     deployments: z.array(Deployment).min(1).max(1000).describe('Where its pods run.'),
     concurrency: z
       .number()
