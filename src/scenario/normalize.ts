@@ -42,26 +42,42 @@ export function distribution(d: DistributionInput): Distribution {
   }
 }
 
+function calls(steps: ServiceInput['calls']): CallConfig[][] {
+  return (steps ?? []).map((step) =>
+    (Array.isArray(step) ? step : [step]).map((c): CallConfig => ({
+      service: c.service,
+      probability: fraction(c.probability ?? 1),
+      onError: c.onError === undefined || typeof c.onError === 'string' ? c.onError : c.onError.respond,
+    })),
+  );
+}
+
 function service(s: ServiceInput): ServiceConfig {
   return {
     name: s.name,
-    deployments: s.deployments.map((d) => ({
-      cluster: d.cluster,
-      zone: d.zone,
-      replicas: d.replicas ?? 1,
-      labels: d.labels ?? {},
-    })),
+    deployments: s.deployments.map((d) => {
+      const v = d.labels?.['version'] === undefined ? undefined : s.versions?.[d.labels['version']];
+      return {
+        cluster: d.cluster,
+        zone: d.zone,
+        replicas: d.replicas ?? 1,
+        labels: d.labels ?? {},
+        behaviour:
+          v === undefined
+            ? undefined
+            : {
+                serviceTime: v.serviceTime === undefined ? undefined : distribution(v.serviceTime),
+                errorRate: v.errorRate === undefined ? undefined : fraction(v.errorRate),
+                calls: v.calls === undefined ? undefined : calls(v.calls),
+              },
+      };
+    }),
     concurrency: s.concurrency ?? Defaults.concurrency,
     queueLimit: s.queueLimit ?? Infinity,
     blocking: s.blocking ?? true,
     serviceTime: distribution(s.serviceTime),
     errorRate: fraction(s.errorRate ?? 0),
-    calls: (s.calls ?? []).map((step) =>
-      (Array.isArray(step) ? step : [step]).map((c): CallConfig => ({
-        service: c.service,
-        probability: fraction(c.probability ?? 1),
-      })),
-    ),
+    calls: calls(s.calls),
   };
 }
 

@@ -17,6 +17,10 @@ export interface CallRecord {
   sourceZone: number;
   endpointCluster: number;
   endpointZone: number;
+  /** The serving pod's `version` label, if any. */
+  endpointVersion: string | undefined;
+  /** The request's headers (Bookinfo's end-user). */
+  headers: Readonly<Record<string, string>>;
 }
 
 export interface RequestRecord {
@@ -83,6 +87,8 @@ export function record(yaml: string, modelName?: string, seed = 1): Recording {
         sourceZone: c.source.zone,
         endpointCluster: c.endpoint?.cluster ?? -1,
         endpointZone: c.endpoint?.zone ?? -1,
+        endpointVersion: c.endpoint?.labels['version'],
+        headers: c.request.headers,
       }),
     converged: () => {},
     staleProxies: () => {},

@@ -55,7 +55,7 @@ export function callerNamespaces(input: ScenarioInput, resolver: HostResolver): 
     out.set(service, set);
   };
   for (const s of input.services)
-    for (const step of s.calls ?? [])
+    for (const step of [...(s.calls ?? []), ...Object.values(s.versions ?? {}).flatMap((v) => v.calls ?? [])])
       for (const c of Array.isArray(step) ? step : [step]) add(c.service, resolver.namespaceOf(s.name));
   for (const t of input.traffic) add(t.entry, resolver.namespaceOf(t.entry));
   return out;
