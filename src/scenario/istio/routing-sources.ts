@@ -105,5 +105,38 @@ export function resolveRouting(
   objects.push(...read.objects);
   const effective = effectiveRouting(objects, resolver, callerNamespaces(input, resolver));
   issues.push(...effective.issues);
-  return { routing: effective.routing, issues };
+  return { routing: effective.routing, issues: oncePerField(issues) };
+}
+
+/** One "accepted and ignored" warning per field and file, saying how many more places set it. */
+function oncePerField(issues: readonly ScenarioIssue[]): ScenarioIssue[] {
+  const first = new Map<string, { at: number; more: number }>();
+  const out: ScenarioIssue[] = [];
+  for (const i of issues) {
+    const ignored =
+      i.code === 'not-modelled' &&
+      i.severity === 'warning' &&
+      i.message.includes(' is accepted and ignored: ');
+    if (!ignored) {
+      out.push(i);
+      continue;
+    }
+    const key = `${i.file}\u0000${i.message}`;
+    const seen = first.get(key);
+    if (seen !== undefined) {
+      seen.more++;
+      continue;
+    }
+    first.set(key, { at: out.length, more: 0 });
+    out.push(i);
+  }
+  for (const { at, more } of first.values())
+    if (more > 0) {
+      const i = out[at] as ScenarioIssue;
+      out[at] = {
+        ...i,
+        message: `${i.message} (set in ${more} more place${more === 1 ? '' : 's'} of this file)`,
+      };
+    }
+  return out;
 }
