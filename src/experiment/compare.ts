@@ -13,6 +13,7 @@ import type { ComparisonResult, FaultWindow } from './comparison.js';
 import { modelComparison } from './model-comparison.js';
 import { pairwiseDifferences } from './pairwise-differences.js';
 import { replicate, replicationSeeds } from './replicate.js';
+import { istioConfigArgs } from './run.js';
 import { verdict } from './verdict.js';
 import { MESHSIM_VERSION } from './version.js';
 
@@ -48,7 +49,7 @@ export function compareRerunCommand(
   seed: number,
 ): string {
   const subset = models === undefined ? '' : ` --models ${models.join(',')}`;
-  return `meshsim compare ${scenario.file}${subset} --replications ${replications} --seed ${seed}`;
+  return `meshsim compare ${scenario.file}${istioConfigArgs(scenario)}${subset} --replications ${replications} --seed ${seed}`;
 }
 
 function checkOptions(

@@ -57,7 +57,12 @@ export interface RunOptions {
 
 /** The command line that reproduces a run. */
 export function rerunCommand(scenario: Scenario, seed: number, model: string | undefined): string {
-  return `meshsim run ${scenario.file}${model === undefined ? '' : ` --model ${model}`} --seed ${seed}`;
+  return `meshsim run ${scenario.file}${istioConfigArgs(scenario)}${model === undefined ? '' : ` --model ${model}`} --seed ${seed}`;
+}
+
+/** ` --istio-config PATH` for each path the scenario was loaded with. */
+export function istioConfigArgs(scenario: Scenario): string {
+  return (scenario.istioConfig ?? []).map((p) => ` --istio-config ${p}`).join('');
 }
 
 export class UnknownModelError extends Error {

@@ -22,7 +22,7 @@ import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
 import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
 import { partialInput } from './partial-input.js';
-import { readYaml, type YamlSource } from './yaml-source.js';
+import { readYaml, readYamlStream, type YamlSource } from './yaml-source.js';
 
 /**
  * `ok: false` carries every error in `issues`; `warnings` (both cases) are allowed but worth printing,
@@ -78,6 +78,8 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (text.length > MAX_FILE_BYTES)
     return fail(file, message.fileUnreadable(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
   const read = readYaml(text);
+  const several = read.ok ? undefined : multipleDocuments(text, file);
+  if (several !== undefined) return { ok: false, issues: [several], warnings: [] };
   if (!read.ok) {
     return {
       ok: false,
@@ -136,7 +138,11 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   const warnings = sortIssues(checked.filter((i) => i.severity === 'warning'));
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
-  const scenario = normalize(parsed.data, file, routing.routing);
+  const normalized = normalize(parsed.data, file, routing.routing);
+  const scenario =
+    options.istioConfig === undefined || options.istioConfig.length === 0
+      ? normalized
+      : { ...normalized, istioConfig: options.istioConfig.map((c) => c.path) };
   if (options.allowLarge !== true) {
     const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined);
     if (size.length > 0)
@@ -189,6 +195,29 @@ function sortIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
   return issues.sort(
     (a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column,
   );
+}
+
+/**
+ * A multi-document file (`---` between documents) given as the scenario: Kubernetes manifests, most
+ * likely. Said in plain words instead of the YAML library's own text.
+ */
+function multipleDocuments(text: string, file: string): ScenarioIssue | undefined {
+  const stream = readYamlStream(text);
+  if (!stream.ok) return undefined;
+  const docs = stream.documents.filter((d) => d.data !== null && d.data !== undefined);
+  if (docs.length < 2) return undefined;
+  const second = docs[1] as (typeof docs)[number];
+  const resource = docs.map((d) => asResourceFile(d.data)).find((m) => m !== undefined);
+  return {
+    file,
+    ...second.source.locate([]),
+    path: [],
+    code: 'syntax',
+    message:
+      resource === undefined
+        ? `a scenario is one YAML document; this file holds ${docs.length} (separated by ---)`
+        : `this file holds ${docs.length} documents, ${resource.replace('this is a Kubernetes resource', 'Kubernetes resources such as')}`,
+  };
 }
 
 /**

@@ -22,6 +22,7 @@ interface CompareArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  istioConfig: string[] | undefined;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -73,7 +74,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ) as unknown as Argv<CompareArgs>,
   handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
     const file = args.file ?? '';
-    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
+    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge, istioConfig: args.istioConfig });
     if (args.checkSlo) requireSlo(scenario);
     if (!args.allowLarge && (args.replications !== undefined || args.models !== undefined)) {
       // The file passed its size check with its own replications and models; the flags may multiply them.

@@ -18,6 +18,7 @@ interface RunArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  istioConfig: string[] | undefined;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -57,7 +58,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     const file = args.file ?? '';
-    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
+    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge, istioConfig: args.istioConfig });
     if (args.model !== undefined && !scenario.models.some((m) => m.name === args.model)) {
       throw new UsageError(
         `meshsim: --model: no model "${args.model}" in ${file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,

@@ -1,10 +1,13 @@
 /** `meshsim validate FILE...`: check scenario files without running them. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
+import { ISTIO_CONFIG_OPTION } from '../flags.js';
+import { istioConfigPaths } from '../load-or-exit.js';
 
 interface ValidateArgs {
   files: string[] | undefined;
   allowLarge: boolean;
+  istioConfig: string[] | undefined;
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
@@ -18,6 +21,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         default: false,
         describe: 'Accept files over their size limits (report.maxRequests)',
       })
+      .option('istio-config', ISTIO_CONFIG_OPTION)
       .check((a) => {
         if (a.files === undefined || a.files.length === 0) {
           throw new UsageError(
@@ -27,15 +31,17 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         return true;
       })
       .example('$0 validate scenarios/*.yaml', 'Check every scenario; exit 0 if all are valid, 2 otherwise')
+      .example('$0 validate my-mesh.yaml 2>&1 | head', 'The first problems, as file:line:column')
       .example(
-        '$0 validate my-mesh.yaml 2>&1 | head',
-        'The first problems, as file:line:column',
+        '$0 validate bookinfo.yaml --istio-config samples/bookinfo/networking/',
+        'Check a scenario with a folder of Istio resources applied after its routing',
       ) as unknown as Argv<ValidateArgs>,
   handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
     const { formatIssue, loadScenarioFile } = await import('../../scenario/index.js');
+    const istioConfig = istioConfigPaths(args.istioConfig);
     let bad = 0;
     for (const file of args.files ?? []) {
-      const result = await loadScenarioFile(file, { allowLarge: args.allowLarge });
+      const result = await loadScenarioFile(file, { allowLarge: args.allowLarge, istioConfig });
       for (const w of result.warnings) process.stderr.write(`${formatIssue(w)}\n`);
       if (result.ok) {
         process.stdout.write(`${file}: ok\n`);
