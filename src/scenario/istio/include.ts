@@ -100,3 +100,36 @@ function readBounded(file: string): string | { error: string } {
 export function scenarioFolder(file: string): string {
   return dirname(resolve(file));
 }
+
+/** The manifest files of a path (a file, or a folder's .yaml/.yml/.json files in name order), read with the same bounds. */
+export function readManifestFiles(
+  path: string,
+): { ok: true; files: { name: string; text: string }[] } | { ok: false; error: string } {
+  const full = resolve(path);
+  let names: string[];
+  try {
+    const st = statSync(full);
+    if (st.isDirectory())
+      names = readdirSync(full)
+        .filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f).toLowerCase()))
+        .sort()
+        .map((f) => join(full, f));
+    else if (st.isFile()) names = [full];
+    else return { ok: false, error: `${path}: not a regular file or folder` };
+  } catch (e) {
+    return {
+      ok: false,
+      error: `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String(e)}`,
+    };
+  }
+  if (names.length === 0) return { ok: false, error: `${path}: the folder has no .yaml, .yml or .json file` };
+  if (names.length > MAX_FOLDER_FILES)
+    return { ok: false, error: `${path}: more than ${MAX_FOLDER_FILES} files` };
+  const files: { name: string; text: string }[] = [];
+  for (const f of names) {
+    const text = readBounded(f);
+    if (typeof text !== 'string') return { ok: false, error: text.error };
+    files.push({ name: f === full ? path : join(path, basename(f)), text });
+  }
+  return { ok: true, files };
+}
