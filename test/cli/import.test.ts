@@ -61,3 +61,28 @@ describe('meshsim import kubernetes', () => {
     expect(existsSync(join(dir, 'x.yaml'))).toBe(false);
   });
 });
+
+describe('meshsim import isotope', () => {
+  // istio/tools isotope example topologies, copied unchanged (test/fixtures/isotope/README.md).
+  it.each([
+    ['canonical', 4, 'numRbacPolicies is not modelled'],
+    ['chain-2-services-different-cluster', 2, 'the call hostname b.global:8080 is not needed'],
+    ['tree-13-services', 13, undefined],
+  ])(
+    '%s: %i services; what cannot be mapped is stated; the scenario validates and runs',
+    async (name, services, note) => {
+      const out = join(mkdtempSync(join(tmpdir(), 'meshsim-isotope-')), `${name}.yaml`);
+      const r = await meshsim(['import', 'isotope', `test/fixtures/isotope/${name}.yaml`, '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`${services} services`);
+      if (note !== undefined) expect(r.stderr).toContain(note);
+      const short = out.replace('.yaml', '-short.yaml');
+      writeFileSync(short, readFileSync(out, 'utf8').replace(/^duration: 5m.*$/m, 'duration: 3s'));
+      const run = await meshsim(['run', short, '--json', '--out', join(out, '..', 'report')]);
+      expect(run.status, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout) as { availability: number; byService: unknown[] };
+      expect(summary.availability).toBe(1);
+      expect(summary.byService.length).toBe(services);
+    },
+  );
+});
