@@ -13,7 +13,8 @@ import { blastRadiusSettings, costSettings } from './normalize-measurement.js';
 import { defaultModels, resolveModel } from './normalize-models.js';
 import { normalizeRouting } from './normalize-routing.js';
 import { normalizeTraffic } from './normalize-traffic.js';
-import { routingTimeline } from './routing-timeline.js';
+import { HostResolver } from './istio/host-resolver.js';
+import { resolvePushed, routingTimeline } from './routing-timeline.js';
 import { Defaults, type Scenario } from './scenario.js';
 import type { RoutingInput } from './schema-routing.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
@@ -85,6 +86,7 @@ function service(s: ServiceInput): ServiceConfig {
 export function normalize(input: ScenarioInput, file: string, routing?: RoutingInput): Scenario {
   const durationMs = ms(input.duration);
   const pushed = routingTimeline(input, routing);
+  const resolver = new HostResolver(input.services);
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
   const cp = input.mesh?.controlPlane;
@@ -138,7 +140,10 @@ export function normalize(input: ScenarioInput, file: string, routing?: RoutingI
     },
     routing: normalizeRouting(routing ?? input.routing),
     faults: (input.faults ?? [])
-      .map((f, i) => normalizeFault(f, pushed.get(i)))
+      .map((f, i) => {
+        const merged = pushed.get(i);
+        return normalizeFault(f, merged === undefined ? undefined : resolvePushed(merged, f, resolver));
+      })
       .sort((a, b) => a.atMs - b.atMs),
   };
   const slo = input.slo;

@@ -68,3 +68,38 @@ function replaceByKey<T>(base: readonly T[], applied: readonly T[], key: (x: T) 
   }
   return out;
 }
+
+/**
+ * The routing a cluster holds after a push, with the pushed entries' hosts as service names (what the mesh
+ * matches on), resolved by the one resolver: a pushed DestinationRule for `reviews.default.svc.cluster.local`
+ * applies to reviews at run time as it does in validate. Entries that came before the push are already
+ * resolved (istio/effective-routing.ts) and are kept as they are.
+ */
+export function resolvePushed(merged: RoutingInput, push: FaultInput, services: HostResolver): RoutingInput {
+  if (push.type !== 'config-push') return merged;
+  const pushed = new Set<unknown>([...(push.virtualServices ?? []), ...(push.destinationRules ?? [])]);
+  const name = (h: string) => canonicalHost(h, services);
+  return {
+    virtualServices: (merged.virtualServices ?? []).map((vs) =>
+      pushed.has(vs)
+        ? {
+            ...vs,
+            hosts: vs.hosts.flatMap((h) => {
+              const hit = h === '*' ? [] : services.match(h, DEFAULT_NAMESPACE).map((s) => s.name);
+              return hit.length > 0 ? hit : [h];
+            }),
+            http: (vs.http ?? []).map((r) => ({
+              ...r,
+              route: r.route.map((d) => ({
+                ...d,
+                destination: { ...d.destination, host: name(d.destination.host) },
+              })),
+            })),
+          }
+        : vs,
+    ),
+    destinationRules: (merged.destinationRules ?? []).map((dr) =>
+      pushed.has(dr) ? { ...dr, host: name(dr.host) } : dr,
+    ),
+  };
+}

@@ -142,3 +142,29 @@ describe('an FQDN-host DestinationRule behaves exactly as the short-host one', (
     expect(run('reviews.default.svc.cluster.local')).toEqual(short);
   });
 });
+
+describe('a config-push of an FQDN-host DestinationRule applies at run time as validate reads it', () => {
+  it('the pushed rule (subset v2 now selecting the v1 pods) is used: no 503 NC, v1 serves after the push', () => {
+    const yaml = bookinfo(
+      [],
+      `  virtualServices:
+    - { hosts: [reviews], http: [ { route: [ { destination: { host: reviews, subset: v2 } } ] } ] }
+  destinationRules:
+    - { host: reviews, subsets: [ { name: v2, labels: { version: v2 } } ] }
+    - { host: ratings, subsets: [ { name: v1, labels: { version: v1 } } ] }
+faults:
+  - at: 5s
+    type: config-push
+    cluster: cluster1
+    destinationRules:
+      - { host: reviews.default.svc.cluster.local, subsets: [ { name: v2, labels: { version: v1 } } ] }`,
+    ).replace('  include: []\n', '');
+    const rec = record(yaml);
+    rec.runUntil(20_000);
+    const r = reviews(rec.calls);
+    expect(r.filter((c) => c.sentMs < 5_000).every((c) => c.endpointVersion === 'v2')).toBe(true);
+    const late = r.filter((c) => c.sentMs > 10_000);
+    expect(late.length).toBeGreaterThan(1000);
+    expect(late.every((c) => c.endpointVersion === 'v1' && c.code === 200)).toBe(true);
+  });
+});
