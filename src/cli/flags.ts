@@ -43,6 +43,15 @@ export function modelList(raw: Raw): string[] | undefined {
   return names;
 }
 
+/** `--istio-config PATH` (repeatable): Istio resource files or folders applied after the scenario's routing. */
+export const ISTIO_CONFIG_OPTION = {
+  type: 'string',
+  array: true,
+  nargs: 1,
+  describe:
+    'Istio resource file or folder (VirtualServices, DestinationRules; multi-document, List) applied after the scenario routing, in every cluster; repeatable',
+} as const;
+
 /**
  * The flags every command that simulates a scenario file ends with (`run`, `compare`): the report folder,
  * JSON output, the size-limit escape and the SLO check; and the refusal, in plain words, of no file.
@@ -69,6 +78,7 @@ export function reportFlags(
       describe: 'Run a file over its size limits (report.maxRequests; a safety net against a stray zero)',
     })
     .option('check-slo', { type: 'boolean', default: false, describe: says.checkSlo })
+    .option('istio-config', ISTIO_CONFIG_OPTION)
     .check((a) => {
       if (a.file === undefined) {
         throw new UsageError(

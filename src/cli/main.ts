@@ -9,6 +9,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { MESHSIM_VERSION } from '../experiment/version.js';
 import { compareCommand } from './commands/compare.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
@@ -52,7 +53,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command(reportCommand)
     .command(modelsCommand)
     .command(initCommand)
-    .demandCommand(1, 'Name a command: run, compare, validate, report, models or init (see meshsim --help).')
+    .command(importCommand)
+    .demandCommand(
+      1,
+      'Name a command: run, compare, validate, report, models, init or import (see meshsim --help).',
+    )
     .strict()
     .recommendCommands()
     .version(MESHSIM_VERSION)

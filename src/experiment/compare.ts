@@ -16,6 +16,7 @@ import { modelComparison } from './model-comparison.js';
 import { pairwiseDifferences } from './pairwise-differences.js';
 import { replicate, replicationSeeds } from './replicate.js';
 import { shellQuote } from './shell-quote.js';
+import { istioConfigArgs } from './run.js';
 import { verdict } from './verdict.js';
 import { MESHSIM_VERSION } from './version.js';
 
@@ -57,6 +58,7 @@ export function compareRerunCommand(
     'meshsim',
     'compare',
     scenario.file,
+    ...istioConfigArgs(scenario),
     ...subset,
     '--replications',
     String(replications),

@@ -62,11 +62,17 @@ export function rerunCommand(scenario: Scenario, seed: number, model: string | u
     'meshsim',
     'run',
     scenario.file,
+    ...istioConfigArgs(scenario),
     ...(model === undefined ? [] : ['--model', model]),
     '--seed',
     String(seed),
   ];
   return words.map(shellQuote).join(' ');
+}
+
+/** `--istio-config PATH` for each path the scenario was loaded with, as separate words. */
+export function istioConfigArgs(scenario: Scenario): string[] {
+  return (scenario.istioConfig ?? []).flatMap((p) => ['--istio-config', p]);
 }
 
 export class UnknownModelError extends Error {

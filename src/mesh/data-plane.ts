@@ -30,6 +30,7 @@ import type { Proxy } from './proxy.js';
 import { Attempt, AttemptOutcome, Call, MeshRequest, isFailure } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import type { RouteResolver } from './route-resolver.js';
+import { failedCallStatus } from './call-failure.js';
 import type { CallStep, ServiceRuntime } from './service-runtime.js';
 import type { Upstream, UpstreamHost } from './upstream.js';
 import { Admission } from './traffic/connection-pool.js';
@@ -459,7 +460,11 @@ export class DataPlane {
   private readonly beginService = (a: Attempt): void => {
     a.startedMs = this.ctx.engine.now;
     a.holdsSlot = true;
-    this.ctx.engine.schedule(a.call.service.serviceTime.sample(), this.serviceDone, a);
+    this.ctx.engine.schedule(
+      a.call.service.behaviourOf(a.endpoint as Endpoint).serviceTime.sample(),
+      this.serviceDone,
+      a,
+    );
   };
 
   private readonly serviceDone = (a: Attempt): void => {
@@ -475,7 +480,8 @@ export class DataPlane {
       this.respond(a, abort);
       return;
     }
-    if (service.errorRate > 0 && service.behaviourRng() < service.errorRate) {
+    const errorRate = service.behaviourOf(endpoint).errorRate;
+    if (errorRate > 0 && service.behaviourRng() < errorRate) {
       this.respond(a, 500);
       return;
     }
@@ -490,8 +496,8 @@ export class DataPlane {
 
   private startStep(a: Attempt, first: number): void {
     const service = a.call.service;
-    const steps = service.steps;
     const endpoint = a.endpoint as Endpoint;
+    const steps = service.behaviourOf(endpoint).steps;
     for (let i = first; i < steps.length; i++) {
       const step = steps[i] as CallStep;
       let made = 0;
@@ -518,9 +524,9 @@ export class DataPlane {
   }
 
   private childDone(parent: Attempt, child: Call): void {
-    if (isFailure(child.responseCode)) parent.downstreamFailed = true;
+    if (isFailure(child.responseCode)) parent.downstreamStatus = failedCallStatus(parent, child);
     if (--parent.outstanding > 0) return;
-    if (parent.downstreamFailed) this.respond(parent, 500);
+    if (parent.downstreamStatus > 0) this.respond(parent, parent.downstreamStatus);
     else this.startStep(parent, parent.step + 1);
   }
 

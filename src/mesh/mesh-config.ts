@@ -41,11 +41,24 @@ export interface DeploymentConfig {
   readonly zone: string | undefined;
   readonly replicas: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** This version's own behaviour (Bookinfo's reviews v1 calls no ratings); unset fields are the service's. */
+  readonly behaviour?: VersionBehaviourConfig | undefined;
+}
+
+export interface VersionBehaviourConfig {
+  readonly serviceTime?: Distribution | undefined;
+  readonly errorRate?: number | undefined;
+  readonly calls?: readonly CallStepConfig[] | undefined;
 }
 
 export interface CallConfig {
   readonly service: string;
   readonly probability: number;
+  /**
+   * What the application does when the call fails (after Envoy's retries): 'fail' answers 500 (default),
+   * 'continue' carries on without it, a number answers that status.
+   */
+  readonly onError?: 'fail' | 'continue' | number | undefined;
 }
 
 /** A step of a service's work: one call, or a group of calls made in parallel and awaited together. */

@@ -150,7 +150,8 @@ export class Attempt {
   /** Server side: the step of the service's calls in progress, calls outstanding, a failed child. */
   declare step: number;
   declare outstanding: number;
-  declare downstreamFailed: boolean;
+  /** The status the replica answers with once its step's calls are done, when one failed (0: none did). */
+  declare downstreamStatus: number;
   declare holdsSlot: boolean;
   /** Waiting in the connection pool's pending line. */
   declare pending: boolean;
@@ -173,7 +174,7 @@ export class Attempt {
     this.startedMs = -1;
     this.step = 0;
     this.outstanding = 0;
-    this.downstreamFailed = false;
+    this.downstreamStatus = 0;
     this.holdsSlot = false;
     this.pending = false;
     this.reusedConnection = false;

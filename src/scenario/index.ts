@@ -28,3 +28,6 @@ export { parseDuration, parseRate, parseFraction, formatDuration } from './units
 export { suggest, editDistance } from './suggest.js';
 export { buildMesh, pickModel } from './build.js';
 export { faultTarget } from './normalize-faults.js';
+export { importKubernetes, type KubernetesImport, type ClusterManifests } from './import/kubernetes.js';
+export { readManifestFiles } from './istio/include.js';
+export { importIsotope } from './import/isotope.js';

@@ -19,10 +19,12 @@ import { normalize } from './normalize.js';
 import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
+import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
+import { partialInput } from './partial-input.js';
 import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
 
 export { MAX_FILE_BYTES };
-import { readYaml, type YamlSource } from './yaml-source.js';
+import { readYaml, readYamlStream, type YamlSource } from './yaml-source.js';
 
 /**
  * `ok: false` carries every error in `issues`; `warnings` (both cases) are allowed but worth printing,
@@ -40,6 +42,11 @@ export interface LoadOptions {
   readonly allowLarge?: boolean;
   /** The runs the size is checked for: `run` passes one model, one replication; default the file's. */
   readonly runs?: SizeRuns;
+  /**
+   * Istio resource files or folders applied after the scenario's own routing (the CLI's repeatable
+   * `--istio-config [CLUSTER=]PATH`), relative to the working directory.
+   */
+  readonly istioConfig?: readonly IstioConfigPath[];
 }
 
 /** Problems listed per file: past these, a count says how many more there are. */
@@ -58,6 +65,8 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (text.length > MAX_FILE_BYTES)
     return fail(file, message.fileUnreadable(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
   const read = readYaml(text);
+  const several = read.ok ? undefined : multipleDocuments(text, file);
+  if (several !== undefined) return { ok: false, issues: [several], warnings: [] };
   if (!read.ok) {
     return {
       ok: false,
@@ -83,22 +92,44 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
       warnings: [],
     };
   }
-  const parsed = ScenarioInputSchema.safeParse(read.data);
-  if (!parsed.success)
+  const resourceFile = asResourceFile(read.data);
+  if (resourceFile !== undefined)
     return {
       ok: false,
-      issues: capped(
-        sortIssues(schemaIssues(parsed.error.issues, read.data, read.source, file, MAX_ISSUES + 1)),
-        file,
-      ),
+      issues: [
+        { file, ...read.source.locate(['kind']), path: ['kind'], code: 'wrong-type', message: resourceFile },
+      ],
       warnings: [],
     };
-  const checked = checkScenario(parsed.data).map((p) => locate(p, read.source, file));
+  const parsed = ScenarioInputSchema.safeParse(read.data);
+  if (!parsed.success) {
+    const form = schemaIssues(parsed.error.issues, read.data, read.source, file, MAX_ISSUES + 1);
+    // The meaning checks still run on every part that passed, so one pass shows every problem.
+    const partial = partialInput(read.data);
+    const meaning =
+      partial === undefined
+        ? []
+        : partial.keep(checkScenario(partial.input)).map((p) => locate(p, read.source, file));
+    return {
+      ok: false,
+      issues: capped(sortIssues([...form, ...meaning.filter((i) => i.severity !== 'warning')]), file),
+      warnings: capped(sortIssues(meaning.filter((i) => i.severity === 'warning')), file),
+    };
+  }
+  const routing = resolveRouting(parsed.data, read.source, file, options.istioConfig);
+  const checked = [
+    ...checkScenario(parsed.data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...routing.issues,
+  ];
   const issues = checked.filter((i) => i.severity !== 'warning');
   const warnings = sortIssues(checked.filter((i) => i.severity === 'warning'));
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
-  const scenario = normalize(parsed.data, file);
+  const normalized = normalize(parsed.data, file, routing.routing);
+  const scenario =
+    options.istioConfig === undefined || options.istioConfig.length === 0
+      ? normalized
+      : { ...normalized, istioConfig: options.istioConfig.map((c) => c.path) };
   const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined, options.runs).map((p) =>
     locate(p, read.source, file),
   );
@@ -147,6 +178,48 @@ function fail(file: string, text: string): LoadResult {
   };
 }
 
+/** By place: files in the order they first appear (the scenario first), then line and column. */
 function sortIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
-  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const files = [...new Set(issues.map((i) => i.file))];
+  return issues.sort(
+    (a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column,
+  );
+}
+
+/**
+ * A multi-document file (`---` between documents) given as the scenario: Kubernetes manifests, most
+ * likely. Said in plain words instead of the YAML library's own text.
+ */
+function multipleDocuments(text: string, file: string): ScenarioIssue | undefined {
+  const stream = readYamlStream(text);
+  if (!stream.ok) return undefined;
+  const docs = stream.documents.filter((d) => d.data !== null && d.data !== undefined);
+  if (docs.length < 2) return undefined;
+  const second = docs[1] as (typeof docs)[number];
+  const resource = docs.map((d) => asResourceFile(d.data)).find((m) => m !== undefined);
+  return {
+    file,
+    ...second.source.locate([]),
+    path: [],
+    code: 'syntax',
+    message:
+      resource === undefined
+        ? `a scenario is one YAML document; this file holds ${docs.length} (separated by ---)`
+        : `this file holds ${docs.length} documents, ${resource.replace('this is a Kubernetes resource', 'Kubernetes resources such as')}`,
+  };
+}
+
+/**
+ * A Kubernetes or Istio resource given where a scenario was expected: say what to do with it instead of
+ * listing apiVersion, kind, metadata and spec as unknown keys.
+ */
+function asResourceFile(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const o = data as Record<string, unknown>;
+  if (typeof o['apiVersion'] !== 'string' || typeof o['kind'] !== 'string') return undefined;
+  return (
+    `this is a Kubernetes resource (${o['apiVersion']} ${o['kind']}), not a meshsim scenario: list Istio ` +
+    'resource files under `routing.include` of a scenario or pass them with `--istio-config`, and turn ' +
+    'Deployments and Services into a scenario with `meshsim import kubernetes`'
+  );
 }

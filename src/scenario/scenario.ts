@@ -30,6 +30,8 @@ export interface Scenario {
   readonly material: MaterialSettings;
   /** The path it was read from, as given (used in messages and in the rerun command). */
   readonly file: string;
+  /** `--istio-config` paths it was loaded with, in order (the rerun command repeats them). */
+  readonly istioConfig?: readonly string[];
 }
 
 /** Service-level objectives; each undefined when not stated. */

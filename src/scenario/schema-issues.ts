@@ -20,6 +20,8 @@ export function schemaIssues(
   source: YamlSource,
   file: string,
   limit = Infinity,
+  /** The schema `data` was checked against, for did-you-mean (an Istio resource's, say); default the scenario's. */
+  root: AnySchema = ScenarioInputSchema,
 ): ScenarioIssue[] {
   const out: ScenarioIssue[] = [];
   const emit = (path: IssuePath, code: IssueCode, text: string, hint?: string, keyAt?: string) => {
@@ -51,7 +53,7 @@ export function schemaIssues(
     const value = valueAt(data, path);
     switch (issue.code) {
       case 'unrecognized_keys': {
-        const allowed = keysAt(path, data);
+        const allowed = keysAt(path, data, root);
         for (const key of issue.keys.slice(0, limit))
           emit(path, 'unknown-key', message.unknownKey(key, allowed), suggest(key, allowed), key);
         return;
@@ -232,8 +234,8 @@ export function valueAt(data: unknown, path: IssuePath): unknown {
 }
 
 /** The keys the schema allows at `path` (object keys; for unions, those of every object branch). */
-export function keysAt(path: IssuePath, data: unknown): string[] {
-  let schemas: AnySchema[] = [ScenarioInputSchema];
+export function keysAt(path: IssuePath, data: unknown, root: AnySchema = ScenarioInputSchema): string[] {
+  let schemas: AnySchema[] = [root];
   for (const p of path) schemas = schemas.flatMap((s) => children(s, p));
   const objectSchemas = schemas.flatMap(objects);
   // In a discriminated union (faults by `type`, distributions by `dist`), the branch the data names.

@@ -152,6 +152,18 @@ const Call = z
   .strictObject({
     service: Name.describe('The service called.'),
     probability: Fraction.optional().describe('Chance the call is made; default 1.'),
+    onError: z
+      .union(
+        [z.enum(['fail', 'continue']), z.strictObject({ respond: z.number().int().min(200).max(599) })],
+        {
+          error: 'expected fail, continue, or {respond: status}',
+        },
+      )
+      .optional()
+      .describe(
+        'What the application does when the call fails (after Envoy retries): fail answers 500, continue ' +
+          'carries on without it (graceful degradation), {respond: status} answers that status. Default: fail.',
+      ),
   })
   .meta({ id: 'Call', description: 'A downstream call.' });
 
@@ -162,9 +174,26 @@ const CallStep = z.union([Call, z.array(Call).min(1).max(MAX_PARALLEL_CALLS)], {
   error: 'expected a call {service: name} or a list of calls made in parallel',
 });
 
+const Version = z
+  .strictObject({
+    serviceTime: DistributionInput.optional().describe(
+      "This version's service time. Default: the service's.",
+    ),
+    errorRate: Fraction.optional().describe("This version's error rate. Default: the service's."),
+    calls: z
+      .array(CallStep)
+      .max(1000)
+      .optional()
+      .describe("This version's calls, in order ([] for none). Default: the service's."),
+  })
+  .meta({ id: 'Version', description: 'How the pods of one version behave.' });
+
 const Service = z
   .strictObject({
     name: Name,
+    namespace: Name.optional().describe(
+      'Kubernetes namespace: its FQDN is name.namespace.svc.cluster.local, and short hosts in Istio resources resolve in their own namespace. Default: "default".',
+    ),
     deployments: z.array(Deployment).min(1).max(1000).describe('Where its pods run.'),
     concurrency: z
       .number()
@@ -188,6 +217,12 @@ const Service = z
       ),
     serviceTime: DistributionInput.describe('Time a replica works on one request, queueing excluded.'),
     errorRate: Fraction.optional().describe('Fraction the application answers with 500; default 0.'),
+    versions: z
+      .record(Name, Version)
+      .optional()
+      .describe(
+        'Behaviour of the pods of one version (the deployments whose labels.version is the key), in place of the service-level serviceTime, errorRate and calls. Default: every version behaves as the service.',
+      ),
     calls: z
       .array(CallStep)
       .max(1000)

@@ -19,6 +19,10 @@ export interface CallRecord {
   endpointZone: number;
   /** Endpoint id of the final attempt, -1 if it reached none. */
   endpointId: number;
+  /** The serving pod's `version` label, if any. */
+  endpointVersion: string | undefined;
+  /** The request's headers (Bookinfo's end-user). */
+  headers: Readonly<Record<string, string>>;
 }
 
 export interface RequestRecord {
@@ -86,6 +90,8 @@ export function record(yaml: string, modelName?: string, seed = 1): Recording {
         endpointCluster: c.endpoint?.cluster ?? -1,
         endpointZone: c.endpoint?.zone ?? -1,
         endpointId: c.endpoint?.id ?? -1,
+        endpointVersion: c.endpoint?.labels['version'],
+        headers: c.request.headers,
       }),
     converged: () => {},
     staleProxies: () => {},

@@ -1,3 +1,4 @@
+import { HostResolver } from '../../src/scenario/istio/host-resolver.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UNLIMITED } from '../../src/mesh/traffic/connection-pool.js';
@@ -19,7 +20,9 @@ function parseRouting(yaml: string) {
 describe('scenario/routing', () => {
   it('RoutingInput parses the scenario-format.md example, and checkRouting() finds nothing wrong', () => {
     const input = parseRouting(FORMAT_EXAMPLE);
-    expect(checkRouting(input, SERVICES, CLUSTERS, REGIONS)).toEqual([]);
+    expect(
+      checkRouting(input, new HostResolver(SERVICES.map((name) => ({ name }))), CLUSTERS, REGIONS),
+    ).toEqual([]);
   });
 
   it('normalizeRouting() resolves the example VirtualService: weights, 2s timeout, retries in ms', () => {
@@ -166,8 +169,12 @@ describe('scenario/routing', () => {
 
   it('RoutingInput rejects unknown keys and two kinds of string match at once', () => {
     expect(
-      RoutingInput.safeParse({ destinationRules: [{ host: 'a', trafficPolicy: { tls: {} } }] }).success,
+      RoutingInput.safeParse({ destinationRules: [{ host: 'a', trafficPolicy: { tlss: {} } }] }).success,
     ).toBe(false);
+    // A real Istio field meshsim does not model is accepted (the load warns that it is ignored).
+    expect(
+      RoutingInput.safeParse({ destinationRules: [{ host: 'a', trafficPolicy: { tls: {} } }] }).success,
+    ).toBe(true);
     expect(
       RoutingInput.safeParse({
         virtualServices: [
@@ -195,7 +202,12 @@ describe('scenario/routing', () => {
 
   describe('checkRouting()', () => {
     const check = (routing: unknown) =>
-      checkRouting(RoutingInput.parse(routing), SERVICES, CLUSTERS, REGIONS);
+      checkRouting(
+        RoutingInput.parse(routing),
+        new HostResolver(SERVICES.map((name) => ({ name }))),
+        CLUSTERS,
+        REGIONS,
+      );
     const codes = (routing: unknown) => check(routing).map((p) => [p.path.join('.'), p.code, p.suggestion]);
 
     it('reports unknown hosts, with a suggestion', () => {

@@ -24,6 +24,7 @@ interface CompareArgs {
   checkSlo: boolean;
   allowLarge: boolean;
   force: boolean;
+  istioConfig: string[] | undefined;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -75,7 +76,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ) as unknown as Argv<CompareArgs>,
   handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
     const file = args.file ?? '';
-    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
+    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge, istioConfig: args.istioConfig });
     if (args.checkSlo) requireSlo(scenario);
     if (!args.allowLarge && (args.replications !== undefined || args.models !== undefined)) {
       // The file passed its size check with its own replications and models; the flags may multiply them.

@@ -21,6 +21,7 @@ interface RunArgs {
   checkSlo: boolean;
   allowLarge: boolean;
   force: boolean;
+  istioConfig: string[] | undefined;
 }
 
 /** Report windows of a run, for the size of its report. */
@@ -70,6 +71,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const scenario = await loadOrThrow(file, {
       allowLarge: args.allowLarge,
       runs: { models: 1, replications: 1 },
+      istioConfig: args.istioConfig,
     });
     if (args.model !== undefined && !scenario.models.some((m) => m.name === args.model)) {
       throw new UsageError(

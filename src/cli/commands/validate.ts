@@ -1,11 +1,14 @@
 /** `meshsim validate FILE...`: check scenario files without running them. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
+import { ISTIO_CONFIG_OPTION } from '../flags.js';
+import { istioConfigPaths } from '../load-or-exit.js';
 
 interface ValidateArgs {
   files: string[] | undefined;
   allowLarge: boolean;
   output: 'text' | 'json';
+  istioConfig: string[] | undefined;
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
@@ -26,6 +29,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         default: false,
         describe: 'Accept files over their size limits (report.maxRequests)',
       })
+      .option('istio-config', ISTIO_CONFIG_OPTION)
       .check((a) => {
         if (a.files === undefined || a.files.length === 0) {
           throw new UsageError(
@@ -39,11 +43,16 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .example(
         '$0 validate my-mesh.yaml -o json | jq ".files[].problems[].message"',
         'Problems as JSON, for an editor or CI',
+      )
+      .example(
+        '$0 validate bookinfo.yaml --istio-config samples/bookinfo/networking/',
+        'Check a scenario with a folder of Istio resources applied after its routing',
       ) as unknown as Argv<ValidateArgs>,
   handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
     // Each file is read (bounded) before the parser is loaded: a device or FIFO is refused at once.
     const { readScenarioFileText } = await import('../../scenario/read-text-file.js');
     const { formatIssue } = await import('../../scenario/issue.js');
+    const istioConfig = istioConfigPaths(args.istioConfig);
     let bad = 0;
     // One loading path for both outputs: the bounded read, then the parser.
     const load = async (file: string) => {
@@ -51,6 +60,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       return read.ok
         ? (await import('../../scenario/index.js')).loadScenarioText(read.text, file, {
             allowLarge: args.allowLarge,
+            istioConfig,
           })
         : { ok: false as const, issues: [read.issue], warnings: [] };
     };
