@@ -8,7 +8,14 @@
 import type { RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { runInWorkerPool } from './replication-pool.js';
-import { assembleRun, runParts, type RunOptions, type RunPartResult, UnknownModelError } from './run.js';
+import {
+  assembleRun,
+  rerunCommand,
+  runParts,
+  type RunOptions,
+  type RunPartResult,
+  UnknownModelError,
+} from './run.js';
 
 export async function runScenarioInWorker(scenario: Scenario, options: RunOptions = {}): Promise<RunSummary> {
   const model = options.model ?? scenario.models[0]?.name;
@@ -29,5 +36,7 @@ export async function runScenarioInWorker(scenario: Scenario, options: RunOption
     options.onProgress,
   );
   if (got !== jobs.length) throw new Error(`runScenarioInWorker: ${jobs.length - got} parts missing`);
-  return assembleRun(scenario, options, parts);
+  const summary = assembleRun(scenario, options, parts);
+  // The worker was told the model by name; the rerun line says it only when the caller did, as runScenario.
+  return { ...summary, rerun: rerunCommand(scenario, seed, options.model) };
 }
