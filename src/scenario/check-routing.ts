@@ -6,7 +6,7 @@
  *
  * Contents: `checkRouting`.
  */
-import { hostMatches, isRetryOn, RetryOn } from '../mesh/traffic/index.js';
+import { HEADER_PRESENT_REGEX, hostMatches, isRetryOn, RetryOn } from '../mesh/traffic/index.js';
 import type { Problem } from './check.js';
 import type { IssueCode, IssuePath } from './issue.js';
 import { message } from './messages.js';
@@ -68,7 +68,7 @@ export function checkRouting(
       (r.match ?? []).forEach((m, mi) => {
         if (m.uri?.regex !== undefined) checkRegex([...rat, 'match', mi, 'uri', 'regex'], m.uri.regex, add);
         for (const [name, hm] of Object.entries(m.headers ?? {}))
-          if (hm.regex !== undefined)
+          if (hm.regex !== undefined && hm.regex !== HEADER_PRESENT_REGEX)
             checkRegex([...rat, 'match', mi, 'headers', name, 'regex'], hm.regex, add);
       });
       splitRetryOn(r.retries?.retryOn ?? '').forEach((token) => {

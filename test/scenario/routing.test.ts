@@ -349,5 +349,23 @@ describe('scenario/routing', () => {
         ['routing.virtualServices.0.http.0.retries.retryOn', 'invalid-value', 'gateway-error'],
       ]);
     });
+
+    it('accepts a header regex "*" (Istio: present_match) and still refuses "*" on the URI', () => {
+      expect(
+        codes({
+          virtualServices: [
+            {
+              hosts: ['orders'],
+              http: [
+                {
+                  match: [{ uri: { regex: '*' }, headers: { 'x-a': { regex: '*' } } }],
+                  route: [{ destination: { host: 'orders' } }],
+                },
+              ],
+            },
+          ],
+        }),
+      ).toEqual([['routing.virtualServices.0.http.0.match.0.uri.regex', 'invalid-value', undefined]]);
+    });
   });
 });
