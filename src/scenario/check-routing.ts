@@ -6,7 +6,13 @@
  *
  * Contents: `checkRouting`.
  */
-import { HEADER_PRESENT_REGEX, hostMatches, isRetryOn, RetryOn } from '../mesh/traffic/index.js';
+import {
+  HEADER_PRESENT_REGEX,
+  hostMatches,
+  isRetriableStatusCode,
+  isRetryOn,
+  RetryOn,
+} from '../mesh/traffic/index.js';
 import type { Problem } from './check.js';
 import type { IssueCode, IssuePath } from './issue.js';
 import { message } from './messages.js';
@@ -72,8 +78,7 @@ export function checkRouting(
             checkRegex([...rat, 'match', mi, 'headers', name, 'regex'], hm.regex, add);
       });
       splitRetryOn(r.retries?.retryOn ?? '').forEach((token) => {
-        const isCode = /^\d+$/.test(token) && Number(token) >= 100 && Number(token) <= 599;
-        if (!isCode && !isRetryOn(token))
+        if (!isRetriableStatusCode(token) && !isRetryOn(token))
           add(
             [...rat, 'retries', 'retryOn'],
             'invalid-value',

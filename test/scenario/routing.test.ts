@@ -350,6 +350,24 @@ describe('scenario/routing', () => {
       ]);
     });
 
+    it('refuses a retryOn number Go has no status text for (Istio validation: 499 is not a valid retryOn policy)', () => {
+      expect(
+        codes({
+          virtualServices: [
+            {
+              hosts: ['orders'],
+              http: [
+                {
+                  route: [{ destination: { host: 'orders' } }],
+                  retries: { attempts: 2, retryOn: '5xx,499,503' },
+                },
+              ],
+            },
+          ],
+        }),
+      ).toEqual([['routing.virtualServices.0.http.0.retries.retryOn', 'invalid-value', undefined]]);
+    });
+
     it('accepts a header regex "*" (Istio: present_match) and still refuses "*" on the URI', () => {
       expect(
         codes({

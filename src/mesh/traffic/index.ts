@@ -15,6 +15,7 @@ export {
 export {
   RetryOn,
   isRetryOn,
+  isRetriableStatusCode,
   AttemptKind,
   isAttemptKind,
   type AttemptOutcome,
