@@ -74,6 +74,13 @@ describe('conformance: Envoy RoundRobinLoadBalancerTest', () => {
     expect(counts).toEqual([6, 3, 1]);
   });
 
+  it('equal deadlines go to the earlier entry (edf_scheduler.h order_offset_, FIFO): weights (1, 1, 2)', () => {
+    // Derived from EdfScheduler: initial deadlines 1/(1+1e-13) for hosts 0 and 1 (a tie, entry order 0 and
+    // 1) and 1/(2+1e-13) for host 2. Host 2 first, then the tied hosts 0 then 1, then host 2 twice (its
+    // re-added deadlines 1 - 2.5e-14 and 1.5 - 2.5e-14), then 0 and 1 again (tied at 2 - 1e-13).
+    expect(rr(new RoundRobinCursor(1), 3, 8, Float64Array.of(1, 1, 2))).toEqual([2, 0, 1, 2, 2, 0, 1, 2]);
+  });
+
   it('an ejection (a host-set change) rebuilds the weighted schedule over the remaining hosts', () => {
     const cursor = new RoundRobinCursor(1);
     const weights = Float64Array.of(1, 2, 3);
