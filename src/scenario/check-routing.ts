@@ -6,7 +6,7 @@
  *
  * Contents: `checkRouting`.
  */
-import { isRetryOn, RetryOn } from '../mesh/traffic/index.js';
+import { HEADER_PRESENT_REGEX, isRetriableStatusCode, isRetryOn, RetryOn } from '../mesh/traffic/index.js';
 import { CLUSTER_DOMAIN, type HostResolver } from './istio/host-resolver.js';
 import type { Problem } from './check.js';
 import type { IssueCode, IssuePath } from './issue.js';
@@ -87,12 +87,11 @@ export function checkRouting(
       (r.match ?? []).forEach((m, mi) => {
         if (m.uri?.regex !== undefined) checkRegex([...rat, 'match', mi, 'uri', 'regex'], m.uri.regex, add);
         for (const [name, hm] of Object.entries(m.headers ?? {}))
-          if (hm.regex !== undefined)
+          if (hm.regex !== undefined && hm.regex !== HEADER_PRESENT_REGEX)
             checkRegex([...rat, 'match', mi, 'headers', name, 'regex'], hm.regex, add);
       });
       splitRetryOn(r.retries?.retryOn ?? '').forEach((token) => {
-        const isCode = /^\d+$/.test(token) && Number(token) >= 100 && Number(token) <= 599;
-        if (!isCode && !isRetryOn(token))
+        if (!isRetriableStatusCode(token) && !isRetryOn(token))
           add(
             [...rat, 'retries', 'retryOn'],
             'invalid-value',

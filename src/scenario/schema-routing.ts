@@ -46,7 +46,7 @@ const StringMatch = z
   .meta({
     id: 'StringMatch',
     description:
-      'Istio StringMatch: one of {exact}, {prefix}, {regex}; {} on a header only requires it present.',
+      'Istio StringMatch: one of {exact}, {prefix}, {regex}; {} or regex "*" on a header only requires it present.',
   });
 
 const HttpMatchRequest = z

@@ -361,5 +361,41 @@ describe('scenario/routing', () => {
         ['routing.virtualServices.0.http.0.retries.retryOn', 'invalid-value', 'gateway-error'],
       ]);
     });
+
+    it('refuses a retryOn number Go has no status text for (Istio validation: 499 is not a valid retryOn policy)', () => {
+      expect(
+        codes({
+          virtualServices: [
+            {
+              hosts: ['orders'],
+              http: [
+                {
+                  route: [{ destination: { host: 'orders' } }],
+                  retries: { attempts: 2, retryOn: '5xx,499,503' },
+                },
+              ],
+            },
+          ],
+        }),
+      ).toEqual([['routing.virtualServices.0.http.0.retries.retryOn', 'invalid-value', undefined]]);
+    });
+
+    it('accepts a header regex "*" (Istio: present_match) and still refuses "*" on the URI', () => {
+      expect(
+        codes({
+          virtualServices: [
+            {
+              hosts: ['orders'],
+              http: [
+                {
+                  match: [{ uri: { regex: '*' }, headers: { 'x-a': { regex: '*' } } }],
+                  route: [{ destination: { host: 'orders' } }],
+                },
+              ],
+            },
+          ],
+        }),
+      ).toEqual([['routing.virtualServices.0.http.0.match.0.uri.regex', 'invalid-value', undefined]]);
+    });
   });
 });
