@@ -65,7 +65,11 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (text.length > MAX_FILE_BYTES)
     return fail(file, message.fileUnreadable(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
   const read = readYaml(text);
-  const several = read.ok ? undefined : multipleDocuments(text, file);
+  // Only a file the YAML library calls multi-document is parsed again, as a stream.
+  const several =
+    !read.ok && read.problems.some((p) => p.message.includes('multiple documents'))
+      ? multipleDocuments(text, file)
+      : undefined;
   if (several !== undefined) return { ok: false, issues: [several], warnings: [] };
   if (!read.ok) {
     return {
@@ -105,7 +109,14 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (!parsed.success) {
     const form = schemaIssues(parsed.error.issues, read.data, read.source, file, MAX_ISSUES + 1);
     // The meaning checks still run on every part that passed, so one pass shows every problem.
-    const partial = partialInput(read.data);
+    // Past MAX_ISSUES form problems the list is cut anyway; the extra pass would only cost time.
+    const partial =
+      form.length > MAX_ISSUES
+        ? undefined
+        : partialInput(
+            read.data,
+            parsed.error.issues.map((i) => i.path),
+          );
     const meaning =
       partial === undefined
         ? []

@@ -31,7 +31,14 @@ const STAND_INS: Record<string, unknown> = {
   traffic: [],
 };
 
-export function partialInput(data: unknown): PartialInput | undefined {
+/**
+ * `failed`: the paths of the schema's issues (zod's), so that parts known to fail are not parsed again:
+ * a second pass over a part with thousands of unknown keys would double the time of a bad file.
+ */
+export function partialInput(
+  data: unknown,
+  failed: readonly (readonly PropertyKey[])[],
+): PartialInput | undefined {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
   const raw = data as Record<string, unknown>;
   const shape = ScenarioInputSchema.shape as unknown as Shape;
@@ -39,19 +46,25 @@ export function partialInput(data: unknown): PartialInput | undefined {
   const indexMaps = new Map<string, number[]>();
   const failedNames = new Set<string>();
   const failedKeys = new Set<string>();
+  const failedTop = new Set(failed.map((p) => String(p[0])));
+  const failedItems = new Set(
+    failed.filter((p) => typeof p[1] === 'number').map((p) => `${String(p[0])}/${String(p[1])}`),
+  );
   for (const [key, schema] of Object.entries(shape)) {
     const value = raw[key];
-    const whole = schema.safeParse(value);
-    if (whole.success) {
-      if (whole.data !== undefined) out[key] = whole.data;
-      continue;
+    if (!failedTop.has(key)) {
+      const whole = schema.safeParse(value);
+      if (whole.success) {
+        if (whole.data !== undefined) out[key] = whole.data;
+        continue;
+      }
     }
     const element = arrayElement(schema);
     if (element !== undefined && Array.isArray(value)) {
       const kept: unknown[] = [];
       const map: number[] = [];
       value.forEach((item, i) => {
-        const r = element.safeParse(item);
+        const r = failedItems.has(`${key}/${i}`) ? { success: false as const } : element.safeParse(item);
         if (r.success) {
           kept.push(r.data);
           map.push(i);

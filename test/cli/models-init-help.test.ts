@@ -114,7 +114,7 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
   it('meshsim (no command) and meshsim bogus exit 2 naming the commands', async () => {
     const [none, bogus] = await Promise.all([meshsim([]), meshsim(['comapre'])]);
     expect(none.status).toBe(2);
-    expect(none.stderr).toContain('Name a command: run, compare, validate, report, models or init');
+    expect(none.stderr).toContain('Name a command: run, compare, validate, report, models, init or import');
     expect(bogus.status).toBe(2);
     expect(bogus.stderr).toMatch(/Did you mean compare\?/);
   });
