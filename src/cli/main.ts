@@ -10,6 +10,7 @@ import { hideBin } from 'yargs/helpers';
 import { MESHSIM_VERSION } from '../experiment/version.js';
 import { compareCommand } from './commands/compare.js';
 import { initCommand } from './commands/init.js';
+import { mergeCommand } from './commands/merge.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -24,11 +25,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .command(runCommand)
     .command(compareCommand)
+    .command(mergeCommand)
     .command(validateCommand)
     .command(reportCommand)
     .command(modelsCommand)
     .command(initCommand)
-    .demandCommand(1, 'Name a command: run, compare, validate, report, models or init (see meshsim --help).')
+    .demandCommand(
+      1,
+      'Name a command: run, compare, merge, validate, report, models or init (see meshsim --help).',
+    )
     .strict()
     .recommendCommands()
     .version(MESHSIM_VERSION)

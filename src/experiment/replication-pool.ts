@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
-import type { ReplicationJob } from './replicate.js';
+import type { ReplicationJob } from './job-runner.js';
 import { rerunCommand, type RunPartResult } from './run.js';
 
 /** A run threw inside a worker: a bug, reported with the job and the command that reruns it alone. */
@@ -78,14 +78,14 @@ export function replicationWorkerScript(moduleUrl: string = import.meta.url): Wo
  * (a run, or `consume` itself), after stopping every thread.
  */
 export function runInWorkerPool(
-  scenario: Scenario,
+  scenarios: readonly Scenario[],
   jobs: readonly ReplicationJob[],
   workers: number,
   consume: (id: number, result: RunPartResult) => void,
   onProgress?: (fraction: number) => void,
 ): Promise<void> {
   const script = replicationWorkerScript();
-  const init: WorkerInit = { scenario };
+  const init: WorkerInit = { scenarios };
   return new Promise((resolve, reject) => {
     /** Per busy worker: its job and how far that run has got. */
     const running = new Map<Worker, { id: number; fraction: number }>();
@@ -120,6 +120,7 @@ export function runInWorkerPool(
       }
       const message: WorkerJob = {
         id: next,
+        point: job.point,
         model: job.model,
         seed: job.seed,
         part: job.part,
@@ -131,10 +132,14 @@ export function runInWorkerPool(
     };
     const failed = (id: number, message: string, stack: string) => {
       const job = jobs[id];
-      const rerun = job === undefined ? '' : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}`;
+      const scenario = job === undefined ? undefined : scenarios[job.point];
+      const rerun =
+        job === undefined || scenario === undefined
+          ? ''
+          : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}${scenarios.length > 1 ? ` (with sweep point ${job.point + 1}'s settings)` : ''}`;
       finish(
         new ReplicationFailedError(
-          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model} with seed ${job?.seed} failed: ${message}${rerun}`,
+          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model ?? '(default)'} with seed ${job?.seed} failed: ${message}${rerun}`,
           stack,
         ),
       );

@@ -10,6 +10,7 @@ import { ExitCode, UsageError } from '../exit-code.js';
 import { modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
+import { runShard, shardFlags, shardOf } from '../shard-run.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 
 interface CompareArgs {
@@ -22,6 +23,8 @@ interface CompareArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  shard: string | undefined;
+  parts: string | undefined;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -29,7 +32,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   describe: 'Compare deployment models: replications, 95% intervals, paired differences and a verdict',
   builder: (y: Argv) =>
     reportFlags(
-      y
+      shardFlags(y)
         .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
         .option('models', {
           type: 'string',
@@ -68,6 +71,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       )
       .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline')
       .example(
+        '$0 compare my.yaml --shard 2/4 --parts results/',
+        'Slice 2 of 4 to results/; then meshsim merge results/',
+      )
+      .example(
         '$0 compare my.yaml --check-slo',
         "Exit 3 when a model misses the file's slo:",
       ) as unknown as Argv<CompareArgs>,
@@ -87,7 +94,18 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
           `meshsim: ${args.replications === undefined ? '--models' : '--replications'}: ${tooLarge}`,
         );
     }
-    const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
+    const shard = await shardOf(args);
+    const { compare, checkComparisonSlo, compareExperiment } = await import('../../experiment/index.js');
+    if (shard !== undefined) {
+      const built = compareExperiment(scenario, {
+        ...(args.models === undefined ? {} : { models: args.models }),
+        ...(args.replications === undefined ? {} : { replications: args.replications }),
+        ...(args.seed === undefined ? {} : { seed: args.seed }),
+      });
+      if (!built.ok) throw new UsageError(`meshsim: ${built.problem.message}`);
+      await runShard(built.experiment, shard, args, args.workers ?? availableParallelism());
+      return;
+    }
     const bar = progressBar(`comparing ${scenario.name}`, !args.json);
     const outcome = await compare(scenario, {
       ...(args.models === undefined ? {} : { models: args.models }),

@@ -2,6 +2,7 @@
  * `meshsim run FILE`: one scenario, one model, one seed; a summary table and a report folder (summary.json,
  * summary.md, index.html, charts/, csv/), or the summary as JSON on stdout.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
@@ -14,6 +15,7 @@ interface RunArgs {
   file: string | undefined;
   model: string | undefined;
   seed: number | undefined;
+  workers: number | undefined;
   out: string | undefined;
   json: boolean;
   checkSlo: boolean;
@@ -35,7 +37,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
           nargs: 1,
           describe: "Seed of every random stream (default: the file's seed, else 1)",
         })
-        .coerce('seed', wholeNumber('--seed', 0)),
+        .coerce('seed', wholeNumber('--seed', 0))
+        .option('workers', {
+          nargs: 1,
+          describe: `Worker threads for the run and its paired baselines (one per fault); results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
+        })
+        .coerce('workers', wholeNumber('--workers', 1)),
       'run',
       {
         json: 'Print the summary as JSON on stdout, nothing else',
@@ -64,14 +71,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
       );
     }
     if (args.checkSlo) requireSlo(scenario);
-    const { runScenario, checkRunSlo } = await import('../../experiment/index.js');
+    const { runScenarioParallel, checkRunSlo } = await import('../../experiment/index.js');
     const report = await import('../../report/index.js');
     const bar = progressBar(`simulating ${scenario.name}`, !args.json);
-    const summary = runScenario(scenario, {
-      ...(args.seed === undefined ? {} : { seed: args.seed }),
-      ...(args.model === undefined ? {} : { model: args.model }),
-      ...(bar ? { onProgress: bar.update } : {}),
-    });
+    const summary = await runScenarioParallel(
+      scenario,
+      {
+        ...(args.seed === undefined ? {} : { seed: args.seed }),
+        ...(args.model === undefined ? {} : { model: args.model }),
+      },
+      { workers: args.workers ?? availableParallelism(), ...(bar ? { onProgress: bar.update } : {}) },
+    );
     bar?.stop();
     const dir = args.out ?? join('reports', scenario.name);
     await report.writeReportFolder(dir, await report.runReportFiles(summary));
