@@ -5,8 +5,9 @@
  * each other (a model or a grid point that is slower than the rest is spread over all of them).
  *
  * Users write shards 1-based (`--shard 2/4`); Kubernetes sets `JOB_COMPLETION_INDEX` 0-based in each pod
- * of an Indexed Job (kubernetes/kubernetes pkg/controller/job/indexed_job_utils.go, `addCompletionIndexEnvVariable`);
- * the Job meshsim emits sets `JOB_COMPLETIONS` to its `completions` beside it, since Kubernetes does not.
+ * of an Indexed Job, from the pod's completion-index annotation (kubernetes/kubernetes
+ * pkg/controller/job/indexed_job_utils.go, `addCompletionIndexEnvVariable`, commit 0370912). Kubernetes
+ * sets no count, so the Job meshsim emits sets `JOB_COMPLETIONS` to its `completions` beside it.
  *
  * Contents: `Shard`, `parseShard`, `shardFromEnvironment`, `resolveShard`, `shardJobIds`, `shardLabel`.
  */
