@@ -14,6 +14,7 @@ import { mergeCommand } from './commands/merge.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, UsageError } from './exit-code.js';
 
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .command(runCommand)
     .command(compareCommand)
+    .command(sweepCommand)
     .command(mergeCommand)
     .command(validateCommand)
     .command(reportCommand)
@@ -32,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command(initCommand)
     .demandCommand(
       1,
-      'Name a command: run, compare, merge, validate, report, models or init (see meshsim --help).',
+      'Name a command: run, compare, sweep, merge, validate, report, models or init (see meshsim --help).',
     )
     .strict()
     .recommendCommands()

@@ -5,18 +5,27 @@
  *
  * Contents: `shardFlags`, `shardOf`, `runShard`, `ShardArgs`.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Experiment, Shard } from '../experiment/index.js';
+import { MESHSIM_VERSION } from '../experiment/version.js';
 import { UsageError } from './exit-code.js';
+import { wholeNumber } from './flags.js';
 import { progressBar } from './progress.js';
 
 export interface ShardArgs {
+  file?: string | undefined;
   shard: string | undefined;
   parts: string | undefined;
   out: string | undefined;
   checkSlo: boolean;
   json: boolean;
+  emitJob: boolean;
+  shards: number | undefined;
+  image: string | undefined;
+  allowLarge: boolean;
+  workers: number | undefined;
 }
 
 export function shardFlags(y: Argv): Argv {
@@ -29,7 +38,52 @@ export function shardFlags(y: Argv): Argv {
     .option('parts', {
       type: 'string',
       describe: 'Folder a shard writes its parts file to (default: parts/<scenario name>)',
+    })
+    .option('emit-job', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Print a Kubernetes Indexed Job that runs this sharded (with the scenario as a ConfigMap, a results volume and the merge Job) instead of running it',
+    })
+    .option('shards', {
+      nargs: 1,
+      describe: "With --emit-job: how many shards (the Job's completions and parallelism; default 4)",
+    })
+    .coerce('shards', wholeNumber('--shards', 1))
+    .option('image', {
+      type: 'string',
+      describe: `With --emit-job: the container image built from the repository's Dockerfile (default meshsim:${MESHSIM_VERSION})`,
     });
+}
+
+/** `--emit-job`: prints the Job for the experiment and returns true; false when not asked. */
+export async function emitJobIfAsked<R>(
+  experiment: Experiment<R>,
+  args: ShardArgs,
+  command: string,
+): Promise<boolean> {
+  if (!args.emitJob) return false;
+  const { emitJobText, requestFlags } = await import('./emit-job.js');
+  const file = args.file ?? '';
+  const shards = args.shards ?? 4;
+  if (shards > experiment.jobs)
+    throw new UsageError(
+      `meshsim: --shards ${shards}: the ${command} has ${experiment.jobs} jobs, so at most ${experiment.jobs} shards have work`,
+    );
+  process.stdout.write(
+    emitJobText({
+      command,
+      file,
+      fileText: await readFile(file, 'utf8'),
+      scenario: experiment.scenarios[0]?.name ?? command,
+      flags: requestFlags(experiment.request, args.allowLarge),
+      shards,
+      image: args.image ?? `meshsim:${MESHSIM_VERSION}`,
+      workers: args.workers ?? 2,
+      jobs: experiment.jobs,
+    }),
+  );
+  return true;
 }
 
 /** The shard to run, from the flag or the environment; bad values are bad input. */

@@ -42,6 +42,11 @@ export interface Experiment<R> {
   run(ids: readonly number[], pool: JobRunOptions): Promise<JobResult[]>;
   /** The result from every job's result, in job order. */
   assemble(results: readonly unknown[]): R;
+  /**
+   * Every job, here, to the result: the same bytes as `assemble` over `run`'s results, but runs are put
+   * together as their parts come in, so memory holds a few runs' parts, not the whole list's.
+   */
+  runAll(pool: JobRunOptions): Promise<R>;
 }
 
 export function runExperimentJobs<R>(
@@ -96,6 +101,11 @@ export function replicationExperiment<R>(
       const out = new Array<JobResult>(ids.length);
       await runJobs(scenarios, mine, (i, r) => (out[i] = { job: ids[i] as number, result: r }), pool);
       return out;
+    },
+    runAll: async (pool) => {
+      const assembler = new RunAssembler(scenarios, jobs);
+      await runJobs(scenarios, jobs, (id, r) => assembler.add(id, r), pool);
+      return result(replicationsOf(plans, assembler.all()));
     },
     assemble: (results) => {
       const assembler = new RunAssembler(scenarios, jobs);

@@ -69,3 +69,24 @@ export {
 export { encodePartValue, decodePartValue } from './parts-codec.js';
 export { writeShardParts, readParts, checkParts, PartsProblem, type LoadedPart } from './parts-folder.js';
 export { mergeParts, type Merged } from './merge.js';
+export {
+  parseSet,
+  parsePath,
+  setAt,
+  sweepPoints,
+  sweepValue,
+  SweepPathError,
+  MAX_SWEEP_POINTS,
+  type SweepSet,
+  type PathStep,
+} from './sweep-grid.js';
+export {
+  loadSweepScenarios,
+  sweepExperiment,
+  sweepRerunCommand,
+  type SweepOptions,
+  type SweepResult,
+  type SweepPointResult,
+  type SweepAxis,
+  sweepAxis,
+} from './sweep.js';

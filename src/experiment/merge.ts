@@ -12,15 +12,20 @@ import { compareExperiment } from './compare.js';
 import { assembleExperiment, type Experiment } from './experiment.js';
 import { partsPlanDigest, type PartsFile } from './parts-file.js';
 import { PartsProblem, checkParts, type LoadedPart } from './parts-folder.js';
+import { sweepPoints, type SweepSet } from './sweep-grid.js';
+import { sweepExperiment, type SweepResult } from './sweep.js';
 
-export type Merged = {
-  readonly kind: 'compare';
-  /** The scenario the parts were run on (as checked when the shards started). */
-  readonly scenario: Scenario;
-  readonly result: ComparisonResult;
-};
+export type Merged =
+  | {
+      readonly kind: 'compare';
+      /** The scenario the parts were run on (as checked when the shards started). */
+      readonly scenario: Scenario;
+      readonly result: ComparisonResult;
+    }
+  | { readonly kind: 'sweep'; readonly scenario: Scenario; readonly result: SweepResult };
 
 function rebuild(part: PartsFile, path: string): Experiment<Merged['result']> {
+  const fail = (m: string) => new PartsProblem(`${path}: ${m}`);
   const scenario = part.scenarios[0];
   if (scenario === undefined) throw new PartsProblem(`${path}: no scenario in the part`);
   switch (part.kind) {
@@ -32,6 +37,22 @@ function rebuild(part: PartsFile, path: string): Experiment<Merged['result']> {
         seed: r.seed,
       });
       if (!built.ok) throw new PartsProblem(`${path}: ${built.problem.message}`);
+      return built.experiment;
+    }
+    case 'sweep': {
+      const r = part.request as {
+        sets: SweepSet[];
+        models: string[] | null;
+        replications: number;
+        seed: number;
+      };
+      const built = sweepExperiment(part.scenarios, sweepPoints(r.sets), {
+        sets: r.sets,
+        ...(r.models === null ? {} : { models: r.models }),
+        replications: r.replications,
+        seed: r.seed,
+      });
+      if (!built.ok) throw fail(built.problem.message);
       return built.experiment;
     }
     default:
@@ -48,9 +69,8 @@ export function mergeParts(parts: readonly LoadedPart[]): Merged {
     throw new PartsProblem(
       `${first.path}: its plan does not rebuild to the same jobs here (${experiment.jobs} jobs, not ${first.part.jobs}); was it written by another meshsim?`,
     );
-  return {
-    kind: 'compare',
-    scenario: experiment.scenarios[0] as Scenario,
-    result: assembleExperiment(experiment, results),
-  };
+  const scenario = experiment.scenarios[0] as Scenario;
+  const result = assembleExperiment(experiment, results);
+  if (experiment.kind === 'sweep') return { kind: 'sweep', scenario, result: result as SweepResult };
+  return { kind: 'compare', scenario, result: result as ComparisonResult };
 }

@@ -15,3 +15,8 @@ export { comparisonDocument } from './comparison-document.js';
 export type { ReportDocument, ReportTable, ReportChartRef } from './report-document.js';
 export { renderSvg, normalizeSvgIds, type SvgOptions } from './svg.js';
 export * from './charts/index.js';
+export { sweepReportFiles, sweepJson, DEFAULT_SWEEP_FIGURES } from './sweep-report-files.js';
+export { sweepCsv, sweepCsvColumns } from './sweep-csv.js';
+export { SWEEP_FIGURES, sweepFigure, type SweepFigure } from './sweep-figures.js';
+export { sweepDocument } from './sweep-document.js';
+export { sweepChart } from './charts/sweep-chart.js';

@@ -10,7 +10,7 @@ import { ExitCode, UsageError } from '../exit-code.js';
 import { modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
-import { runShard, shardFlags, shardOf } from '../shard-run.js';
+import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 
 interface CompareArgs {
@@ -25,6 +25,9 @@ interface CompareArgs {
   allowLarge: boolean;
   shard: string | undefined;
   parts: string | undefined;
+  emitJob: boolean;
+  shards: number | undefined;
+  image: string | undefined;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -96,14 +99,16 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     }
     const shard = await shardOf(args);
     const { compare, checkComparisonSlo, compareExperiment } = await import('../../experiment/index.js');
-    if (shard !== undefined) {
+    if (shard !== undefined || args.emitJob) {
       const built = compareExperiment(scenario, {
         ...(args.models === undefined ? {} : { models: args.models }),
         ...(args.replications === undefined ? {} : { replications: args.replications }),
         ...(args.seed === undefined ? {} : { seed: args.seed }),
       });
       if (!built.ok) throw new UsageError(`meshsim: ${built.problem.message}`);
-      await runShard(built.experiment, shard, args, args.workers ?? availableParallelism());
+      if (await emitJobIfAsked(built.experiment, args, 'compare')) return;
+      if (shard !== undefined)
+        await runShard(built.experiment, shard, args, args.workers ?? availableParallelism());
       return;
     }
     const bar = progressBar(`comparing ${scenario.name}`, !args.json);

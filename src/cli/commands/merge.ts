@@ -12,6 +12,7 @@ interface MergeArgs {
   out: string | undefined;
   json: boolean;
   checkSlo: boolean;
+  figure: string | undefined;
 }
 
 export const mergeCommand: CommandModule<object, MergeArgs> = {
@@ -32,6 +33,11 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
         type: 'boolean',
         default: false,
         describe: 'Print the result as JSON on stdout (what the one-machine command prints with --json)',
+      })
+      .option('figure', {
+        type: 'string',
+        describe:
+          "A sweep's figures to chart, comma-separated, as sweep --figure (default: availability_ratio,latency_p99_ms)",
       })
       .option('check-slo', {
         type: 'boolean',
@@ -68,9 +74,9 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
         throw new UsageError(`meshsim merge: ${e.message}\nNothing was written.`);
       throw e;
     }
-    const { writeMergedReport } = await import('../merged-output.js');
+    const { writeMergedReport, sweepFigures } = await import('../merged-output.js');
     process.exitCode = ExitCode.OK;
-    await writeMergedReport(merged, args.out, args.json);
+    await writeMergedReport(merged, args.out, args.json, await sweepFigures(args.figure));
     if (args.checkSlo && merged.kind === 'compare')
       process.exitCode = sloExitCode(
         checkComparisonSlo(merged.scenario.slo, merged.result),
