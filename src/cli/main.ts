@@ -8,6 +8,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { MESHSIM_VERSION } from '../experiment/version.js';
+import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
 import { initCommand } from './commands/init.js';
 import { mergeCommand } from './commands/merge.js';
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command(runCommand)
     .command(compareCommand)
     .command(sweepCommand)
+    .command(capacityCommand)
     .command(mergeCommand)
     .command(validateCommand)
     .command(reportCommand)
@@ -34,7 +36,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command(initCommand)
     .demandCommand(
       1,
-      'Name a command: run, compare, sweep, merge, validate, report, models or init (see meshsim --help).',
+      'Name a command: run, compare, sweep, capacity, merge, validate, report, models or init (see meshsim --help).',
     )
     .strict()
     .recommendCommands()

@@ -5,7 +5,7 @@
  * Contents: `writeMergedReport`, `writeSweepReport`, `sweepFigures`.
  */
 import { join } from 'node:path';
-import type { Merged, SweepResult } from '../experiment/index.js';
+import type { CapacityResult, Merged, SweepResult } from '../experiment/index.js';
 import { UsageError } from './exit-code.js';
 
 /** `--figure a,b` checked against the sweep figures; the default pair without it. */
@@ -41,6 +41,18 @@ export async function writeSweepReport(
   );
 }
 
+/** A capacity search's report folder (default `reports/<scenario>-capacity`) and its stdout. */
+export async function writeCapacityReport(
+  result: CapacityResult,
+  out: string | undefined,
+  json: boolean,
+): Promise<void> {
+  const report = await import('../report/index.js');
+  const dir = out ?? join('reports', `${result.scenario}-capacity`);
+  await report.writeReportFolder(dir, await report.capacityReportFiles(result));
+  process.stdout.write(json ? report.capacityJson(result) : report.capacityText(result, dir));
+}
+
 export async function writeMergedReport(
   merged: Merged,
   out: string | undefined,
@@ -58,6 +70,9 @@ export async function writeMergedReport(
     }
     case 'sweep':
       await writeSweepReport(merged.result, out, json, figures);
+      return;
+    case 'capacity':
+      await writeCapacityReport(merged.result, out, json);
       return;
   }
 }

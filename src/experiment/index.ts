@@ -90,3 +90,19 @@ export {
   type SweepAxis,
   sweepAxis,
 } from './sweep.js';
+export {
+  capacityExperiment,
+  capacityRerunCommand,
+  CapacityProblem,
+  type CapacityOptions,
+  type CapacityResult,
+  type CapacityModelResult,
+} from './capacity.js';
+export {
+  judgeStep,
+  sloObjectives,
+  tCdf,
+  type CapacityStep,
+  type ObjectiveCheck,
+  type SloObjective,
+} from './capacity-step.js';

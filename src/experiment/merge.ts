@@ -7,6 +7,7 @@
  * Contents: `mergeParts`, `Merged`.
  */
 import type { Scenario } from '../scenario/index.js';
+import { CapacityProblem, capacityExperiment, type CapacityResult } from './capacity.js';
 import type { ComparisonResult } from './comparison.js';
 import { compareExperiment } from './compare.js';
 import { assembleExperiment, type Experiment } from './experiment.js';
@@ -22,9 +23,10 @@ export type Merged =
       readonly scenario: Scenario;
       readonly result: ComparisonResult;
     }
-  | { readonly kind: 'sweep'; readonly scenario: Scenario; readonly result: SweepResult };
+  | { readonly kind: 'sweep'; readonly scenario: Scenario; readonly result: SweepResult }
+  | { readonly kind: 'capacity'; readonly scenario: Scenario; readonly result: CapacityResult };
 
-function rebuild(part: PartsFile, path: string): Experiment<Merged['result']> {
+function rebuild(part: PartsFile, path: string): Experiment<unknown> {
   const fail = (m: string) => new PartsProblem(`${path}: ${m}`);
   const scenario = part.scenarios[0];
   if (scenario === undefined) throw new PartsProblem(`${path}: no scenario in the part`);
@@ -55,6 +57,32 @@ function rebuild(part: PartsFile, path: string): Experiment<Merged['result']> {
       if (!built.ok) throw fail(built.problem.message);
       return built.experiment;
     }
+    case 'capacity': {
+      const r = part.request as {
+        vary: string | null;
+        range: [number, number] | null;
+        precision: { absolute: number } | { relative: number };
+        models: string[];
+        replications: number;
+        seed: number;
+        text: string;
+        allowLarge: boolean;
+      };
+      try {
+        return capacityExperiment(scenario, r.text, {
+          ...(r.vary === null ? {} : { vary: r.vary }),
+          ...(r.range === null ? {} : { range: r.range }),
+          precision: r.precision,
+          models: r.models,
+          replications: r.replications,
+          seed: r.seed,
+          allowLarge: r.allowLarge,
+        });
+      } catch (e) {
+        if (e instanceof CapacityProblem) throw fail(e.message);
+        throw e;
+      }
+    }
     default:
       throw new PartsProblem(`${path}: parts of a ${part.kind} cannot be merged by this meshsim`);
   }
@@ -72,5 +100,6 @@ export function mergeParts(parts: readonly LoadedPart[]): Merged {
   const scenario = experiment.scenarios[0] as Scenario;
   const result = assembleExperiment(experiment, results);
   if (experiment.kind === 'sweep') return { kind: 'sweep', scenario, result: result as SweepResult };
+  if (experiment.kind === 'capacity') return { kind: 'capacity', scenario, result: result as CapacityResult };
   return { kind: 'compare', scenario, result: result as ComparisonResult };
 }

@@ -20,3 +20,4 @@ export { sweepCsv, sweepCsvColumns } from './sweep-csv.js';
 export { SWEEP_FIGURES, sweepFigure, type SweepFigure } from './sweep-figures.js';
 export { sweepDocument } from './sweep-document.js';
 export { sweepChart } from './charts/sweep-chart.js';
+export { capacityReportFiles, capacityJson, capacityText, capacityDocument } from './capacity-report.js';
