@@ -132,3 +132,48 @@ describe('meshsim compare --shard / JOB_COMPLETION_INDEX, meshsim merge', { time
     expect(notOurs.stderr).toMatch(/two-regions\.yaml: not JSON/);
   });
 });
+
+describe('meshsim sweep sharded over four Kubernetes-indexed processes, merged', { timeout: 120_000 }, () => {
+  const SWEEP = [
+    'sweep',
+    FIXTURE,
+    '--set',
+    'traffic[0].rate=100/s,200/s',
+    '--set',
+    'services[name=back].concurrency=4,16',
+    '--models',
+    'multi-primary,primary-remote',
+    '--replications',
+    '2',
+    '--workers',
+    '1',
+  ];
+  let one: CliRun;
+  let shards: CliRun[];
+  beforeAll(async () => {
+    [one, ...shards] = await Promise.all([
+      meshsim([...SWEEP, '--json', '--out', at('sweep-one')]),
+      ...[0, 1, 2, 3].map((i) => meshsim([...SWEEP, '--parts', at('sweep-parts')], { env: k8s(i, 4) })),
+    ]);
+  }, 120_000);
+
+  it('merge gives the bytes of one sweep: stdout, sweep.json, CSV, charts and page', async () => {
+    expect(one.status, one.stderr).toBe(0);
+    for (const s of shards) expect(s.status, s.stderr).toBe(0);
+    const merged = await meshsim(['merge', at('sweep-parts'), '--json', '--out', at('sweep-merged')]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(merged.stdout).toBe(one.stdout);
+    const a = readTree(at('sweep-one'));
+    const b = readTree(at('sweep-merged'));
+    expect([...a.keys()]).toContain('csv/sweep.csv');
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [name, bytes] of a) expect(b.get(name), name).toBe(bytes);
+    const result = JSON.parse(one.stdout) as { points: { settings: Record<string, string> }[] };
+    expect(result.points.map((p) => p.settings)).toEqual([
+      { 'traffic[0].rate': '100/s', 'services[name=back].concurrency': '4' },
+      { 'traffic[0].rate': '100/s', 'services[name=back].concurrency': '16' },
+      { 'traffic[0].rate': '200/s', 'services[name=back].concurrency': '4' },
+      { 'traffic[0].rate': '200/s', 'services[name=back].concurrency': '16' },
+    ]);
+  });
+});
