@@ -17,6 +17,13 @@ const num = (x: number) =>
   Number.isInteger(x) ? x.toLocaleString('en') : x.toLocaleString('en', { maximumSignificantDigits: 5 });
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** `availability >= 99.9%`, `latencyP90 <= 80 ms`. */
+function objectiveText(o: { objective: string; target: number }): string {
+  return o.objective === 'availability'
+    ? `availability >= ${(o.target * 100).toPrecision(4)}%`
+    : `${o.objective} <= ${num(o.target)} ms`;
+}
+
 function precisionText(r: CapacityResult): string {
   return 'absolute' in r.precision
     ? `${num(r.precision.absolute)} ${r.unit}`
@@ -59,7 +66,7 @@ function stepsTable(r: CapacityResult): ReportTable {
           String(i + 1),
           num(s.value),
           s.holds ? 'holds' : 'misses',
-          binding === undefined ? '' : `${binding.objective} (target ${num(binding.target)})`,
+          binding === undefined ? '' : objectiveText(binding),
           binding?.mean === null || binding === undefined
             ? 'not measured'
             : `${num(binding.mean)} [${num(binding.ci95?.[0] ?? binding.mean)}, ${num(binding.ci95?.[1] ?? binding.mean)}]`,
@@ -78,7 +85,7 @@ export function capacityDocument(r: CapacityResult): ReportDocument {
     facts: [
       ['scenario', r.scenario],
       ['varied', `${r.parameter}${r.unit === '' ? '' : ` (${r.unit})`}`],
-      ['SLO', r.slo.map((o) => `${o.objective} ${num(o.target)}`).join(', ')],
+      ['SLO', r.slo.map(objectiveText).join(', ')],
       ['precision', precisionText(r)],
       ['seed', String(r.seed)],
       ['replications', `${r.replications} per step, the same seeds at every step and for every model`],

@@ -177,3 +177,36 @@ describe('meshsim sweep sharded over four Kubernetes-indexed processes, merged',
     ]);
   });
 });
+
+describe('meshsim capacity sharded by model, merged', { timeout: 120_000 }, () => {
+  it('two shard processes (one model each) merge to the bytes of one capacity search', async () => {
+    const CAPACITY = [
+      'capacity',
+      FIXTURE,
+      '--range',
+      '50,400',
+      '--precision',
+      '50%',
+      '--models',
+      'multi-primary,primary-remote',
+      '--replications',
+      '2',
+      '--workers',
+      '1',
+    ];
+    const [one, ...shards] = await Promise.all([
+      meshsim([...CAPACITY, '--json', '--out', at('cap-one')]),
+      ...[0, 1].map((i) => meshsim([...CAPACITY, '--parts', at('cap-parts')], { env: k8s(i, 2) })),
+    ]);
+    expect(one.status, one.stderr).toBe(0);
+    for (const s of shards) expect(s.status, s.stderr).toBe(0);
+    expect(shards.map((s) => /: (\d+) of 2 jobs of capacity/.exec(s.stdout)?.[1])).toEqual(['1', '1']);
+    const merged = await meshsim(['merge', at('cap-parts'), '--json', '--out', at('cap-merged')]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(merged.stdout).toBe(one.stdout);
+    expect(readTree(at('cap-merged'))).toEqual(readTree(at('cap-one')));
+    const result = JSON.parse(one.stdout) as { models: { model: string; steps: unknown[] }[] };
+    expect(result.models.map((m) => m.model)).toEqual(['multi-primary', 'primary-remote']);
+    for (const m of result.models) expect(m.steps.length).toBeGreaterThanOrEqual(2);
+  });
+});
