@@ -53,7 +53,15 @@ export function reportFlags(
   says: { readonly json: string; readonly checkSlo: string },
 ): Argv {
   return y
-    .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>)' })
+    .option('out', {
+      type: 'string',
+      describe: `Report folder: a new path, an empty folder, or a meshsim report folder (one with .meshsim-report.json); anything else is refused, and so is a symbolic link (default: reports/<scenario name>/${command === 'run' ? 'run-<model>' : 'compare'}; none with --json)`,
+    })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: `Let --out replace a meshsim report of another kind (a ${command === 'run' ? 'comparison' : 'run'}); never a folder meshsim did not write`,
+    })
     .option('json', { type: 'boolean', default: false, describe: says.json })
     .option('allow-large', {
       type: 'boolean',

@@ -51,9 +51,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 run scenarios/quickstart.yaml --model primary-remote', 'One run of one model')
     .example('$0 validate scenarios/*.yaml', 'Check scenario files')
     .example('$0 models', 'What each deployment model is, and when to choose it')
-    .example('$0 report reports/quickstart', 'Re-render a report folder from its JSON')
+    .example('$0 report reports/quickstart/compare', 'Re-render a report folder from its JSON')
     .epilogue(
-      'Exit codes: 0 ok; 1 the run failed (a bug); 2 bad input (flags or scenario file); 3 an SLO missed (--check-slo).',
+      'Exit codes: 0 ok; 1 the run failed (a bug); 2 bad input (flags, scenario file, report folder refused or not writable) or a run out of memory; 3 an SLO missed (--check-slo).',
     )
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
@@ -71,7 +71,8 @@ export async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(hideBin(process.argv)).catch((e: unknown) => {
-  if (e instanceof UsageError) {
+  // Bad input, and a run too large for this machine's memory (its message names the run and the way out).
+  if (e instanceof UsageError || (e instanceof Error && e.name === 'WorkerOutOfMemoryError')) {
     process.stderr.write(`${e.message}\n`);
     process.exit(ExitCode.BAD_INPUT);
   }

@@ -15,6 +15,7 @@ import { replicationExperiment, type Experiment } from './experiment.js';
 import { modelComparison } from './model-comparison.js';
 import { pairwiseDifferences } from './pairwise-differences.js';
 import { replicate, replicationSeeds, type ReplicationPlan, type Replications } from './replicate.js';
+import { shellQuote } from './shell-quote.js';
 import { verdict } from './verdict.js';
 import { MESHSIM_VERSION } from './version.js';
 
@@ -25,8 +26,10 @@ export interface CompareOptions {
   readonly replications?: number;
   /** Seed of replication 0; default: the scenario's. */
   readonly seed?: number;
-  /** Worker threads (1 runs in this thread); default 1. */
+  /** Worker threads (1 runs in this thread unless `isolate`); default 1. */
   readonly workers?: number;
+  /** Simulations in worker threads even with one worker, so running out of memory is reported (the CLI). */
+  readonly isolate?: boolean;
   /** Called with the fraction of all runs done. */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -49,8 +52,18 @@ export function compareRerunCommand(
   replications: number,
   seed: number,
 ): string {
-  const subset = models === undefined ? '' : ` --models ${models.join(',')}`;
-  return `meshsim compare ${scenario.file}${subset} --replications ${replications} --seed ${seed}`;
+  const subset = models === undefined ? [] : ['--models', models.join(',')];
+  const words = [
+    'meshsim',
+    'compare',
+    scenario.file,
+    ...subset,
+    '--replications',
+    String(replications),
+    '--seed',
+    String(seed),
+  ];
+  return words.map(shellQuote).join(' ');
 }
 
 function checkOptions(
@@ -152,6 +165,7 @@ export async function compare(scenario: Scenario, options: CompareOptions = {}):
   if (!planned.ok) return planned;
   const replicated = await replicate(scenario, planned.plan.plan, {
     workers: options.workers ?? 1,
+    ...(options.isolate === undefined ? {} : { isolate: options.isolate }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   return { ok: true, result: comparisonOf(scenario, planned.plan, replicated) };
@@ -160,7 +174,7 @@ export async function compare(scenario: Scenario, options: CompareOptions = {}):
 /** The comparison as a numbered job list, for shards and `merge` (see experiment.ts). */
 export function compareExperiment(
   scenario: Scenario,
-  options: Omit<CompareOptions, 'workers' | 'onProgress'> = {},
+  options: Omit<CompareOptions, 'workers' | 'isolate' | 'onProgress'> = {},
 ): { ok: true; experiment: Experiment<ComparisonResult> } | { ok: false; problem: CompareProblem } {
   const planned = comparePlan(scenario, options);
   if (!planned.ok) return planned;

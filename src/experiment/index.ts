@@ -106,3 +106,6 @@ export {
   type ObjectiveCheck,
   type SloObjective,
 } from './capacity-step.js';
+export { shellQuote } from './shell-quote.js';
+export { runScenarioInWorker } from './run-in-worker.js';
+export { WorkerOutOfMemoryError } from './replication-pool.js';

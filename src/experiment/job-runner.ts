@@ -22,8 +22,13 @@ export interface ReplicationJob {
 }
 
 export interface JobRunOptions {
-  /** Worker threads; 1 runs in this thread. */
+  /** Worker threads; 1 runs in this thread unless `isolate`. */
   readonly workers: number;
+  /**
+   * Run even a single worker in a thread of its own, with a heap limit: a run out of memory stops its
+   * thread with a message (WorkerOutOfMemoryError), not the process with a V8 crash dump. The CLI asks for it.
+   */
+  readonly isolate?: boolean;
   /** Called with the fraction of jobs done (jobs in progress count by their simulated time). */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -36,7 +41,7 @@ export async function runJobs(
   options: JobRunOptions,
 ): Promise<void> {
   const workers = Math.max(1, Math.min(options.workers, jobs.length));
-  if (workers === 1) await runHere(scenarios, jobs, consume, options.onProgress);
+  if (workers === 1 && options.isolate !== true) await runHere(scenarios, jobs, consume, options.onProgress);
   else await runInWorkerPool(scenarios, jobs, workers, consume, options.onProgress);
 }
 

@@ -5,12 +5,14 @@
  *
  * Each worker gets the scenario as a structured clone (it is plain data) and loads only the simulator.
  *
- * Contents: `runInWorkerPool`, `replicationWorkerScript`, `ReplicationFailedError`, `WorkerPoolError`.
+ * Contents: `runInWorkerPool`, `replicationWorkerScript`, `ReplicationFailedError`, `WorkerPoolError`,
+ * `WorkerOutOfMemoryError`.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
@@ -26,6 +28,20 @@ export class ReplicationFailedError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A simulation ran out of memory in its worker thread. The thread's heap is limited (`resourceLimits`) to
+ * this process's own limit, so V8 stops the thread, not the process, and the user reads which model and
+ * replication it was and what to do, never a V8 crash dump.
+ */
+export class WorkerOutOfMemoryError extends Error {
+  override name = 'WorkerOutOfMemoryError';
+}
+
+/** Each worker's old-generation heap: the limit of this process (`--max-old-space-size`, else V8's own). */
+function workerHeapMb(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit / 1024 / 1024);
 }
 
 /** The pool itself failed: a worker died, or came back without all its results. */
@@ -146,7 +162,11 @@ export function runInWorkerPool(
     };
 
     for (let i = 0; i < workers; i++) {
-      const w = new Worker(script.filename, { ...script.options, workerData: init });
+      const w = new Worker(script.filename, {
+        ...script.options,
+        workerData: init,
+        resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() },
+      });
       threads.push(w);
       w.on('message', (m: WorkerReply) => {
         if (settled) return;
@@ -177,7 +197,24 @@ export function runInWorkerPool(
             break;
         }
       });
-      w.on('error', (e) => finish(e));
+      w.on('error', (e) => {
+        if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return finish(e);
+        const job = jobs[running.get(w)?.id ?? -1];
+        const what =
+          job === undefined
+            ? 'a simulation'
+            : `the ${job.part >= 0 ? `baseline without fault ${job.part} of the ` : ''}run of model ${job.model}, replication seed ${job.seed}`;
+        finish(
+          new WorkerOutOfMemoryError(
+            `meshsim: ${what} ran out of memory (its thread may use ${workerHeapMb()} MB; ${workers} thread${workers === 1 ? '' : 's'} at once). ` +
+              `Ways out: fewer threads at once (--workers 1), a larger heap (node --max-old-space-size=8192 $(which meshsim) ...), ` +
+              `or a smaller scenario (shorter duration, lower rates, narrower fan-out).` +
+              (job === undefined || scenarios[job.point] === undefined
+                ? ''
+                : ` That run alone: ${rerunCommand(scenarios[job.point] as Scenario, job.seed, job.model)}`),
+          ),
+        );
+      });
       w.on('exit', (code) => {
         if (!settled)
           finish(

@@ -27,6 +27,7 @@ import {
 import { buildMesh, pickModel } from '../scenario/build.js';
 import type { Scenario } from '../scenario/index.js';
 import { faultImpact, faultImpactMethod } from './fault-impacts.js';
+import { shellQuote } from './shell-quote.js';
 import { MESHSIM_VERSION } from './version.js';
 
 export const DRAIN_MS = 60_000;
@@ -55,9 +56,17 @@ export interface RunOptions {
   readonly cost?: Partial<CostConstants>;
 }
 
-/** The command line that reproduces a run. */
+/** The command that reruns one run, shell-quoted (safe to paste whatever the file is called). */
 export function rerunCommand(scenario: Scenario, seed: number, model: string | undefined): string {
-  return `meshsim run ${scenario.file}${model === undefined ? '' : ` --model ${model}`} --seed ${seed}`;
+  const words = [
+    'meshsim',
+    'run',
+    scenario.file,
+    ...(model === undefined ? [] : ['--model', model]),
+    '--seed',
+    String(seed),
+  ];
+  return words.map(shellQuote).join(' ');
 }
 
 export class UnknownModelError extends Error {

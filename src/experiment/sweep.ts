@@ -22,7 +22,7 @@ import type { Replications } from './replicate.js';
 import { SweepPathError, setAt, sweepPoints, sweepValue, type SweepSet } from './sweep-grid.js';
 import { MESHSIM_VERSION } from './version.js';
 
-export interface SweepOptions extends Omit<CompareOptions, 'workers' | 'onProgress'> {
+export interface SweepOptions extends Omit<CompareOptions, 'workers' | 'isolate' | 'onProgress'> {
   readonly sets: readonly SweepSet[];
 }
 

@@ -151,6 +151,8 @@ export interface ControlPlaneConfig {
   readonly pushTime: Distribution;
   /** Pushes in flight at once per istiod (PILOT_PUSH_THROTTLE). */
   readonly pushThrottle: number;
+  /** istiod's GOMAXPROCS: sets its xDS request rate limit (PILOT_MAX_REQUESTS_PER_SECOND) and default throttle. */
+  readonly istiodCores: number;
   readonly reconnectInitialMs: number;
   readonly reconnectMaxMs: number;
   readonly certTtlMs: number;
@@ -175,6 +177,7 @@ export const FaultType = {
   'network-partition': 'network-partition',
   'pod-failure': 'pod-failure',
   'pod-churn': 'pod-churn',
+  rollout: 'rollout',
   scale: 'scale',
   'latency-injection': 'latency-injection',
   'error-injection': 'error-injection',
@@ -203,6 +206,12 @@ export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
       readonly cluster: string;
       readonly everyMs: number;
     }
+  | {
+      readonly type: 'rollout';
+      readonly service: string;
+      readonly cluster: string;
+      readonly strategy: RollingUpdate;
+    }
   | { readonly type: 'scale'; readonly service: string; readonly cluster: string; readonly replicas: number }
   | {
       readonly type: 'latency-injection';
@@ -220,3 +229,20 @@ export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
     }
   | { readonly type: 'config-push'; readonly cluster: string; readonly routing: RoutingConfig }
 );
+
+/** A Kubernetes int-or-percent (`maxSurge: 1` or `maxSurge: 25%`). */
+export interface IntOrPercent {
+  readonly value: number;
+  /** true: `value` is a percent of the desired replicas. */
+  readonly percent: boolean;
+}
+
+/** A Deployment's RollingUpdate strategy and its pods' graceful termination. */
+export interface RollingUpdate {
+  readonly maxSurge: IntOrPercent;
+  readonly maxUnavailable: IntOrPercent;
+  /** Istio ProxyConfig `terminationDrainDuration`: the sidecar drains this long after SIGTERM. */
+  readonly drainMs: number;
+  /** Pod `terminationGracePeriodSeconds`: the kubelet kills the pod at the latest after this. */
+  readonly gracePeriodMs: number;
+}

@@ -41,6 +41,7 @@ export interface FaultDomain {
 export const ROUTED_AROUND: ReadonlySet<FaultType> = new Set<FaultType>([
   'pod-failure',
   'pod-churn',
+  'rollout',
   'scale',
   'zone-outage',
   'cluster-outage',

@@ -1,4 +1,22 @@
-export { writeReportFolder, writeFileAtomic, type ReportFile } from './atomic-write.js';
+export {
+  writeReportFolder,
+  writeFileAtomic,
+  removeStaleTemporaries,
+  ReportWriteError,
+  STOP_AT_ENV,
+  testStop,
+  type ReportFile,
+} from './atomic-write.js';
+export {
+  checkOutputFolder,
+  estimateReportBytes,
+  withMarker,
+  ReportFolderError,
+  MARKER,
+  LEGACY_REPORT_ENTRIES,
+  type ReportMarker,
+  type OutputRequest,
+} from './report-folder.js';
 export { summaryJson } from './summary-json.js';
 export { comparisonJson } from './comparison-json.js';
 export { runCsvFiles } from './run-csv.js';

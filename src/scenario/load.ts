@@ -1,6 +1,6 @@
 /**
  * The scenario pipeline, in order (vega-lite's compile phases):
- *   1. read     file -> text (at most MAX_FILE_BYTES)
+ *   1. read     file -> text (a regular UTF-8 file of at most MAX_FILE_BYTES; read-text-file.ts)
  *   2. parse    text -> plain data, with a source map for line and column (yaml-source.ts); alias
  *               expansion and nesting are bounded here
  *   3. schema   data -> ScenarioInput, or every form problem (schema.ts, schema-issues.ts)
@@ -11,15 +11,17 @@
  *
  * Contents: `loadScenarioFile`, `loadScenarioText`, `LoadResult`, `LoadOptions`, `MAX_FILE_BYTES`.
  */
-import { readFile } from 'node:fs/promises';
 import { checkScenario, type Problem } from './check.js';
-import { checkSize } from './check-size.js';
+import { checkSize, type SizeRuns } from './check-size.js';
 import type { ScenarioIssue } from './issue.js';
 import { message } from './messages.js';
 import { normalize } from './normalize.js';
 import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
+import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
+
+export { MAX_FILE_BYTES };
 import { readYaml, type YamlSource } from './yaml-source.js';
 
 /**
@@ -42,33 +44,18 @@ export interface LoadOptions {
    * pass through to the caller.
    */
   readonly edit?: (data: Record<string, unknown>) => void;
+  /** The runs the size is checked for: `run` passes one model, one replication; default the file's. */
+  readonly runs?: SizeRuns;
 }
 
-/**
- * Scenario files larger than this are not hand-written (the 20-cluster library file has 6 KB); refusing
- * them bounds memory and time (the YAML parser reads about 0.6 MB/s on two cores: a few seconds at most).
- */
-export const MAX_FILE_BYTES = 1024 * 1024;
 /** Problems listed per file: past these, a count says how many more there are. */
 export const MAX_ISSUES = 100;
 
 export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
-  let text: string;
-  try {
-    const buffer = await readFile(file);
-    if (buffer.length > MAX_FILE_BYTES) {
-      return fail(file, message.fileUnreadable(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
-    }
-    text = buffer.toString('utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(
-      file,
-      message.fileUnreadable(
-        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e),
-      ),
-    );
-  }
+  // Regular files only, size checked before the read and the read bounded (read-text-file.ts).
+  const read = await readScenarioFileText(file);
+  if (!read.ok) return { ok: false, issues: [read.issue], warnings: [] };
+  const text = read.text;
   return loadScenarioText(text, file, options);
 }
 
@@ -119,11 +106,13 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
   const scenario = normalize(parsed.data, file);
-  if (options.allowLarge !== true) {
-    const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined);
-    if (size.length > 0)
-      return { ok: false, issues: sortIssues(size.map((p) => locate(p, read.source, file))), warnings };
-  }
+  const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined, options.runs).map((p) =>
+    locate(p, read.source, file),
+  );
+  warnings.push(...size.filter((i) => i.severity === 'warning'));
+  const tooLarge = size.filter((i) => i.severity !== 'warning');
+  if (options.allowLarge !== true && tooLarge.length > 0)
+    return { ok: false, issues: sortIssues(tooLarge), warnings: sortIssues(warnings) };
   return { ok: true, scenario, warnings: capped(warnings, file) };
 }
 

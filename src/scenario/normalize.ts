@@ -6,7 +6,12 @@
  * Contents: `normalize`, `distribution`.
  */
 import type { Distribution } from '../des/index.js';
-import type { CallConfig, MeshConfig, ServiceConfig } from '../mesh/index.js';
+import {
+  pilotConcurrencyDefault,
+  type CallConfig,
+  type MeshConfig,
+  type ServiceConfig,
+} from '../mesh/index.js';
 import { empiricalKnots } from './check-distributions.js';
 import { normalizeFault } from './normalize-faults.js';
 import { blastRadiusSettings, costSettings } from './normalize-measurement.js';
@@ -105,7 +110,8 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
       pushTime: cp?.pushTime === undefined ? Defaults.pushTime : distribution(cp.pushTime),
-      pushThrottle: cp?.pushThrottle ?? Defaults.pushThrottle,
+      pushThrottle: cp?.pushThrottle ?? pilotConcurrencyDefault(cp?.istiodCores ?? Defaults.istiodCores),
+      istiodCores: cp?.istiodCores ?? Defaults.istiodCores,
       reconnectInitialMs:
         cp?.reconnectInitial === undefined ? Defaults.reconnectInitialMs : ms(cp.reconnectInitial),
       reconnectMaxMs: cp?.reconnectMax === undefined ? Defaults.reconnectMaxMs : ms(cp.reconnectMax),

@@ -110,8 +110,12 @@ export const Defaults = {
   debounceMaxMs: 10_000,
   /** No published per-proxy push-time distribution exists (istio-behaviour.md 5.3); scenario-format.md's sketch value. */
   pushTime: { dist: 'lognormal', median: 50, p99: 1000 },
-  /** min(15 + 5 x GOMAXPROCS, 100) with istiod's 2 cores (istio-behaviour.md 3.1). */
-  pushThrottle: 25,
+  /**
+   * istiod's GOMAXPROCS: the chart sets no CPU limit, so the Go runtime takes the node's cores; 2 is a small
+   * node (an assumption: set `controlPlane.istiodCores` to your nodes' vCPUs). PILOT_PUSH_THROTTLE defaults
+   * to min(15 + 5 × cores, 100) = 25 (mesh/control-plane.ts `pilotConcurrencyDefault`).
+   */
+  istiodCores: 2,
   /** Envoy's xDS reconnect backoff (subscription_factory.h). */
   reconnectInitialMs: 500,
   reconnectMaxMs: 30_000,

@@ -246,7 +246,9 @@ const OutlierDetection = z
       .min(0)
       .max(100)
       .optional()
-      .describe('Max percent of all hosts ejected at once, enforced strictly; default 10 (Envoy).'),
+      .describe(
+        'Max percent of all hosts ejected at once, enforced strictly; default 10 (Envoy); 0 means unset, as in Istio (10).',
+      ),
     minHealthPercent: z
       .number()
       .int()
@@ -295,6 +297,12 @@ const ConnectionPool = z
           .min(0)
           .optional()
           .describe('Max retries in flight; default 2^32-1 (Istio; Envoy alone would say 3), 0 = default.'),
+        h2UpgradePolicy: z
+          .enum(['DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'])
+          .optional()
+          .describe(
+            "UPGRADE: HTTP/2 to the service (requests share one connection; an east-west gateway then sends all of a proxy's requests to one backend). Default (and DEFAULT): the mesh h2UpgradePolicy, DO_NOT_UPGRADE: HTTP/1.1, one connection per concurrent request, balanced per connection by a gateway.",
+          ),
       })
       .optional()
       .describe('HTTP settings. Default: every key at its default.'),

@@ -68,7 +68,16 @@ const ControlPlane = z
       .max(10_000)
       .optional()
       .describe(
-        'PILOT_PUSH_THROTTLE: concurrent pushes per istiod; default 25 = min(15 + 5 x 2 cores, 100).',
+        'PILOT_PUSH_THROTTLE: concurrent pushes per istiod; default min(15 + 5 x istiodCores, 100) (25 with 2 cores).',
+      ),
+    istiodCores: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe(
+        "istiod's GOMAXPROCS: the chart sets no CPU limit, so the node's cores; sets the default pushThrottle and the xDS request rate limit, min(15 + 5 x cores, 100); default 2.",
       ),
     certTtl: durationAtLeast(10_000, 'each proxy rotates its certificate within every lifetime')
       .optional()

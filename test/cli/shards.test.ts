@@ -9,6 +9,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectsNoTrace, meshsim, readTree, scratch, type CliRun } from './spawn-meshsim.js';
 
+/**
+ * A report folder's files without its marker (`.meshsim-report.json`), which names the command that wrote
+ * the folder: `meshsim merge` for a merged one, so it is the one file that differs by design.
+ */
+function reportTree(dir: string): Map<string, string> {
+  const tree = readTree(dir);
+  expect(tree.has('.meshsim-report.json'), `${dir} has its marker`).toBe(true);
+  tree.delete('.meshsim-report.json');
+  return tree;
+}
+
 const FIXTURE = 'test/fixtures/experiment/two-regions.yaml';
 const COMMON = ['compare', FIXTURE, '--replications', '3', '--workers', '1'];
 const tmp = scratch('cli-shards');
@@ -48,8 +59,8 @@ describe('meshsim compare --shard / JOB_COMPLETION_INDEX, meshsim merge', { time
     ]);
     expect(merged.status, merged.stderr).toBe(0);
     expect(merged.stdout).toBe(one.stdout);
-    const a = readTree(at('one'));
-    const b = readTree(at('merged'));
+    const a = reportTree(at('one'));
+    const b = reportTree(at('merged'));
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [name, bytes] of a) expect(b.get(name), name).toBe(bytes);
     // Not vacuous: the comparison is there, with every model.
@@ -163,8 +174,8 @@ describe('meshsim sweep sharded over four Kubernetes-indexed processes, merged',
     const merged = await meshsim(['merge', at('sweep-parts'), '--json', '--out', at('sweep-merged')]);
     expect(merged.status, merged.stderr).toBe(0);
     expect(merged.stdout).toBe(one.stdout);
-    const a = readTree(at('sweep-one'));
-    const b = readTree(at('sweep-merged'));
+    const a = reportTree(at('sweep-one'));
+    const b = reportTree(at('sweep-merged'));
     expect([...a.keys()]).toContain('csv/sweep.csv');
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [name, bytes] of a) expect(b.get(name), name).toBe(bytes);
@@ -204,7 +215,7 @@ describe('meshsim capacity sharded by model, merged', { timeout: 120_000 }, () =
     const merged = await meshsim(['merge', at('cap-parts'), '--json', '--out', at('cap-merged')]);
     expect(merged.status, merged.stderr).toBe(0);
     expect(merged.stdout).toBe(one.stdout);
-    expect(readTree(at('cap-merged'))).toEqual(readTree(at('cap-one')));
+    expect(reportTree(at('cap-merged'))).toEqual(reportTree(at('cap-one')));
     const result = JSON.parse(one.stdout) as { models: { model: string; steps: unknown[] }[] };
     expect(result.models.map((m) => m.model)).toEqual(['multi-primary', 'primary-remote']);
     for (const m of result.models) expect(m.steps.length).toBeGreaterThanOrEqual(2);

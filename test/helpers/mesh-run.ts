@@ -17,6 +17,8 @@ export interface CallRecord {
   sourceZone: number;
   endpointCluster: number;
   endpointZone: number;
+  /** Endpoint id of the final attempt, -1 if it reached none. */
+  endpointId: number;
 }
 
 export interface RequestRecord {
@@ -83,6 +85,7 @@ export function record(yaml: string, modelName?: string, seed = 1): Recording {
         sourceZone: c.source.zone,
         endpointCluster: c.endpoint?.cluster ?? -1,
         endpointZone: c.endpoint?.zone ?? -1,
+        endpointId: c.endpoint?.id ?? -1,
       }),
     converged: () => {},
     staleProxies: () => {},

@@ -79,6 +79,7 @@ describe('scenario/routing', () => {
         http1MaxPendingRequests: 100,
         http2MaxRequests: 1000,
         maxRetries: UNLIMITED,
+        http2: false, // mesh h2UpgradePolicy DO_NOT_UPGRADE
       },
     });
     expect(orders?.subsets).toEqual([]);

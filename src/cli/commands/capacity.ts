@@ -97,7 +97,7 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       .coerce('workers', wholeNumber('--workers', 1))
       .option('out', {
         type: 'string',
-        describe: 'Report folder (default: reports/<scenario name>-capacity)',
+        describe: 'Report folder (default: reports/<scenario name>/capacity)',
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
       .option('allow-large', { type: 'boolean', default: false, describe: 'Run steps over the size limits' })
@@ -151,11 +151,12 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         await runShard(experiment, shard, args, workers);
         return;
       }
+      const { experimentOutput, writeCapacityReport } = await import('../merged-output.js');
+      const out = await experimentOutput('capacity', args, scenario, 'capacity');
       const bar = progressBar(`capacity of ${scenario.name}`, !args.json);
       const result = await experiment.runAll({ workers, ...(bar ? { onProgress: bar.update } : {}) });
       bar?.stop();
-      const { writeCapacityReport } = await import('../merged-output.js');
-      await writeCapacityReport(result, args.out, args.json);
+      await writeCapacityReport(result, out, args.json);
     } catch (e) {
       if (e instanceof ex.CapacityProblem) throw new UsageError(`meshsim: ${e.message}`);
       throw e;

@@ -11,6 +11,7 @@ import { modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
+import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 
 interface CompareArgs {
@@ -28,6 +29,7 @@ interface CompareArgs {
   emitJob: boolean;
   shards: number | undefined;
   image: string | undefined;
+  force: boolean;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -59,20 +61,20 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         .coerce('workers', wholeNumber('--workers', 1)),
       'compare',
       {
-        json: 'Print the comparison as JSON on stdout, nothing else',
+        json: 'Print the comparison as JSON on stdout, nothing else; writes no folder unless --out is given',
         checkSlo: "Exit 3 if any model's mean misses an objective of the file's slo:, naming it",
       },
     )
       .example(
         '$0 compare scenarios/quickstart.yaml',
-        'Every model of the quickstart; table, reports/quickstart/',
+        'Every model of the quickstart; table, reports/quickstart/compare/',
       )
       .example('$0 compare my.yaml --models multi-primary,primary-remote', 'Two models only')
       .example(
         '$0 compare my.yaml --replications 20 --seed 7 --workers 2',
         'More replications, another seed, 2 threads',
       )
-      .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline')
+      .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline (no folder written)')
       .example(
         '$0 compare my.yaml --shard 2/4 --parts results/',
         'Slice 2 of 4 to results/; then meshsim merge results/',
@@ -98,7 +100,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         );
     }
     const shard = await shardOf(args);
-    const { compare, checkComparisonSlo, compareExperiment } = await import('../../experiment/index.js');
+    const { compareExperiment } = await import('../../experiment/index.js');
     if (shard !== undefined || args.emitJob) {
       const built = compareExperiment(scenario, {
         ...(args.models === undefined ? {} : { models: args.models }),
@@ -111,12 +113,27 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         await runShard(built.experiment, shard, args, args.workers ?? availableParallelism());
       return;
     }
+    const out = outputFolder('compare', args, 'comparison', join('reports', scenario.name, 'compare'));
+    const report = await import('../../report/index.js');
+    await checkOutput(
+      out,
+      report.estimateReportBytes(
+        args.models?.length ?? scenario.models.length,
+        Math.ceil(scenario.durationMs / scenario.windowMs),
+        scenario.mesh.clusters.length,
+      ),
+      { scenarioFile: file },
+    );
+    report.testStop('simulate');
+    const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`comparing ${scenario.name}`, !args.json);
     const outcome = await compare(scenario, {
       ...(args.models === undefined ? {} : { models: args.models }),
       ...(args.replications === undefined ? {} : { replications: args.replications }),
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       workers: args.workers ?? availableParallelism(),
+      // Worker threads even for --workers 1: running out of memory is then a message, not a V8 crash dump.
+      isolate: true,
       ...(bar ? { onProgress: bar.update } : {}),
     });
     bar?.stop();
@@ -133,11 +150,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       throw new UsageError(`meshsim: ${source}: ${p.message}`);
     }
     const result = outcome.result;
-    const report = await import('../../report/index.js');
-    const dir = args.out ?? join('reports', scenario.name);
-    await report.writeReportFolder(dir, await report.comparisonReportFiles(result));
+    await writeOutput(out, await report.comparisonReportFiles(result));
     if (args.json) process.stdout.write(report.comparisonJson(result));
-    else process.stdout.write(report.comparisonText(result, dir));
+    else process.stdout.write(report.comparisonText(result, out?.dir ?? ''));
     process.exitCode = args.checkSlo
       ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
       : ExitCode.OK;

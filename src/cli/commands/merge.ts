@@ -76,7 +76,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     }
     const { writeMergedReport, sweepFigures } = await import('../merged-output.js');
     process.exitCode = ExitCode.OK;
-    await writeMergedReport(merged, args.out, args.json, await sweepFigures(args.figure));
+    await writeMergedReport(merged, args, await sweepFigures(args.figure));
     if (args.checkSlo && merged.kind === 'compare')
       process.exitCode = sloExitCode(
         checkComparisonSlo(merged.scenario.slo, merged.result),

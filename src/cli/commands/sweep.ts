@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Scenario } from '../../scenario/index.js';
 import { UsageError } from '../exit-code.js';
 import { modelList, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
@@ -69,7 +70,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         describe: `Worker threads; results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
       })
       .coerce('workers', wholeNumber('--workers', 1))
-      .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>-sweep)' })
+      .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>/sweep)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the sweep as JSON on stdout' })
       .option('allow-large', {
         type: 'boolean',
@@ -139,10 +140,17 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       await runShard(experiment, shard, args, workers);
       return;
     }
+    const { experimentOutput, writeSweepReport } = await import('../merged-output.js');
+    const out = await experimentOutput(
+      'sweep',
+      args,
+      loaded.scenarios[0] as Scenario,
+      'sweep',
+      loaded.scenarios.length,
+    );
     const bar = progressBar(`sweeping ${experiment.scenarios[0]?.name ?? ''}`, !args.json);
     const result = await experiment.runAll({ workers, ...(bar ? { onProgress: bar.update } : {}) });
     bar?.stop();
-    const { writeSweepReport } = await import('../merged-output.js');
-    await writeSweepReport(result, args.out, args.json, figures);
+    await writeSweepReport(result, out, args.json, figures);
   },
 };

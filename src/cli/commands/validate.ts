@@ -32,10 +32,17 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         'The first problems, as file:line:column',
       ) as unknown as Argv<ValidateArgs>,
   handler: async (args: ArgumentsCamelCase<ValidateArgs>) => {
-    const { formatIssue, loadScenarioFile } = await import('../../scenario/index.js');
+    // Each file is read (bounded) before the parser is loaded: a device or FIFO is refused at once.
+    const { readScenarioFileText } = await import('../../scenario/read-text-file.js');
+    const { formatIssue } = await import('../../scenario/issue.js');
     let bad = 0;
     for (const file of args.files ?? []) {
-      const result = await loadScenarioFile(file, { allowLarge: args.allowLarge });
+      const read = await readScenarioFileText(file);
+      const result = read.ok
+        ? (await import('../../scenario/index.js')).loadScenarioText(read.text, file, {
+            allowLarge: args.allowLarge,
+          })
+        : { ok: false as const, issues: [read.issue], warnings: [] };
       for (const w of result.warnings) process.stderr.write(`${formatIssue(w)}\n`);
       if (result.ok) {
         process.stdout.write(`${file}: ok\n`);
