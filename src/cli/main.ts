@@ -8,12 +8,15 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { MESHSIM_VERSION } from '../experiment/version.js';
+import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
+import { mergeCommand } from './commands/merge.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { suggest } from '../scenario/suggest.js';
 import { ExitCode, UsageError } from './exit-code.js';
@@ -49,6 +52,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .command(runCommand)
     .command(compareCommand)
+    .command(sweepCommand)
+    .command(capacityCommand)
+    .command(mergeCommand)
     .command(validateCommand)
     .command(reportCommand)
     .command(modelsCommand)
@@ -56,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command(importCommand)
     .demandCommand(
       1,
-      'Name a command: run, compare, validate, report, models, init or import (see meshsim --help).',
+      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init or import (see meshsim --help).',
     )
     .strict()
     .recommendCommands()

@@ -16,7 +16,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
-import type { ReplicationJob } from './replicate.js';
+import type { ReplicationJob } from './job-runner.js';
 import { rerunCommand, type RunPartResult } from './run.js';
 
 /** A run threw inside a worker: a bug, reported with the job and the command that reruns it alone. */
@@ -94,14 +94,14 @@ export function replicationWorkerScript(moduleUrl: string = import.meta.url): Wo
  * (a run, or `consume` itself), after stopping every thread.
  */
 export function runInWorkerPool(
-  scenario: Scenario,
+  scenarios: readonly Scenario[],
   jobs: readonly ReplicationJob[],
   workers: number,
   consume: (id: number, result: RunPartResult) => void,
   onProgress?: (fraction: number) => void,
 ): Promise<void> {
   const script = replicationWorkerScript();
-  const init: WorkerInit = { scenario };
+  const init: WorkerInit = { scenarios };
   return new Promise((resolve, reject) => {
     /** Per busy worker: its job and how far that run has got. */
     const running = new Map<Worker, { id: number; fraction: number }>();
@@ -136,6 +136,7 @@ export function runInWorkerPool(
       }
       const message: WorkerJob = {
         id: next,
+        point: job.point,
         model: job.model,
         seed: job.seed,
         part: job.part,
@@ -147,10 +148,14 @@ export function runInWorkerPool(
     };
     const failed = (id: number, message: string, stack: string) => {
       const job = jobs[id];
-      const rerun = job === undefined ? '' : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}`;
+      const scenario = job === undefined ? undefined : scenarios[job.point];
+      const rerun =
+        job === undefined || scenario === undefined
+          ? ''
+          : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}${scenarios.length > 1 ? ` (with sweep point ${job.point + 1}'s settings)` : ''}`;
       finish(
         new ReplicationFailedError(
-          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model} with seed ${job?.seed} failed: ${message}${rerun}`,
+          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model ?? '(default)'} with seed ${job?.seed} failed: ${message}${rerun}`,
           stack,
         ),
       );
@@ -204,7 +209,9 @@ export function runInWorkerPool(
             `meshsim: ${what} ran out of memory (its thread may use ${workerHeapMb()} MB; ${workers} thread${workers === 1 ? '' : 's'} at once). ` +
               `Ways out: fewer threads at once (--workers 1), a larger heap (node --max-old-space-size=8192 $(which meshsim) ...), ` +
               `or a smaller scenario (shorter duration, lower rates, narrower fan-out).` +
-              (job === undefined ? '' : ` That run alone: ${rerunCommand(scenario, job.seed, job.model)}`),
+              (job === undefined || scenarios[job.point] === undefined
+                ? ''
+                : ` That run alone: ${rerunCommand(scenarios[job.point] as Scenario, job.seed, job.model)}`),
           ),
         );
       });

@@ -40,6 +40,12 @@ export interface LoadOptions {
    * all models and replications; MAX_PODS pods). The CLI's `--allow-large`.
    */
   readonly allowLarge?: boolean;
+  /**
+   * Changes the parsed document before the schema (a sweep's `--set path=value`), so the changed
+   * scenario passes every check a file does, located at the changed field's line. May throw: its errors
+   * pass through to the caller.
+   */
+  readonly edit?: (data: Record<string, unknown>) => void;
   /** The runs the size is checked for: `run` passes one model, one replication; default the file's. */
   readonly runs?: SizeRuns;
   /**
@@ -96,6 +102,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
       warnings: [],
     };
   }
+  options.edit?.(read.data as Record<string, unknown>);
   const resourceFile = asResourceFile(read.data);
   if (resourceFile !== undefined)
     return {

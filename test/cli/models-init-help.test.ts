@@ -102,7 +102,18 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
     expect(readFileSync(join(tmp.dir, 'my-mesh.yaml'), 'utf8')).toContain('name: my-mesh');
   });
 
-  for (const command of ['', 'run', 'compare', 'validate', 'report', 'models', 'init']) {
+  for (const command of [
+    '',
+    'run',
+    'compare',
+    'sweep',
+    'capacity',
+    'merge',
+    'validate',
+    'report',
+    'models',
+    'init',
+  ]) {
     it(`meshsim ${command} --help shows examples and exits 0`, async () => {
       const r = await meshsim([...(command === '' ? [] : [command]), '--help']);
       expect(r.status, r.stderr).toBe(0);
@@ -114,7 +125,9 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
   it('meshsim (no command) and meshsim bogus exit 2 naming the commands', async () => {
     const [none, bogus] = await Promise.all([meshsim([]), meshsim(['comapre'])]);
     expect(none.status).toBe(2);
-    expect(none.stderr).toContain('Name a command: run, compare, validate, report, models, init or import');
+    expect(none.stderr).toContain(
+      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init or import',
+    );
     expect(bogus.status).toBe(2);
     expect(bogus.stderr).toMatch(/Did you mean compare\?/);
   });

@@ -10,6 +10,7 @@ import { ExitCode, UsageError } from '../exit-code.js';
 import { modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
+import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 
@@ -23,6 +24,11 @@ interface CompareArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  shard: string | undefined;
+  parts: string | undefined;
+  emitJob: boolean;
+  shards: number | undefined;
+  image: string | undefined;
   force: boolean;
   istioConfig: string[] | undefined;
 }
@@ -32,7 +38,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   describe: 'Compare deployment models: replications, 95% intervals, paired differences and a verdict',
   builder: (y: Argv) =>
     reportFlags(
-      y
+      shardFlags(y)
         .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
         .option('models', {
           type: 'string',
@@ -71,6 +77,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       )
       .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline (no folder written)')
       .example(
+        '$0 compare my.yaml --shard 2/4 --parts results/',
+        'Slice 2 of 4 to results/; then meshsim merge results/',
+      )
+      .example(
         '$0 compare my.yaml --check-slo',
         "Exit 3 when a model misses the file's slo:",
       ) as unknown as Argv<CompareArgs>,
@@ -89,6 +99,20 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         throw new UsageError(
           `meshsim: ${args.replications === undefined ? '--models' : '--replications'}: ${tooLarge}`,
         );
+    }
+    const shard = await shardOf(args);
+    const { compareExperiment } = await import('../../experiment/index.js');
+    if (shard !== undefined || args.emitJob) {
+      const built = compareExperiment(scenario, {
+        ...(args.models === undefined ? {} : { models: args.models }),
+        ...(args.replications === undefined ? {} : { replications: args.replications }),
+        ...(args.seed === undefined ? {} : { seed: args.seed }),
+      });
+      if (!built.ok) throw new UsageError(`meshsim: ${built.problem.message}`);
+      if (await emitJobIfAsked(built.experiment, args, 'compare')) return;
+      if (shard !== undefined)
+        await runShard(built.experiment, shard, args, args.workers ?? availableParallelism());
+      return;
     }
     const out = outputFolder('compare', args, 'comparison', join('reports', scenario.name, 'compare'));
     const report = await import('../../report/index.js');

@@ -2,6 +2,7 @@
  * `meshsim run FILE`: one scenario, one model, one seed; a summary table and a report folder (summary.json,
  * summary.md, index.html, charts/, csv/), or the summary as JSON on stdout.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Scenario } from '../../scenario/index.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
@@ -16,6 +17,7 @@ interface RunArgs {
   file: string | undefined;
   model: string | undefined;
   seed: number | undefined;
+  workers: number | undefined;
   out: string | undefined;
   json: boolean;
   checkSlo: boolean;
@@ -42,7 +44,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
           nargs: 1,
           describe: "Seed of every random stream (default: the file's seed, else 1)",
         })
-        .coerce('seed', wholeNumber('--seed', 0)),
+        .coerce('seed', wholeNumber('--seed', 0))
+        .option('workers', {
+          nargs: 1,
+          describe: `Worker threads for the run and its paired baselines (one per fault); results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
+        })
+        .coerce('workers', wholeNumber('--workers', 1)),
       'run',
       {
         json: 'Print the summary as JSON on stdout, nothing else; writes no folder unless --out is given',
@@ -92,11 +99,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
     report.testStop('simulate');
     const { runScenarioInWorker, checkRunSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`simulating ${scenario.name}`, !args.json, 1 + scenario.mesh.faults.length);
-    const summary = await runScenarioInWorker(scenario, {
-      ...(args.seed === undefined ? {} : { seed: args.seed }),
-      ...(args.model === undefined ? {} : { model: args.model }),
-      ...(bar ? { onProgress: bar.update } : {}),
-    });
+    const summary = await runScenarioInWorker(
+      scenario,
+      {
+        ...(args.seed === undefined ? {} : { seed: args.seed }),
+        ...(args.model === undefined ? {} : { model: args.model }),
+        ...(bar ? { onProgress: bar.update } : {}),
+      },
+      args.workers ?? availableParallelism(),
+    );
     bar?.stop();
     await writeOutput(out, await report.runReportFiles(summary));
     process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, out?.dir ?? ''));
