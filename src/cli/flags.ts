@@ -56,6 +56,15 @@ export function modelList(raw: Raw): string[] | undefined {
   return names;
 }
 
+/** `--istio-config PATH` (repeatable): Istio resource files or folders applied after the scenario's routing. */
+export const ISTIO_CONFIG_OPTION = {
+  type: 'string',
+  array: true,
+  nargs: 1,
+  describe:
+    'Istio resource file or folder (VirtualServices, DestinationRules; multi-document, List) applied after the scenario routing, in every cluster; repeatable',
+} as const;
+
 /**
  * The flags every command that simulates a scenario file ends with (`run`, `compare`): the report folder,
  * JSON output, the size-limit escape and the SLO check; and the refusal, in plain words, of no file.
@@ -66,7 +75,15 @@ export function reportFlags(
   says: { readonly json: string; readonly checkSlo: string },
 ): Argv {
   return y
-    .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>)' })
+    .option('out', {
+      type: 'string',
+      describe: `Report folder: a new path, an empty folder, or a meshsim report folder (one with .meshsim-report.json); anything else is refused, and so is a symbolic link (default: reports/<scenario name>/${command === 'run' ? 'run-<model>' : 'compare'}; none with --json)`,
+    })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: `Let --out replace a meshsim report of another kind (a ${command === 'run' ? 'comparison' : 'run'}); never a folder meshsim did not write`,
+    })
     .option('json', { type: 'boolean', default: false, describe: says.json })
     .option('allow-large', {
       type: 'boolean',
@@ -74,6 +91,7 @@ export function reportFlags(
       describe: 'Run a file over its size limits (report.maxRequests; a safety net against a stray zero)',
     })
     .option('check-slo', { type: 'boolean', default: false, describe: says.checkSlo })
+    .option('istio-config', ISTIO_CONFIG_OPTION)
     .check((a) => {
       if (a.file === undefined) {
         throw new UsageError(

@@ -5,16 +5,44 @@
  * bug and exits 1 with the trace. Commands import the simulator and the report renderer (Vega) when they
  * run, so `validate`, `models`, `init` and `--help` start without loading them.
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { MESHSIM_VERSION } from '../experiment/version.js';
+import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
+import { mergeCommand } from './commands/merge.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
+import { suggest } from '../scenario/suggest.js';
 import { ExitCode, UsageError } from './exit-code.js';
+
+const COMMANDS = [runCommand, compareCommand, validateCommand, reportCommand, modelsCommand, initCommand];
+
+/**
+ * "Did you mean" for mistyped flags: yargs names unknown arguments but suggests only commands. The known
+ * flags are the named command's, read by running its builder on a fresh parser.
+ */
+function flagSuggestions(msg: string | null | undefined, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg ?? '')?.[1];
+  if (unknown === undefined) return '';
+  const name = argv.find((a) => !a.startsWith('-'));
+  const command = COMMANDS.find((c) => String(c.command).split(' ')[0] === name);
+  const parser = yargs([]);
+  if (typeof command?.builder === 'function') (command.builder as (y: Argv) => unknown)(parser);
+  // getOptions is yargs' own (not in its type declarations): the options the builder declared.
+  const declared = (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  const known = Object.keys(declared.key).filter((k) => k.length > 1);
+  const hints = unknown.split(', ').flatMap((arg) => {
+    const hit = suggest(arg, known);
+    return hit === undefined ? [] : [`--${arg}: did you mean --${hit}?`];
+  });
+  return hints.length === 0 ? '' : `\n${hints.join('\n')}`;
+}
 
 export async function main(argv: readonly string[]): Promise<void> {
   await yargs(argv as string[])
@@ -24,11 +52,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .command(runCommand)
     .command(compareCommand)
+    .command(sweepCommand)
+    .command(capacityCommand)
+    .command(mergeCommand)
     .command(validateCommand)
     .command(reportCommand)
     .command(modelsCommand)
     .command(initCommand)
-    .demandCommand(1, 'Name a command: run, compare, validate, report, models or init (see meshsim --help).')
+    .command(importCommand)
+    .demandCommand(
+      1,
+      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init or import (see meshsim --help).',
+    )
     .strict()
     .recommendCommands()
     .version(MESHSIM_VERSION)
@@ -42,9 +77,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 run scenarios/quickstart.yaml --model primary-remote', 'One run of one model')
     .example('$0 validate scenarios/*.yaml', 'Check scenario files')
     .example('$0 models', 'What each deployment model is, and when to choose it')
-    .example('$0 report reports/quickstart', 'Re-render a report folder from its JSON')
+    .example('$0 report reports/quickstart/compare', 'Re-render a report folder from its JSON')
     .epilogue(
-      'Exit codes: 0 ok; 1 the run failed (a bug); 2 bad input (flags or scenario file); 3 an SLO missed (--check-slo).',
+      'Exit codes: 0 ok; 1 the run failed (a bug); 2 bad input (flags, scenario file, report folder refused or not writable) or a run out of memory; 3 an SLO missed (--check-slo).',
     )
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
@@ -54,7 +89,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const text =
         err instanceof UsageError
           ? err.message
-          : `meshsim: ${msg ?? err?.message}\nRun "meshsim --help" for usage.`;
+          : `meshsim: ${msg ?? err?.message}${flagSuggestions(msg, argv)}\nRun "meshsim --help" for usage.`;
       process.stderr.write(`${text}\n`);
       process.exit(ExitCode.BAD_INPUT);
     })
@@ -62,7 +97,8 @@ export async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(hideBin(process.argv)).catch((e: unknown) => {
-  if (e instanceof UsageError) {
+  // Bad input, and a run too large for this machine's memory (its message names the run and the way out).
+  if (e instanceof UsageError || (e instanceof Error && e.name === 'WorkerOutOfMemoryError')) {
     process.stderr.write(`${e.message}\n`);
     process.exit(ExitCode.BAD_INPUT);
   }

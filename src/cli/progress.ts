@@ -9,20 +9,26 @@ export interface Progress {
   stop(): void;
 }
 
-export function progressBar(label: string, enabled: boolean): Progress | undefined {
+/**
+ * A bar that shows simulations done out of `simulations` and an estimate of the time left (from the
+ * rate so far: cli-progress's ETA), e.g. `comparing quickstart [=====-----] 12/36 simulations | ETA 14s`.
+ */
+export function progressBar(label: string, enabled: boolean, simulations = 1): Progress | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
+  const total = Math.max(1, simulations);
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% | {duration_formatted}`,
+      format: `${label} [{bar}] {done}/${total} simulations | {percentage}% | ETA {eta_formatted}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
+      etaBuffer: 20,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(100, 0);
+  bar.start(1000, 0, { done: 0 });
   return {
-    update: (f) => bar.update(Math.round(f * 100)),
+    update: (f) => bar.update(Math.round(f * 1000), { done: Math.min(total, Math.floor(f * total)) }),
     stop: () => bar.stop(),
   };
 }

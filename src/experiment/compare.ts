@@ -4,15 +4,21 @@
  * replication with its own interval, and a verdict. The result is plain data, the same bytes for the
  * same scenario, models, replications and seed whatever the number of workers.
  *
- * Contents: `compare`, `CompareOptions`, `CompareOutcome`, `CompareProblem`, `compareRerunCommand`.
+ * Contents: `compare`, `comparePlan`, `comparisonOf`, `ComparePlan`, `CompareOptions`, `CompareOutcome`,
+ * `CompareProblem`, `compareRerunCommand`.
  */
 import type { Scenario } from '../scenario/index.js';
 import { faultTarget } from '../scenario/index.js';
-import { metricContext, type ModelRuns } from './comparison-metric.js';
+import { faultKind } from '../metrics/index.js';
+import { controlPlaneFaults, metricContext, type ModelRuns } from './comparison-metric.js';
+import { materialThresholds } from './material.js';
 import type { ComparisonResult, FaultWindow } from './comparison.js';
+import { replicationExperiment, type Experiment } from './experiment.js';
 import { modelComparison } from './model-comparison.js';
 import { pairwiseDifferences } from './pairwise-differences.js';
-import { replicate, replicationSeeds } from './replicate.js';
+import { replicate, replicationSeeds, type ReplicationPlan, type Replications } from './replicate.js';
+import { shellQuote } from './shell-quote.js';
+import { istioConfigArgs } from './run.js';
 import { verdict } from './verdict.js';
 import { MESHSIM_VERSION } from './version.js';
 
@@ -23,8 +29,10 @@ export interface CompareOptions {
   readonly replications?: number;
   /** Seed of replication 0; default: the scenario's. */
   readonly seed?: number;
-  /** Worker threads (1 runs in this thread); default 1. */
+  /** Worker threads (1 runs in this thread unless `isolate`); default 1. */
   readonly workers?: number;
+  /** Simulations in worker threads even with one worker, so running out of memory is reported (the CLI). */
+  readonly isolate?: boolean;
   /** Called with the fraction of all runs done. */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -47,8 +55,19 @@ export function compareRerunCommand(
   replications: number,
   seed: number,
 ): string {
-  const subset = models === undefined ? '' : ` --models ${models.join(',')}`;
-  return `meshsim compare ${scenario.file}${subset} --replications ${replications} --seed ${seed}`;
+  const subset = models === undefined ? [] : ['--models', models.join(',')];
+  const words = [
+    'meshsim',
+    'compare',
+    scenario.file,
+    ...istioConfigArgs(scenario),
+    ...subset,
+    '--replications',
+    String(replications),
+    '--seed',
+    String(seed),
+  ];
+  return words.map(shellQuote).join(' ');
 }
 
 function checkOptions(
@@ -82,17 +101,34 @@ function checkOptions(
 }
 
 /** The scenario's faults as drawn on charts: `forMs` null for "until the end". */
-function faultWindows(scenario: Scenario): FaultWindow[] {
-  return scenario.mesh.faults.map((f) => ({
+function faultWindows(scenario: Scenario, models: CompareModels): FaultWindow[] {
+  const spof = new Set(controlPlaneFaults(scenario, models));
+  return scenario.mesh.faults.map((f, i) => ({
     type: f.type,
+    kind: faultKind(f.type),
+    controlPlane: spof.has(i),
     atMs: f.atMs,
     forMs: Number.isFinite(f.forMs) ? f.forMs : null,
     target: faultTarget(f),
   }));
 }
 
-/** Runs the comparison; bad options come back as a problem, never half a result. */
-export async function compare(scenario: Scenario, options: CompareOptions = {}): Promise<CompareOutcome> {
+type CompareModels = Scenario['models'];
+
+/** A comparison's settled options: the models in report order and the shared seeds. */
+export interface ComparePlan {
+  readonly plan: ReplicationPlan;
+  /** The `--models` subset as given (deduplicated), for the rerun command; undefined for every model. */
+  readonly subset: readonly string[] | undefined;
+  readonly replications: number;
+  readonly seed: number;
+}
+
+/** Settles a comparison's options against the scenario, or says what is wrong with them. */
+export function comparePlan(
+  scenario: Scenario,
+  options: CompareOptions = {},
+): { ok: true; plan: ComparePlan } | { ok: false; problem: CompareProblem } {
   const replications = options.replications ?? scenario.replications;
   const seed = options.seed ?? scenario.seed;
   const problem = checkOptions(scenario, options, replications, seed);
@@ -102,36 +138,64 @@ export async function compare(scenario: Scenario, options: CompareOptions = {}):
     subset === undefined
       ? scenario.models
       : subset.flatMap((name) => scenario.models.filter((m) => m.name === name));
-  const seeds = replicationSeeds(seed, replications);
-  const replicated = await replicate(
-    scenario,
-    { models, seeds },
-    {
-      workers: options.workers ?? 1,
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    },
-  );
-  const runs: ModelRuns[] = models.map((model, i) => ({
-    model,
-    runs: replicated.runs[i] ?? [],
-    ctx: metricContext(scenario, model),
-  }));
   return {
     ok: true,
-    result: {
-      scenario: scenario.name,
-      file: scenario.file,
-      replications,
-      seed,
-      rerun: compareRerunCommand(scenario, subset, replications, seed),
-      meshsimVersion: MESHSIM_VERSION,
-      durationMs: scenario.durationMs,
-      warmupMs: scenario.warmupMs,
-      windowMs: scenario.windowMs,
-      faults: faultWindows(scenario),
-      models: runs.map((m) => modelComparison(scenario, m.model, m.runs, m.ctx, seeds)),
-      differences: pairwiseDifferences(runs),
-      verdict: verdict(scenario, runs),
-    },
+    plan: { plan: { models, seeds: replicationSeeds(seed, replications) }, subset, replications, seed },
+  };
+}
+
+/** The comparison of a plan's runs: the same bytes wherever and in whatever order the runs were made. */
+export function comparisonOf(scenario: Scenario, p: ComparePlan, replicated: Replications): ComparisonResult {
+  const runs: ModelRuns[] = p.plan.models.map((model, i) => ({
+    model,
+    runs: replicated.runs[i] ?? [],
+    ctx: metricContext(scenario, model, p.plan.models),
+  }));
+  return {
+    scenario: scenario.name,
+    clusterRegions: scenario.mesh.clusters.map((c) => ({ cluster: c.name, region: c.region })),
+    file: scenario.file,
+    replications: p.replications,
+    seed: p.seed,
+    rerun: compareRerunCommand(scenario, p.subset, p.replications, p.seed),
+    meshsimVersion: MESHSIM_VERSION,
+    durationMs: scenario.durationMs,
+    warmupMs: scenario.warmupMs,
+    windowMs: scenario.windowMs,
+    faults: faultWindows(scenario, p.plan.models),
+    models: runs.map((m) => modelComparison(scenario, m.model, m.runs, m.ctx, p.plan.seeds)),
+    material: materialThresholds(scenario),
+    differences: pairwiseDifferences(runs, materialThresholds(scenario)),
+    verdict: verdict(scenario, runs),
+  };
+}
+
+/** Runs the comparison; bad options come back as a problem, never half a result. */
+export async function compare(scenario: Scenario, options: CompareOptions = {}): Promise<CompareOutcome> {
+  const planned = comparePlan(scenario, options);
+  if (!planned.ok) return planned;
+  const replicated = await replicate(scenario, planned.plan.plan, {
+    workers: options.workers ?? 1,
+    ...(options.isolate === undefined ? {} : { isolate: options.isolate }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+  return { ok: true, result: comparisonOf(scenario, planned.plan, replicated) };
+}
+
+/** The comparison as a numbered job list, for shards and `merge` (see experiment.ts). */
+export function compareExperiment(
+  scenario: Scenario,
+  options: Omit<CompareOptions, 'workers' | 'isolate' | 'onProgress'> = {},
+): { ok: true; experiment: Experiment<ComparisonResult> } | { ok: false; problem: CompareProblem } {
+  const planned = comparePlan(scenario, options);
+  if (!planned.ok) return planned;
+  const p = planned.plan;
+  // What rebuilds this job list: the subset as given, replications and seed (not the worker count).
+  const request = { models: p.subset ?? null, replications: p.replications, seed: p.seed };
+  return {
+    ok: true,
+    experiment: replicationExperiment('compare', request, [scenario], [p.plan], p.seed, ([r]) =>
+      comparisonOf(scenario, p, r as Replications),
+    ),
   };
 }

@@ -8,7 +8,12 @@
  * `ModelRuns`, `observations`.
  */
 import type { DeploymentModel } from '../mesh/index.js';
-import { LATENCY_RELATIVE_ACCURACY, configPlaces, type RunSummary } from '../metrics/index.js';
+import {
+  LATENCY_RELATIVE_ACCURACY,
+  configPlaces,
+  cutsOffControlPlane,
+  type RunSummary,
+} from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { FigureRange } from './estimate.js';
 import { modelWiring } from './model-wiring.js';
@@ -18,7 +23,11 @@ export interface MetricContext {
   readonly model: DeploymentModel;
   readonly regionOf: ReadonlyMap<string, string>;
   readonly regions: number;
-  /** Active intervals [startMs, endMs) of the scenario's control-plane outages. */
+  /**
+   * Active intervals [startMs, endMs) of the scenario's faults that remove a control plane or cut proxies
+   * off from it under any of the compared models (`cutsOffControlPlane`), so every model is judged over
+   * the same windows.
+   */
   readonly controlPlaneOutages: readonly { readonly startMs: number; readonly endMs: number }[];
 }
 
@@ -41,6 +50,8 @@ export interface ComparisonMetric {
    * (two buckets, one per model's value), below which no difference is called significant.
    */
   readonly resolution?: number;
+  /** The `report.material` threshold it is held to (structural counts: any whole one). */
+  readonly material: 'availability' | 'latency' | 'cost' | 'blastRadius' | 'locality';
   /** The figure of one replication, or null where the run did not measure it. */
   readonly of: (run: RunSummary, ctx: MetricContext) => number | null;
 }
@@ -58,37 +69,57 @@ function latencyPercentile(name: string, key: 'p50' | 'p99'): ComparisonMetric {
     range: 'nonNegative',
     structural: false,
     resolution: PERCENTILE_RESOLUTION,
+    material: 'latency',
     of: (r) => r.latencyMs?.[key] ?? null,
   };
 }
 
-/** The context of `model` in `scenario`. */
-export function metricContext(scenario: Scenario, model: DeploymentModel): MetricContext {
+/**
+ * Indices of the faults of `scenario` that remove a control plane or cut proxies off from it under at
+ * least one of `models`: the single point of failure is measured over their windows.
+ */
+export function controlPlaneFaults(scenario: Scenario, models: readonly DeploymentModel[]): number[] {
+  return scenario.mesh.faults.flatMap((f, i) =>
+    models.some((m) => cutsOffControlPlane(f, m, scenario.mesh.clusters)) ? [i] : [],
+  );
+}
+
+/** The context of `model` in `scenario`, compared with `models` (default: it alone). */
+export function metricContext(
+  scenario: Scenario,
+  model: DeploymentModel,
+  models: readonly DeploymentModel[] = [model],
+): MetricContext {
   const regionOf = new Map(scenario.mesh.clusters.map((c) => [c.name, c.region]));
   return {
     model,
     regionOf,
     regions: new Set(regionOf.values()).size,
-    controlPlaneOutages: scenario.mesh.faults
-      .filter((f) => f.type === 'control-plane-outage')
-      .map((f) => ({ startMs: f.atMs, endMs: Math.min(f.atMs + f.forMs, scenario.durationMs) })),
+    controlPlaneOutages: controlPlaneFaults(scenario, models).flatMap((i) => {
+      const f = scenario.mesh.faults[i];
+      return f === undefined
+        ? []
+        : [{ startMs: f.atMs, endMs: Math.min(f.atMs + f.forMs, scenario.durationMs) }];
+    }),
   };
 }
 
-type BlastMeasure = 'clusters' | 'services' | 'traffic' | 'collateral';
+type BlastMeasure = 'clusters' | 'services' | 'traffic' | 'failed' | 'slow' | 'collateral';
 
 /**
  * A blast-radius measure averaged over the run's measured faults (as `ModelComparison.blastRadius` is):
- * the blast radius of the scenario's average fault. A mean rather than a sum keeps it a share (a sum of
- * shares passes 100% with a few faults) and ranks models the same way, every model facing the same faults.
+ * the blast radius of the scenario's average fault. Planned events (`kind: event`: scale, a graceful rollout) are
+ * left out: a failure's headline is not diluted by a change made on purpose. A mean rather than a sum
+ * keeps it a share (a sum of shares passes 100% with a few faults) and ranks models the same way, every
+ * model facing the same faults.
  */
 function blastMean(measure: BlastMeasure): (run: RunSummary) => number | null {
   return (run) => {
     let sum = 0;
     let measured = 0;
     for (const f of run.faults ?? []) {
-      if (f.blastRadius === null) continue;
-      sum += f.blastRadius[measure];
+      if (f.blastRadius === null || f.kind === 'event') continue;
+      sum += f.blastRadius[measure] ?? 0;
       measured++;
     }
     return measured === 0 ? null : sum / measured;
@@ -107,8 +138,9 @@ function crossShare(run: RunSummary, apart: (from: string, to: string) => boolea
 }
 
 /**
- * Availability over the windows that overlap a control-plane outage, weighted by requests: what clients
- * saw while an istiod was lost. Windows rather than exact instants because that is what the run records;
+ * Availability over the windows that overlap a fault that removes a control plane or cuts proxies off
+ * from it (`MetricContext.controlPlaneOutages`), weighted by requests: what clients saw while an istiod
+ * was lost or out of reach. Windows rather than exact instants because that is what the run records;
  * a window only partly inside the outage dilutes the figure a little, the same way for every model.
  */
 function outageAvailability(run: RunSummary, ctx: MetricContext): number | null {
@@ -133,7 +165,18 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'availability',
     of: (r) => r.availability,
+  },
+  {
+    name: 'withinSlo',
+    unit: 'fraction',
+    better: 'higher',
+    digits: 8,
+    range: 'fraction',
+    structural: false,
+    material: 'availability',
+    of: (r) => r.withinSlo ?? null,
   },
   {
     name: 'latencyMeanMs',
@@ -142,6 +185,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 4,
     range: 'nonNegative',
     structural: false,
+    material: 'latency',
     of: (r) => r.latencyMs?.mean ?? null,
   },
   latencyPercentile('latencyP50Ms', 'p50'),
@@ -153,6 +197,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'blastRadius',
     of: blastMean('clusters'),
   },
   {
@@ -162,6 +207,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'blastRadius',
     of: blastMean('services'),
   },
   {
@@ -171,7 +217,28 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'blastRadius',
     of: blastMean('traffic'),
+  },
+  {
+    name: 'blastRadiusFailed',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'fraction',
+    structural: false,
+    material: 'blastRadius',
+    of: blastMean('failed'),
+  },
+  {
+    name: 'blastRadiusSlow',
+    unit: 'fraction',
+    better: 'lower',
+    digits: 8,
+    range: 'fraction',
+    structural: false,
+    material: 'blastRadius',
+    of: blastMean('slow'),
   },
   {
     name: 'blastRadiusCollateral',
@@ -180,6 +247,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'blastRadius',
     of: blastMean('collateral'),
   },
   {
@@ -189,6 +257,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'availability',
     of: outageAvailability,
   },
   {
@@ -198,6 +267,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 4,
     range: 'nonNegative',
     structural: false,
+    material: 'cost',
     of: (r) => r.cost?.istiodVcpu ?? null,
   },
   {
@@ -207,6 +277,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 4,
     range: 'nonNegative',
     structural: false,
+    material: 'cost',
     of: (r) => r.cost?.istiodMemoryGb ?? null,
   },
   {
@@ -216,6 +287,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 4,
     range: 'nonNegative',
     structural: false,
+    material: 'cost',
     of: (r) => r.cost?.sidecarVcpu ?? null,
   },
   {
@@ -225,6 +297,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'locality',
     of: (r) => crossShare(r, (a, b) => a !== b),
   },
   {
@@ -234,6 +307,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 8,
     range: 'fraction',
     structural: false,
+    material: 'locality',
     of: (r, ctx) =>
       ctx.regions < 2 ? null : crossShare(r, (a, b) => ctx.regionOf.get(a) !== ctx.regionOf.get(b)),
   },
@@ -244,6 +318,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 0,
     range: 'nonNegative',
     structural: true,
+    material: 'cost',
     of: (r, ctx) => r.cost?.istiods ?? r.controlPlane?.istiods ?? modelWiring(ctx.model).istiods,
   },
   {
@@ -253,6 +328,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     digits: 0,
     range: 'nonNegative',
     structural: true,
+    material: 'cost',
     of: (r, ctx) => r.cost?.configPlaces ?? configPlaces(ctx.model),
   },
 ];

@@ -22,7 +22,13 @@ export interface ModelComparison {
   readonly wiring: { readonly controlPlane: string; readonly network: string };
   /** Requests counted per replication (started after warm-up). */
   readonly requests?: Estimate | null;
+  /** Share of requests answered without error, whatever the latency objective. */
   readonly availability: Estimate | null;
+  /**
+   * With `slo.latency.p99`: share of requests answered without error and within it. Absent without a
+   * latency objective.
+   */
+  readonly withinSlo?: Estimate | null;
   readonly latencyMs: {
     /** Mean end-to-end latency of successful requests (exact per run, not from histogram buckets). */
     readonly mean?: Estimate | null;
@@ -31,11 +37,19 @@ export interface ModelComparison {
     readonly p99: Estimate | null;
     readonly p999?: Estimate | null;
   };
-  /** Mean over the scenario's measured faults (the average fault's blast radius); null without faults. */
+  /**
+   * Mean over the scenario's measured faults, planned events (`kind: event`) left out: the average
+   * fault's blast radius; null without faults.
+   */
   readonly blastRadius: {
     readonly clusters: Estimate | null;
     readonly services: Estimate | null;
+    /** Failed or slow. */
     readonly traffic: Estimate | null;
+    /** The failed part of `traffic` (5xx or unanswered). */
+    readonly failed?: Estimate | null;
+    /** The slow part of `traffic` (answered without error, too slow). */
+    readonly slow?: Estimate | null;
     readonly collateral: Estimate | null;
   } | null;
   readonly cost: {
@@ -68,6 +82,8 @@ export interface ModelComparison {
   readonly timeline: readonly {
     readonly startMs: number;
     readonly availability: number | null;
+    /** With `slo.latency.p99`: mean within-SLO share of the window. */
+    readonly withinSlo?: number | null;
     readonly p99Ms: number | null;
   }[];
   /** Mean requests by client cluster and serving cluster. */
@@ -79,12 +95,16 @@ export interface ModelComparison {
 /** One fault's blast radius under one model, over replications (metrics.md, blast radius). */
 export interface FaultComparison {
   readonly type: string;
+  /** `fault` or `event` (a planned change, reported with its own effect, outside the headline). */
+  readonly kind?: 'fault' | 'event';
   readonly atMs: number;
   readonly target: string;
   readonly blastRadius: {
     readonly clusters: Estimate | null;
     readonly services: Estimate | null;
     readonly traffic: Estimate | null;
+    readonly failed?: Estimate | null;
+    readonly slow?: Estimate | null;
     readonly collateral: Estimate | null;
   };
   /** Over the replications that recovered; null when fewer than two did. */
@@ -108,6 +128,11 @@ export interface PairwiseDifference {
   readonly ci95: readonly [number, number];
   /** False when the interval spans zero, or the difference is below the figure's resolution. */
   readonly significant: boolean;
+  /**
+   * Significant and at least the metric's `report.material` threshold: a difference worth choosing a
+   * model for.
+   */
+  readonly material?: boolean;
   /**
    * Set when the interval excludes zero but the difference is within what a latency histogram can
    * resolve (two 1% buckets): not called significant.
@@ -136,14 +161,14 @@ export function isCriterion(x: unknown): x is Criterion {
 
 export interface VerdictEntry {
   readonly criterion: Criterion;
-  /** The best model, or null when no model is significantly better than the others. */
+  /** The best model, or null when no model is materially better than the others (significant and above `report.material`). */
   readonly best: string | null;
   /** Plain words: "multi-primary: 99.95% vs 99.10% (difference 0.85 points, 95% CI 0.6 to 1.1)". */
   readonly note: string;
   /** The metric the criterion was judged on (a `differences` metric, or a structural count). */
   readonly metric?: string;
   /**
-   * The models not significantly worse than the one with the best mean, best first: one name when
+   * The models not materially worse than the one with the best mean, best first: one name when
    * `best` is set, several when the top is a tie.
    */
   readonly leaders?: readonly string[];
@@ -159,6 +184,13 @@ export interface Verdict {
 
 export interface FaultWindow {
   readonly type: string;
+  /** `fault` or `event` (planned: scale, a graceful rollout); the headline blast radius averages faults only. */
+  readonly kind?: 'fault' | 'event';
+  /**
+   * True when the fault removes a control plane or cuts proxies off from it under at least one compared
+   * model: the single-point-of-failure figure is measured over these faults' windows.
+   */
+  readonly controlPlane?: boolean;
   readonly atMs: number;
   readonly forMs: number | null;
   readonly target: string;
@@ -167,6 +199,14 @@ export interface FaultWindow {
 export interface ComparisonResult extends ReportHeader {
   /** The scenario file, as given. */
   readonly file?: string;
+  /** The smallest differences that matter, per criterion (`report.material`, defaults in material.ts). */
+  readonly material?: {
+    readonly availability: number;
+    readonly latency: number;
+    readonly cost: number;
+    readonly blastRadius: number;
+    readonly locality: number;
+  };
   readonly replications: number;
   readonly faults: readonly FaultWindow[];
   readonly models: readonly ModelComparison[];

@@ -9,6 +9,7 @@ import {
   DEFAULT_BLAST_RADIUS_THRESHOLDS,
   blastRadius,
   faultDomain,
+  faultKind,
   type BlastRadiusThresholds,
   type FaultImpact,
   type RunUnits,
@@ -34,6 +35,7 @@ export function faultImpact(
   if (f === undefined) throw new RangeError(`faultImpact: no fault ${i} in ${scenario.file}`);
   const head = {
     type: f.type,
+    kind: faultKind(f.type),
     atMs: f.atMs,
     forMs: f.forMs === Infinity ? null : f.forMs,
     target: faultTarget(f),
@@ -74,7 +76,7 @@ export function faultImpactMethod(
     `Paired baselines: each fault against the same scenario, model and seed run without it (every random stream shared by name), ${1 + n} simulations in all.`,
     `Units: (client cluster, traffic source) and (caller cluster, service), in ${scenario.windowMs / 1000} s windows by request start.`,
     `A unit is impacted in a window when its error rate rises by more than ${percent(t.errorRateRise)} points (with at least ${t.minRequests} requests in both runs) or its p99 by more than ${percent(t.p99Rise)}% (at least ${t.minLatencySamples} answered in both).`,
-    `Traffic: excess failed-or-too-slow requests over the baseline from the fault's start to its end or recovery, whichever is later, over the requests started then; too slow = ${p99 === undefined ? `past the baseline unit's p99 x ${t.deadlineFactor}` : `past slo.latency.p99 (${p99} ms)`}.`,
+    `Traffic: excess failed-or-too-slow requests over the baseline from the fault's start to its end or recovery, whichever is later, over the requests started then, split into failed (5xx or unanswered) and slow (answered without error but too slow); too slow = ${p99 === undefined ? `past the baseline unit's p99 x ${t.deadlineFactor}` : `past slo.latency.p99 (${p99} ms)`}.`,
     'Collateral: the part whose client cluster is outside the failed domain. Recovery: to the end of the last impacted window, from the fault end (from its start for faults the mesh routes around, or that last until the end).',
   ].join(' ');
 }

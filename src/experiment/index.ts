@@ -1,5 +1,6 @@
 export { runScenario, simulate, rerunCommand, UnknownModelError, DRAIN_MS, type RunOptions } from './run.js';
 export { MESHSIM_VERSION } from './version.js';
+export { runScenarioParallel } from './run-parallel.js';
 export type * from './comparison.js';
 export { Criterion } from './comparison.js';
 export {
@@ -12,13 +13,16 @@ export {
 export { isCriterion } from './comparison.js';
 export {
   replicate,
+  replicatePoints,
   replicationSeeds,
   replicationJobs,
+  planJobs,
+  RunAssembler,
   type ReplicationPlan,
   type Replications,
-  type ReplicationJob,
   type ReplicateOptions,
 } from './replicate.js';
+export { runJobs, type ReplicationJob, type JobRunOptions } from './job-runner.js';
 export { ReplicationFailedError, WorkerPoolError, replicationWorkerScript } from './replication-pool.js';
 export { estimate, pairedDifference, type PairedDifference } from './estimate.js';
 export { modelWiring, type ModelWiring } from './model-wiring.js';
@@ -44,3 +48,85 @@ export {
   type ThresholdOutcome,
   type ThresholdResult,
 } from './thresholds.js';
+export { compareExperiment, comparePlan, comparisonOf, type ComparePlan } from './compare.js';
+export {
+  runExperimentJobs,
+  assembleExperiment,
+  replicationExperiment,
+  type Experiment,
+  type JobResult,
+} from './experiment.js';
+export {
+  parseShard,
+  shardFromEnvironment,
+  resolveShard,
+  shardJobIds,
+  shardLabel,
+  MAX_SHARDS,
+  type Shard,
+} from './shard.js';
+export {
+  PARTS_FORMAT,
+  PARTS_VERSION,
+  PARTS_FILE_SUFFIX,
+  encodePartsFile,
+  decodePartsFile,
+  partsFileName,
+  partsPlanDigest,
+  PartsFormatError,
+  type PartsFile,
+  type PartsHeader,
+  type ExperimentKind,
+} from './parts-file.js';
+export { encodePartValue, decodePartValue } from './parts-codec.js';
+export { writeShardParts, readParts, checkParts, PartsProblem, type LoadedPart } from './parts-folder.js';
+export { mergeParts, type Merged } from './merge.js';
+export {
+  parseSet,
+  parsePath,
+  setAt,
+  sweepPoints,
+  sweepValue,
+  SweepPathError,
+  MAX_SWEEP_POINTS,
+  type SweepSet,
+  type PathStep,
+} from './sweep-grid.js';
+export {
+  loadSweepScenarios,
+  sweepExperiment,
+  sweepRerunCommand,
+  type SweepOptions,
+  type SweepResult,
+  type SweepPointResult,
+  type SweepAxis,
+  sweepAxis,
+} from './sweep.js';
+export {
+  capacityExperiment,
+  capacityRerunCommand,
+  CapacityProblem,
+  type CapacityOptions,
+  type CapacityResult,
+  type CapacityModelResult,
+} from './capacity.js';
+export {
+  judgeStep,
+  sloObjectives,
+  tCdf,
+  type CapacityStep,
+  type ObjectiveCheck,
+  type SloObjective,
+} from './capacity-step.js';
+export { shellQuote } from './shell-quote.js';
+export { runScenarioInWorker } from './run-in-worker.js';
+export { WorkerOutOfMemoryError } from './replication-pool.js';
+export {
+  DEFAULT_MATERIAL,
+  materialThresholds,
+  isMaterial,
+  thresholdText,
+  type MaterialThresholds,
+} from './material.js';
+export { TIE } from './verdict.js';
+export { controlPlaneFaults } from './comparison-metric.js';

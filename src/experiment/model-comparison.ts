@@ -6,7 +6,7 @@
  * Contents: `modelComparison`.
  */
 import type { DeploymentModel } from '../mesh/index.js';
-import type { RunSummary } from '../metrics/index.js';
+import { faultKind, type RunSummary } from '../metrics/index.js';
 import { faultTarget, type Scenario } from '../scenario/index.js';
 import { metricByName, type MetricContext } from './comparison-metric.js';
 import type { Estimate, FaultComparison, ModelComparison } from './comparison.js';
@@ -33,12 +33,21 @@ function metricEstimate(name: string, runs: readonly RunSummary[], ctx: MetricCo
 function timeline(runs: readonly RunSummary[]): ModelComparison['timeline'] {
   const first = runs[0];
   if (first === undefined) return [];
+  const slo = first.timeline.some((w) => w.withinSlo !== undefined);
   return first.timeline.map((w, i) => ({
     startMs: w.startMs,
     availability: meanOf(
       runs.map((r) => r.timeline[i]?.availability),
       FRACTION,
     ),
+    ...(slo
+      ? {
+          withinSlo: meanOf(
+            runs.map((r) => r.timeline[i]?.withinSlo),
+            FRACTION,
+          ),
+        }
+      : {}),
     p99Ms: meanOf(
       runs.map((r) => r.timeline[i]?.latencyMs?.p99),
       MS,
@@ -72,7 +81,9 @@ function faults(scenario: Scenario, runs: readonly RunSummary[]): FaultCompariso
     const impacts = runs
       .map((r) => r.faults?.[i])
       .filter((x): x is FaultImpact => x !== undefined && x.type === f.type && x.atMs === f.atMs);
-    const blast = (k: 'clusters' | 'services' | 'traffic' | 'collateral'): Estimate | null =>
+    const blast = (
+      k: 'clusters' | 'services' | 'traffic' | 'failed' | 'slow' | 'collateral',
+    ): Estimate | null =>
       estimate(
         impacts.map((x) => x.blastRadius?.[k]),
         FRACTION,
@@ -80,12 +91,15 @@ function faults(scenario: Scenario, runs: readonly RunSummary[]): FaultCompariso
       );
     return {
       type: f.type,
+      kind: faultKind(f.type),
       atMs: f.atMs,
       target: faultTarget(f),
       blastRadius: {
         clusters: blast('clusters'),
         services: blast('services'),
         traffic: blast('traffic'),
+        failed: blast('failed'),
+        slow: blast('slow'),
         collateral: blast('collateral'),
       },
       // The mean time to recover is undefined when a run never recovered; it is taken over those that
@@ -121,6 +135,7 @@ export function modelComparison(
     wiring: { controlPlane: model.controlPlane, network: model.network },
     requests: of((r) => r.requests.total, 3),
     availability: e('availability'),
+    ...(scenario.slo.latencyMs.p99 === undefined ? {} : { withinSlo: e('withinSlo') }),
     latencyMs: {
       mean: e('latencyMeanMs'),
       p50: e('latencyP50Ms'),
@@ -133,6 +148,8 @@ export function modelComparison(
           clusters: e('blastRadiusClusters'),
           services: e('blastRadiusServices'),
           traffic: e('blastRadiusTraffic'),
+          failed: e('blastRadiusFailed'),
+          slow: e('blastRadiusSlow'),
           collateral: e('blastRadiusCollateral'),
         }
       : null,

@@ -46,7 +46,7 @@ function isolation(criteria: readonly VerdictEntry[], scenario: Scenario): strin
   }
   return e.best !== null
     ? `Fault isolation: ${e.best} kept collateral damage (failed or slow requests of clients outside the failed domain) lowest: ${e.note}. Choose it when a failure in one cluster must not reach clients in the others.`
-    : `Fault isolation: no model kept collateral damage significantly lower (${e.note}); the faults of this scenario do not separate the models on isolation.`;
+    : `Fault isolation: no material difference in collateral damage (${e.note}); the faults of this scenario do not separate the models on isolation.`;
 }
 
 function cost(models: readonly ModelRuns[]): string {
@@ -97,13 +97,13 @@ function singlePointOfFailure(criteria: readonly VerdictEntry[], models: readonl
   const e = entryOf(criteria, 'singlePointOfFailure');
   const structure = models.map((m) => dependence(m.model)).join('; ');
   if (e === undefined) {
-    return `Single point of failure (from the wiring, not measured: the scenario has no control-plane-outage fault): ${structure}.`;
+    return `Single point of failure (from the wiring, not measured: the scenario has no fault that removes a control plane or cuts proxies off from it): ${structure}.`;
   }
   const outcome =
     e.best !== null
       ? `${e.best} kept the most requests succeeding`
-      : 'no model kept significantly more requests succeeding';
-  return `Single point of failure: while a control plane was down, availability was ${e.note}; ${outcome}. Wiring: ${structure}.`;
+      : 'no model kept materially more requests succeeding';
+  return `Single point of failure: during the faults that remove a control plane or cut proxies off from it, availability was ${e.note}; ${outcome}. Wiring: ${structure}.`;
 }
 
 function locality(criteria: readonly VerdictEntry[], scenario: Scenario): string {
@@ -111,9 +111,7 @@ function locality(criteria: readonly VerdictEntry[], scenario: Scenario): string
   if (e === undefined) return 'Data locality was not measured: no calls were recorded between clusters.';
   const regions = [...new Set(scenario.mesh.clusters.map((c) => c.region))];
   const verdict =
-    e.best !== null
-      ? `${e.best} keeps the most calls local`
-      : 'no model keeps significantly more calls local';
+    e.best !== null ? `${e.best} keeps the most calls local` : 'no model keeps materially more calls local';
   if (e.metric === 'crossRegionShare') {
     return `Data locality: share of calls served in another region: ${e.note}; ${verdict}. Cross-region calls pay latency and egress, and may carry data out of its region.`;
   }
@@ -129,12 +127,12 @@ function overall(criteria: readonly VerdictEntry[], models: readonly ModelRuns[]
   const none = wins.filter((w) => w.on.length === 0).map((w) => w.name);
   const first =
     winners.length === 0
-      ? 'no model is significantly best on any criterion judged here'
+      ? 'no model is materially best on any criterion judged here'
       : `best ${winners.join('; ')}`;
   const rest =
     winners.length === 0 || none.length === 0
       ? ''
-      : `; ${listText(none)} ${none.length === 1 ? 'is' : 'are'} not significantly best on any criterion judged here`;
+      : `; ${listText(none)} ${none.length === 1 ? 'is' : 'are'} not materially best on any criterion judged here`;
   return `Overall: ${first}${rest}.`;
 }
 

@@ -9,14 +9,18 @@
 import { round } from '../metrics/index.js';
 import { COMPARISON_METRICS, observations, type ModelRuns } from './comparison-metric.js';
 import type { PairwiseDifference } from './comparison.js';
-import { pairedDifference } from './estimate.js';
+import { meanOf, pairedDifference } from './estimate.js';
+import { DEFAULT_MATERIAL, isMaterial, type MaterialThresholds } from './material.js';
 
 /**
  * Every measured difference, by metric (in `COMPARISON_METRICS` order) then by pair. A metric is left
  * out where fewer than two replications measured it under both models, and structural counts (istiods,
  * config places) are left out: they are the same in every replication and the verdict states them.
  */
-export function pairwiseDifferences(models: readonly ModelRuns[]): PairwiseDifference[] {
+export function pairwiseDifferences(
+  models: readonly ModelRuns[],
+  material: MaterialThresholds = DEFAULT_MATERIAL,
+): PairwiseDifference[] {
   const out: PairwiseDifference[] = [];
   for (const metric of COMPARISON_METRICS) {
     if (metric.structural) continue;
@@ -27,6 +31,9 @@ export function pairwiseDifferences(models: readonly ModelRuns[]): PairwiseDiffe
         const b = models[j];
         const d = pairedDifference(values[i] ?? [], values[j] ?? [], metric.resolution);
         if (a === undefined || b === undefined || d === undefined) continue;
+        // A relative threshold is taken against the better of the two models' means.
+        const means = [meanOf(values[i] ?? [], 12) ?? 0, meanOf(values[j] ?? [], 12) ?? 0];
+        const better = metric.better === 'higher' ? Math.max(...means) : Math.min(...means);
         out.push({
           metric: metric.name,
           unit: metric.unit,
@@ -37,6 +44,7 @@ export function pairwiseDifferences(models: readonly ModelRuns[]): PairwiseDiffe
           mean: round(d.mean, metric.digits),
           ci95: [round(d.lo, metric.digits), round(d.hi, metric.digits)],
           significant: d.significant,
+          material: d.significant && isMaterial(metric, d.mean, better, material),
           ...(d.belowResolution ? { belowResolution: true as const } : {}),
         });
       }

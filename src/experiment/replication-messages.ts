@@ -8,19 +8,23 @@ import type { Scenario } from '../scenario/index.js';
 import type { RunPartResult } from './run.js';
 
 /**
- * `workerData` of a replication worker: the scenario itself, already checked by the caller. A `Scenario`
- * is plain data (no classes, functions or maps), so the structured clone is the same scenario, Infinity
- * included, and the worker never loads the parser and schema (a third of a second per thread).
+ * `workerData` of a replication worker: the scenarios of the plan (one per sweep point; one for a run or
+ * a comparison), already checked by the caller. A `Scenario` is plain data (no classes, functions or
+ * maps), so the structured clone is the same scenario, Infinity included, and the worker never loads the
+ * parser and schema (a third of a second per thread).
  */
 export interface WorkerInit {
-  readonly scenario: Scenario;
+  readonly scenarios: readonly Scenario[];
 }
 
 /** One simulation to do. */
 export interface WorkerJob {
   /** Index of the job in the plan: (model order, k, part). */
   readonly id: number;
-  readonly model: string;
+  /** Index of the scenario in `WorkerInit.scenarios`. */
+  readonly point: number;
+  /** Undefined: the scenario's default model, as `run` without `--model` (its rerun command says so). */
+  readonly model: string | undefined;
   readonly seed: number;
   /** See `runParts`. */
   readonly part: number;

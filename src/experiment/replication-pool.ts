@@ -5,16 +5,18 @@
  *
  * Each worker gets the scenario as a structured clone (it is plain data) and loads only the simulator.
  *
- * Contents: `runInWorkerPool`, `replicationWorkerScript`, `ReplicationFailedError`, `WorkerPoolError`.
+ * Contents: `runInWorkerPool`, `replicationWorkerScript`, `ReplicationFailedError`, `WorkerPoolError`,
+ * `WorkerOutOfMemoryError`.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './replication-messages.js';
-import type { ReplicationJob } from './replicate.js';
+import type { ReplicationJob } from './job-runner.js';
 import { rerunCommand, type RunPartResult } from './run.js';
 
 /** A run threw inside a worker: a bug, reported with the job and the command that reruns it alone. */
@@ -26,6 +28,20 @@ export class ReplicationFailedError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A simulation ran out of memory in its worker thread. The thread's heap is limited (`resourceLimits`) to
+ * this process's own limit, so V8 stops the thread, not the process, and the user reads which model and
+ * replication it was and what to do, never a V8 crash dump.
+ */
+export class WorkerOutOfMemoryError extends Error {
+  override name = 'WorkerOutOfMemoryError';
+}
+
+/** Each worker's old-generation heap: the limit of this process (`--max-old-space-size`, else V8's own). */
+function workerHeapMb(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit / 1024 / 1024);
 }
 
 /** The pool itself failed: a worker died, or came back without all its results. */
@@ -78,14 +94,14 @@ export function replicationWorkerScript(moduleUrl: string = import.meta.url): Wo
  * (a run, or `consume` itself), after stopping every thread.
  */
 export function runInWorkerPool(
-  scenario: Scenario,
+  scenarios: readonly Scenario[],
   jobs: readonly ReplicationJob[],
   workers: number,
   consume: (id: number, result: RunPartResult) => void,
   onProgress?: (fraction: number) => void,
 ): Promise<void> {
   const script = replicationWorkerScript();
-  const init: WorkerInit = { scenario };
+  const init: WorkerInit = { scenarios };
   return new Promise((resolve, reject) => {
     /** Per busy worker: its job and how far that run has got. */
     const running = new Map<Worker, { id: number; fraction: number }>();
@@ -120,6 +136,7 @@ export function runInWorkerPool(
       }
       const message: WorkerJob = {
         id: next,
+        point: job.point,
         model: job.model,
         seed: job.seed,
         part: job.part,
@@ -131,17 +148,25 @@ export function runInWorkerPool(
     };
     const failed = (id: number, message: string, stack: string) => {
       const job = jobs[id];
-      const rerun = job === undefined ? '' : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}`;
+      const scenario = job === undefined ? undefined : scenarios[job.point];
+      const rerun =
+        job === undefined || scenario === undefined
+          ? ''
+          : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}${scenarios.length > 1 ? ` (with sweep point ${job.point + 1}'s settings)` : ''}`;
       finish(
         new ReplicationFailedError(
-          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model} with seed ${job?.seed} failed: ${message}${rerun}`,
+          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model ?? '(default)'} with seed ${job?.seed} failed: ${message}${rerun}`,
           stack,
         ),
       );
     };
 
     for (let i = 0; i < workers; i++) {
-      const w = new Worker(script.filename, { ...script.options, workerData: init });
+      const w = new Worker(script.filename, {
+        ...script.options,
+        workerData: init,
+        resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() },
+      });
       threads.push(w);
       w.on('message', (m: WorkerReply) => {
         if (settled) return;
@@ -172,7 +197,24 @@ export function runInWorkerPool(
             break;
         }
       });
-      w.on('error', (e) => finish(e));
+      w.on('error', (e) => {
+        if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return finish(e);
+        const job = jobs[running.get(w)?.id ?? -1];
+        const what =
+          job === undefined
+            ? 'a simulation'
+            : `the ${job.part >= 0 ? `baseline without fault ${job.part} of the ` : ''}run of model ${job.model}, replication seed ${job.seed}`;
+        finish(
+          new WorkerOutOfMemoryError(
+            `meshsim: ${what} ran out of memory (its thread may use ${workerHeapMb()} MB; ${workers} thread${workers === 1 ? '' : 's'} at once). ` +
+              `Ways out: fewer threads at once (--workers 1), a larger heap (node --max-old-space-size=8192 $(which meshsim) ...), ` +
+              `or a smaller scenario (shorter duration, lower rates, narrower fan-out).` +
+              (job === undefined || scenarios[job.point] === undefined
+                ? ''
+                : ` That run alone: ${rerunCommand(scenarios[job.point] as Scenario, job.seed, job.model)}`),
+          ),
+        );
+      });
       w.on('exit', (code) => {
         if (!settled)
           finish(

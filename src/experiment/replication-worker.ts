@@ -12,7 +12,7 @@ import { runPart } from './run.js';
 /** Progress messages per run: enough for a smooth bar, few enough to cost nothing. */
 const PROGRESS_STEP = 0.05;
 
-function serve(port: NonNullable<typeof parentPort>, scenario: Scenario): void {
+function serve(port: NonNullable<typeof parentPort>, scenarios: readonly Scenario[]): void {
   const reply = (m: WorkerReply) => port.postMessage(m);
   port.on('message', (job: WorkerJob) => {
     let reported = 0;
@@ -22,9 +22,11 @@ function serve(port: NonNullable<typeof parentPort>, scenario: Scenario): void {
       reply({ type: 'progress', id: job.id, fraction });
     };
     try {
+      const scenario = scenarios[job.point];
+      if (scenario === undefined) throw new Error(`no scenario ${job.point} of ${scenarios.length}`);
       const result = runPart(
         scenario,
-        { model: job.model, seed: job.seed },
+        { ...(job.model === undefined ? {} : { model: job.model }), seed: job.seed },
         job.part,
         job.progress ? onProgress : undefined,
       );
@@ -41,7 +43,7 @@ function start(): void {
   const port = parentPort;
   if (port === null)
     throw new Error('replication-worker.ts runs in a worker thread started by runInWorkerPool');
-  serve(port, (workerData as WorkerInit).scenario);
+  serve(port, (workerData as WorkerInit).scenarios);
 }
 
 start();

@@ -35,6 +35,7 @@ import {
 import { buildMesh, pickModel } from '../scenario/build.js';
 import type { Scenario } from '../scenario/index.js';
 import { faultImpact, faultImpactMethod } from './fault-impacts.js';
+import { shellQuote } from './shell-quote.js';
 import { MESHSIM_VERSION } from './version.js';
 
 export const DRAIN_MS = 60_000;
@@ -70,9 +71,23 @@ export interface RunOptions {
   readonly thresholds?: boolean;
 }
 
-/** The command line that reproduces a run. */
+/** The command that reruns one run, shell-quoted (safe to paste whatever the file is called). */
 export function rerunCommand(scenario: Scenario, seed: number, model: string | undefined): string {
-  return `meshsim run ${scenario.file}${model === undefined ? '' : ` --model ${model}`} --seed ${seed}`;
+  const words = [
+    'meshsim',
+    'run',
+    scenario.file,
+    ...istioConfigArgs(scenario),
+    ...(model === undefined ? [] : ['--model', model]),
+    '--seed',
+    String(seed),
+  ];
+  return words.map(shellQuote).join(' ');
+}
+
+/** `--istio-config PATH` for each path the scenario was loaded with, as separate words. */
+export function istioConfigArgs(scenario: Scenario): string[] {
+  return (scenario.istioConfig ?? []).flatMap((p) => ['--istio-config', p]);
 }
 
 export class UnknownModelError extends Error {
@@ -261,6 +276,7 @@ export function assembleRun(
   );
   return {
     ...run.summary,
+    clusterRegions: mesh.clusters.map((c) => ({ cluster: c.name, region: c.region })),
     faults,
     blastRadiusMethod: faultImpactMethod(scenario, thresholds, options.baselines ?? true),
     cost,

@@ -1,22 +1,29 @@
 /**
- * The verdict of a comparison: per criterion the best model, or "no significant difference" where the
- * paired interval between the best mean and a runner-up spans zero; then which model fits, in plain
+ * The verdict of a comparison: per criterion the best model, or "no material difference" where a
+ * runner-up is not materially worse; then which model fits, in plain
  * sentences (`modelFits`). A criterion the scenario cannot measure (blast radius without faults) is listed
  * under `notMeasured` with the reason, never judged on invented numbers.
  *
  * The rule: rank models by mean; the top one is best if its paired difference with every other model is
- * significant (95% interval excludes zero) in its favour. Otherwise the leaders are the top model and
- * every model not significantly worse, and `best` is null. Each pair is tested at 95% on its own (no
- * multiple-comparison correction): with many models, read a narrow win with that in mind.
+ * significant (95% interval excludes zero) in its favour and at least the criterion's material threshold
+ * (`report.material`, material.ts). Otherwise the leaders are the top model and every model not
+ * materially worse, `best` is null, and the note says "no material difference" and why (identical
+ * replications, the interval includes zero, or a real difference too small to matter). Each pair is
+ * tested at 95% on its own (no multiple-comparison correction): with many models, read a narrow win with
+ * that in mind.
  *
  * Contents: `verdict`, `judgeCriterion`, `Judgement`, `CRITERION_METRIC`.
  */
 import type { Scenario } from '../scenario/index.js';
 import { metricByName, observations, type ComparisonMetric, type ModelRuns } from './comparison-metric.js';
 import type { Criterion, Verdict, VerdictEntry } from './comparison.js';
-import { meanOf, pairedDifference } from './estimate.js';
+import { meanOf, pairedDifference, type PairedDifference } from './estimate.js';
 import { amountText, intervalText, listText, valueText } from './figure-text.js';
+import { isMaterial, materialThresholds, thresholdText, type MaterialThresholds } from './material.js';
 import { modelFits } from './model-fits.js';
+
+/** The one wording of a tie, wherever the verdict states one. */
+export const TIE = 'no material difference';
 
 /** The metric each criterion is judged on; control-plane cost and data locality depend on what was measured. */
 export const CRITERION_METRIC: Readonly<Record<Criterion, readonly string[]>> = {
@@ -58,11 +65,34 @@ function ranking(metric: ComparisonMetric, ranked: readonly Ranked[]): string {
   return ranked.map((r) => `${r.name} ${figure(metric, r.mean)}`).join(', ');
 }
 
-/** Judges one criterion on one metric; undefined when fewer than two models measured it. */
+/** Why two leaders tie, in words: identical runs, a difference the histograms cannot resolve, noise, or too small to matter. */
+function tieReason(
+  metric: ComparisonMetric,
+  top: Ranked,
+  other: Ranked,
+  d: PairedDifference | undefined,
+  t: MaterialThresholds,
+): string {
+  if (metric.structural) return ' (the same in every replication)';
+  if (d === undefined) return '';
+  const diff = `${top.name} − ${other.name}: ${amountText(d.mean, metric.unit)}`;
+  if (d.lo === 0 && d.hi === 0) return ' (identical in every replication)';
+  if (d.belowResolution)
+    return ` (${diff}, within the latency histograms' resolution of ${((metric.resolution ?? 0) * 100).toFixed(0)}%)`;
+  if (!d.significant) return ` (${diff}, ${intervalText(d.lo, d.hi, metric.unit)} includes 0)`;
+  return ` (${diff}, ${intervalText(d.lo, d.hi, metric.unit)}: real but below the ${thresholdText(metric, t)} that matters)`;
+}
+
+/**
+ * Judges one criterion on one metric; undefined when fewer than two models measured it. A model is worse
+ * than the top one only when the paired difference is significant and at least the material threshold;
+ * every other model ties with the top, in one wording: "no material difference".
+ */
 function judgeOn(
   criterion: Criterion,
   metric: ComparisonMetric,
   models: readonly ModelRuns[],
+  t: MaterialThresholds,
 ): VerdictEntry | undefined {
   const measured: Ranked[] = [];
   for (const m of models) {
@@ -75,13 +105,20 @@ function judgeOn(
   // Array.sort is stable: models with equal means keep their report order.
   const ranked = [...measured].sort((x, y) => sign * (y.mean - x.mean));
   const [top, ...rest] = ranked as [Ranked, ...Ranked[]];
-  const vsTop = rest.map((o) => ({ o, d: pairedDifference(top.values, o.values, metric.resolution) }));
-  const worse = vsTop.filter((c) => c.d !== undefined && c.d.significant && sign * c.d.mean > 0);
-  const tied = vsTop.filter((c) => !worse.includes(c));
+  const vsTop = rest.map((o) => {
+    const d = pairedDifference(top.values, o.values, metric.resolution);
+    const structuralGap = metric.structural && isMaterial(metric, top.mean - o.mean, top.mean, t);
+    const worse =
+      structuralGap ||
+      (d !== undefined && d.significant && sign * d.mean > 0 && isMaterial(metric, d.mean, top.mean, t));
+    return { o, d, worse };
+  });
+  const worse = vsTop.filter((c) => c.worse);
+  const tied = vsTop.filter((c) => !c.worse);
   const leaders = [top.name, ...tied.map((c) => c.o.name)];
   const list = ranking(metric, ranked);
   if (tied.length === 0) {
-    // Every other model is significantly worse; the runner-up's difference says by how much.
+    // Every other model is materially worse; the runner-up's difference says by how much.
     const next = vsTop[0];
     const d = next?.d;
     const by =
@@ -94,25 +131,16 @@ function judgeOn(
           )})`;
     return { criterion, best: top.name, note: `${list}${by}`, metric: metric.name, leaders };
   }
-  const last = tied[tied.length - 1];
-  const d = last?.d;
-  const spread =
-    metric.structural || last === undefined || d === undefined
-      ? ''
-      : d.lo === 0 && d.hi === 0
-        ? ' (identical in every replication)'
-        : d.belowResolution
-          ? ` (${top.name} − ${last.o.name}: ${amountText(d.mean, metric.unit)}, within the latency histograms' resolution of ${((metric.resolution ?? 0) * 100).toFixed(0)}%)`
-          : ` (${top.name} − ${last.o.name}: ${amountText(d.mean, metric.unit)}, ${intervalText(d.lo, d.hi, metric.unit)} includes 0)`;
+  // The tied model furthest from the top says how wide the tie is.
+  const last = tied[tied.length - 1] as (typeof tied)[number];
   const behind =
     worse.length === 0
       ? ''
-      : `; ${listText(worse.map((c) => c.o.name))} ${worse.length === 1 ? 'is' : 'are'} significantly worse`;
-  const what = metric.structural ? 'no difference' : 'no significant difference';
+      : `; ${listText(worse.map((c) => c.o.name))} ${worse.length === 1 ? 'is' : 'are'} materially worse`;
   return {
     criterion,
     best: null,
-    note: `${list}; ${what} between ${listText(leaders)}${spread}${behind}`,
+    note: `${list}; ${TIE} between ${listText(leaders)}${tieReason(metric, top, last.o, last.d, t)}${behind}`,
     metric: metric.name,
     leaders,
   };
@@ -129,9 +157,9 @@ function notMeasuredReason(criterion: Criterion, scenario: Scenario, models: rea
         ? 'the scenario has no faults: add some under `faults:` to measure how far each model lets one spread'
         : 'the runs report no blast radius for the faults';
     case 'singlePointOfFailure':
-      return scenario.mesh.faults.some((f) => f.type === 'control-plane-outage')
-        ? 'no requests fell in the control-plane outage windows'
-        : 'the scenario has no control-plane-outage fault: add one on the primary (e.g. `{ at: 30s, for: 30s, type: control-plane-outage, cluster: <primary> }`) to measure availability when it is lost';
+      return models.some((m) => m.ctx.controlPlaneOutages.length > 0)
+        ? 'no requests fell in the windows of the faults that remove a control plane'
+        : 'the scenario has no fault that removes a control plane or cuts proxies off from it (control-plane-outage; cluster-outage of a cluster hosting an istiod; api-server-outage of a config cluster; a partition between remotes and their primary): add one, e.g. `{ at: 30s, for: 30s, type: control-plane-outage, cluster: <primary> }`, to measure availability when it is lost';
     case 'dataLocality':
       return 'no calls were recorded between clusters';
     default:
@@ -145,8 +173,9 @@ export function judgeCriterion(
   scenario: Scenario,
   models: readonly ModelRuns[],
 ): Judgement {
+  const t = materialThresholds(scenario);
   for (const name of CRITERION_METRIC[criterion]) {
-    const entry = judgeOn(criterion, metricByName(name), models);
+    const entry = judgeOn(criterion, metricByName(name), models, t);
     if (entry !== undefined) return { kind: 'judged', entry: withDetails(entry, models) };
   }
   return { kind: 'not-measured', criterion, reason: notMeasuredReason(criterion, scenario, models) };

@@ -29,8 +29,15 @@ export interface ControlPlaneEvents {
   viewChanged(proxy: Proxy): void;
 }
 
-/** PILOT_PUSH_THROTTLE and PILOT_MAX_REQUESTS_PER_SECOND are min(15 + 5 x cores, 100); istiod's default request is 500m, so 2 cores is assumed. */
-export const ISTIOD_CORES = 2;
+/**
+ * PILOT_PUSH_THROTTLE and PILOT_MAX_REQUESTS_PER_SECOND default to min(15 + 5 × GOMAXPROCS, 100)
+ * (istio/istio pilot/pkg/features/tuning.go, commit 86c9f01f). The istiod chart requests 500m CPU and sets
+ * no limit (manifests/charts/istio-control/istio-discovery/values.yaml), so GOMAXPROCS is the node's core
+ * count: `controlPlane.istiodCores` in the scenario.
+ */
+export function pilotConcurrencyDefault(cores: number): number {
+  return Math.min(15 + 5 * cores, 100);
+}
 
 export class ControlPlane {
   readonly istiods: Istiod[] = [];
@@ -67,7 +74,7 @@ export class ControlPlane {
       deliver: (proxy, snapshot) => this.receive(proxy, snapshot),
       pushed: () => events.pushed(),
     };
-    const rate = Math.min(15 + 5 * ISTIOD_CORES, 100);
+    const rate = pilotConcurrencyDefault(settings.istiodCores);
     const byName = new Map<string, Istiod>();
     const istiodFor = (server: string): Istiod => {
       let istiod = byName.get(server);

@@ -30,8 +30,9 @@ import type { Proxy } from './proxy.js';
 import { Attempt, AttemptOutcome, Call, MeshRequest, isFailure } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import type { RouteResolver } from './route-resolver.js';
+import { failedCallStatus } from './call-failure.js';
 import type { CallStep, ServiceRuntime } from './service-runtime.js';
-import type { Upstream } from './upstream.js';
+import type { Upstream, UpstreamHost } from './upstream.js';
 import { Admission } from './traffic/connection-pool.js';
 import { DeadlineQueue } from './deadline-queue.js';
 
@@ -95,11 +96,26 @@ export class DataPlane {
       request.clientTimeout = queue;
       request.clientTimeoutTicket = queue.add(request);
     }
-    this.startCall(new Call(request, undefined, entry, client));
+    const call = new Call(request, undefined, entry, client);
+    request.entry = call;
+    this.startCall(call);
   }
 
+  /**
+   * The client stopped waiting and closed its connection (DC). Its sidecar's router is destroyed with the
+   * stream: Envoy `Filter::onDestroy` calls `resetAll()`, which resets every upstream request without an
+   * outlier-detection report (envoyproxy/envoy source/common/router/router.cc, commit 001b1c0c). The entry
+   * call's attempt releases its least-request count and connection slot, and a retry waiting out its
+   * back-off is never sent.
+   */
   private readonly clientGaveUp = (request: MeshRequest): void => {
     this.completeRequest(request, 0, ResponseFlag.DC);
+    const entry = request.entry;
+    if (entry !== undefined && !entry.finished) {
+      const a = entry.current;
+      if (a !== undefined) this.resetAttempt(a, false);
+      this.finishCall(entry, 0, ResponseFlag.DC);
+    }
   };
 
   private completeRequest(request: MeshRequest, code: number, flags: number): void {
@@ -124,33 +140,101 @@ export class DataPlane {
     call.service = route.service;
     call.subset = route.subset;
     call.retry = route.retry;
+    call.timeoutMs = route.timeoutMs;
     const fault = route.fault;
     if (fault !== undefined) {
-      call.faulted = true;
+      // Envoy's fault filter runs before the router (envoyproxy/envoy
+      // source/extensions/filters/http/fault/fault_filter.cc, `decodeHeaders` then `postDelayInjection`): a
+      // selected delay holds the request first, then a selected abort answers it locally (FI, never seen
+      // by the router, so never retried); anything not aborted reaches the router, which applies the
+      // route's timeout and retries as for any request (Istio sets both whether or not a fault is set:
+      // istio/istio pilot/pkg/networking/core/route/route.go `applyHTTPRouteDestination`, commit 86c9f01f;
+      // istio/istio#13705). The two percentages are independent draws.
       const rng = call.source.lbRng;
-      if (fault.abort !== undefined && rng() < fault.abort.fraction) {
-        this.finishCall(call, fault.abort.httpStatus, ResponseFlag.FI);
-        return;
-      }
-      if (fault.delay !== undefined && rng() < fault.delay.fraction) {
+      const delayed = fault.delay !== undefined && rng() < fault.delay.fraction;
+      const aborted = fault.abort !== undefined && rng() < fault.abort.fraction;
+      if (delayed) {
         call.responseFlags |= ResponseFlag.DI;
-        this.ctx.engine.schedule(fault.delay.fixedDelayMs, this.attempt, call);
+        if (aborted) call.faultAbortStatus = (fault.abort as { httpStatus: number }).httpStatus;
+        this.ctx.engine.schedule(
+          (fault.delay as { fixedDelayMs: number }).fixedDelayMs,
+          this.afterDelay,
+          call,
+        );
         return;
       }
-    } else if (route.timeoutMs > 0) {
-      call.timeoutMs = route.timeoutMs;
-      call.routeTimer = this.ctx.engine.schedule(route.timeoutMs, this.routeTimeout, call);
+      if (aborted) {
+        this.finishCall(call, (fault.abort as { httpStatus: number }).httpStatus, ResponseFlag.FI);
+        return;
+      }
     }
+    this.route(call);
+  }
+
+  private readonly afterDelay = (call: Call): void => {
+    if (call.finished) return; // The client gave up during the delay.
+    if (call.faultAbortStatus > 0) {
+      this.finishCall(call, call.faultAbortStatus, ResponseFlag.FI);
+      return;
+    }
+    this.route(call);
+  };
+
+  /** The router takes the request: the route timeout starts (Envoy `onRequestComplete`), then the first try. */
+  private route(call: Call): void {
+    if (call.timeoutMs > 0)
+      call.routeTimer = this.ctx.engine.schedule(call.timeoutMs, this.routeTimeout, call);
     this.attempt(call);
   }
 
+  /**
+   * The route timeout fired (Envoy `Filter::onResponseTimeout`, envoyproxy/envoy
+   * source/common/router/router.cc, commit 001b1c0c): every upstream request still awaiting headers is
+   * reported to outlier detection as a local-origin timeout (`LocalOriginTimeout`) and reset; the request
+   * ends 504 UT through `onUpstreamTimeoutAbort`, which never retries. A retry waiting out its back-off has
+   * no upstream request: nothing is reset, and the scheduled try finds the call finished.
+   */
   private readonly routeTimeout = (call: Call): void => {
     call.routeTimer = undefined;
     if (call.finished) return;
     const a = call.current;
-    if (a !== undefined) this.abandon(a);
+    if (a !== undefined) this.resetAttempt(a, true);
     this.finishCall(call, 504, ResponseFlag.UT);
   };
+
+  /**
+   * Resets an attempt the caller gave up on (route timeout, client gone): its place in the pending line, or
+   * its host's active-request count and its connection slot, are released at once, as Envoy's
+   * `UpstreamRequest::resetStream` does (a pending request is cancelled from the pool; an attached stream
+   * frees its slot). `reportTimeout` sends the host a local-origin timeout for outlier detection. Server-side
+   * work already under way goes on: the application does not know the caller left. No-op on an attempt
+   * already ended.
+   */
+  private resetAttempt(a: Attempt, reportTimeout: boolean): void {
+    if (a.abandoned) return;
+    this.abandon(a);
+    this.noteFinalAttempt(a.call, a);
+    const upstream = a.upstream;
+    if (upstream === undefined) return;
+    if (a.pending) {
+      a.pending = false;
+      this.leavePendingLine(upstream, a);
+      return;
+    }
+    if (a.host >= 0) {
+      upstream.finished(a.host);
+      if (reportTimeout)
+        upstream.recordFailure(a.host, 504, AttemptOutcome.perTryTimeout, this.ctx.engine.now);
+    }
+    this.releaseConnection(upstream);
+  }
+
+  private leavePendingLine(upstream: Upstream, a: Attempt): void {
+    const i = upstream.pendingAttempts.indexOf(a);
+    if (i < 0) throw new Error(`attempt of request ${a.call.request.id} is pending but not in the line`);
+    upstream.pendingAttempts.splice(i, 1);
+    upstream.cancelPending();
+  }
 
   /** One try: circuit breakers first (Envoy's router asks the connection pool before picking a host). */
   private readonly attempt = (call: Call): void => {
@@ -170,7 +254,7 @@ export class DataPlane {
       this.endAttempt(a, 503, ResponseFlag.UO, AttemptOutcome.overflow);
       return;
     }
-    const perTry = call.faulted ? 0 : call.retry.perTryTimeoutMs;
+    const perTry = call.retry.perTryTimeoutMs;
     if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
     if (admission === Admission.pending) {
       a.pending = true;
@@ -194,7 +278,7 @@ export class DataPlane {
     const now = engine.now;
     const call = a.call;
     const upstream = a.upstream as Upstream;
-    const host = upstream.pick(call.previousHost, now);
+    const host = upstream.pick(call.retry, call.tried, now);
     if (host < 0) {
       this.releaseConnection(upstream);
       a.upstream = undefined;
@@ -218,7 +302,7 @@ export class DataPlane {
       delay +=
         this.ctx.network.sample(source.zone, target.zone) +
         this.ctx.eastWestGateway(target.gatewayCluster).latency.sample();
-      endpoint = this.gatewayBackend(upstream, host, call.service);
+      endpoint = this.gatewayBackend(a, upstream, host, call.service);
       if (endpoint === undefined) {
         // The gateway has no backend for the service in its view: it closes the client's connection.
         this.failAfter(a, delay, 503, ResponseFlag.UH, AttemptOutcome.reset);
@@ -231,7 +315,8 @@ export class DataPlane {
     if (endpoint === undefined) return;
     a.endpoint = endpoint;
     const state = this.pathTo(source, endpoint, a.viaGateway >= 0);
-    let established = upstream.isConnected(host);
+    // Through a gateway the connection is the one `gatewayBackend` found or opened; to a pod, the host's.
+    let established = a.viaGateway >= 0 ? a.reusedConnection : upstream.isConnected(host);
     if (established && state === PathState.silentNew) {
       // The pooled connection was reset when the pod died; Envoy must dial again.
       upstream.setConnected(host, false);
@@ -267,19 +352,35 @@ export class DataPlane {
     return infra.isEastWestUp(gatewayCluster) ? PathState.open : PathState.refused;
   }
 
-  /** The gateway balances per connection: the client's connection to it stays pinned to one backend. */
-  private gatewayBackend(upstream: Upstream, host: number, service: ServiceRuntime): Endpoint | undefined {
-    const pinned = upstream.pinnedBackend(host);
-    if (pinned !== undefined && this.ctx.registry.stateOf(pinned.id) !== EndpointState.terminated)
-      return pinned;
+  /**
+   * The backend behind gateway host `host` for attempt `a`: an existing connection's (HTTP/2 shares one;
+   * HTTP/1.1 reuses an idle one), else a new connection, for which the gateway picks a backend from its own
+   * view. A connection whose backend pod is gone was reset and is dropped.
+   */
+  private gatewayBackend(
+    a: Attempt,
+    upstream: Upstream,
+    host: number,
+    service: ServiceRuntime,
+  ): Endpoint | undefined {
+    const { registry } = this.ctx;
+    for (;;) {
+      const reused = upstream.takeGatewayConnection(host);
+      if (reused === undefined) break;
+      if (registry.stateOf(reused.id) !== EndpointState.terminated) {
+        a.reusedConnection = true;
+        return reused;
+      }
+      upstream.closeGatewayConnection(host, reused);
+    }
     const gateway = this.ctx.eastWestGateway(
       (upstream.hosts[host] as { gatewayCluster: number }).gatewayCluster,
     );
     const view = this.ctx.upstreamOf(gateway, service, undefined);
     if (view === undefined) return undefined;
-    const h = view.pick(-1, this.ctx.engine.now);
+    const h = view.pick(undefined, undefined, this.ctx.engine.now);
     const backend = h < 0 ? undefined : view.hosts[h]?.endpoint;
-    upstream.pin(host, backend);
+    if (backend !== undefined) upstream.openedGatewayConnection(host, backend);
     return backend;
   }
 
@@ -359,7 +460,11 @@ export class DataPlane {
   private readonly beginService = (a: Attempt): void => {
     a.startedMs = this.ctx.engine.now;
     a.holdsSlot = true;
-    this.ctx.engine.schedule(a.call.service.serviceTime.sample(), this.serviceDone, a);
+    this.ctx.engine.schedule(
+      a.call.service.behaviourOf(a.endpoint as Endpoint).serviceTime.sample(),
+      this.serviceDone,
+      a,
+    );
   };
 
   private readonly serviceDone = (a: Attempt): void => {
@@ -375,7 +480,8 @@ export class DataPlane {
       this.respond(a, abort);
       return;
     }
-    if (service.errorRate > 0 && service.behaviourRng() < service.errorRate) {
+    const errorRate = service.behaviourOf(endpoint).errorRate;
+    if (errorRate > 0 && service.behaviourRng() < errorRate) {
       this.respond(a, 500);
       return;
     }
@@ -390,8 +496,8 @@ export class DataPlane {
 
   private startStep(a: Attempt, first: number): void {
     const service = a.call.service;
-    const steps = service.steps;
     const endpoint = a.endpoint as Endpoint;
+    const steps = service.behaviourOf(endpoint).steps;
     for (let i = first; i < steps.length; i++) {
       const step = steps[i] as CallStep;
       let made = 0;
@@ -418,9 +524,9 @@ export class DataPlane {
   }
 
   private childDone(parent: Attempt, child: Call): void {
-    if (isFailure(child.responseCode)) parent.downstreamFailed = true;
+    if (isFailure(child.responseCode)) parent.downstreamStatus = failedCallStatus(parent, child);
     if (--parent.outstanding > 0) return;
-    if (parent.downstreamFailed) this.respond(parent, 500);
+    if (parent.downstreamStatus > 0) this.respond(parent, parent.downstreamStatus);
     else this.startStep(parent, parent.step + 1);
   }
 
@@ -518,33 +624,43 @@ export class DataPlane {
       if (a.pending) {
         // Timed out while waiting for a connection: it leaves the pending line.
         a.pending = false;
-        upstream.pendingAttempts.splice(upstream.pendingAttempts.indexOf(a), 1);
-        upstream.cancelPending();
+        this.leavePendingLine(upstream, a);
       } else {
         if (a.host >= 0) {
           upstream.finished(a.host);
           if (outcome === AttemptOutcome.response && !isFailure(code)) upstream.recordSuccess(a.host);
           else upstream.recordFailure(a.host, code, outcome, now);
+          // A response leaves an HTTP/1.1 connection reusable; a reset or timeout closed it.
+          if (outcome === AttemptOutcome.response && a.viaGateway >= 0 && a.endpoint !== undefined)
+            upstream.releaseGatewayConnection(a.host, a.endpoint);
         }
         this.releaseConnection(upstream);
       }
     }
-    call.viaGateway = a.viaGateway;
-    if (a.endpoint !== undefined) {
-      call.endpoint = a.endpoint;
-      call.arrivedMs = a.arrivedMs;
-      call.startedMs = a.startedMs;
-      if (a.startedMs >= 0)
-        call.request.clustersCrossed |= a.endpoint.cluster < 31 ? 1 << a.endpoint.cluster : 0;
-    }
+    this.noteFinalAttempt(call, a);
     if (call.finished) return;
-    call.previousHost = a.host;
+    // Envoy holds a retry against the cluster's `max_retries` circuit breaker from the time it is
+    // scheduled until the retried try's outcome is judged (`RetryStateImpl::resetRetry`).
+    this.releaseRetry(call);
     // A plain success is never retried; skip the policy for the common case.
-    const retry =
+    let retry =
       outcome === AttemptOutcome.response && code < 400
         ? -1
         : this.ctx.routes.retryDecision(call, code, flags, outcome);
+    if (retry >= 0 && upstream !== undefined && !upstream.admissionState.tryAdmitRetry()) {
+      // Retry circuit breaker open: Envoy `RetryStatus::NoOverflow`, the response as it is, flag UO
+      // (envoyproxy/envoy source/common/router/router.cc `onUpstreamReset`/`onUpstreamHeaders`).
+      retry = -1;
+      flags |= ResponseFlag.UO;
+    } else if (retry >= 0 && upstream !== undefined) call.retryHeld = upstream.admissionState;
     if (retry >= 0) {
+      // The retry predicates remember every host tried (Envoy `onHostAttempted` for each try), by key:
+      // the view may be rebuilt before the next try. Only calls that retry allocate the list.
+      if (a.host >= 0 && upstream !== undefined) {
+        const key = (upstream.hosts[a.host] as UpstreamHost).key;
+        if (call.tried === undefined) call.tried = [key];
+        else call.tried.push(key);
+      }
       this.ctx.engine.schedule(retry, this.attempt, call);
       return;
     }
@@ -553,9 +669,28 @@ export class DataPlane {
     this.finishCall(call, code, flags | exhausted);
   }
 
+  /** The call's metrics fields describe its latest attempt (where it went, when it was served). */
+  private noteFinalAttempt(call: Call, a: Attempt): void {
+    call.viaGateway = a.viaGateway;
+    if (a.endpoint !== undefined) {
+      call.endpoint = a.endpoint;
+      call.arrivedMs = a.arrivedMs;
+      call.startedMs = a.startedMs;
+      if (a.startedMs >= 0)
+        call.request.clustersCrossed |= a.endpoint.cluster < 31 ? 1 << a.endpoint.cluster : 0;
+    }
+  }
+
+  private releaseRetry(call: Call): void {
+    if (call.retryHeld === undefined) return;
+    call.retryHeld.releaseRetry();
+    call.retryHeld = undefined;
+  }
+
   private finishCall(call: Call, code: number, flags: number): void {
     if (call.finished) return;
     call.finished = true;
+    this.releaseRetry(call);
     if (call.routeTimer !== undefined) this.ctx.engine.cancel(call.routeTimer);
     call.routeTimer = undefined;
     call.responseCode = code;

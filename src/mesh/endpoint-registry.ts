@@ -10,9 +10,17 @@ import type { Endpoint } from './endpoint.js';
 
 /**
  * starting: created, not yet ready (waiting for its container, its certificate and its first config);
- * ready: serving; unavailable: not serving but not deleted (its node or cluster is down); terminated: gone.
+ * ready: serving; unavailable: not serving but not deleted (its node or cluster is down); terminated: gone;
+ * terminating: deleted gracefully, so no longer listed as ready, but still serving until its sidecar has
+ * drained (a rollout's old pods).
  */
-export const EndpointState = { starting: 0, ready: 1, terminated: 2, unavailable: 3 } as const;
+export const EndpointState = {
+  starting: 0,
+  ready: 1,
+  terminated: 2,
+  unavailable: 3,
+  terminating: 4,
+} as const;
 export type EndpointState = (typeof EndpointState)[keyof typeof EndpointState];
 
 export type EndpointListener = (endpoint: Endpoint, ready: boolean) => void;

@@ -137,6 +137,10 @@ export class FaultInjector implements FaultInjections {
       case 'pod-churn':
         if (starting) this.churn(f);
         break;
+      case 'rollout':
+        if (starting)
+          workloads.rollout(this.ctx.serviceIndex(f.service), topology.cluster(f.cluster), f.strategy);
+        break;
       case 'scale':
         if (starting)
           workloads.scale(this.ctx.serviceIndex(f.service), topology.cluster(f.cluster), f.replicas);

@@ -1,5 +1,6 @@
 export * from './mesh-config.js';
 export { Mesh, pickWeighted } from './mesh.js';
+export { pilotConcurrencyDefault } from './control-plane.js';
 export { Topology, type ZoneInfo } from './topology.js';
 export { NetworkLatency } from './network-latency.js';
 export type { MeshObserver } from './observer.js';

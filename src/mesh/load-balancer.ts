@@ -7,6 +7,7 @@
  * counts are the proxy's own, not global (envoy-users thread cited there).
  */
 import type { Uniform } from '../des/index.js';
+import { EdfSchedule } from './edf-schedule.js';
 
 export const LbPolicy = {
   LEAST_REQUEST: 'LEAST_REQUEST',
@@ -55,15 +56,27 @@ export function pickRandom(candidates: ArrayLike<number>, count: number, rng: Un
 
 /**
  * ROUND_ROBIN state of one proxy for one upstream cluster: one cursor per priority level (Envoy keeps a
- * scheduler per host set). Unweighted rotation over the candidates; Envoy uses an EDF schedule when weights
- * differ, which Istio calls "generally unsafe … when endpoint weighting is used" (4.2).
+ * scheduler per host set). Equal weights rotate over the candidates; unequal weights (an east-west gateway
+ * host weighs its endpoint count) follow Envoy's EDF schedule, as `RoundRobinLoadBalancerTest.Weighted`
+ * (test/extensions/load_balancing_policies/round_robin/round_robin_lb_test.cc) expects.
  */
 export class RoundRobinCursor {
   private readonly next: Float64Array;
+  private readonly start: number;
+  /** Weighted schedules per level, made on the first weighted pick. */
+  private schedules: EdfSchedule[] | undefined;
 
   /** `start` offsets every level, so proxies need not all begin with the same host (Envoy seeds it randomly). */
   constructor(levels: number, start = 0) {
     this.next = new Float64Array(levels).fill(start);
+    this.start = start;
+  }
+
+  /** The next host of `level` on Envoy's EDF schedule of `weights` (indexed by host). */
+  pickWeighted(candidates: ArrayLike<number>, count: number, level: number, weights: Float64Array): number {
+    this.schedules ??= [];
+    const schedule = (this.schedules[level] ??= new EdfSchedule());
+    return schedule.pick(candidates, count, weights, this.start);
   }
 
   /** The next host of `level` in rotation among `candidates[0..count)`. */
@@ -146,7 +159,9 @@ export function pickHost(
     case 'RANDOM':
       return pickRandom(candidates, count, rng);
     case 'ROUND_ROBIN':
-      return cursor.pick(candidates, count, level);
+      return weights === undefined || hasEqualWeights(candidates, count, weights)
+        ? cursor.pick(candidates, count, level)
+        : cursor.pickWeighted(candidates, count, level, weights);
     default:
       return weights === undefined || hasEqualWeights(candidates, count, weights)
         ? pickLeastRequestAmong(candidates, count, active, rng)

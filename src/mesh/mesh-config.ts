@@ -41,11 +41,24 @@ export interface DeploymentConfig {
   readonly zone: string | undefined;
   readonly replicas: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** This version's own behaviour (Bookinfo's reviews v1 calls no ratings); unset fields are the service's. */
+  readonly behaviour?: VersionBehaviourConfig | undefined;
+}
+
+export interface VersionBehaviourConfig {
+  readonly serviceTime?: Distribution | undefined;
+  readonly errorRate?: number | undefined;
+  readonly calls?: readonly CallStepConfig[] | undefined;
 }
 
 export interface CallConfig {
   readonly service: string;
   readonly probability: number;
+  /**
+   * What the application does when the call fails (after Envoy's retries): 'fail' answers 500 (default),
+   * 'continue' carries on without it, a number answers that status.
+   */
+  readonly onError?: 'fail' | 'continue' | number | undefined;
 }
 
 /** A step of a service's work: one call, or a group of calls made in parallel and awaited together. */
@@ -167,6 +180,8 @@ export interface ControlPlaneConfig {
   readonly pushTime: Distribution;
   /** Pushes in flight at once per istiod (PILOT_PUSH_THROTTLE). */
   readonly pushThrottle: number;
+  /** istiod's GOMAXPROCS: sets its xDS request rate limit (PILOT_MAX_REQUESTS_PER_SECOND) and default throttle. */
+  readonly istiodCores: number;
   readonly reconnectInitialMs: number;
   readonly reconnectMaxMs: number;
   readonly certTtlMs: number;
@@ -191,6 +206,7 @@ export const FaultType = {
   'network-partition': 'network-partition',
   'pod-failure': 'pod-failure',
   'pod-churn': 'pod-churn',
+  rollout: 'rollout',
   scale: 'scale',
   'latency-injection': 'latency-injection',
   'error-injection': 'error-injection',
@@ -219,6 +235,12 @@ export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
       readonly cluster: string;
       readonly everyMs: number;
     }
+  | {
+      readonly type: 'rollout';
+      readonly service: string;
+      readonly cluster: string;
+      readonly strategy: RollingUpdate;
+    }
   | { readonly type: 'scale'; readonly service: string; readonly cluster: string; readonly replicas: number }
   | {
       readonly type: 'latency-injection';
@@ -236,3 +258,20 @@ export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
     }
   | { readonly type: 'config-push'; readonly cluster: string; readonly routing: RoutingConfig }
 );
+
+/** A Kubernetes int-or-percent (`maxSurge: 1` or `maxSurge: 25%`). */
+export interface IntOrPercent {
+  readonly value: number;
+  /** true: `value` is a percent of the desired replicas. */
+  readonly percent: boolean;
+}
+
+/** A Deployment's RollingUpdate strategy and its pods' graceful termination. */
+export interface RollingUpdate {
+  readonly maxSurge: IntOrPercent;
+  readonly maxUnavailable: IntOrPercent;
+  /** Istio ProxyConfig `terminationDrainDuration`: the sidecar drains this long after SIGTERM. */
+  readonly drainMs: number;
+  /** Pod `terminationGracePeriodSeconds`: the kubelet kills the pod at the latest after this. */
+  readonly gracePeriodMs: number;
+}

@@ -13,7 +13,7 @@ import { NetworkLatency } from './network-latency.js';
 import type { MeshObserver } from './observer.js';
 import { Proxy } from './proxy.js';
 import { RouteResolver } from './route-resolver.js';
-import { ServiceRuntime, type CallStep } from './service-runtime.js';
+import { ANSWER_500, CONTINUE, ServiceRuntime, type CallStep } from './service-runtime.js';
 import { Topology } from './topology.js';
 import { ClosedLoopSource, ClosedLoopTap } from './closed-loop-source.js';
 import { TrafficSource } from './traffic-source.js';
@@ -193,19 +193,37 @@ export class Mesh {
   }
 
   private buildService(s: ServiceConfig, index: number, indexOf: (name: string) => number): ServiceRuntime {
-    const steps: CallStep[] = s.calls.map((step) => ({
-      services: Int32Array.from(step, (c) => indexOf(c.service)),
-      probabilities: Float64Array.from(step, (c) => c.probability),
-    }));
-    return new ServiceRuntime(
+    const stepsOf = (calls: ServiceConfig['calls']): CallStep[] =>
+      calls.map((step) => ({
+        services: Int32Array.from(step, (c) => indexOf(c.service)),
+        probabilities: Float64Array.from(step, (c) => c.probability),
+        onError: step.some((c) => c.onError !== undefined && c.onError !== 'fail')
+          ? Int32Array.from(step, (c) => onErrorCode(c.onError))
+          : undefined,
+      }));
+    const service = new ServiceRuntime(
       index,
       s.name,
       s.blocking,
       sampler(s.serviceTime, this.streams.stream(`service-time/${s.name}`)),
       s.errorRate,
-      steps,
+      stepsOf(s.calls),
       this.streams.stream(`behaviour/${s.name}`),
     );
+    // A version's streams are its own (named by deployment), so services without versions draw as before.
+    s.deployments.forEach((d, k) => {
+      const b = d.behaviour;
+      if (b === undefined) return;
+      service.addVersion(d.labels, {
+        serviceTime:
+          b.serviceTime === undefined
+            ? service.serviceTime
+            : sampler(b.serviceTime, this.streams.stream(`service-time/${s.name}/deployment-${k}`)),
+        errorRate: b.errorRate ?? service.errorRate,
+        steps: b.calls === undefined ? service.steps : stepsOf(b.calls),
+      });
+    });
+    return service;
   }
 
   private routerProxy(name: string, cluster: number, latency: MeshConfig['sidecar']['latency']): Proxy {
@@ -262,4 +280,12 @@ export function pickWeighted(weights: readonly number[], u: number): number {
     if (x < 0) return i;
   }
   return weights.length - 1;
+}
+
+function onErrorCode(onError: 'fail' | 'continue' | number | undefined): number {
+  return onError === undefined || onError === 'fail'
+    ? ANSWER_500
+    : onError === 'continue'
+      ? CONTINUE
+      : onError;
 }

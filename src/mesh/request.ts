@@ -15,6 +15,7 @@ import type { RetryPolicy } from './traffic/retry-policy.js';
 import { DEFAULT_RETRY_POLICY } from './traffic/retry-policy.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import type { Upstream } from './upstream.js';
+import type { ConnectionPool } from './traffic/connection-pool.js';
 
 export class MeshRequest {
   declare responseCode: number;
@@ -28,6 +29,8 @@ export class MeshRequest {
   /** The client's timeout, while it runs (see `DeadlineQueue`). */
   declare clientTimeout: DeadlineQueue<MeshRequest> | undefined;
   declare clientTimeoutTicket: number;
+  /** The client's call to the entry service (reset when the client gives up). */
+  declare entry: Call | undefined;
   declare readonly id: number;
   /** Index of the traffic source. */
   declare readonly traffic: number;
@@ -58,6 +61,7 @@ export class MeshRequest {
     this.done = false;
     this.clientTimeout = undefined;
     this.clientTimeoutTicket = -1;
+    this.entry = undefined;
   }
 }
 
@@ -68,12 +72,17 @@ export class Call {
   declare retry: RetryPolicy;
   declare timeoutMs: number;
   declare routeTimer: EventId | undefined;
-  /** Fault injection on the route disables retries and timeouts (virtual_service.proto). */
-  declare faulted: boolean;
+  /** Status of a fault abort drawn for this call, applied after its fault delay; 0 = none. */
+  declare faultAbortStatus: number;
   declare attempts: number;
   declare current: Attempt | undefined;
-  /** Upstream host index of the previous attempt (Envoy's previous_hosts predicate). */
-  declare previousHost: number;
+  /**
+   * Keys of the upstream hosts earlier tries went to, for the retry predicates (`previous_hosts`,
+   * `previous_priorities`); undefined until the call retries.
+   */
+  declare tried: number[] | undefined;
+  /** The circuit breakers holding this call's scheduled or running retry (`maxRetries`), if any. */
+  declare retryHeld: ConnectionPool | undefined;
   declare finished: boolean;
   // Of the final attempt, for metrics:
   declare endpoint: Endpoint | undefined;
@@ -100,10 +109,11 @@ export class Call {
     this.retry = DEFAULT_RETRY_POLICY;
     this.timeoutMs = 0;
     this.routeTimer = undefined;
-    this.faulted = false;
+    this.faultAbortStatus = 0;
     this.attempts = 0;
     this.current = undefined;
-    this.previousHost = -1;
+    this.tried = undefined;
+    this.retryHeld = undefined;
     this.finished = false;
     this.endpoint = undefined;
     this.viaGateway = -1;
@@ -140,10 +150,13 @@ export class Attempt {
   /** Server side: the step of the service's calls in progress, calls outstanding, a failed child. */
   declare step: number;
   declare outstanding: number;
-  declare downstreamFailed: boolean;
+  /** The status the replica answers with once its step's calls are done, when one failed (0: none did). */
+  declare downstreamStatus: number;
   declare holdsSlot: boolean;
   /** Waiting in the connection pool's pending line. */
   declare pending: boolean;
+  /** Sent on a connection to a gateway that was already open (no connect, no handshake). */
+  declare reusedConnection: boolean;
   /** The replica's answer, set when it leaves the replica. */
   declare responseCode: number;
   declare readonly call: Call;
@@ -161,9 +174,10 @@ export class Attempt {
     this.startedMs = -1;
     this.step = 0;
     this.outstanding = 0;
-    this.downstreamFailed = false;
+    this.downstreamStatus = 0;
     this.holdsSlot = false;
     this.pending = false;
+    this.reusedConnection = false;
     this.responseCode = 0;
   }
 }

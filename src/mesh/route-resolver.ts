@@ -78,9 +78,11 @@ export class RouteResolver {
     return vs.destinations[route]?.[vs.table.pickDestination(route, this.rng)] ?? NO_ROUTE;
   }
 
-  /** Delay before the next attempt, or -1 for no retry. Fault-injected routes never retry. */
+  /**
+   * Delay before the next attempt, or -1 for no retry. A fault abort never gets here (the fault filter
+   * answers before the router); a fault delay leaves the retry policy as it is.
+   */
   retryDecision(call: Call, code: number, flags: number, outcome: AttemptOutcome): number {
-    if (call.faulted) return -1;
     const policy = call.retry;
     if (call.attempts > policy.numRetries) return -1;
     this.outcome.kind = KIND[outcome] as AttemptKind;

@@ -81,6 +81,11 @@ export interface ConnectionPool {
   readonly http1MaxPendingRequests: number;
   readonly http2MaxRequests: number;
   readonly maxRetries: number;
+  /**
+   * HTTP/2 to the upstream (`h2UpgradePolicy: UPGRADE`): requests share one connection. Istio's mesh default
+   * is DO_NOT_UPGRADE (HTTP/1.1 between sidecars: one connection per concurrent request).
+   */
+  readonly http2: boolean;
 }
 
 export interface TrafficPolicy {

@@ -1,6 +1,8 @@
 /**
  * A service as the running mesh needs it: its endpoints across clusters (namespace sameness merges them
- * into one service, istio-behaviour.md 1.1) and its behaviour, with samplers bound to its streams.
+ * into one service, istio-behaviour.md 1.1) and its behaviour, with samplers bound to its streams. A
+ * version (the pods of one deployment, by their labels) may behave on its own: Bookinfo's reviews v1 calls
+ * no ratings, v2 and v3 do.
  */
 import type { Sampler, Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
@@ -8,10 +10,28 @@ import type { Endpoint } from './endpoint.js';
 export interface CallStep {
   readonly services: Int32Array;
   readonly probabilities: Float64Array;
+  /**
+   * What the application does when call k fails (after Envoy's retries): ANSWER_500 (the default), CONTINUE
+   * (carry on as if it had answered: graceful degradation), or the HTTP status to answer with.
+   */
+  readonly onError?: Int32Array | undefined;
 }
 
-export class ServiceRuntime {
+/** `CallStep.onError` values besides a status. */
+export const ANSWER_500 = 0;
+export const CONTINUE = -1;
+
+/** What an application replica does with a request: its work, its own errors, its calls. */
+export interface ServiceBehaviour {
+  readonly serviceTime: Sampler;
+  readonly errorRate: number;
+  readonly steps: readonly CallStep[];
+}
+
+export class ServiceRuntime implements ServiceBehaviour {
   readonly endpoints: Endpoint[] = [];
+  /** Behaviour of the pods of one deployment, keyed by its labels object (shared by all its pods). */
+  private readonly versions = new Map<object, ServiceBehaviour>();
 
   constructor(
     readonly index: number,
@@ -23,4 +43,32 @@ export class ServiceRuntime {
     /** Draws for the error rate and for call probabilities. */
     readonly behaviourRng: Uniform,
   ) {}
+
+  /** How the replica `endpoint` behaves: its deployment's own behaviour, else the service's. */
+  behaviourOf(endpoint: Endpoint): ServiceBehaviour {
+    return this.versions.size === 0 ? this : (this.versions.get(endpoint.labels) ?? this);
+  }
+
+  /** The pods whose labels are `labels` (that very object) behave as `behaviour`. */
+  addVersion(labels: object, behaviour: ServiceBehaviour): void {
+    this.versions.set(labels, behaviour);
+  }
+}
+
+/**
+ * The status a replica answers with once the calls of its current step are done, given that a call to
+ * service `callee` failed and `current` is what earlier failures of the step decided (0: nothing yet).
+ */
+export function statusAfterFailedCall(
+  behaviour: ServiceBehaviour,
+  step: number,
+  callee: number,
+  current: number,
+): number {
+  if (current > 0) return current;
+  const s = behaviour.steps[step];
+  if (s === undefined) return 500;
+  const k = s.services.indexOf(callee);
+  const policy = k < 0 || s.onError === undefined ? ANSWER_500 : (s.onError[k] as number);
+  return policy === ANSWER_500 ? 500 : policy === CONTINUE ? 0 : policy;
 }

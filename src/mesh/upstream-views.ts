@@ -139,11 +139,36 @@ export class UpstreamViews {
       policy.outlierDetection !== undefined,
     );
     const upstreamHosts: UpstreamHost[] = [];
+    // With `distribute`, Istio sends one LocalityLbEndpoints per locality with its weight and sets
+    // `locality_weighted_lb_config`: the locality weight stays the locality's, apart from the hosts' own
+    // weights (a gateway host's endpoint count), so Envoy can choose the locality first.
+    const localityOf = new Map<number, number>();
+    const localityTotal: number[] = [];
+    if (priorities.localityWeighted)
+      hosts.forEach((h, i) => {
+        if ((priorities.priority[i] as number) < 0) return;
+        let l = localityOf.get(h.zone);
+        if (l === undefined) {
+          l = localityTotal.length;
+          localityOf.set(h.zone, l);
+          localityTotal.push(0);
+        }
+        localityTotal[l] = (localityTotal[l] as number) + h.weight;
+      });
     hosts.forEach((h, i) => {
       const p = priorities.priority[i] as number;
-      const w = h.weight * (priorities.weight[i] as number);
-      if (p < 0 || w <= 0) return;
-      upstreamHosts.push(new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, w, p));
+      const m = priorities.weight[i] as number;
+      if (p < 0 || m <= 0) return;
+      if (priorities.localityWeighted) {
+        const l = localityOf.get(h.zone) as number;
+        const localityWeight = m * (localityTotal[l] as number);
+        upstreamHosts.push(
+          new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, h.weight, p, l, localityWeight),
+        );
+      } else
+        upstreamHosts.push(
+          new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, h.weight * m, p, -1, 0),
+        );
     });
     let health: HostHealth | undefined;
     const od = policy.outlierDetection;
@@ -162,7 +187,7 @@ export class UpstreamViews {
       health = new OutlierHealth(detector);
     }
     const pool = policy.connectionPool;
-    const admission = previous?.admissionState ?? new ConnectionPool(pool);
+    const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
     const upstream = new Upstream(
       upstreamHosts,
       version,
@@ -221,5 +246,7 @@ class Host implements UpstreamHost {
     readonly zone: number,
     readonly weight: number,
     readonly priority: number,
+    readonly locality: number,
+    readonly localityWeight: number,
   ) {}
 }

@@ -6,7 +6,7 @@
  * - a created pod starts its container, then its sidecar needs a certificate and a first config push before
  *   the pod turns ready (Envoy waits forever for initial config, initial_fetch_timeout 0);
  * - a killed pod's endpoint leaves at once (its readiness fails); a pod on a failed node stays listed until
- *   the node is declared NotReady (node-monitor-grace-period, 40 s), and is evicted and recreated elsewhere
+ *   the node is declared NotReady (node-monitor-grace-period, 50 s), and is evicted and recreated elsewhere
  *   after the default 300 s toleration.
  */
 import { Resource, sampler, type Engine, type RngStreams, type Sampler, type Uniform } from '../des/index.js';
@@ -14,13 +14,25 @@ import type { ControlPlane } from './control-plane.js';
 import { Endpoint } from './endpoint.js';
 import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
 import type { Infrastructure } from './infrastructure.js';
-import type { ControlPlaneConfig, DeploymentConfig, ServiceConfig } from './mesh-config.js';
+import type {
+  ControlPlaneConfig,
+  DeploymentConfig,
+  IntOrPercent,
+  RollingUpdate,
+  ServiceConfig,
+} from './mesh-config.js';
 import { Proxy } from './proxy.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import type { Topology } from './topology.js';
 
-/** node-monitor-grace-period: a failed node's pods are marked not ready after this (Kubernetes default). */
-export const NODE_GRACE_MS = 40_000;
+/**
+ * kube-controller-manager `--node-monitor-grace-period`: a node that stopped reporting is marked NotReady,
+ * and its pods not ready (removed from endpoints), after this. 50 s since Kubernetes 1.32
+ * (kubernetes/kubernetes#126287, raised from 40 s);
+ * the stored copy of `pkg/controller/nodelifecycle/config/v1alpha1/defaults.go` read for this (commit
+ * 0d173114) predates it and still says 40 s.
+ */
+export const NODE_GRACE_MS = 50_000;
 /** Default NoExecute toleration for not-ready/unreachable nodes: pods are evicted after this. */
 export const EVICTION_MS = 300_000;
 /** ReplicaSet controller retry after a refused pod creation: exponential from 1 s, capped at 60 s. */
@@ -36,6 +48,10 @@ export class ReplicaSet {
   readonly pods: Endpoint[] = [];
   pendingCreates = 0;
   createFailures = 0;
+  /** Pods allowed above `desired` while a rolling update surges (0 otherwise). */
+  surge = 0;
+  /** A rolling update in progress: the pods still of the old template, and its resolved limits. */
+  rollout: { old: Set<Endpoint>; maxUnavailable: number; strategy: RollingUpdate } | undefined = undefined;
   constructor(
     readonly service: ServiceRuntime,
     readonly config: ServiceConfig,
@@ -133,6 +149,84 @@ export class Workloads {
     this.reconcile(rs);
   }
 
+  /**
+   * A Deployment rolling update of a service in a cluster (its first ReplicaSet there), as the Deployment
+   * controller runs it (kubernetes/kubernetes pkg/controller/deployment/rolling.go `reconcileNewReplicaSet`
+   * / `reconcileOldReplicaSets`; fence posts from deployment_util.go `ResolveFenceposts`: maxSurge rounded
+   * up, maxUnavailable down, both 0 → maxUnavailable 1): new pods are created while old + new ≤ desired +
+   * maxSurge; an old pod is deleted while the ready pods would stay ≥ desired − maxUnavailable (not-ready old
+   * pods first). Each step is retaken when a new pod turns ready or an old one is gone. Old pods terminate
+   * gracefully (`terminateGracefully`).
+   */
+  rollout(service: number, cluster: number, strategy: RollingUpdate): void {
+    const rs = this.replicaSets.find((r) => r.service.index === service && r.cluster === cluster);
+    if (rs === undefined || rs.pods.length === 0) return;
+    const n = rs.desired;
+    const surge = scaled(strategy.maxSurge, n, true);
+    let unavailable = scaled(strategy.maxUnavailable, n, false);
+    if (surge === 0 && unavailable === 0) unavailable = 1;
+    rs.surge = surge;
+    rs.rollout = { old: new Set(rs.pods), maxUnavailable: unavailable, strategy };
+    this.rolloutStep(rs);
+  }
+
+  private rolloutStep(rs: ReplicaSet): void {
+    const r = rs.rollout;
+    if (r === undefined) return;
+    const n = rs.desired;
+    // Scale up the new ReplicaSet within the surge; scale down the old one as far as availability allows
+    // (not-ready pods first); then scale up into the room the deletions made (the controller's next sync).
+    this.scaleUpNew(rs, r.old);
+    let ready = rs.pods.filter((p) => this.registry.isReady(p.id)).length;
+    const victims = rs.pods
+      .filter((p) => r.old.has(p))
+      .sort((a, b) => Number(this.registry.isReady(a.id)) - Number(this.registry.isReady(b.id)));
+    for (const v of victims) {
+      const isReady = this.registry.isReady(v.id);
+      if (isReady && ready - 1 < n - r.maxUnavailable) break;
+      if (isReady) ready--;
+      r.old.delete(v);
+      this.terminateGracefully(rs, v, r.strategy);
+    }
+    this.scaleUpNew(rs, r.old);
+    if (r.old.size === 0 && rs.pods.every((p) => this.registry.isReady(p.id)) && rs.pendingCreates === 0) {
+      rs.rollout = undefined;
+      rs.surge = 0;
+    }
+  }
+
+  private scaleUpNew(rs: ReplicaSet, old: ReadonlySet<Endpoint>): void {
+    const n = rs.desired;
+    let oldCount = 0;
+    for (const p of rs.pods) if (old.has(p)) oldCount++;
+    const newCount = rs.pods.length - oldCount + rs.pendingCreates;
+    let create = Math.min(n + rs.surge - (rs.pods.length + rs.pendingCreates), n - newCount);
+    for (; create > 0; create--) {
+      rs.pendingCreates++;
+      this.engine.schedule(0, this.tryCreate, rs);
+    }
+  }
+
+  /**
+   * A pod deleted gracefully: its endpoint is no longer ready at once (the EndpointSlice controller marks a
+   * terminating pod not ready; istiod pushes its removal), while the pod keeps serving what reaches it until
+   * its sidecar has drained, Istio's `terminationDrainDuration` (default 5 s, istio/istio
+   * pkg/config/mesh/mesh.go `DefaultProxyConfig`, commit 86c9f01f), capped by the pod's
+   * `terminationGracePeriodSeconds` (default 30 s); then it is gone and its connections are reset.
+   */
+  private terminateGracefully(rs: ReplicaSet, victim: Endpoint, strategy: RollingUpdate): void {
+    const i = rs.pods.indexOf(victim);
+    if (i >= 0) rs.pods.splice(i, 1);
+    this.registry.setState(victim.id, EndpointState.terminating, this.infra.isApiServerUp(victim.cluster));
+    this.engine.schedule(Math.min(strategy.drainMs, strategy.gracePeriodMs), this.drained, victim);
+  }
+
+  private readonly drained = (victim: Endpoint): void => {
+    if (this.registry.stateOf(victim.id) !== EndpointState.terminating) return;
+    this.registry.setState(victim.id, EndpointState.terminated, this.infra.isApiServerUp(victim.cluster));
+    this.controlPlane.remove(victim.sidecar);
+  };
+
   /** A zone's nodes fail: its pods stop serving, are unlisted after the node grace period, evicted later. */
   zoneDown(zone: number): void {
     for (const rs of this.replicaSets) {
@@ -206,7 +300,7 @@ export class Workloads {
   }
 
   private readonly tryCreate = (rs: ReplicaSet): void => {
-    if (rs.pods.length + rs.pendingCreates > rs.desired) {
+    if (rs.pods.length + rs.pendingCreates > rs.desired + rs.surge) {
       rs.pendingCreates--;
       return;
     }
@@ -240,6 +334,8 @@ export class Workloads {
     // Without a certificate the sidecar cannot serve mTLS: the pod does not turn ready.
     if (!proxy.hasValidCert(this.engine.now)) return;
     this.registry.setState(e.id, EndpointState.ready, this.infra.isApiServerUp(e.cluster));
+    const rs = this.replicaSets.find((r) => r.rollout !== undefined && r.pods.includes(e));
+    if (rs !== undefined) this.rolloutStep(rs);
   }
 
   private newPod(rs: ReplicaSet, zone: number): Endpoint {
@@ -270,4 +366,11 @@ export class Workloads {
     this.events.proxyCreated(proxy);
     return e;
   }
+}
+
+/** Kubernetes `GetScaledValueFromIntOrPercent`: a count, or a percent of `total` rounded up or down. */
+function scaled(v: IntOrPercent, total: number, roundUp: boolean): number {
+  if (!v.percent) return v.value;
+  const x = (v.value * total) / 100;
+  return roundUp ? Math.ceil(x) : Math.floor(x);
 }

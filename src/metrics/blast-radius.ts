@@ -13,8 +13,10 @@
  *   run's last window is still impacted. Its resolution is one window;
  * - the measured interval runs, in whole windows, from the fault's start to its end or to recovery,
  *   whichever is later: `clusters` and `services` count impacted units in it, `traffic` is the excess of
- *   failed-or-too-slow requests over the baseline's in it, over the requests started in it; `collateral`
- *   is the part of that excess whose client cluster is outside the failed domain;
+ *   failed-or-too-slow requests over the baseline's in it, over the requests started in it, and `failed`
+ *   and `slow` are its two parts (failed or never answered; answered without error but too slow), each
+ *   clipped at zero on its own; `collateral` is the part of `traffic` whose client cluster is outside the
+ *   failed domain;
  * - too slow: answered after a deadline, `slo.latency.p99` when the scenario sets it, else the baseline
  *   unit's own p99 over the whole run times `deadlineFactor`; counted from the histograms, so within their
  *   2% resolution.
@@ -127,7 +129,8 @@ export function blastRadius(
 
   // 3. Excess failed-or-too-slow requests over the measured interval.
   let requests = 0;
-  let excess = 0;
+  let excessFailed = 0;
+  let excessSlow = 0;
   let collateral = 0;
   const f = faulted.requests;
   const b = baseline.requests;
@@ -136,11 +139,14 @@ export function blastRadius(
     const outside = !inside.has(Math.floor(u / Math.max(1, nTraffic)));
     for (let w = first; w <= lastWindow; w++) {
       requests += f.started[f.cell(u, w)] as number;
-      const more = bad(f, u, w, deadline) - bad(b, u, w, deadline);
-      excess += more;
-      if (outside) collateral += more;
+      const failed = failuresIn(f, f.cell(u, w)) - failuresIn(b, b.cell(u, w));
+      const slow = slowIn(f, u, w, deadline) - slowIn(b, u, w, deadline);
+      excessFailed += failed;
+      excessSlow += slow;
+      if (outside) collateral += failed + slow;
     }
   }
+  const excess = excessFailed + excessSlow;
   const traffic = requests === 0 ? null : Math.max(0, excess) / requests;
   const names = (set: Set<number>, all: readonly string[]) =>
     [...set].sort((x, y) => x - y).map((i) => all[i] ?? String(i));
@@ -152,6 +158,8 @@ export function blastRadius(
             clusters: round(impactedClusters.size / Math.max(1, layout.clusters.length), 6),
             services: round(impactedServices.size / Math.max(1, nServices), 6),
             traffic: round(traffic, 6),
+            failed: round(Math.max(0, excessFailed) / requests, 6),
+            slow: round(Math.max(0, excessSlow) / requests, 6),
             collateral: round(Math.min(traffic, Math.max(0, collateral) / requests), 6),
           },
     timeToRecoverMs,
@@ -162,6 +170,8 @@ export function blastRadius(
       toMs: round(windowEnd(Math.max(first, lastWindow)), 3),
       requests,
       excessBadRequests: round(Math.max(0, excess), 3),
+      excessFailedRequests: round(Math.max(0, excessFailed), 3),
+      excessSlowRequests: round(Math.max(0, excessSlow), 3),
       collateralBadRequests: round(Math.max(0, collateral), 3),
       impactedClusters: names(impactedClusters, layout.clusters),
       impactedServices: names(impactedServices, layout.services),
@@ -207,7 +217,7 @@ function deadlineOf(b: UnitWindows, u: number, factor: number): number {
   return p99 === undefined ? Infinity : p99 * factor;
 }
 
-function bad(x: UnitWindows, u: number, w: number, deadline: number): number {
-  const c = x.cell(u, w);
-  return failuresIn(x, c) + (x.histogram(u, w)?.countAbove(deadline) ?? 0);
+/** Answered without error, but past the deadline. */
+function slowIn(x: UnitWindows, u: number, w: number, deadline: number): number {
+  return x.histogram(u, w)?.countAbove(deadline) ?? 0;
 }

@@ -41,6 +41,7 @@ export interface FaultDomain {
 export const ROUTED_AROUND: ReadonlySet<FaultType> = new Set<FaultType>([
   'pod-failure',
   'pod-churn',
+  'rollout',
   'scale',
   'zone-outage',
   'cluster-outage',
@@ -89,4 +90,68 @@ export function faultDomain(
     clusters: inside,
     recoveryFrom: ROUTED_AROUND.has(fault.type) || fault.forMs === Infinity ? 'start' : 'end',
   };
+}
+
+/**
+ * Planned changes: a `scale` step and a graceful `rollout` (a Deployment rolling update: pods unlisted and
+ * drained before they stop) are what operators do on purpose. They are reported with their own effect but
+ * never averaged into the headline blast radius of failures. `pod-churn` kills pods without a drain (its
+ * ReplicaSet replaces them): that is a failure, so it stays a fault. A `config-push` stays a fault: meshsim cannot tell a good
+ * push from a bad one before it runs, so its effect is judged with the failures and shown on its own row.
+ */
+export const PLANNED_EVENTS: ReadonlySet<FaultType> = new Set<FaultType>(['scale', 'rollout']);
+
+/** `event` for a planned change, `fault` for a failure (what the headline blast radius averages). */
+export function faultKind(type: FaultType): 'fault' | 'event' {
+  return PLANNED_EVENTS.has(type) ? 'event' : 'fault';
+}
+
+/**
+ * Whether `fault` removes a control plane under `model`, or cuts proxies off from the istiod that serves
+ * them: what the single-point-of-failure figure is measured over.
+ * - control-plane-outage: always (it stops the istiod serving the named cluster);
+ * - cluster-outage of a cluster that hosts an istiod (the mesh stops every istiod in a lost cluster);
+ * - api-server-outage of a cluster an istiod reads config from (its own cluster; the external one's config
+ *   cluster): the istiod runs but serves a frozen view;
+ * - network-partition with a cluster on one side served by an istiod on the other (a remote and its
+ *   primary; for the external control plane, its region).
+ * A zone-outage does not: the mesh places an istiod in a cluster, not a zone, so a zone outage leaves it
+ * running. CA outages stop signing, not xDS, and are left out too.
+ */
+export function cutsOffControlPlane(
+  fault: FaultConfig,
+  model: DeploymentModel,
+  clusters: readonly ClusterConfig[],
+): boolean {
+  const servers = new Set(Object.values(model.servedBy));
+  switch (fault.type) {
+    case 'control-plane-outage':
+      return true;
+    case 'cluster-outage':
+      return servers.has(fault.cluster);
+    case 'api-server-outage':
+      return [...servers].some((s) =>
+        s === EXTERNAL_CONTROL_PLANE ? model.configCluster === fault.cluster : s === fault.cluster,
+      );
+    case 'network-partition': {
+      const regionOf = new Map(clusters.map((c) => [c.name, c.region]));
+      const side = (cluster: string, region: string | undefined): 0 | 1 | -1 => {
+        const [a, b] = fault.between;
+        if (a === cluster || a === region) return 0;
+        if (b === cluster || b === region) return 1;
+        return -1;
+      };
+      return Object.entries(model.servedBy).some(([client, server]) => {
+        const mine = side(client, regionOf.get(client));
+        if (mine < 0) return false;
+        const theirs =
+          server === EXTERNAL_CONTROL_PLANE
+            ? side('', model.external?.region)
+            : side(server, regionOf.get(server));
+        return theirs >= 0 && theirs !== mine;
+      });
+    }
+    default:
+      return false;
+  }
 }

@@ -33,7 +33,14 @@ export {
   type BlastRadiusLayout,
   type FaultWindowSpec,
 } from './blast-radius.js';
-export { faultDomain, ROUTED_AROUND, type FaultDomain } from './fault-domain.js';
+export {
+  cutsOffControlPlane,
+  faultDomain,
+  faultKind,
+  PLANNED_EVENTS,
+  ROUTED_AROUND,
+  type FaultDomain,
+} from './fault-domain.js';
 export { DEFAULT_COST_CONSTANTS, costConstants, type CostConstants } from './cost-constants.js';
 export { estimateCost, costMethod, type CostInput } from './estimate-cost.js';
 export { configPlaces } from './config-places.js';

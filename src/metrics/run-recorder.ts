@@ -31,7 +31,10 @@ export interface RecorderShape {
    * no call is counted as crossing zones or regions.
    */
   readonly zones?: readonly ZoneRef[];
-  /** `slo.latency.p99` as every request's deadline (a later answer is not a success); default: none. */
+  /**
+   * `slo.latency.p99` as every request's deadline for the within-SLO figures (a late answer still counts
+   * toward availability); default: none.
+   */
   readonly deadlineMs?: number;
   /** `slo.availability`, to count SLO-violating windows; default: none. */
   readonly sloAvailability?: number | undefined;
@@ -266,7 +269,8 @@ export class RunRecorder implements MeshObserver {
     rerun: string;
     version: string;
   }): RunSummary {
-    const all = this.all.breakdown();
+    const withSlo = this.deadlineMs !== Infinity;
+    const all = this.all.breakdown(withSlo);
     const timeline = this.timeline();
     const slo = this.sloSummary(timeline);
     return {
@@ -281,11 +285,12 @@ export class RunRecorder implements MeshObserver {
       requests: {
         total: this.started,
         succeeded: all.succeeded,
-        failed: all.requests - all.succeeded - this.all.late,
+        failed: all.requests - all.succeeded,
         unfinished: this.started - all.requests,
-        ...(this.deadlineMs === Infinity ? {} : { late: this.all.late }),
+        ...(withSlo ? { late: this.all.late, withinSlo: all.succeeded - this.all.late } : {}),
       },
       availability: all.availability,
+      ...(withSlo ? { withinSlo: all.withinSlo ?? null } : {}),
       latencyMs: all.latencyMs,
       failedLatencyMs: all.failedLatencyMs ?? null,
       responses: [...this.responses.values()].sort(
@@ -293,16 +298,17 @@ export class RunRecorder implements MeshObserver {
       ),
       byCluster: this.shape.clusters.map((cluster, i) => ({
         cluster,
-        ...(this.byCluster[i] as Tally).breakdown(),
+        ...(this.byCluster[i] as Tally).breakdown(withSlo),
       })),
       byTraffic: this.shape.traffic.map((traffic, i) => ({
         traffic,
-        ...(this.byTraffic[i] as Tally).breakdown(),
+        ...(this.byTraffic[i] as Tally).breakdown(withSlo),
       })),
       byService: this.shape.services.map((service, i) => {
         const q = this.queueBySvc[i] as QueueTally;
         return {
           service,
+          // The deadline is a request's, not a call's: services report availability only.
           ...(this.byService[i] as Tally).breakdown(),
           queueMs: summarize(q.hist, batchMeansStandardError([...q.sums], [...q.counts])),
         };
@@ -325,13 +331,15 @@ export class RunRecorder implements MeshObserver {
             p50: round(h.quantile(0.5) ?? 0, 4),
             p99: round(h.quantile(0.99) ?? 0, 4),
           };
+    const withSlo = this.deadlineMs !== Infinity;
     return this.windows.map((w, i): WindowSummary => {
-      const b = w.breakdown();
+      const b = w.breakdown(withSlo);
       return {
         startMs: round(this.shape.warmupMs + i * this.shape.windowMs, 3),
         requests: b.requests,
         succeeded: b.succeeded,
         availability: b.availability,
+        ...(withSlo ? { withinSlo: b.withinSlo ?? null } : {}),
         latencyMs: brief(w.latency),
         failedLatencyMs: brief(w.failedLatency),
         ...(target === undefined || b.availability === null ? {} : { belowSlo: b.availability < target }),

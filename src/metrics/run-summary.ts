@@ -18,14 +18,21 @@ export interface LatencySummary {
 
 export interface Breakdown {
   readonly requests: number;
-  /** Answered (not 5xx) and, when the scenario sets `slo.latency.p99`, within it. */
+  /** Answered without error (a final response that is not 5xx), however late. */
   readonly succeeded: number;
+  /** `succeeded / requests`: the share answered without error, whatever the latency objective. */
   readonly availability: number | null;
+  /**
+   * With `slo.latency.p99`: requests answered without error and within it (absent without that objective).
+   */
+  readonly withinSloRequests?: number;
+  /** `withinSloRequests / requests`: the share answered well and in time (absent without a latency SLO). */
+  readonly withinSlo?: number | null;
   /** Answered requests (not 5xx), late ones included. */
   readonly latencyMs: LatencySummary | null;
   /** Failed requests (5xx or no response): kept apart, a fast 503 is not good latency. */
   readonly failedLatencyMs?: LatencySummary | null;
-  /** Answered after the `slo.latency.p99` deadline, so not succeeded; absent when none were. */
+  /** Answered without error but after the `slo.latency.p99` deadline (counted in `succeeded`); absent when none were. */
   readonly late?: number;
 }
 
@@ -38,8 +45,11 @@ export interface ServiceBreakdown extends Breakdown {
 export interface WindowSummary {
   readonly startMs: number;
   readonly requests: number;
+  /** Answered without error, however late. */
   readonly succeeded: number;
   readonly availability: number | null;
+  /** With `slo.latency.p99`: the share answered without error and within it. */
+  readonly withinSlo?: number | null;
   readonly latencyMs: { readonly mean: number; readonly p50: number; readonly p99: number } | null;
   /** Latency of the window's failed requests. */
   readonly failedLatencyMs?: { readonly mean: number; readonly p50: number; readonly p99: number } | null;
@@ -50,7 +60,7 @@ export interface WindowSummary {
 /** The scenario's objectives and how the run did against them, window by window. */
 export interface SloSummary {
   readonly availability: number | null;
-  /** `slo.latency.p99`, used as every request's deadline: a later answer does not count as succeeded. */
+  /** `slo.latency.p99`, every request's deadline for the within-SLO figures (availability ignores it). */
   readonly deadlineMs: number | null;
   /** Windows with requests (judged). */
   readonly windows: number;
@@ -61,6 +71,11 @@ export interface SloSummary {
 /** One fault's measured consequence against the paired baseline run (metrics.md, blast radius). */
 export interface FaultImpact {
   readonly type: string;
+  /**
+   * `fault` (a failure) or `event` (a planned change: `scale`, `pod-churn`); headline blast radius
+   * averages faults only. Absent in summaries written before it was added: read absent as `fault`.
+   */
+  readonly kind?: 'fault' | 'event';
   readonly atMs: number;
   /** null when the fault lasts until the end of the run. */
   readonly forMs: number | null;
@@ -73,6 +88,10 @@ export interface FaultImpact {
     readonly services: number;
     /** Excess failed-or-too-slow requests over the baseline, as a fraction of requests in the fault window. */
     readonly traffic: number;
+    /** The failed part of `traffic`: excess 5xx or unanswered requests (clipped at zero on its own). */
+    readonly failed?: number;
+    /** The slow part of `traffic`: excess requests answered without error but too slow (clipped at zero). */
+    readonly slow?: number;
     /** The part of `traffic` whose clients sit outside the failed domain. */
     readonly collateral: number;
   } | null;
@@ -94,6 +113,9 @@ export interface FaultImpactDetail {
   /** Requests started in the interval, and how many more failed or were too slow than in the baseline. */
   readonly requests: number;
   readonly excessBadRequests: number;
+  /** The two parts of `excessBadRequests`: failed (or unanswered), and answered but too slow. */
+  readonly excessFailedRequests?: number;
+  readonly excessSlowRequests?: number;
   readonly collateralBadRequests: number;
   readonly impactedClusters: readonly string[];
   readonly impactedServices: readonly string[];
@@ -143,6 +165,8 @@ export interface CostSummary {
 /** What every report states first: which scenario, the seed and the command that reproduce it, the time. */
 export interface ReportHeader {
   readonly scenario: string;
+  /** Each cluster's region, in the scenario's order (charts group clusters by region in big meshes). */
+  readonly clusterRegions?: readonly { readonly cluster: string; readonly region: string }[];
   readonly seed: number;
   /** The command line that reproduces the report. */
   readonly rerun: string;
@@ -158,14 +182,20 @@ export interface RunSummary extends ReportHeader {
   /** Requests that started after warm-up: completed ones, and those still in flight when the run ended. */
   readonly requests: {
     readonly total: number;
+    /** Answered without error (not 5xx), however late. */
     readonly succeeded: number;
     /** 5xx or no response. */
     readonly failed: number;
     readonly unfinished: number;
-    /** Answered after `slo.latency.p99` (neither succeeded nor failed); present when the scenario sets it. */
+    /** Succeeded, but after `slo.latency.p99`; present when the scenario sets it. */
     readonly late?: number;
+    /** Succeeded within `slo.latency.p99`; present when the scenario sets it. */
+    readonly withinSlo?: number;
   };
+  /** Share of finished requests answered without error, whatever the latency objective. */
   readonly availability: number | null;
+  /** With `slo.latency.p99`: share of finished requests answered without error and within it. */
+  readonly withinSlo?: number | null;
   /** End to end, successful requests only (a fast 503 is not good latency). */
   readonly latencyMs: LatencySummary | null;
   readonly failedLatencyMs: LatencySummary | null;

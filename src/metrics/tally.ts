@@ -11,9 +11,9 @@ export const LATENCY_RELATIVE_ACCURACY = 0.01;
 
 export class Tally {
   requests = 0;
-  /** Answered within the deadline: what availability counts. */
+  /** Answered without error (not 5xx), however late: what availability counts. */
   succeeded = 0;
-  /** Answered, but after the deadline (always 0 without one). */
+  /** Answered without error, but after the deadline (always 0 without one): succeeded, not within SLO. */
   late = 0;
   /** End-to-end latency of answered requests, late ones included: they are latency too. */
   readonly latency: LogHistogram;
@@ -37,7 +37,7 @@ export class Tally {
    * Adds one finished request.
    *
    * @param ok - a final response that is not 5xx.
-   * @param late - answered after the deadline, so not a success for availability.
+   * @param late - answered after the deadline: still a success, but not within the SLO.
    * @param lnLatency - `Math.log(latencyMs)`, when the caller computed it for other tallies too.
    */
   add(ok: boolean, latencyMs: number, batch: number, late = false, lnLatency = Math.log(latencyMs)): void {
@@ -46,8 +46,8 @@ export class Tally {
       this.failedLatency.recordLn(latencyMs, lnLatency);
       return;
     }
+    this.succeeded++;
     if (late) this.late++;
-    else this.succeeded++;
     this.latency.recordLn(latencyMs, lnLatency);
     if (batch >= 0 && batch < this.batchSums.length) {
       this.batchSums[batch] = (this.batchSums[batch] as number) + latencyMs;
@@ -55,11 +55,19 @@ export class Tally {
     }
   }
 
-  breakdown(): Breakdown {
+  /** @param withSlo - the run has a latency objective, so the within-SLO figures are reported. */
+  breakdown(withSlo = false): Breakdown {
+    const within = this.succeeded - this.late;
     return {
       requests: this.requests,
       succeeded: this.succeeded,
       availability: this.requests === 0 ? null : round(this.succeeded / this.requests, 8),
+      ...(withSlo
+        ? {
+            withinSloRequests: within,
+            withinSlo: this.requests === 0 ? null : round(within / this.requests, 8),
+          }
+        : {}),
       latencyMs: this.latencySummary(),
       failedLatencyMs: summarize(this.failedLatency, undefined),
       ...(this.late > 0 ? { late: this.late } : {}),

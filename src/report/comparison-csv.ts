@@ -3,6 +3,10 @@
  * the set of files is the same whatever the models are called and a spreadsheet pivots them directly:
  *
  * - `comparison.csv`: one row per model and metric: mean, 95% interval, replications, and the metric's unit.
+ *
+ * Column names follow one convention (Prometheus-like): snake_case, the unit last (`_ms`, `_ratio` for a
+ * share from 0 to 1, `_total` for a count, `_gb`, `_vcpu`), intervals as `<figure>_ci95_lo` / `_ci95_hi`;
+ * in long files a `unit` column states the unit of `mean` or `difference` on each row.
  * - `differences.csv`: the paired differences a − b with their intervals.
  * - `timeline.csv`: per model and window, mean availability and p99 over replications.
  * - `traffic-matrix.csv`: per model, mean calls per replication by client and serving cluster.
@@ -21,30 +25,48 @@ interface Metric {
 
 /** Every metric of `comparison.csv`, in row order; names end in their unit where it is not plain. */
 const METRICS: readonly Metric[] = [
-  { metric: 'availability', unit: 'fraction', value: (m) => m.availability },
+  { metric: 'availability_ratio', unit: 'ratio', value: (m) => m.availability },
+  { metric: 'within_slo_ratio', unit: 'ratio', value: (m) => m.withinSlo },
   { metric: 'latency_p50_ms', unit: 'ms', value: (m) => m.latencyMs.p50 },
   { metric: 'latency_p99_ms', unit: 'ms', value: (m) => m.latencyMs.p99 },
-  { metric: 'blast_clusters_fraction', unit: 'fraction', value: (m) => m.blastRadius?.clusters },
-  { metric: 'blast_services_fraction', unit: 'fraction', value: (m) => m.blastRadius?.services },
-  { metric: 'blast_traffic_fraction', unit: 'fraction', value: (m) => m.blastRadius?.traffic },
-  { metric: 'blast_collateral_fraction', unit: 'fraction', value: (m) => m.blastRadius?.collateral },
-  { metric: 'istiods', unit: 'count', value: (m) => m.cost?.istiods },
+  { metric: 'blast_clusters_ratio', unit: 'ratio', value: (m) => m.blastRadius?.clusters },
+  { metric: 'blast_services_ratio', unit: 'ratio', value: (m) => m.blastRadius?.services },
+  { metric: 'blast_traffic_ratio', unit: 'ratio', value: (m) => m.blastRadius?.traffic },
+  { metric: 'blast_failed_ratio', unit: 'ratio', value: (m) => m.blastRadius?.failed },
+  { metric: 'blast_slow_ratio', unit: 'ratio', value: (m) => m.blastRadius?.slow },
+  { metric: 'blast_collateral_ratio', unit: 'ratio', value: (m) => m.blastRadius?.collateral },
+  {
+    metric: 'control_plane_outage_availability_ratio',
+    unit: 'ratio',
+    value: (m) => m.controlPlaneOutageAvailability,
+  },
+  { metric: 'cross_cluster_calls_ratio', unit: 'ratio', value: (m) => m.locality?.crossClusterShare },
+  { metric: 'cross_region_calls_ratio', unit: 'ratio', value: (m) => m.locality?.crossRegionShare },
+  { metric: 'istiods_total', unit: 'count', value: (m) => m.cost?.istiods },
   { metric: 'istiod_vcpu', unit: 'vCPU', value: (m) => m.cost?.istiodVcpu },
   { metric: 'istiod_memory_gb', unit: 'GB', value: (m) => m.cost?.istiodMemoryGb },
   { metric: 'sidecar_vcpu', unit: 'vCPU', value: (m) => m.cost?.sidecarVcpu },
   { metric: 'cross_zone_gb', unit: 'GB', value: (m) => m.cost?.crossZoneGb },
   { metric: 'cross_region_gb', unit: 'GB', value: (m) => m.cost?.crossRegionGb },
-  { metric: 'config_places', unit: 'count', value: (m) => m.cost?.configPlaces },
+  { metric: 'config_places_total', unit: 'count', value: (m) => m.cost?.configPlaces },
   { metric: 'convergence_p99_ms', unit: 'ms', value: (m) => m.controlPlaneHealth?.convergenceP99Ms },
   { metric: 'stale_proxy_seconds', unit: 's', value: (m) => m.controlPlaneHealth?.staleProxySeconds },
   {
-    metric: 'rejected_pod_creations',
+    metric: 'rejected_pod_creations_total',
     unit: 'count',
     value: (m) => m.controlPlaneHealth?.rejectedPodCreations,
   },
 ];
 
-const COMPARISON_COLUMNS = ['model', 'metric', 'unit', 'mean', 'ci95_lo', 'ci95_hi', 'replications'];
+const COMPARISON_COLUMNS = [
+  'model',
+  'metric',
+  'unit',
+  'mean',
+  'mean_ci95_lo',
+  'mean_ci95_hi',
+  'replications_total',
+];
 
 /**
  * One row per model and metric, undefined figures as empty cells, so every comparison has the same rows.
@@ -55,10 +77,16 @@ function comparisonRows(r: ComparisonResult): CsvRow[] {
     METRICS.map(({ metric, unit, value }): CsvRow => {
       const v = value(m) ?? null;
       const base = { model: m.model, metric, unit };
-      if (v === null) return { ...base, mean: null, ci95_lo: null, ci95_hi: null, replications: null };
-      if (typeof v === 'number')
-        return { ...base, mean: v, ci95_lo: null, ci95_hi: null, replications: null };
-      return { ...base, mean: v.mean, ci95_lo: v.ci95[0], ci95_hi: v.ci95[1], replications: v.n };
+      const none = { mean_ci95_lo: null, mean_ci95_hi: null, replications_total: null };
+      if (v === null) return { ...base, mean: null, ...none };
+      if (typeof v === 'number') return { ...base, mean: v, ...none };
+      return {
+        ...base,
+        mean: v.mean,
+        mean_ci95_lo: v.ci95[0],
+        mean_ci95_hi: v.ci95[1],
+        replications_total: v.n,
+      };
     }),
   );
 }
@@ -67,18 +95,22 @@ function comparisonRows(r: ComparisonResult): CsvRow[] {
 export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFile[]> {
   const differences = r.differences.map((d): CsvRow => ({
     metric: d.metric,
+    unit: d.unit === 'fraction' ? 'ratio' : (d.unit ?? null),
     model_a: d.a,
     model_b: d.b,
-    difference_mean: d.mean,
+    difference: d.mean,
     difference_ci95_lo: d.ci95[0],
     difference_ci95_hi: d.ci95[1],
     significant: d.significant,
+    material: d.material ?? null,
   }));
+  const slo = r.models.some((m) => m.timeline.some((w) => w.withinSlo !== undefined));
   const timeline = r.models.flatMap((m) =>
     m.timeline.map((w): CsvRow => ({
       model: m.model,
       window_start_ms: w.startMs,
-      availability: w.availability,
+      availability_ratio: w.availability,
+      ...(slo ? { within_slo_ratio: w.withinSlo ?? null } : {}),
       latency_p99_ms: w.p99Ms,
     })),
   );
@@ -87,7 +119,7 @@ export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFil
       model: m.model,
       from_cluster: t.from,
       to_cluster: t.to,
-      requests_mean: t.requests,
+      calls_mean: t.requests,
     })),
   );
   return [
@@ -96,21 +128,29 @@ export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFil
       name: 'differences.csv',
       content: await csvText(differences, [
         'metric',
+        'unit',
         'model_a',
         'model_b',
-        'difference_mean',
+        'difference',
         'difference_ci95_lo',
         'difference_ci95_hi',
         'significant',
+        'material',
       ]),
     },
     {
       name: 'timeline.csv',
-      content: await csvText(timeline, ['model', 'window_start_ms', 'availability', 'latency_p99_ms']),
+      content: await csvText(timeline, [
+        'model',
+        'window_start_ms',
+        'availability_ratio',
+        ...(slo ? ['within_slo_ratio'] : []),
+        'latency_p99_ms',
+      ]),
     },
     {
       name: 'traffic-matrix.csv',
-      content: await csvText(traffic, ['model', 'from_cluster', 'to_cluster', 'requests_mean']),
+      content: await csvText(traffic, ['model', 'from_cluster', 'to_cluster', 'calls_mean']),
     },
     { name: 'faults.csv', content: await comparisonFaultsCsv(r) },
   ];

@@ -15,6 +15,7 @@ import type {
   VerdictEntry,
 } from '../experiment/index.js';
 import { comparisonCharts } from './charts/report-charts.js';
+import { groupedByRegion } from './charts/traffic-matrix-chart.js';
 import {
   formatEstimate,
   formatInterval,
@@ -34,42 +35,88 @@ const CI_NOTE =
   'Mean over replications [95% confidence interval, Student t]; replications are paired by seed.';
 
 function modelsTable(r: ComparisonResult): ReportTable {
+  const slo = r.models.some((m) => m.withinSlo !== undefined);
   return {
     id: 'models',
     title: 'Models: availability and latency',
-    header: ['model', 'control plane', 'network', 'availability', 'p50 ms', 'p99 ms'],
+    header: [
+      'model',
+      'control plane',
+      'network',
+      'availability',
+      ...(slo ? ['within SLO'] : []),
+      'p50 ms',
+      'p99 ms',
+    ],
     rows: r.models.map((m) => [
       m.model,
       m.wiring.controlPlane,
       m.wiring.network,
       formatEstimate(m.availability, pct(3)),
+      ...(slo ? [formatEstimate(m.withinSlo ?? null, pct(3))] : []),
       formatEstimate(m.latencyMs.p50, ms),
       formatEstimate(m.latencyMs.p99, ms),
     ]),
-    numeric: [false, false, false, true, true, true],
-    note: `${CI_NOTE} Latency is end to end for successful requests.`,
+    numeric: [false, false, false, true, ...(slo ? [true] : []), true, true],
+    note: `${CI_NOTE} Availability: requests answered without error (not 5xx), however late.${
+      slo ? ' Within SLO: answered without error and within slo.latency.p99.' : ''
+    } Latency is end to end for successful requests.`,
   };
 }
 
+/** The faults the headline blast radius averages, and the planned events it leaves out, in words. */
+export function headlineCoverage(r: ComparisonResult): string {
+  const label = (f: ComparisonResult['faults'][number]) => `${f.type} ${f.target} @ ${formatSeconds(f.atMs)}`;
+  const faults = r.faults.filter((f) => f.kind !== 'event');
+  const events = r.faults.filter((f) => f.kind === 'event');
+  const covered =
+    faults.length === 0
+      ? 'no faults (only planned events), so there is no headline blast radius'
+      : `the average of ${faults.length === 1 ? 'the fault' : `the ${faults.length} faults`} ${faults.map(label).join('; ')}`;
+  const left =
+    events.length === 0
+      ? ''
+      : `; planned events left out of it, each with its own row below: ${events.map(label).join('; ')}`;
+  return `Headline blast radius: ${covered}${left}.`;
+}
+
+type BlastKey = 'clusters' | 'services' | 'traffic' | 'failed' | 'slow' | 'collateral';
+
+const BLAST_HEADER = [
+  'clusters hit',
+  'services hit',
+  'traffic failed or slow',
+  'failed',
+  'slow',
+  'collateral',
+];
+
+const BLAST_NOTE =
+  'Traffic failed or slow: excess requests over the paired baseline that failed (5xx or unanswered) or were answered too slowly, as a share of the requests in the fault window; failed and slow are its two parts. Collateral: the part whose clients sit outside the failed domain.';
+
+function blastCells(b: Partial<Record<BlastKey, Estimate | null>> | null | undefined): string[] {
+  const e = (k: BlastKey, digits: number) => formatEstimate(b?.[k] ?? null, pct(digits));
+  return [
+    e('clusters', 1),
+    e('services', 1),
+    e('traffic', 2),
+    e('failed', 2),
+    e('slow', 2),
+    e('collateral', 2),
+  ];
+}
+
 function blastTable(r: ComparisonResult): ReportTable {
-  const b = (m: ModelComparison, k: 'clusters' | 'services' | 'traffic' | 'collateral', digits: number) =>
-    formatEstimate(m.blastRadius?.[k] ?? null, pct(digits));
   return {
     id: 'blast-radius',
-    title: 'Blast radius',
-    header: ['model', 'clusters hit', 'services hit', 'traffic lost', 'collateral'],
-    rows: r.models.map((m) => [
-      m.model,
-      b(m, 'clusters', 1),
-      b(m, 'services', 1),
-      b(m, 'traffic', 2),
-      b(m, 'collateral', 2),
-    ]),
-    numeric: [false, true, true, true, true],
+    title: 'Blast radius (headline: faults only)',
+    header: ['model', ...BLAST_HEADER],
+    rows: r.models.map((m) => [m.model, ...blastCells(m.blastRadius)]),
+    numeric: [false, true, true, true, true, true, true],
     note:
       r.faults.length === 0
         ? 'No faults in this scenario, so no blast radius.'
-        : `The average of the ${r.faults.length} faults (each against a paired baseline without it; per fault below). ${CI_NOTE}`,
+        : `${headlineCoverage(r)} Each against a paired baseline without it; per fault below. ${BLAST_NOTE} ${CI_NOTE}`,
   };
 }
 
@@ -89,14 +136,11 @@ function faultBlastRows(r: ComparisonResult): string[][] {
     for (const m of r.models) {
       const f = m.faults?.[i];
       if (f === undefined) continue;
-      const b = f.blastRadius;
       rows.push([
         faultLabel(f),
+        f.kind === 'event' ? 'planned event' : 'fault',
         m.model,
-        formatEstimate(b.clusters, pct(1)),
-        formatEstimate(b.services, pct(1)),
-        formatEstimate(b.traffic, pct(2)),
-        formatEstimate(b.collateral, pct(2)),
+        ...blastCells(f.blastRadius),
         formatEstimate(f.timeToRecoverMs, formatSeconds),
         f.neverRecovered === 0 ? '0' : `${f.neverRecovered} of ${r.replications}`,
       ]);
@@ -110,25 +154,30 @@ function faultBlastTable(r: ComparisonResult): ReportTable {
   return {
     id: 'fault-blast-radius',
     title: 'Blast radius by fault',
-    header: [
-      'fault',
-      'model',
-      'clusters hit',
-      'services hit',
-      'traffic lost',
-      'collateral',
-      'time to recover',
-      'never recovered',
-    ],
+    header: ['fault', 'kind', 'model', ...BLAST_HEADER, 'time to recover', 'never recovered'],
     rows,
-    numeric: [false, false, true, true, true, true, true, true],
+    numeric: [false, false, false, true, true, true, true, true, true, true, true],
     note:
       rows.length > 0
-        ? `Each fault against its paired baseline without it. ${CI_NOTE} Time to recover is over the replications that recovered (- when fewer than two did); never recovered counts the replications in which the mesh had not recovered by the end of the run.`
+        ? `Each fault or planned event against its paired baseline without it. ${BLAST_NOTE} ${CI_NOTE} Time to recover: from the fault's end (its start, for faults the mesh routes around) to the end of the last ${formatSeconds(r.windowMs)} window in which any unit was still impacted, so it resolves to one window: models within one window of each other are not told apart (set report.window shorter to separate them). Over the replications that recovered (- when fewer than two did); never recovered counts the replications in which the mesh had not recovered by the end of the run.${ttrTies(r)}`
         : r.faults.length === 0
           ? 'No faults in this scenario.'
           : 'The runs report no blast radius per fault.',
   };
+}
+
+/** Faults whose time to recover is the same under every model: the window resolution cannot separate them. */
+function ttrTies(r: ComparisonResult): string {
+  const same = r.faults.flatMap((f, i) => {
+    const ttr = r.models.map((m) => m.faults?.[i]?.timeToRecoverMs ?? null);
+    const first = ttr[0];
+    if (r.models.length < 2 || first === null || first === undefined) return [];
+    const alike = ttr.every((t) => t !== null && t.mean === first.mean && t.ci95[0] === first.ci95[0]);
+    return alike ? [`${f.type} @ ${formatSeconds(f.atMs)}`] : [];
+  });
+  return same.length === 0
+    ? ''
+    : ` Cannot separate the models on time to recover for ${same.join('; ')}: every model recovered in the same windows.`;
 }
 
 function spofLocalityTable(r: ComparisonResult): ReportTable {
@@ -144,8 +193,21 @@ function spofLocalityTable(r: ComparisonResult): ReportTable {
       e(m.locality?.crossRegionShare, 2),
     ]),
     numeric: [false, true, true, true],
-    note: `Availability in the windows that overlap a control-plane-outage fault, i.e. what the mesh still serves while an istiod is down (needs control-plane-outage faults; - without them). Cross-cluster and cross-region calls: share of calls served by a replica in another cluster or another region than the caller’s (- in a one-region mesh). ${CI_NOTE}`,
+    note: `${spofCoverage(r)} Cross-cluster and cross-region calls: share of calls served by a replica in another cluster or another region than the caller’s (- in a one-region mesh). ${CI_NOTE}`,
   };
+}
+
+/** Which faults the single point of failure is measured over. */
+function spofCoverage(r: ComparisonResult): string {
+  // A comparison written before `controlPlane` was added measured control-plane-outage faults only.
+  const over = r.faults.filter((f) => f.controlPlane ?? f.type === 'control-plane-outage');
+  return over.length === 0
+    ? 'Availability in control-plane outage: - because no fault removes a control plane or cuts proxies off from it (control-plane-outage; cluster-outage of a cluster hosting an istiod; api-server-outage of a config cluster; a partition between remotes and their primary).'
+    : `Availability in control-plane outage: requests answered without error in the windows that overlap ${over
+        .map((f) => `${f.type} ${f.target} @ ${formatSeconds(f.atMs)}`)
+        .join(
+          '; ',
+        )} (faults that remove a control plane or cut proxies off from it under at least one model), i.e. what the mesh still serves while an istiod is lost or out of reach.`;
 }
 
 function costTable(r: ComparisonResult): ReportTable {
@@ -201,11 +263,123 @@ function controlPlaneTable(r: ComparisonResult): ReportTable {
   };
 }
 
+/** A model's figure for a verdict metric, to show in the scorecard: an estimate or a count. */
+function figureOf(m: ModelComparison, metric: string | undefined): Estimate | number | null {
+  switch (metric) {
+    case 'availability':
+      return m.availability;
+    case 'withinSlo':
+      return m.withinSlo ?? null;
+    case 'latencyP99Ms':
+      return m.latencyMs.p99;
+    case 'blastRadiusTraffic':
+      return m.blastRadius?.traffic ?? null;
+    case 'blastRadiusCollateral':
+      return m.blastRadius?.collateral ?? null;
+    case 'istiodVcpu':
+      return m.cost?.istiodVcpu ?? null;
+    case 'istiods':
+      return m.cost?.istiods ?? null;
+    case 'configPlaces':
+      return m.cost?.configPlaces ?? null;
+    case 'controlPlaneOutageAvailability':
+      return m.controlPlaneOutageAvailability ?? null;
+    case 'crossRegionShare':
+      return m.locality?.crossRegionShare ?? null;
+    case 'crossClusterShare':
+      return m.locality?.crossClusterShare ?? null;
+    default:
+      return null;
+  }
+}
+
+/** The metric each criterion is judged on by default, for results that do not name it. */
+const DEFAULT_METRIC: Readonly<Record<string, string>> = {
+  availability: 'availability',
+  p99Latency: 'latencyP99Ms',
+  blastRadius: 'blastRadiusTraffic',
+  collateral: 'blastRadiusCollateral',
+  controlPlaneCost: 'istiodVcpu',
+  configConsistency: 'configPlaces',
+  singlePointOfFailure: 'controlPlaneOutageAvailability',
+  dataLocality: 'crossRegionShare',
+};
+
+/** Column titles of the scorecard, with the unit of what the cell shows. */
+const SCORE_TITLES: Readonly<Record<string, string>> = {
+  availability: 'availability',
+  p99Latency: 'p99 latency ms',
+  blastRadius: 'blast radius (traffic)',
+  collateral: 'collateral',
+  controlPlaneCost: 'control-plane cost',
+  configConsistency: 'config places',
+  singlePointOfFailure: 'availability in control-plane outage',
+  dataLocality: 'calls leaving region',
+};
+
+/** A criterion's column title, for the metric it was judged on (one region: calls leaving the cluster). */
+function scoreTitle(criterion: string, metric: string | undefined): string {
+  if (metric === 'crossClusterShare') return 'calls leaving cluster';
+  if (metric === 'istiods') return 'istiods';
+  return SCORE_TITLES[criterion] ?? criterion;
+}
+
+function scoreFigure(metric: string | undefined, x: Estimate | number | null): string {
+  if (x === null) return '-';
+  const f =
+    metric === 'latencyP99Ms'
+      ? ms
+      : metric === 'istiodVcpu'
+        ? (v: number) => `${formatNumber(v)} vCPU`
+        : metric === 'blastRadiusTraffic' || metric === 'blastRadiusCollateral'
+          ? pct(2)
+          : metric === 'crossRegionShare' || metric === 'crossClusterShare'
+            ? pct(2)
+            : pct(3);
+  if (typeof x === 'number') return formatNumber(x);
+  return formatEstimate(x, f);
+}
+
+/**
+ * The scorecard: models (rows) by criteria (columns), each cell the model's figure with its interval,
+ * `★` on the best model and `=` on each model with no material difference from the top; a last row
+ * states the outcome per criterion, "no material difference" written out. It answers "which model fits?"
+ * at a glance; the verdict's sentences and the detail tables say why.
+ */
+export function scorecardTable(r: ComparisonResult): ReportTable {
+  const criteria = r.verdict.criteria;
+  const mark = (c: VerdictEntry, model: string): string => {
+    if (c.best === model) return '★ ';
+    if (c.best === null && (c.leaders ?? []).includes(model)) return '= ';
+    return '';
+  };
+  const metricOf = (c: VerdictEntry) => c.metric ?? DEFAULT_METRIC[c.criterion];
+  const rows = r.models.map((m) => [
+    m.model,
+    ...criteria.map((c) => `${mark(c, m.model)}${scoreFigure(metricOf(c), figureOf(m, metricOf(c)))}`),
+  ]);
+  const outcome = [
+    'outcome',
+    ...criteria.map((c) => (c.best !== null && c.best !== undefined ? `★ ${c.best}` : bestText(c))),
+  ];
+  const missing = (r.verdict.notMeasured ?? []).map((n) => n.criterion);
+  return {
+    id: 'scorecard',
+    title: 'Scorecard: which model fits?',
+    header: ['model', ...criteria.map((c) => scoreTitle(c.criterion, metricOf(c)))],
+    rows: [...rows, outcome],
+    numeric: [false, ...criteria.map(() => true)],
+    note:
+      `★ best: better than every other model by a significant and material difference (report.material). = no material difference from the best. ${CI_NOTE}` +
+      (missing.length === 0 ? '' : ` Not measured here: ${missing.join(', ')} (see the verdict).`),
+  };
+}
+
 /** The best model, or the leaders when the top is a tie: a tie still rules out the models behind it. */
 function bestText(c: VerdictEntry): string {
   if (c.best !== null && c.best !== undefined) return c.best;
   const leaders = c.leaders ?? [];
-  return leaders.length > 1 ? `tie: ${leaders.join(', ')}` : 'no significant difference';
+  return leaders.length > 1 ? `no material difference: ${leaders.join(', ')}` : 'no material difference';
 }
 
 function verdictTable(r: ComparisonResult): ReportTable {
@@ -223,6 +397,7 @@ function verdictTable(r: ComparisonResult): ReportTable {
 
 /** `yes: <model> better`; mean is a − b, so its sign and the metric's better direction name the winner. */
 function significanceText(d: PairwiseDifference): string {
+  if (d.ci95[0] === 0 && d.ci95[1] === 0 && d.mean === 0) return 'no (identical in every replication)';
   if (d.belowResolution === true) return 'no (within what the latency histograms resolve)';
   if (!d.significant) return 'no (interval spans 0)';
   if (d.better === undefined) return 'yes';
@@ -230,11 +405,18 @@ function significanceText(d: PairwiseDifference): string {
   return `yes: ${aBetter ? d.a : d.b} better`;
 }
 
+/** Whether a significant difference reaches the `report.material` threshold. */
+function materialText(d: PairwiseDifference): string {
+  if (!d.significant) return '-';
+  if (d.material === undefined) return '?';
+  return d.material ? 'yes' : 'no (below report.material)';
+}
+
 function differencesTable(r: ComparisonResult): ReportTable {
   return {
     id: 'differences',
     title: 'Paired differences',
-    header: ['metric', 'unit', 'a', 'b', 'a − b', '95% CI', 'significant'],
+    header: ['metric', 'unit', 'a', 'b', 'a − b', '95% CI', 'significant', 'material'],
     rows: r.differences.map((d) => [
       d.metric,
       d.unit ?? '-',
@@ -243,8 +425,9 @@ function differencesTable(r: ComparisonResult): ReportTable {
       formatNumber(d.mean),
       formatInterval(d.ci95, num),
       significanceText(d),
+      materialText(d),
     ]),
-    numeric: [false, false, false, false, true, true, false],
+    numeric: [false, false, false, false, true, true, false, false],
     note: 'Each difference is taken replication by replication (common random numbers), so its interval is narrower than the two models’ intervals suggest.',
   };
 }
@@ -253,15 +436,19 @@ function faultsTable(r: ComparisonResult): ReportTable {
   return {
     id: 'faults',
     title: 'Fault timeline',
-    header: ['fault', 'target', 'at', 'for'],
+    header: ['fault', 'kind', 'target', 'at', 'for'],
     rows: r.faults.map((f) => [
       f.type,
+      f.kind === 'event' ? 'planned event' : 'fault',
       f.target,
       formatSeconds(f.atMs),
       f.forMs === null ? 'until the end' : formatSeconds(f.forMs),
     ]),
-    numeric: [false, false, true, true],
-    ...(r.faults.length === 0 ? { note: 'No faults in this scenario.' } : {}),
+    numeric: [false, false, false, true, true],
+    note:
+      r.faults.length === 0
+        ? 'No faults in this scenario.'
+        : 'Planned events (scale, a graceful rollout) are changes made on purpose: measured like faults, but left out of the headline blast radius.',
   };
 }
 
@@ -294,6 +481,7 @@ export function comparisonDocument(r: ComparisonResult): ReportDocument {
           ]),
       ...r.verdict.fits,
     ],
+    scorecard: scorecardTable(r),
     leadTables: [modelsTable(r), verdictTable(r)],
     charts,
     detailTables: [
@@ -304,14 +492,21 @@ export function comparisonDocument(r: ComparisonResult): ReportDocument {
       controlPlaneTable(r),
       differencesTable(r),
       faultsTable(r),
-      ...r.models.map((m) =>
-        trafficTable(
+      ...r.models.map((m) => {
+        const g = groupedByRegion(
+          m.traffic,
+          (r.clusterRegions ?? []).map((c) => c.cluster),
+          r.clusterRegions,
+        );
+        return trafficTable(
           `traffic-${m.model}`,
           `Traffic matrix: ${m.model} (mean calls per replication)`,
-          m.traffic,
-          'Calls by the caller’s cluster (rows) and the serving replica’s cluster (columns).',
-        ),
-      ),
+          g.traffic,
+          g.grouped
+            ? 'Calls by the caller’s region (rows) and the serving replica’s region (columns); every cluster pair is in csv/traffic-matrix.csv.'
+            : 'Calls by the caller’s cluster (rows) and the serving replica’s cluster (columns).',
+        );
+      }),
     ],
     notes,
   };

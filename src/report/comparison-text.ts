@@ -4,16 +4,15 @@
  * rerun line (the terminal text of a run is run-text.ts).
  */
 import type { ComparisonResult, Estimate } from '../experiment/index.js';
+import { formatEstimate } from './format.js';
 import { textTable } from './text-table.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
 const ms = (x: number) => x.toFixed(2);
 
-/** `99.882% [99.870%, 99.894%]`, or the mean alone when every replication agreed. */
+/** `99.882% [99.870%, 99.894%]`, or `[same in all 6 replications]` when every replication agreed. */
 function withInterval(e: Estimate | null | undefined, f: (x: number) => string): string {
-  if (e === null || e === undefined) return '-';
-  const [lo, hi] = e.ci95;
-  return lo === hi ? f(e.mean) : `${f(e.mean)} [${f(lo)}, ${f(hi)}]`;
+  return formatEstimate(e, f);
 }
 
 /** Wraps `text` at `width` columns, indenting continuation lines by `indent`. */
@@ -33,15 +32,17 @@ function wrap(text: string, width: number, indent: string): string {
 /** The terminal summary of a comparison. */
 export function comparisonText(r: ComparisonResult, reportDir: string | undefined, width = 110): string {
   const seeds = r.models[0]?.seeds ?? [];
+  const slo = r.models.some((m) => m.withinSlo !== undefined);
   const out = [
     `meshsim: ${r.scenario}, ${r.models.length} model${r.models.length === 1 ? '' : 's'} x ${r.replications} replications (seeds ${seeds.join(', ')}), ` +
       `${r.durationMs / 1000}s simulated each (warm-up ${r.warmupMs / 1000}s excluded)`,
     '',
     textTable(
-      ['model', 'availability', 'p50 ms', 'p99 ms', 'requests'],
+      ['model', 'availability', ...(slo ? ['within SLO'] : []), 'p50 ms', 'p99 ms', 'requests'],
       r.models.map((m) => [
         m.model,
         withInterval(m.availability, pct),
+        ...(slo ? [withInterval(m.withinSlo, pct)] : []),
         withInterval(m.latencyMs.p50, ms),
         withInterval(m.latencyMs.p99, ms),
         m.requests === null || m.requests === undefined
@@ -49,11 +50,13 @@ export function comparisonText(r: ComparisonResult, reportDir: string | undefine
           : Math.round(m.requests.mean).toLocaleString('en-US'),
       ]),
     ),
-    'mean over replications [95% confidence interval, Student t]; latency end to end, successful requests',
+    'mean over replications [95% confidence interval, Student t]; availability: answered without error;' +
+      (slo ? ' within SLO: answered without error and within slo.latency.p99;' : '') +
+      ' latency end to end, successful requests',
     '',
-    'verdict (best per criterion; "no significant difference" where the paired 95% interval spans 0):',
+    'verdict (best per criterion; "no material difference" unless the paired 95% interval excludes 0 and the difference reaches report.material):',
     ...r.verdict.criteria.map((c) =>
-      wrap(`  ${c.criterion}: ${c.best ?? 'no significant difference'}. ${c.note}`, width, '      '),
+      wrap(`  ${c.criterion}: ${c.best ?? 'no material difference'}. ${c.note}`, width, '      '),
     ),
     ...(r.verdict.notMeasured ?? []).map((n) =>
       wrap(`  ${n.criterion}: not measured: ${n.reason}`, width, '      '),

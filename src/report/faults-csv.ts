@@ -9,22 +9,25 @@ import type { RunSummary } from '../metrics/index.js';
 import { type CsvRow, csvText } from './csv-text.js';
 import { runLabel } from './charts/chart-input.js';
 
-const MEASURES = ['clusters', 'services', 'traffic', 'collateral'] as const;
+const MEASURES = ['clusters', 'services', 'traffic', 'failed', 'slow', 'collateral'] as const;
 
-/** Column order of `faults.csv`. Fractions are 0..1. */
+/**
+ * Column order of `faults.csv`. Ratios are 0..1; every interval is `<figure>_ci95_lo` and `_ci95_hi`.
+ * `blast_traffic_ratio` is failed or slow; `blast_failed_ratio` and `blast_slow_ratio` its two parts.
+ */
 export const FAULTS_CSV_COLUMNS: readonly string[] = [
   'model',
   'fault_type',
+  'fault_kind',
   'fault_target',
   'fault_at_ms',
   'fault_for_ms',
-  ...MEASURES.flatMap((m) => [
-    `blast_${m}_fraction`,
-    `blast_${m}_fraction_ci_lo`,
-    `blast_${m}_fraction_ci_hi`,
-  ]),
+  ...MEASURES.flatMap((m) => [`blast_${m}_ratio`, `blast_${m}_ratio_ci95_lo`, `blast_${m}_ratio_ci95_hi`]),
   'time_to_recover_ms',
-  'replications',
+  'time_to_recover_ms_ci95_lo',
+  'time_to_recover_ms_ci95_hi',
+  'never_recovered_total',
+  'replications_total',
 ];
 
 /** `faults.csv` of one run: one row per fault; `fault_for_ms` and `time_to_recover_ms` empty for "until the end" and "never". */
@@ -33,17 +36,21 @@ export async function runFaultsCsv(s: RunSummary): Promise<string> {
     const row: CsvRow = {
       model: runLabel(s),
       fault_type: f.type,
+      fault_kind: f.kind ?? 'fault',
       fault_target: f.target,
       fault_at_ms: f.atMs,
       fault_for_ms: f.forMs,
     };
     for (const m of MEASURES) {
-      row[`blast_${m}_fraction`] = f.blastRadius?.[m] ?? null;
-      row[`blast_${m}_fraction_ci_lo`] = null;
-      row[`blast_${m}_fraction_ci_hi`] = null;
+      row[`blast_${m}_ratio`] = f.blastRadius?.[m] ?? null;
+      row[`blast_${m}_ratio_ci95_lo`] = null;
+      row[`blast_${m}_ratio_ci95_hi`] = null;
     }
     row['time_to_recover_ms'] = f.timeToRecoverMs;
-    row['replications'] = 1;
+    row['time_to_recover_ms_ci95_lo'] = null;
+    row['time_to_recover_ms_ci95_hi'] = null;
+    row['never_recovered_total'] = f.blastRadius !== null && f.timeToRecoverMs === null ? 1 : 0;
+    row['replications_total'] = 1;
     return row;
   });
   return csvText(rows, FAULTS_CSV_COLUMNS);
@@ -54,19 +61,31 @@ export async function comparisonFaultsCsv(r: ComparisonResult): Promise<string> 
   if (r.faults.length === 0) return csvText([], FAULTS_CSV_COLUMNS);
   const rows = r.models.flatMap((model): CsvRow[] => {
     const perFault = (model.faults ?? []).map((f, i) =>
-      estimatesRow(model.model, f.type, f.target, f.atMs, r.faults[i]?.forMs ?? null, f.blastRadius, {
-        timeToRecover: f.timeToRecoverMs?.mean ?? null,
-        replications: r.replications,
-      }),
+      estimatesRow(
+        model.model,
+        f.type,
+        f.kind ?? 'fault',
+        f.target,
+        f.atMs,
+        r.faults[i]?.forMs ?? null,
+        f.blastRadius,
+        {
+          timeToRecover: f.timeToRecoverMs,
+          neverRecovered: f.neverRecovered,
+          replications: r.replications,
+        },
+      ),
     );
+    const faults = r.faults.filter((f) => f.kind !== 'event').length;
     const average = estimatesRow(
       model.model,
       'all',
-      `average of ${r.faults.length} faults`,
+      'fault',
+      `average of ${faults} faults, planned events left out`,
       null,
       null,
       model.blastRadius,
-      { timeToRecover: null, replications: r.replications },
+      { timeToRecover: null, neverRecovered: null, replications: r.replications },
     );
     return [...perFault, average];
   });
@@ -76,26 +95,35 @@ export async function comparisonFaultsCsv(r: ComparisonResult): Promise<string> 
 function estimatesRow(
   model: string,
   type: string,
+  kind: string,
   target: string,
   atMs: number | null,
   forMs: number | null,
-  blast: Readonly<Record<(typeof MEASURES)[number], Estimate | null>> | null,
-  rest: { readonly timeToRecover: number | null; readonly replications: number },
+  blast: Readonly<Partial<Record<(typeof MEASURES)[number], Estimate | null>>> | null,
+  rest: {
+    readonly timeToRecover: Estimate | null;
+    readonly neverRecovered: number | null;
+    readonly replications: number;
+  },
 ): CsvRow {
   const row: CsvRow = {
     model,
     fault_type: type,
+    fault_kind: kind,
     fault_target: target,
     fault_at_ms: atMs,
     fault_for_ms: forMs,
   };
   for (const m of MEASURES) {
     const e = blast?.[m] ?? null;
-    row[`blast_${m}_fraction`] = e?.mean ?? null;
-    row[`blast_${m}_fraction_ci_lo`] = e?.ci95[0] ?? null;
-    row[`blast_${m}_fraction_ci_hi`] = e?.ci95[1] ?? null;
+    row[`blast_${m}_ratio`] = e?.mean ?? null;
+    row[`blast_${m}_ratio_ci95_lo`] = e?.ci95[0] ?? null;
+    row[`blast_${m}_ratio_ci95_hi`] = e?.ci95[1] ?? null;
   }
-  row['time_to_recover_ms'] = rest.timeToRecover;
-  row['replications'] = rest.replications;
+  row['time_to_recover_ms'] = rest.timeToRecover?.mean ?? null;
+  row['time_to_recover_ms_ci95_lo'] = rest.timeToRecover?.ci95[0] ?? null;
+  row['time_to_recover_ms_ci95_hi'] = rest.timeToRecover?.ci95[1] ?? null;
+  row['never_recovered_total'] = rest.neverRecovered;
+  row['replications_total'] = rest.replications;
   return row;
 }

@@ -29,16 +29,22 @@ export function formatSeconds(ms: number | null | undefined): string {
 }
 
 /**
- * A mean with its 95% interval, formatted by `f`: `99.910% [99.870%, 99.950%]`. An interval of one point
- * (every replication agreed) prints the mean alone.
+ * A mean with its 95% interval, formatted by `f`: `99.910% [99.870%, 99.950%]`. An interval of zero width
+ * means every replication gave the same value, which is no certainty about the truth: it says so
+ * (`504.10 [same in all 6 replications]`) rather than print `[504.10, 504.10]`.
  */
 export function formatEstimate(e: Estimate | null | undefined, f: (x: number) => string): string {
   if (e === null || e === undefined) return '-';
   const [lo, hi] = e.ci95;
-  return lo === hi ? f(e.mean) : `${f(e.mean)} [${f(lo)}, ${f(hi)}]`;
+  return lo === hi ? `${f(e.mean)} [${identical(e.n)}]` : `${f(e.mean)} [${f(lo)}, ${f(hi)}]`;
 }
 
-/** An interval alone, `[0.21, 0.37]`. */
+/** Why an interval has no width. */
+export function identical(n: number): string {
+  return `same in all ${n} replications`;
+}
+
+/** An interval alone, `[0.21, 0.37]`; one of zero width says the replications were identical. */
 export function formatInterval(ci: readonly [number, number], f: (x: number) => string): string {
-  return `[${f(ci[0])}, ${f(ci[1])}]`;
+  return ci[0] === ci[1] ? '[identical in every replication]' : `[${f(ci[0])}, ${f(ci[1])}]`;
 }

@@ -140,6 +140,7 @@ export function documentHtml(doc: ReportDocument, charts: readonly RenderedChart
     `<p class="rerun"><span>rerun</span><code>${escapeHtml(doc.rerun)}</code></p>`,
     '</header>',
     '<main>',
+    ...(doc.scorecard === undefined ? [] : [tableHtml(doc.scorecard)]),
     `<section class="highlights" id="highlights">`,
     `<h2>${escapeHtml(doc.highlightsTitle)}</h2>`,
     `<ul>\n${doc.highlights.map((h) => `<li>${escapeHtml(h)}</li>`).join('\n')}\n</ul>`,

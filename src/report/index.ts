@@ -1,4 +1,22 @@
-export { writeReportFolder, writeFileAtomic, type ReportFile } from './atomic-write.js';
+export {
+  writeReportFolder,
+  writeFileAtomic,
+  removeStaleTemporaries,
+  ReportWriteError,
+  STOP_AT_ENV,
+  testStop,
+  type ReportFile,
+} from './atomic-write.js';
+export {
+  checkOutputFolder,
+  estimateReportBytes,
+  withMarker,
+  ReportFolderError,
+  MARKER,
+  LEGACY_REPORT_ENTRIES,
+  type ReportMarker,
+  type OutputRequest,
+} from './report-folder.js';
 export { summaryJson } from './summary-json.js';
 export { comparisonJson } from './comparison-json.js';
 export { runCsvFiles } from './run-csv.js';
@@ -23,3 +41,9 @@ export {
 } from './openmetrics.js';
 export { fortioResult, fortioResultJson, goDuration, type FortioRunContext } from './fortio-json.js';
 export { thresholdsText, k6SummaryJson, type K6SummaryMeta } from './k6-summary.js';
+export { sweepReportFiles, sweepJson, DEFAULT_SWEEP_FIGURES } from './sweep-report-files.js';
+export { sweepCsv, sweepCsvColumns } from './sweep-csv.js';
+export { SWEEP_FIGURES, sweepFigure, type SweepFigure } from './sweep-figures.js';
+export { sweepDocument } from './sweep-document.js';
+export { sweepChart } from './charts/sweep-chart.js';
+export { capacityReportFiles, capacityJson, capacityText, capacityDocument } from './capacity-report.js';

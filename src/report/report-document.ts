@@ -34,6 +34,8 @@ export interface ReportDocument {
   readonly facts: readonly (readonly [string, string])[];
   /** The command line that reproduces the report. */
   readonly rerun: string;
+  /** A comparison's scorecard (models x criteria): shown first, before anything else. */
+  readonly scorecard?: ReportTable;
   /** Heading of the highlights: `Verdict` for a comparison, `Summary` for a run. */
   readonly highlightsTitle: string;
   /** The verdict's sentences (comparison) or the run's headline figures; shown first. */

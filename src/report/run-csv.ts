@@ -1,6 +1,7 @@
 /**
  * CSV files of a run, written with fast-csv: the timeline (one row per window), services, clusters and the
- * traffic matrix. Column names carry their unit.
+ * traffic matrix. Column names follow one convention, as Prometheus names metrics: snake_case with the
+ * unit last (`_ms`, `_ratio` for a share from 0 to 1, `_total` for a count); names and labels plain.
  */
 import type { LatencySummary, RunSummary } from '../metrics/index.js';
 import type { ReportFile } from './atomic-write.js';
@@ -20,32 +21,40 @@ const latencyColumns = (l: LatencySummary | null, prefix = 'latency'): Row => ({
  * `clusters.csv`, `traffic-matrix.csv`); `runReportFiles` puts them under `csv/`.
  */
 export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
+  const slo = s.withinSlo !== undefined;
+  const within = (x: number | null | undefined): Row => (slo ? { within_slo_ratio: x ?? null } : {});
   const timeline = s.timeline.map((w) => ({
     window_start_ms: w.startMs,
-    requests: w.requests,
-    succeeded: w.succeeded,
-    availability: w.availability,
+    requests_total: w.requests,
+    succeeded_total: w.succeeded,
+    availability_ratio: w.availability,
+    ...within(w.withinSlo),
     latency_mean_ms: w.latencyMs?.mean ?? null,
     latency_p50_ms: w.latencyMs?.p50 ?? null,
     latency_p99_ms: w.latencyMs?.p99 ?? null,
   }));
   const services = s.byService.map((b) => ({
     service: b.service,
-    requests: b.requests,
-    succeeded: b.succeeded,
-    availability: b.availability,
+    requests_total: b.requests,
+    succeeded_total: b.succeeded,
+    availability_ratio: b.availability,
     ...latencyColumns(b.latencyMs),
     queue_mean_ms: b.queueMs?.mean ?? null,
     queue_p99_ms: b.queueMs?.p99 ?? null,
   }));
   const clusters = s.byCluster.map((b) => ({
     cluster: b.cluster,
-    requests: b.requests,
-    succeeded: b.succeeded,
-    availability: b.availability,
+    requests_total: b.requests,
+    succeeded_total: b.succeeded,
+    availability_ratio: b.availability,
+    ...within(b.withinSlo),
     ...latencyColumns(b.latencyMs),
   }));
-  const matrix = s.traffic.map((t) => ({ from_cluster: t.from, to_cluster: t.to, requests: t.requests }));
+  const matrix = s.traffic.map((t) => ({
+    from_cluster: t.from,
+    to_cluster: t.to,
+    calls_total: t.requests,
+  }));
   const keys = (rows: readonly Row[], fallback: Row) => Object.keys(rows[0] ?? fallback);
   return [
     {
@@ -54,9 +63,10 @@ export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
         timeline,
         keys(timeline, {
           window_start_ms: 0,
-          requests: 0,
-          succeeded: 0,
-          availability: 0,
+          requests_total: 0,
+          succeeded_total: 0,
+          availability_ratio: 0,
+          ...within(0),
           latency_mean_ms: 0,
           latency_p50_ms: 0,
           latency_p99_ms: 0,
@@ -65,6 +75,9 @@ export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
     },
     { name: 'services.csv', content: await csv(services, keys(services, {})) },
     { name: 'clusters.csv', content: await csv(clusters, keys(clusters, {})) },
-    { name: 'traffic-matrix.csv', content: await csv(matrix, ['from_cluster', 'to_cluster', 'requests']) },
+    {
+      name: 'traffic-matrix.csv',
+      content: await csv(matrix, ['from_cluster', 'to_cluster', 'calls_total']),
+    },
   ];
 }

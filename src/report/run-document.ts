@@ -11,11 +11,12 @@ import { trafficTable } from './traffic-table.js';
 
 const LATENCY_HEADER = ['p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms'];
 
-function breakdownCells(b: Breakdown): string[] {
+function breakdownCells(b: Breakdown, slo = false): string[] {
   const l = b.latencyMs;
   return [
     formatNumber(b.requests),
     formatPercent(b.availability),
+    ...(slo ? [formatPercent(b.withinSlo)] : []),
     formatMs(l?.p50),
     formatMs(l?.p90),
     formatMs(l?.p99),
@@ -24,23 +25,31 @@ function breakdownCells(b: Breakdown): string[] {
 }
 
 function requestsTable(s: RunSummary): ReportTable {
+  const slo = s.withinSlo !== undefined;
   const total: Breakdown = {
     requests: s.requests.total - s.requests.unfinished,
     succeeded: s.requests.succeeded,
     availability: s.availability,
+    ...(slo ? { withinSlo: s.withinSlo ?? null } : {}),
     latencyMs: s.latencyMs,
   };
   return {
     id: 'requests',
     title: 'Requests by client cluster',
-    header: ['', 'requests', 'availability', ...LATENCY_HEADER],
+    header: ['', 'requests', 'availability', ...(slo ? ['within SLO'] : []), ...LATENCY_HEADER],
     rows: [
-      ['all requests', ...breakdownCells(total)],
-      ...s.byCluster.filter((c) => c.requests > 0).map((c) => [`from ${c.cluster}`, ...breakdownCells(c)]),
+      ['all requests', ...breakdownCells(total, slo)],
+      ...s.byCluster
+        .filter((c) => c.requests > 0)
+        .map((c) => [`from ${c.cluster}`, ...breakdownCells(c, slo)]),
     ],
-    numeric: [false, true, true, true, true, true, true],
+    numeric: [false, true, true, ...(slo ? [true] : []), true, true, true, true],
     note:
-      'Requests started after warm-up and completed; latency is end to end for successful requests.' +
+      'Requests started after warm-up and completed. Availability: answered without error (not 5xx), however late.' +
+      (slo
+        ? ` Within SLO: answered without error and within slo.latency.p99 (${formatMs(s.slo?.deadlineMs)} ms).`
+        : '') +
+      ' Latency is end to end for successful requests.' +
       (s.requests.unfinished > 0
         ? ` ${s.requests.unfinished} requests were unfinished at the end of the run.`
         : ''),
@@ -52,6 +61,7 @@ function servicesTable(s: RunSummary): ReportTable {
     id: 'services',
     title: 'Services',
     header: ['service', 'calls', 'availability', ...LATENCY_HEADER, 'queue mean ms'],
+    note: 'Availability of calls to the service: answered without error (not 5xx), however late.',
     rows: s.byService.map((b) => [b.service, ...breakdownCells(b), formatMs(b.queueMs?.mean)]),
     numeric: [false, true, true, true, true, true, true, true],
   };
@@ -64,12 +74,15 @@ function faultsTable(s: RunSummary): ReportTable {
     title: 'Faults and blast radius',
     header: [
       'fault',
+      'kind',
       'target',
       'at',
       'for',
       'clusters hit',
       'services hit',
-      'traffic lost',
+      'traffic failed or slow',
+      'failed',
+      'slow',
       'collateral',
       'recovered after',
     ],
@@ -77,21 +90,24 @@ function faultsTable(s: RunSummary): ReportTable {
       const b = f.blastRadius;
       return [
         f.type,
+        f.kind === 'event' ? 'planned event' : 'fault',
         f.target,
         formatSeconds(f.atMs),
         f.forMs === null ? 'until the end' : formatSeconds(f.forMs),
         formatPercent(b?.clusters, 1),
         formatPercent(b?.services, 1),
         formatPercent(b?.traffic, 2),
+        formatPercent(b?.failed, 2),
+        formatPercent(b?.slow, 2),
         formatPercent(b?.collateral, 2),
-        f.timeToRecoverMs === null ? 'never' : formatSeconds(f.timeToRecoverMs),
+        b === null ? '-' : f.timeToRecoverMs === null ? 'never' : formatSeconds(f.timeToRecoverMs),
       ];
     }),
-    numeric: [false, false, true, true, true, true, true, true, true],
+    numeric: [false, false, false, true, true, true, true, true, true, true, true, true],
     note:
       faults.length === 0
         ? 'No faults in this scenario.'
-        : 'Against a paired baseline: the same scenario and seed without the fault. Recovery counts from the fault’s end, or from its start for a fault the mesh routes around.',
+        : 'Against a paired baseline: the same scenario and seed without the fault. Traffic failed or slow: excess requests over the baseline that failed (5xx or unanswered) or were answered too slowly, over the requests in the fault window; failed and slow are its two parts. Planned events (scale, a graceful rollout) are measured the same way but are not failures. Recovery counts from the fault’s end, or from its start for a fault the mesh routes around, to the end of the last impacted window.',
   };
 }
 
@@ -199,7 +215,11 @@ export function runDocument(s: RunSummary): ReportDocument {
     rerun: s.rerun,
     highlightsTitle: 'Summary',
     highlights: [
-      `Availability ${formatPercent(s.availability)} over ${formatNumber(s.requests.total - s.requests.unfinished)} requests (${runLabel(s)}, seed ${s.seed}).`,
+      `Availability ${formatPercent(s.availability)} (answered without error) over ${formatNumber(s.requests.total - s.requests.unfinished)} requests (${runLabel(s)}, seed ${s.seed})${
+        s.withinSlo === undefined
+          ? ''
+          : `; within SLO (also within ${formatMs(s.slo?.deadlineMs)} ms) ${formatPercent(s.withinSlo)}`
+      }.`,
       `Latency of successful requests: p50 ${formatMs(s.latencyMs?.p50)} ms, p99 ${formatMs(s.latencyMs?.p99)} ms.`,
       ...(worst.length === 0
         ? []

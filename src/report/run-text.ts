@@ -5,11 +5,12 @@ import { textTable } from './text-table.js';
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(3)}%`);
 const ms = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
 
-function row(name: string, b: Breakdown): (string | number)[] {
+function row(name: string, b: Breakdown, slo = false): (string | number)[] {
   return [
     name,
     b.requests,
     pct(b.availability),
+    ...(slo ? [pct(b.withinSlo ?? null)] : []),
     ms(b.latencyMs?.p50),
     ms(b.latencyMs?.p90),
     ms(b.latencyMs?.p99),
@@ -19,19 +20,30 @@ function row(name: string, b: Breakdown): (string | number)[] {
 
 /** The terminal summary of a run: tables by client cluster and service, responses, and the rerun line. */
 export function runText(s: RunSummary, reportDir: string | undefined): string {
-  const header = ['', 'requests', 'availability', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms'];
+  const slo = s.withinSlo !== undefined;
+  const header = [
+    '',
+    'requests',
+    'availability',
+    ...(slo ? ['within SLO'] : []),
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'p99.9 ms',
+  ];
   const total: Breakdown = {
     requests: s.requests.total - s.requests.unfinished,
     succeeded: s.requests.succeeded,
     availability: s.availability,
+    ...(slo ? { withinSlo: s.withinSlo ?? null } : {}),
     latencyMs: s.latencyMs,
   };
   const out = [
     `meshsim: ${s.scenario}, seed ${s.seed}, ${s.durationMs / 1000}s simulated (warm-up ${s.warmupMs / 1000}s excluded)`,
     '',
     textTable(header, [
-      row('all requests', total),
-      ...s.byCluster.filter((c) => c.requests > 0).map((c) => row(`from ${c.cluster}`, c)),
+      row('all requests', total, slo),
+      ...s.byCluster.filter((c) => c.requests > 0).map((c) => row(`from ${c.cluster}`, c, slo)),
     ]),
     '',
     textTable(
@@ -41,7 +53,8 @@ export function runText(s: RunSummary, reportDir: string | undefined): string {
     '',
     `responses: ${s.responses.map((r) => `${r.code} ${r.flags} x${r.count}`).join(', ') || 'none'}` +
       (s.requests.unfinished > 0 ? `; ${s.requests.unfinished} unfinished at the end of the run` : ''),
-    `latency is end to end for successful requests; mean ${ms(s.latencyMs?.mean)} ms` +
+    `availability: answered without error${slo ? '; within SLO: also within slo.latency.p99' : ''}; ` +
+      `latency is end to end for successful requests; mean ${ms(s.latencyMs?.mean)} ms` +
       (s.latencyMs?.meanStdErr != null
         ? ` (+/- ${(1.96 * s.latencyMs.meanStdErr).toFixed(3)} ms, 95%, batch means)`
         : ''),

@@ -8,6 +8,8 @@
  */
 import type { Problem } from './check.js';
 import { checkRouting } from './check-routing.js';
+import { HostResolver } from './istio/host-resolver.js';
+import type { RoutingInput } from './schema-routing.js';
 import { checkSubsets } from './check-subsets.js';
 
 import { message } from './messages.js';
@@ -17,7 +19,13 @@ import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
 import { parseDuration } from './units.js';
 
-export function checkModelsAndFaults(input: ScenarioInput, durationMs: number): Problem[] {
+export function checkModelsAndFaults(
+  input: ScenarioInput,
+  durationMs: number,
+  /** Every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
+  routingBase?: RoutingInput,
+): Problem[] {
+  const resolver = new HostResolver(input.services);
   const { problems, add, reference } = problemCollector();
   const clusters = input.clusters.map((c) => c.name);
   const services = input.services.map((s) => s.name);
@@ -104,13 +112,13 @@ export function checkModelsAndFaults(input: ScenarioInput, durationMs: number): 
         ...(f.virtualServices === undefined ? {} : { virtualServices: f.virtualServices }),
         ...(f.destinationRules === undefined ? {} : { destinationRules: f.destinationRules }),
       };
-      problems.push(...checkRouting(routing, services, clusters, regions, path));
+      problems.push(...checkRouting(routing, resolver, clusters, regions, path));
     }
   });
   problems.push(...overlappingPushes(input));
 
-  if (input.routing !== undefined) problems.push(...checkRouting(input.routing, services, clusters, regions));
-  problems.push(...checkSubsets(input));
+  if (input.routing !== undefined) problems.push(...checkRouting(input.routing, resolver, clusters, regions));
+  problems.push(...checkSubsets(input, routingBase));
   return problems;
 }
 

@@ -6,7 +6,8 @@
  *
  * Contents: `checkRouting`.
  */
-import { hostMatches, isRetryOn, RetryOn } from '../mesh/traffic/index.js';
+import { HEADER_PRESENT_REGEX, isRetriableStatusCode, isRetryOn, RetryOn } from '../mesh/traffic/index.js';
+import { CLUSTER_DOMAIN, type HostResolver } from './istio/host-resolver.js';
 import type { Problem } from './check.js';
 import type { IssueCode, IssuePath } from './issue.js';
 import { message } from './messages.js';
@@ -23,10 +24,12 @@ type TrafficPolicyInput = NonNullable<DestinationRuleInput['trafficPolicy']>;
  */
 export function checkRouting(
   input: RoutingInput,
-  knownServices: readonly string[],
+  resolver: HostResolver,
   knownClusters: readonly string[],
   regions: readonly string[],
   base: IssuePath = ['routing'],
+  /** The namespace of the resource (short hosts resolve in it); inline routing is in "default". */
+  namespace = 'default',
 ): Problem[] {
   const problems: Problem[] = [];
   const add = (path: IssuePath, code: IssueCode, text: string, hint?: string) =>
@@ -36,14 +39,28 @@ export function checkRouting(
       message: text,
       ...(hint === undefined ? {} : { suggestion: hint }),
     });
-  const host = (path: IssuePath, name: string) => {
-    if (!knownServices.some((s) => hostMatches(name, s)))
-      add(
-        path,
-        'unknown-reference',
-        message.unknownReference('service', name, knownServices),
-        suggest(name, knownServices),
-      );
+  // One resolver for validate and the run (istio/host-resolver.ts): a host that names no service here
+  // would name none at run time either.
+  const host = (path: IssuePath, name: string, destination = false) => {
+    const found = destination
+      ? resolver.destination(name, namespace) !== undefined
+      : resolver.match(name, namespace).length > 0;
+    if (found) return;
+    const known = resolver.spellings(namespace);
+    // `reviews.default` has a dot, so Istio takes it as fully qualified and it names nothing.
+    const fqdn = `${name}.svc.${CLUSTER_DOMAIN}`;
+    const dotted =
+      name.includes('.') && !name.includes('*') && resolver.destination(fqdn, namespace) !== undefined;
+    add(
+      path,
+      'unknown-reference',
+      dotted
+        ? `host "${name}" names no service: Istio takes a host with a dot as fully qualified (ResolveShortnameToFQDN); write the short name or the FQDN`
+        : destination && name.includes('*')
+          ? `a route destination names one service; "${name}" is a wildcard`
+          : message.unknownReference('service', name, known),
+      dotted ? fqdn : suggestHost(name, resolver, known),
+    );
   };
   const region = (path: IssuePath, name: string) => {
     if (name !== '*' && !regions.includes(name))
@@ -60,7 +77,9 @@ export function checkRouting(
     vs.hosts.forEach((h, k) => host([...at, 'hosts', k], h));
     (vs.http ?? []).forEach((r, ri) => {
       const rat: IssuePath = [...at, 'http', ri];
-      r.route.forEach((d, di) => host([...rat, 'route', di, 'destination', 'host'], d.destination.host));
+      r.route.forEach((d, di) =>
+        host([...rat, 'route', di, 'destination', 'host'], d.destination.host, true),
+      );
       if (r.route.length > 1) {
         const sum = r.route.reduce((s, d) => s + (d.weight ?? 0), 0);
         if (sum !== 100) add([...rat, 'route'], 'invalid-value', message.routeWeights(sum));
@@ -68,12 +87,11 @@ export function checkRouting(
       (r.match ?? []).forEach((m, mi) => {
         if (m.uri?.regex !== undefined) checkRegex([...rat, 'match', mi, 'uri', 'regex'], m.uri.regex, add);
         for (const [name, hm] of Object.entries(m.headers ?? {}))
-          if (hm.regex !== undefined)
+          if (hm.regex !== undefined && hm.regex !== HEADER_PRESENT_REGEX)
             checkRegex([...rat, 'match', mi, 'headers', name, 'regex'], hm.regex, add);
       });
       splitRetryOn(r.retries?.retryOn ?? '').forEach((token) => {
-        const isCode = /^\d+$/.test(token) && Number(token) >= 100 && Number(token) <= 599;
-        if (!isCode && !isRetryOn(token))
+        if (!isRetriableStatusCode(token) && !isRetryOn(token))
           add(
             [...rat, 'retries', 'retryOn'],
             'invalid-value',
@@ -154,4 +172,15 @@ function checkRegex(
   } catch (e) {
     add(path, 'invalid-value', message.badRegex(pattern, e instanceof Error ? e.message : String(e)));
   }
+}
+
+/** For a dotted host, the FQDN of the service whose name is closest to its first label; else by name. */
+function suggestHost(name: string, resolver: HostResolver, known: readonly string[]): string | undefined {
+  if (!name.includes('.')) return suggest(name, known);
+  const label = name.split('.')[0] ?? '';
+  const hit = suggest(
+    label,
+    resolver.services.map((s) => s.name),
+  );
+  return resolver.services.find((s) => s.name === hit)?.fqdn;
 }

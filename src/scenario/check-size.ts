@@ -4,16 +4,55 @@
  * default 50 million) and pods (MAX_PODS). Both are lifted by `allowLarge` (the CLI's `--allow-large`).
  *
  * The request estimate is Σ over traffic sources of the rate integrated over the run (steps, ramps and
- * bursts included), times the models, times the replications: what `compare` would run. It counts client
- * requests, not the downstream calls each makes.
+ * bursts included), times the runs: the models times the replications for `compare` and `validate`, one
+ * for `run` (`SizeRuns`). The work estimate (work-estimate.ts) adds what requests alone hide: the calls
+ * each makes through the call graph with worst-case retries, times the simulations of a run (one per
+ * fault more, for its paired baseline), limited to MAX_CALLS_PER_REQUEST calls per allowed request; a
+ * service offered more than its capacity (refused when its unbounded queue would hold more than
+ * MAX_QUEUED requests, else a warning naming the service, its offered load and its capacity); and the
+ * proxies' upstream views (refused past MAX_VIEW_ENTRIES hosts).
  *
- * Contents: `estimateRequests`, `checkSize`, `RequestEstimate`, `MAX_PODS`.
+ * Contents: `estimateRequests`, `checkSize`, `requestLimitExceeded`, `RequestEstimate`, `SizeRuns`,
+ * `MAX_PODS`, `MAX_CALLS_PER_REQUEST`, `MAX_IN_FLIGHT_PER_REQUEST`, `MAX_QUEUED`, `MAX_VIEW_ENTRIES`.
  */
 import type { Problem } from './check.js';
 import type { IssuePath } from './issue.js';
-import { message } from './messages.js';
+import { formatCount, message } from './messages.js';
 import { expectedArrivals } from './normalize-traffic.js';
 import type { Scenario } from './scenario.js';
+import { estimateWork, type WorkEstimate } from './work-estimate.js';
+
+/** Runs a command makes: `compare` (and `validate`) the file's models x replications, `run` one of one. */
+export interface SizeRuns {
+  readonly models?: number;
+  readonly replications?: number;
+}
+
+/**
+ * Calls, with worst-case retries, allowed per allowed client request: the request limit was sized on the
+ * library scenarios, whose requests make 12 to 25.5 such calls each (quickstart 23.7, data-locality 25.5),
+ * 2 to 3.3 without retries.
+ */
+export const MAX_CALLS_PER_REQUEST = 30;
+
+/**
+ * Calls one client request may hold in flight at once (parallel groups multiply down the graph): each is
+ * a request with its timers and requests overlap, so past this memory, not time, is what runs out.
+ * Measured: test/fixtures/size/fan-out.yaml (37,449 at once) runs in a 128 MB heap; the library's peak is 3.
+ */
+export const MAX_IN_FLIGHT_PER_REQUEST = 100_000;
+
+/**
+ * Requests waiting at once in one service's unbounded queue past which a file is refused: each holds a
+ * request with its timers and attempt state (a kilobyte or more), so a million is a gigabyte per run.
+ */
+export const MAX_QUEUED = 1_000_000;
+
+/**
+ * Upstream hosts over all proxies' views past which a file is refused: each is an object with its load
+ * balancer and health state (a hundred bytes or more), so 20 million is gigabytes per run, before traffic.
+ */
+export const MAX_VIEW_ENTRIES = 20_000_000;
 
 /**
  * Every pod is a replica with a queue and a sidecar with a certificate and an xDS stream, and building
@@ -59,17 +98,95 @@ export function requestLimitExceeded(
   options: { readonly models?: number; readonly replications?: number },
 ): string | undefined {
   const estimate = estimateRequests(scenario, options);
-  if (estimate.total <= scenario.maxRequests) return undefined;
+  if (estimate.total <= scenario.maxRequests) {
+    const arrivals = scenario.mesh.traffic.map((t) => expectedArrivals(t, scenario.durationMs));
+    const work = workProblems(scenario, estimate, estimateWork(scenario, arrivals), 'the run-size limit');
+    return work.find((p) => p.severity === undefined && p.message.startsWith('this would'))?.message;
+  }
   const runs = `${estimate.models} model${estimate.models === 1 ? '' : 's'} x ${estimate.replications} replication${estimate.replications === 1 ? '' : 's'}`;
   return message
     .tooManyRequests(estimate.total, estimate.perRun, runs, scenario.maxRequests, 'the run-size limit')
     .replace(/^this file would/, 'this would');
 }
 
-/** The size problems of a resolved scenario; none when `allowLarge`. */
-export function checkSize(scenario: Scenario, explicitLimit: boolean): Problem[] {
+const count = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
+const perSecond = (n: number) => `${n >= 100 ? formatCount(Math.round(n)) : n.toPrecision(3)}/s`;
+
+/** The work problems (calls, overload, views) of `work`; overload below MAX_QUEUED is a warning. */
+function workProblems(
+  scenario: Scenario,
+  estimate: RequestEstimate,
+  work: WorkEstimate,
+  limitSource: string,
+): Problem[] {
   const problems: Problem[] = [];
-  const estimate = estimateRequests(scenario);
+  const runs = estimate.models * estimate.replications;
+  const calls = work.callsPerSimulation * work.simulationsPerRun * runs;
+  const limit = scenario.maxRequests * MAX_CALLS_PER_REQUEST;
+  // Past the request limit the call count says nothing more: that refusal comes first and alone.
+  if (calls > limit && estimate.total <= scenario.maxRequests) {
+    const widest = work.callsPerRequest.indexOf(Math.max(...work.callsPerRequest));
+    const source = scenario.mesh.traffic[widest];
+    problems.push({
+      path: ['traffic', Math.max(0, widest), 'entry'],
+      code: 'too-large',
+      message:
+        `this would simulate about ${formatCount(calls)} calls: a client request of "${source?.name}" makes up to ` +
+        `${formatCount(work.callsPerRequest[widest] ?? 0)} calls through the call graph (probabilities, parallel groups, ` +
+        `worst-case retries; ${formatCount(work.expectedCallsPerRequest[widest] ?? 0)} without retries), x ` +
+        `${count(estimate.perRun, 'request')} per simulation x ${count(work.simulationsPerRun, 'simulation')} per run ` +
+        `(the run and a baseline per fault) x ${count(runs, 'run')}; more than ${formatCount(limit)} ` +
+        `(${limitSource} x ${MAX_CALLS_PER_REQUEST} calls per request). Narrow the fan-out, lower rates or the duration, ` +
+        'or allow it (meshsim --allow-large)',
+    });
+  }
+  const widestNow = Math.max(...work.inFlightPerRequest);
+  if (widestNow > MAX_IN_FLIGHT_PER_REQUEST) {
+    const i = work.inFlightPerRequest.indexOf(widestNow);
+    problems.push({
+      path: ['traffic', i, 'entry'],
+      code: 'too-large',
+      message:
+        `one client request of "${scenario.mesh.traffic[i]?.name}" can hold ${formatCount(widestNow)} calls in flight at once ` +
+        `(the calls of a parallel group run together, and groups below multiply), more than ${formatCount(MAX_IN_FLIGHT_PER_REQUEST)}: ` +
+        'memory runs out before time does. Narrow the parallel groups, or allow it (meshsim --allow-large)',
+    });
+  }
+  work.services.forEach((load, i) => {
+    if (load.overloadedSeconds <= 0) return;
+    const refuse = !load.queueLimited && load.peakQueued > MAX_QUEUED;
+    const what =
+      `service "${load.service}" is offered ${perSecond(load.offeredPerSecond)} at peak but can serve at most ` +
+      `${perSecond(load.capacityPerSecond)} (replicas x concurrency / mean service time) for ${formatCount(load.overloadedSeconds)} s`;
+    const consequence = load.queueLimited
+      ? 'its queue fills and the rest are rejected (queueLimit)'
+      : `its queue has no limit and grows to about ${count(Math.round(load.peakQueued), 'waiting request')}`;
+    problems.push({
+      path: ['services', i, 'deployments'],
+      code: 'too-large',
+      severity: refuse ? undefined : 'warning',
+      message: `${what}: ${consequence}${refuse ? `, more than ${formatCount(MAX_QUEUED)} (memory grows with it); add replicas or concurrency, set queueLimit, lower the rate, or allow it (meshsim --allow-large)` : ''}`,
+    } as Problem);
+  });
+  if (work.viewEntries > MAX_VIEW_ENTRIES)
+    problems.push({
+      path: ['services'],
+      code: 'too-large',
+      message:
+        `the proxies' upstream views hold about ${formatCount(work.viewEntries)} hosts (${formatCount(work.proxies)} proxies, ` +
+        `each with one host per endpoint of every service its workload calls), more than ${formatCount(MAX_VIEW_ENTRIES)}: ` +
+        'gigabytes per run before any traffic; fewer replicas, or allow it (meshsim --allow-large)',
+    });
+  return problems;
+}
+
+/**
+ * The size problems of a resolved scenario for `runs` (default: the file's models x replications);
+ * warnings (severity 'warning') are worth printing even with allowLarge, errors are lifted by it.
+ */
+export function checkSize(scenario: Scenario, explicitLimit: boolean, runs: SizeRuns = {}): Problem[] {
+  const problems: Problem[] = [];
+  const estimate = estimateRequests(scenario, runs);
   if (estimate.total > scenario.maxRequests) {
     const runs = `${estimate.models} model${estimate.models === 1 ? '' : 's'} x ${estimate.replications} replication${estimate.replications === 1 ? '' : 's'}`;
     problems.push({
@@ -96,5 +213,14 @@ export function checkSize(scenario: Scenario, explicitLimit: boolean): Problem[]
   for (const f of scenario.mesh.faults) if (f.type === 'scale') pods += f.replicas;
   if (pods > MAX_PODS)
     problems.push({ path: largest.path, code: 'too-large', message: message.tooManyPods(pods, MAX_PODS) });
+  const arrivals = scenario.mesh.traffic.map((t) => expectedArrivals(t, scenario.durationMs));
+  problems.push(
+    ...workProblems(
+      scenario,
+      estimate,
+      estimateWork(scenario, arrivals),
+      explicitLimit ? 'report.maxRequests' : 'the default request limit',
+    ),
+  );
   return problems;
 }

@@ -13,15 +13,20 @@
 import type { Problem } from './check.js';
 import type { IssuePath } from './issue.js';
 import { message } from './messages.js';
+import { HostResolver } from './istio/host-resolver.js';
 import { canonicalHost, routingTimeline } from './routing-timeline.js';
 import type { RoutingInput } from './schema-routing.js';
 import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
 
-export function checkSubsets(input: ScenarioInput): Problem[] {
-  const services = input.services.map((s) => s.name);
+/**
+ * `base`: the routing before any push as istiod resolves it (istio/effective-routing.ts checks its own
+ * subsets, with the place of every resource). Without it, `input.routing` is checked here.
+ */
+export function checkSubsets(input: ScenarioInput, base?: RoutingInput): Problem[] {
+  const services = new HostResolver(input.services);
   const problems: Problem[] = [];
-  if (input.routing !== undefined) {
+  if (input.routing !== undefined && base === undefined) {
     for (const m of missingSubsets(input.routing, services)) {
       problems.push({
         path: ['routing', ...m.path],
@@ -31,7 +36,7 @@ export function checkSubsets(input: ScenarioInput): Problem[] {
       });
     }
   }
-  for (const [index, merged] of routingTimeline(input)) {
+  for (const [index, merged] of routingTimeline(input, base)) {
     const push = input.faults?.[index];
     if (push?.type !== 'config-push') continue;
     const pushedVs = push.virtualServices ?? [];
@@ -69,7 +74,7 @@ interface MissingSubset {
   known: string[];
 }
 
-function missingSubsets(routing: RoutingInput, services: readonly string[]): MissingSubset[] {
+function missingSubsets(routing: RoutingInput, services: HostResolver): MissingSubset[] {
   const subsetsOf = new Map<string, string[]>();
   for (const dr of routing.destinationRules ?? []) {
     const host = canonicalHost(dr.host, services);

@@ -13,8 +13,10 @@ import { checkTraffic } from './check-traffic.js';
 import type { IssueCode, IssuePath, IssueSeverity } from './issue.js';
 import { message } from './messages.js';
 import { problemCollector } from './problem-collector.js';
+import type { RoutingInput } from './schema-routing.js';
 import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
+import { bareDurationHint } from './unit-suggestion.js';
 import { parseDuration } from './units.js';
 
 /** An issue before it is located in the file. */
@@ -27,7 +29,11 @@ export interface Problem {
   severity?: IssueSeverity;
 }
 
-export function checkScenario(input: ScenarioInput): Problem[] {
+/**
+ * `routingBase`: the routing every cluster starts with once istiod has resolved every VirtualService and
+ * DestinationRule (inline and included); config pushes are checked against it. Default: `input.routing`.
+ */
+export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput): Problem[] {
   const { problems, add, reference } = problemCollector();
 
   const clusters = input.clusters.map((c) => c.name);
@@ -49,6 +55,16 @@ export function checkScenario(input: ScenarioInput): Problem[] {
   if (durationMs <= 0) add(['duration'], 'out-of-range', message.durationNotPositive());
   else if (warmupMs >= durationMs)
     add(['warmup'], 'time-out-of-run', message.warmupNotShorter(warmupMs, durationMs));
+  // `duration: 90` is 90 ms, a plain number being milliseconds: allowed, but almost never meant.
+  const bare = bareDurationHint(input.duration);
+  if (bare !== undefined)
+    problems.push({
+      path: ['duration'],
+      code: 'invalid-value',
+      message: `duration ${String(input.duration)} is read as ${String(input.duration)} ms (a plain number is milliseconds)`,
+      suggestion: bare,
+      severity: 'warning',
+    });
   const windowMs = parseDuration(input.report?.window ?? 10_000) ?? 0;
   if (windowMs <= 0) add(['report', 'window'], 'out-of-range', message.tooSmall('report.window', 0, false));
   else if (durationMs / windowMs > 100_000)
@@ -74,6 +90,24 @@ export function checkScenario(input: ScenarioInput): Problem[] {
         reference(callPath(si, ci, k, Array.isArray(step)), 'service', c.service, services),
       );
     });
+    const versions = s.deployments.flatMap((d) =>
+      d.labels?.['version'] === undefined ? [] : [d.labels['version']],
+    );
+    for (const [v, behaviour] of Object.entries(s.versions ?? {})) {
+      reference(['services', si, 'versions', v], 'version (labels.version of a deployment)', v, versions);
+      (behaviour.calls ?? []).forEach((step, ci) =>
+        (Array.isArray(step) ? step : [step]).forEach((c, k) =>
+          reference(
+            Array.isArray(step)
+              ? ['services', si, 'versions', v, 'calls', ci, k, 'service']
+              : ['services', si, 'versions', v, 'calls', ci, 'service'],
+            'service',
+            c.service,
+            services,
+          ),
+        ),
+      );
+    }
   });
   const cycle = findCallCycle(input);
   if (cycle !== undefined) add(cycle.path, 'call-cycle', message.callCycle(cycle.names));
@@ -102,7 +136,7 @@ export function checkScenario(input: ScenarioInput): Problem[] {
   problems.push(...checkThresholds(input));
   problems.push(...checkLoadModel(input, durationMs));
   problems.push(...checkDistributions(input));
-  problems.push(...checkModelsAndFaults(input, durationMs));
+  problems.push(...checkModelsAndFaults(input, durationMs, routingBase));
   return problems;
 }
 
@@ -130,14 +164,26 @@ function unique(
  */
 function findCallCycle(input: ScenarioInput): { names: string[]; path: IssuePath } | undefined {
   const byName = new Map(input.services.map((s, i) => [s.name, i]));
-  const edges = input.services.map((s, si) =>
-    (s.calls ?? []).flatMap((step, ci) =>
+  // A version's calls are edges of the graph too (reviews v2 calls ratings though reviews does not).
+  const edges = input.services.map((s, si) => [
+    ...(s.calls ?? []).flatMap((step, ci) =>
       (Array.isArray(step) ? step : [step]).flatMap((c, k) => {
         const to = byName.get(c.service);
         return to === undefined ? [] : [{ to, path: callPath(si, ci, k, Array.isArray(step)) }];
       }),
     ),
-  );
+    ...Object.entries(s.versions ?? {}).flatMap(([v, b]) =>
+      (b.calls ?? []).flatMap((step, ci) =>
+        (Array.isArray(step) ? step : [step]).flatMap((c, k) => {
+          const to = byName.get(c.service);
+          const path: IssuePath = Array.isArray(step)
+            ? ['services', si, 'versions', v, 'calls', ci, k, 'service']
+            : ['services', si, 'versions', v, 'calls', ci, 'service'];
+          return to === undefined ? [] : [{ to, path }];
+        }),
+      ),
+    ),
+  ]);
   const state = new Array<'new' | 'open' | 'done'>(input.services.length).fill('new');
   for (let root = 0; root < input.services.length; root++) {
     if (state[root] !== 'new') continue;

@@ -40,3 +40,6 @@ export {
   type ThresholdMetricType,
   type ThresholdTag,
 } from './thresholds.js';
+export { importKubernetes, type KubernetesImport, type ClusterManifests } from './import/kubernetes.js';
+export { readManifestFiles } from './istio/include.js';
+export { importIsotope } from './import/isotope.js';

@@ -32,6 +32,13 @@ export const IssueCode = {
   overlap: 'overlap',
   /** The run would simulate more than a stated limit (requests, pods); `allowLarge` lifts it. */
   'too-large': 'too-large',
+  /**
+   * Real config meshsim does not model: an Istio field accepted and ignored or refused, a resource kind
+   * skipped (istio/fields.ts, istio/resources.ts).
+   */
+  'not-modelled': 'not-modelled',
+  /** A resource Istio ignores in part or whole because another one for the same host wins (istio/effective-routing.ts). */
+  shadowed: 'shadowed',
   /** More problems than are worth listing: the first MAX_ISSUES are, then this one says so. */
   'too-many-issues': 'too-many-issues',
 } as const;

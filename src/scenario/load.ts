@@ -1,6 +1,6 @@
 /**
  * The scenario pipeline, in order (vega-lite's compile phases):
- *   1. read     file -> text (at most MAX_FILE_BYTES)
+ *   1. read     file -> text (a regular UTF-8 file of at most MAX_FILE_BYTES; read-text-file.ts)
  *   2. parse    text -> plain data, with a source map for line and column (yaml-source.ts); alias
  *               expansion and nesting are bounded here
  *   3. schema   data -> ScenarioInput, or every form problem (schema.ts, schema-issues.ts)
@@ -11,16 +11,20 @@
  *
  * Contents: `loadScenarioFile`, `loadScenarioText`, `LoadResult`, `LoadOptions`, `MAX_FILE_BYTES`.
  */
-import { readFile } from 'node:fs/promises';
 import { checkScenario, type Problem } from './check.js';
-import { checkSize } from './check-size.js';
+import { checkSize, type SizeRuns } from './check-size.js';
 import type { ScenarioIssue } from './issue.js';
 import { message } from './messages.js';
 import { normalize } from './normalize.js';
 import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
-import { readYaml, type YamlSource } from './yaml-source.js';
+import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
+import { partialInput } from './partial-input.js';
+import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
+
+export { MAX_FILE_BYTES };
+import { readYaml, readYamlStream, type YamlSource } from './yaml-source.js';
 
 /**
  * `ok: false` carries every error in `issues`; `warnings` (both cases) are allowed but worth printing,
@@ -36,33 +40,29 @@ export interface LoadOptions {
    * all models and replications; MAX_PODS pods). The CLI's `--allow-large`.
    */
   readonly allowLarge?: boolean;
+  /**
+   * Changes the parsed document before the schema (a sweep's `--set path=value`), so the changed
+   * scenario passes every check a file does, located at the changed field's line. May throw: its errors
+   * pass through to the caller.
+   */
+  readonly edit?: (data: Record<string, unknown>) => void;
+  /** The runs the size is checked for: `run` passes one model, one replication; default the file's. */
+  readonly runs?: SizeRuns;
+  /**
+   * Istio resource files or folders applied after the scenario's own routing (the CLI's repeatable
+   * `--istio-config [CLUSTER=]PATH`), relative to the working directory.
+   */
+  readonly istioConfig?: readonly IstioConfigPath[];
 }
 
-/**
- * Scenario files larger than this are not hand-written (the 20-cluster library file has 6 KB); refusing
- * them bounds memory and time (the YAML parser reads about 0.6 MB/s on two cores: a few seconds at most).
- */
-export const MAX_FILE_BYTES = 1024 * 1024;
 /** Problems listed per file: past these, a count says how many more there are. */
 export const MAX_ISSUES = 100;
 
 export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
-  let text: string;
-  try {
-    const buffer = await readFile(file);
-    if (buffer.length > MAX_FILE_BYTES) {
-      return fail(file, message.fileUnreadable(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
-    }
-    text = buffer.toString('utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(
-      file,
-      message.fileUnreadable(
-        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e),
-      ),
-    );
-  }
+  // Regular files only, size checked before the read and the read bounded (read-text-file.ts).
+  const read = await readScenarioFileText(file);
+  if (!read.ok) return { ok: false, issues: [read.issue], warnings: [] };
+  const text = read.text;
   return loadScenarioText(text, file, options);
 }
 
@@ -71,6 +71,12 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (text.length > MAX_FILE_BYTES)
     return fail(file, message.fileUnreadable(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`));
   const read = readYaml(text);
+  // Only a file the YAML library calls multi-document is parsed again, as a stream.
+  const several =
+    !read.ok && read.problems.some((p) => p.message.includes('multiple documents'))
+      ? multipleDocuments(text, file)
+      : undefined;
+  if (several !== undefined) return { ok: false, issues: [several], warnings: [] };
   if (!read.ok) {
     return {
       ok: false,
@@ -96,27 +102,59 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
       warnings: [],
     };
   }
-  const parsed = ScenarioInputSchema.safeParse(read.data);
-  if (!parsed.success)
+  options.edit?.(read.data as Record<string, unknown>);
+  const resourceFile = asResourceFile(read.data);
+  if (resourceFile !== undefined)
     return {
       ok: false,
-      issues: capped(
-        sortIssues(schemaIssues(parsed.error.issues, read.data, read.source, file, MAX_ISSUES + 1)),
-        file,
-      ),
+      issues: [
+        { file, ...read.source.locate(['kind']), path: ['kind'], code: 'wrong-type', message: resourceFile },
+      ],
       warnings: [],
     };
-  const checked = checkScenario(parsed.data).map((p) => locate(p, read.source, file));
+  const parsed = ScenarioInputSchema.safeParse(read.data);
+  if (!parsed.success) {
+    const form = schemaIssues(parsed.error.issues, read.data, read.source, file, MAX_ISSUES + 1);
+    // The meaning checks still run on every part that passed, so one pass shows every problem.
+    // Past MAX_ISSUES form problems the list is cut anyway; the extra pass would only cost time.
+    const partial =
+      form.length > MAX_ISSUES
+        ? undefined
+        : partialInput(
+            read.data,
+            parsed.error.issues.map((i) => i.path),
+          );
+    const meaning =
+      partial === undefined
+        ? []
+        : partial.keep(checkScenario(partial.input)).map((p) => locate(p, read.source, file));
+    return {
+      ok: false,
+      issues: capped(sortIssues([...form, ...meaning.filter((i) => i.severity !== 'warning')]), file),
+      warnings: capped(sortIssues(meaning.filter((i) => i.severity === 'warning')), file),
+    };
+  }
+  const routing = resolveRouting(parsed.data, read.source, file, options.istioConfig);
+  const checked = [
+    ...checkScenario(parsed.data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...routing.issues,
+  ];
   const issues = checked.filter((i) => i.severity !== 'warning');
   const warnings = sortIssues(checked.filter((i) => i.severity === 'warning'));
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
-  const scenario = normalize(parsed.data, file);
-  if (options.allowLarge !== true) {
-    const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined);
-    if (size.length > 0)
-      return { ok: false, issues: sortIssues(size.map((p) => locate(p, read.source, file))), warnings };
-  }
+  const normalized = normalize(parsed.data, file, routing.routing);
+  const scenario =
+    options.istioConfig === undefined || options.istioConfig.length === 0
+      ? normalized
+      : { ...normalized, istioConfig: options.istioConfig.map((c) => c.path) };
+  const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined, options.runs).map((p) =>
+    locate(p, read.source, file),
+  );
+  warnings.push(...size.filter((i) => i.severity === 'warning'));
+  const tooLarge = size.filter((i) => i.severity !== 'warning');
+  if (options.allowLarge !== true && tooLarge.length > 0)
+    return { ok: false, issues: sortIssues(tooLarge), warnings: sortIssues(warnings) };
   return { ok: true, scenario, warnings: capped(warnings, file) };
 }
 
@@ -158,6 +196,48 @@ function fail(file: string, text: string): LoadResult {
   };
 }
 
+/** By place: files in the order they first appear (the scenario first), then line and column. */
 function sortIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
-  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const files = [...new Set(issues.map((i) => i.file))];
+  return issues.sort(
+    (a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column,
+  );
+}
+
+/**
+ * A multi-document file (`---` between documents) given as the scenario: Kubernetes manifests, most
+ * likely. Said in plain words instead of the YAML library's own text.
+ */
+function multipleDocuments(text: string, file: string): ScenarioIssue | undefined {
+  const stream = readYamlStream(text);
+  if (!stream.ok) return undefined;
+  const docs = stream.documents.filter((d) => d.data !== null && d.data !== undefined);
+  if (docs.length < 2) return undefined;
+  const second = docs[1] as (typeof docs)[number];
+  const resource = docs.map((d) => asResourceFile(d.data)).find((m) => m !== undefined);
+  return {
+    file,
+    ...second.source.locate([]),
+    path: [],
+    code: 'syntax',
+    message:
+      resource === undefined
+        ? `a scenario is one YAML document; this file holds ${docs.length} (separated by ---)`
+        : `this file holds ${docs.length} documents, ${resource.replace('this is a Kubernetes resource', 'Kubernetes resources such as')}`,
+  };
+}
+
+/**
+ * A Kubernetes or Istio resource given where a scenario was expected: say what to do with it instead of
+ * listing apiVersion, kind, metadata and spec as unknown keys.
+ */
+function asResourceFile(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const o = data as Record<string, unknown>;
+  if (typeof o['apiVersion'] !== 'string' || typeof o['kind'] !== 'string') return undefined;
+  return (
+    `this is a Kubernetes resource (${o['apiVersion']} ${o['kind']}), not a meshsim scenario: list Istio ` +
+    'resource files under `routing.include` of a scenario or pass them with `--istio-config`, and turn ' +
+    'Deployments and Services into a scenario with `meshsim import kubernetes`'
+  );
 }

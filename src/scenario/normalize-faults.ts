@@ -33,6 +33,22 @@ export function normalizeFault(f: FaultInput, merged?: RoutingInput): FaultConfi
       return { ...timing, type: f.type, service: f.service, cluster: f.cluster, count: f.count ?? 1 };
     case 'pod-churn':
       return { ...timing, type: f.type, service: f.service, cluster: f.cluster, everyMs: ms(f.every) };
+    case 'rollout':
+      // Kubernetes Deployment defaults: maxSurge and maxUnavailable 25% (pkg/apis/apps/v1/defaults.go
+      // `SetDefaults_Deployment`); Istio's terminationDrainDuration 5 s (pkg/config/mesh/mesh.go); the pod's
+      // terminationGracePeriodSeconds 30 s.
+      return {
+        ...timing,
+        type: f.type,
+        service: f.service,
+        cluster: f.cluster,
+        strategy: {
+          maxSurge: intOrPercent(f.maxSurge ?? '25%'),
+          maxUnavailable: intOrPercent(f.maxUnavailable ?? '25%'),
+          drainMs: f.terminationDrainDuration === undefined ? 5_000 : ms(f.terminationDrainDuration),
+          gracePeriodMs: f.terminationGracePeriod === undefined ? 30_000 : ms(f.terminationGracePeriod),
+        },
+      };
     case 'scale':
       return { ...timing, type: f.type, service: f.service, cluster: f.cluster, replicas: f.replicas };
     case 'latency-injection':
@@ -82,6 +98,7 @@ export function faultTarget(f: FaultConfig): string {
       return `istiod serving ${f.cluster}`;
     case 'pod-failure':
     case 'pod-churn':
+    case 'rollout':
     case 'scale':
       return `${f.service} in ${f.cluster}`;
     case 'latency-injection':
@@ -90,4 +107,10 @@ export function faultTarget(f: FaultConfig): string {
     default:
       return f.cluster;
   }
+}
+
+function intOrPercent(v: number | string): { value: number; percent: boolean } {
+  return typeof v === 'number'
+    ? { value: v, percent: false }
+    : { value: Number(v.slice(0, -1)), percent: true };
 }

@@ -4,8 +4,9 @@
  *
  * Contents: `costSettings`, `blastRadiusSettings`.
  */
-import type { BlastRadiusSettings, CostSettings } from './scenario.js';
+import type { BlastRadiusSettings, CostSettings, MaterialSettings } from './scenario.js';
 import type { BlastRadiusInput } from './schema-blast-radius.js';
+import type { MaterialInput } from './schema-material.js';
 import type { CostInput } from './schema-cost.js';
 import { parseFraction, parseRatio } from './units.js';
 
@@ -32,4 +33,15 @@ export function blastRadiusSettings(input: BlastRadiusInput | undefined): BlastR
     ...(p99Rise === undefined ? {} : { p99Rise: parseRatio(p99Rise) ?? 0 }),
     ...definedOnly(counts),
   };
+}
+
+export function materialSettings(input: MaterialInput | undefined): MaterialSettings {
+  const out: { -readonly [K in keyof MaterialSettings]: MaterialSettings[K] } = {};
+  const { availability, latency, cost, blastRadius, locality } = input ?? {};
+  if (availability !== undefined) out.availability = parseFraction(availability) ?? 0;
+  if (latency !== undefined) out.latency = parseRatio(latency) ?? 0;
+  if (cost !== undefined) out.cost = parseRatio(cost) ?? 0;
+  if (blastRadius !== undefined) out.blastRadius = parseFraction(blastRadius) ?? 0;
+  if (locality !== undefined) out.locality = parseFraction(locality) ?? 0;
+  return out;
 }

@@ -155,8 +155,12 @@ function normalizeOutlier(o: NonNullable<TrafficPolicyInput['outlierDetection']>
     consecutiveGatewayErrors: o.consecutiveGatewayErrors ?? d.consecutiveGatewayErrors,
     intervalMs: ms(o.interval, d.intervalMs),
     baseEjectionTimeMs: ms(o.baseEjectionTime, d.baseEjectionTimeMs),
+    // Istio only sets max_ejection_percent when the field is > 0 (`applyOutlierDetection`, istio/istio
+    // pilot/pkg/networking/core/cluster_traffic_policy.go, commit 86c9f01f): 0 leaves Envoy's 10 %.
     maxEjectionPercent:
-      o.maxEjectionPercent === undefined ? d.maxEjectionPercent : o.maxEjectionPercent / 100,
+      o.maxEjectionPercent === undefined || o.maxEjectionPercent === 0
+        ? d.maxEjectionPercent
+        : o.maxEjectionPercent / 100,
     minHealthPercent: o.minHealthPercent === undefined ? d.minHealthPercent : o.minHealthPercent / 100,
   };
 }
@@ -171,6 +175,8 @@ function normalizePool(p: NonNullable<TrafficPolicyInput['connectionPool']>): Co
     http1MaxPendingRequests: limit(p.http?.http1MaxPendingRequests),
     http2MaxRequests: limit(p.http?.http2MaxRequests),
     maxRetries: limit(p.http?.maxRetries),
+    // `shouldH2Upgrade`: UPGRADE upgrades, DO_NOT_UPGRADE does not, DEFAULT follows the mesh (DO_NOT_UPGRADE).
+    http2: p.http?.h2UpgradePolicy === undefined ? d.http2 : p.http.h2UpgradePolicy === 'UPGRADE',
   };
 }
 

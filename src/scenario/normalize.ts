@@ -6,16 +6,23 @@
  * Contents: `normalize`, `distribution`.
  */
 import type { Distribution } from '../des/index.js';
-import type { CallConfig, MeshConfig, ServiceConfig } from '../mesh/index.js';
+import {
+  pilotConcurrencyDefault,
+  type CallConfig,
+  type MeshConfig,
+  type ServiceConfig,
+} from '../mesh/index.js';
 import { empiricalKnots } from './check-distributions.js';
 import { normalizeFault } from './normalize-faults.js';
-import { blastRadiusSettings, costSettings } from './normalize-measurement.js';
+import { blastRadiusSettings, costSettings, materialSettings } from './normalize-measurement.js';
 import { defaultModels, resolveModel } from './normalize-models.js';
 import { normalizeRouting } from './normalize-routing.js';
 import { normalizeThresholds } from './normalize-thresholds.js';
 import { normalizeTraffic } from './normalize-traffic.js';
-import { routingTimeline } from './routing-timeline.js';
+import { HostResolver } from './istio/host-resolver.js';
+import { resolvePushed, routingTimeline } from './routing-timeline.js';
 import { Defaults, type Scenario } from './scenario.js';
+import type { RoutingInput } from './schema-routing.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
 import { parseDuration, parseFraction } from './units.js';
 
@@ -42,32 +49,50 @@ export function distribution(d: DistributionInput): Distribution {
   }
 }
 
+function calls(steps: ServiceInput['calls']): CallConfig[][] {
+  return (steps ?? []).map((step) =>
+    (Array.isArray(step) ? step : [step]).map((c): CallConfig => ({
+      service: c.service,
+      probability: fraction(c.probability ?? 1),
+      onError: c.onError === undefined || typeof c.onError === 'string' ? c.onError : c.onError.respond,
+    })),
+  );
+}
+
 function service(s: ServiceInput): ServiceConfig {
   return {
     name: s.name,
-    deployments: s.deployments.map((d) => ({
-      cluster: d.cluster,
-      zone: d.zone,
-      replicas: d.replicas ?? 1,
-      labels: d.labels ?? {},
-    })),
+    deployments: s.deployments.map((d) => {
+      const v = d.labels?.['version'] === undefined ? undefined : s.versions?.[d.labels['version']];
+      return {
+        cluster: d.cluster,
+        zone: d.zone,
+        replicas: d.replicas ?? 1,
+        labels: d.labels ?? {},
+        behaviour:
+          v === undefined
+            ? undefined
+            : {
+                serviceTime: v.serviceTime === undefined ? undefined : distribution(v.serviceTime),
+                errorRate: v.errorRate === undefined ? undefined : fraction(v.errorRate),
+                calls: v.calls === undefined ? undefined : calls(v.calls),
+              },
+      };
+    }),
     concurrency: s.concurrency ?? Defaults.concurrency,
     queueLimit: s.queueLimit ?? Infinity,
     blocking: s.blocking ?? true,
     serviceTime: distribution(s.serviceTime),
     errorRate: fraction(s.errorRate ?? 0),
-    calls: (s.calls ?? []).map((step) =>
-      (Array.isArray(step) ? step : [step]).map((c): CallConfig => ({
-        service: c.service,
-        probability: fraction(c.probability ?? 1),
-      })),
-    ),
+    calls: calls(s.calls),
   };
 }
 
-export function normalize(input: ScenarioInput, file: string): Scenario {
+/** `routing`: every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
+export function normalize(input: ScenarioInput, file: string, routing?: RoutingInput): Scenario {
   const durationMs = ms(input.duration);
-  const pushed = routingTimeline(input);
+  const pushed = routingTimeline(input, routing);
+  const resolver = new HostResolver(input.services);
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
   const cp = input.mesh?.controlPlane;
@@ -106,7 +131,8 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
       pushTime: cp?.pushTime === undefined ? Defaults.pushTime : distribution(cp.pushTime),
-      pushThrottle: cp?.pushThrottle ?? Defaults.pushThrottle,
+      pushThrottle: cp?.pushThrottle ?? pilotConcurrencyDefault(cp?.istiodCores ?? Defaults.istiodCores),
+      istiodCores: cp?.istiodCores ?? Defaults.istiodCores,
       reconnectInitialMs:
         cp?.reconnectInitial === undefined ? Defaults.reconnectInitialMs : ms(cp.reconnectInitial),
       reconnectMaxMs: cp?.reconnectMax === undefined ? Defaults.reconnectMaxMs : ms(cp.reconnectMax),
@@ -119,9 +145,12 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
       eastWest: gateway(input.mesh?.eastWestGateway),
       ingress: gateway(input.mesh?.ingressGateway),
     },
-    routing: normalizeRouting(input.routing),
+    routing: normalizeRouting(routing ?? input.routing),
     faults: (input.faults ?? [])
-      .map((f, i) => normalizeFault(f, pushed.get(i)))
+      .map((f, i) => {
+        const merged = pushed.get(i);
+        return normalizeFault(f, merged === undefined ? undefined : resolvePushed(merged, f, resolver));
+      })
       .sort((a, b) => a.atMs - b.atMs),
   };
   const slo = input.slo;
@@ -148,6 +177,7 @@ export function normalize(input: ScenarioInput, file: string): Scenario {
     cost: costSettings(input.cost),
     blastRadius: blastRadiusSettings(input.report?.blastRadius),
     thresholds: normalizeThresholds(input.thresholds),
+    material: materialSettings(input.report?.material),
     file,
   };
 }

@@ -8,7 +8,7 @@
  *
  * Contents: `routingTimeline`, `canonicalHost`.
  */
-import { hostMatches } from '../mesh/traffic/index.js';
+import { DEFAULT_NAMESPACE, HostResolver } from './istio/host-resolver.js';
 import type { FaultInput } from './schema-faults.js';
 import type { DestinationRuleInput, RoutingInput, VirtualServiceInput } from './schema-routing.js';
 import type { ScenarioInput } from './schema.js';
@@ -16,16 +16,22 @@ import { parseDuration } from './units.js';
 
 type ConfigPush = Extract<FaultInput, { type: 'config-push' }>;
 
-/** The service a host names (`reviews.default.svc.cluster.local` is `reviews`), else the host as written. */
-export function canonicalHost(host: string, services: readonly string[]): string {
+/**
+ * The service a host of an inline entry names (`reviews.default.svc.cluster.local` is `reviews`; inline
+ * routing is in namespace "default"), else the host as written. The resolver is the one validate uses.
+ */
+export function canonicalHost(host: string, services: HostResolver): string {
   if (host === '*') return host;
-  return services.find((s) => hostMatches(host, s)) ?? host;
+  return services.destination(host, DEFAULT_NAMESPACE)?.name ?? host;
 }
 
-/** Fault index of each config-push -> the whole routing config of its cluster once it is applied. */
-export function routingTimeline(input: ScenarioInput): Map<number, RoutingInput> {
-  const services = input.services.map((s) => s.name);
-  const initial = input.routing ?? {};
+/**
+ * Fault index of each config-push -> the whole routing config of its cluster once it is applied.
+ * `base`: what every cluster holds before any push (istio/effective-routing.ts); default `input.routing`.
+ */
+export function routingTimeline(input: ScenarioInput, base?: RoutingInput): Map<number, RoutingInput> {
+  const services = new HostResolver(input.services);
+  const initial = base ?? input.routing ?? {};
   const current = new Map<string, RoutingInput>();
   const out = new Map<number, RoutingInput>();
   const pushes = (input.faults ?? [])
@@ -40,7 +46,7 @@ export function routingTimeline(input: ScenarioInput): Map<number, RoutingInput>
   return out;
 }
 
-function mergeRouting(base: RoutingInput, push: ConfigPush, services: readonly string[]): RoutingInput {
+function mergeRouting(base: RoutingInput, push: ConfigPush, services: HostResolver): RoutingInput {
   const vsKey = (vs: VirtualServiceInput) =>
     vs.hosts
       .map((h) => canonicalHost(h, services))
@@ -61,4 +67,39 @@ function replaceByKey<T>(base: readonly T[], applied: readonly T[], key: (x: T) 
     else out.push(item);
   }
   return out;
+}
+
+/**
+ * The routing a cluster holds after a push, with the pushed entries' hosts as service names (what the mesh
+ * matches on), resolved by the one resolver: a pushed DestinationRule for `reviews.default.svc.cluster.local`
+ * applies to reviews at run time as it does in validate. Entries that came before the push are already
+ * resolved (istio/effective-routing.ts) and are kept as they are.
+ */
+export function resolvePushed(merged: RoutingInput, push: FaultInput, services: HostResolver): RoutingInput {
+  if (push.type !== 'config-push') return merged;
+  const pushed = new Set<unknown>([...(push.virtualServices ?? []), ...(push.destinationRules ?? [])]);
+  const name = (h: string) => canonicalHost(h, services);
+  return {
+    virtualServices: (merged.virtualServices ?? []).map((vs) =>
+      pushed.has(vs)
+        ? {
+            ...vs,
+            hosts: vs.hosts.flatMap((h) => {
+              const hit = h === '*' ? [] : services.match(h, DEFAULT_NAMESPACE).map((s) => s.name);
+              return hit.length > 0 ? hit : [h];
+            }),
+            http: (vs.http ?? []).map((r) => ({
+              ...r,
+              route: r.route.map((d) => ({
+                ...d,
+                destination: { ...d.destination, host: name(d.destination.host) },
+              })),
+            })),
+          }
+        : vs,
+    ),
+    destinationRules: (merged.destinationRules ?? []).map((dr) =>
+      pushed.has(dr) ? { ...dr, host: name(dr.host) } : dr,
+    ),
+  };
 }

@@ -29,8 +29,12 @@ export interface Scenario {
   readonly blastRadius: BlastRadiusSettings;
   /** k6-style thresholds (`thresholds:`), keys in the file's order; empty when it sets none. */
   readonly thresholds: readonly Threshold[];
+  /** The material-difference thresholds the file sets (`report.material`); empty when it sets none. */
+  readonly material: MaterialSettings;
   /** The path it was read from, as given (used in messages and in the rerun command). */
   readonly file: string;
+  /** `--istio-config` paths it was loaded with, in order (the rerun command repeats them). */
+  readonly istioConfig?: readonly string[];
 }
 
 /** Service-level objectives; each undefined when not stated. */
@@ -113,8 +117,12 @@ export const Defaults = {
   debounceMaxMs: 10_000,
   /** No published per-proxy push-time distribution exists (istio-behaviour.md 5.3); scenario-format.md's sketch value. */
   pushTime: { dist: 'lognormal', median: 50, p99: 1000 },
-  /** min(15 + 5 x GOMAXPROCS, 100) with istiod's 2 cores (istio-behaviour.md 3.1). */
-  pushThrottle: 25,
+  /**
+   * istiod's GOMAXPROCS: the chart sets no CPU limit, so the Go runtime takes the node's cores; 2 is a small
+   * node (an assumption: set `controlPlane.istiodCores` to your nodes' vCPUs). PILOT_PUSH_THROTTLE defaults
+   * to min(15 + 5 × cores, 100) = 25 (mesh/control-plane.ts `pilotConcurrencyDefault`).
+   */
+  istiodCores: 2,
   /** Envoy's xDS reconnect backoff (subscription_factory.h). */
   reconnectInitialMs: 500,
   reconnectMaxMs: 30_000,
@@ -126,3 +134,12 @@ export const Defaults = {
   /** Istio's gateway chart HPA minimum is 1; the AKS add-on's is 2 (istio-behaviour.md 5.2). */
   gatewayReplicas: 2,
 } as const;
+
+/** `report.material`, converted: fractions for points, ratios for relative thresholds; only keys set. */
+export interface MaterialSettings {
+  readonly availability?: number;
+  readonly latency?: number;
+  readonly cost?: number;
+  readonly blastRadius?: number;
+  readonly locality?: number;
+}

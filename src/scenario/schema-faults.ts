@@ -19,6 +19,16 @@ const timing = {
   ),
 };
 
+/** A Kubernetes int-or-percent: `1` or `"25%"`. */
+const IntOrPercent = z.union([
+  z.number().int().min(0).max(1_000_000),
+  z.string().regex(/^\d{1,3}%$/, { error: 'expected a count or a percent such as 25%' }),
+]);
+
+function isZero(v: number | string | undefined): boolean {
+  return v === 0 || v === '0%';
+}
+
 export const FAULT_TYPES = [
   'control-plane-outage',
   'ca-outage',
@@ -29,6 +39,7 @@ export const FAULT_TYPES = [
   'network-partition',
   'pod-failure',
   'pod-churn',
+  'rollout',
   'scale',
   'latency-injection',
   'error-injection',
@@ -94,6 +105,38 @@ export const FaultInput = z
           'One pod killed (and replaced by its ReplicaSet) this often; at least 100ms.',
         ),
       }),
+      z
+        .strictObject({
+          ...timing,
+          type: z.literal('rollout'),
+          service,
+          cluster,
+          maxSurge: IntOrPercent.optional().describe(
+            'Pods above the desired count while rolling (a count or a percent, rounded up); default 25% (Kubernetes).',
+          ),
+          maxUnavailable: IntOrPercent.optional().describe(
+            'Pods below the desired count that may be unready while rolling (a count or a percent, rounded down); default 25% (Kubernetes).',
+          ),
+          terminationDrainDuration: Duration.optional().describe(
+            "How long an old pod's sidecar keeps serving after it is deleted (Istio ProxyConfig); default 5s.",
+          ),
+          terminationGracePeriod: Duration.optional().describe(
+            'Pod terminationGracePeriodSeconds: the kubelet kills the pod at the latest after this; default 30s.',
+          ),
+        })
+        .refine((f) => f.for === undefined, {
+          error: 'a rollout ends when every pod is replaced: remove `for`',
+          path: ['for'],
+          params: { code: 'invalid-value' },
+        })
+        .refine((f) => !(isZero(f.maxSurge) && isZero(f.maxUnavailable)), {
+          error:
+            'maxSurge and maxUnavailable cannot both be 0: the rollout could never progress (Kubernetes refuses it)',
+          params: { code: 'invalid-value' },
+        })
+        .describe(
+          'A Deployment rolling update: every pod replaced by a new one, maxSurge/maxUnavailable respected, old pods unlisted before they stop and drained; it ends when done (no `for`).',
+        ),
       z.strictObject({
         ...timing,
         type: z.literal('scale'),

@@ -8,6 +8,7 @@ import type { IssueCode, IssuePath, ScenarioIssue } from './issue.js';
 import { message } from './messages.js';
 import { ScenarioInputSchema } from './schema.js';
 import { suggest } from './suggest.js';
+import { unitSuggestion } from './unit-suggestion.js';
 import type { YamlSource } from './yaml-source.js';
 
 type ZodIssue = z.core.$ZodIssue;
@@ -19,6 +20,8 @@ export function schemaIssues(
   source: YamlSource,
   file: string,
   limit = Infinity,
+  /** The schema `data` was checked against, for did-you-mean (an Istio resource's, say); default the scenario's. */
+  root: AnySchema = ScenarioInputSchema,
 ): ScenarioIssue[] {
   const out: ScenarioIssue[] = [];
   const emit = (path: IssuePath, code: IssueCode, text: string, hint?: string, keyAt?: string) => {
@@ -36,12 +39,21 @@ export function schemaIssues(
       ...(hint ? { suggestion: hint } : {}),
     });
   };
+  /** An invalid value that reads as a unit spoken aloud (`400/sec`) gets the format's spelling. */
+  const emitValue = (path: IssuePath, code: IssueCode, text: string, hint?: string, keyAt?: string) =>
+    emit(
+      path,
+      code,
+      text,
+      hint ?? (code === 'invalid-value' ? unitSuggestion(valueAt(data, path)) : undefined),
+      keyAt,
+    );
   const visit = (issue: ZodIssue, prefix: IssuePath) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
     const value = valueAt(data, path);
     switch (issue.code) {
       case 'unrecognized_keys': {
-        const allowed = keysAt(path, data);
+        const allowed = keysAt(path, data, root);
         for (const key of issue.keys.slice(0, limit))
           emit(path, 'unknown-key', message.unknownKey(key, allowed), suggest(key, allowed), key);
         return;
@@ -121,7 +133,7 @@ export function schemaIssues(
         );
         return;
       default:
-        emit(
+        emitValue(
           path,
           // A refinement may name its code (`params: {code: 'out-of-range'}`, e.g. "150%").
           issue.code === 'custom' && issue.params?.['code'] === 'out-of-range'
@@ -222,8 +234,8 @@ export function valueAt(data: unknown, path: IssuePath): unknown {
 }
 
 /** The keys the schema allows at `path` (object keys; for unions, those of every object branch). */
-export function keysAt(path: IssuePath, data: unknown): string[] {
-  let schemas: AnySchema[] = [ScenarioInputSchema];
+export function keysAt(path: IssuePath, data: unknown, root: AnySchema = ScenarioInputSchema): string[] {
+  let schemas: AnySchema[] = [root];
   for (const p of path) schemas = schemas.flatMap((s) => children(s, p));
   const objectSchemas = schemas.flatMap(objects);
   // In a discriminated union (faults by `type`, distributions by `dist`), the branch the data names.

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { Duration, durationAtLeast } from './schema-units.js';
+import { ignoredShape } from './istio/fields.js';
 
 /** Istio validates subset names as DNS-1123 labels (schema.ts keeps its own `Name` private, so copied). */
 const SubsetName = z
@@ -27,6 +28,8 @@ const Host = z
 
 const Percent = z.number().min(0).max(100);
 
+const ExportTo = z.array(z.string().max(253)).max(100);
+
 const StringMatch = z
   .strictObject({
     exact: z.string().max(8192).optional().describe('The value equals this. Default: unset.'),
@@ -43,7 +46,7 @@ const StringMatch = z
   .meta({
     id: 'StringMatch',
     description:
-      'Istio StringMatch: one of {exact}, {prefix}, {regex}; {} on a header only requires it present.',
+      'Istio StringMatch: one of {exact}, {prefix}, {regex}; {} or regex "*" on a header only requires it present.',
   });
 
 const HttpMatchRequest = z
@@ -56,6 +59,14 @@ const HttpMatchRequest = z
       .record(z.string().max(253), StringMatch)
       .optional()
       .describe('Match on request headers by (lower-case) name; all must match. Default: any headers.'),
+    gateways: z
+      .array(z.string().max(253))
+      .max(100)
+      .optional()
+      .describe(
+        'Gateways this block applies to ("mesh" = sidecars); a block without "mesh" never matches in sidecars. Default: the VirtualService gateways.',
+      ),
+    ...ignoredShape('HTTPMatchRequest'),
   })
   .describe('Conditions that must all hold (AND); a route matches if any of its match blocks does (OR).');
 
@@ -64,6 +75,7 @@ const Destination = z.strictObject({
   subset: SubsetName.optional().describe(
     'A subset of the host defined in its DestinationRule; an undefined subset makes Envoy answer 503 NC. Default: every pod of the host.',
   ),
+  ...ignoredShape('Destination'),
 });
 
 const HttpRouteDestination = z.strictObject({
@@ -78,6 +90,7 @@ const HttpRouteDestination = z.strictObject({
       'Share of the route traffic: weight/Σweights. Default: 100 when the route has one destination (it ' +
         'gets all traffic), else 0 (virtual_service.proto).',
     ),
+  ...ignoredShape('HTTPRouteDestination'),
 });
 
 const HttpRetry = z
@@ -125,6 +138,7 @@ const HttpFaultInjection = z.strictObject({
         .strictObject({ value: Percent.describe('Percent of requests, 0-100.') })
         .optional()
         .describe('Requests delayed; unset = none (virtual_service.proto).'),
+      ...ignoredShape('HTTPFaultInjection.Delay'),
     })
     .optional()
     .describe('Delay some requests before forwarding them. Default: none.'),
@@ -135,6 +149,7 @@ const HttpFaultInjection = z.strictObject({
         .strictObject({ value: Percent.describe('Percent of requests, 0-100.') })
         .optional()
         .describe('Requests aborted; unset = none.'),
+      ...ignoredShape('HTTPFaultInjection.Abort'),
     })
     .optional()
     .describe('Answer some requests at once with a status, without forwarding them. Default: none.'),
@@ -158,13 +173,31 @@ const HttpRoute = z
     fault: HttpFaultInjection.optional().describe(
       'Fault injection on the client side: an abort never reaches the upstream and is not retried. Default: none.',
     ),
+    ...ignoredShape('HTTPRoute'),
   })
   .describe('Istio HTTPRoute.');
 
 /** A VirtualService: the HTTP routes for its hosts. */
 export const VirtualServiceInput = z
   .strictObject({
-    hosts: z.array(Host).min(1).max(1000).describe('Hosts these routes apply to.'),
+    hosts: z
+      .array(Host)
+      .min(1)
+      .max(1000)
+      .describe(
+        'Hosts these routes apply to: short names resolve in the resource namespace, "*" and "*.ns.svc.cluster.local" match several.',
+      ),
+    gateways: z
+      .array(z.string().max(253))
+      .max(100)
+      .optional()
+      .describe(
+        'Where the routes apply: "mesh" (every sidecar) and Gateway names. Without "mesh" the routes do not apply to sidecars (Gateway routing is not modelled: a warning says so). Default: ["mesh"].',
+      ),
+    exportTo: ExportTo.optional().describe(
+      'Namespaces that see this VirtualService: "*" (all), "." (its own), or names. Default: "*".',
+    ),
+    ...ignoredShape('VirtualService'),
     http: z
       .array(HttpRoute)
       .max(1000)
@@ -246,7 +279,10 @@ const OutlierDetection = z
       .min(0)
       .max(100)
       .optional()
-      .describe('Max percent of all hosts ejected at once, enforced strictly; default 10 (Envoy).'),
+      .describe(
+        'Max percent of all hosts ejected at once, enforced strictly; default 10 (Envoy); 0 means unset, as in Istio (10).',
+      ),
+    ...ignoredShape('OutlierDetection'),
     minHealthPercent: z
       .number()
       .int()
@@ -272,6 +308,7 @@ const ConnectionPool = z
         connectTimeout: Duration.optional().describe(
           'TCP connect timeout; default 10s (mesh connectTimeout).',
         ),
+        ...ignoredShape('ConnectionPoolSettings.TCPSettings'),
       })
       .optional()
       .describe('TCP settings. Default: every key at its default.'),
@@ -295,6 +332,13 @@ const ConnectionPool = z
           .min(0)
           .optional()
           .describe('Max retries in flight; default 2^32-1 (Istio; Envoy alone would say 3), 0 = default.'),
+        h2UpgradePolicy: z
+          .enum(['DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'])
+          .optional()
+          .describe(
+            "UPGRADE: HTTP/2 to the service (requests share one connection; an east-west gateway then sends all of a proxy's requests to one backend). Default (and DEFAULT): the mesh h2UpgradePolicy, DO_NOT_UPGRADE: HTTP/1.1, one connection per concurrent request, balanced per connection by a gateway.",
+          ),
+        ...ignoredShape('ConnectionPoolSettings.HTTPSettings'),
       })
       .optional()
       .describe('HTTP settings. Default: every key at its default.'),
@@ -314,11 +358,13 @@ const TrafficPolicy = z
             'Default LEAST_REQUEST (Istio >= 1.14); UNSPECIFIED and the deprecated LEAST_CONN mean LEAST_REQUEST.',
           ),
         localityLbSetting: LocalityLbSetting.optional(),
+        ...ignoredShape('LoadBalancerSettings'),
       })
       .optional()
       .describe('Load balancing. Default: LEAST_REQUEST, locality settings as the mesh default.'),
     outlierDetection: OutlierDetection.optional(),
     connectionPool: ConnectionPool.optional(),
+    ...ignoredShape('TrafficPolicy'),
   })
   .meta({ id: 'TrafficPolicy', description: 'Istio TrafficPolicy of a host or a subset.' });
 
@@ -345,6 +391,10 @@ export const DestinationRuleInput = z
       .max(1000)
       .optional()
       .describe('Named subsets of the host, by pod labels. Default: none.'),
+    exportTo: ExportTo.optional().describe(
+      'Namespaces that see this DestinationRule: "*" (all), "." (its own), or names. Default: "*".',
+    ),
+    ...ignoredShape('DestinationRule'),
   })
   .meta({ id: 'DestinationRule', description: 'Istio DestinationRule spec.' });
 export type DestinationRuleInput = z.infer<typeof DestinationRuleInput>;
@@ -362,6 +412,14 @@ export const RoutingInput = z
       .max(1000)
       .optional()
       .describe('Istio DestinationRules. Default: none.'),
+    include: z
+      .array(z.string().min(1).max(4096))
+      .max(1000)
+      .optional()
+      .describe(
+        'Istio resource files or folders (their .yaml, .yml and .json files, sorted), relative to the scenario: ' +
+          'VirtualServices and DestinationRules as kubectl applies them, in this order, after the ones above. Default: none.',
+      ),
   })
   .describe('Istio routing config, applied per the model config scope.');
 export type RoutingInput = z.infer<typeof RoutingInput>;

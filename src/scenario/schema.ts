@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { DistributionInput, Duration, Fraction, Name, durationAtLeast } from './schema-units.js';
+import { MaterialInput } from './schema-material.js';
 import { BlastRadiusInput } from './schema-blast-radius.js';
 import { CostInput } from './schema-cost.js';
 import { FaultInput } from './schema-faults.js';
@@ -69,7 +70,16 @@ const ControlPlane = z
       .max(10_000)
       .optional()
       .describe(
-        'PILOT_PUSH_THROTTLE: concurrent pushes per istiod; default 25 = min(15 + 5 x 2 cores, 100).',
+        'PILOT_PUSH_THROTTLE: concurrent pushes per istiod; default min(15 + 5 x istiodCores, 100) (25 with 2 cores).',
+      ),
+    istiodCores: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe(
+        "istiod's GOMAXPROCS: the chart sets no CPU limit, so the node's cores; sets the default pushThrottle and the xDS request rate limit, min(15 + 5 x cores, 100); default 2.",
       ),
     certTtl: durationAtLeast(10_000, 'each proxy rotates its certificate within every lifetime')
       .optional()
@@ -143,6 +153,18 @@ const Call = z
   .strictObject({
     service: Name.describe('The service called.'),
     probability: Fraction.optional().describe('Chance the call is made; default 1.'),
+    onError: z
+      .union(
+        [z.enum(['fail', 'continue']), z.strictObject({ respond: z.number().int().min(200).max(599) })],
+        {
+          error: 'expected fail, continue, or {respond: status}',
+        },
+      )
+      .optional()
+      .describe(
+        'What the application does when the call fails (after Envoy retries): fail answers 500, continue ' +
+          'carries on without it (graceful degradation), {respond: status} answers that status. Default: fail.',
+      ),
   })
   .meta({ id: 'Call', description: 'A downstream call.' });
 
@@ -153,9 +175,26 @@ const CallStep = z.union([Call, z.array(Call).min(1).max(MAX_PARALLEL_CALLS)], {
   error: 'expected a call {service: name} or a list of calls made in parallel',
 });
 
+const Version = z
+  .strictObject({
+    serviceTime: DistributionInput.optional().describe(
+      "This version's service time. Default: the service's.",
+    ),
+    errorRate: Fraction.optional().describe("This version's error rate. Default: the service's."),
+    calls: z
+      .array(CallStep)
+      .max(1000)
+      .optional()
+      .describe("This version's calls, in order ([] for none). Default: the service's."),
+  })
+  .meta({ id: 'Version', description: 'How the pods of one version behave.' });
+
 const Service = z
   .strictObject({
     name: Name,
+    namespace: Name.optional().describe(
+      'Kubernetes namespace: its FQDN is name.namespace.svc.cluster.local, and short hosts in Istio resources resolve in their own namespace. Default: "default".',
+    ),
     deployments: z.array(Deployment).min(1).max(1000).describe('Where its pods run.'),
     concurrency: z
       .number()
@@ -179,6 +218,12 @@ const Service = z
       ),
     serviceTime: DistributionInput.describe('Time a replica works on one request, queueing excluded.'),
     errorRate: Fraction.optional().describe('Fraction the application answers with 500; default 0.'),
+    versions: z
+      .record(Name, Version)
+      .optional()
+      .describe(
+        'Behaviour of the pods of one version (the deployments whose labels.version is the key), in place of the service-level serviceTime, errorRate and calls. Default: every version behaves as the service.',
+      ),
     calls: z
       .array(CallStep)
       .max(1000)
@@ -211,6 +256,7 @@ const Report = z
           '(CLI --allow-large) lifts it.',
       ),
     blastRadius: BlastRadiusInput.optional(),
+    material: MaterialInput.optional(),
   })
   .describe('Report, measurement and run-size settings. Default: every key at its default.');
 

@@ -13,6 +13,7 @@ import {
   isPair,
   isScalar,
   isSeq,
+  parseAllDocuments,
   parseDocument,
   visit,
   type Document,
@@ -40,11 +41,20 @@ export class YamlSource {
   constructor(
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    /** The node paths start from; default the document's root (see `child`). */
+    private readonly root: unknown = doc.contents,
   ) {}
+
+  /** The source of the value at `path`, paths then starting there (an item of a Kubernetes List). */
+  child(path: IssuePath): YamlSource {
+    let node: unknown = this.root;
+    for (const key of path) node = childOf(node, key)?.value;
+    return new YamlSource(this.doc, this.lines, node ?? this.root);
+  }
 
   /** Where the value at `path` is; for a missing key, where its nearest existing parent is. */
   locate(path: IssuePath): Position {
-    let node: unknown = this.doc.contents;
+    let node: unknown = this.root;
     let best = this.position(node);
     for (const key of path) {
       const next = childOf(node, key);
@@ -58,7 +68,7 @@ export class YamlSource {
 
   /** Where the key `key` of the map at `path` is written (for unknown keys). */
   locateKey(path: IssuePath, key: string): Position {
-    let node: unknown = this.doc.contents;
+    let node: unknown = this.root;
     for (const p of path) node = childOf(node, p)?.value;
     const entry = childOf(node, key);
     return this.position(entry?.key) ?? this.locate(path);
@@ -278,4 +288,81 @@ function positionOf(lines: LineCounter, offset: number | undefined): Position {
   if (offset === undefined || offset < 0) return { line: 1, column: 1 };
   const { line, col } = lines.linePos(offset);
   return { line, column: col };
+}
+
+/** One document of a multi-document stream (`---` separated), read with the same bounds as readYaml. */
+export interface YamlDocumentRead {
+  readonly data: unknown;
+  readonly source: YamlSource;
+}
+
+/**
+ * Parses a multi-document stream (Kubernetes manifests, `kubectl get -o yaml` output): every document's
+ * data with its own source map, or every problem with its place. The bounds of readYaml apply to each
+ * document (flow nesting over the whole text first, then depth, duplicate keys and aliases per document).
+ */
+export function readYamlStream(text: string):
+  | { ok: true; documents: YamlDocumentRead[] }
+  | {
+      ok: false;
+      problems: { code: 'syntax' | 'alias-limit' | 'too-deep'; message: string; at: Position }[];
+    } {
+  const lines = new LineCounter();
+  const deepAt = flowTooDeep(text, MAX_DEPTH);
+  if (deepAt >= 0) {
+    for (const start of lineStarts(text, deepAt)) lines.addNewLine(start);
+    return {
+      ok: false,
+      problems: [{ code: 'too-deep', message: message.tooDeep(MAX_DEPTH), at: positionOf(lines, deepAt) }],
+    };
+  }
+  const parsed = parseAllDocuments(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: false,
+    strict: true,
+  });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const problems: { code: 'syntax' | 'alias-limit' | 'too-deep'; message: string; at: Position }[] = [];
+  const documents: YamlDocumentRead[] = [];
+  for (const doc of docs) {
+    for (const e of doc.errors.slice(0, MAX_SYNTAX_PROBLEMS))
+      problems.push({
+        code: 'syntax',
+        message: e.message.split('\n')[0] ?? e.message,
+        at: positionOf(lines, e.pos[0]),
+      });
+    if (doc.errors.length > 0) continue;
+    for (const key of duplicateKeys(doc.contents, MAX_SYNTAX_PROBLEMS))
+      problems.push({
+        code: 'syntax',
+        message: message.duplicateKey(String(key.value)),
+        at: positionOf(lines, key.range?.[0]),
+      });
+    const deep = tooDeep(doc.contents, MAX_DEPTH);
+    if (deep !== undefined) {
+      problems.push({
+        code: 'too-deep',
+        message: message.tooDeep(MAX_DEPTH),
+        at: positionOf(lines, (deep as Node | null)?.range?.[0]),
+      });
+      continue;
+    }
+    try {
+      documents.push({
+        data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }),
+        source: new YamlSource(doc, lines),
+      });
+    } catch (e) {
+      if (!(e instanceof ReferenceError)) throw e;
+      problems.push({
+        code: 'alias-limit',
+        message: `YAML aliases expand past ${MAX_ALIAS_COUNT} copies (a "billion laughs" file?)`,
+        at: positionOf(lines, explodingAlias(doc, MAX_ALIAS_COUNT)?.range?.[0]),
+      });
+    }
+  }
+  return problems.length > 0
+    ? { ok: false, problems: problems.slice(0, MAX_SYNTAX_PROBLEMS) }
+    : { ok: true, documents };
 }

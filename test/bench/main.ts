@@ -4,6 +4,7 @@
  */
 import { compareWorkersBench } from './compare-workers.js';
 import { exportCostBench } from './export-cost.js';
+import { sweepRunWorkersBench } from './sweep-run-workers.js';
 import { mm1Bare } from './mm1-bare.js';
 import { mm1Kernel } from './mm1-kernel.js';
 import { fmtRate, medianTime } from './measure.js';
@@ -68,4 +69,6 @@ const kernel = kernelBench();
 const results = [kernel.pass, meshThroughputBench(kernel.eventsPerSecond)];
 results.push(await compareWorkersBench());
 results.push(exportCostBench());
+console.log('');
+results.push(await sweepRunWorkersBench());
 process.exitCode = results.every(Boolean) ? 0 : 1;

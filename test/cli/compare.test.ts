@@ -125,7 +125,10 @@ describe.concurrent('meshsim compare', { timeout: 60_000 }, () => {
     },
     { args: ['--models', 'a,,b'], says: /--models: expected model names separated by commas/ },
     { args: ['--seed', '1', '--seed', '2'], says: /--seed was given 2 times; give it once/ },
-    { args: ['--replicatons', '3'], says: /Unknown argument: replicatons/ },
+    {
+      args: ['--replicatons', '3'],
+      says: /Unknown argument: replicatons\n--replicatons: did you mean --replications\?/,
+    },
     {
       // The file's own 10 replications pass its size check; the flag must not slip past it.
       args: ['--replications', '100000'],

@@ -45,7 +45,15 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
     const first = await meshsim(['init', file]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain(`wrote ${file}`);
+    // The printed next steps are the command the test ran (node .../main.js), not a bare meshsim that
+    // needs npm link.
+    expect(first.stdout).toMatch(/^ {2}node \S*main\.js validate /m);
     const starter = readFileSync(file, 'utf8');
+    // The editor line points at meshsim's own schema, relative to the file written.
+    const schemaLine = starter.split('\n')[0] ?? '';
+    expect(schemaLine).toMatch(/^# yaml-language-server: \$schema=\S+meshsim\.schema\.json$/);
+    const schema = join(tmp.dir, schemaLine.replace(/^.*\$schema=/, ''));
+    expect(JSON.parse(readFileSync(schema, 'utf8'))).toHaveProperty('$schema');
     const [valid, run] = await Promise.all([
       meshsim(['validate', file]),
       meshsim(['run', file, '--json', '--out', join(tmp.dir, 'starter-run')]),
@@ -72,13 +80,40 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
     expect(readFileSync(file, 'utf8')).toBe(starter);
   });
 
+  it('meshsim validate -o json prints every problem as JSON on stdout, exit 2 when any', async () => {
+    const bad = 'test/fixtures/bad/bad-rate.yaml';
+    const r = await meshsim(['validate', 'scenarios/quickstart.yaml', bad, '-o', 'json']);
+    expect(r.status).toBe(2);
+    const out = JSON.parse(r.stdout) as {
+      files: { file: string; ok: boolean; problems: { line: number; message: string; path: unknown[] }[] }[];
+    };
+    expect(out.files.map((f) => [f.file, f.ok])).toEqual([
+      ['scenarios/quickstart.yaml', true],
+      [bad, false],
+    ]);
+    expect(out.files[1]?.problems.length).toBeGreaterThan(0);
+    expect(out.files[1]?.problems[0]?.line).toBeGreaterThan(0);
+    expect(out.files[1]?.problems[0]?.message).toMatch(/rate/);
+  });
+
   it('meshsim init with no file writes my-mesh.yaml in the working folder', async () => {
     const r = await meshsim(['init'], { cwd: tmp.dir });
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(tmp.dir, 'my-mesh.yaml'), 'utf8')).toContain('name: my-mesh');
   });
 
-  for (const command of ['', 'run', 'compare', 'validate', 'report', 'models', 'init']) {
+  for (const command of [
+    '',
+    'run',
+    'compare',
+    'sweep',
+    'capacity',
+    'merge',
+    'validate',
+    'report',
+    'models',
+    'init',
+  ]) {
     it(`meshsim ${command} --help shows examples and exits 0`, async () => {
       const r = await meshsim([...(command === '' ? [] : [command]), '--help']);
       expect(r.status, r.stderr).toBe(0);
@@ -90,7 +125,9 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
   it('meshsim (no command) and meshsim bogus exit 2 naming the commands', async () => {
     const [none, bogus] = await Promise.all([meshsim([]), meshsim(['comapre'])]);
     expect(none.status).toBe(2);
-    expect(none.stderr).toContain('Name a command: run, compare, validate, report, models or init');
+    expect(none.stderr).toContain(
+      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init or import',
+    );
     expect(bogus.status).toBe(2);
     expect(bogus.stderr).toMatch(/Did you mean compare\?/);
   });

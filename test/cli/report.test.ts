@@ -43,7 +43,7 @@ describe.concurrent('meshsim report', { timeout: 60_000 }, () => {
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     const r = await meshsim(['report', dir]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('holds files meshsim did not write (notes.txt)');
+    expect(r.stderr).toContain('holds files meshsim did not write (notes.txt, summary.json)');
     expect(readTree(dir).get('notes.txt')).toBe('mine');
   });
 

@@ -12,21 +12,27 @@ export interface CliRun {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The signal that ended the process, if one did. */
+  readonly signal?: NodeJS.Signals | null;
 }
 
-export function meshsim(args: readonly string[], options: { cwd?: string } = {}): Promise<CliRun> {
+export function meshsim(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; onSpawn?: (kill: () => void) => void } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/cli/main.js'), ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       timeout: 60_000,
     });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    options.onSpawn?.(() => child.kill('SIGKILL'));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.on('close', (status, signal) => resolve({ status, stdout, stderr, signal }));
   });
 }
 

@@ -58,6 +58,7 @@ describe('e2e/blast-radius', () => {
     expect(s.faults).toEqual([
       {
         type: 'error-injection',
+        kind: 'fault',
         atMs: 25_000,
         forMs: 15_000,
         target: 'app-a in a',

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJson } from '../helpers/cli.js';
+import { erlangC } from '../helpers/erlang-c.js';
 
 const Z_LIMIT = 4;
 const MAX_RELATIVE_SE = 0.03;
@@ -38,18 +39,6 @@ function expectNear(simulated: Latency, theory: number, label: string): void {
     MAX_RELATIVE_SE,
   );
   expect(Math.abs(z), detail).toBeLessThan(Z_LIMIT);
-}
-
-/** Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = lambda / mu. */
-export function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const top = ((term * a) / c) * (c / (c - a));
-  return top / (sum + top);
 }
 
 function run(name: string): Summary {

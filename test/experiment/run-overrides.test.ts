@@ -73,10 +73,10 @@ describe('experiment/run measurement settings', () => {
     expect(rest(priced)).toEqual(rest(listed));
   });
 
-  it('runScenario(report.blastRadius: {p99Rise: 10000%, errorRateRise: 100%}) measures no larger a blast radius, and says so', () => {
+  it('runScenario(report.blastRadius: {p99Rise: 100000%, errorRateRise: 100%}) measures no larger a blast radius, and says so', () => {
     const options = { model: 'multi-primary', seed: 9 };
     const byDefault = runScenario(outageWith(undefined), options);
-    const lenient = runScenario(outageWith('{ p99Rise: 10000%, errorRateRise: 100% }'), options);
+    const lenient = runScenario(outageWith('{ p99Rise: 100000%, errorRateRise: 100% }'), options);
     expect(faultsOf(lenient)).toHaveLength(2);
     faultsOf(lenient).forEach((f, i) => {
       const d = faultsOf(byDefault)[i];
@@ -86,13 +86,14 @@ describe('experiment/run measurement settings', () => {
       expect(f.blastRadius.services).toBeLessThanOrEqual(d.blastRadius.services);
       expect(f.detail?.impactedUnitWindows).toBeLessThanOrEqual(d.detail?.impactedUnitWindows ?? 0);
     });
-    // Measured, not implied: the p99 test alone still fires, since 10 s connect timeouts to the churned
-    // pods lift windows' p99s from ~17 ms to ~10 s (600-fold); the windows lifted 30-fold (~570 ms) drop.
+    // Measured, not implied: 10 s connect timeouts to the churned pods lift windows' p99s from ~17 ms to
+    // ~10 s (~600-fold). Since retries avoid every host already tried (issue 12), no impacted window is
+    // lifted less than 100-fold any more, so a 1000-fold threshold is what drops windows: 54 → 3 here.
     const cells = (r: RunSummary) =>
       faultsOf(r).reduce((n, f) => n + (f.detail?.impactedUnitWindows ?? 0), 0);
     expect(cells(lenient)).toBeLessThan(cells(byDefault));
     expect(lenient.blastRadiusMethod).toContain(
-      'when its error rate rises by more than 100 points (with at least 20 requests in both runs) or its p99 by more than 10000% (at least 100 answered in both)',
+      'when its error rate rises by more than 100 points (with at least 20 requests in both runs) or its p99 by more than 100000% (at least 100 answered in both)',
     );
     expect(byDefault.blastRadiusMethod).toContain('more than 1 points');
     expect(byDefault.blastRadiusMethod).toContain('more than 50%');

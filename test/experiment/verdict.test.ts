@@ -1,9 +1,17 @@
 /**
- * verdict(): the best model per criterion only where the paired interval says so, "no significant
+ * verdict(): the best model per criterion only where the paired interval and the material threshold say so, "no material
  * difference" otherwise, criteria that cannot be measured listed with the reason, and which model fits.
  */
 import { describe, expect, it } from 'vitest';
-import { judgeCriterion, verdict, type Judgement, type VerdictEntry } from '../../src/experiment/index.js';
+import {
+  judgeCriterion,
+  metricByName,
+  metricContext,
+  verdict,
+  type Judgement,
+  type VerdictEntry,
+} from '../../src/experiment/index.js';
+import type { FaultImpact, RunSummary } from '../../src/metrics/index.js';
 import type { DeploymentModel } from '../../src/mesh/index.js';
 import { baseRun, modelRuns, renamed } from './fake-runs.js';
 
@@ -40,7 +48,7 @@ describe('experiment/verdict', () => {
     );
   });
 
-  it('judgeCriterion(availability) says "no significant difference" when the paired interval spans 0', async () => {
+  it('judgeCriterion(availability) says "no material difference" when the paired interval spans 0', async () => {
     const { scenario, run, mp, pr } = await setup();
     const a = modelRuns(scenario, mp, run, [
       { availability: 0.99 },
@@ -56,7 +64,7 @@ describe('experiment/verdict', () => {
     expect(e.best).toBeNull();
     expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
     expect(e.note).toMatch(
-      /no significant difference between multi-primary and primary-remote \(.* includes 0\)$/,
+      /no material difference between multi-primary and primary-remote \(.* includes 0\)$/,
     );
   });
 
@@ -80,7 +88,7 @@ describe('experiment/verdict', () => {
     expect(judged(judgeCriterion('availability', scenario, [a, b])).best).toBe('multi-primary');
   });
 
-  it('judgeCriterion(p99Latency) prefers lower values and names a significantly worse third model', async () => {
+  it('judgeCriterion(p99Latency) prefers lower values and names a materially worse third model', async () => {
     const { scenario, run, mp, pr } = await setup();
     const c = renamed(mp, 'slow');
     const fast1 = modelRuns(scenario, mp, run, [{ p99: 80 }, { p99: 82 }, { p99: 81 }]);
@@ -89,12 +97,14 @@ describe('experiment/verdict', () => {
     const e = judged(judgeCriterion('p99Latency', scenario, [slow, fast1, fast2]));
     expect(e.best).toBeNull();
     expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
-    expect(e.note).toMatch(/; slow is significantly worse$/);
+    expect(e.note).toMatch(/; slow is materially worse$/);
+    // One wording for a tie: never "no significant difference ... significantly worse" in one sentence.
+    expect(e.note).not.toMatch(/significant/);
     const clear = judged(judgeCriterion('p99Latency', scenario, [slow, fast1]));
     expect(clear.best).toBe('multi-primary');
   });
 
-  it('judgeCriterion(p99Latency) calls a lead of one histogram bucket no significant difference, and says why', async () => {
+  it('judgeCriterion(p99Latency) calls a lead of one histogram bucket no material difference, and says why', async () => {
     const { scenario, run, mp, pr } = await setup();
     // Every replication lands in the same 1% buckets: a zero-width interval 1 ms apart at 100 ms.
     const a = modelRuns(scenario, mp, run, [{ p99: 100 }, { p99: 100 }, { p99: 100 }]);
@@ -106,6 +116,60 @@ describe('experiment/verdict', () => {
     // Ten buckets apart is a difference.
     const c = modelRuns(scenario, pr, run, [{ p99: 110 }, { p99: 110 }, { p99: 110 }]);
     expect(judged(judgeCriterion('p99Latency', scenario, [a, c])).best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion(availability): a significant 0.02-point lead is "no material difference"; 0.1 points wins', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const base = [0.999, 0.9985, 0.9992, 0.9988];
+    const jitter = [0, 0.00001, -0.00001, 0.000005];
+    const b = modelRuns(
+      scenario,
+      pr,
+      run,
+      base.map((x) => ({ availability: x })),
+    );
+    const small = modelRuns(
+      scenario,
+      mp,
+      run,
+      base.map((x, k) => ({ availability: x + 0.0002 + (jitter[k] ?? 0) })),
+    );
+    const e = judged(judgeCriterion('availability', scenario, [small, b]));
+    expect(e.best).toBeNull();
+    expect(e.leaders).toEqual(['multi-primary', 'primary-remote']);
+    expect(e.note).toMatch(
+      /no material difference between multi-primary and primary-remote \(multi-primary − primary-remote: 0\.020 points, 95% CI 0\.01\d to 0\.02\d: real but below the 0\.05 points \(report\.material\.availability\) that matters\)$/,
+    );
+    const big = modelRuns(
+      scenario,
+      mp,
+      run,
+      base.map((x, k) => ({ availability: x + 0.001 + (jitter[k] ?? 0) })),
+    );
+    expect(judged(judgeCriterion('availability', scenario, [big, b])).best).toBe('multi-primary');
+    // The threshold is the scenario's when it sets one: at 0.01 points the 0.02-point lead wins.
+    const strict = { ...scenario, material: { availability: 0.0001 } };
+    expect(judged(judgeCriterion('availability', strict, [small, b])).best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion(p99Latency): a significant 3% lead is no material difference at the default 5%; 8% wins', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const a = modelRuns(scenario, mp, run, [{ p99: 100 }, { p99: 101 }, { p99: 100.5 }]);
+    const b = modelRuns(scenario, pr, run, [{ p99: 103 }, { p99: 104 }, { p99: 103.6 }]);
+    const e = judged(judgeCriterion('p99Latency', scenario, [a, b]));
+    expect(e.best).toBeNull();
+    expect(e.note).toMatch(/below the 5% \(report\.material\.latency\) that matters/);
+    const c = modelRuns(scenario, pr, run, [{ p99: 108 }, { p99: 109 }, { p99: 108.6 }]);
+    expect(judged(judgeCriterion('p99Latency', scenario, [a, c])).best).toBe('multi-primary');
+  });
+
+  it('judgeCriterion explains identical replications instead of printing a zero-width interval', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const a = modelRuns(scenario, mp, run, [{ p99: 504.1 }, { p99: 504.1 }]);
+    const b = modelRuns(scenario, pr, run, [{ p99: 504.1 }, { p99: 504.1 }]);
+    const e = judged(judgeCriterion('p99Latency', scenario, [a, b]));
+    expect(e.note).toMatch(/identical in every replication/);
+    expect(e.note).not.toMatch(/\[504\.10, 504\.10\]|504\.10 to 504\.10/);
   });
 
   it('judgeCriterion(configConsistency) counts places from the wiring: primary-remote 1, multi-primary 2', async () => {
@@ -184,5 +248,57 @@ describe('experiment/verdict', () => {
     expect(v.criteria).toEqual([]);
     expect(v.notMeasured?.every((n) => n.reason === 'only one model was compared')).toBe(true);
     expect(v.fits).toEqual([expect.stringMatching(/^Only multi-primary was compared/)]);
+  });
+
+  it('the headline blast radius averages faults only: a planned scale step does not halve a lost primary', async () => {
+    const { run } = await setup();
+    const impact = (type: string, kind: 'fault' | 'event', traffic: number): FaultImpact => ({
+      type,
+      kind,
+      atMs: 10_000,
+      forMs: 20_000,
+      target: 't',
+      blastRadius: { clusters: 0.5, services: 0.5, traffic, failed: traffic, slow: 0, collateral: 0 },
+      timeToRecoverMs: 1000,
+    });
+    const withFaults: RunSummary = {
+      ...run,
+      faults: [impact('cluster-outage', 'fault', 0.3), impact('scale', 'event', 0)],
+    };
+    const { scenario, mp } = await setup();
+    const ctx = metricContext(scenario, mp);
+    expect(metricByName('blastRadiusTraffic').of(withFaults, ctx)).toBeCloseTo(0.3, 12);
+    expect(metricByName('blastRadiusFailed').of(withFaults, ctx)).toBeCloseTo(0.3, 12);
+    // Only events: no headline at all rather than an average of planned changes.
+    const onlyEvents: RunSummary = { ...run, faults: [impact('scale', 'event', 0.1)] };
+    expect(metricByName('blastRadiusTraffic').of(onlyEvents, ctx)).toBeNull();
+  });
+
+  it('singlePointOfFailure is measured when the primary is lost through a cluster-outage, not only a control-plane-outage', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const primaryLost = {
+      ...scenario,
+      mesh: {
+        ...scenario.mesh,
+        faults: [{ atMs: 10_000, forMs: 20_000, type: 'cluster-outage' as const, cluster: 'east-1' }],
+      },
+    };
+    const models = [mp, pr];
+    const ctx = metricContext(primaryLost, pr, models);
+    expect(ctx.controlPlaneOutages).toEqual([{ startMs: 10_000, endMs: 30_000 }]);
+    const runsOf = (m: typeof mp) => ({
+      model: m,
+      runs: [run, run],
+      ctx: metricContext(primaryLost, m, models),
+    });
+    const j = judgeCriterion('singlePointOfFailure', primaryLost, [runsOf(mp), runsOf(pr)]);
+    expect(j.kind).toBe('judged');
+    // A cluster-outage of a cluster without an istiod under every model is not a control-plane fault.
+    const remoteLost = {
+      ...primaryLost,
+      mesh: { ...primaryLost.mesh, faults: [{ ...primaryLost.mesh.faults[0], cluster: 'east-2' }] },
+    } as typeof primaryLost;
+    expect(metricContext(remoteLost, pr, [pr]).controlPlaneOutages).toEqual([]);
+    expect(metricContext(remoteLost, pr, [mp, pr]).controlPlaneOutages).toHaveLength(1);
   });
 });

@@ -60,6 +60,7 @@ export const CONTROL_PLANE: ControlPlaneConfig = {
   debounceMaxMs: 10_000,
   pushTime: { dist: 'constant', value: 10 },
   pushThrottle: 25,
+  istiodCores: 2,
   reconnectInitialMs: 500,
   reconnectMaxMs: 30_000,
   certTtlMs: 24 * 3600_000,

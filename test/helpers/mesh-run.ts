@@ -17,6 +17,12 @@ export interface CallRecord {
   sourceZone: number;
   endpointCluster: number;
   endpointZone: number;
+  /** Endpoint id of the final attempt, -1 if it reached none. */
+  endpointId: number;
+  /** The serving pod's `version` label, if any. */
+  endpointVersion: string | undefined;
+  /** The request's headers (Bookinfo's end-user). */
+  headers: Readonly<Record<string, string>>;
 }
 
 export interface RequestRecord {
@@ -83,6 +89,9 @@ export function record(yaml: string, modelName?: string, seed = 1): Recording {
         sourceZone: c.source.zone,
         endpointCluster: c.endpoint?.cluster ?? -1,
         endpointZone: c.endpoint?.zone ?? -1,
+        endpointId: c.endpoint?.id ?? -1,
+        endpointVersion: c.endpoint?.labels['version'],
+        headers: c.request.headers,
       }),
     converged: () => {},
     staleProxies: () => {},

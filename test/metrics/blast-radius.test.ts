@@ -61,7 +61,14 @@ const T = DEFAULT_BLAST_RADIUS_THRESHOLDS;
 describe('metrics/blast-radius', () => {
   it('blastRadius(same, same) is zero everywhere and recovers at once', () => {
     const m = blastRadius(healthy(), healthy(), LAYOUT, endFault([A]), T, undefined);
-    expect(m.blastRadius).toEqual({ clusters: 0, services: 0, traffic: 0, collateral: 0 });
+    expect(m.blastRadius).toEqual({
+      clusters: 0,
+      services: 0,
+      traffic: 0,
+      failed: 0,
+      slow: 0,
+      collateral: 0,
+    });
     expect(m.timeToRecoverMs).toBe(0);
     expect(m.detail.impactedUnitWindows).toBe(0);
   });
@@ -72,7 +79,14 @@ describe('metrics/blast-radius', () => {
     fill(f, A, 3, 100, 20, 10);
     const m = blastRadius(f, healthy(), LAYOUT, endFault([A]), T, undefined);
     // 40 excess failures over the 400 requests of windows 2 and 3.
-    expect(m.blastRadius).toEqual({ clusters: 0.5, services: 1, traffic: 0.1, collateral: 0 });
+    expect(m.blastRadius).toEqual({
+      clusters: 0.5,
+      services: 1,
+      traffic: 0.1,
+      failed: 0.1,
+      slow: 0,
+      collateral: 0,
+    });
     expect(m.timeToRecoverMs).toBe(0);
     expect(m.detail).toMatchObject({
       failedDomain: ['a'],
@@ -92,7 +106,14 @@ describe('metrics/blast-radius', () => {
     fill(f, A, 3, 100, 20, 10);
     fill(f, B, 2, 100, 10, 10);
     const m = blastRadius(f, healthy(), LAYOUT, endFault([A]), T, undefined);
-    expect(m.blastRadius).toEqual({ clusters: 1, services: 1, traffic: 0.125, collateral: 0.025 });
+    expect(m.blastRadius).toEqual({
+      clusters: 1,
+      services: 1,
+      traffic: 0.125,
+      failed: 0.125,
+      slow: 0,
+      collateral: 0.025,
+    });
   });
 
   it('blastRadius(...) of an external control plane (empty failed domain) is all collateral', () => {
@@ -113,6 +134,22 @@ describe('metrics/blast-radius', () => {
     expect(m.detail.toMs).toBe(50_000);
     expect(m.detail.requests).toBe(600);
     expect(m.blastRadius?.traffic).toBeCloseTo(140 / 600, 6);
+    // Failed and slow apart: 40 failures in the fault, 100 slow answers after it.
+    expect(m.blastRadius?.failed).toBeCloseTo(40 / 600, 6);
+    expect(m.blastRadius?.slow).toBeCloseTo(100 / 600, 6);
+    expect(m.detail.excessFailedRequests).toBe(40);
+    expect(m.detail.excessSlowRequests).toBe(100);
+  });
+
+  it('blastRadius(...) labels slow answers as slow, not as lost: a slower failover fails nothing', () => {
+    // The regional-failover case turned right: every request answered, but past the deadline.
+    const f = healthy();
+    fill(f, A, 2, 100, 0, 30);
+    fill(f, A, 3, 100, 0, 30);
+    const m = blastRadius(f, healthy(), LAYOUT, endFault([A]), T, 20);
+    expect(m.blastRadius?.failed).toBe(0);
+    expect(m.blastRadius?.slow).toBeCloseTo(200 / 400, 6);
+    expect(m.blastRadius?.traffic).toBeCloseTo(200 / 400, 6);
   });
 
   it('blastRadius(..., deadlineMs) uses the SLO deadline instead of the baseline p99', () => {

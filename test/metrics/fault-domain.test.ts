@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterConfig, DeploymentModel, FaultConfig } from '../../src/mesh/index.js';
-import { faultDomain } from '../../src/metrics/index.js';
+import { cutsOffControlPlane, faultDomain, faultKind } from '../../src/metrics/index.js';
 import { service } from '../helpers/mesh-config.js';
 
 const CLUSTERS: ClusterConfig[] = [
@@ -105,5 +105,42 @@ describe('metrics/fault-domain', () => {
     expect(faultDomain({ ...api, forMs: Infinity }, MULTI_PRIMARY, CLUSTERS, SERVICES).recoveryFrom).toBe(
       'start',
     );
+  });
+
+  it('cutsOffControlPlane: every fault that removes an istiod or cuts proxies off from it, per model', () => {
+    const f = (x: Record<string, unknown>) => ({ ...at, ...x }) as FaultConfig;
+    const cases: [FaultConfig, DeploymentModel, boolean][] = [
+      [f({ type: 'control-plane-outage', cluster: 'r' }), MULTI_PRIMARY, true],
+      // primary-lost: the primary's cluster goes, and its istiod with it.
+      [f({ type: 'cluster-outage', cluster: 'p' }), PRIMARY_REMOTE, true],
+      [f({ type: 'cluster-outage', cluster: 'r' }), PRIMARY_REMOTE, false],
+      [f({ type: 'cluster-outage', cluster: 'r' }), MULTI_PRIMARY, true],
+      [f({ type: 'cluster-outage', cluster: 'p' }), EXTERNAL, false],
+      // The API server of a cluster an istiod reads config from; the external one reads its config cluster.
+      [f({ type: 'api-server-outage', cluster: 'p' }), PRIMARY_REMOTE, true],
+      [f({ type: 'api-server-outage', cluster: 'r' }), PRIMARY_REMOTE, false],
+      [f({ type: 'api-server-outage', cluster: 'p' }), EXTERNAL, true],
+      // A partition between remotes and their primary, not one between clusters that serve themselves.
+      [f({ type: 'network-partition', between: ['eu', 'p'] }), PRIMARY_REMOTE, true],
+      [f({ type: 'network-partition', between: ['eu', 'p'] }), MULTI_PRIMARY, false],
+      [f({ type: 'network-partition', between: ['eu', 'r'] }), PRIMARY_REMOTE, false],
+      // istiod lives in a cluster, not a zone: a zone outage leaves it running.
+      [f({ type: 'zone-outage', cluster: 'p', zone: 'p1' }), PRIMARY_REMOTE, false],
+      [f({ type: 'ca-outage', cluster: 'p' }), PRIMARY_REMOTE, false],
+      [f({ type: 'scale', service: 'api', cluster: 'p', replicas: 2 }), PRIMARY_REMOTE, false],
+    ];
+    for (const [fault, m, expected] of cases)
+      expect(
+        cutsOffControlPlane(fault, m, CLUSTERS),
+        `${JSON.stringify(fault)} ${JSON.stringify(m.servedBy)}`,
+      ).toBe(expected);
+  });
+
+  it('faultKind: scale and a graceful rollout are planned events; pod churn (pods killed) and every other type a fault', () => {
+    expect(faultKind('scale')).toBe('event');
+    expect(faultKind('rollout')).toBe('event');
+    expect(faultKind('pod-churn')).toBe('fault');
+    for (const t of ['control-plane-outage', 'cluster-outage', 'config-push', 'pod-failure'] as const)
+      expect(faultKind(t)).toBe('fault');
   });
 });

@@ -44,20 +44,43 @@ describe('metrics/run-recorder', () => {
     expect(s.slo).toBeUndefined();
   });
 
-  it('summary() with an SLO counts late answers as unsuccessful and windows below the target', () => {
-    const r = new RunRecorder({ ...SHAPE, deadlineMs: 15, sloAvailability: 0.9 });
-    // Window 1 (1 s to 11 s): 10 requests, one late: 90%, not below 90%.
-    for (let i = 0; i < 9; i++) request(r, 0, 2000 + i, 10, 200);
-    request(r, 0, 2500, 30, 200);
-    // Window 2 (11 s to 21 s): 2 requests, one failed: 50%, below.
-    request(r, 0, 12_000, 10, 200);
-    request(r, 0, 12_001, 10, 500);
-    const s = r.summary(meta);
-    expect(s.requests).toEqual({ total: 12, succeeded: 10, failed: 1, unfinished: 0, late: 1 });
-    expect(s.availability).toBeCloseTo(10 / 12, 8);
+  it('summary() with a latency SLO keeps availability as it is and reports within-SLO beside it', () => {
+    const shape = { ...SHAPE, sloAvailability: 0.9 };
+    const feed = (r: RunRecorder) => {
+      // Window 1 (1 s to 11 s): 10 requests answered, one of them after the 15 ms deadline.
+      for (let i = 0; i < 9; i++) request(r, 0, 2000 + i, 10, 200);
+      request(r, 0, 2500, 30, 200);
+      // Window 2 (11 s to 21 s): 2 requests, one failed: 50%, below the 90% objective.
+      request(r, 0, 12_000, 10, 200);
+      request(r, 0, 12_001, 10, 500);
+    };
+    const withDeadline = new RunRecorder({ ...shape, deadlineMs: 15 });
+    const without = new RunRecorder(shape);
+    feed(withDeadline);
+    feed(without);
+    const s = withDeadline.summary(meta);
+    const plain = without.summary(meta);
+    // The late answer is an answer: availability is the same with and without the latency objective.
+    expect(s.availability).toBe(plain.availability);
+    expect(s.availability).toBeCloseTo(11 / 12, 8);
+    expect(s.requests).toEqual({
+      total: 12,
+      succeeded: 11,
+      failed: 1,
+      unfinished: 0,
+      late: 1,
+      withinSlo: 10,
+    });
+    expect(s.withinSlo).toBeCloseTo(10 / 12, 8);
+    expect(plain.withinSlo).toBeUndefined();
     // Late answers are still latency.
     expect(s.latencyMs?.count).toBe(11);
     expect(s.byCluster[0]?.late).toBe(1);
+    expect(s.byCluster[0]?.availability).toBe(plain.byCluster[0]?.availability);
+    expect(s.byCluster[0]?.withinSloRequests).toBe(10);
+    expect(s.timeline.map((w) => w.availability)).toEqual([1, 0.5]);
+    expect(s.timeline.map((w) => w.withinSlo)).toEqual([0.9, 0.5]);
+    // slo.availability is judged on availability, window by window.
     expect(s.timeline.map((w) => w.belowSlo)).toEqual([false, true]);
     expect(s.slo).toEqual({ availability: 0.9, deadlineMs: 15, windows: 2, violatingWindows: 1 });
   });

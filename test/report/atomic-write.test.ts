@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeReportFolder } from '../../src/report/index.js';
+import { removeStaleTemporaries, writeReportFolder } from '../../src/report/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'meshsim-atomic-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,5 +35,47 @@ describe('report/atomic-write', () => {
     ).rejects.toThrow();
     expect(readFileSync(join(dir, 'summary.json'), 'utf8')).toBe('previous');
     expect(readdirSync(root).filter((f) => f.startsWith('.meshsim-tmp'))).toEqual([]);
+  });
+
+  it('folder and file modes follow the umask (no 0700 temporary folder renamed into place)', async () => {
+    const old = process.umask(0o027);
+    try {
+      const dir = join(root, 'modes');
+      await writeReportFolder(dir, [{ name: 'charts/a.svg', content: '<svg/>' }]);
+      expect(statSync(dir).mode & 0o777).toBe(0o750);
+      expect(statSync(join(dir, 'charts')).mode & 0o777).toBe(0o750);
+      expect(statSync(join(dir, 'charts', 'a.svg')).mode & 0o777).toBe(0o640);
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it("removeStaleTemporaries removes a dead owner's folder, keeps a live one and anything without owner.json", async () => {
+    const parent = join(root, 'stale');
+    mkdirSync(parent);
+    const make = (name: string, owner: object | undefined) => {
+      mkdirSync(join(parent, name, 'report'), { recursive: true });
+      if (owner !== undefined) writeFileSync(join(parent, name, 'owner.json'), JSON.stringify(owner));
+    };
+    // pid 2**22 + 1 is above Linux's pid_max ceiling: no process has it.
+    make('.meshsim-tmp-a-dead', { pid: 2 ** 22 + 1, start: '1', host: hostname(), out: 'a' });
+    const ownStart = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+    const start = ownStart.slice(ownStart.lastIndexOf(')') + 2).split(' ')[19];
+    make('.meshsim-tmp-b-live', { pid: process.pid, start, host: hostname(), out: 'b' });
+    // Same pid, another start time: the pid was reused, the owner is gone.
+    make('.meshsim-tmp-c-reused', { pid: process.pid, start: '0', host: hostname(), out: 'c' });
+    make('.meshsim-tmp-d-nameonly', undefined);
+    make('.meshsim-tmp-e-otherhost', {
+      pid: 2 ** 22 + 1,
+      start: '1',
+      host: `${hostname()}-elsewhere`,
+      out: 'e',
+    });
+    expect(await removeStaleTemporaries(parent)).toEqual([]);
+    expect(readdirSync(parent).sort()).toEqual([
+      '.meshsim-tmp-b-live',
+      '.meshsim-tmp-d-nameonly',
+      '.meshsim-tmp-e-otherhost',
+    ]);
   });
 });

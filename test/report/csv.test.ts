@@ -39,13 +39,13 @@ function file(files: readonly ReportFile[], name: string): string {
 describe('report/csv', () => {
   it('comparisonCsvFiles(comparison) timeline.csv round-trips through fast-csv to the same rows', async () => {
     const { headers, rows } = await parse(file(await comparisonCsvFiles(comparisonFixture), 'timeline.csv'));
-    expect(headers).toEqual(['model', 'window_start_ms', 'availability', 'latency_p99_ms']);
+    expect(headers).toEqual(['model', 'window_start_ms', 'availability_ratio', 'latency_p99_ms']);
     expect(rows).toEqual(
       comparisonFixture.models.flatMap((m) =>
         m.timeline.map((w) => ({
           model: m.model,
           window_start_ms: cell(w.startMs),
-          availability: cell(w.availability),
+          availability_ratio: cell(w.availability),
           latency_p99_ms: cell(w.p99Ms),
         })),
       ),
@@ -56,7 +56,15 @@ describe('report/csv', () => {
     const { headers, rows } = await parse(
       file(await comparisonCsvFiles(comparisonFixture), 'comparison.csv'),
     );
-    expect(headers).toEqual(['model', 'metric', 'unit', 'mean', 'ci95_lo', 'ci95_hi', 'replications']);
+    expect(headers).toEqual([
+      'model',
+      'metric',
+      'unit',
+      'mean',
+      'mean_ci95_lo',
+      'mean_ci95_hi',
+      'replications_total',
+    ]);
     expect(rows.length % MODELS.length).toBe(0);
     expect(new Set(rows.map((r) => r.model))).toEqual(new Set(MODELS));
     const first = comparisonFixture.models[0];
@@ -65,14 +73,14 @@ describe('report/csv', () => {
       metric: 'latency_p99_ms',
       unit: 'ms',
       mean: cell(first?.latencyMs.p99?.mean),
-      ci95_lo: cell(first?.latencyMs.p99?.ci95[0]),
-      ci95_hi: cell(first?.latencyMs.p99?.ci95[1]),
-      replications: '5',
+      mean_ci95_lo: cell(first?.latencyMs.p99?.ci95[0]),
+      mean_ci95_hi: cell(first?.latencyMs.p99?.ci95[1]),
+      replications_total: '5',
     });
-    expect(rows.find((r) => r.model === 'multi-primary' && r.metric === 'istiods')).toMatchObject({
+    expect(rows.find((r) => r.model === 'multi-primary' && r.metric === 'istiods_total')).toMatchObject({
       unit: 'count',
       mean: '3',
-      ci95_lo: '',
+      mean_ci95_lo: '',
     });
   });
 
@@ -85,12 +93,12 @@ describe('report/csv', () => {
           model: m.model,
           from_cluster: t.from,
           to_cluster: t.to,
-          requests_mean: cell(t.requests),
+          calls_mean: cell(t.requests),
         })),
       ),
     );
     const diffs = await parse(file(files, 'differences.csv'));
-    expect(diffs.rows.map((r) => [r.metric, r.model_a, r.model_b, r.difference_mean, r.significant])).toEqual(
+    expect(diffs.rows.map((r) => [r.metric, r.model_a, r.model_b, r.difference, r.significant])).toEqual(
       comparisonFixture.differences.map((d) => [d.metric, d.a, d.b, cell(d.mean), cell(d.significant)]),
     );
   });
@@ -108,23 +116,22 @@ describe('report/csv', () => {
       (awkward.faults ?? []).map((f) => ({
         model: 'primary-remote',
         fault_type: f.type,
+        fault_kind: f.kind ?? 'fault',
         fault_target: f.target,
         fault_at_ms: cell(f.atMs),
         fault_for_ms: cell(f.forMs),
-        blast_clusters_fraction: cell(f.blastRadius?.clusters),
-        blast_clusters_fraction_ci_lo: '',
-        blast_clusters_fraction_ci_hi: '',
-        blast_services_fraction: cell(f.blastRadius?.services),
-        blast_services_fraction_ci_lo: '',
-        blast_services_fraction_ci_hi: '',
-        blast_traffic_fraction: cell(f.blastRadius?.traffic),
-        blast_traffic_fraction_ci_lo: '',
-        blast_traffic_fraction_ci_hi: '',
-        blast_collateral_fraction: cell(f.blastRadius?.collateral),
-        blast_collateral_fraction_ci_lo: '',
-        blast_collateral_fraction_ci_hi: '',
+        ...Object.fromEntries(
+          (['clusters', 'services', 'traffic', 'failed', 'slow', 'collateral'] as const).flatMap((m) => [
+            [`blast_${m}_ratio`, cell(f.blastRadius?.[m])],
+            [`blast_${m}_ratio_ci95_lo`, ''],
+            [`blast_${m}_ratio_ci95_hi`, ''],
+          ]),
+        ),
         time_to_recover_ms: cell(f.timeToRecoverMs),
-        replications: '1',
+        time_to_recover_ms_ci95_lo: '',
+        time_to_recover_ms_ci95_hi: '',
+        never_recovered_total: f.blastRadius !== null && f.timeToRecoverMs === null ? '1' : '0',
+        replications_total: '1',
       })),
     );
     expect(rows[1]?.time_to_recover_ms).toBe('');
@@ -136,7 +143,7 @@ describe('report/csv', () => {
     const faults = comparisonFixture.faults.length;
     expect(rows).toHaveLength(comparisonFixture.models.length * (faults + 1));
     expect(
-      rows.map((r) => [r.model, r.fault_type, r.blast_traffic_fraction, r.blast_traffic_fraction_ci_lo]),
+      rows.map((r) => [r.model, r.fault_type, r.blast_traffic_ratio, r.blast_traffic_ratio_ci95_lo]),
     ).toEqual(
       comparisonFixture.models.flatMap((m) => [
         ...(m.faults ?? []).map((f) => [
@@ -153,7 +160,7 @@ describe('report/csv', () => {
     expect(rows[0]).toMatchObject({
       fault_at_ms: cell(first?.atMs),
       time_to_recover_ms: cell(first?.timeToRecoverMs?.mean),
-      replications: String(comparisonFixture.replications),
+      replications_total: String(comparisonFixture.replications),
     });
     expect(rows[faults]).toMatchObject({ fault_at_ms: '', time_to_recover_ms: '' });
     const none = await parse(await comparisonFaultsCsv({ ...comparisonFixture, faults: [] }));
@@ -165,27 +172,33 @@ describe('report/csv', () => {
     expect(rows).toEqual(
       runFixture.timeline.map((w) => ({
         window_start_ms: cell(w.startMs),
-        requests: cell(w.requests),
-        succeeded: cell(w.succeeded),
-        availability: cell(w.availability),
+        requests_total: cell(w.requests),
+        succeeded_total: cell(w.succeeded),
+        availability_ratio: cell(w.availability),
         latency_mean_ms: cell(w.latencyMs?.mean),
         latency_p50_ms: cell(w.latencyMs?.p50),
         latency_p99_ms: cell(w.latencyMs?.p99),
       })),
     );
-    expect(rows[3]?.availability).toBe('');
+    expect(rows[3]?.availability_ratio).toBe('');
   });
 
-  it('every CSV column name carries its unit, or is a name, a count, a fraction or beside a unit column', async () => {
-    const files = [...(await comparisonCsvFiles(comparisonFixture)), ...(await runCsvFiles(runFixture))];
+  it('every CSV column name ends in its unit (Prometheus-like), is a label, or sits beside a unit column', async () => {
+    const files = [
+      ...(await comparisonCsvFiles(comparisonFixture)),
+      ...(await runCsvFiles(runFixture)),
+      { name: 'faults.csv (run)', content: await runFaultsCsv(runFixture) },
+    ];
     const plain =
-      /^(model|metric|unit|service|cluster|from_cluster|to_cluster|fault_type|fault_target|model_a|model_b|significant|requests|succeeded|replications|availability)$/;
-    const withUnit = /_(ms|fraction|mean|lo|hi)$/;
+      /^(model|metric|unit|service|cluster|from_cluster|to_cluster|fault_type|fault_kind|fault_target|model_a|model_b|significant|material)$/;
+    // Units last; every interval named `<figure>_ci95_lo` / `_ci95_hi`, and nothing else ends in lo or hi.
+    const withUnit = /_(ms|ratio|total|mean)(_ci95_(lo|hi))?$/;
     for (const f of files) {
       const { headers } = await parse(String(f.content));
       for (const h of headers) {
-        // comparison.csv is long: its `unit` column states the unit of `mean` on each row.
-        const ok = plain.test(h) || withUnit.test(h) || (h === 'mean' && headers.includes('unit'));
+        // Long files: a `unit` column states the unit of `mean` or `difference` on each row.
+        const besideUnit = /^(mean|difference)(_ci95_(lo|hi))?$/.test(h) && headers.includes('unit');
+        const ok = plain.test(h) || withUnit.test(h) || besideUnit;
         expect(ok, `${f.name}: ${h}`).toBe(true);
       }
     }

@@ -273,10 +273,13 @@ export const comparisonFixture: ComparisonResult = {
  */
 export const OUTAGE_ROW_PRIMARY_REMOTE = [
   'control-plane-outage istiod of us-east-1 @ 60 s',
+  'fault',
   'primary-remote',
-  '100.0%',
-  '100.0%',
+  '100.0% [same in all 5 replications]',
+  '100.0% [same in all 5 replications]',
   '9.00% [8.00%, 10.00%]',
+  '-',
+  '-',
   '7.00% [6.50%, 7.50%]',
   '21 s [18 s, 24 s]',
   '2 of 5',

@@ -14,6 +14,7 @@ import {
 } from '../../src/report/index.js';
 import { comparisonDocument } from '../../src/report/comparison-document.js';
 import { ensureChromium, launchChromium } from './chromium.js';
+import type { ModelComparison } from '../../src/experiment/index.js';
 import { OUTAGE_ROW_PRIMARY_REMOTE, comparisonFixture, runFixture } from './fixtures.js';
 
 /**
@@ -81,13 +82,14 @@ async function tableCells(page: Page, id: string): Promise<string[][]> {
 }
 
 /** Pixel statistics of a PNG screenshot: distinct colours, share of non-white pixels, pixels near a colour. */
-function pixels(png: Buffer) {
+function pixels(png: Buffer, crop: { top: number; bottom: number } = { top: 0, bottom: 0 }) {
   const img = PNG.sync.read(png);
   const colours = new Set<number>();
   let nonWhite = 0;
   const near = new Map<string, number>();
-  const targets = { blue: [0, 114, 178], orange: [230, 159, 0], green: [0, 158, 115] } as const;
-  for (let i = 0; i < img.data.length; i += 4) {
+  // The fixed colours of multi-primary, primary-remote and external (chart-theme.ts MODEL_COLOURS).
+  const targets = { blue: [0, 114, 178], orange: [230, 159, 0], pink: [204, 121, 167] } as const;
+  for (let i = crop.top * img.width * 4; i < img.data.length - crop.bottom * img.width * 4; i += 4) {
     const r = img.data[i] ?? 0;
     const g = img.data[i + 1] ?? 0;
     const b = img.data[i + 2] ?? 0;
@@ -145,8 +147,8 @@ describe('report/html in headless Chromium', () => {
       expect(shot.colours).toBeGreaterThan(500);
       expect(shot.nonWhite).toBeGreaterThan(0.1);
       expect(shot.nonWhite).toBeLessThan(0.6);
-      // Okabe–Ito blue, orange and green fill bars and points: the charts were painted, not just laid out.
-      for (const name of ['blue', 'orange', 'green'])
+      // Okabe–Ito blue, orange and pink fill bars and points: the charts were painted, not just laid out.
+      for (const name of ['blue', 'orange', 'pink'])
         expect(shot.near.get(name) ?? 0, name).toBeGreaterThan(2000);
       await page.close();
     },
@@ -167,7 +169,7 @@ describe('report/html in headless Chromium', () => {
       // Three faults under three models; primary-remote's outage reached everything and 2 of 5 never recovered.
       expect(faults).toHaveLength(9);
       expect(faults[1]).toEqual(OUTAGE_ROW_PRIMARY_REMOTE);
-      expect(faults.map((r) => r[7])).toEqual(['0', '2 of 5', '1 of 5', '0', '0', '0', '0', '4 of 5', '0']);
+      expect(faults.map((r) => r[10])).toEqual(['0', '2 of 5', '1 of 5', '0', '0', '0', '0', '4 of 5', '0']);
       expect(await tableCells(page, 'spof-locality')).toEqual([
         ['multi-primary', '99.890% [99.850%, 99.930%]', '13.46% [13.06%, 13.86%]', '8.97% [8.67%, 9.27%]'],
         ['primary-remote', '97.310% [96.710%, 97.910%]', '14.62% [14.12%, 15.12%]', '9.75% [9.35%, 10.15%]'],
@@ -176,9 +178,9 @@ describe('report/html in headless Chromium', () => {
       const verdict = await tableCells(page, 'verdict');
       expect(verdict.map((r) => r[1])).toEqual([
         'multi-primary',
-        'no significant difference',
+        'no material difference',
         'primary-remote',
-        'tie: multi-primary, external',
+        'no material difference: multi-primary, external',
         'not measured',
       ]);
       expect(verdict[4]).toEqual(['configConsistency', 'not measured', 'no model measured it']);
@@ -190,6 +192,86 @@ describe('report/html in headless Chromium', () => {
         ['istiodVcpu', 'vCPU', 'yes: primary-remote better'],
         ['controlPlaneOutageAvailability', 'fraction', 'yes: multi-primary better'],
       ]);
+      await page.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
+
+  it(
+    'comparison index.html puts the scorecard first: models x criteria, the best marked, ties written out',
+    async () => {
+      const { page } = await open(join(root, 'cmp'));
+      const first = await page.$eval('table', (t) => t.closest('section')?.id ?? '');
+      expect(first).toBe('scorecard');
+      // Nothing but the header comes before it: no highlights, no other table.
+      const before = await page.$$eval('main > *', (els) =>
+        els
+          .slice(
+            0,
+            els.findIndex((e) => e.id === 'scorecard'),
+          )
+          .map((e) => e.tagName),
+      );
+      expect(before).toEqual([]);
+      const rows = await tableCells(page, 'scorecard');
+      expect(rows.map((r) => r[0])).toEqual([...comparisonFixture.models.map((m) => m.model), 'outcome']);
+      // availability: multi-primary best; p99: a tie, each leader marked, the outcome in words.
+      expect(rows[0]?.[1]).toBe('★ 99.910% [99.870%, 99.950%]');
+      expect(rows[3]?.[1]).toBe('★ multi-primary');
+      expect(rows[3]?.[2]).toMatch(/^no material difference/);
+      await page.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
+
+  it(
+    'every model keeps its colour from one report to the next, whatever the order or company',
+    async () => {
+      const colourOf = async (dir: string): Promise<Record<string, string>> => {
+        const { page } = await open(dir);
+        // The availability chart's legend pairs each model's name with its line's stroke colour.
+        const strokes = await page.$$eval('#chart-availability .role-legend-symbol path', (ps) =>
+          ps.map((p) => (p.getAttribute('stroke') ?? '').toLowerCase()),
+        );
+        const labels = await page.$$eval('#chart-availability .role-legend-label text', (ts) =>
+          ts.map((t) => t.textContent ?? ''),
+        );
+        const pairs = labels.map((l, i) => [l, strokes[i] ?? '']);
+        await page.close();
+        return Object.fromEntries(pairs);
+      };
+      const a = await colourOf(join(root, 'cmp'));
+      const reordered = {
+        ...comparisonFixture,
+        models: [...comparisonFixture.models].reverse().slice(0, 2),
+      };
+      const dir = join(root, 'cmp-reordered');
+      await writeReportFolder(dir, await comparisonReportFiles(reordered));
+      const b = await colourOf(dir);
+      expect(Object.keys(a).sort()).toEqual([...comparisonFixture.models.map((m) => m.model)].sort());
+      expect(Object.keys(b)).toHaveLength(2);
+      for (const [model, colour] of Object.entries(b)) expect(colour, model).toBe(a[model]);
+      expect(a['multi-primary']).toBe('#0072b2');
+    },
+    BROWSER_TIMEOUT_MS,
+  );
+
+  it(
+    'two identical availability series are both visible in the screenshot, and the chart says so',
+    async () => {
+      const [mp, pr, ext] = comparisonFixture.models as [ModelComparison, ModelComparison, ModelComparison];
+      const same = { ...comparisonFixture, models: [mp, pr, { ...ext, timeline: pr.timeline }] };
+      const dir = join(root, 'cmp-identical');
+      await writeReportFolder(dir, await comparisonReportFiles(same));
+      const { page } = await open(dir);
+      const figure = page.locator('#chart-availability svg');
+      // The plot only: from below the title to above the axis and legend, so legend swatches do not count.
+      const shot = pixels(await figure.screenshot(), { top: 90, bottom: 80 });
+      // Measured: drawn solid over each other, primary-remote left 0 pixels of its colour (external 484);
+      // dashed, each shows over 100. 60 keeps a margin for anti-aliasing on another Chromium.
+      expect(shot.near.get('orange') ?? 0, 'primary-remote').toBeGreaterThan(60);
+      expect(shot.near.get('pink') ?? 0, 'external, drawn over primary-remote').toBeGreaterThan(60);
+      expect(await page.innerText('#chart-availability')).toContain('external same as primary-remote');
       await page.close();
     },
     BROWSER_TIMEOUT_MS,

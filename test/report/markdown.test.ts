@@ -67,7 +67,7 @@ describe('report/markdown', () => {
     const cpo = 'control-plane-outage istiod of us-east-1 @ 60 s';
     const partition = 'network-partition us-east <-> eu-west @ 150 s';
     const pod = 'pod-failure catalog in us-east-2 @ 210 s';
-    expect(rows.map((r) => [r[0], r[1]])).toEqual(
+    expect(rows.map((r) => [r[0], r[2]])).toEqual(
       [cpo, partition, pod].flatMap((f) =>
         ['multi-primary', 'primary-remote', 'external'].map((m) => [f, m]),
       ),
@@ -75,10 +75,13 @@ describe('report/markdown', () => {
     // multi-primary, outage: 0.33±0.05, 0.25±0.04, 0.012±0.01, 0.004 (interval clipped at 0), 4200±800 ms.
     expect(rows[0]).toEqual([
       cpo,
+      'fault',
       'multi-primary',
       '33.0% [28.0%, 38.0%]',
       '25.0% [21.0%, 29.0%]',
       '1.20% [0.20%, 2.20%]',
+      '-',
+      '-',
       '0.40% [0.00%, 0.80%]',
       '4.2 s [3.4 s, 5 s]',
       '0',
@@ -88,23 +91,28 @@ describe('report/markdown', () => {
     // primary-remote, pod failure: 4 of 5 never recovered, so no time to recover.
     expect(rows[7]).toEqual([
       pod,
+      'fault',
       'primary-remote',
       '33.0% [28.0%, 38.0%]',
       '25.0% [21.0%, 29.0%]',
       '3.00% [2.00%, 4.00%]',
+      '-',
+      '-',
       '1.00% [0.50%, 1.50%]',
       '-',
       '4 of 5',
     ]);
-    expect(rows[2]?.[7]).toBe('1 of 5');
-    expect(rows[8]?.[6]).toBe('3.1 s');
+    expect(rows[2]?.[10]).toBe('1 of 5');
+    expect(rows[8]?.[9]).toBe('3.1 s [same in all 5 replications]');
   });
 
   it('comparisonMarkdown(comparison without faults) keeps the per-fault table, empty, and says why', () => {
     const models = comparisonFixture.models.map((m) => ({ ...m, faults: [] }));
     const none = markdownOf({ faults: [], models });
-    expect(tableRows(none, 'Blast radius by fault')).toEqual([['(none)', '', '', '', '', '', '', '']]);
-    expect(none).toContain('## Blast radius by fault\n\n| fault | model |');
+    expect(tableRows(none, 'Blast radius by fault')).toEqual([
+      ['(none)', '', '', '', '', '', '', '', '', '', ''],
+    ]);
+    expect(none).toContain('## Blast radius by fault\n\n| fault | kind | model |');
     expect(none.split('## Blast radius by fault')[1]).toMatch(/^[^#]*\*No faults in this scenario\.\*/);
     const unmeasured = markdownOf({
       models: comparisonFixture.models.map(({ faults: _faults, ...m }) => m),
@@ -125,7 +133,8 @@ describe('report/markdown', () => {
       ['primary-remote', '97.310% [96.710%, 97.910%]', '14.62% [14.12%, 15.12%]', '9.75% [9.35%, 10.15%]'],
       ['external', '-', '-', '-'],
     ]);
-    expect(md).toMatch(/control-plane-outage fault/);
+    // The note names the faults it was measured over.
+    expect(md).toMatch(/in the windows that overlap control-plane-outage istiod of us-east-1 @ 60 s/);
   });
 
   it('comparisonMarkdown(comparison) names tied leaders and lists criteria that were not measured', () => {
@@ -133,13 +142,13 @@ describe('report/markdown', () => {
     const rows = tableRows(md, 'Verdict by criterion');
     expect(rows.map((r) => [r[0], r[1]])).toEqual([
       ['availability', 'multi-primary'],
-      ['p99Latency', 'no significant difference'],
+      ['p99Latency', 'no material difference'],
       ['controlPlaneCost', 'primary-remote'],
-      ['collateral', 'tie: multi-primary, external'],
+      ['collateral', 'no material difference: multi-primary, external'],
       ['configConsistency', 'not measured'],
     ]);
     expect(rows[4]?.[2]).toBe('no model measured it');
-    expect(md).toContain('collateral (tie: multi-primary, external)');
+    expect(md).toContain('collateral (no material difference: multi-primary, external)');
     // One leader and no best is no tie.
     const single = markdownOf({
       verdict: {
@@ -148,14 +157,14 @@ describe('report/markdown', () => {
       },
     });
     expect(tableRows(single, 'Verdict by criterion')).toEqual([
-      ['availability', 'no significant difference', 'n'],
+      ['availability', 'no material difference', 'n'],
       ['configConsistency', 'not measured', 'no model measured it'],
     ]);
   });
 
   it('comparisonMarkdown(comparison) gives each paired difference its unit and, when significant, the better model', () => {
     const md = comparisonMarkdown(comparisonFixture);
-    expect(md).toContain('| metric | unit | a | b | a − b | 95% CI | significant |');
+    expect(md).toContain('| metric | unit | a | b | a − b | 95% CI | significant | material |');
     expect(tableRows(md, 'Paired differences')).toEqual([
       // Higher is better and a − b > 0: a.
       [
@@ -166,8 +175,9 @@ describe('report/markdown', () => {
         '0.0029',
         '[0.0021, 0.0037]',
         'yes: multi-primary better',
+        '?',
       ],
-      ['p99LatencyMs', 'ms', 'multi-primary', 'external', '-3', '[-7.9, 1.9]', 'no (interval spans 0)'],
+      ['p99LatencyMs', 'ms', 'multi-primary', 'external', '-3', '[-7.9, 1.9]', 'no (interval spans 0)', '-'],
       // Lower is better and a − b < 0: a.
       [
         'latencyP99Ms',
@@ -177,6 +187,7 @@ describe('report/markdown', () => {
         '-6',
         '[-9.2, -2.8]',
         'yes: multi-primary better',
+        '?',
       ],
       // Lower is better and a − b > 0: b.
       [
@@ -187,6 +198,7 @@ describe('report/markdown', () => {
         '1',
         '[0.97, 1.03]',
         'yes: primary-remote better',
+        '?',
       ],
       // Higher is better and a − b < 0: b.
       [
@@ -197,6 +209,7 @@ describe('report/markdown', () => {
         '-0.0258',
         '[-0.0318, -0.0198]',
         'yes: multi-primary better',
+        '?',
       ],
     ]);
   });
@@ -208,7 +221,7 @@ describe('report/markdown', () => {
       ],
     });
     expect(tableRows(md, 'Paired differences')).toEqual([
-      ['requests', '-', 'external', 'multi-primary', '12', '[4, 20]', 'yes'],
+      ['requests', '-', 'external', 'multi-primary', '12', '[4, 20]', 'yes', '?'],
     ]);
   });
 
@@ -235,8 +248,9 @@ describe('report/markdown', () => {
         'multi-primary',
         'external',
         '-0.2',
-        '[-0.2, -0.2]',
+        '[identical in every replication]',
         'no (within what the latency histograms resolve)',
+        '-',
       ],
     ]);
   });
@@ -246,7 +260,7 @@ describe('report/markdown', () => {
     expect(md).toContain(`Rerun: \`${runFixture.rerun}\``);
     expect(md).toContain('- **seed**: 42');
     expect(md).toMatch(
-      /\| control-plane-outage \| istiod of us-east-1 \| 60 s \| 60 s \| 100\.0% \| 67\.0% \| 1\.20% \| 0\.80% \| 4\.2 s \|/,
+      /\| control-plane-outage \| fault \| istiod of us-east-1 \| 60 s \| 60 s \| 100\.0% \| 67\.0% \| 1\.20% \| - \| - \| 0\.80% \| 4\.2 s \|/,
     );
     expect(md).toMatch(/\| pod-failure \| .* \| until the end \| .* \| never \|/);
     expect(md).toContain(runFixture.cost?.method);

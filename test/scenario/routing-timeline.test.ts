@@ -40,8 +40,9 @@ describe('scenario/routing-timeline (config-push is a kubectl apply to one clust
         http: [{ route: [{ destination: { host: backend } }], timeout: 1s }]
 `);
     const routing = pushedRouting(r);
+    // The pushed FQDN host reaches the mesh as the service it names (one resolver for validate and the run).
     expect(routing.virtualServices.map((v) => [v.hosts, v.http[0]?.timeoutMs])).toEqual([
-      [['backend.default.svc.cluster.local'], 1000],
+      [['backend'], 1000],
     ]);
     expect(routing.destinationRules.map((d) => d.host)).toEqual(['backend', 'frontend']);
   });

@@ -1,3 +1,4 @@
+import { HostResolver } from '../../src/scenario/istio/host-resolver.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UNLIMITED } from '../../src/mesh/traffic/connection-pool.js';
@@ -19,7 +20,9 @@ function parseRouting(yaml: string) {
 describe('scenario/routing', () => {
   it('RoutingInput parses the scenario-format.md example, and checkRouting() finds nothing wrong', () => {
     const input = parseRouting(FORMAT_EXAMPLE);
-    expect(checkRouting(input, SERVICES, CLUSTERS, REGIONS)).toEqual([]);
+    expect(
+      checkRouting(input, new HostResolver(SERVICES.map((name) => ({ name }))), CLUSTERS, REGIONS),
+    ).toEqual([]);
   });
 
   it('normalizeRouting() resolves the example VirtualService: weights, 2s timeout, retries in ms', () => {
@@ -79,6 +82,7 @@ describe('scenario/routing', () => {
         http1MaxPendingRequests: 100,
         http2MaxRequests: 1000,
         maxRetries: UNLIMITED,
+        http2: false, // mesh h2UpgradePolicy DO_NOT_UPGRADE
       },
     });
     expect(orders?.subsets).toEqual([]);
@@ -165,8 +169,12 @@ describe('scenario/routing', () => {
 
   it('RoutingInput rejects unknown keys and two kinds of string match at once', () => {
     expect(
-      RoutingInput.safeParse({ destinationRules: [{ host: 'a', trafficPolicy: { tls: {} } }] }).success,
+      RoutingInput.safeParse({ destinationRules: [{ host: 'a', trafficPolicy: { tlss: {} } }] }).success,
     ).toBe(false);
+    // A real Istio field meshsim does not model is accepted (the load warns that it is ignored).
+    expect(
+      RoutingInput.safeParse({ destinationRules: [{ host: 'a', trafficPolicy: { tls: {} } }] }).success,
+    ).toBe(true);
     expect(
       RoutingInput.safeParse({
         virtualServices: [
@@ -194,7 +202,12 @@ describe('scenario/routing', () => {
 
   describe('checkRouting()', () => {
     const check = (routing: unknown) =>
-      checkRouting(RoutingInput.parse(routing), SERVICES, CLUSTERS, REGIONS);
+      checkRouting(
+        RoutingInput.parse(routing),
+        new HostResolver(SERVICES.map((name) => ({ name }))),
+        CLUSTERS,
+        REGIONS,
+      );
     const codes = (routing: unknown) => check(routing).map((p) => [p.path.join('.'), p.code, p.suggestion]);
 
     it('reports unknown hosts, with a suggestion', () => {
@@ -347,6 +360,42 @@ describe('scenario/routing', () => {
         ['routing.virtualServices.0.http.0.match.0.headers.x-a.regex', 'invalid-value', undefined],
         ['routing.virtualServices.0.http.0.retries.retryOn', 'invalid-value', 'gateway-error'],
       ]);
+    });
+
+    it('refuses a retryOn number Go has no status text for (Istio validation: 499 is not a valid retryOn policy)', () => {
+      expect(
+        codes({
+          virtualServices: [
+            {
+              hosts: ['orders'],
+              http: [
+                {
+                  route: [{ destination: { host: 'orders' } }],
+                  retries: { attempts: 2, retryOn: '5xx,499,503' },
+                },
+              ],
+            },
+          ],
+        }),
+      ).toEqual([['routing.virtualServices.0.http.0.retries.retryOn', 'invalid-value', undefined]]);
+    });
+
+    it('accepts a header regex "*" (Istio: present_match) and still refuses "*" on the URI', () => {
+      expect(
+        codes({
+          virtualServices: [
+            {
+              hosts: ['orders'],
+              http: [
+                {
+                  match: [{ uri: { regex: '*' }, headers: { 'x-a': { regex: '*' } } }],
+                  route: [{ destination: { host: 'orders' } }],
+                },
+              ],
+            },
+          ],
+        }),
+      ).toEqual([['routing.virtualServices.0.http.0.match.0.uri.regex', 'invalid-value', undefined]]);
     });
   });
 });

@@ -142,7 +142,10 @@ describe('scenario/check-size', () => {
   it('loadScenarioText(too many requests, {allowLarge: true}) loads what the default refuses', () => {
     const text = fixtureText('too-many-requests.yaml');
     const refused = loadScenarioText(text, 'big.yaml');
-    expect(refused.ok ? [] : refused.issues.map((i) => i.code)).toEqual(['too-large']);
+    // The request limit, and (issue 11) the two services this rate overloads, each too-large.
+    const issues = refused.ok ? [] : refused.issues;
+    expect(issues.map((i) => i.code)).toEqual(['too-large', 'too-large', 'too-large']);
+    expect(issues.filter((i) => i.message.includes('1 billion client requests'))).toHaveLength(1);
     const allowed = loadScenarioText(text, 'big.yaml', { allowLarge: true });
     expect(allowed.ok).toBe(true);
     expect(allowed.ok ? estimateRequests(allowed.scenario).total : 0).toBeCloseTo(1e9, 0);

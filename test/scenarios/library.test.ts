@@ -15,8 +15,19 @@ import { REPO_ROOT } from './schema-file.js';
 
 const GOLDEN_DIR = `${REPO_ROOT}test/scenarios/golden`;
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
-/** Per model, per file: the library promises a few seconds; this is the hard ceiling a test enforces. */
+/**
+ * Per model, per file: the library promises a few seconds; this is the hard ceiling a test enforces. It is
+ * CPU time of this test process (vitest runs each test file in its own forked process), not wall time, so a
+ * busy machine (other test files, other work on the two cores) cannot fail it: a lone quickstart run took
+ * 7.7 s of wall time on a loaded machine and 3.7 s idle, for the same CPU time.
+ */
 const MAX_RUN_MS = 6000;
+
+/** CPU milliseconds (user + system) this process has used. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 const files = readdirSync(`${REPO_ROOT}scenarios`)
   .filter((f) => f.endsWith('.yaml'))
@@ -50,16 +61,16 @@ describe('scenarios/ (the library) against test/scenarios/golden', () => {
       it(`runScenario(${name}) under each model matches its golden summary`, async () => {
         const scenario = load(file);
         for (const model of scenario.models) {
-          const start = performance.now();
+          const start = cpuMs();
           const summary = asJson(runScenario(scenario, { model: model.name }));
-          const ms = performance.now() - start;
+          const ms = cpuMs() - start;
           timings.push({ run: `${name} ${model.name}`, ms });
           const path = `${GOLDEN_DIR}/${name}.${model.name}.json`;
           if (UPDATE) await writeGolden(path, summary);
           expect(existsSync(path), `${path} is missing: run npm run golden`).toBe(true);
           const golden = JSON.parse(readFileSync(path, 'utf8')) as unknown;
           expect(summary, `${name} under ${model.name} differs from ${path}`).toEqual(golden);
-          expect(ms, `${name} under ${model.name} took ${ms.toFixed(0)} ms`).toBeLessThan(MAX_RUN_MS);
+          expect(ms, `${name} under ${model.name} took ${ms.toFixed(0)} ms of CPU`).toBeLessThan(MAX_RUN_MS);
         }
       }, 120_000);
     });

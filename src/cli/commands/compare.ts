@@ -10,6 +10,8 @@ import { ExitCode, UsageError } from '../exit-code.js';
 import { modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
+import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
+import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 
 interface CompareArgs {
@@ -22,6 +24,13 @@ interface CompareArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  shard: string | undefined;
+  parts: string | undefined;
+  emitJob: boolean;
+  shards: number | undefined;
+  image: string | undefined;
+  force: boolean;
+  istioConfig: string[] | undefined;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -29,7 +38,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   describe: 'Compare deployment models: replications, 95% intervals, paired differences and a verdict',
   builder: (y: Argv) =>
     reportFlags(
-      y
+      shardFlags(y)
         .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
         .option('models', {
           type: 'string',
@@ -53,27 +62,31 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         .coerce('workers', wholeNumber('--workers', 1)),
       'compare',
       {
-        json: 'Print the comparison as JSON on stdout, nothing else',
+        json: 'Print the comparison as JSON on stdout, nothing else; writes no folder unless --out is given',
         checkSlo: "Exit 3 if any model's mean misses an objective of the file's slo:, naming it",
       },
     )
       .example(
         '$0 compare scenarios/quickstart.yaml',
-        'Every model of the quickstart; table, reports/quickstart/',
+        'Every model of the quickstart; table, reports/quickstart/compare/',
       )
       .example('$0 compare my.yaml --models multi-primary,primary-remote', 'Two models only')
       .example(
         '$0 compare my.yaml --replications 20 --seed 7 --workers 2',
         'More replications, another seed, 2 threads',
       )
-      .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline')
+      .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline (no folder written)')
+      .example(
+        '$0 compare my.yaml --shard 2/4 --parts results/',
+        'Slice 2 of 4 to results/; then meshsim merge results/',
+      )
       .example(
         '$0 compare my.yaml --check-slo',
         "Exit 3 when a model misses the file's slo:",
       ) as unknown as Argv<CompareArgs>,
   handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
     const file = args.file ?? '';
-    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
+    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge, istioConfig: args.istioConfig });
     if (args.checkSlo) requireSlo(scenario, 'compare');
     if (scenario.thresholds.length > 0)
       process.stderr.write(
@@ -91,13 +104,46 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
           `meshsim: ${args.replications === undefined ? '--models' : '--replications'}: ${tooLarge}`,
         );
     }
+    const shard = await shardOf(args);
+    const { compareExperiment } = await import('../../experiment/index.js');
+    if (shard !== undefined || args.emitJob) {
+      const built = compareExperiment(scenario, {
+        ...(args.models === undefined ? {} : { models: args.models }),
+        ...(args.replications === undefined ? {} : { replications: args.replications }),
+        ...(args.seed === undefined ? {} : { seed: args.seed }),
+      });
+      if (!built.ok) throw new UsageError(`meshsim: ${built.problem.message}`);
+      if (await emitJobIfAsked(built.experiment, args, 'compare')) return;
+      if (shard !== undefined)
+        await runShard(built.experiment, shard, args, args.workers ?? availableParallelism());
+      return;
+    }
+    const out = outputFolder('compare', args, 'comparison', join('reports', scenario.name, 'compare'));
+    const report = await import('../../report/index.js');
+    await checkOutput(
+      out,
+      report.estimateReportBytes(
+        args.models?.length ?? scenario.models.length,
+        Math.ceil(scenario.durationMs / scenario.windowMs),
+        scenario.mesh.clusters.length,
+      ),
+      { scenarioFile: file },
+    );
+    report.testStop('simulate');
     const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
-    const bar = progressBar(`comparing ${scenario.name}`, !args.json);
+    // Every model x replication is a run and each fault's paired baseline a simulation of its own.
+    const simulations =
+      (args.models === undefined ? scenario.models.length : new Set(args.models).size) *
+      (args.replications ?? scenario.replications) *
+      (1 + scenario.mesh.faults.length);
+    const bar = progressBar(`comparing ${scenario.name}`, !args.json, simulations);
     const outcome = await compare(scenario, {
       ...(args.models === undefined ? {} : { models: args.models }),
       ...(args.replications === undefined ? {} : { replications: args.replications }),
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       workers: args.workers ?? availableParallelism(),
+      // Worker threads even for --workers 1: running out of memory is then a message, not a V8 crash dump.
+      isolate: true,
       ...(bar ? { onProgress: bar.update } : {}),
     });
     bar?.stop();
@@ -114,11 +160,14 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       throw new UsageError(`meshsim: ${source}: ${p.message}`);
     }
     const result = outcome.result;
-    const report = await import('../../report/index.js');
-    const dir = args.out ?? join('reports', scenario.name);
-    await report.writeReportFolder(dir, await report.comparisonReportFiles(result));
+    await writeOutput(out, await report.comparisonReportFiles(result));
     if (args.json) process.stdout.write(report.comparisonJson(result));
-    else process.stdout.write(report.comparisonText(result, dir));
+    // Wrapped to the terminal's width (at least 60 columns, at most 160); 110 when piped.
+    else {
+      const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+      const width = columns === undefined ? 110 : Math.max(60, Math.min(160, columns - 1));
+      process.stdout.write(report.comparisonText(result, out?.dir ?? '', width));
+    }
     process.exitCode = args.checkSlo
       ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
       : ExitCode.OK;

@@ -4,9 +4,27 @@
  * and the write.
  */
 import { writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
+import { invokedAs } from '../invoked-as.js';
 import { DEFAULT_INIT_FILE, STARTER_SCENARIO } from '../starter-scenario.js';
+
+/** The JSON Schema shipped with meshsim (`scenarios/` is in the package's files), from dist/cli/commands. */
+const SCHEMA = fileURLToPath(new URL('../../../scenarios/meshsim.schema.json', import.meta.url));
+
+/**
+ * The editor line that points at meshsim's JSON Schema, relative to where the file is written, so the
+ * YAML language server completes keys and checks values as the user edits.
+ */
+export function schemaLine(file: string): string {
+  let path = relative(dirname(resolve(file)), SCHEMA)
+    .split(sep)
+    .join('/');
+  if (!path.startsWith('.')) path = `./${path}`;
+  return `# yaml-language-server: $schema=${path}`;
+}
 
 interface InitArgs {
   file: string;
@@ -25,7 +43,9 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .example('$0 init mesh.yaml --force', 'Start again from the starter') as unknown as Argv<InitArgs>,
   handler: async (args: ArgumentsCamelCase<InitArgs>) => {
     try {
-      await writeFile(args.file, STARTER_SCENARIO, { flag: args.force ? 'w' : 'wx' });
+      await writeFile(args.file, `${schemaLine(args.file)}\n${STARTER_SCENARIO}`, {
+        flag: args.force ? 'w' : 'wx',
+      });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') {
@@ -44,8 +64,9 @@ export const initCommand: CommandModule<object, InitArgs> = {
       }
       throw e;
     }
+    const me = invokedAs();
     process.stdout.write(
-      `wrote ${args.file}: a starter scenario. Next:\n  meshsim validate ${args.file}\n  meshsim run ${args.file}\n  meshsim compare ${args.file}\n`,
+      `wrote ${args.file}: a starter scenario. Next:\n  ${me} validate ${args.file}\n  ${me} run ${args.file}\n  ${me} compare ${args.file}\n`,
     );
     process.exitCode = ExitCode.OK;
   },

@@ -3,36 +3,22 @@
  * `comparison.json`, into the same folder, whole or not at all. For a report made by an older meshsim, or
  * after restyling: the numbers come from the JSON, nothing is simulated again.
  *
- * The folder is replaced whole, so it must hold nothing but what meshsim writes there; anything else is
- * named and the command refuses, rather than delete someone's notes.
+ * The folder is replaced whole, so it must be meshsim's own (its `.meshsim-report.json` lists every file
+ * in it) or, from a meshsim older than the marker, hold nothing but meshsim's file names; anything else is
+ * named and the command refuses, rather than delete someone's notes (report/report-folder.ts).
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ComparisonResult } from '../../experiment/index.js';
 import type { RunSummary } from '../../metrics/index.js';
+import { shellQuote } from '../../experiment/shell-quote.js';
 import { ExitCode, UsageError } from '../exit-code.js';
+import { checkOutput, writeOutput, type OutputFolder } from '../report-output.js';
 
 interface ReportArgs {
   dir: string | undefined;
 }
-
-/** What meshsim writes in a report folder, now or in earlier layouts (CSV files at the top). */
-const OWN_ENTRIES = new Set([
-  'summary.json',
-  'comparison.json',
-  'summary.md',
-  'index.html',
-  'charts',
-  'csv',
-  'timeline.csv',
-  'services.csv',
-  'clusters.csv',
-  'traffic-matrix.csv',
-  'faults.csv',
-  'comparison.csv',
-  'differences.csv',
-]);
 
 type Results =
   | { readonly kind: 'comparison'; readonly result: ComparisonResult }
@@ -91,13 +77,13 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .check((a) => {
         if (a.dir === undefined) {
           throw new UsageError(
-            'meshsim report: no results folder given. Name one, e.g. meshsim report reports/quickstart.\nRun "meshsim --help" for usage.',
+            'meshsim report: no results folder given. Name one, e.g. meshsim report reports/quickstart/compare.\nRun "meshsim --help" for usage.',
           );
         }
         return true;
       })
       .example(
-        '$0 report reports/quickstart',
+        '$0 report reports/quickstart/compare',
         'Rewrite index.html, charts/, csv/ and summary.md from the JSON',
       )
       .example(
@@ -106,28 +92,34 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       ) as unknown as Argv<ReportArgs>,
   handler: async (args: ArgumentsCamelCase<ReportArgs>) => {
     const dir = args.dir ?? '';
-    let entries: string[];
     try {
-      entries = await readdir(dir);
+      await readdir(dir);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(
         `meshsim report: ${dir}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : (e as Error).message}`,
       );
     }
-    const foreign = entries.filter((e) => !OWN_ENTRIES.has(e)).sort();
     const results = await readResults(dir);
-    if (foreign.length > 0) {
-      throw new UsageError(
-        `meshsim report: ${dir} holds files meshsim did not write (${foreign.join(', ')}); the folder is replaced whole, so move them out first.`,
-      );
-    }
     const report = await import('../../report/index.js');
+    const marker = await readFile(join(dir, report.MARKER), 'utf8')
+      .then((t) => (JSON.parse(t) as { command?: unknown }).command)
+      .catch(() => undefined);
+    const out: OutputFolder = {
+      dir,
+      label: `meshsim report: ${dir}`,
+      explicit: true,
+      kind: results.kind,
+      force: false,
+      // The folder keeps the command that made its numbers; an older folder without one says how it was remade.
+      command: typeof marker === 'string' ? marker : `meshsim report ${shellQuote(dir)}`,
+    };
+    await checkOutput(out, 0, { legacyEntries: report.LEGACY_REPORT_ENTRIES });
     const files =
       results.kind === 'comparison'
         ? await report.comparisonReportFiles(results.result)
         : await report.runReportFiles(results.summary);
-    await report.writeReportFolder(dir, files);
+    await writeOutput(out, files);
     process.stdout.write(
       `report: ${dir} re-rendered from ${results.kind === 'comparison' ? 'comparison.json' : 'summary.json'} (${files.length} files)\n`,
     );

@@ -2,19 +2,23 @@
  * `meshsim run FILE`: one scenario, one model, one seed; a summary table and a report folder (summary.json,
  * summary.md, index.html, charts/, csv/), or the summary as JSON on stdout.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Scenario } from '../../scenario/index.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
 import { exportFiles } from '../export-files.js';
 import { isoTime, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
+import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
 
 interface RunArgs {
   file: string | undefined;
   model: string | undefined;
   seed: number | undefined;
+  workers: number | undefined;
   out: string | undefined;
   json: boolean;
   checkSlo: boolean;
@@ -22,7 +26,12 @@ interface RunArgs {
   openmetrics: boolean;
   fortio: boolean;
   metricsBaseTime: number | undefined;
+  force: boolean;
+  istioConfig: string[] | undefined;
 }
+
+/** Report windows of a run, for the size of its report. */
+const windowsOf = (s: Scenario): number => Math.ceil(s.durationMs / s.windowMs);
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run [file]',
@@ -40,6 +49,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
           describe: "Seed of every random stream (default: the file's seed, else 1)",
         })
         .coerce('seed', wholeNumber('--seed', 0))
+        .option('workers', {
+          nargs: 1,
+          describe: `Worker threads for the run and its paired baselines (one per fault); results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
+        })
+        .coerce('workers', wholeNumber('--workers', 1))
         .option('openmetrics', {
           type: 'boolean',
           default: false,
@@ -59,20 +73,23 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .coerce('metrics-base-time', isoTime('--metrics-base-time')),
       'run',
       {
-        json: 'Print the summary as JSON on stdout, nothing else',
+        json: 'Print the summary as JSON on stdout, nothing else; writes no folder unless --out is given',
         checkSlo:
           "Exit 3 if the run misses an objective of the file's slo: or a thresholds: expression, naming it",
       },
     )
       .example(
         '$0 run scenarios/quickstart.yaml',
-        'Run the quickstart, print a table, write reports/quickstart/',
+        'Run the quickstart, print a table, write reports/quickstart/run-multi-primary/',
       )
       .example(
         '$0 run my.yaml --model primary-remote --seed 7 --out /tmp/r',
         'Another model, seed and folder',
       )
-      .example('$0 run my.yaml --json | jq .availability', 'Pipe the summary to another tool')
+      .example(
+        '$0 run my.yaml --json | jq .availability',
+        'Pipe the summary to another tool (no folder written)',
+      )
       .example(
         '$0 run my.yaml --openmetrics --fortio',
         'Also write openmetrics.txt, metrics.prom and fortio/<traffic>.json into the folder',
@@ -83,7 +100,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     const file = args.file ?? '';
-    const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge });
+    // A run is one model once (with its per-fault baselines), not compare's models x replications.
+    const scenario = await loadOrThrow(file, {
+      allowLarge: args.allowLarge,
+      runs: { models: 1, replications: 1 },
+      istioConfig: args.istioConfig,
+    });
     if (args.model !== undefined && !scenario.models.some((m) => m.name === args.model)) {
       throw new UsageError(
         `meshsim: --model: no model "${args.model}" in ${file}; its models: ${scenario.models.map((m) => m.name).join(', ')}`,
@@ -95,9 +117,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
         'meshsim: --metrics-base-time: sets the time of the exports; add --openmetrics or --fortio, or drop it',
       );
     }
-    const { runScenario, checkRunSlo } = await import('../../experiment/index.js');
+    const model = args.model ?? scenario.models[0]?.name ?? '';
+    const out = outputFolder('run', args, 'run', join('reports', scenario.name, `run-${model}`));
     const report = await import('../../report/index.js');
-    const bar = progressBar(`simulating ${scenario.name}`, !args.json);
+    await checkOutput(
+      out,
+      report.estimateReportBytes(1, windowsOf(scenario), scenario.mesh.clusters.length),
+      {
+        scenarioFile: file,
+      },
+    );
+    report.testStop('simulate');
+    const experiment = await import('../../experiment/index.js');
+    const bar = progressBar(`simulating ${scenario.name}`, !args.json, 1 + scenario.mesh.faults.length);
     const options = {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.model === undefined ? {} : { model: args.model }),
@@ -105,15 +137,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
     };
     const exporting = args.openmetrics || args.fortio;
     const thresholds = scenario.thresholds.length > 0;
-    const { runScenarioWithRecords, evaluateThresholds, thresholdsMissed } =
-      await import('../../experiment/index.js');
+    // Exports and thresholds need the run's extra records, which stay in this thread (the recorders are
+    // not plain data); every other run goes to the worker pool with its paired baselines.
     const records =
       exporting || thresholds
-        ? runScenarioWithRecords(scenario, { ...options, telemetry: exporting, thresholds })
+        ? experiment.runScenarioWithRecords(scenario, { ...options, telemetry: exporting, thresholds })
         : undefined;
-    const summary = records?.summary ?? runScenario(scenario, options);
+    const summary =
+      records?.summary ??
+      (await experiment.runScenarioInWorker(scenario, options, args.workers ?? availableParallelism()));
     bar?.stop();
-    const dir = args.out ?? join('reports', scenario.name);
     const extra =
       records?.telemetry === undefined || records.fortio === undefined
         ? []
@@ -129,7 +162,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const outcomes =
       records?.thresholds === undefined
         ? []
-        : evaluateThresholds(scenario.thresholds, records.thresholds, summary);
+        : experiment.evaluateThresholds(scenario.thresholds, records.thresholds, summary);
     if (outcomes.length > 0)
       extra.push({
         name: 'k6-summary.json',
@@ -140,14 +173,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
           rerun: summary.rerun,
         }),
       });
-    await report.writeReportFolder(dir, [...(await report.runReportFiles(summary)), ...extra]);
-    process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, dir));
+    await writeOutput(out, [...(await report.runReportFiles(summary)), ...extra]);
+    process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, out?.dir ?? ''));
     // k6 prints its thresholds with the summary; with --json, stdout holds the JSON alone.
     if (outcomes.length > 0)
       (args.json ? process.stderr : process.stdout).write(`\n${report.thresholdsText(outcomes)}`);
-    const sloCode = args.checkSlo ? sloExitCode(checkRunSlo(scenario.slo, summary), file) : ExitCode.OK;
+    const sloCode = args.checkSlo
+      ? sloExitCode(experiment.checkRunSlo(scenario.slo, summary), file)
+      : ExitCode.OK;
     const thresholdCode =
-      args.checkSlo && thresholdsMissed(outcomes) ? thresholdsExitCode(outcomes, file) : ExitCode.OK;
+      args.checkSlo && experiment.thresholdsMissed(outcomes)
+        ? thresholdsExitCode(outcomes, file)
+        : ExitCode.OK;
     process.exitCode = sloCode !== ExitCode.OK ? sloCode : thresholdCode;
   },
 };

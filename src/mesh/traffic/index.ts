@@ -15,6 +15,7 @@ export {
 export {
   RetryOn,
   isRetryOn,
+  isRetriableStatusCode,
   AttemptKind,
   isAttemptKind,
   type AttemptOutcome,
@@ -27,7 +28,14 @@ export {
   shouldRetry,
   backoffMs,
 } from './retry-policy.js';
-export { RouteTable, NO_ROUTE, NO_ROUTE_STATUS, hostMatches, type RouteRequest } from './route-table.js';
+export {
+  RouteTable,
+  NO_ROUTE,
+  NO_ROUTE_STATUS,
+  HEADER_PRESENT_REGEX,
+  hostMatches,
+  type RouteRequest,
+} from './route-table.js';
 export { ConnectionPool, Admission, isAdmission, OVERFLOW_STATUS, UNLIMITED } from './connection-pool.js';
 export { IstioDefaults } from './istio-defaults.js';
 export { effectiveTrafficPolicy, type ResolvedTrafficPolicy } from './effective-traffic-policy.js';

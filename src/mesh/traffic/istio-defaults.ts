@@ -44,6 +44,10 @@ export const IstioDefaults = {
     http1MaxPendingRequests: UNLIMITED,
     http2MaxRequests: UNLIMITED,
     maxRetries: UNLIMITED,
+    // Mesh `h2UpgradePolicy` DO_NOT_UPGRADE: sidecars speak HTTP/1.1 to each other unless a
+    // DestinationRule says UPGRADE (`shouldH2Upgrade`, istio/istio
+    // pilot/pkg/networking/core/cluster_traffic_policy.go, commit 86c9f01f).
+    http2: false,
   } satisfies ConnectionPool,
   /** Envoy's healthy panic threshold when Istio leaves it unset (no `outlierDetection`): 50 % (4.3). */
   envoyPanicThreshold: 0.5,

@@ -129,13 +129,15 @@ interface PriorityRule {
   readonly label: string;
   /** "key=value" form: compare endpoints with this value instead of the client's. */
   readonly value: string | undefined;
+  /** The entry as written: Istio's "network first" tests it, not the parsed label. */
+  readonly entry: string;
 }
 
 function parseFailoverPriority(entries: readonly string[]): PriorityRule[] {
   // Istio splits on '=' and only takes a value when there are exactly two parts (priorityLabelOverrides).
   return entries.map((entry) => {
     const parts = entry.split('=');
-    return { label: parts[0] as string, value: parts.length === 2 ? parts[1] : undefined };
+    return { label: parts[0] as string, value: parts.length === 2 ? parts[1] : undefined, entry };
   });
 }
 
@@ -158,7 +160,9 @@ function labelPriority(
   };
   let shift = 0;
   let from = 0;
-  if ((rules[0] as PriorityRule).label === TopologyLabel.network && mismatch(0)) {
+  // `includesNetwork := failoverPriorities[0] == label.TopologyNetwork.Name`: the raw entry, so an
+  // overridden "topology.istio.io/network=n1" ranks like any other label.
+  if ((rules[0] as PriorityRule).entry === TopologyLabel.network && mismatch(0)) {
     shift = n;
     from = 1;
   }

@@ -89,6 +89,23 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export const NO_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, numRetries: 0, retryOn: 0 };
 
 /**
+ * The codes Go's `http.StatusText` knows: Istio takes a retryOn entry as a status code only if it has a
+ * text (retry.go `parseRetryOn`; validation.go `ValidateHTTPRetry` rejects any other number), so 499 or
+ * 520 is not a retriable status code. golang/go src/net/http/status.go (@ 1ad1d615), plus 103 Early Hints
+ * (Go 1.19) and 425 Too Early (Go 1.12), which that stored copy predates.
+ */
+const GO_STATUS_TEXT_CODES: ReadonlySet<number> = new Set([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307,
+  308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421,
+  422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+
+/** Whether a retryOn entry is an HTTP status code as Istio reads it (digits, and known to Go). */
+export function isRetriableStatusCode(entry: string): boolean {
+  return /^\d{3}$/.test(entry) && GO_STATUS_TEXT_CODES.has(Number(entry));
+}
+
+/**
  * Istio's `parseRetryOn`: comma-separated conditions; entries that are HTTP status codes become retriable
  * status codes (and switch on `retriable-status-codes`). Unknown names are ignored, as Envoy's route config
  * ignores them (Istio's validation rejects them: `checkRouting` reports them).
@@ -99,7 +116,7 @@ export function parseRetryOn(entries: readonly string[]): { retryOn: number; cod
   for (const raw of entries) {
     const part = raw.trim();
     if (part === '') continue;
-    if (/^\d+$/.test(part) && Number(part) >= 100 && Number(part) <= 599) codes.push(Number(part));
+    if (isRetriableStatusCode(part)) codes.push(Number(part));
     else if (isRetryOn(part)) retryOn |= RetryOn[part];
   }
   if (codes.length > 0) retryOn |= RetryOn['retriable-status-codes'];

@@ -73,7 +73,15 @@ class Condition {
   }
 }
 
+/**
+ * Istio turns a header regex of exactly `*` into Envoy's `present_match` ("`*` is NOT a RE2 style regex",
+ * istio/istio#20629; route.go `canBeConvertedToPresentMatch`). Headers only: a URI regex goes to Envoy as is.
+ */
+export const HEADER_PRESENT_REGEX = '*';
+
 function compileCondition(header: string | undefined, m: StringMatch): Condition {
+  if (header !== undefined && m.regex === HEADER_PRESENT_REGEX)
+    return new Condition(header, PRESENT, '', undefined);
   if (m.exact !== undefined) return new Condition(header, EXACT, m.exact, undefined);
   if (m.prefix !== undefined) return new Condition(header, PREFIX, m.prefix, undefined);
   // Anchored: Envoy's safe_regex must match the whole value.

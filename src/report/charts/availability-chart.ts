@@ -9,6 +9,7 @@ import {
   VEGA_LITE_SCHEMA,
   chartConfig,
   seriesColourScale,
+  seriesDashScale,
 } from './chart-theme.js';
 import {
   type ChartInput,
@@ -59,6 +60,23 @@ function points(input: ChartInput): Point[] {
   });
 }
 
+/**
+ * Models whose availability line is the same as an earlier model's, in words: `external same as
+ * primary-remote`. The chart says so, because lines drawn on top of each other look like one.
+ */
+export function identicalSeries(input: ChartInput): string[] {
+  if (!isComparison(input)) return [];
+  const out: string[] = [];
+  input.models.forEach((m, i) => {
+    const key = JSON.stringify(m.timeline.map((w) => w.availability));
+    const earlier = input.models
+      .slice(0, i)
+      .find((o) => JSON.stringify(o.timeline.map((w) => w.availability)) === key);
+    if (earlier !== undefined) out.push(`${m.model} same as ${earlier.model}`);
+  });
+  return out;
+}
+
 /** Row of each fault label: the first row where it does not overlap the previous label's text. */
 function labelRows(bands: readonly FaultBand[], domain: readonly [number, number]): number[] {
   const px = (s: number) => ((s - domain[0]) / (domain[1] - domain[0])) * CHART_WIDTH;
@@ -89,9 +107,11 @@ export function availabilityChart(input: ChartInput): TopLevelSpec {
   const data = points(input);
   const measured = data.some((p) => p.availability !== null);
   const replications = isComparison(input) ? `, mean of ${input.replications} replications` : '';
+  const same = identicalSeries(input);
   const subtitle = [
-    `Successful / completed requests per ${input.windowMs / 1000} s window after warm-up${replications}.`,
+    `Requests answered without error / completed, per ${input.windowMs / 1000} s window after warm-up${replications}.`,
     ...(bands.length > 0 ? ['Shaded: fault active, labelled by fault type.'] : []),
+    ...(same.length > 0 ? [`${same.join('; ')} (drawn dashed over each other).`] : []),
   ];
   const bandLayers =
     bands.length === 0
@@ -158,6 +178,14 @@ export function availabilityChart(input: ChartInput): TopLevelSpec {
             type: 'nominal',
             title: 'model',
             scale: seriesColourScale(models),
+            sort: models,
+          },
+          // Identical series stay visible: the one beneath shows through the dashes of the one on top.
+          strokeDash: {
+            field: 'model',
+            type: 'nominal',
+            title: 'model',
+            scale: seriesDashScale(models),
             sort: models,
           },
         },

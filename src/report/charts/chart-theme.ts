@@ -2,8 +2,8 @@
  * The look every meshsim chart shares, so a review packet reads as one document: the same width, fonts,
  * axis style and, above all, the same colour for the same model on every chart.
  *
- * Contents: `CHART_WIDTH`, `CHART_HEIGHT`, `VEGA_LITE_SCHEMA`, `SERIES_COLOURS`, `chartConfig`,
- * `seriesColourScale`.
+ * Contents: `CHART_WIDTH`, `CHART_HEIGHT`, `VEGA_LITE_SCHEMA`, `SERIES_COLOURS`, `MODEL_COLOURS`,
+ * `chartConfig`, `seriesColours`, `seriesColourScale`, `SERIES_DASHES`, `seriesDashScale`.
  */
 import type { Config } from 'vega-lite';
 
@@ -71,12 +71,65 @@ export const chartConfig: Config = {
 };
 
 /**
- * A colour scale that gives each series (model, or fault in a one-run report) the same Okabe–Ito colour on
- * every chart: the domain is fixed in the order the report lists them rather than left to sorting.
+ * The colour of each built-in deployment model's name, the same on every chart of every report: a reader
+ * who learnt that multi-primary is blue in one review packet must not find it orange in the next.
  */
-export function seriesColourScale(series: readonly string[]): { domain: string[]; range: string[] } {
+export const MODEL_COLOURS: Readonly<Record<string, string>> = {
+  'multi-primary': '#0072B2',
+  'primary-remote': '#E69F00',
+  hybrid: '#009E73',
+  external: '#CC79A7',
+};
+
+/** Colours left for other names: the palette without the built-in models' own. */
+const OTHER_COLOURS = SERIES_COLOURS.filter((c) => !Object.values(MODEL_COLOURS).includes(c));
+
+/** A stable hash of a name (FNV-1a), so a custom name keeps its colour from one report to the next. */
+function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * A colour per series, fixed by its name rather than its position: a built-in model's name has its own
+ * colour (`MODEL_COLOURS`), any other name the palette colour its hash picks among those left. Only when
+ * two names of one chart would share a colour does the later one take the next free colour.
+ */
+export function seriesColours(series: readonly string[]): string[] {
+  const used = new Set<string>();
+  return series.map((name) => {
+    const fixed = MODEL_COLOURS[name];
+    let colour = fixed ?? (OTHER_COLOURS[nameHash(name) % OTHER_COLOURS.length] as string);
+    if (fixed === undefined) {
+      for (let k = 0; used.has(colour) && k < SERIES_COLOURS.length; k++) {
+        colour = SERIES_COLOURS[(SERIES_COLOURS.indexOf(colour) + 1) % SERIES_COLOURS.length] as string;
+      }
+    }
+    used.add(colour);
+    return colour;
+  });
+}
+
+/**
+ * Stroke dash patterns by series position: solid, dashed, dotted, dash-dot. Two series with identical
+ * values are drawn one over the other; with different dashes the one beneath shows through the gaps of
+ * the one on top, so neither hides the other.
+ */
+export const SERIES_DASHES: readonly (readonly number[])[] = [[], [7, 4], [2, 3], [9, 3, 2, 3]];
+
+/** A dash scale for the series, in the order given. */
+export function seriesDashScale(series: readonly string[]): { domain: string[]; range: number[][] } {
   return {
     domain: [...series],
-    range: series.map((_, i) => SERIES_COLOURS[i % SERIES_COLOURS.length] ?? '#000000'),
+    range: series.map((_, i) => [...(SERIES_DASHES[i % SERIES_DASHES.length] ?? [])]),
   };
+}
+
+/** A colour scale that gives each series its fixed colour (`seriesColours`), in the order the report lists them. */
+export function seriesColourScale(series: readonly string[]): { domain: string[]; range: string[] } {
+  return { domain: [...series], range: seriesColours(series) };
 }

@@ -19,6 +19,42 @@ interface Cell {
 const FACET_GAP_PX = 16;
 const SINGLE_PANEL_PX = 260;
 
+/**
+ * Beyond this many clusters a matrix cell is too small to read (20 clusters in a 180 px panel are 9 px
+ * cells): clusters are grouped by region, and the full matrix stays in csv/traffic-matrix.csv.
+ */
+export const MAX_MATRIX_CLUSTERS = 6;
+
+/** Labels print only while a cell is wide enough for a number: above this many rows they would overprint. */
+const MAX_LABELLED = 8;
+
+/**
+ * The traffic with each cluster replaced by its region (`us-east (5 clusters)`), when there are more
+ * than `MAX_MATRIX_CLUSTERS` clusters and every one's region is known; otherwise the traffic as it is.
+ */
+export function groupedByRegion(
+  traffic: readonly { from: string; to: string; requests: number }[],
+  clusters: readonly string[],
+  regions: readonly { readonly cluster: string; readonly region: string }[] | undefined,
+): { traffic: { from: string; to: string; requests: number }[]; names: string[]; grouped: boolean } {
+  const regionOf = new Map((regions ?? []).map((r) => [r.cluster, r.region]));
+  if (clusters.length <= MAX_MATRIX_CLUSTERS || clusters.some((c) => !regionOf.has(c)))
+    return { traffic: [...traffic], names: [...clusters], grouped: false };
+  const count = new Map<string, number>();
+  for (const c of clusters)
+    count.set(regionOf.get(c) as string, (count.get(regionOf.get(c) as string) ?? 0) + 1);
+  const label = (c: string) => {
+    const region = regionOf.get(c) as string;
+    const n = count.get(region) ?? 0;
+    return `${region} (${n} cluster${n === 1 ? '' : 's'})`;
+  };
+  return {
+    traffic: traffic.map((t) => ({ from: label(t.from), to: label(t.to), requests: t.requests })),
+    names: [...new Set(clusters.map(label))],
+    grouped: true,
+  };
+}
+
 /** Every (from, to) pair of the clusters seen, so a pair without calls is a zero cell rather than a hole. */
 function cells(
   model: string,
@@ -44,18 +80,26 @@ export function trafficMatrixChart(input: ChartInput): TopLevelSpec {
     ? input.models.map((m) => ({ model: m.model, traffic: m.traffic }))
     : [{ model: runLabel(input), traffic: input.traffic }];
   // Scenario order where the input states it (a run's clusters), then order of first appearance.
-  const stated = isComparison(input) ? [] : input.byCluster.map((c) => c.cluster);
-  const clusters = [
-    ...new Set([...stated, ...series.flatMap((s) => s.traffic.flatMap((t) => [t.from, t.to]))]),
-  ];
-  const data = series.flatMap((s) => cells(s.model, s.traffic, clusters));
+  const stated =
+    input.clusterRegions?.map((c) => c.cluster) ??
+    (isComparison(input) ? [] : input.byCluster.map((c) => c.cluster));
+  const all = [...new Set([...stated, ...series.flatMap((s) => s.traffic.flatMap((t) => [t.from, t.to]))])];
+  const groups = series.map((s) => ({
+    model: s.model,
+    ...groupedByRegion(s.traffic, all, input.clusterRegions),
+  }));
+  const grouped = groups[0]?.grouped ?? false;
+  const clusters = groups[0]?.names ?? all;
+  const data = groups.flatMap((g) => cells(g.model, g.traffic, clusters));
   const what = isComparison(input)
     ? `mean calls per replication (${input.replications} replications)`
     : 'calls';
   const title = {
     text: 'Traffic matrix',
     subtitle: [
-      `Every hop's ${what} by the caller's cluster and the serving replica's cluster.`,
+      grouped
+        ? `Every hop's ${what} by the caller's region and the serving replica's region (${all.length} clusters grouped; every cluster pair in csv/traffic-matrix.csv).`
+        : `Every hop's ${what} by the caller's cluster and the serving replica's cluster.`,
       'The diagonal stays local.',
     ],
   };
@@ -69,11 +113,16 @@ export function trafficMatrixChart(input: ChartInput): TopLevelSpec {
         x: {
           field: 'to',
           type: 'nominal',
-          title: 'serving cluster',
+          title: grouped ? 'serving region' : 'serving cluster',
           sort: clusters,
           axis: { labelAngle: -30 },
         },
-        y: { field: 'from', type: 'nominal', title: 'client cluster', sort: clusters },
+        y: {
+          field: 'from',
+          type: 'nominal',
+          title: grouped ? 'client region' : 'client cluster',
+          sort: clusters,
+        },
         color: {
           field: 'requests',
           type: 'quantitative',
@@ -95,6 +144,9 @@ export function trafficMatrixChart(input: ChartInput): TopLevelSpec {
       },
     },
   ] as const;
+  // Numbers in cells too small for them would print over each other: the colour scale says it then.
+  const labelled = clusters.length <= MAX_LABELLED;
+  const layers = labelled ? [...layer] : [layer[0]];
   if (models.length === 1) {
     return {
       $schema: VEGA_LITE_SCHEMA,
@@ -103,7 +155,7 @@ export function trafficMatrixChart(input: ChartInput): TopLevelSpec {
       data: { values: data },
       width: panel,
       height: panel,
-      layer: [...layer],
+      layer: layers,
     };
   }
   return {
@@ -113,6 +165,6 @@ export function trafficMatrixChart(input: ChartInput): TopLevelSpec {
     data: { values: data },
     facet: { column: { field: 'model', type: 'nominal', title: null, sort: models } },
     spacing: FACET_GAP_PX,
-    spec: { width: panel, height: panel, layer: [...layer] },
+    spec: { width: panel, height: panel, layer: layers },
   };
 }

@@ -24,6 +24,7 @@ describe('mesh/traffic/effective-traffic-policy', () => {
       http1MaxPendingRequests: UNLIMITED,
       http2MaxRequests: UNLIMITED,
       maxRetries: UNLIMITED,
+      http2: false,
     });
     expect(p.panicThreshold).toBe(0.5); // Envoy's own default, irrelevant without ejection
   });

@@ -1,0 +1,140 @@
+/**
+ * `--shard I/N` and `--parts DIR` for the commands whose work is a numbered job list (compare, sweep,
+ * capacity): with a shard (the flag, or Kubernetes' JOB_COMPLETION_INDEX and JOB_COMPLETIONS), the command
+ * runs its slice of the jobs and writes them as a parts file for `meshsim merge`, instead of a report.
+ *
+ * Contents: `shardFlags`, `shardOf`, `runShard`, `ShardArgs`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import type { Experiment, Shard } from '../experiment/index.js';
+import { MESHSIM_VERSION } from '../experiment/version.js';
+import { UsageError } from './exit-code.js';
+import { wholeNumber } from './flags.js';
+import { progressBar } from './progress.js';
+
+export interface ShardArgs {
+  file?: string | undefined;
+  shard: string | undefined;
+  parts: string | undefined;
+  out: string | undefined;
+  checkSlo: boolean;
+  json: boolean;
+  emitJob: boolean;
+  shards: number | undefined;
+  image: string | undefined;
+  allowLarge: boolean;
+  workers: number | undefined;
+}
+
+export function shardFlags(y: Argv): Argv {
+  return y
+    .option('shard', {
+      type: 'string',
+      describe:
+        'Run slice I of N (1-based, e.g. 2/4) and write its parts to --parts for meshsim merge; in a Kubernetes Indexed Job, JOB_COMPLETION_INDEX (0-based) and JOB_COMPLETIONS set it',
+    })
+    .option('parts', {
+      type: 'string',
+      describe: 'Folder a shard writes its parts file to (default: parts/<scenario name>)',
+    })
+    .option('emit-job', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Print a Kubernetes Indexed Job that runs this sharded (with the scenario as a ConfigMap, a results volume and the merge Job) instead of running it',
+    })
+    .option('shards', {
+      nargs: 1,
+      describe: "With --emit-job: how many shards (the Job's completions and parallelism; default 4)",
+    })
+    .coerce('shards', wholeNumber('--shards', 1))
+    .option('image', {
+      type: 'string',
+      describe: `With --emit-job: the container image built from the repository's Dockerfile (default meshsim:${MESHSIM_VERSION})`,
+    });
+}
+
+/** `--emit-job`: prints the Job for the experiment and returns true; false when not asked. */
+export async function emitJobIfAsked<R>(
+  experiment: Experiment<R>,
+  args: ShardArgs,
+  command: string,
+): Promise<boolean> {
+  if (!args.emitJob) return false;
+  const { emitJobText, requestFlags } = await import('./emit-job.js');
+  const file = args.file ?? '';
+  const shards = args.shards ?? 4;
+  if (shards > experiment.jobs)
+    throw new UsageError(
+      `meshsim: --shards ${shards}: the ${command} has ${experiment.jobs} jobs, so at most ${experiment.jobs} shards have work`,
+    );
+  process.stdout.write(
+    emitJobText({
+      command,
+      file,
+      fileText: await readFile(file, 'utf8'),
+      scenario: experiment.scenarios[0]?.name ?? command,
+      flags: requestFlags(experiment.request, args.allowLarge),
+      shards,
+      image: args.image ?? `meshsim:${MESHSIM_VERSION}`,
+      workers: args.workers ?? 2,
+      jobs: experiment.jobs,
+    }),
+  );
+  return true;
+}
+
+/** The shard to run, from the flag or the environment; bad values are bad input. */
+export async function shardOf(args: ShardArgs): Promise<Shard | undefined> {
+  const { resolveShard } = await import('../experiment/index.js');
+  const r = resolveShard(args.shard, process.env);
+  if (!r.ok) throw new UsageError(`meshsim: ${r.message}`);
+  if (r.shard !== undefined && args.checkSlo)
+    throw new UsageError(
+      'meshsim: --check-slo: a shard has no result to check; give --check-slo to meshsim merge',
+    );
+  if (r.shard !== undefined && args.out !== undefined)
+    throw new UsageError(
+      'meshsim: --out: a shard writes parts (--parts), not a report; meshsim merge --out writes the report',
+    );
+  return r.shard;
+}
+
+/** Runs the shard's jobs and writes its parts file; prints where, and what to run next. */
+export async function runShard<R>(
+  experiment: Experiment<R>,
+  shard: Shard,
+  args: ShardArgs,
+  workers: number,
+): Promise<void> {
+  const { runExperimentJobs, shardJobIds, shardLabel, writeShardParts, PartsProblem } =
+    await import('../experiment/index.js');
+  const name = experiment.scenarios[0]?.name ?? 'experiment';
+  const dir = args.parts ?? join('parts', name);
+  const ids = shardJobIds(experiment.jobs, shard);
+  const bar = progressBar(`shard ${shardLabel(shard)} of ${name}`, !args.json);
+  const results = await runExperimentJobs(experiment, ids, {
+    workers,
+    ...(bar ? { onProgress: bar.update } : {}),
+  });
+  bar?.stop();
+  let path: string;
+  try {
+    path = await writeShardParts(dir, experiment, shard, results);
+  } catch (e) {
+    if (e instanceof PartsProblem) throw new UsageError(`meshsim: --parts: ${e.message}`);
+    throw e;
+  }
+  if (args.json) {
+    process.stdout.write(
+      `${JSON.stringify({ shard: shardLabel(shard), jobs: ids.length, of: experiment.jobs, parts: path })}\n`,
+    );
+    return;
+  }
+  process.stdout.write(
+    `meshsim: shard ${shardLabel(shard)}: ${ids.length} of ${experiment.jobs} jobs of ${experiment.kind} ${name} -> ${path}\n` +
+      `Once every shard is done: meshsim merge ${dir}\n`,
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * Runs a list of simulations (`ReplicationJob`s) in this thread or on a pool of worker threads, handing
+ * each plain result to `consume` with its index in the list. Which thread ran a job, and in what order
+ * jobs finished, never reaches the results: every job depends on its (scenario, model, seed, part) alone,
+ * and callers put results back by index.
+ *
+ * Contents: `ReplicationJob`, `runJobs`, `JobRunOptions`.
+ */
+import type { Scenario } from '../scenario/index.js';
+import { runInWorkerPool } from './replication-pool.js';
+import { runPart, type RunPartResult } from './run.js';
+
+/** One simulation: a run of `model` with `seed` on scenario `point`, or one of its baselines. */
+export interface ReplicationJob {
+  /** Index of the scenario among the plan's (a sweep's grid point; 0 for a run or a comparison). */
+  readonly point: number;
+  /** Undefined: the scenario's default model, as `run` without `--model` (its rerun command says so). */
+  readonly model: string | undefined;
+  readonly seed: number;
+  /** See `runParts`: -1 the run itself, i the baseline of fault i. */
+  readonly part: number;
+}
+
+export interface JobRunOptions {
+  /** Worker threads; 1 runs in this thread unless `isolate`. */
+  readonly workers: number;
+  /**
+   * Run even a single worker in a thread of its own, with a heap limit: a run out of memory stops its
+   * thread with a message (WorkerOutOfMemoryError), not the process with a V8 crash dump. The CLI asks for it.
+   */
+  readonly isolate?: boolean;
+  /** Called with the fraction of jobs done (jobs in progress count by their simulated time). */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** Runs every job, handing each result to `consume(index, result)`; rejects on the first failure. */
+export async function runJobs(
+  scenarios: readonly Scenario[],
+  jobs: readonly ReplicationJob[],
+  consume: (id: number, result: RunPartResult) => void,
+  options: JobRunOptions,
+): Promise<void> {
+  const workers = Math.max(1, Math.min(options.workers, jobs.length));
+  if (workers === 1 && options.isolate !== true) await runHere(scenarios, jobs, consume, options.onProgress);
+  else await runInWorkerPool(scenarios, jobs, workers, consume, options.onProgress);
+}
+
+/** Runs the jobs in this thread, yielding between them so a progress bar and signals get a turn. */
+async function runHere(
+  scenarios: readonly Scenario[],
+  jobs: readonly ReplicationJob[],
+  consume: (id: number, result: RunPartResult) => void,
+  onProgress: ((fraction: number) => void) | undefined,
+): Promise<void> {
+  for (const [i, job] of jobs.entries()) {
+    const scenario = scenarios[job.point];
+    if (scenario === undefined)
+      throw new Error(`runJobs: job ${i} names scenario ${job.point} of ${scenarios.length}`);
+    consume(
+      i,
+      runPart(
+        scenario,
+        { ...(job.model === undefined ? {} : { model: job.model }), seed: job.seed },
+        job.part,
+        onProgress === undefined ? undefined : (f: number) => onProgress((i + f) / jobs.length),
+      ),
+    );
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Every VirtualService and DestinationRule a scenario brings, in the order they are applied: the inline
+ * `routing:` entries (namespace "default"), then `routing.include` files, then `--istio-config` paths;
+ * each checked where it was written (file, line, column), then resolved as istiod would
+ * (effective-routing.ts) into the routing every cluster starts with.
+ *
+ * Contents: `resolveRouting`, `IstioConfigPath`.
+ */
+import { checkRouting } from '../check-routing.js';
+import type { IssuePath, ScenarioIssue } from '../issue.js';
+import type { RoutingInput } from '../schema-routing.js';
+import type { ScenarioInput } from '../schema.js';
+import type { YamlSource } from '../yaml-source.js';
+import { callerNamespaces, effectiveRouting } from './effective-routing.js';
+import { checkIstioFields } from './fields.js';
+import { DEFAULT_NAMESPACE, HostResolver } from './host-resolver.js';
+import { readConfigSources, scenarioFolder, type ConfigSource } from './include.js';
+import type { RoutingObject } from './resources.js';
+
+/** A `--istio-config [CLUSTER=]PATH` (relative to the working directory). */
+export interface IstioConfigPath {
+  readonly path: string;
+  readonly cluster?: string | undefined;
+}
+
+export function resolveRouting(
+  input: ScenarioInput,
+  source: YamlSource,
+  file: string,
+  extra: readonly IstioConfigPath[] = [],
+): { routing: RoutingInput; issues: ScenarioIssue[] } {
+  const issues: ScenarioIssue[] = [];
+  const objects: RoutingObject[] = [];
+  const inline = (kind: 'VirtualService' | 'DestinationRule', spec: unknown, i: number, key: string) => {
+    const specPath: IssuePath = ['routing', key, i];
+    for (const f of checkIstioFields(kind, spec, specPath))
+      issues.push({
+        file,
+        ...source.locate(f.path),
+        path: f.path,
+        code: 'not-modelled',
+        ...(f.rejected ? {} : { severity: 'warning' as const }),
+        message: f.rejected
+          ? `${f.field} is refused: ${f.reason}`
+          : `${f.field} is accepted and ignored: ${f.reason}`,
+      });
+    const base = {
+      name: `routing.${key}[${i}]`,
+      namespace: DEFAULT_NAMESPACE,
+      creationTimestamp: undefined,
+      seq: objects.length,
+      file,
+      source,
+      specPath,
+      inline: true,
+    };
+    objects.push(
+      kind === 'VirtualService'
+        ? { ...base, kind, spec: spec as never }
+        : { ...base, kind, spec: spec as never },
+    );
+  };
+  (input.routing?.virtualServices ?? []).forEach((vs, i) =>
+    inline('VirtualService', vs, i, 'virtualServices'),
+  );
+  (input.routing?.destinationRules ?? []).forEach((dr, i) =>
+    inline('DestinationRule', dr, i, 'destinationRules'),
+  );
+
+  const sources: ConfigSource[] = [
+    ...(input.routing?.include ?? []).map((path, k) => ({
+      path,
+      relativeTo: scenarioFolder(file),
+      at: { file, ...source.locate(['routing', 'include', k]), path: ['routing', 'include', k] },
+    })),
+    ...extra.map((e) => ({
+      path: e.path,
+      relativeTo: process.cwd(),
+      cluster: e.cluster,
+      at: { file: '--istio-config', line: 0, column: 0, path: [] },
+    })),
+  ];
+  const read = readConfigSources(sources, objects.length);
+  issues.push(...read.issues);
+
+  const resolver = new HostResolver(input.services);
+  const clusters = input.clusters.map((c) => c.name);
+  const regions = [...new Set(input.clusters.map((c) => c.region))];
+  for (const o of read.objects) {
+    const routing: RoutingInput =
+      o.kind === 'VirtualService' ? { virtualServices: [o.spec] } : { destinationRules: [o.spec] };
+    for (const p of checkRouting(routing, resolver, clusters, regions, [], o.namespace)) {
+      const path = [...o.specPath, ...p.path.slice(2)];
+      issues.push({
+        file: o.file,
+        ...o.source.locate(path),
+        path,
+        code: p.code,
+        message: p.message,
+        ...(p.suggestion === undefined ? {} : { suggestion: p.suggestion }),
+        ...(p.severity === undefined ? {} : { severity: p.severity }),
+      });
+    }
+  }
+  objects.push(...read.objects);
+  const effective = effectiveRouting(objects, resolver, callerNamespaces(input, resolver));
+  issues.push(...effective.issues);
+  return { routing: effective.routing, issues: oncePerField(issues) };
+}
+
+/** One "accepted and ignored" warning per field and file, saying how many more places set it. */
+function oncePerField(issues: readonly ScenarioIssue[]): ScenarioIssue[] {
+  const first = new Map<string, { at: number; more: number }>();
+  const out: ScenarioIssue[] = [];
+  for (const i of issues) {
+    const ignored =
+      i.code === 'not-modelled' &&
+      i.severity === 'warning' &&
+      i.message.includes(' is accepted and ignored: ');
+    if (!ignored) {
+      out.push(i);
+      continue;
+    }
+    const key = `${i.file}\u0000${i.message}`;
+    const seen = first.get(key);
+    if (seen !== undefined) {
+      seen.more++;
+      continue;
+    }
+    first.set(key, { at: out.length, more: 0 });
+    out.push(i);
+  }
+  for (const { at, more } of first.values())
+    if (more > 0) {
+      const i = out[at] as ScenarioIssue;
+      out[at] = {
+        ...i,
+        message: `${i.message} (set in ${more} more place${more === 1 ? '' : 's'} of this file)`,
+      };
+    }
+  return out;
+}

@@ -1,0 +1,31 @@
+/**
+ * `run`'s paired baselines on the worker pool: a run with faults is 1 + faults simulations, and on two
+ * threads it must give the bytes one thread gives (and `runScenario` gives), default model included (its
+ * rerun command names no model when the file has one and none was asked for).
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario, runScenarioParallel } from '../../src/experiment/index.js';
+import { loadFixture } from './load-fixture.js';
+
+describe('experiment/run-parallel', () => {
+  it('a run with two faults: the same bytes on 1 and 2 workers as runScenario, baselines measured', async () => {
+    const scenario = await loadFixture('outage.yaml');
+    const options = { seed: 11 };
+    const here = JSON.stringify(runScenario(scenario, options));
+    const one = JSON.stringify(await runScenarioParallel(scenario, options, { workers: 1 }));
+    const two = JSON.stringify(await runScenarioParallel(scenario, options, { workers: 2 }));
+    expect(one).toBe(here);
+    expect(two).toBe(here);
+    const faults = (JSON.parse(two) as { faults: { blastRadius: unknown }[] }).faults;
+    expect(faults).toHaveLength(2);
+    for (const f of faults) expect(f.blastRadius).not.toBeNull();
+  }, 120_000);
+
+  it('a named model on 2 workers: the same bytes as runScenario with that model', async () => {
+    const scenario = await loadFixture('outage.yaml');
+    const options = { seed: 4, model: scenario.models[1]?.name ?? '' };
+    expect(JSON.stringify(await runScenarioParallel(scenario, options, { workers: 2 }))).toBe(
+      JSON.stringify(runScenario(scenario, options)),
+    );
+  }, 120_000);
+});
