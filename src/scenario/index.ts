@@ -24,6 +24,7 @@ export {
 export { ScenarioInputSchema, type ScenarioInput } from './schema.js';
 export { scenarioJsonSchema, scenarioJsonSchemaText, SCHEMA_FILE } from './json-schema.js';
 export { estimateRequests, requestLimitExceeded, type RequestEstimate, MAX_PODS } from './check-size.js';
+export { simulationHeapBytes, memoryLimitExceeded, type MemoryLimits } from './check-memory.js';
 export { parseDuration, parseRate, parseFraction, formatDuration } from './units.js';
 export { suggest, editDistance } from './suggest.js';
 export { buildMesh, pickModel } from './build.js';

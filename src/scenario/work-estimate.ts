@@ -53,7 +53,27 @@ export interface WorkEstimate {
   /** Upstream hosts held over all proxies' views. */
   readonly viewEntries: number;
   readonly proxies: number;
+  /** Peak live heap of one simulation, in bytes (HEAP_BASE_BYTES + per view host + per waiting request). */
+  readonly peakHeapBytes: number;
 }
+
+/**
+ * Peak live heap of one simulation = base + bytes per upstream view host + bytes per request waiting in an
+ * unbounded queue. Measured with `node --expose-gc`: heapUsed after a full collection at ten points of the
+ * run, minus the heap before building the mesh (the first model, seed 1):
+ *  - twenty-clusters.yaml, replicas x1/x5/x20/x40: 3,320 / 32,600 / 370,400 / 1,380,800 view hosts give
+ *    2.8 / 6.6 / 47.0 / 167.3 MiB, a slope of 125 B per host;
+ *  - the bench mesh (test/bench/mesh-throughput.ts, 20 s), replicas x1/x10/x40: 864 / 34,560 / 483,840
+ *    hosts give 3.9 / 11.9 / 77.5 MiB, 153 B per host;
+ *  - test/fixtures/size/overloaded.yaml for 300 s at 150/250/900 per second against 100/s: 15,000 /
+ *    60,000 / 240,000 waiting give 10.8 / 39.3 / 154.8 MiB, 673 B per waiting request.
+ * Fit, rounded up: 8 MiB + 160 B per view host + 700 B per waiting request (issue 17's "about 100 bytes per
+ * proxy-host pair" is low by a half). Views are built lazily as traffic reaches them, so a file whose
+ * traffic reaches few upstreams uses less: this is an upper estimate. Queue-limited services are not counted.
+ */
+export const HEAP_BASE_BYTES = 8 * 2 ** 20;
+export const HEAP_BYTES_PER_VIEW_HOST = 160;
+export const HEAP_BYTES_PER_WAITING_REQUEST = 700;
 
 /** Worst-case tries of a call to `host`: 1 + the largest `retries.attempts` of its routes. */
 function tries(scenario: Scenario, host: string): number {
@@ -209,14 +229,18 @@ export function estimateWork(scenario: Scenario, arrivalsPerSource: readonly num
     scenario.mesh.gateways.ingress.replicas +
     scenario.mesh.gateways.eastWest.replicas * scenario.mesh.clusters.length;
   viewEntries += gateways * allPods;
+  const services = serviceLoads(scenario);
+  const waiting = services.reduce((n, l) => n + (l.queueLimited ? 0 : l.peakQueued), 0);
   return {
     callsPerRequest,
     expectedCallsPerRequest,
     inFlightPerRequest,
     callsPerSimulation,
     simulationsPerRun: 1 + scenario.mesh.faults.length,
-    services: serviceLoads(scenario),
+    services,
     viewEntries,
     proxies: allPods + gateways,
+    peakHeapBytes:
+      HEAP_BASE_BYTES + HEAP_BYTES_PER_VIEW_HOST * viewEntries + HEAP_BYTES_PER_WAITING_REQUEST * waiting,
   };
 }

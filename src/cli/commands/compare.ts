@@ -13,6 +13,7 @@ import { progressBar } from '../progress.js';
 import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
+import { refuseIfMemoryTooLarge } from '../memory-guard.js';
 
 interface CompareArgs {
   file: string | undefined;
@@ -129,13 +130,20 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ),
       { scenarioFile: file },
     );
-    report.testStop('simulate');
-    const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
     // Every model x replication is a run and each fault's paired baseline a simulation of its own.
     const simulations =
       (args.models === undefined ? scenario.models.length : new Set(args.models).size) *
       (args.replications ?? scenario.replications) *
       (1 + scenario.mesh.faults.length);
+    await refuseIfMemoryTooLarge(
+      file,
+      [scenario],
+      simulations,
+      args.workers ?? availableParallelism(),
+      args.allowLarge,
+    );
+    report.testStop('simulate');
+    const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
     const bar = progressBar(`comparing ${scenario.name}`, !args.json, simulations);
     const outcome = await compare(scenario, {
       ...(args.models === undefined ? {} : { models: args.models }),

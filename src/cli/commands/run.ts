@@ -13,6 +13,7 @@ import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
+import { refuseIfMemoryTooLarge } from '../memory-guard.js';
 
 interface RunArgs {
   file: string | undefined;
@@ -126,6 +127,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       {
         scenarioFile: file,
       },
+    );
+    // Exports and thresholds keep the simulations in this thread, one after another.
+    const inThread = args.openmetrics || args.fortio || scenario.thresholds.length > 0;
+    await refuseIfMemoryTooLarge(
+      file,
+      [scenario],
+      1 + scenario.mesh.faults.length,
+      inThread ? 1 : (args.workers ?? availableParallelism()),
+      args.allowLarge,
     );
     report.testStop('simulate');
     const experiment = await import('../../experiment/index.js');

@@ -13,6 +13,7 @@ import { modelList, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
+import { refuseIfMemoryTooLarge } from '../memory-guard.js';
 
 interface SweepArgs {
   file: string | undefined;
@@ -148,6 +149,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       'sweep',
       loaded.scenarios.length,
     );
+    await refuseIfMemoryTooLarge(file, experiment.scenarios, experiment.jobs, workers, args.allowLarge);
     const bar = progressBar(`sweeping ${experiment.scenarios[0]?.name ?? ''}`, !args.json);
     const result = await experiment.runAll({ workers, ...(bar ? { onProgress: bar.update } : {}) });
     bar?.stop();

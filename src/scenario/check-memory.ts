@@ -1,0 +1,55 @@
+/**
+ * Memory of the simulations that will run at once, against the machine: each simulation's estimated peak
+ * heap (work-estimate.ts `peakHeapBytes`) must fit one thread's heap limit (worker threads get this
+ * process's limit, experiment/replication-pool.ts), and the workers that really run at once (the smaller of
+ * the workers asked for and the jobs) times it must fit the machine's memory. The caller passes the limits,
+ * so this module knows nothing of V8 or the OS.
+ *
+ * Contents: `simulationHeapBytes`, `memoryLimitExceeded`, `MemoryLimits`.
+ */
+import { expectedArrivals } from './normalize-traffic.js';
+import type { Scenario } from './scenario.js';
+import { estimateWork } from './work-estimate.js';
+
+/** Estimated peak heap of one simulation of `scenario`, in bytes. */
+export function simulationHeapBytes(scenario: Scenario): number {
+  const arrivals = scenario.mesh.traffic.map((t) => expectedArrivals(t, scenario.durationMs));
+  return estimateWork(scenario, arrivals).peakHeapBytes;
+}
+
+export interface MemoryLimits {
+  /** Workers asked for (`--workers`, else the cores). */
+  readonly workers: number;
+  /** Simulations (jobs) of the command. */
+  readonly jobs: number;
+  /** One thread's heap limit, in bytes. */
+  readonly heapLimitBytes: number;
+  /** The machine's memory, in bytes. */
+  readonly totalMemoryBytes: number;
+}
+
+const mb = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
+
+/**
+ * Why `jobs` simulations of `perSimulationBytes` each, `workers` at a time, would not fit, or undefined
+ * when they fit. The message names the estimate, the workers at once and every way out.
+ */
+export function memoryLimitExceeded(perSimulationBytes: number, limits: MemoryLimits): string | undefined {
+  const atOnce = Math.max(1, Math.min(limits.workers, limits.jobs));
+  const estimate = `one simulation needs about ${mb(perSimulationBytes)} of heap (8 MB + 160 B per upstream view host + 700 B per request waiting in an unbounded queue)`;
+  const neededMb = Math.ceil((perSimulationBytes * 1.25) / 2 ** 20);
+  if (perSimulationBytes > limits.heapLimitBytes)
+    return (
+      `${estimate}, more than a thread's heap limit of ${mb(limits.heapLimitBytes)} (${atOnce} worker${atOnce === 1 ? '' : 's'} at once, each with that limit). ` +
+      `Raise it (NODE_OPTIONS=--max-old-space-size=${neededMb} meshsim ..., or node --max-old-space-size=${neededMb} <meshsim's main.js>), ` +
+      'use fewer replicas, or run anyway (--allow-large)'
+    );
+  if (atOnce * perSimulationBytes <= limits.totalMemoryBytes) return undefined;
+  const fits = Math.floor(limits.totalMemoryBytes / perSimulationBytes);
+  return (
+    `${estimate}; ${atOnce} workers at once need about ${mb(atOnce * perSimulationBytes)}, more than this machine's ` +
+    `${mb(limits.totalMemoryBytes)}. ` +
+    (fits >= 1 ? `Run fewer at once (--workers ${fits}), ` : 'Use fewer replicas, ') +
+    'or run anyway (--allow-large)'
+  );
+}
