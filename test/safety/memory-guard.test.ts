@@ -16,10 +16,16 @@ const mb = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-U
 async function perSimulation(file: string, pods: number): Promise<number> {
   const r = await loadScenarioFile(file, { allowLarge: true });
   if (!r.ok) throw new Error(`${file} did not load`);
-  const w = estimateWork(r.scenario, [50]);
+  // 1000/s for 5 s: 5,000 requests, each served by one frontend pod, so every frontend pod builds its view.
+  const w = estimateWork(r.scenario, [5000]);
   const gateways = w.proxies - 2 * pods;
   expect(w.viewEntries).toBe(pods * pods + gateways * 2 * pods);
   expect(w.peakHeapBytes).toBe(HEAP_BASE_BYTES + HEAP_BYTES_PER_VIEW_HOST * w.viewEntries);
+  // With 50 requests at most 50 frontend pods serve one, and only their views are built.
+  const few = estimateWork(r.scenario, [50]);
+  expect(few.peakHeapBytes).toBe(
+    HEAP_BASE_BYTES + HEAP_BYTES_PER_VIEW_HOST * (50 * pods + gateways * 2 * pods),
+  );
   return w.peakHeapBytes;
 }
 
