@@ -3,7 +3,7 @@
  * yargs hands over what was typed (a number when it reads as one, else the text) and they are checked
  * here: `--seed abc` says `got "abc"` rather than `NaN`, and a flag given twice is named.
  *
- * Contents: `wholeNumber`, `modelList`, `reportFlags`.
+ * Contents: `wholeNumber`, `isoTime`, `modelList`, `reportFlags`.
  */
 import type { Argv } from 'yargs';
 import { UsageError } from './exit-code.js';
@@ -27,6 +27,19 @@ export function wholeNumber(flag: string, min: number, what = ''): (raw: Raw) =>
       throw new Error(`${flag}: expected a whole number >= ${min}${what}, got ${got}`);
     }
     return n;
+  };
+}
+
+/** A coerce function for an ISO 8601 UTC time flag (`2026-01-01T00:00:00Z`), to ms since the epoch. */
+export function isoTime(flag: string): (raw: Raw) => number | undefined {
+  return (raw) => {
+    const text = single(flag, raw);
+    if (text === undefined) return undefined;
+    const ms = Date.parse(text);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(text) || Number.isNaN(ms)) {
+      throw new Error(`${flag}: expected an ISO 8601 UTC time such as 2026-01-01T00:00:00Z, got "${text}"`);
+    }
+    return ms;
   };
 }
 

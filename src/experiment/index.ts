@@ -36,6 +36,18 @@ export {
 } from './comparison-metric.js';
 export { verdict, judgeCriterion, CRITERION_METRIC, type Judgement } from './verdict.js';
 export { checkRunSlo, checkComparisonSlo, type SloCheck, type SloMiss } from './slo-check.js';
+export {
+  runScenarioWithTelemetry,
+  runScenarioWithRecords,
+  type RunWithTelemetry,
+  type RunWithRecords,
+} from './run-telemetry.js';
+export {
+  evaluateThresholds,
+  thresholdsMissed,
+  type ThresholdOutcome,
+  type ThresholdResult,
+} from './thresholds.js';
 export { compareExperiment, comparePlan, comparisonOf, type ComparePlan } from './compare.js';
 export {
   runExperimentJobs,

@@ -9,8 +9,16 @@
  * `baselines: false`.
  */
 import { Engine, RngStreams } from '../des/index.js';
-import { Topology, type DeploymentModel } from '../mesh/index.js';
+import { Topology, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
 import {
+  FortioRecorder,
+  ExportRecorders,
+  IstioTelemetryRecorder,
+  type FortioRecord,
+  ThresholdRecorder,
+  type ThresholdRecord,
+  type IstioTelemetry,
+  type TelemetryShape,
   RunRecorder,
   costConstants,
   runUnitsFromJSON,
@@ -54,6 +62,13 @@ export interface RunOptions {
    * figures and list prices).
    */
   readonly cost?: Partial<CostConstants>;
+  /**
+   * Also record Istio's standard metrics per window (`IstioTelemetryRecorder`) and each traffic source as
+   * Fortio records it, in the run's part, for the OpenMetrics and Fortio exports; baselines never do.
+   */
+  readonly telemetry?: boolean;
+  /** Also keep what the scenario's `thresholds:` read (`ThresholdRecorder`) in the run's part. */
+  readonly thresholds?: boolean;
 }
 
 /** The command that reruns one run, shell-quoted (safe to paste whatever the file is called). */
@@ -106,6 +121,12 @@ export type RunPartResult =
       readonly summary: RunSummary;
       readonly units: RunUnitsJSON;
       readonly crossings: CrossingCounts;
+      /** With `RunOptions.telemetry` only. */
+      readonly telemetry?: IstioTelemetry;
+      /** With `RunOptions.telemetry` only: each traffic source as Fortio records it. */
+      readonly fortio?: FortioRecord;
+      /** With `RunOptions.thresholds` only: the cells k6-style thresholds read. */
+      readonly thresholds?: ThresholdRecord;
     }
   | { readonly kind: 'baseline'; readonly fault: number; readonly units: RunUnitsJSON };
 
@@ -141,7 +162,38 @@ export function runPart(
     const baseline = simulate(scenario, model, seed, (j) => j !== part, onProgress);
     return { kind: 'baseline', fault: part, units: runUnitsToJSON(baseline.unitWindows) };
   }
-  const recorder = simulate(scenario, model, seed, () => true, onProgress);
+  let telemetry: IstioTelemetryRecorder | undefined;
+  let fortio: FortioRecorder | undefined;
+  let thresholds: ThresholdRecorder | undefined;
+  const extras = (run: MeshObserver, now: () => number): MeshObserver => {
+    if (options.telemetry === true) {
+      telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now));
+      fortio = new FortioRecorder(
+        scenario.mesh.traffic.map((t) => t.name),
+        scenario.warmupMs,
+        scenario.durationMs,
+      );
+    }
+    if (options.thresholds === true) {
+      thresholds = new ThresholdRecorder({
+        traffic: scenario.mesh.traffic.map((t) => t.name),
+        clusters: scenario.mesh.clusters.map((c) => c.name),
+        services: scenario.mesh.services.map((s) => s.name),
+        warmupMs: scenario.warmupMs,
+        durationMs: scenario.durationMs,
+        deadlineMs: scenario.slo.latencyMs.p99 ?? Infinity,
+      });
+    }
+    return new ExportRecorders(run, telemetry, fortio, thresholds);
+  };
+  const recorder = simulate(
+    scenario,
+    model,
+    seed,
+    () => true,
+    onProgress,
+    options.telemetry === true || options.thresholds === true ? extras : undefined,
+  );
   const summary = recorder.summary({
     scenario: scenario.name,
     model: model.name,
@@ -158,6 +210,22 @@ export function runPart(
     summary,
     units: runUnitsToJSON(recorder.unitWindows),
     crossings: recorder.crossings(),
+    ...(telemetry === undefined ? {} : { telemetry: telemetry.telemetry(scenario.durationMs) }),
+    ...(fortio === undefined ? {} : { fortio: fortio.record() }),
+    ...(thresholds === undefined ? {} : { thresholds: thresholds.record() }),
+  };
+}
+
+function telemetryShape(scenario: Scenario, model: DeploymentModel, now: () => number): TelemetryShape {
+  return {
+    services: scenario.mesh.services.map((s) => s.name),
+    clusters: scenario.mesh.clusters.map((c) => c.name),
+    traffic: scenario.mesh.traffic.map((t) => ({ name: t.name, via: t.via })),
+    warmupMs: scenario.warmupMs,
+    endMs: scenario.durationMs + DRAIN_MS,
+    windowMs: scenario.windowMs,
+    istiods: new Set(Object.values(model.servedBy)).size,
+    now,
   };
 }
 
@@ -232,6 +300,8 @@ export function simulate(
   seed: number,
   faultFilter: (index: number) => boolean,
   onProgress?: (fraction: number) => void,
+  /** Wraps the run's recorder with more records (Istio telemetry, Fortio, thresholds), given the clock. */
+  extra?: (run: MeshObserver, now: () => number) => MeshObserver,
 ): RunRecorder {
   const engine = new Engine(4096);
   const streams = new RngStreams(seed);
@@ -248,7 +318,8 @@ export function simulate(
     sloAvailability: scenario.slo.availability,
     now: () => engine.now,
   });
-  const mesh = buildMesh(scenario, model, engine, streams, recorder, faultFilter);
+  const observer = extra === undefined ? recorder : extra(recorder, () => engine.now);
+  const mesh = buildMesh(scenario, model, engine, streams, observer, faultFilter);
   mesh.start(scenario.durationMs);
   const end = scenario.durationMs + DRAIN_MS;
   // Run in slices so progress can be reported; slicing does not change the event order.

@@ -13,3 +13,4 @@ export { ServiceRuntime, type CallStep } from './service-runtime.js';
 export { Upstream } from './upstream.js';
 export { TrafficSource } from './traffic-source.js';
 export * from './routing-config.js';
+export { ClosedLoopSource, ClosedLoopTap, ZERO_TIME_ANSWER_PAUSE_MS } from './closed-loop-source.js';

@@ -90,6 +90,20 @@ export interface RateStepConfig {
   readonly ratePerMs: number;
 }
 
+/**
+ * Closed-loop clients (Fortio -c, k6 constant-vus and ramping-vus): each sends its next request when the
+ * previous one answered, after a think time, and no sooner than `minIntervalMs` after its previous send.
+ */
+export interface ClosedLoopConfig {
+  /** Clients at the start. */
+  readonly vus: number;
+  /** Later client counts (k6 ramping-vus: one change each time the line crosses a whole VU), in time order. */
+  readonly vuSteps: readonly { readonly atMs: number; readonly vus: number }[];
+  readonly thinkTime: Distribution;
+  /** Fortio's per-connection pacing, N / maxRate; 0 without a max rate. */
+  readonly minIntervalMs: number;
+}
+
 export interface TrafficConfig {
   readonly name: string;
   /** direct: clients are in-mesh workloads with sidecars; ingress: they come through the ingress gateway. */
@@ -105,6 +119,8 @@ export interface TrafficConfig {
   readonly ratePerMs: number;
   readonly arrival: ArrivalProcess;
   readonly steps: readonly RateStepConfig[];
+  /** Closed-loop clients instead of open-loop arrivals (then `ratePerMs` is 0 and `steps` empty). */
+  readonly closedLoop?: ClosedLoopConfig;
 }
 
 export interface MeshConfig {

@@ -15,6 +15,7 @@ import { Proxy } from './proxy.js';
 import { RouteResolver } from './route-resolver.js';
 import { ANSWER_500, CONTINUE, ServiceRuntime, type CallStep } from './service-runtime.js';
 import { Topology } from './topology.js';
+import { ClosedLoopSource, ClosedLoopTap } from './closed-loop-source.js';
 import { TrafficSource } from './traffic-source.js';
 import { UpstreamViews } from './upstream-views.js';
 import { ViewTracker } from './view-tracker.js';
@@ -25,7 +26,7 @@ export class Mesh {
   readonly infra: Infrastructure;
   readonly registry = new EndpointRegistry();
   readonly services: ServiceRuntime[];
-  readonly traffic: TrafficSource[];
+  readonly traffic: (TrafficSource | ClosedLoopSource)[];
   readonly controlPlane: ControlPlane;
   readonly workloads: Workloads;
   readonly tracker: ViewTracker;
@@ -42,8 +43,13 @@ export class Mesh {
     private readonly engine: Engine,
     private readonly streams: RngStreams,
     readonly config: MeshConfig,
-    observer: MeshObserver,
+    runObserver: MeshObserver,
   ) {
+    // Closed-loop clients hear of their answers through a tap on the observer (no hook in the data plane).
+    const tap = config.traffic.some((t) => t.closedLoop !== undefined)
+      ? new ClosedLoopTap(runObserver)
+      : undefined;
+    const observer: MeshObserver = tap ?? runObserver;
     this.topology = new Topology(config.clusters);
     this.infra = new Infrastructure(this.topology);
     const network = new NetworkLatency(this.topology, config.network, (zone) =>
@@ -143,7 +149,7 @@ export class Mesh {
       const entry = this.services[indexOf(t.entry)] as ServiceRuntime;
       const weights = t.from.map((f) => f.weight);
       const clusters = t.from.map((f) => this.topology.cluster(f.cluster));
-      return new TrafficSource(engine, t, streams.stream(`arrivals/${t.name}`), () => {
+      const send = () => {
         const cluster = clusters[pickWeighted(weights, placement())] as number;
         const zones = this.topology.zonesOf(cluster);
         const zone = zones[Math.floor(placement() * zones.length)] as number;
@@ -161,7 +167,12 @@ export class Mesh {
           t.timeoutMs,
           t.via === 'ingress' ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone),
         );
-      });
+      };
+      if (t.closedLoop === undefined)
+        return new TrafficSource(engine, t, streams.stream(`arrivals/${t.name}`), send);
+      const closed = new ClosedLoopSource(engine, t, streams.stream(`think/${t.name}`), send);
+      if (tap !== undefined) tap.sources[ti] = closed;
+      return closed;
     });
   }
 

@@ -45,3 +45,28 @@ export { DEFAULT_COST_CONSTANTS, costConstants, type CostConstants } from './cos
 export { estimateCost, costMethod, type CostInput } from './estimate-cost.js';
 export { configPlaces } from './config-places.js';
 export * from './stats/index.js';
+export {
+  IstioTelemetryRecorder,
+  ISTIO_DURATION_BUCKETS_MS,
+  PILOT_CONVERGENCE_BUCKETS_S,
+  type IstioTelemetry,
+  type TelemetrySeries,
+  type TelemetryWorkload,
+  type TelemetryShape,
+} from './istio-telemetry-recorder.js';
+export { FortioRecorder, type FortioRecord, type FortioTrafficRecord } from './fortio-recorder.js';
+export {
+  FortioHistogram,
+  FORTIO_BUCKET_VALUES,
+  FORTIO_RESOLUTION_S,
+  FORTIO_DEFAULT_PERCENTILES,
+  fortioBucket,
+  fortioHistogramData,
+  fortioPercentile,
+  type FortioHistogramState,
+  type FortioHistogramData,
+  type FortioBucket,
+  type FortioPercentile,
+} from './fortio-histogram.js';
+export { ThresholdRecorder, type ThresholdRecord, type ThresholdCellJSON } from './threshold-recorder.js';
+export { ExportRecorders } from './export-recorders.js';

@@ -33,6 +33,14 @@ export { comparisonDocument } from './comparison-document.js';
 export type { ReportDocument, ReportTable, ReportChartRef } from './report-document.js';
 export { renderSvg, normalizeSvgIds, type SvgOptions } from './svg.js';
 export * from './charts/index.js';
+export {
+  openMetricsText,
+  prometheusText,
+  DEFAULT_METRICS_BASE_TIME_MS,
+  type OpenMetricsOptions,
+} from './openmetrics.js';
+export { fortioResult, fortioResultJson, goDuration, type FortioRunContext } from './fortio-json.js';
+export { thresholdsText, k6SummaryJson, type K6SummaryMeta } from './k6-summary.js';
 export { sweepReportFiles, sweepJson, DEFAULT_SWEEP_FIGURES } from './sweep-report-files.js';
 export { sweepCsv, sweepCsvColumns } from './sweep-csv.js';
 export { SWEEP_FIGURES, sweepFigure, type SweepFigure } from './sweep-figures.js';

@@ -7,6 +7,8 @@
  */
 import { checkDistributions } from './check-distributions.js';
 import { checkModelsAndFaults } from './check-model-faults.js';
+import { checkLoadModel } from './check-load-model.js';
+import { checkThresholds } from './check-thresholds.js';
 import { checkTraffic } from './check-traffic.js';
 import type { IssueCode, IssuePath, IssueSeverity } from './issue.js';
 import { message } from './messages.js';
@@ -131,6 +133,8 @@ export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput):
     );
 
   problems.push(...checkTraffic(input, durationMs));
+  problems.push(...checkThresholds(input));
+  problems.push(...checkLoadModel(input, durationMs));
   problems.push(...checkDistributions(input));
   problems.push(...checkModelsAndFaults(input, durationMs, routingBase));
   return problems;

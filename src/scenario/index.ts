@@ -28,6 +28,18 @@ export { parseDuration, parseRate, parseFraction, formatDuration } from './units
 export { suggest, editDistance } from './suggest.js';
 export { buildMesh, pickModel } from './build.js';
 export { faultTarget } from './normalize-faults.js';
+export {
+  THRESHOLD_METRICS,
+  THRESHOLD_TAGS,
+  aggregationKey,
+  compareThreshold,
+  parseThresholdExpression,
+  parseThresholdKey,
+  type Threshold,
+  type ThresholdExpression,
+  type ThresholdMetricType,
+  type ThresholdTag,
+} from './thresholds.js';
 export { importKubernetes, type KubernetesImport, type ClusterManifests } from './import/kubernetes.js';
 export { readManifestFiles } from './istio/include.js';
 export { importIsotope } from './import/isotope.js';

@@ -10,9 +10,12 @@
  *
  * Contents: `normalizeTraffic`, `rateSteps`, `expectedArrivals`, `RAMP_STEP_MS`, `MAX_RAMP_STEPS`.
  */
+import type { Distribution } from '../des/index.js';
 import type { RateStepConfig, TrafficConfig } from '../mesh/index.js';
+import { arrivalStages, closedLoop, isClosedLoop } from './normalize-load-model.js';
 import { Defaults } from './scenario.js';
 import type { BurstInput, TrafficInput } from './schema-traffic.js';
+import type { DistributionInput } from './schema-units.js';
 import { parseDuration, parseFraction, parseRate } from './units.js';
 
 /** Resolution of a ramp: one step per simulated second... */
@@ -23,12 +26,19 @@ export const MAX_RAMP_STEPS = 600;
 const ms = (x: number | string): number => parseDuration(x) ?? 0;
 const perMs = (x: number | string): number => parseRate(x) ?? 0;
 
-export function normalizeTraffic(t: TrafficInput, durationMs: number): TrafficConfig {
+export function normalizeTraffic(
+  t: TrafficInput,
+  durationMs: number,
+  distribution: (d: DistributionInput) => Distribution,
+): TrafficConfig {
   const shares =
     typeof t.from === 'string'
       ? [[t.from, 1] as const]
       : Object.entries(t.from).map(([c, s]) => [c, parseFraction(s) ?? 0] as const);
-  const { initialPerMs, steps } = rateSteps(t, durationMs);
+  const closed = isClosedLoop(t);
+  const { initialPerMs, steps } = closed
+    ? { initialPerMs: 0, steps: [] }
+    : rateSteps({ ...t, steps: arrivalStages(t) }, durationMs);
   return {
     name: t.name,
     entry: t.entry,
@@ -41,6 +51,7 @@ export function normalizeTraffic(t: TrafficInput, durationMs: number): TrafficCo
     headers: t.headers ?? {},
     uri: t.uri ?? '/',
     timeoutMs: t.timeout === undefined ? Defaults.clientTimeoutMs : ms(t.timeout),
+    ...(closed ? { closedLoop: closedLoop(t, durationMs, distribution) } : {}),
   };
 }
 
@@ -49,7 +60,7 @@ export function rateSteps(
   t: Pick<TrafficInput, 'rate' | 'steps' | 'burst' | 'arrival'>,
   durationMs: number,
 ): { initialPerMs: number; steps: RateStepConfig[] } {
-  const base = baseSteps(perMs(t.rate), t.steps ?? []);
+  const base = baseSteps(t.rate === undefined ? 0 : perMs(t.rate), t.steps ?? []);
   const timeline =
     t.arrival === 'bursty' && t.burst !== undefined ? withBursts(base, t.burst, durationMs) : base;
   const merged: RateStepConfig[] = [];

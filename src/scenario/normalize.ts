@@ -17,6 +17,7 @@ import { normalizeFault } from './normalize-faults.js';
 import { blastRadiusSettings, costSettings, materialSettings } from './normalize-measurement.js';
 import { defaultModels, resolveModel } from './normalize-models.js';
 import { normalizeRouting } from './normalize-routing.js';
+import { normalizeThresholds } from './normalize-thresholds.js';
 import { normalizeTraffic } from './normalize-traffic.js';
 import { HostResolver } from './istio/host-resolver.js';
 import { resolvePushed, routingTimeline } from './routing-timeline.js';
@@ -125,7 +126,7 @@ export function normalize(input: ScenarioInput, file: string, routing?: RoutingI
     },
     sidecar: { latency: sidecarLatency },
     services: input.services.map(service),
-    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs)),
+    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution)),
     controlPlane: {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
@@ -175,6 +176,7 @@ export function normalize(input: ScenarioInput, file: string, routing?: RoutingI
     maxRequests: input.report?.maxRequests ?? Defaults.maxRequests,
     cost: costSettings(input.cost),
     blastRadius: blastRadiusSettings(input.report?.blastRadius),
+    thresholds: normalizeThresholds(input.thresholds),
     material: materialSettings(input.report?.material),
     file,
   };

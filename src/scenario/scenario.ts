@@ -3,6 +3,7 @@
  * Later phases see only this, never the file's optional shapes.
  */
 import type { DeploymentModel, MeshConfig } from '../mesh/index.js';
+import type { Threshold } from './thresholds.js';
 
 export interface Scenario {
   readonly name: string;
@@ -26,6 +27,8 @@ export interface Scenario {
   readonly cost: CostSettings;
   /** The blast-radius thresholds the file sets (`report.blastRadius`); empty when it sets none. */
   readonly blastRadius: BlastRadiusSettings;
+  /** k6-style thresholds (`thresholds:`), keys in the file's order; empty when it sets none. */
+  readonly thresholds: readonly Threshold[];
   /** The material-difference thresholds the file sets (`report.material`); empty when it sets none. */
   readonly material: MaterialSettings;
   /** The path it was read from, as given (used in messages and in the rerun command). */

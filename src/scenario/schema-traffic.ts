@@ -1,12 +1,13 @@
 /**
- * `traffic:` in scenario files: open-loop sources of requests (Fortio and k6 "arrival rate" style), with
+ * `traffic:` in scenario files: open-loop sources of requests (Fortio and k6 "arrival rate" style) or
+ * closed-loop clients (Fortio -c, k6 VUs), with
  * where their clients run, how requests arrive, and how the rate changes over the run: steps (a jump),
  * ramps (a step with `over`: a straight line to the new rate) and periodic bursts.
  *
  * Contents: `TrafficInput`, `RateStepInput`, `BurstInput` (schemas and inferred types).
  */
 import { z } from 'zod';
-import { Duration, Fraction, Name, Rate, durationAtLeast } from './schema-units.js';
+import { DistributionInput, Duration, Fraction, Name, Rate, durationAtLeast } from './schema-units.js';
 
 export const RateStepInput = z
   .strictObject({
@@ -52,7 +53,50 @@ export const TrafficInput = z
         error: 'expected a cluster name or a map {cluster: share}',
       })
       .describe('Where clients run: a cluster name, or shares by cluster {us-east-1: 70%, us-east-2: 30%}.'),
-    rate: Rate.describe('Requests per unit of time at the start of the run.'),
+    rate: Rate.optional().describe(
+      "Requests per unit of time at the start of the run (k6's startRate for ramping-arrival-rate). Required for open loops; refused for closed loops (constant-vus, ramping-vus), whose rate is what the mesh allows. Default: none.",
+    ),
+    executor: z
+      .enum(['constant-arrival-rate', 'ramping-arrival-rate', 'constant-vus', 'ramping-vus'])
+      .optional()
+      .describe(
+        "k6's executors. Open loops (requests arrive whatever the answers): constant-arrival-rate (default; `rate`, with `steps`), ramping-arrival-rate (`rate` then `stages` of {duration, target: rate}). Closed loops (Fortio -c, k6 VUs: each client sends its next request when the previous answers, after `thinkTime`): constant-vus (`vus`), ramping-vus (`vus` to start, `stages` of {duration, target: VUs}). Default: constant-arrival-rate.",
+      ),
+    vus: z
+      .int()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe(
+        'Closed loop: virtual users (k6 vus; ramping-vus: startVUs). Same as `connections`. Default: none (ramping-vus: 1).',
+      ),
+    connections: z
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe("Closed loop: Fortio's -c, the same as `vus`; give one of the two. Default: none."),
+    thinkTime: DistributionInput.optional().describe(
+      "Closed loop: each client's pause between an answer and its next request (k6 sleep). Default 0 (Fortio).",
+    ),
+    maxRate: Rate.optional().describe(
+      "Closed loop: Fortio's -qps with -c: all clients together send at most this, each pacing itself to maxRate / clients. Default: no limit.",
+    ),
+    stages: z
+      .array(
+        z.strictObject({
+          duration: Duration.describe('How long this stage lasts.'),
+          target: z
+            .union([z.int().min(0).max(100_000), Rate])
+            .describe('VUs reached at its end (ramping-vus) or the rate (ramping-arrival-rate).'),
+        }),
+      )
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        "k6's stages for ramping-arrival-rate and ramping-vus: each moves in a straight line to `target` over `duration`, from the end of the previous one (the first from the start of the run); the last target holds to the end. Default: none.",
+      ),
     arrival: z
       .enum(['poisson', 'constant', 'bursty'])
       .optional()
@@ -83,5 +127,8 @@ export const TrafficInput = z
       "The client gives up after this long (flag DC); default 60s (k6's default request timeout).",
     ),
   })
-  .meta({ id: 'Traffic', description: 'An open-loop source of requests to one entry service.' });
+  .meta({
+    id: 'Traffic',
+    description: 'A source of requests to one entry service: an open loop (a rate) or closed-loop clients.',
+  });
 export type TrafficInput = z.infer<typeof TrafficInput>;

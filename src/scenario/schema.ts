@@ -16,6 +16,7 @@ import { CostInput } from './schema-cost.js';
 import { FaultInput } from './schema-faults.js';
 import { ModelInput } from './schema-models.js';
 import { RoutingInput } from './schema-routing.js';
+import { ThresholdsInput } from './schema-thresholds.js';
 import { TrafficInput } from './schema-traffic.js';
 import { parseFraction } from './units.js';
 
@@ -320,6 +321,7 @@ export const ScenarioInputSchema = z
     slo: Slo.optional(),
     report: Report.optional(),
     cost: CostInput.optional(),
+    thresholds: ThresholdsInput.optional(),
   })
   .meta({ title: 'meshsim scenario', description: 'A meshsim scenario file (YAML or JSON).' });
 

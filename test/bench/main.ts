@@ -3,6 +3,7 @@
  * numbers mean the same on a slower or busier machine. Not a test: it reports, and says PASS or MISS.
  */
 import { compareWorkersBench } from './compare-workers.js';
+import { exportCostBench } from './export-cost.js';
 import { sweepRunWorkersBench } from './sweep-run-workers.js';
 import { mm1Bare } from './mm1-bare.js';
 import { mm1Kernel } from './mm1-kernel.js';
@@ -67,6 +68,7 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
 const kernel = kernelBench();
 const results = [kernel.pass, meshThroughputBench(kernel.eventsPerSecond)];
 results.push(await compareWorkersBench());
+results.push(exportCostBench());
 console.log('');
 results.push(await sweepRunWorkersBench());
 process.exitCode = results.every(Boolean) ? 0 : 1;

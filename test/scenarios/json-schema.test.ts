@@ -50,7 +50,10 @@ describe('scenarios/meshsim.schema.json', () => {
     expect(validate({ ...base, servics: [] })).toBe(false);
     expect(validate({ ...base, duration: '10 minutes' })).toBe(false);
     expect(validate({ ...base, seed: 'seven' })).toBe(false);
-    expect(validate({ ...base, traffic: [{ name: 'x', entry: 'frontend', from: 'us-east-1' }] })).toBe(false);
+    // A missing rate is the loader's to refuse (closed-loop traffic has none); a malformed one the schema's.
+    expect(
+      validate({ ...base, traffic: [{ name: 'x', entry: 'frontend', from: 'us-east-1', rate: 'fast' }] }),
+    ).toBe(false);
   });
 
   it('accepts a top-level $schema key, and so does loadScenarioText()', () => {

@@ -87,7 +87,11 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
     const file = args.file ?? '';
     const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge, istioConfig: args.istioConfig });
-    if (args.checkSlo) requireSlo(scenario);
+    if (args.checkSlo) requireSlo(scenario, 'compare');
+    if (scenario.thresholds.length > 0)
+      process.stderr.write(
+        `note: ${file}: thresholds: are evaluated by meshsim run (one model, one seed), not by compare\n`,
+      );
     if (!args.allowLarge && (args.replications !== undefined || args.models !== undefined)) {
       // The file passed its size check with its own replications and models; the flags may multiply them.
       const { requestLimitExceeded } = await import('../../scenario/index.js');

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import type { Scenario } from '../../scenario/index.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
-import { reportFlags, wholeNumber } from '../flags.js';
+import { exportFiles } from '../export-files.js';
+import { isoTime, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
-import { requireSlo, sloExitCode } from '../slo-output.js';
+import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
 
 interface RunArgs {
   file: string | undefined;
@@ -22,6 +23,9 @@ interface RunArgs {
   json: boolean;
   checkSlo: boolean;
   allowLarge: boolean;
+  openmetrics: boolean;
+  fortio: boolean;
+  metricsBaseTime: number | undefined;
   force: boolean;
   istioConfig: string[] | undefined;
 }
@@ -49,11 +53,29 @@ export const runCommand: CommandModule<object, RunArgs> = {
           nargs: 1,
           describe: `Worker threads for the run and its paired baselines (one per fault); results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
         })
-        .coerce('workers', wholeNumber('--workers', 1)),
+        .coerce('workers', wholeNumber('--workers', 1))
+        .option('openmetrics', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Also write Istio's standard metrics per window: openmetrics.txt (for promtool tsdb create-blocks-from openmetrics) and metrics.prom",
+        })
+        .option('fortio', {
+          type: 'boolean',
+          default: false,
+          describe: "Also write each traffic source as Fortio's result JSON: fortio/<traffic>.json",
+        })
+        .option('metrics-base-time', {
+          nargs: 1,
+          describe:
+            'Wall-clock time of simulated time 0 in the exports, ISO 8601 UTC (default 2026-01-01T00:00:00Z)',
+        })
+        .coerce('metrics-base-time', isoTime('--metrics-base-time')),
       'run',
       {
         json: 'Print the summary as JSON on stdout, nothing else; writes no folder unless --out is given',
-        checkSlo: "Exit 3 if the run misses an objective of the file's slo:, naming it",
+        checkSlo:
+          "Exit 3 if the run misses an objective of the file's slo: or a thresholds: expression, naming it",
       },
     )
       .example(
@@ -69,8 +91,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
         'Pipe the summary to another tool (no folder written)',
       )
       .example(
+        '$0 run my.yaml --openmetrics --fortio',
+        'Also write openmetrics.txt, metrics.prom and fortio/<traffic>.json into the folder',
+      )
+      .example(
         '$0 run my.yaml --check-slo',
-        "Exit 3 when the file's slo: is missed (for CI)",
+        "Exit 3 when the file's slo: or a thresholds: expression is missed (for CI)",
       ) as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     const file = args.file ?? '';
@@ -86,6 +112,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       );
     }
     if (args.checkSlo) requireSlo(scenario);
+    if (args.metricsBaseTime !== undefined && !args.openmetrics && !args.fortio) {
+      throw new UsageError(
+        'meshsim: --metrics-base-time: sets the time of the exports; add --openmetrics or --fortio, or drop it',
+      );
+    }
     const model = args.model ?? scenario.models[0]?.name ?? '';
     const out = outputFolder('run', args, 'run', join('reports', scenario.name, `run-${model}`));
     const report = await import('../../report/index.js');
@@ -97,20 +128,63 @@ export const runCommand: CommandModule<object, RunArgs> = {
       },
     );
     report.testStop('simulate');
-    const { runScenarioInWorker, checkRunSlo } = await import('../../experiment/index.js');
+    const experiment = await import('../../experiment/index.js');
     const bar = progressBar(`simulating ${scenario.name}`, !args.json, 1 + scenario.mesh.faults.length);
-    const summary = await runScenarioInWorker(
-      scenario,
-      {
-        ...(args.seed === undefined ? {} : { seed: args.seed }),
-        ...(args.model === undefined ? {} : { model: args.model }),
-        ...(bar ? { onProgress: bar.update } : {}),
-      },
-      args.workers ?? availableParallelism(),
-    );
+    const options = {
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+      ...(args.model === undefined ? {} : { model: args.model }),
+      ...(bar ? { onProgress: bar.update } : {}),
+    };
+    const exporting = args.openmetrics || args.fortio;
+    const thresholds = scenario.thresholds.length > 0;
+    // Exports and thresholds need the run's extra records, which stay in this thread (the recorders are
+    // not plain data); every other run goes to the worker pool with its paired baselines.
+    const records =
+      exporting || thresholds
+        ? experiment.runScenarioWithRecords(scenario, { ...options, telemetry: exporting, thresholds })
+        : undefined;
+    const summary =
+      records?.summary ??
+      (await experiment.runScenarioInWorker(scenario, options, args.workers ?? availableParallelism()));
     bar?.stop();
-    await writeOutput(out, await report.runReportFiles(summary));
+    const extra =
+      records?.telemetry === undefined || records.fortio === undefined
+        ? []
+        : await exportFiles(
+            scenario,
+            { summary, telemetry: records.telemetry, fortio: records.fortio },
+            {
+              openMetrics: args.openmetrics,
+              fortio: args.fortio,
+              baseTimeMs: args.metricsBaseTime ?? report.DEFAULT_METRICS_BASE_TIME_MS,
+            },
+          );
+    const outcomes =
+      records?.thresholds === undefined
+        ? []
+        : experiment.evaluateThresholds(scenario.thresholds, records.thresholds, summary);
+    if (outcomes.length > 0)
+      extra.push({
+        name: 'k6-summary.json',
+        content: report.k6SummaryJson(outcomes, {
+          scenario: summary.scenario,
+          model: summary.model,
+          seed: summary.seed,
+          rerun: summary.rerun,
+        }),
+      });
+    await writeOutput(out, [...(await report.runReportFiles(summary)), ...extra]);
     process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, out?.dir ?? ''));
-    process.exitCode = args.checkSlo ? sloExitCode(checkRunSlo(scenario.slo, summary), file) : ExitCode.OK;
+    // k6 prints its thresholds with the summary; with --json, stdout holds the JSON alone.
+    if (outcomes.length > 0)
+      (args.json ? process.stderr : process.stdout).write(`\n${report.thresholdsText(outcomes)}`);
+    const sloCode = args.checkSlo
+      ? sloExitCode(experiment.checkRunSlo(scenario.slo, summary), file)
+      : ExitCode.OK;
+    const thresholdCode =
+      args.checkSlo && experiment.thresholdsMissed(outcomes)
+        ? thresholdsExitCode(outcomes, file)
+        : ExitCode.OK;
+    process.exitCode = sloCode !== ExitCode.OK ? sloCode : thresholdCode;
   },
 };

@@ -1,0 +1,85 @@
+/**
+ * Each traffic source's requests as Fortio would have recorded them: its fixed-bucket duration histogram
+ * (all requests, and the failed ones apart), Counter sums, and return codes. Plain data out
+ * (`FortioRecord`); report/fortio-json.ts writes Fortio's result document from it.
+ *
+ * Fortio's own histogram (fortio-histogram.ts), on durations in seconds with Fortio's default resolution
+ * (Divider 0.001 s).
+ *
+ * Like the run summary, a request counts when it started after warm-up, whenever it finished. A request
+ * that got no response (the client gave up) is Fortio's -1, its code for a socket error.
+ */
+import type { MeshObserver, MeshRequest } from '../mesh/index.js';
+import { isFailure } from '../mesh/index.js';
+import {
+  FORTIO_RESOLUTION_S,
+  FortioHistogram,
+  type FortioHistogramData,
+  fortioHistogramData,
+} from './fortio-histogram.js';
+
+export interface FortioTrafficRecord {
+  readonly traffic: string;
+  /** Every request (Fortio's `DurationHistogram`). */
+  readonly durations: FortioHistogramData;
+  /** Failed requests (Fortio's `ErrorsDurationHistogram`). */
+  readonly errorDurations: FortioHistogramData;
+  /** Response code (or -1) to count, codes ascending. */
+  readonly retCodes: readonly (readonly [number, number])[];
+}
+
+export interface FortioRecord {
+  /** Simulated time the measurement starts (the end of warm-up) and its length. */
+  readonly startMs: number;
+  readonly measuredMs: number;
+  readonly traffic: readonly FortioTrafficRecord[];
+}
+
+/** Records requests per traffic source; every other event passes by. */
+export class FortioRecorder implements MeshObserver {
+  private readonly all: FortioHistogram[];
+  private readonly errors: FortioHistogram[];
+  private readonly codes: Map<number, number>[];
+
+  constructor(
+    private readonly traffic: readonly string[],
+    private readonly warmupMs: number,
+    private readonly durationMs: number,
+  ) {
+    this.all = traffic.map(() => new FortioHistogram(0, FORTIO_RESOLUTION_S));
+    this.errors = traffic.map(() => new FortioHistogram(0, FORTIO_RESOLUTION_S));
+    this.codes = traffic.map(() => new Map());
+  }
+
+  requestStarted(_r: Readonly<MeshRequest>): void {}
+
+  requestCompleted(r: Readonly<MeshRequest>): void {
+    if (r.startMs < this.warmupMs) return;
+    const s = (r.endMs - r.startMs) / 1000;
+    (this.all[r.traffic] as FortioHistogram).record(s);
+    if (isFailure(r.responseCode)) (this.errors[r.traffic] as FortioHistogram).record(s);
+    const code = r.responseCode === 0 ? -1 : r.responseCode;
+    const codes = this.codes[r.traffic] as Map<number, number>;
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+
+  callCompleted(): void {}
+  converged(): void {}
+  staleProxies(): void {}
+  pushed(): void {}
+  podCreationRejected(): void {}
+  certExpired(): void {}
+
+  record(): FortioRecord {
+    return {
+      startMs: this.warmupMs,
+      measuredMs: this.durationMs - this.warmupMs,
+      traffic: this.traffic.map((traffic, i) => ({
+        traffic,
+        durations: fortioHistogramData((this.all[i] as FortioHistogram).state()),
+        errorDurations: fortioHistogramData((this.errors[i] as FortioHistogram).state()),
+        retCodes: [...(this.codes[i] as Map<number, number>).entries()].sort((a, b) => a[0] - b[0]),
+      })),
+    };
+  }
+}

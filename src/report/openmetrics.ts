@@ -1,0 +1,240 @@
+/**
+ * A run's Istio telemetry as text Prometheus reads:
+ * - `openMetricsText`: OpenMetrics 1.0 with one sample per window and timestamps from a stated base time,
+ *   for `promtool tsdb create-blocks-from openmetrics` (a Prometheus TSDB a Grafana Istio dashboard or
+ *   Kiali can then query);
+ * - `prometheusText`: the last sample only, without timestamps, as a scrape of every proxy at the end of
+ *   the run would read (Prometheus text format 0.0.4, what `promtool check metrics` lints).
+ *
+ * Label names and their order are those of Istio's stats filter (istio/proxy
+ * source/extensions/filters/http/istio_stats/istio_stats.cc `all_tags_`, at
+ * c0655e15082ffa899284cb3ffb24d5dfb409232e), less `grpc_response_status`, which is empty for HTTP and which
+ * Prometheus drops as an empty label anyway.
+ */
+import type { IstioTelemetry, TelemetrySeries, TelemetryWorkload } from '../metrics/index.js';
+
+/** The base time when none is given: simulated time 0 is 2026-01-01T00:00:00Z. */
+export const DEFAULT_METRICS_BASE_TIME_MS = Date.UTC(2026, 0, 1);
+
+export interface OpenMetricsOptions {
+  /** Wall-clock time of simulated time 0, in ms since the epoch (default `DEFAULT_METRICS_BASE_TIME_MS`). */
+  readonly baseTimeMs?: number;
+  /** Labels added to every series (e.g. `{ meshsim_model: 'multi-primary' }` in a comparison). */
+  readonly extraLabels?: Readonly<Record<string, string>>;
+}
+
+const UNKNOWN: TelemetryWorkload = {
+  workload: 'unknown',
+  namespace: 'unknown',
+  canonicalService: 'unknown',
+  canonicalRevision: 'unknown',
+  version: 'unknown',
+  app: 'unknown',
+  cluster: 'unknown',
+  principal: 'unknown',
+};
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function labelText(pairs: readonly (readonly [string, string])[]): string {
+  return pairs.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
+}
+
+/** Istio's labels of one series, in the stats filter's order. */
+function requestLabels(
+  t: IstioTelemetry,
+  s: TelemetrySeries,
+  extra: readonly (readonly [string, string])[],
+): (readonly [string, string])[] {
+  const src = t.workloads[s.source] ?? UNKNOWN;
+  const dst = t.workloads[s.destination] ?? UNKNOWN;
+  return [
+    ['reporter', s.reporter],
+    ['source_workload', src.workload],
+    ['source_workload_namespace', src.namespace],
+    ['source_principal', src.principal],
+    ['source_app', src.app],
+    ['source_version', src.version],
+    ['source_canonical_service', src.canonicalService],
+    ['source_canonical_revision', src.canonicalRevision],
+    ['source_cluster', src.cluster],
+    ['destination_workload', dst.workload],
+    ['destination_workload_namespace', dst.namespace],
+    ['destination_principal', dst.principal],
+    ['destination_app', dst.app],
+    ['destination_version', dst.version],
+    ['destination_service', `${s.destinationService}.${t.namespace}.svc.cluster.local`],
+    ['destination_service_name', s.destinationService],
+    ['destination_service_namespace', t.namespace],
+    ['destination_canonical_service', s.destination < 0 ? s.destinationService : dst.canonicalService],
+    ['destination_canonical_revision', dst.canonicalRevision],
+    ['destination_cluster', dst.cluster],
+    ['request_protocol', 'http'],
+    ['response_flags', s.responseFlags],
+    // Istio's source reporter cannot see the server's mTLS mode and reports "unknown".
+    ['connection_security_policy', s.reporter === 'destination' ? 'mutual_tls' : 'unknown'],
+    ['response_code', String(s.responseCode)],
+    ...extra,
+  ];
+}
+
+function num(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
+}
+
+/** `ms` since the epoch as OpenMetrics seconds with millisecond digits (exact, no float noise). */
+function seconds(ms: number): string {
+  const whole = Math.round(ms);
+  return `${Math.floor(whole / 1000)}.${String(whole % 1000).padStart(3, '0')}`;
+}
+
+interface Family {
+  readonly name: string;
+  readonly type: 'counter' | 'histogram' | 'gauge';
+  readonly help: string;
+  readonly unit?: string;
+}
+
+const REQUESTS: Family = {
+  name: 'istio_requests',
+  type: 'counter',
+  help: 'Requests (meshsim: source = every call after retries; destination = final attempts that reached a replica).',
+};
+const DURATION: Family = {
+  name: 'istio_request_duration_milliseconds',
+  type: 'histogram',
+  help: 'Request duration (meshsim: destination-reporter durations include the return hop).',
+};
+const PUSHES: Family = {
+  name: 'pilot_xds_pushes',
+  type: 'counter',
+  help: 'Pushes to proxies (meshsim: one push carries endpoints and routes, counted as type eds).',
+};
+const CONVERGENCE: Family = {
+  name: 'pilot_proxy_convergence_time',
+  type: 'histogram',
+  help: 'Seconds from a change to its arrival (meshsim: at the last proxy that should see it).',
+};
+
+/**
+ * Appends the sample lines of one histogram label set to `out`, sample by sample: buckets (cumulative in
+ * `le`), count, sum. Label text and `le` values are built once per label set, not per line.
+ */
+function histogramLines(
+  out: string[],
+  name: string,
+  labels: string,
+  bounds: readonly number[],
+  buckets: readonly number[],
+  counts: readonly number[],
+  sums: readonly number[],
+  windows: number,
+  times: readonly string[],
+  from: number,
+): void {
+  const width = bounds.length + 1;
+  const sep = labels === '' ? '' : ',';
+  const bucketPrefix = bounds.map((b) => `${name}_bucket{${labels}${sep}le="${num(b)}"} `);
+  const infPrefix = `${name}_bucket{${labels}${sep}le="+Inf"} `;
+  const countPrefix = `${name}_count${labels === '' ? '' : `{${labels}}`} `;
+  const sumPrefix = `${name}_sum${labels === '' ? '' : `{${labels}}`} `;
+  const running = new Float64Array(width);
+  let count = 0;
+  let sum = 0;
+  for (let k = 0; k <= windows; k++) {
+    if (k > 0) {
+      const w = k - 1;
+      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (buckets[w * width + b] ?? 0);
+      count += counts[w] ?? 0;
+      sum += sums[w] ?? 0;
+    }
+    if (k < from) continue;
+    const ts = times[k] as string;
+    let le = 0;
+    for (let b = 0; b < bounds.length; b++) {
+      le += running[b] as number;
+      out.push(`${bucketPrefix[b] as string}${le}${ts}`);
+    }
+    out.push(`${infPrefix}${count}${ts}`, `${countPrefix}${count}${ts}`, `${sumPrefix}${num(sum)}${ts}`);
+  }
+}
+
+function render(t: IstioTelemetry, options: OpenMetricsOptions, openMetrics: boolean): string {
+  const base = options.baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
+  const extra = Object.entries(options.extraLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const from = openMetrics ? 0 : t.windows;
+  // Each sample's timestamp with its leading space (none in a final scrape).
+  const times = Array.from({ length: t.windows + 1 }, (_, k) =>
+    openMetrics ? ` ${seconds(base + t.startMs + k * t.windowMs)}` : '',
+  );
+  const out: string[] = [];
+  const header = (f: Family) => {
+    const exposed = !openMetrics && f.type === 'counter' ? `${f.name}_total` : f.name;
+    out.push(`# HELP ${exposed} ${f.help}`, `# TYPE ${exposed} ${f.type}`);
+  };
+  const extraText = labelText(extra);
+  const withExtra = (s: string) => (s === '' ? extraText : extraText === '' ? s : `${s},${extraText}`);
+  const labels = t.series.map((s) => labelText(requestLabels(t, s, extra)));
+
+  header(REQUESTS);
+  t.series.forEach((s, i) => {
+    const prefix = `istio_requests_total{${labels[i] as string}} `;
+    let total = 0;
+    for (let k = 0; k <= t.windows; k++) {
+      if (k > 0) total += s.counts[k - 1] ?? 0;
+      if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
+    }
+  });
+  header(DURATION);
+  t.series.forEach((s, i) =>
+    histogramLines(
+      out,
+      DURATION.name,
+      labels[i] as string,
+      t.durationBucketsMs,
+      s.buckets,
+      s.counts,
+      s.sumsMs,
+      t.windows,
+      times,
+      from,
+    ),
+  );
+  const cp = t.controlPlane;
+  if (cp !== null) {
+    header(PUSHES);
+    const prefix = `pilot_xds_pushes_total{${withExtra('type="eds"')}} `;
+    let total = 0;
+    for (let k = 0; k <= t.windows; k++) {
+      if (k > 0) total += cp.pushes[k - 1] ?? 0;
+      if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
+    }
+    header(CONVERGENCE);
+    histogramLines(
+      out,
+      CONVERGENCE.name,
+      withExtra(''),
+      cp.convergenceBucketsS,
+      cp.convergenceBuckets,
+      cp.convergenceCounts,
+      cp.convergenceSumsS,
+      t.windows,
+      times,
+      from,
+    );
+  }
+  if (openMetrics) out.push('# EOF');
+  return `${out.join('\n')}\n`;
+}
+
+/** Every window's sample, OpenMetrics 1.0, timestamps from `options.baseTimeMs` (see the file comment). */
+export function openMetricsText(t: IstioTelemetry, options: OpenMetricsOptions = {}): string {
+  return render(t, options, true);
+}
+
+/** The final sample as Prometheus text format 0.0.4, no timestamps (see the file comment). */
+export function prometheusText(t: IstioTelemetry, options: OpenMetricsOptions = {}): string {
+  return render(t, options, false);
+}
