@@ -45,4 +45,10 @@ export { DEFAULT_COST_CONSTANTS, costConstants, type CostConstants } from './cos
 export { estimateCost, costMethod, type CostInput } from './estimate-cost.js';
 export { configPlaces } from './config-places.js';
 export * from './stats/index.js';
-export { ServiceGraphRecorder, type ServiceGraphEdge, type ServiceGraphSummary } from './service-graph.js';
+export {
+  ServiceGraphRecorder,
+  edgeKey,
+  meanServiceGraph,
+  type ServiceGraphEdge,
+  type ServiceGraphSummary,
+} from './service-graph.js';

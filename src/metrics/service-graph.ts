@@ -212,3 +212,66 @@ export class ServiceGraphRecorder {
     return id;
   }
 }
+
+/** An edge's identity: everything but its figures. */
+export function edgeKey(e: ServiceGraphEdge): string {
+  return [
+    e.sourceKind,
+    e.source,
+    e.sourceVersion ?? '',
+    e.sourceCluster,
+    e.destination,
+    e.destinationVersion ?? '',
+    e.destinationCluster ?? '',
+  ].join('\u0000');
+}
+
+/**
+ * The service graph over replications: per edge, calls, errors and responses as means per replication (a
+ * replication without the edge counts as zero calls), the error ratio pooled (errors over calls of every
+ * replication), latency percentiles as the mean over the replications that had the edge (percentiles of
+ * different runs do not merge). Edges in the first replication's order, then the rest as met.
+ */
+export function meanServiceGraph(graphs: readonly ServiceGraphSummary[]): ServiceGraphSummary {
+  const n = graphs.length;
+  if (n === 0) return { edges: [] };
+  const byKey = new Map<string, ServiceGraphEdge[]>();
+  for (const g of graphs)
+    for (const e of g.edges) {
+      const k = edgeKey(e);
+      const list = byKey.get(k);
+      if (list === undefined) byKey.set(k, [e]);
+      else list.push(e);
+    }
+  const edges = [...byKey.values()].map((list): ServiceGraphEdge => {
+    const first = list[0] as ServiceGraphEdge;
+    const sum = (f: (e: ServiceGraphEdge) => number) => list.reduce((a, e) => a + f(e), 0);
+    const calls = sum((e) => e.calls);
+    const errors = sum((e) => e.errors);
+    const responses = new Map<string, { code: number; flags: string; count: number }>();
+    for (const e of list)
+      for (const r of e.responses) {
+        const k = `${r.code} ${r.flags}`;
+        const had = responses.get(k);
+        if (had) had.count += r.count;
+        else responses.set(k, { ...r });
+      }
+    const latency = (f: (e: ServiceGraphEdge) => number) => round(sum(f) / list.length, 4);
+    return {
+      ...first,
+      calls: round(calls / n, 3),
+      ratePerSecond: round(sum((e) => e.ratePerSecond) / n, 4),
+      errors: round(errors / n, 3),
+      errorRatio: calls > 0 ? round(errors / calls, 6) : 0,
+      latencyMs: {
+        p50: latency((e) => e.latencyMs.p50),
+        p90: latency((e) => e.latencyMs.p90),
+        p99: latency((e) => e.latencyMs.p99),
+      },
+      responses: [...responses.values()]
+        .map((r) => ({ ...r, count: round(r.count / n, 3) }))
+        .sort((a, b) => a.code - b.code || a.flags.localeCompare(b.flags)),
+    };
+  });
+  return { edges };
+}
