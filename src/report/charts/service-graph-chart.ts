@@ -108,7 +108,8 @@ export function serviceGraphChart(input: ChartInput): TopLevelSpec | null {
   const gap = 16;
   const panelWidth =
     models.length > 1 ? (CHART_WIDTH - gap * (models.length - 1)) / models.length : CHART_WIDTH * 0.6;
-  const step = Math.max(14, Math.min(28, Math.floor(panelWidth / Math.max(1, cols.length))));
+  // Rows of 14-28 px: at MAX_GRAPH_NODES rows the panel stays under 450 px; a few rows still fill 160 px.
+  const height = Math.max(160, Math.min(28 * rows.length, 14 * MAX_GRAPH_NODES * 2));
   const tooltip = [
     { field: 'from', title: 'caller' },
     { field: 'to', title: 'destination' },
@@ -141,7 +142,7 @@ export function serviceGraphChart(input: ChartInput): TopLevelSpec | null {
       },
     },
   ] as const;
-  const size = { width: { step }, height: { step: Math.max(14, Math.min(28, step)) } };
+  const size = { width: Math.floor(panelWidth), height };
   if (models.length === 1)
     return {
       $schema: VEGA_LITE_SCHEMA,
