@@ -117,6 +117,39 @@ describe('report/charts', () => {
     expect(serviceGraphChart({ ...runFixture, serviceGraph: { edges: [] } })).toBeNull();
   });
 
+  it('availabilityChart(run with slo.latency.p99) draws within-SLO beside availability on one y scale; none without', () => {
+    const run = {
+      ...runFixture,
+      slo: {
+        availability: null,
+        deadlineMs: 200,
+        windows: runFixture.timeline.length,
+        violatingWindows: null,
+      },
+      timeline: runFixture.timeline.map((w) => ({
+        ...w,
+        withinSlo: w.availability === null ? null : w.availability - 0.05,
+      })),
+    };
+    const spec = availabilityChart(run);
+    expectValid(spec);
+    const layers = ('layer' in spec ? spec.layer : []) as { name?: string; data?: { values: unknown[] } }[];
+    const within = layers.find((l) => l.name === 'within_slo_lines');
+    const values = (within?.data?.values ?? []) as { availability: number | null }[];
+    const expected = run.timeline.flatMap((w) =>
+      w.withinSlo === null ? [null] : [w.withinSlo, w.withinSlo],
+    );
+    expect(values.map((v) => v.availability)).toEqual(expected);
+    // One field name in both layers: Vega-Lite unions the domains, so the lower line is never clipped.
+    expect((within as { encoding?: { y?: object } } | undefined)?.encoding?.y).toEqual({
+      field: 'availability',
+      type: 'quantitative',
+    });
+    expect(JSON.stringify(spec)).toContain('within slo.latency.p99 (200 ms)');
+    const plain = availabilityChart(runFixture);
+    expect(JSON.stringify(plain)).not.toContain('within_slo_lines');
+  });
+
   it('chart specs carry their data inline and fetch nothing', () => {
     const specs = [...comparisonCharts(comparisonFixture).charts, ...runCharts(runFixture).charts].map(
       (c) => c.spec,
