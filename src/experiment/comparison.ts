@@ -6,7 +6,7 @@
  * optional in the types, so that results built by hand (report fixtures) stay valid; `compare` always
  * fills them.
  */
-import type { ReportHeader } from '../metrics/index.js';
+import type { ReportHeader, ServiceGraphSummary } from '../metrics/index.js';
 
 /** A mean over replications with its 95% confidence interval; null where undefined (no samples). */
 export interface Estimate {
@@ -88,6 +88,8 @@ export interface ModelComparison {
   }[];
   /** Mean requests by client cluster and serving cluster. */
   readonly traffic: readonly { readonly from: string; readonly to: string; readonly requests: number }[];
+  /** The service graph over the replications (`meanServiceGraph`): per edge, mean calls per replication. */
+  readonly serviceGraph?: ServiceGraphSummary;
   /** Seeds of the replications, in order. */
   readonly seeds: readonly number[];
 }

@@ -42,3 +42,6 @@ export function listText(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/** The one wording of a tie, wherever the verdict states one. */
+export const TIE = 'no material difference';

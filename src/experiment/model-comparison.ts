@@ -6,7 +6,7 @@
  * Contents: `modelComparison`.
  */
 import type { DeploymentModel } from '../mesh/index.js';
-import { faultKind, type RunSummary } from '../metrics/index.js';
+import { faultKind, meanServiceGraph, type RunSummary } from '../metrics/index.js';
 import { faultTarget, type Scenario } from '../scenario/index.js';
 import { metricByName, type MetricContext } from './comparison-metric.js';
 import type { Estimate, FaultComparison, ModelComparison } from './comparison.js';
@@ -177,6 +177,7 @@ export function modelComparison(
     },
     timeline: timeline(runs),
     traffic: trafficMatrix(scenario, runs),
+    serviceGraph: meanServiceGraph(runs.map((r) => r.serviceGraph ?? { edges: [] })),
     seeds,
   };
 }

@@ -13,7 +13,7 @@ import { metricByName, observations, type ModelRuns } from './comparison-metric.
 import type { Criterion, VerdictEntry } from './comparison.js';
 import { modelWiring } from './model-wiring.js';
 import { meanOf } from './estimate.js';
-import { listText, valueText } from './figure-text.js';
+import { listText, TIE, valueText } from './figure-text.js';
 
 const entryOf = (criteria: readonly VerdictEntry[], c: Criterion) => criteria.find((e) => e.criterion === c);
 
@@ -119,20 +119,40 @@ function locality(criteria: readonly VerdictEntry[], scenario: Scenario): string
 }
 
 function overall(criteria: readonly VerdictEntry[], models: readonly ModelRuns[]): string {
+  // A criterion is led by its best model, or by tied leaders when some model is materially worse than
+  // them; a tie of every model leads nothing.
+  const ledBy = (c: VerdictEntry): readonly string[] =>
+    c.best !== null && c.best !== undefined
+      ? [c.best]
+      : c.leaders !== undefined && c.leaders.length < models.length
+        ? c.leaders
+        : [];
   const wins = models.map((m) => ({
     name: m.model.name,
     on: criteria.filter((c) => c.best === m.model.name).map((c) => c.criterion),
   }));
   const winners = wins.filter((w) => w.on.length > 0).map((w) => `${w.name} on ${listText(w.on)}`);
-  const none = wins.filter((w) => w.on.length === 0).map((w) => w.name);
+  const shared = new Map<string, { leaders: readonly string[]; on: string[] }>();
+  for (const c of criteria) {
+    const leaders = ledBy(c);
+    if (leaders.length < 2) continue;
+    const key = leaders.join('\u0000');
+    const group = shared.get(key) ?? { leaders, on: [] };
+    group.on.push(c.criterion);
+    shared.set(key, group);
+  }
+  const together = [...shared.values()].map(
+    (g) => `${listText(g.leaders)} together on ${listText(g.on)} (${TIE} between them)`,
+  );
+  const leading = new Set(criteria.flatMap((c) => ledBy(c)));
+  const none = models.map((m) => m.model.name).filter((n) => !leading.has(n));
+  const parts = [...(winners.length === 0 ? [] : [`best ${winners.join('; ')}`]), ...together];
   const first =
-    winners.length === 0
-      ? 'no model is materially best on any criterion judged here'
-      : `best ${winners.join('; ')}`;
+    parts.length === 0 ? 'no model is materially best on any criterion judged here' : parts.join('; ');
   const rest =
-    winners.length === 0 || none.length === 0
+    parts.length === 0 || none.length === 0
       ? ''
-      : `; ${listText(none)} ${none.length === 1 ? 'is' : 'are'} not materially best on any criterion judged here`;
+      : `; ${listText(none)} ${none.length === 1 ? 'leads' : 'lead'} on no criterion judged here`;
   return `Overall: ${first}${rest}.`;
 }
 

@@ -155,7 +155,7 @@ export function runInWorkerPool(
           : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}${scenarios.length > 1 ? ` (with sweep point ${job.point + 1}'s settings)` : ''}`;
       finish(
         new ReplicationFailedError(
-          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job?.model ?? '(default)'} with seed ${job?.seed} failed: ${message}${rerun}`,
+          `${job !== undefined && job.part >= 0 ? `the baseline without fault ${job.part} of ` : ''}run of model ${job === undefined ? '(unknown)' : modelName(scenarios[job.point], job.model)} with seed ${job?.seed} failed: ${message}${rerun}`,
           stack,
         ),
       );
@@ -203,7 +203,7 @@ export function runInWorkerPool(
         const what =
           job === undefined
             ? 'a simulation'
-            : `the ${job.part >= 0 ? `baseline without fault ${job.part} of the ` : ''}run of model ${job.model}, replication seed ${job.seed}`;
+            : `the ${job.part >= 0 ? `baseline without fault ${job.part} of the ` : ''}run of model ${modelName(scenarios[job.point], job.model)}, replication seed ${job.seed}`;
         finish(
           new WorkerOutOfMemoryError(
             `meshsim: ${what} ran out of memory (its thread may use ${workerHeapMb()} MB; ${workers} thread${workers === 1 ? '' : 's'} at once). ` +
@@ -223,4 +223,9 @@ export function runInWorkerPool(
       });
     }
   });
+}
+
+/** The model a job runs: the one it names, else the scenario's first (what `run` without `--model` runs). */
+function modelName(scenario: Scenario | undefined, model: string | undefined): string {
+  return model ?? scenario?.models[0]?.name ?? '(default)';
 }

@@ -18,12 +18,11 @@ import type { Scenario } from '../scenario/index.js';
 import { metricByName, observations, type ComparisonMetric, type ModelRuns } from './comparison-metric.js';
 import type { Criterion, Verdict, VerdictEntry } from './comparison.js';
 import { meanOf, pairedDifference, type PairedDifference } from './estimate.js';
-import { amountText, intervalText, listText, valueText } from './figure-text.js';
+import { amountText, intervalText, listText, TIE, valueText } from './figure-text.js';
 import { isMaterial, materialThresholds, thresholdText, type MaterialThresholds } from './material.js';
 import { modelFits } from './model-fits.js';
 
-/** The one wording of a tie, wherever the verdict states one. */
-export const TIE = 'no material difference';
+export { TIE };
 
 /** The metric each criterion is judged on; control-plane cost and data locality depend on what was measured. */
 export const CRITERION_METRIC: Readonly<Record<Criterion, readonly string[]>> = {

@@ -31,6 +31,7 @@ import { Attempt, AttemptOutcome, Call, MeshRequest, isFailure } from './request
 import { ResponseFlag } from './response-flag.js';
 import type { RouteResolver } from './route-resolver.js';
 import { failedCallStatus } from './call-failure.js';
+import { AppCall } from './app-call.js';
 import type { CallStep, ServiceRuntime } from './service-runtime.js';
 import type { Upstream, UpstreamHost } from './upstream.js';
 import { Admission } from './traffic/connection-pool.js';
@@ -110,13 +111,45 @@ export class DataPlane {
    */
   private readonly clientGaveUp = (request: MeshRequest): void => {
     this.completeRequest(request, 0, ResponseFlag.DC);
-    const entry = request.entry;
-    if (entry !== undefined && !entry.finished) {
-      const a = entry.current;
-      if (a !== undefined) this.resetAttempt(a, false);
-      this.finishCall(entry, 0, ResponseFlag.DC);
-    }
+    if (request.entry !== undefined) this.callerGaveUp(request.entry);
   };
+
+  /**
+   * The caller of `call` closed its connection: the end client (`clientGaveUp`) or an application whose
+   * own timeout expired (app-call.ts). Same reset, same DC, no outlier report.
+   */
+  private callerGaveUp(call: Call): void {
+    if (call.finished) return;
+    const a = call.current;
+    if (a !== undefined) this.resetAttempt(a, false);
+    this.finishCall(call, 0, ResponseFlag.DC);
+  }
+
+  /** A call an application makes: its own timeout, if it has one, starts with it. */
+  private readonly sendCall = (call: Call): void => {
+    const app = call.app;
+    if (app !== undefined && app.policy.timeoutMs > 0)
+      app.timer = this.ctx.engine.schedule(app.policy.timeoutMs, this.appTimeout, call);
+    this.startCall(call);
+  };
+
+  private readonly appTimeout = (call: Call): void => {
+    (call.app as AppCall).timer = undefined;
+    this.callerGaveUp(call);
+  };
+
+  /** A try of an application call ended: the application tries again (true), or the call is done. */
+  private appRetried(parent: Attempt, child: Call): boolean {
+    const app = child.app as AppCall;
+    if (app.timer !== undefined) this.ctx.engine.cancel(app.timer);
+    app.timer = undefined;
+    if (!app.retriesAfter(isFailure(child.responseCode))) return false;
+    app.tries++;
+    const next = new Call(child.request, parent, app.callee, child.source);
+    next.app = app;
+    this.ctx.engine.schedule(app.policy.backoffMs, this.sendCall, next);
+    return true;
+  }
 
   private completeRequest(request: MeshRequest, code: number, flags: number): void {
     request.done = true;
@@ -506,14 +539,11 @@ export class DataPlane {
         if (p < 1 && service.behaviourRng() >= p) continue;
         made++;
         a.outstanding++;
-        this.startCall(
-          new Call(
-            a.call.request,
-            a,
-            this.ctx.services[step.services[k] as number] as ServiceRuntime,
-            endpoint.sidecar,
-          ),
-        );
+        const callee = this.ctx.services[step.services[k] as number] as ServiceRuntime;
+        const call = new Call(a.call.request, a, callee, endpoint.sidecar);
+        const app = step.app?.[k];
+        if (app !== undefined) call.app = new AppCall(app, callee);
+        this.sendCall(call);
       }
       if (made > 0) {
         a.step = i;
@@ -524,6 +554,7 @@ export class DataPlane {
   }
 
   private childDone(parent: Attempt, child: Call): void {
+    if (child.app !== undefined && this.appRetried(parent, child)) return;
     if (isFailure(child.responseCode)) parent.downstreamStatus = failedCallStatus(parent, child);
     if (--parent.outstanding > 0) return;
     if (parent.downstreamStatus > 0) this.respond(parent, parent.downstreamStatus);

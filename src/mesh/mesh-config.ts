@@ -59,6 +59,10 @@ export interface CallConfig {
    * 'continue' carries on without it, a number answers that status.
    */
   readonly onError?: 'fail' | 'continue' | number | undefined;
+  /** The application's own timeout for the call (outside Envoy); absent: none. */
+  readonly timeoutMs?: number | undefined;
+  /** The application's own retries of the call (outside Envoy); absent: none. */
+  readonly retries?: { readonly attempts: number; readonly backoffMs: number } | undefined;
 }
 
 /** A step of a service's work: one call, or a group of calls made in parallel and awaited together. */

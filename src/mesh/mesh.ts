@@ -200,6 +200,17 @@ export class Mesh {
         onError: step.some((c) => c.onError !== undefined && c.onError !== 'fail')
           ? Int32Array.from(step, (c) => onErrorCode(c.onError))
           : undefined,
+        app: step.some((c) => c.timeoutMs !== undefined || c.retries !== undefined)
+          ? step.map((c) =>
+              c.timeoutMs === undefined && c.retries === undefined
+                ? undefined
+                : {
+                    timeoutMs: c.timeoutMs ?? 0,
+                    retries: c.retries?.attempts ?? 0,
+                    backoffMs: c.retries?.backoffMs ?? 0,
+                  },
+            )
+          : undefined,
       }));
     const service = new ServiceRuntime(
       index,

@@ -8,6 +8,7 @@
  * - `Attempt`: one try of a call against one upstream host, and the server-side work it triggers.
  */
 import type { EventId, SimTime } from '../des/index.js';
+import type { AppCall } from './app-call.js';
 import type { DeadlineQueue } from './deadline-queue.js';
 import type { Endpoint } from './endpoint.js';
 import type { Proxy } from './proxy.js';
@@ -84,6 +85,8 @@ export class Call {
   /** The circuit breakers holding this call's scheduled or running retry (`maxRetries`), if any. */
   declare retryHeld: ConnectionPool | undefined;
   declare finished: boolean;
+  /** The application's own timeout and retries of this call, if it has any (app-call.ts). */
+  declare app: AppCall | undefined;
   // Of the final attempt, for metrics:
   declare endpoint: Endpoint | undefined;
   /** The east-west gateway cluster the final attempt crossed, or -1. */
@@ -115,6 +118,7 @@ export class Call {
     this.tried = undefined;
     this.retryHeld = undefined;
     this.finished = false;
+    this.app = undefined;
     this.endpoint = undefined;
     this.viaGateway = -1;
     this.sentMs = 0;

@@ -5,6 +5,7 @@
  * no ratings, v2 and v3 do.
  */
 import type { Sampler, Uniform } from '../des/index.js';
+import type { AppCallPolicy } from './app-call.js';
 import type { Endpoint } from './endpoint.js';
 
 export interface CallStep {
@@ -15,6 +16,8 @@ export interface CallStep {
    * (carry on as if it had answered: graceful degradation), or the HTTP status to answer with.
    */
   readonly onError?: Int32Array | undefined;
+  /** The application's own timeout and retries of call k (app-call.ts); undefined when no call has any. */
+  readonly app?: readonly (AppCallPolicy | undefined)[] | undefined;
 }
 
 /** `CallStep.onError` values besides a status. */

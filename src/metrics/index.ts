@@ -70,3 +70,10 @@ export {
 } from './fortio-histogram.js';
 export { ThresholdRecorder, type ThresholdRecord, type ThresholdCellJSON } from './threshold-recorder.js';
 export { ExportRecorders } from './export-recorders.js';
+export {
+  ServiceGraphRecorder,
+  edgeKey,
+  meanServiceGraph,
+  type ServiceGraphEdge,
+  type ServiceGraphSummary,
+} from './service-graph.js';

@@ -16,6 +16,7 @@ import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 import { Tally, round, summarize } from './tally.js';
 import { TrafficMatrix, type CrossingCounts, type ZoneRef } from './traffic-matrix.js';
 import { UnitWindows, type UnitWindowsJSON } from './unit-windows.js';
+import { ServiceGraphRecorder } from './service-graph.js';
 
 export interface RecorderShape {
   /** istiods in the deployment model (0 when the scenario has no control plane to report). */
@@ -99,6 +100,7 @@ export class RunRecorder implements MeshObserver {
   private readonly units: RunUnits;
   private readonly matrix: TrafficMatrix;
   private readonly controlPlane: ControlPlaneRecorder;
+  private readonly graph: ServiceGraphRecorder;
   /** By `code * 2^16 + flags` (flags use 11 bits): a number key, so a request allocates no string. */
   private readonly responses = new Map<number, { code: number; flags: string; count: number }>();
   private readonly batchMs: number;
@@ -123,6 +125,7 @@ export class RunRecorder implements MeshObserver {
       requests: new UnitWindows(n * shape.traffic.length, windows),
       services: new UnitWindows(n * shape.services.length, windows),
     };
+    this.graph = new ServiceGraphRecorder(shape.services, shape.traffic, shape.clusters);
     this.matrix = new TrafficMatrix(shape.clusters, shape.zones ?? []);
     this.controlPlane = new ControlPlaneRecorder(
       shape.warmupMs,
@@ -185,6 +188,7 @@ export class RunRecorder implements MeshObserver {
     const batch = Math.floor((call.sentMs - this.shape.warmupMs) / this.batchMs);
     const ln = Math.log(latency);
     (this.byService[service] as Tally).add(ok, latency, batch, false, ln);
+    this.graph.call(call, latency, ln);
     const caller = call.source.cluster;
     this.units.services.complete(
       caller * this.shape.services.length + service,
@@ -253,6 +257,7 @@ export class RunRecorder implements MeshObserver {
     for (const t of tallies) buckets += t.bucketCount;
     for (const q of this.queueBySvc) buckets += q.hist.bucketCount;
     buckets += this.controlPlane.bucketCount;
+    buckets += this.graph.bucketCount;
     return {
       windows: this.windows.length,
       unitWindowCells:
@@ -315,6 +320,7 @@ export class RunRecorder implements MeshObserver {
       }),
       traffic: this.matrix.callMatrix(),
       requestTraffic: this.matrix.requestMatrix(),
+      serviceGraph: this.graph.summary(this.shape.durationMs - this.shape.warmupMs),
       ...(this.shape.istiods > 0 ? { controlPlane: this.controlPlane.summary(this.shape.istiods) } : {}),
       timeline,
       ...(slo === undefined ? {} : { slo }),

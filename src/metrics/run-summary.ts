@@ -3,6 +3,7 @@
  * scenario-format.md) and the only metrics type report/ sees. Numbers are `null` where undefined (no
  * samples), never invented.
  */
+import type { ServiceGraphSummary } from './service-graph.js';
 
 export interface LatencySummary {
   readonly count: number;
@@ -215,6 +216,8 @@ export interface RunSummary extends ReportHeader {
     readonly to: string;
     readonly requests: number;
   }[];
+  /** Calls per edge of the service graph (source workload, version, cluster -> destination); see service-graph.ts. */
+  readonly serviceGraph?: ServiceGraphSummary;
   readonly timeline: readonly WindowSummary[];
   /** Present when the scenario sets an SLO. */
   readonly slo?: SloSummary;

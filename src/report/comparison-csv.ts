@@ -16,6 +16,7 @@ import type { ComparisonResult, Estimate, ModelComparison } from '../experiment/
 import type { ReportFile } from './atomic-write.js';
 import { type CsvRow, csvText } from './csv-text.js';
 import { comparisonFaultsCsv } from './faults-csv.js';
+import { comparisonServiceGraphCsv } from './service-graph-csv.js';
 
 interface Metric {
   readonly metric: string;
@@ -153,5 +154,11 @@ export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFil
       content: await csvText(traffic, ['model', 'from_cluster', 'to_cluster', 'calls_mean']),
     },
     { name: 'faults.csv', content: await comparisonFaultsCsv(r) },
+    {
+      name: 'service-graph.csv',
+      content: await comparisonServiceGraphCsv(
+        r.models.map((m) => ({ model: m.model, edges: m.serviceGraph?.edges ?? [] })),
+      ),
+    },
   ];
 }

@@ -3,7 +3,7 @@
  * the verdict per criterion, what was not measured and why, which model fits, the report folder and the
  * rerun line (the terminal text of a run is run-text.ts).
  */
-import type { ComparisonResult, Estimate } from '../experiment/index.js';
+import { TIE, type ComparisonResult, type Estimate, type VerdictEntry } from '../experiment/index.js';
 import { formatEstimate } from './format.js';
 import { textTable } from './text-table.js';
 
@@ -56,7 +56,7 @@ export function comparisonText(r: ComparisonResult, reportDir: string | undefine
     '',
     'verdict (best per criterion; "no material difference" unless the paired 95% interval excludes 0 and the difference reaches report.material):',
     ...r.verdict.criteria.map((c) =>
-      wrap(`  ${c.criterion}: ${c.best ?? 'no material difference'}. ${c.note}`, width, '      '),
+      wrap(`  ${c.criterion}: ${headline(c, r.models.length)}. ${c.note}`, width, '      '),
     ),
     ...(r.verdict.notMeasured ?? []).map((n) =>
       wrap(`  ${n.criterion}: not measured: ${n.reason}`, width, '      '),
@@ -69,4 +69,14 @@ export function comparisonText(r: ComparisonResult, reportDir: string | undefine
   if (reportDir !== undefined) out.push(`report: ${reportDir}`);
   out.push(`rerun: ${r.rerun}`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * A criterion's headline: its best model; tied leaders when some model is materially worse than them
+ * (never "no material difference" above a line that calls a model materially worse); else the tie.
+ */
+function headline(c: VerdictEntry, models: number): string {
+  if (c.best !== null && c.best !== undefined) return c.best;
+  const leaders = c.leaders ?? [];
+  return leaders.length > 1 && leaders.length < models ? `${leaders.join(' and ')} (tied)` : TIE;
 }

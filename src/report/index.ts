@@ -21,6 +21,11 @@ export { summaryJson } from './summary-json.js';
 export { comparisonJson } from './comparison-json.js';
 export { runCsvFiles } from './run-csv.js';
 export { comparisonCsvFiles } from './comparison-csv.js';
+export {
+  SERVICE_GRAPH_CSV_COLUMNS,
+  serviceGraphCsv,
+  comparisonServiceGraphCsv,
+} from './service-graph-csv.js';
 export { runFaultsCsv, comparisonFaultsCsv, FAULTS_CSV_COLUMNS } from './faults-csv.js';
 export { runText } from './run-text.js';
 export { comparisonText } from './comparison-text.js';

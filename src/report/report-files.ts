@@ -20,6 +20,7 @@
  * csv/traffic-matrix.csv  calls by client and serving cluster (and model)
  * csv/services.csv      run: per service
  * csv/clusters.csv      run: per client cluster
+ * csv/service-graph.csv per edge (and model), then per response code and flag: rate, errors, latency
  * csv/comparison.csv    comparison: per model and metric: mean, 95% interval, unit
  * csv/differences.csv   comparison: paired differences a − b with intervals
  * ```

@@ -6,6 +6,7 @@
 import type { LatencySummary, RunSummary } from '../metrics/index.js';
 import type { ReportFile } from './atomic-write.js';
 import { type CsvRow as Row, csvText as csv } from './csv-text.js';
+import { serviceGraphCsv } from './service-graph-csv.js';
 
 const latencyColumns = (l: LatencySummary | null, prefix = 'latency'): Row => ({
   [`${prefix}_mean_ms`]: l?.mean ?? null,
@@ -79,5 +80,6 @@ export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
       name: 'traffic-matrix.csv',
       content: await csv(matrix, ['from_cluster', 'to_cluster', 'calls_total']),
     },
+    { name: 'service-graph.csv', content: await serviceGraphCsv(s.serviceGraph?.edges ?? []) },
   ];
 }

@@ -68,7 +68,7 @@ export function sweepDocument(r: SweepResult, charts: readonly ReportChartRef[])
         `Point ${p.point} (${settingsText(p.settings)}): ` +
         (p.comparison.verdict.criteria.length === 0
           ? 'no criterion measured.'
-          : `${p.comparison.verdict.criteria.map((c) => `${c.criterion} ${c.best ?? `(${(c.leaders ?? []).length > 1 ? `tie: ${(c.leaders ?? []).join(', ')}` : 'no significant difference'})`}`).join('; ')}.`),
+          : `${p.comparison.verdict.criteria.map((c) => `${c.criterion} ${c.best ?? `(${(c.leaders ?? []).length > 1 ? `tie: ${(c.leaders ?? []).join(', ')}` : 'no material difference'})`}`).join('; ')}.`),
     ),
     leadTables: [overviewTable(r)],
     charts,

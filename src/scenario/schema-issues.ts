@@ -82,7 +82,9 @@ export function schemaIssues(
           return;
         }
         const branch = pickBranch(issue.errors, value);
-        if (branch !== undefined && !isCustom(issue)) {
+        // A custom message speaks for the whole union; but a mapping that is a call with one bad field
+        // (a call's retries, say) is better told which field.
+        if (branch !== undefined && (!isCustom(issue) || isPlainObject(value))) {
           for (const inner of branch) visit(inner, path);
           return;
         }
@@ -156,6 +158,10 @@ function isInsideGroup(path: IssuePath): boolean {
   return (
     n >= 3 && path[n - 3] === 'calls' && typeof path[n - 2] === 'number' && typeof path[n - 1] === 'number'
   );
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isCustom(issue: ZodIssue): boolean {

@@ -149,6 +149,9 @@ const Deployment = z
   })
   .meta({ id: 'Deployment', description: 'Pods of a service in one cluster (and optionally one zone).' });
 
+/** Application retries per call; more is a retry storm, not a policy. */
+export const MAX_APP_RETRIES = 10;
+
 const Call = z
   .strictObject({
     service: Name.describe('The service called.'),
@@ -164,6 +167,29 @@ const Call = z
       .describe(
         'What the application does when the call fails (after Envoy retries): fail answers 500, continue ' +
           'carries on without it (graceful degradation), {respond: status} answers that status. Default: fail.',
+      ),
+    timeout: durationAtLeast(1, 'a call given up on at once is never made')
+      .optional()
+      .describe(
+        "The application's own timeout for the call (its HTTP client's, outside Envoy): when it expires the " +
+          'application closes the connection (Envoy sees a downstream disconnect, DC), then retries or applies ' +
+          'onError. Default: none (the application waits as long as Envoy does).',
+      ),
+    retries: z
+      .strictObject({
+        attempts: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_APP_RETRIES)
+          .describe('Retries after the first try (as Istio HTTPRetry.attempts counts them).'),
+        backoff: Duration.optional().describe('Wait before each retry. Default 0.'),
+      })
+      .optional()
+      .describe(
+        'The application retrying the call itself (outside Envoy, on top of its retries): a try that fails ' +
+          '(5xx, a reset, or the timeout above) is made again, up to `attempts` more times; onError applies ' +
+          'to the last. Default: no application retries.',
       ),
   })
   .meta({ id: 'Call', description: 'A downstream call.' });

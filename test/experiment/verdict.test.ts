@@ -13,6 +13,7 @@ import {
 } from '../../src/experiment/index.js';
 import type { FaultImpact, RunSummary } from '../../src/metrics/index.js';
 import type { DeploymentModel } from '../../src/mesh/index.js';
+import { comparisonFixture } from '../report/fixtures.js';
 import { baseRun, modelRuns, renamed } from './fake-runs.js';
 
 function judged(j: Judgement): VerdictEntry {
@@ -102,6 +103,28 @@ describe('experiment/verdict', () => {
     expect(e.note).not.toMatch(/significant/);
     const clear = judged(judgeCriterion('p99Latency', scenario, [slow, fast1]));
     expect(clear.best).toBe('multi-primary');
+  });
+
+  it('tied leaders ahead of a materially worse model are named as leaders, in the text headline and the overall sentence', async () => {
+    const { scenario, run, mp, pr } = await setup();
+    const slowModel = renamed(mp, 'slow');
+    const fast1 = modelRuns(scenario, mp, run, [{ p99: 80 }, { p99: 82 }, { p99: 81 }]);
+    const fast2 = modelRuns(scenario, pr, run, [{ p99: 81 }, { p99: 80 }, { p99: 82 }]);
+    const slow = modelRuns(scenario, slowModel, run, [{ p99: 120 }, { p99: 125 }, { p99: 119 }]);
+    const v = verdict(scenario, [slow, fast1, fast2]);
+    const overall = v.fits[v.fits.length - 1] ?? '';
+    // The quickstart read "Overall: no model is materially best" while two models beat a third by 6x on p99.
+    expect(overall).not.toContain('no model is materially best');
+    expect(overall).toContain(
+      'multi-primary and primary-remote together on p99Latency (no material difference between them)',
+    );
+    expect(overall).toContain('slow leads on no criterion judged here');
+    const { comparisonText } = await import('../../src/report/index.js');
+    // Three models in the fixture, as in this verdict.
+    const text = comparisonText({ ...comparisonFixture, verdict: v }, '', 200);
+    // Never "no material difference" heading a line that calls a model materially worse.
+    expect(text).toContain('p99Latency: multi-primary and primary-remote (tied).');
+    expect(text).not.toMatch(/p99Latency: no material difference\./);
   });
 
   it('judgeCriterion(p99Latency) calls a lead of one histogram bucket no material difference, and says why', async () => {

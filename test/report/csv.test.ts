@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/metrics/index.js';
 import {
   FAULTS_CSV_COLUMNS,
+  SERVICE_GRAPH_CSV_COLUMNS,
   comparisonCsvFiles,
   comparisonFaultsCsv,
   runCsvFiles,
@@ -183,6 +184,41 @@ describe('report/csv', () => {
     expect(rows[3]?.availability_ratio).toBe('');
   });
 
+  it('runCsvFiles(run) service-graph.csv: a totals row per edge, then a row per response code and flag', async () => {
+    const { headers, rows } = await parse(file(await runCsvFiles(runFixture), 'service-graph.csv'));
+    expect(headers).toEqual([...SERVICE_GRAPH_CSV_COLUMNS]);
+    const edges = runFixture.serviceGraph?.edges ?? [];
+    expect(rows).toHaveLength(edges.reduce((n, e) => n + 1 + e.responses.length, 0));
+    const v2 = rows.filter((r) => r.destination === 'catalog' && r.destination_version === 'v2');
+    expect(v2.map((r) => [r.response_code, r.response_flags, r.calls_total, r.edge_share_ratio])).toEqual([
+      ['', '', '7200', '1'],
+      ['200', '', '7164', '0.995'],
+      ['500', '', '36', '0.005'],
+    ]);
+    expect(v2[0]).toMatchObject({
+      error_ratio: '0.005',
+      latency_p99_ms: '30',
+      request_rate_per_second: '40',
+    });
+    // A call that reached no replica: empty destination cluster and version, not a made-up one.
+    const unrouted = rows.find((r) => r.destination === 'orders' && r.response_code === '503');
+    expect(unrouted).toMatchObject({
+      destination_cluster: '',
+      destination_version: '',
+      response_flags: 'UH',
+    });
+  });
+
+  it('comparisonCsvFiles(comparison) service-graph.csv: the run rows per model, mean calls per replication', async () => {
+    const { headers, rows } = await parse(
+      file(await comparisonCsvFiles(comparisonFixture), 'service-graph.csv'),
+    );
+    expect(headers[0]).toBe('model');
+    expect(headers).toContain('calls_mean');
+    expect(headers).not.toContain('calls_total');
+    expect(new Set(rows.map((r) => r.model))).toEqual(new Set(MODELS));
+  });
+
   it('every CSV column name ends in its unit (Prometheus-like), is a label, or sits beside a unit column', async () => {
     const files = [
       ...(await comparisonCsvFiles(comparisonFixture)),
@@ -190,9 +226,12 @@ describe('report/csv', () => {
       { name: 'faults.csv (run)', content: await runFaultsCsv(runFixture) },
     ];
     const plain =
-      /^(model|metric|unit|service|cluster|from_cluster|to_cluster|fault_type|fault_kind|fault_target|model_a|model_b|significant|material)$/;
+      /^(model|metric|unit|service|cluster|from_cluster|to_cluster|fault_type|fault_kind|fault_target|model_a|model_b|significant|material|source_kind|source|source_version|source_cluster|destination|destination_version|destination_cluster|response_code|response_flags)$/;
     // Units last; every interval named `<figure>_ci95_lo` / `_ci95_hi`, and nothing else ends in lo or hi.
-    const withUnit = /_(ms|ratio|total|mean)(_ci95_(lo|hi))?$/;
+    const withUnit = /_(ms|ratio|total|mean|per_second)(_ci95_(lo|hi))?$/;
+    // The files this convention covers, so that a new one cannot slip past it.
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['service-graph.csv']));
+    expect(files.filter((f) => f.name === 'service-graph.csv')).toHaveLength(2);
     for (const f of files) {
       const { headers } = await parse(String(f.content));
       for (const h of headers) {

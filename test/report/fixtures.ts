@@ -10,7 +10,7 @@ import type {
   FaultWindow,
   ModelComparison,
 } from '../../src/experiment/index.js';
-import type { RunSummary } from '../../src/metrics/index.js';
+import type { RunSummary, ServiceGraphEdge, ServiceGraphSummary } from '../../src/metrics/index.js';
 
 export const CLUSTERS = ['us-east-1', 'us-east-2', 'eu-west-1'] as const;
 export const MODELS = ['multi-primary', 'primary-remote', 'external'] as const;
@@ -113,6 +113,7 @@ function model(
     },
     timeline: timeline(availability, dips),
     traffic: traffic(scale),
+    serviceGraph: serviceGraph(scale),
     seeds: [1001, 1002, 1003, 1004, 1005],
     ...measured,
   };
@@ -349,6 +350,7 @@ export const runFixture: RunSummary = {
         : { count: 59_900, mean: 0.2, meanStdErr: null, p50: 0, p90: 0, p99: 3, p999: 5, max: 9 },
   })),
   traffic: traffic(1).filter((t) => !(t.from === 'eu-west-1' && t.to === 'us-east-2')),
+  serviceGraph: serviceGraph(1),
   timeline: timeline(0.995, [{ from: 60_000, to: 120_000, value: 0.982 }]).map((w, i) => ({
     startMs: w.startMs,
     requests: 2500,
@@ -411,4 +413,72 @@ export function quickstartSummary(): Promise<RunSummary> {
     return runScenario({ ...s, mesh: { ...s.mesh, faults: [] } });
   })();
   return quickstart;
+}
+
+/** A small service graph: a client edge, a versioned split, and calls that reached no replica (503 UH). */
+export function serviceGraph(scale: number): ServiceGraphSummary {
+  const edge = (
+    e: Pick<ServiceGraphEdge, 'sourceKind' | 'source' | 'sourceCluster' | 'destination'> &
+      Partial<ServiceGraphEdge>,
+    calls: number,
+    errors: number,
+    failure: { code: number; flags: string } = { code: 503, flags: 'UH' },
+  ): ServiceGraphEdge => ({
+    sourceVersion: null,
+    destinationVersion: null,
+    destinationCluster: e.sourceCluster,
+    ...e,
+    calls,
+    ratePerSecond: calls / 180,
+    errors,
+    errorRatio: errors / calls,
+    latencyMs: { p50: 4 * scale, p90: 9 * scale, p99: 30 * scale },
+    responses: [
+      { code: 200, flags: '-', count: calls - errors },
+      ...(errors > 0 ? [{ ...failure, count: errors }] : []),
+    ],
+  });
+  return {
+    edges: [
+      edge(
+        {
+          sourceKind: 'service',
+          source: 'frontend',
+          sourceCluster: 'us-east-1',
+          destination: 'catalog',
+          destinationVersion: 'v1',
+        },
+        28_800,
+        0,
+      ),
+      edge(
+        {
+          sourceKind: 'service',
+          source: 'frontend',
+          sourceCluster: 'us-east-1',
+          destination: 'catalog',
+          destinationVersion: 'v2',
+        },
+        7_200,
+        36,
+        { code: 500, flags: '-' },
+      ),
+      edge(
+        {
+          sourceKind: 'service',
+          source: 'frontend',
+          sourceCluster: 'us-east-1',
+          destination: 'orders',
+          destinationCluster: null,
+        },
+        120,
+        120,
+      ),
+      edge(
+        { sourceKind: 'traffic', source: 'web', sourceCluster: 'us-east-1', destination: 'frontend' },
+        36_000,
+        156,
+      ),
+    ],
+  };
 }

@@ -122,7 +122,7 @@ describe('report/html in headless Chromium', () => {
       const figures = await page.$$eval('figure svg', (svgs) =>
         svgs.map((s) => ({ w: s.getBoundingClientRect().width, h: s.getBoundingClientRect().height })),
       );
-      expect(figures).toHaveLength(5);
+      expect(figures).toHaveLength(6);
       for (const f of figures) {
         expect(f.w).toBeGreaterThan(500);
         expect(f.h).toBeGreaterThan(200);
@@ -286,7 +286,7 @@ describe('report/html in headless Chromium', () => {
       await page.emulateMedia({ media: 'print' });
       expect(problems).toEqual([]);
       expect(requests).toHaveLength(1);
-      expect(await page.$$eval('figure svg', (s) => s.length)).toBe(4);
+      expect(await page.$$eval('figure svg', (s) => s.length)).toBe(5);
       expect(await scrollWidth(page)).toBeLessThanOrEqual(700);
       const shot = pixels(await page.screenshot({ fullPage: true }));
       expect(shot.colours).toBeGreaterThan(300);

@@ -33,12 +33,13 @@ describe('report/report-files', () => {
       'comparison.json',
       'summary.md',
       'index.html',
-      ...chartFiles('availability', 'latency', 'blast-radius', 'traffic-matrix', 'cost'),
+      ...chartFiles('availability', 'latency', 'blast-radius', 'traffic-matrix', 'service-graph', 'cost'),
       'csv/comparison.csv',
       'csv/differences.csv',
       'csv/timeline.csv',
       'csv/traffic-matrix.csv',
       'csv/faults.csv',
+      'csv/service-graph.csv',
     ]);
     expect(files[0]?.content).toBe(comparisonJson(comparisonFixture));
     expect(JSON.parse(String(files[0]?.content))).toEqual(JSON.parse(JSON.stringify(comparisonFixture)));
@@ -50,12 +51,13 @@ describe('report/report-files', () => {
       'summary.json',
       'summary.md',
       'index.html',
-      ...chartFiles('availability', 'latency', 'blast-radius', 'traffic-matrix'),
+      ...chartFiles('availability', 'latency', 'blast-radius', 'traffic-matrix', 'service-graph'),
       'csv/faults.csv',
       'csv/timeline.csv',
       'csv/services.csv',
       'csv/clusters.csv',
       'csv/traffic-matrix.csv',
+      'csv/service-graph.csv',
     ]);
     expect(files[0]?.content).toBe(summaryJson(runFixture));
   });
@@ -67,12 +69,13 @@ describe('report/report-files', () => {
       'summary.json',
       'summary.md',
       'index.html',
-      ...chartFiles('availability', 'latency', 'traffic-matrix'),
+      ...chartFiles('availability', 'latency', 'traffic-matrix', 'service-graph'),
       'csv/faults.csv',
       'csv/timeline.csv',
       'csv/services.csv',
       'csv/clusters.csv',
       'csv/traffic-matrix.csv',
+      'csv/service-graph.csv',
     ]);
     const md = String(files[1]?.content);
     expect(summary.rerun).toMatch(/^meshsim run scenarios\/quickstart\.yaml .*--seed 42/);

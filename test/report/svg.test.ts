@@ -57,6 +57,28 @@ describe('report/svg', () => {
     expect(markItems(svg, 'latency_labels').map((t) => t.text)).toContain('p99 88.0 ms');
   });
 
+  it('renderSvg(latencyChart(comparison)) keeps every label inside the 560 px plot and every interval on the axis', async () => {
+    const svg = await svgOf(latencyChart(comparisonFixture));
+    // Vega writes a text item as <text ... transform="translate(x,y)" ...>label</text>, x from the plot's left.
+    const labels = [
+      ...svg.matchAll(
+        /<text[^>]*transform="translate\(([-\d.]+),[-\d.]+\)"[^>]*>(p[\d.]+ [\d.]+ ms)<\/text>/g,
+      ),
+    ];
+    expect(labels).toHaveLength(MODELS.length * 2);
+    // Vega's default 10 px sans-serif: digits and lower case are at most ~5.6 px wide; 6 px is generous.
+    for (const [, x, text] of labels) expect(Number(x) + (text ?? '').length * 6).toBeLessThanOrEqual(560);
+    const spec = latencyChart(comparisonFixture) as {
+      layer: { encoding: { x: { scale?: { domain?: number[] } } } }[];
+    };
+    const domain = spec.layer[0]?.encoding.x.scale?.domain ?? [];
+    for (const m of comparisonFixture.models)
+      for (const e of [m.latencyMs.p50, m.latencyMs.p99]) {
+        expect(e?.ci95[0] ?? 0).toBeGreaterThanOrEqual(domain[0] ?? Infinity);
+        expect(e?.ci95[1] ?? 0).toBeLessThanOrEqual(domain[1] ?? -Infinity);
+      }
+  });
+
   it('renderSvg(blastRadiusChart(comparison)) draws a bar per measure and model, and the run one per fault', async () => {
     const cmp = await svgOf(blastRadiusChart(comparisonFixture));
     expect(markItems(cmp, 'blast_bars')).toHaveLength(4 * MODELS.length);
@@ -107,6 +129,7 @@ describe('report/svg', () => {
       byCluster: [],
       byService: [],
       traffic: [],
+      serviceGraph: { edges: [] },
       timeline: runFixture.timeline.map((w) => ({
         ...w,
         requests: 0,

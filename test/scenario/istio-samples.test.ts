@@ -7,18 +7,26 @@
  * unavailable"), reviews still answers when ratings fails ("Ratings service is currently unavailable").
  * The routing is observed as the tasks observe it: which reviews version served the page, whether ratings
  * was called (stars shown or not).
+ * The applications' own timeouts, from their source (istio/istio 86c9f01f): productpage calls details once
+ * and reviews twice, each try with `timeout=3.0` (samples/bookinfo/src/productpage/productpage.py
+ * `getProductDetails`, `getProductReviews`: `for _ in range(2)`), in that order (`front`); reviews calls
+ * ratings with a 10 s timeout for black stars (v2, the image's default STAR_COLOR) and 2.5 s for red (v3)
+ * (samples/bookinfo/src/reviews/reviews-application/.../LibertyRestEndpoint.java `getRatings`).
+ * productpage runs under gunicorn with gevent workers (samples/bookinfo/src/productpage/Dockerfile `CMD`):
+ * a request awaiting its calls holds no worker (`blocking: false`).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ResponseFlag } from '../../src/mesh/response-flag.js';
 import { loadScenarioText } from '../../src/scenario/index.js';
 import { record, share, type CallRecord } from '../helpers/mesh-run.js';
 
 const NET = 'test/fixtures/istio-samples/bookinfo/networking';
 
-/** Bookinfo on one cluster, 20 s, 200 pages/s of which `jason` share carries `end-user: jason`. */
-function bookinfo(include: string[], routing = ''): string {
+/** Bookinfo on one cluster, 20 s, 150 anonymous pages/s and `jasonRate` carrying `end-user: jason`. */
+function bookinfo(include: string[], routing = '', jasonRate = '50/s'): string {
   return `
 name: bookinfo
 duration: 20s
@@ -27,7 +35,10 @@ services:
   - name: productpage
     deployments: [ { cluster: cluster1, replicas: 2, labels: { app: productpage, version: v1 } } ]
     serviceTime: 2ms
-    calls: [ { service: details, onError: continue }, { service: reviews, onError: continue } ]
+    blocking: false
+    calls:
+      - { service: details, timeout: 3s, onError: continue }
+      - { service: reviews, timeout: 3s, retries: { attempts: 1 }, onError: continue }
   - name: details
     deployments: [ { cluster: cluster1, replicas: 2, labels: { app: details, version: v1 } } ]
     serviceTime: 1ms
@@ -40,12 +51,14 @@ services:
     calls: [ { service: ratings, onError: continue } ]
     versions:
       v1: { calls: [] }
+      v2: { calls: [ { service: ratings, timeout: 10s, onError: continue } ] }
+      v3: { calls: [ { service: ratings, timeout: 2500ms, onError: continue } ] }
   - name: ratings
     deployments: [ { cluster: cluster1, replicas: 2, labels: { app: ratings, version: v1 } } ]
     serviceTime: 1ms
 traffic:
   - { name: anonymous, entry: productpage, from: cluster1, rate: 150/s }
-  - { name: jason, entry: productpage, from: cluster1, rate: 50/s, headers: { end-user: jason } }
+  - { name: jason, entry: productpage, from: cluster1, rate: ${jasonRate}, headers: { end-user: jason } }
 routing:
   include: [${include.map((f) => `${NET}/${f}`).join(', ')}]
 ${routing}
@@ -122,6 +135,92 @@ describe('Bookinfo fault injection (istio.io/latest/docs/tasks/traffic-managemen
     expect(ratings.length).toBeGreaterThan(500);
     expect(ratings.every((c) => c.code === 500 && jason(c))).toBe(true);
     expect(rec.requests.every((q) => q.code === 200)).toBe(true);
+  });
+});
+
+describe('Bookinfo fault injection: the delay (istio.io/latest/docs/tasks/traffic-management/fault-injection/)', () => {
+  // The task: "inject a 7s delay between the reviews:v2 and ratings microservices for user jason"
+  // (virtual-service-ratings-test-delay.yaml: fixedDelay 7s, percentage 100, end-user exact jason);
+  // "the timeout between the reviews and ratings service is hard-coded at 10s" so reviews v2 waits the
+  // delay out; "there is also a hard-coded timeout between the productpage and the reviews service, coded as
+  // 3s + 1 retry for 6s total. As a result, the productpage call to reviews times out prematurely"; the
+  // page "loads in about 6 seconds" and its reviews section says "Sorry, product reviews are currently
+  // unavailable for this book" (productpage answers: onError continue).
+  const DELAY_MS = 7_000; // fixedDelay: 7s
+  const TRY_MS = 3_000; // productpage's timeout=3.0 per try
+  const TRIES = 2; // "3s + 1 retry"
+  // What the pages spend besides the waits: productpage's and details' service times (2 ms, 1 ms) and the
+  // sidecar and network hops the default mesh samples (well under a millisecond each).
+  const SLACK_MS = 50;
+  const JASON = 1; // traffic index of the jason source
+  // The task is one user reloading a page in a browser: 1 page/s. (At the fixture's 50 pages/s, reviews
+  // v2, thread per request, would hold 50 x 2 tries x 7 s = 700 requests on its 2 x 16 threads and queue.)
+  const JASON_RATE = '1/s';
+  // Poisson arrivals at 1/s for the scenario's 20 s: 20 pages expected, standard deviation sqrt(20) = 4.5;
+  // at least 3 standard deviations below the mean.
+  const MIN_PAGES = 7;
+
+  it("jason's page answers after 3 s + 3 s with the reviews calls given up on; everyone else is untouched", () => {
+    const rec = record(
+      bookinfo(
+        [
+          'destination-rule-all.yaml',
+          'virtual-service-all-v1.yaml',
+          'virtual-service-reviews-test-v2.yaml',
+          'virtual-service-ratings-test-delay.yaml',
+        ],
+        '',
+        JASON_RATE,
+      ),
+    );
+    rec.runUntil(40_000); // traffic stops at 20 s; every page and every delayed call has ended by 40 s
+    const pages = rec.requests.filter((q) => q.traffic === JASON);
+    const others = rec.requests.filter((q) => q.traffic !== JASON);
+    expect(pages.length).toBeGreaterThanOrEqual(MIN_PAGES);
+    for (const q of pages) {
+      expect(q.code).toBe(200);
+      expect(q.endMs - q.startMs).toBeGreaterThanOrEqual(TRIES * TRY_MS);
+      expect(q.endMs - q.startMs).toBeLessThan(TRIES * TRY_MS + SLACK_MS);
+    }
+    // Each of jason's pages tried reviews twice, each try given up at 3 s: a downstream disconnect (DC).
+    const jasonReviews = reviews(rec.calls).filter(jason);
+    expect(jasonReviews.length).toBe(TRIES * pages.length);
+    for (const c of jasonReviews) {
+      expect(c.code).toBe(0);
+      expect(c.flags & ResponseFlag.DC).toBe(ResponseFlag.DC);
+      expect(c.endMs - c.sentMs).toBeCloseTo(TRY_MS, 6);
+      expect(c.endpointVersion).toBe('v2');
+    }
+    // Reviews v2 itself waits the 7 s out (10 s timeout) and gets ratings' answer: the delay "doesn't affect
+    // the reviews service".
+    const jasonRatings = rec.calls.filter((c) => c.service === 'ratings' && jason(c));
+    expect(jasonRatings.length).toBe(jasonReviews.length);
+    for (const c of jasonRatings) {
+      expect(c.code).toBe(200);
+      expect(c.endMs - c.sentMs).toBeGreaterThanOrEqual(DELAY_MS);
+      expect(c.endMs - c.sentMs).toBeLessThan(DELAY_MS + SLACK_MS);
+    }
+    // Everyone else: reviews v1, once, no ratings, a page in milliseconds.
+    expect(others.length).toBeGreaterThan(2_000);
+    expect(others.every((q) => q.code === 200 && q.endMs - q.startMs < SLACK_MS)).toBe(true);
+    const otherReviews = reviews(rec.calls).filter((c) => !jason(c));
+    expect(otherReviews.length).toBe(others.length);
+    expect(otherReviews.every((c) => c.code === 200 && c.endpointVersion === 'v1')).toBe(true);
+  });
+
+  it("without the delay, jason's pages take milliseconds: the 6 s is the timeouts, not the topology", () => {
+    const rec = record(
+      bookinfo(
+        ['destination-rule-all.yaml', 'virtual-service-all-v1.yaml', 'virtual-service-reviews-test-v2.yaml'],
+        '',
+        JASON_RATE,
+      ),
+    );
+    rec.runUntil(40_000);
+    const pages = rec.requests.filter((q) => q.traffic === JASON);
+    expect(pages.length).toBeGreaterThanOrEqual(MIN_PAGES);
+    expect(pages.every((q) => q.code === 200 && q.endMs - q.startMs < SLACK_MS)).toBe(true);
+    expect(reviews(rec.calls).filter(jason).length).toBe(pages.length);
   });
 });
 

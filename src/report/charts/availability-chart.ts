@@ -29,6 +29,12 @@ interface Point {
   readonly availability: number | null;
 }
 
+/** Whether the input carries within-SLO figures (the scenario sets `slo.latency.p99`). */
+function hasWithinSlo(input: ChartInput): boolean {
+  const timelines = isComparison(input) ? input.models.map((m) => m.timeline) : [input.timeline];
+  return timelines.some((t) => t.some((w) => w.withinSlo !== undefined));
+}
+
 /**
  * Fault labels sit above the plot so that they never cover a line near 100%; a label takes a second or
  * third row only when it would overlap the one before it.
@@ -42,7 +48,7 @@ const TITLE_OFFSET_PX = 14;
  * Each window becomes a flat segment from its start to its end (two points), so a window is drawn across
  * exactly its own width and a window without requests is a gap on both sides.
  */
-function points(input: ChartInput): Point[] {
+function points(input: ChartInput, figure: 'availability' | 'withinSlo' = 'availability'): Point[] {
   const series = isComparison(input)
     ? input.models.map((m) => ({ model: m.model, timeline: m.timeline }))
     : [{ model: runLabel(input), timeline: input.timeline }];
@@ -51,10 +57,10 @@ function points(input: ChartInput): Point[] {
     for (const w of timeline) {
       const startS = w.startMs / 1000;
       const endS = Math.min(w.startMs + input.windowMs, input.durationMs) / 1000;
-      out.push({ model, seq: out.length, timeS: startS, availability: w.availability });
-      if (w.availability !== null) {
-        out.push({ model, seq: out.length, timeS: endS, availability: w.availability });
-      }
+      // The within-SLO line uses the same field name, so both layers share one y scale and neither clips.
+      const value = figure === 'availability' ? w.availability : (w.withinSlo ?? null);
+      out.push({ model, seq: out.length, timeS: startS, availability: value });
+      if (value !== null) out.push({ model, seq: out.length, timeS: endS, availability: value });
     }
     return out;
   });
@@ -108,10 +114,17 @@ export function availabilityChart(input: ChartInput): TopLevelSpec {
   const measured = data.some((p) => p.availability !== null);
   const replications = isComparison(input) ? `, mean of ${input.replications} replications` : '';
   const same = identicalSeries(input);
+  const withinSlo = hasWithinSlo(input) ? points(input, 'withinSlo') : [];
+  const deadline = isComparison(input) ? undefined : input.slo?.deadlineMs;
   const subtitle = [
     `Requests answered without error / completed, per ${input.windowMs / 1000} s window after warm-up${replications}.`,
     ...(bands.length > 0 ? ['Shaded: fault active, labelled by fault type.'] : []),
     ...(same.length > 0 ? [`${same.join('; ')} (drawn dashed over each other).`] : []),
+    ...(withinSlo.length > 0
+      ? [
+          `Thin dotted line: within SLO, answered without error within slo.latency.p99${deadline == null ? '' : ` (${deadline} ms)`}.`,
+        ]
+      : []),
   ];
   const bandLayers =
     bands.length === 0
@@ -190,6 +203,27 @@ export function availabilityChart(input: ChartInput): TopLevelSpec {
           },
         },
       },
+      ...(withinSlo.length === 0
+        ? []
+        : [
+            {
+              name: 'within_slo_lines',
+              data: { values: withinSlo },
+              mark: {
+                type: 'line',
+                strokeWidth: 1.25,
+                strokeDash: [1.5, 2.5] as number[],
+                clip: true,
+                invalid: 'break-paths-filter-domains',
+              },
+              encoding: {
+                x,
+                order: { field: 'seq', type: 'quantitative' },
+                y: { field: 'availability', type: 'quantitative' },
+                color: { field: 'model', type: 'nominal', scale: seriesColourScale(models), sort: models },
+              },
+            } as const,
+          ]),
     ],
   };
 }

@@ -42,6 +42,24 @@ function rows(input: ChartInput): Row[] {
   return [point('p50', l.p50), point('p90', l.p90), point('p99', l.p99), point('p99.9', l.p999)];
 }
 
+/** Width of a 10 px label character, generous (digits and lower case are ~5.6 px in the chart font). */
+const LABEL_CHAR_PX = 6.2;
+const LABEL_DX_PX = 8;
+
+const label = (r: Row) => `${r.percentile} ${r.latencyMs.toFixed(1)} ms`;
+
+/** [0, max]: every interval inside, and room right of the widest-reaching one for its label. */
+export function latencyDomain(data: readonly Row[]): [number, number] {
+  if (data.length === 0) return [0, 1];
+  let max = 0;
+  for (const r of data) {
+    const px = LABEL_DX_PX + label(r).length * LABEL_CHAR_PX;
+    // The label ends at hi + px in screen units: hi / max * W + px <= W, so max >= hi * W / (W - px).
+    max = Math.max(max, (r.ciHiMs * CHART_WIDTH) / (CHART_WIDTH - px), r.latencyMs);
+  }
+  return [0, max > 0 ? max : 1];
+}
+
 /** End-to-end latency percentiles of successful requests, one row per model and percentile. */
 export function latencyChart(input: ChartInput): TopLevelSpec {
   const models = seriesNames(input);
@@ -55,11 +73,13 @@ export function latencyChart(input: ChartInput): TopLevelSpec {
         : `Successful requests, end to end, seed ${input.seed}: one run, so no interval over replications.`;
   const y = { field: 'model', type: 'nominal', title: null, sort: models } as const;
   const yOffset = { field: 'percentile', type: 'nominal', sort: percentiles } as const;
-  // Vega cannot derive a domain from no data; state one rather than draw an axis from -Infinity.
+  // The domain is stated from the data: from 0 to past every interval's upper bound by the width of the
+  // longest label, so no interval is clipped and no label runs off the plot (labels sit right of the
+  // interval). Vega cannot derive a domain from no data either.
   const x = {
     type: 'quantitative',
     title: 'latency (ms)',
-    ...(data.length === 0 ? { scale: { domain: [0, 1] } } : {}),
+    scale: { domain: latencyDomain(data), nice: false },
   } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -102,6 +122,7 @@ export function latencyChart(input: ChartInput): TopLevelSpec {
           text: { field: 'label', type: 'nominal' },
         },
         transform: [
+          // The same text as `label` (toFixed(1) and format '.1f' agree), whose width sets the domain.
           { calculate: "datum.percentile + ' ' + format(datum.latencyMs, '.1f') + ' ms'", as: 'label' },
         ],
       },

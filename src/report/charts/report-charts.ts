@@ -13,6 +13,7 @@ import { availabilityChart } from './availability-chart.js';
 import { blastRadiusChart } from './blast-radius-chart.js';
 import { costChart } from './cost-chart.js';
 import { latencyChart } from './latency-chart.js';
+import { serviceGraphChart } from './service-graph-chart.js';
 import { trafficMatrixChart } from './traffic-matrix-chart.js';
 
 /** A chart with its file name (without extension), title, caption and Vega-Lite spec. */
@@ -50,6 +51,12 @@ const TRAFFIC = {
   caption:
     'Calls by client and serving cluster. Off-diagonal cells cross clusters and pay network latency and price.',
 };
+const GRAPH = {
+  name: 'service-graph',
+  title: 'Service graph',
+  caption:
+    'Calls per second by caller and destination, as Kiali draws the mesh; a cell with an error ratio failed that share of its calls.',
+};
 const COST = {
   name: 'cost',
   title: 'Cost against availability',
@@ -61,6 +68,7 @@ const NO_FAULTS = 'No faults in this scenario, so there is no blast radius to sh
 /** The charts of one run: availability, latency, blast radius (with faults), traffic matrix. */
 export function runCharts(summary: RunSummary): ChartSet {
   const blast = blastRadiusChart(summary);
+  const graph = serviceGraphChart(summary);
   const notes: string[] = [];
   if (blast === null) {
     notes.push(
@@ -77,6 +85,7 @@ export function runCharts(summary: RunSummary): ChartSet {
       { ...LATENCY, spec: latencyChart(summary) },
       ...(blast === null ? [] : [{ ...BLAST, spec: blast }]),
       { ...TRAFFIC, spec: trafficMatrixChart(summary) },
+      ...(graph === null ? [] : [{ ...GRAPH, spec: graph }]),
     ],
     notes,
   };
@@ -86,6 +95,7 @@ export function runCharts(summary: RunSummary): ChartSet {
 export function comparisonCharts(result: ComparisonResult): ChartSet {
   const blast = blastRadiusChart(result);
   const cost = costChart(result);
+  const graph = serviceGraphChart(result);
   const notes: string[] = [];
   if (blast === null) {
     notes.push(result.faults.length === 0 ? NO_FAULTS : 'The faults have no measured blast radius yet.');
@@ -102,6 +112,7 @@ export function comparisonCharts(result: ComparisonResult): ChartSet {
       { ...LATENCY, spec: latencyChart(result) },
       ...(blast === null ? [] : [{ ...BLAST, spec: blast }]),
       { ...TRAFFIC, spec: trafficMatrixChart(result) },
+      ...(graph === null ? [] : [{ ...GRAPH, spec: graph }]),
       ...(cost === null ? [] : [{ ...COST, spec: cost }]),
     ],
     notes,

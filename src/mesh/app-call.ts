@@ -1,0 +1,34 @@
+/**
+ * A call's behaviour in the application that makes it, outside Envoy: its HTTP client's own timeout and
+ * retries (Bookinfo's productpage: `requests.get(url, timeout=3.0)` twice, istio/istio
+ * samples/bookinfo/src/productpage/productpage.py `getProductReviews`, commit 86c9f01f). The application
+ * giving up is a client closing its connection: data-plane.ts resets the call as it does when the end
+ * client gives up (DC, no outlier report); then the application tries again or applies onError.
+ */
+import type { EventId } from '../des/index.js';
+import type { ServiceRuntime } from './service-runtime.js';
+
+export interface AppCallPolicy {
+  /** The application's timeout for one try; 0: none. */
+  readonly timeoutMs: number;
+  /** Tries after the first (Istio HTTPRetry.attempts counts the same way). */
+  readonly retries: number;
+  readonly backoffMs: number;
+}
+
+/** One logical call of the application, across its own tries (each a separate `Call` through Envoy). */
+export class AppCall {
+  /** Tries made so far, the current one included. */
+  tries = 1;
+  timer: EventId | undefined = undefined;
+  constructor(
+    readonly policy: AppCallPolicy,
+    /** The service the application calls (before routing sends a try elsewhere). */
+    readonly callee: ServiceRuntime,
+  ) {}
+
+  /** Whether a try that ended with `failed` is made again. */
+  retriesAfter(failed: boolean): boolean {
+    return failed && this.tries <= this.policy.retries;
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The service graph of a run, as Kiali draws a real mesh: one edge per (source workload, version, cluster ->
+ * destination service, version, cluster) with its call count, errors by response code and Envoy response
+ * flag, and latency percentiles.
+ *
+ * The hot path allocates nothing per call: nodes and edges are small integers found through number-keyed
+ * maps, and an edge's cell (a histogram and a response-count map) is created the first time the edge is
+ * seen. Memory grows with the edges the run exercised, never with calls.
+ */
+import type { Call } from '../mesh/index.js';
+import { formatResponseFlags, isFailure } from '../mesh/index.js';
+import { LogHistogram } from './stats/index.js';
+import { round } from './tally.js';
+
+/** One edge of the service graph: what a calling proxy saw of its calls to one destination workload. */
+export interface ServiceGraphEdge {
+  /** `service` for a service replica's sidecar, `traffic` for a client (a `traffic:` source). */
+  readonly sourceKind: 'service' | 'traffic';
+  /** The calling service, or the traffic source's name for a client. */
+  readonly source: string;
+  /** The caller's `version` label; null when it has none (clients, unversioned deployments). */
+  readonly sourceVersion: string | null;
+  readonly sourceCluster: string;
+  /** The service actually called, after routing. */
+  readonly destination: string;
+  /** The serving replica's `version` label; null when unversioned or when no replica was reached. */
+  readonly destinationVersion: string | null;
+  /** The serving replica's cluster; null when the call reached no replica (e.g. 503 UH, a fault abort). */
+  readonly destinationCluster: string | null;
+  /** Calls sent after warm-up whose final response (after retries) reached the caller. */
+  readonly calls: number;
+  /** `calls` per second of measured time (duration minus warm-up). */
+  readonly ratePerSecond: number;
+  /** Calls whose final response was a failure (5xx or none). */
+  readonly errors: number;
+  /** `errors / calls`. */
+  readonly errorRatio: number;
+  /** Call latency from the caller's send to its final response, every call (failures included). */
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number };
+  /** Final responses by status code and Envoy response flags (`-` for none), ordered by code then flags. */
+  readonly responses: readonly { readonly code: number; readonly flags: string; readonly count: number }[];
+}
+
+export interface ServiceGraphSummary {
+  /** Edges ordered by source, destination, then cluster and version. */
+  readonly edges: readonly ServiceGraphEdge[];
+}
+
+/** Relative accuracy of the edges' latency histograms (1%, as every latency meshsim reports). */
+const EDGE_ACCURACY = 0.01;
+
+interface EdgeCell {
+  readonly source: number;
+  readonly destination: number;
+  calls: number;
+  errors: number;
+  readonly latency: LogHistogram;
+  /** By `code * 2^16 + flags`. */
+  readonly responses: Map<number, number>;
+}
+
+interface NodeKey {
+  /** Service index, or `services + traffic index` for a client. */
+  readonly workload: number;
+  /** Index into the interned versions; 0 = none. */
+  readonly version: number;
+  /** Cluster index; `clusters` = none (no replica reached). */
+  readonly cluster: number;
+}
+
+export class ServiceGraphRecorder {
+  private readonly versionByLabels = new Map<object, number>();
+  private readonly versions: (string | null)[] = [null];
+  private readonly versionIndex = new Map<string, number>();
+  private readonly nodeByKey = new Map<number, number>();
+  private readonly nodes: NodeKey[] = [];
+  /** Per source node, its edges by destination node (sparse, grown on first sight). */
+  private readonly edgesFrom: (EdgeCell | undefined)[][] = [];
+  private readonly cells: EdgeCell[] = [];
+
+  constructor(
+    private readonly services: readonly string[],
+    private readonly traffic: readonly string[],
+    private readonly clusters: readonly string[],
+  ) {
+    if (clusters.length >= 1024 || services.length + traffic.length >= 2048)
+      throw new RangeError(
+        `ServiceGraphRecorder: ${clusters.length} clusters and ${services.length + traffic.length} workloads exceed the node key's 1023 and 2047`,
+      );
+  }
+
+  /** Records one completed call (the caller decides whether it is past warm-up). */
+  call(call: Readonly<Call>, latencyMs: number, lnLatency: number): void {
+    const proxy = call.source;
+    const caller = proxy.endpoint;
+    const source =
+      caller === undefined
+        ? this.node(this.services.length + call.request.traffic, 0, proxy.cluster)
+        : this.node(caller.service, this.version(caller.labels), caller.cluster);
+    const endpoint = call.endpoint;
+    const destination =
+      endpoint === undefined
+        ? this.node(call.service.index, 0, this.clusters.length)
+        : this.node(call.service.index, this.version(endpoint.labels), endpoint.cluster);
+    let row = this.edgesFrom[source];
+    if (row === undefined) {
+      row = [];
+      this.edgesFrom[source] = row;
+    }
+    let cell = row[destination];
+    if (cell === undefined) {
+      cell = {
+        source,
+        destination,
+        calls: 0,
+        errors: 0,
+        latency: new LogHistogram(EDGE_ACCURACY),
+        responses: new Map(),
+      };
+      row[destination] = cell;
+      this.cells.push(cell);
+    }
+    cell.calls++;
+    if (isFailure(call.responseCode)) cell.errors++;
+    cell.latency.recordLn(latencyMs, lnLatency);
+    const key = call.responseCode * 65536 + call.responseFlags;
+    cell.responses.set(key, (cell.responses.get(key) ?? 0) + 1);
+  }
+
+  /** Edges the run exercised, and histogram buckets they hold (for `stateSize`). */
+  get edgeCount(): number {
+    return this.cells.length;
+  }
+
+  get bucketCount(): number {
+    let n = 0;
+    for (const c of this.cells) n += c.latency.bucketCount;
+    return n;
+  }
+
+  summary(measuredMs: number): ServiceGraphSummary {
+    const seconds = measuredMs / 1000;
+    const edges = this.cells.map((c): ServiceGraphEdge => {
+      const s = this.nodes[c.source] as NodeKey;
+      const d = this.nodes[c.destination] as NodeKey;
+      const isClient = s.workload >= this.services.length;
+      const q = (p: number) => round(c.latency.quantile(p) ?? 0, 4);
+      return {
+        sourceKind: isClient ? 'traffic' : 'service',
+        source: isClient
+          ? (this.traffic[s.workload - this.services.length] as string)
+          : (this.services[s.workload] as string),
+        sourceVersion: this.versions[s.version] ?? null,
+        sourceCluster: this.clusters[s.cluster] as string,
+        destination: this.services[d.workload] as string,
+        destinationVersion: this.versions[d.version] ?? null,
+        destinationCluster: this.clusters[d.cluster] ?? null,
+        calls: c.calls,
+        ratePerSecond: seconds > 0 ? round(c.calls / seconds, 4) : 0,
+        errors: c.errors,
+        errorRatio: round(c.errors / c.calls, 6),
+        latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99) },
+        responses: [...c.responses]
+          .map(([key, count]) => ({
+            code: Math.floor(key / 65536),
+            flags: formatResponseFlags(key % 65536),
+            count,
+          }))
+          .sort((a, b) => a.code - b.code || a.flags.localeCompare(b.flags)),
+      };
+    });
+    const text = (e: ServiceGraphEdge) =>
+      [
+        e.sourceKind,
+        e.source,
+        e.destination,
+        e.sourceCluster,
+        e.sourceVersion ?? '',
+        e.destinationCluster ?? '\uffff',
+        e.destinationVersion ?? '',
+      ].join('\u0000');
+    const order = edges.map((e) => ({ e, k: text(e) }));
+    order.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    return { edges: order.map((x) => x.e) };
+  }
+
+  private version(labels: Readonly<Record<string, string>>): number {
+    const known = this.versionByLabels.get(labels);
+    if (known !== undefined) return known;
+    const v = labels['version'];
+    let index = 0;
+    if (v !== undefined) {
+      index = this.versionIndex.get(v) ?? this.versions.length;
+      if (index === this.versions.length) {
+        if (index >= 1024) throw new RangeError('ServiceGraphRecorder: more than 1023 distinct versions');
+        this.versions.push(v);
+        this.versionIndex.set(v, index);
+      }
+    }
+    this.versionByLabels.set(labels, index);
+    return index;
+  }
+
+  private node(workload: number, version: number, cluster: number): number {
+    // Workloads, versions and clusters are each well below 2^10 here, and the key stays a small integer.
+    const key = (workload * 1024 + version) * 1024 + cluster;
+    const known = this.nodeByKey.get(key);
+    if (known !== undefined) return known;
+    const id = this.nodes.length;
+    this.nodes.push({ workload, version, cluster });
+    this.nodeByKey.set(key, id);
+    return id;
+  }
+}
+
+/** An edge's identity: everything but its figures. */
+export function edgeKey(e: ServiceGraphEdge): string {
+  return [
+    e.sourceKind,
+    e.source,
+    e.sourceVersion ?? '',
+    e.sourceCluster,
+    e.destination,
+    e.destinationVersion ?? '',
+    e.destinationCluster ?? '',
+  ].join('\u0000');
+}
+
+/**
+ * The service graph over replications: per edge, calls, errors and responses as means per replication (a
+ * replication without the edge counts as zero calls), the error ratio pooled (errors over calls of every
+ * replication), latency percentiles as the mean over the replications that had the edge (percentiles of
+ * different runs do not merge). Edges in the first replication's order, then the rest as met.
+ */
+export function meanServiceGraph(graphs: readonly ServiceGraphSummary[]): ServiceGraphSummary {
+  const n = graphs.length;
+  if (n === 0) return { edges: [] };
+  const byKey = new Map<string, ServiceGraphEdge[]>();
+  for (const g of graphs)
+    for (const e of g.edges) {
+      const k = edgeKey(e);
+      const list = byKey.get(k);
+      if (list === undefined) byKey.set(k, [e]);
+      else list.push(e);
+    }
+  const edges = [...byKey.values()].map((list): ServiceGraphEdge => {
+    const first = list[0] as ServiceGraphEdge;
+    const sum = (f: (e: ServiceGraphEdge) => number) => list.reduce((a, e) => a + f(e), 0);
+    const calls = sum((e) => e.calls);
+    const errors = sum((e) => e.errors);
+    const responses = new Map<string, { code: number; flags: string; count: number }>();
+    for (const e of list)
+      for (const r of e.responses) {
+        const k = `${r.code} ${r.flags}`;
+        const had = responses.get(k);
+        if (had) had.count += r.count;
+        else responses.set(k, { ...r });
+      }
+    const latency = (f: (e: ServiceGraphEdge) => number) => round(sum(f) / list.length, 4);
+    return {
+      ...first,
+      calls: round(calls / n, 3),
+      ratePerSecond: round(sum((e) => e.ratePerSecond) / n, 4),
+      errors: round(errors / n, 3),
+      errorRatio: calls > 0 ? round(errors / calls, 6) : 0,
+      latencyMs: {
+        p50: latency((e) => e.latencyMs.p50),
+        p90: latency((e) => e.latencyMs.p90),
+        p99: latency((e) => e.latencyMs.p99),
+      },
+      responses: [...responses.values()]
+        .map((r) => ({ ...r, count: round(r.count / n, 3) }))
+        .sort((a, b) => a.code - b.code || a.flags.localeCompare(b.flags)),
+    };
+  });
+  return { edges };
+}
