@@ -19,8 +19,7 @@ export async function runScenarioParallel(
   const seed = options.seed ?? scenario.seed;
   const jobs: ReplicationJob[] = runParts(scenario, options).map((part) => ({
     point: 0,
-    // Named even when the caller left it to the default, so an out-of-memory message names the model.
-    model: options.model ?? scenario.models[0]?.name,
+    model: options.model,
     seed,
     part,
   }));
