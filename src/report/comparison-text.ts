@@ -3,7 +3,7 @@
  * the verdict per criterion, what was not measured and why, which model fits, the report folder and the
  * rerun line (the terminal text of a run is run-text.ts).
  */
-import { TIE, type ComparisonResult, type Estimate, type VerdictEntry } from '../experiment/index.js';
+import type { ComparisonResult, Estimate, VerdictEntry } from '../experiment/index.js';
 import { formatEstimate } from './format.js';
 import { textTable } from './text-table.js';
 
@@ -78,5 +78,8 @@ export function comparisonText(r: ComparisonResult, reportDir: string | undefine
 function headline(c: VerdictEntry, models: number): string {
   if (c.best !== null && c.best !== undefined) return c.best;
   const leaders = c.leaders ?? [];
-  return leaders.length > 1 && leaders.length < models ? `${leaders.join(' and ')} (tied)` : TIE;
+  // The verdict's one wording of a tie (experiment's TIE; report/ imports experiment's types only).
+  return leaders.length > 1 && leaders.length < models
+    ? `${leaders.join(' and ')} (tied)`
+    : 'no material difference';
 }
