@@ -37,16 +37,21 @@ function grouped(
   return groups;
 }
 
-function isolation(criteria: readonly VerdictEntry[], scenario: Scenario): string {
+function isolation(criteria: readonly VerdictEntry[], scenario: Scenario, models: number): string {
   const e = entryOf(criteria, 'collateral');
   if (e === undefined) {
     return scenario.mesh.faults.length === 0
       ? 'Fault isolation was not measured: the scenario has no faults. Add a control-plane-outage or cluster-outage under `faults:` to see how far each model lets one failure spread.'
       : 'Fault isolation was not measured: the runs report no blast radius for the faults.';
   }
-  return e.best !== null
-    ? `Fault isolation: ${e.best} kept collateral damage (failed or slow requests of clients outside the failed domain) lowest: ${e.note}. Choose it when a failure in one cluster must not reach clients in the others.`
-    : `Fault isolation: no material difference in collateral damage (${e.note}); the faults of this scenario do not separate the models on isolation.`;
+  const what = 'collateral damage (failed or slow requests of clients outside the failed domain)';
+  const leaders = e.leaders ?? [];
+  if (e.best !== null)
+    return `Fault isolation: ${e.best} kept ${what} lowest: ${e.note}. Choose it when a failure in one cluster must not reach clients in the others.`;
+  // Tied leaders ahead of a materially worse model still separate the models.
+  if (leaders.length > 1 && leaders.length < models)
+    return `Fault isolation: ${listText(leaders)} kept ${what} lowest, with ${TIE} between them: ${e.note}. Choose one of them when a failure in one cluster must not reach clients in the others.`;
+  return `Fault isolation: ${TIE} in collateral damage (${e.note}); the faults of this scenario do not separate the models on isolation.`;
 }
 
 function cost(models: readonly ModelRuns[]): string {
@@ -169,7 +174,7 @@ export function modelFits(
     ];
   }
   return [
-    isolation(criteria, scenario),
+    isolation(criteria, scenario, models.length),
     cost(models),
     consistency(models),
     singlePointOfFailure(criteria, models),

@@ -119,6 +119,15 @@ describe('experiment/verdict', () => {
       'multi-primary and primary-remote together on p99Latency (no material difference between them)',
     );
     expect(overall).toContain('slow leads on no criterion judged here');
+    const collateral = verdict(scenario, [
+      modelRuns(scenario, slowModel, run, [{ collateral: 0.2 }, { collateral: 0.25 }, { collateral: 0.22 }]),
+      modelRuns(scenario, mp, run, [{ collateral: 0.01 }, { collateral: 0.012 }, { collateral: 0.011 }]),
+      modelRuns(scenario, pr, run, [{ collateral: 0.011 }, { collateral: 0.01 }, { collateral: 0.012 }]),
+    ]);
+    expect(collateral.fits[0]).toMatch(
+      /^Fault isolation: multi-primary and primary-remote kept collateral damage/,
+    );
+    expect(collateral.fits[0]).not.toContain('do not separate the models');
     const { comparisonText } = await import('../../src/report/index.js');
     // Three models in the fixture, as in this verdict.
     const text = comparisonText({ ...comparisonFixture, verdict: v }, '', 200);
