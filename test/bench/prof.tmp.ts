@@ -1,2 +1,0 @@
-import { meshBench } from './mesh-throughput.js';
-console.log(meshBench(120));
