@@ -37,6 +37,8 @@ export async function runScenarioInWorker(scenario: Scenario, options: RunOption
   );
   if (got !== jobs.length) throw new Error(`runScenarioInWorker: ${jobs.length - got} parts missing`);
   const summary = assembleRun(scenario, options, parts);
-  // The worker was told the model by name; the rerun line says it only when the caller did, as runScenario.
-  return { ...summary, rerun: rerunCommand(scenario, seed, options.model) };
+  // The worker was told the model by name; the rerun line names it as runPart does for runScenario: unless
+  // the caller named none and the file has only one.
+  const named = options.model === undefined && scenario.models.length === 1 ? undefined : model;
+  return { ...summary, rerun: rerunCommand(scenario, seed, named) };
 }
