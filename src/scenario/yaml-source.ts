@@ -132,25 +132,40 @@ function tooDeep(node: unknown, limit: number): unknown {
 /** Syntax problems listed per file; the first ones are the ones to fix, later ones often follow from them. */
 const MAX_SYNTAX_PROBLEMS = 20;
 
-/** Parses `text`; on failure returns every syntax problem with its place. */
-export function readYaml(text: string): YamlRead {
-  const lines = new LineCounter();
-  // Flow nesting ([[[[ or {a: {a: ...) is refused before the parser, whose recursion it would exhaust.
+/**
+ * Flow nesting ([[[[ or {a: {a: ...) is refused before the parser, whose recursion it would exhaust: the
+ * problem at its place, or undefined when the text is shallow enough. Shared by readYaml and readYamlStream.
+ */
+function flowDepthProblem(
+  text: string,
+  lines: LineCounter,
+): { ok: false; problems: { code: 'too-deep'; message: string; at: Position }[] } | undefined {
   const deepAt = flowTooDeep(text, MAX_DEPTH);
-  if (deepAt >= 0) {
-    for (const start of lineStarts(text, deepAt)) lines.addNewLine(start);
-    return {
-      ok: false,
-      problems: [{ code: 'too-deep', message: message.tooDeep(MAX_DEPTH), at: positionOf(lines, deepAt) }],
-    };
-  }
-  const doc = parseDocument(text, {
+  if (deepAt < 0) return undefined;
+  for (const start of lineStarts(text, deepAt)) lines.addNewLine(start);
+  return {
+    ok: false,
+    problems: [{ code: 'too-deep', message: message.tooDeep(MAX_DEPTH), at: positionOf(lines, deepAt) }],
+  };
+}
+
+/** The parser options of every read: strict, positions counted, and duplicate keys left to our hashed check. */
+function parseOptions(lines: LineCounter) {
+  return {
     lineCounter: lines,
     prettyErrors: false,
     // The yaml package's own check compares every key with every other (50,000 keys: 47 s); ours hashes.
     uniqueKeys: false,
     strict: true,
-  });
+  } as const;
+}
+
+/** Parses `text`; on failure returns every syntax problem with its place. */
+export function readYaml(text: string): YamlRead {
+  const lines = new LineCounter();
+  const flowDeep = flowDepthProblem(text, lines);
+  if (flowDeep !== undefined) return flowDeep;
+  const doc = parseDocument(text, parseOptions(lines));
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -308,20 +323,9 @@ export function readYamlStream(text: string):
       problems: { code: 'syntax' | 'alias-limit' | 'too-deep'; message: string; at: Position }[];
     } {
   const lines = new LineCounter();
-  const deepAt = flowTooDeep(text, MAX_DEPTH);
-  if (deepAt >= 0) {
-    for (const start of lineStarts(text, deepAt)) lines.addNewLine(start);
-    return {
-      ok: false,
-      problems: [{ code: 'too-deep', message: message.tooDeep(MAX_DEPTH), at: positionOf(lines, deepAt) }],
-    };
-  }
-  const parsed = parseAllDocuments(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: false,
-    strict: true,
-  });
+  const flowDeep = flowDepthProblem(text, lines);
+  if (flowDeep !== undefined) return flowDeep;
+  const parsed = parseAllDocuments(text, parseOptions(lines));
   const docs = Array.isArray(parsed) ? parsed : [];
   const problems: { code: 'syntax' | 'alias-limit' | 'too-deep'; message: string; at: Position }[] = [];
   const documents: YamlDocumentRead[] = [];
