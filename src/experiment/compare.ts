@@ -8,8 +8,7 @@
  * `CompareProblem`, `compareRerunCommand`.
  */
 import type { Scenario } from '../scenario/index.js';
-import { faultTarget } from '../scenario/index.js';
-import { faultKind } from '../metrics/index.js';
+import { faultKind, faultTarget } from '../mesh/index.js';
 import { controlPlaneFaults, metricContext, type ModelRuns } from './comparison-metric.js';
 import { materialThresholds } from './material.js';
 import type { ComparisonResult, FaultWindow } from './comparison.js';

@@ -7,16 +7,10 @@
  * Contents: `ComparisonMetric`, `MetricContext`, `metricContext`, `COMPARISON_METRICS`, `metricByName`,
  * `ModelRuns`, `observations`.
  */
-import type { DeploymentModel } from '../mesh/index.js';
-import {
-  LATENCY_RELATIVE_ACCURACY,
-  configPlaces,
-  cutsOffControlPlane,
-  type RunSummary,
-} from '../metrics/index.js';
+import { configSources, cutsOffControlPlane, istiodCount, type DeploymentModel } from '../mesh/index.js';
+import { LATENCY_RELATIVE_ACCURACY, type RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { FigureRange } from './estimate.js';
-import { modelWiring } from './model-wiring.js';
 
 /** What a metric needs besides the run: the model it ran under and the scenario's shape. */
 export interface MetricContext {
@@ -319,7 +313,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     range: 'nonNegative',
     structural: true,
     material: 'cost',
-    of: (r, ctx) => r.cost?.istiods ?? r.controlPlane?.istiods ?? modelWiring(ctx.model).istiods,
+    of: (r, ctx) => r.cost?.istiods ?? r.controlPlane?.istiods ?? istiodCount(ctx.model),
   },
   {
     name: 'configPlaces',
@@ -329,7 +323,7 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     range: 'nonNegative',
     structural: true,
     material: 'cost',
-    of: (r, ctx) => r.cost?.configPlaces ?? configPlaces(ctx.model),
+    of: (r, ctx) => r.cost?.configPlaces ?? configSources(ctx.model).length,
   },
 ];
 

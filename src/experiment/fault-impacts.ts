@@ -4,19 +4,16 @@
  * that had it (metrics.md). The simulations themselves are run by run.ts (`runPart`), in this thread or
  * in workers; this compares their cells.
  */
-import type { DeploymentModel } from '../mesh/index.js';
+import { faultDomain, faultKind, faultTarget, type DeploymentModel } from '../mesh/index.js';
 import {
   DEFAULT_BLAST_RADIUS_THRESHOLDS,
   blastRadius,
-  faultDomain,
-  faultKind,
   type BlastRadiusThresholds,
   type FaultImpact,
   type RunUnits,
 } from '../metrics/index.js';
 // Not the scenario index, which loads the parser (see run.ts).
 import type { Scenario } from '../scenario/index.js';
-import { faultTarget } from '../scenario/normalize-faults.js';
 
 /**
  * Fault `i` of `scenario` with its blast radius: the run that had it (`faulted`) against its paired

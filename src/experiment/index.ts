@@ -25,7 +25,6 @@ export {
 export { runJobs, type ReplicationJob, type JobRunOptions } from './job-runner.js';
 export { ReplicationFailedError, WorkerPoolError, replicationWorkerScript } from './replication-pool.js';
 export { estimate, pairedDifference, type PairedDifference } from './estimate.js';
-export { modelWiring, type ModelWiring } from './model-wiring.js';
 export {
   COMPARISON_METRICS,
   metricContext,

@@ -5,9 +5,9 @@
  *
  * Contents: `modelComparison`.
  */
-import type { DeploymentModel } from '../mesh/index.js';
-import { faultKind, meanServiceGraph, type RunSummary } from '../metrics/index.js';
-import { faultTarget, type Scenario } from '../scenario/index.js';
+import { faultKind, faultTarget, type DeploymentModel } from '../mesh/index.js';
+import { meanServiceGraph, type RunSummary } from '../metrics/index.js';
+import type { Scenario } from '../scenario/index.js';
 import { metricByName, type MetricContext } from './comparison-metric.js';
 import type { Estimate, FaultComparison, ModelComparison } from './comparison.js';
 import { estimate, meanOf, type Observation } from './estimate.js';

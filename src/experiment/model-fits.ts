@@ -7,11 +7,16 @@
  *
  * Contents: `modelFits`.
  */
-import { EXTERNAL_CONTROL_PLANE, type DeploymentModel } from '../mesh/index.js';
+import {
+  EXTERNAL_CONTROL_PLANE,
+  clustersOf,
+  configSources,
+  servingIstiod,
+  type DeploymentModel,
+} from '../mesh/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { metricByName, observations, type ModelRuns } from './comparison-metric.js';
 import type { Criterion, VerdictEntry } from './comparison.js';
-import { modelWiring } from './model-wiring.js';
 import { meanOf } from './estimate.js';
 import { listText, TIE, valueText } from './figure-text.js';
 
@@ -76,7 +81,7 @@ function cost(models: readonly ModelRuns[]): string {
 function consistency(models: readonly ModelRuns[]): string {
   const groups = grouped(models, (m) => {
     const n = mean(m, 'configPlaces') ?? 0;
-    const sources = modelWiring(m.model).configSources;
+    const sources = configSources(m.model);
     // Name the places when the count is the wiring's; a run's own figure may count differently.
     const where = sources.length === n ? ` (${sources.join(', ')})` : '';
     return `${n} place${n === 1 ? '' : 's'}${where}`;
@@ -88,8 +93,12 @@ function consistency(models: readonly ModelRuns[]): string {
 /** Who depends on one istiod, from the wiring alone. */
 function dependence(model: DeploymentModel): string {
   const served = new Map<string, number>();
-  for (const server of Object.values(model.servedBy)) served.set(server, (served.get(server) ?? 0) + 1);
-  const total = Object.keys(model.servedBy).length;
+  const clusters = clustersOf(model);
+  for (const c of clusters) {
+    const server = servingIstiod(model, c);
+    served.set(server, (served.get(server) ?? 0) + 1);
+  }
+  const total = clusters.length;
   const widest = Math.max(...served.values());
   if (widest <= 1) return `under ${model.name} each istiod serves only its own cluster`;
   const name = (s: string) =>

@@ -9,7 +9,7 @@
  * `baselines: false`.
  */
 import { Engine, RngStreams } from '../des/index.js';
-import { Topology, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
+import { Topology, istiodCount, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
 import {
   FortioRecorder,
   ExportRecorders,
@@ -224,7 +224,7 @@ function telemetryShape(scenario: Scenario, model: DeploymentModel, now: () => n
     warmupMs: scenario.warmupMs,
     endMs: scenario.durationMs + DRAIN_MS,
     windowMs: scenario.windowMs,
-    istiods: new Set(Object.values(model.servedBy)).size,
+    istiods: istiodCount(model),
     now,
   };
 }
@@ -306,7 +306,7 @@ export function simulate(
   const engine = new Engine(4096);
   const streams = new RngStreams(seed);
   const recorder = new RunRecorder({
-    istiods: new Set(Object.values(model.servedBy)).size,
+    istiods: istiodCount(model),
     clusters: scenario.mesh.clusters.map((c) => c.name),
     services: scenario.mesh.services.map((s) => s.name),
     traffic: scenario.mesh.traffic.map((t) => t.name),

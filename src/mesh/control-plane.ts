@@ -15,7 +15,14 @@ import type { EndpointRegistry } from './endpoint-registry.js';
 import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { Infrastructure } from './infrastructure.js';
 import { Istiod, type IstiodContext } from './istiod.js';
-import { EXTERNAL_CONTROL_PLANE, type ControlPlaneConfig, type DeploymentModel } from './mesh-config.js';
+import {
+  EXTERNAL_CONTROL_PLANE,
+  configSourceOf,
+  externalRegion,
+  servingIstiod,
+  type DeploymentModel,
+} from './deployment-model.js';
+import type { ControlPlaneConfig } from './mesh-config.js';
 import type { Proxy } from './proxy.js';
 import type { RoutingConfig } from './routing-config.js';
 import type { Topology } from './topology.js';
@@ -81,22 +88,19 @@ export class ControlPlane {
       if (istiod === undefined) {
         const location =
           server === EXTERNAL_CONTROL_PLANE
-            ? { cluster: undefined, region: model.external?.region ?? '' }
+            ? { cluster: undefined, region: externalRegion(model) }
             : {
                 cluster: topology.cluster(server),
                 region: topology.clusters[topology.cluster(server)]?.region ?? '',
               };
-        const configCluster =
-          server === EXTERNAL_CONTROL_PLANE
-            ? topology.cluster(model.configCluster ?? topology.clusterNames[0] ?? '')
-            : topology.cluster(server);
+        const configCluster = topology.cluster(configSourceOf(model, server));
         istiod = new Istiod(`istiod/${server}`, location, configCluster, rate, ctx);
         byName.set(server, istiod);
         this.istiods.push(istiod);
       }
       return istiod;
     };
-    this.servingIstiod = topology.clusterNames.map((name) => istiodFor(model.servedBy[name] ?? name));
+    this.servingIstiod = topology.clusterNames.map((name) => istiodFor(servingIstiod(model, name)));
     registry.onChange((endpoint, ready) => {
       for (const i of this.istiods) i.endpointPublished(endpoint, ready);
     });

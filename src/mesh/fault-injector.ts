@@ -7,7 +7,7 @@ import { sampler, type Engine, type RngStreams, type Sampler, type Uniform } fro
 import type { ControlPlane } from './control-plane.js';
 import type { FaultInjections } from './data-plane.js';
 import type { Infrastructure } from './infrastructure.js';
-import type { FaultConfig } from './mesh-config.js';
+import type { FaultConfig } from './fault.js';
 import type { Topology } from './topology.js';
 import type { Workloads } from './workloads.js';
 

@@ -1,4 +1,5 @@
 export * from './mesh-config.js';
+export * from './deployment-model.js';
 export { Mesh, pickWeighted } from './mesh.js';
 export { pilotConcurrencyDefault } from './control-plane.js';
 export { Topology, type ZoneInfo } from './topology.js';
@@ -14,3 +15,5 @@ export { Upstream } from './upstream.js';
 export { TrafficSource } from './traffic-source.js';
 export * from './routing-config.js';
 export { ClosedLoopSource, ClosedLoopTap, ZERO_TIME_ANSWER_PAUSE_MS } from './closed-loop-source.js';
+export * from './fault.js';
+export * from './fault-domain.js';

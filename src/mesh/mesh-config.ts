@@ -3,6 +3,8 @@
  * per ms. `scenario/` produces it from a file; the mesh never sees files or optional fields with defaults.
  */
 import type { Distribution } from '../des/index.js';
+import type { DeploymentModel } from './deployment-model.js';
+import type { FaultConfig } from './fault.js';
 import type { RoutingConfig } from './routing-config.js';
 
 export interface ClusterConfig {
@@ -141,41 +143,6 @@ export interface MeshConfig {
   readonly faults: readonly FaultConfig[];
 }
 
-/** Istio's control-plane deployment models (istio-behaviour.md 1.1). */
-export const ControlPlaneModel = {
-  'multi-primary': 'multi-primary',
-  'primary-remote': 'primary-remote',
-  hybrid: 'hybrid',
-  external: 'external',
-} as const;
-export type ControlPlaneModel = keyof typeof ControlPlaneModel;
-export function isControlPlaneModel(x: unknown): x is ControlPlaneModel {
-  return typeof x === 'string' && Object.hasOwn(ControlPlaneModel, x);
-}
-
-export const NetworkModel = { single: 'single', multi: 'multi' } as const;
-export type NetworkModel = keyof typeof NetworkModel;
-
-/** Name of the control plane that runs outside the mesh in the external model. */
-export const EXTERNAL_CONTROL_PLANE = 'external';
-
-/**
- * One deployment model as a wiring of the topology: which istiod serves each cluster's proxies. Every
- * istiod watches every cluster's API server for endpoints (remote secrets everywhere, as the install
- * guides do) and reads routing config from its own cluster (the external one: from the config cluster).
- */
-export interface DeploymentModel {
-  readonly name: string;
-  readonly controlPlane: ControlPlaneModel;
-  readonly network: NetworkModel;
-  /** Cluster name -> the cluster whose istiod serves it, or EXTERNAL_CONTROL_PLANE. */
-  readonly servedBy: Readonly<Record<string, string>>;
-  /** Where the external control plane runs (external model only). */
-  readonly external: { readonly region: string } | undefined;
-  /** The cluster the external istiod reads config from (the first remote, as in Istio's guide). */
-  readonly configCluster: string | undefined;
-}
-
 /** istiod and xDS timings (defaults in scenario/scenario.ts, each with its source). */
 export interface ControlPlaneConfig {
   readonly debounceAfterMs: number;
@@ -198,84 +165,4 @@ export interface ControlPlaneConfig {
 export interface GatewaysConfig {
   readonly eastWest: { readonly replicas: number; readonly latency: Distribution };
   readonly ingress: { readonly replicas: number; readonly latency: Distribution };
-}
-
-export const FaultType = {
-  'control-plane-outage': 'control-plane-outage',
-  'ca-outage': 'ca-outage',
-  'cluster-outage': 'cluster-outage',
-  'zone-outage': 'zone-outage',
-  'api-server-outage': 'api-server-outage',
-  'gateway-outage': 'gateway-outage',
-  'network-partition': 'network-partition',
-  'pod-failure': 'pod-failure',
-  'pod-churn': 'pod-churn',
-  rollout: 'rollout',
-  scale: 'scale',
-  'latency-injection': 'latency-injection',
-  'error-injection': 'error-injection',
-  'config-push': 'config-push',
-} as const;
-export type FaultType = keyof typeof FaultType;
-
-/** A fault on the timeline; `forMs` is Infinity when it lasts until the end. */
-export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
-  | {
-      readonly type: 'control-plane-outage' | 'ca-outage' | 'cluster-outage' | 'api-server-outage';
-      readonly cluster: string;
-    }
-  | { readonly type: 'zone-outage'; readonly cluster: string; readonly zone: string }
-  | { readonly type: 'gateway-outage'; readonly cluster: string; readonly gateway: 'east-west' | 'ingress' }
-  | { readonly type: 'network-partition'; readonly between: readonly [string, string] }
-  | {
-      readonly type: 'pod-failure';
-      readonly service: string;
-      readonly cluster: string;
-      readonly count: number;
-    }
-  | {
-      readonly type: 'pod-churn';
-      readonly service: string;
-      readonly cluster: string;
-      readonly everyMs: number;
-    }
-  | {
-      readonly type: 'rollout';
-      readonly service: string;
-      readonly cluster: string;
-      readonly strategy: RollingUpdate;
-    }
-  | { readonly type: 'scale'; readonly service: string; readonly cluster: string; readonly replicas: number }
-  | {
-      readonly type: 'latency-injection';
-      readonly service: string;
-      readonly cluster: string | undefined;
-      readonly delay: Distribution;
-      readonly fraction: number;
-    }
-  | {
-      readonly type: 'error-injection';
-      readonly service: string;
-      readonly cluster: string | undefined;
-      readonly httpStatus: number;
-      readonly fraction: number;
-    }
-  | { readonly type: 'config-push'; readonly cluster: string; readonly routing: RoutingConfig }
-);
-
-/** A Kubernetes int-or-percent (`maxSurge: 1` or `maxSurge: 25%`). */
-export interface IntOrPercent {
-  readonly value: number;
-  /** true: `value` is a percent of the desired replicas. */
-  readonly percent: boolean;
-}
-
-/** A Deployment's RollingUpdate strategy and its pods' graceful termination. */
-export interface RollingUpdate {
-  readonly maxSurge: IntOrPercent;
-  readonly maxUnavailable: IntOrPercent;
-  /** Istio ProxyConfig `terminationDrainDuration`: the sidecar drains this long after SIGTERM. */
-  readonly drainMs: number;
-  /** Pod `terminationGracePeriodSeconds`: the kubelet kills the pod at the latest after this. */
-  readonly gracePeriodMs: number;
 }

@@ -14,13 +14,8 @@ import type { ControlPlane } from './control-plane.js';
 import { Endpoint } from './endpoint.js';
 import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
 import type { Infrastructure } from './infrastructure.js';
-import type {
-  ControlPlaneConfig,
-  DeploymentConfig,
-  IntOrPercent,
-  RollingUpdate,
-  ServiceConfig,
-} from './mesh-config.js';
+import type { IntOrPercent, RollingUpdate } from './fault.js';
+import type { ControlPlaneConfig, DeploymentConfig, ServiceConfig } from './mesh-config.js';
 import { Proxy } from './proxy.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import type { Topology } from './topology.js';

@@ -22,7 +22,7 @@
  *   2% resolution.
  * Excesses are summed before they are clipped at zero, so that noise in opposite directions cancels.
  */
-import type { FaultDomain } from './fault-domain.js';
+import type { FaultDomain } from '../mesh/index.js';
 import type { RunUnits } from './run-recorder.js';
 import type { FaultImpact, FaultImpactDetail } from './run-summary.js';
 import { round } from './tally.js';

@@ -4,7 +4,7 @@
  * figures from what the run measured after warm-up. Every constant is in `CostConstants`, with its source.
  *
  * Formulas (also written into `CostSummary.method`):
- * - istiods: one per distinct server in the model's `servedBy`. Each watches every cluster's API server,
+ * - istiods: one per distinct server of the deployment model (mesh/deployment-model.ts). Each watches every cluster's API server,
  *   so it holds every service; it serves the proxies (sidecars and gateway replicas) of the clusters it
  *   serves. load = max(services / 1000, proxies / 2000), the larger of the two against Istio's published
  *   point; vCPU = max(0.5, 1 x load), memory = max(2 GiB, 1.5 GB x load). Both scale with the larger
@@ -25,13 +25,16 @@
  */
 import {
   EXTERNAL_CONTROL_PLANE,
+  clustersServedBy,
+  configSources,
+  istiodsOf,
+  servingIstiod,
   type ClusterConfig,
-  type DeploymentModel,
   type GatewaysConfig,
+  type DeploymentModel,
   type ServiceConfig,
   type TrafficConfig,
 } from '../mesh/index.js';
-import { configPlaces } from './config-places.js';
 import { DEFAULT_COST_CONSTANTS, type CostConstants } from './cost-constants.js';
 import type { CostSummary } from './run-summary.js';
 import { round } from './tally.js';
@@ -60,17 +63,16 @@ export function estimateCost(
   const { model, clusters } = input;
   const sidecars = clusters.map((c) => sidecarsIn(c, input.services, input.traffic));
   const gateways = clusters.map((c) => gatewayReplicasIn(c, input));
-  const external = Object.values(model.servedBy).includes(EXTERNAL_CONTROL_PLANE)
-    ? input.gateways.ingress.replicas
-    : 0;
+  const external = istiodsOf(model).includes(EXTERNAL_CONTROL_PLANE) ? input.gateways.ingress.replicas : 0;
 
-  const servers = [...new Set(clusters.map((c) => serverOf(model, c.name)))];
+  const servers = [...new Set(clusters.map((c) => servingIstiod(model, c.name)))];
   let istiodVcpu = 0;
   let istiodMemoryGb = 0;
   for (const server of servers) {
     let proxies = 0;
     clusters.forEach((c, i) => {
-      if (serverOf(model, c.name) === server) proxies += (sidecars[i] as number) + (gateways[i] as number);
+      if (servingIstiod(model, c.name) === server)
+        proxies += (sidecars[i] as number) + (gateways[i] as number);
     });
     const load = Math.max(
       input.services.length / k.istiodReferenceServices,
@@ -99,17 +101,13 @@ export function estimateCost(
     crossZoneGb: round(crossZoneGb, 9),
     crossRegionGb: round(crossRegionGb, 9),
     networkCost: round(networkCost, 9),
-    configPlaces: configPlaces(model),
+    configPlaces: configSources(model).length,
     method: costMethod(k),
     measuredSeconds: round(seconds, 3),
     networkCostPer30Days: seconds > 0 ? round((networkCost * SECONDS_PER_30_DAYS) / seconds, 6) : 0,
     sidecars: totalSidecars,
     proxyRps: round(proxyRps, 3),
   };
-}
-
-function serverOf(model: DeploymentModel, cluster: string): string {
-  return model.servedBy[cluster] ?? cluster;
 }
 
 function sidecarsIn(
@@ -128,9 +126,7 @@ function sidecarsIn(
 
 function gatewayReplicasIn(cluster: ClusterConfig, input: CostInput): number {
   const { model } = input;
-  const servesOthers = Object.entries(model.servedBy).some(
-    ([c, server]) => server === cluster.name && c !== cluster.name,
-  );
+  const servesOthers = clustersServedBy(model, cluster.name).some((c) => c !== cluster.name);
   const eastWest = model.network === 'multi' || servesOthers ? input.gateways.eastWest.replicas : 0;
   const ingressUsed = input.traffic.some(
     (t) => t.via === 'ingress' && t.from.some((f) => f.cluster === cluster.name && f.weight > 0),

@@ -33,17 +33,8 @@ export {
   type BlastRadiusLayout,
   type FaultWindowSpec,
 } from './blast-radius.js';
-export {
-  cutsOffControlPlane,
-  faultDomain,
-  faultKind,
-  PLANNED_EVENTS,
-  ROUTED_AROUND,
-  type FaultDomain,
-} from './fault-domain.js';
 export { DEFAULT_COST_CONSTANTS, costConstants, type CostConstants } from './cost-constants.js';
 export { estimateCost, costMethod, type CostInput } from './estimate-cost.js';
-export { configPlaces } from './config-places.js';
 export * from './stats/index.js';
 export {
   IstioTelemetryRecorder,

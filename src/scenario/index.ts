@@ -28,7 +28,6 @@ export { simulationHeapBytes, memoryLimitExceeded, type MemoryLimits } from './c
 export { parseDuration, parseRate, parseFraction, formatDuration } from './units.js';
 export { suggest, editDistance } from './suggest.js';
 export { buildMesh, pickModel } from './build.js';
-export { faultTarget } from './normalize-faults.js';
 export {
   THRESHOLD_METRICS,
   THRESHOLD_TAGS,

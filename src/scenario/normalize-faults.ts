@@ -3,7 +3,7 @@
  * its resolved shape, defaults applied (count 1, percent 100%, httpStatus 503). A config-push carries its
  * cluster's whole config once applied (routing-timeline.ts merges it), since the mesh swaps whole configs.
  *
- * Contents: `normalizeFault`, `faultTarget`.
+ * Contents: `normalizeFault` (the words for a fault's target are mesh/fault.ts `faultTarget`).
  */
 import type { FaultConfig } from '../mesh/index.js';
 import { distribution } from './normalize.js';
@@ -81,31 +81,6 @@ export function normalizeFault(f: FaultInput, merged?: RoutingInput): FaultConfi
           },
         ),
       };
-  }
-}
-
-/** What a fault hit, in words for reports. */
-export function faultTarget(f: FaultConfig): string {
-  switch (f.type) {
-    case 'network-partition':
-      return `${f.between[0]} <-> ${f.between[1]}`;
-    case 'zone-outage':
-      return `${f.cluster}/${f.zone}`;
-    case 'gateway-outage':
-      return `${f.gateway} gateway of ${f.cluster}`;
-    case 'control-plane-outage':
-    case 'ca-outage':
-      return `istiod serving ${f.cluster}`;
-    case 'pod-failure':
-    case 'pod-churn':
-    case 'rollout':
-    case 'scale':
-      return `${f.service} in ${f.cluster}`;
-    case 'latency-injection':
-    case 'error-injection':
-      return f.cluster === undefined ? f.service : `${f.service} in ${f.cluster}`;
-    default:
-      return f.cluster;
   }
 }
 

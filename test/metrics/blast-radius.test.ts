@@ -5,9 +5,9 @@ import {
   blastRadius,
   impacted,
   type BlastRadiusLayout,
-  type FaultDomain,
   type RunUnits,
 } from '../../src/metrics/index.js';
+import type { FaultDomain } from '../../src/mesh/index.js';
 
 // Two clusters, one traffic source, one service; six 10 s windows from t = 0.
 const LAYOUT: BlastRadiusLayout = {

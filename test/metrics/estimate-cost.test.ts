@@ -4,11 +4,15 @@
  * Sidecars: p 3 + 1 replicas + 2 client zones = 6; r 2 + 1 = 3; 9 in all.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClusterConfig, DeploymentModel, GatewaysConfig } from '../../src/mesh/index.js';
+import {
+  configSources,
+  type ClusterConfig,
+  type DeploymentModel,
+  type GatewaysConfig,
+} from '../../src/mesh/index.js';
 import {
   DEFAULT_COST_CONSTANTS,
   TrafficMatrix,
-  configPlaces,
   costConstants,
   estimateCost,
   type CostInput,
@@ -143,8 +147,8 @@ describe('metrics/estimate-cost', () => {
     expect(c.sidecars).toBe(6); // replicas only: ingress clients have no sidecars
   });
 
-  it('configPlaces(hybrid) is the number of primaries', () => {
-    expect(configPlaces(model('hybrid', { a: 'a', b: 'a', c: 'c', d: 'c' }))).toBe(2);
+  it('configSources(hybrid) has one place per primary', () => {
+    expect(configSources(model('hybrid', { a: 'a', b: 'a', c: 'c', d: 'c' }))).toHaveLength(2);
   });
 
   it('TrafficMatrix.crossings() treats same-named zones of one region as one zone', () => {

@@ -5,7 +5,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { DeploymentModel } from '../../mesh/index.js';
-import { EXTERNAL_CONTROL_PLANE } from '../../mesh/mesh-config.js';
+import { EXTERNAL_CONTROL_PLANE, configSources, istiodCount } from '../../mesh/deployment-model.js';
 import { ExitCode } from '../exit-code.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { MODEL_EXPLANATIONS, NETWORK_EXPLANATIONS } from '../model-explanations.js';
@@ -38,15 +38,14 @@ interface Wiring {
   readonly configPlaces: readonly string[];
 }
 
-async function wirings(models: readonly DeploymentModel[]): Promise<Wiring[]> {
-  const { modelWiring } = await import('../../experiment/model-wiring.js');
+function wirings(models: readonly DeploymentModel[]): Wiring[] {
   return models.map((m) => ({
     name: m.name,
     controlPlane: m.controlPlane,
     network: m.network,
     servedBy: m.servedBy,
-    istiods: modelWiring(m).istiods,
-    configPlaces: modelWiring(m).configSources,
+    istiods: istiodCount(m),
+    configPlaces: configSources(m),
   }));
 }
 
@@ -87,7 +86,7 @@ export const modelsCommand: CommandModule<object, ModelsArgs> = {
       .example('$0 models --json | jq ".models[].name"', 'For a pipeline') as unknown as Argv<ModelsArgs>,
   handler: async (args: ArgumentsCamelCase<ModelsArgs>) => {
     const scenario = args.file === undefined ? undefined : await loadOrThrow(args.file, { allowLarge: true });
-    const wired = scenario === undefined ? undefined : await wirings(scenario.models);
+    const wired = scenario === undefined ? undefined : wirings(scenario.models);
     if (args.json) {
       const doc = {
         models: Object.values(MODEL_EXPLANATIONS),

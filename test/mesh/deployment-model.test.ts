@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelWiring } from '../../src/experiment/index.js';
-import type { DeploymentModel } from '../../src/mesh/index.js';
-import { configPlaces } from '../../src/metrics/index.js';
+import { configSources, istiodCount, servingIstiod, type DeploymentModel } from '../../src/mesh/index.js';
 
 const model = (
   controlPlane: DeploymentModel['controlPlane'],
@@ -23,12 +21,21 @@ const cases: [string, DeploymentModel, number, string[]][] = [
   ['external with config cluster a', model('external', { a: 'external', b: 'external' }, 'a'), 1, ['a']],
 ];
 
-describe('experiment/model-wiring', () => {
+describe('mesh/deployment-model', () => {
   for (const [what, m, istiods, places] of cases) {
-    it(`modelWiring(${what}) runs ${istiods} istiod(s) and takes rules in ${places.join(', ')}`, () => {
-      expect(modelWiring(m)).toEqual({ istiods, configSources: places });
-      // The list agrees with the count runs report as cost.configPlaces.
-      expect(configPlaces(m)).toBe(places.length);
+    it(`istiodCount and configSources(${what}): ${istiods} istiod(s), rules in ${places.join(', ')}`, () => {
+      expect(istiodCount(m)).toBe(istiods);
+      expect(configSources(m)).toEqual(places);
     });
   }
+
+  it('servingIstiod(model, cluster) throws for a cluster the model does not wire', () => {
+    const m = model('multi-primary', { a: 'a' });
+    expect(servingIstiod(m, 'a')).toBe('a');
+    expect(() => servingIstiod(m, 'z')).toThrow(/cluster z has no serving istiod/);
+  });
+
+  it('configSources(external without a config cluster) throws instead of guessing a place', () => {
+    expect(() => configSources(model('external', { a: 'external' }))).toThrow(/config cluster/);
+  });
 });

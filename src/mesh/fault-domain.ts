@@ -20,15 +20,18 @@
  * fault that lasts until the end of the run (there is no end to count from); from the end for the others
  * (control plane, CA, API server, partitions, injections, config), whose effects the mesh cannot undo
  * until the fault is gone.
+ *
+ * Contents: `FaultDomain`, `ROUTED_AROUND`, `faultDomain`, `cutsOffControlPlane`.
  */
 import {
   EXTERNAL_CONTROL_PLANE,
-  type ClusterConfig,
+  clustersOf,
+  istiodsOf,
+  servingIstiod,
   type DeploymentModel,
-  type FaultConfig,
-  type FaultType,
-  type ServiceConfig,
-} from '../mesh/index.js';
+} from './deployment-model.js';
+import type { FaultConfig, FaultType } from './fault.js';
+import type { ClusterConfig, ServiceConfig } from './mesh-config.js';
 
 /** A fault's failed domain and where its recovery is counted from. */
 export interface FaultDomain {
@@ -63,7 +66,7 @@ export function faultDomain(
   switch (fault.type) {
     case 'control-plane-outage':
     case 'ca-outage': {
-      const server = model.servedBy[fault.cluster] ?? fault.cluster;
+      const server = servingIstiod(model, fault.cluster);
       inside = server === EXTERNAL_CONTROL_PLANE ? [] : index(server);
       break;
     }
@@ -93,20 +96,6 @@ export function faultDomain(
 }
 
 /**
- * Planned changes: a `scale` step and a graceful `rollout` (a Deployment rolling update: pods unlisted and
- * drained before they stop) are what operators do on purpose. They are reported with their own effect but
- * never averaged into the headline blast radius of failures. `pod-churn` kills pods without a drain (its
- * ReplicaSet replaces them): that is a failure, so it stays a fault. A `config-push` stays a fault: meshsim cannot tell a good
- * push from a bad one before it runs, so its effect is judged with the failures and shown on its own row.
- */
-export const PLANNED_EVENTS: ReadonlySet<FaultType> = new Set<FaultType>(['scale', 'rollout']);
-
-/** `event` for a planned change, `fault` for a failure (what the headline blast radius averages). */
-export function faultKind(type: FaultType): 'fault' | 'event' {
-  return PLANNED_EVENTS.has(type) ? 'event' : 'fault';
-}
-
-/**
  * Whether `fault` removes a control plane under `model`, or cuts proxies off from the istiod that serves
  * them: what the single-point-of-failure figure is measured over.
  * - control-plane-outage: always (it stops the istiod serving the named cluster);
@@ -123,7 +112,7 @@ export function cutsOffControlPlane(
   model: DeploymentModel,
   clusters: readonly ClusterConfig[],
 ): boolean {
-  const servers = new Set(Object.values(model.servedBy));
+  const servers = new Set(istiodsOf(model));
   switch (fault.type) {
     case 'control-plane-outage':
       return true;
@@ -141,7 +130,8 @@ export function cutsOffControlPlane(
         if (b === cluster || b === region) return 1;
         return -1;
       };
-      return Object.entries(model.servedBy).some(([client, server]) => {
+      return clustersOf(model).some((client) => {
+        const server = servingIstiod(model, client);
         const mine = side(client, regionOf.get(client));
         if (mine < 0) return false;
         const theirs =

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterConfig, DeploymentModel, FaultConfig } from '../../src/mesh/index.js';
-import { cutsOffControlPlane, faultDomain, faultKind } from '../../src/metrics/index.js';
+import {
+  cutsOffControlPlane,
+  faultDomain,
+  faultKind,
+  type ClusterConfig,
+  type DeploymentModel,
+  type FaultConfig,
+} from '../../src/mesh/index.js';
 import { service } from '../helpers/mesh-config.js';
 
 const CLUSTERS: ClusterConfig[] = [
@@ -33,7 +39,7 @@ const EXTERNAL = model({ p: 'external', r: 'external', e: 'external' });
 
 const at = { atMs: 1000, forMs: 5000 };
 
-describe('metrics/fault-domain', () => {
+describe('mesh/fault-domain', () => {
   it('faultDomain(control-plane-outage of a remote) is the cluster hosting the istiod that serves it', () => {
     const f: FaultConfig = { ...at, type: 'control-plane-outage', cluster: 'r' };
     expect(faultDomain(f, PRIMARY_REMOTE, CLUSTERS, SERVICES)).toEqual({
