@@ -5,7 +5,7 @@
  */
 import { sampler, type Engine, type RngStreams, type Sampler, type Uniform } from '../des/index.js';
 import type { ControlPlane } from './control-plane.js';
-import type { FaultInjections } from './data-plane.js';
+import type { FaultInjections } from './data-plane-roles.js';
 import type { Infrastructure } from './infrastructure.js';
 import type { FaultConfig } from './fault.js';
 import type { Topology } from './topology.js';

@@ -5,6 +5,7 @@
 import { sampler, type Engine, type RngStreams } from '../des/index.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
+import type { TrafficOrigin } from './data-plane-roles.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { FaultInjector } from './fault-injector.js';
 import { Infrastructure } from './infrastructure.js';
@@ -12,11 +13,11 @@ import type { MeshConfig, ServiceConfig } from './mesh-config.js';
 import { NetworkLatency } from './network-latency.js';
 import type { MeshObserver } from './observer.js';
 import { Proxy } from './proxy.js';
-import { RouteResolver } from './route-resolver.js';
+import { RouteResolver } from './traffic/route-resolver.js';
 import { ANSWER_500, CONTINUE, ServiceRuntime, type CallStep } from './service-runtime.js';
 import { Topology } from './topology.js';
-import { ClosedLoopSource, ClosedLoopTap } from './closed-loop-source.js';
-import { TrafficSource } from './traffic-source.js';
+import { ClosedLoopSource, ClosedLoopTap } from './load/closed-loop-source.js';
+import { OpenLoopSource } from './load/open-loop-source.js';
 import { UpstreamViews } from './upstream-views.js';
 import { ViewTracker } from './view-tracker.js';
 import { Workloads } from './workloads.js';
@@ -26,7 +27,7 @@ export class Mesh {
   readonly infra: Infrastructure;
   readonly registry = new EndpointRegistry();
   readonly services: ServiceRuntime[];
-  readonly traffic: (TrafficSource | ClosedLoopSource)[];
+  readonly traffic: (OpenLoopSource | ClosedLoopSource)[];
   readonly controlPlane: ControlPlane;
   readonly workloads: Workloads;
   readonly tracker: ViewTracker;
@@ -146,7 +147,13 @@ export class Mesh {
     });
     this.traffic = config.traffic.map((t, ti) => {
       const placement = streams.stream(`client-placement/${t.name}`);
-      const entry = this.services[indexOf(t.entry)] as ServiceRuntime;
+      const origin: TrafficOrigin = {
+        index: ti,
+        entry: this.services[indexOf(t.entry)] as ServiceRuntime,
+        headers: t.headers,
+        uri: t.uri,
+        clientTimeoutMs: t.timeoutMs,
+      };
       const weights = t.from.map((f) => f.weight);
       const clusters = t.from.map((f) => this.topology.cluster(f.cluster));
       const send = () => {
@@ -157,19 +164,11 @@ export class Mesh {
           t.via === 'ingress'
             ? (this.ingress[cluster] as Proxy)
             : this.clientProxy(ti, t.name, cluster, zone);
-        this.dataPlane.sendRequest(
-          ti,
-          cluster,
-          source,
-          entry,
-          t.headers,
-          t.uri,
-          t.timeoutMs,
-          t.via === 'ingress' ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone),
-        );
+        const down = t.via === 'ingress' ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone);
+        this.dataPlane.sendRequest(origin, cluster, source, down);
       };
       if (t.closedLoop === undefined)
-        return new TrafficSource(engine, t, streams.stream(`arrivals/${t.name}`), send);
+        return new OpenLoopSource(engine, t, streams.stream(`arrivals/${t.name}`), send);
       const closed = new ClosedLoopSource(engine, t, streams.stream(`think/${t.name}`), send);
       if (tap !== undefined) tap.sources[ti] = closed;
       return closed;

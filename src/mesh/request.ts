@@ -130,16 +130,6 @@ export class Call {
   }
 }
 
-/** How an attempt ended, in Envoy's retry-on vocabulary. */
-export const AttemptOutcome = {
-  response: 0,
-  connectFailure: 1,
-  reset: 2,
-  perTryTimeout: 3,
-  overflow: 4,
-} as const;
-export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome];
-
 export class Attempt {
   declare host: number;
   declare upstream: Upstream | undefined;
@@ -157,8 +147,8 @@ export class Attempt {
   /** The status the replica answers with once its step's calls are done, when one failed (0: none did). */
   declare downstreamStatus: number;
   declare holdsSlot: boolean;
-  /** Waiting in the connection pool's pending line. */
-  declare pending: boolean;
+  /** Its ticket in the connection pool's pending line while it waits there (pending-line.ts), else -1. */
+  declare pendingTicket: number;
   /** Sent on a connection to a gateway that was already open (no connect, no handshake). */
   declare reusedConnection: boolean;
   /** The replica's answer, set when it leaves the replica. */
@@ -180,7 +170,7 @@ export class Attempt {
     this.outstanding = 0;
     this.downstreamStatus = 0;
     this.holdsSlot = false;
-    this.pending = false;
+    this.pendingTicket = -1;
     this.reusedConnection = false;
     this.responseCode = 0;
   }

@@ -18,7 +18,7 @@ import type { DestinationRule } from './routing-config.js';
 import { effectiveTrafficPolicy } from './traffic/effective-traffic-policy.js';
 import { localityPriority, type WorkloadLocality } from './traffic/locality-priority.js';
 import { OutlierDetector } from './traffic/outlier-detector.js';
-import { AttemptOutcome } from './request.js';
+import { outlierFailureOf, type AttemptOutcome } from './traffic/attempt-outcome.js';
 import { ConnectionPool } from './traffic/connection-pool.js';
 
 /** OutlierDetector seen through the upstream's interface: attempt outcomes become Envoy's failure kinds. */
@@ -37,15 +37,12 @@ class OutlierHealth implements HostHealth {
     this.detector.recordSuccess(host);
   }
   recordFailure(host: number, code: number, outcome: AttemptOutcome, nowMs: number): boolean {
-    if (outcome === AttemptOutcome.response) {
-      if (code < 500) {
-        this.detector.recordSuccess(host);
-        return false;
-      }
-      return this.detector.recordFailure(host, code >= 502 && code <= 504 ? 'gateway' : '5xx', nowMs);
+    const kind = outlierFailureOf(outcome, code);
+    if (kind === undefined) {
+      this.detector.recordSuccess(host);
+      return false;
     }
-    // Connect failures, resets and timeouts are local-origin errors, counted as 5xx by default.
-    return this.detector.recordFailure(host, 'local-origin', nowMs);
+    return this.detector.recordFailure(host, kind, nowMs);
   }
 }
 

@@ -12,7 +12,9 @@
 import type { Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import { RoundRobinCursor, collectUsable, pickHost, type LbPolicy } from './load-balancer.js';
-import type { Attempt, AttemptOutcome } from './request.js';
+import type { Attempt } from './request.js';
+import type { AttemptOutcome } from './traffic/attempt-outcome.js';
+import { PendingLine } from './pending-line.js';
 import { PriorityLoad } from './traffic/priority-load.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
 import type { ConnectionPool } from './traffic/connection-pool.js';
@@ -205,7 +207,7 @@ export class Upstream {
   }
 
   /** Attempts waiting for a connection (HTTP/1.1 with maxConnections reached), oldest first. */
-  pendingAttempts: Attempt[] = [];
+  pendingAttempts = new PendingLine<Attempt>();
 
   cancelPending(): void {
     this.admission.cancelPending();

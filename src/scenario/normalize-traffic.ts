@@ -1,5 +1,5 @@
 /**
- * `traffic:` as written to the mesh's `TrafficConfig`. The mesh's `TrafficSource` knows one thing about
+ * `traffic:` as written to the mesh's `TrafficConfig`. The mesh's `OpenLoopSource` knows one thing about
  * rates: steps (a piecewise-constant rate). Ramps and bursts are expressed here as steps:
  * - a ramp `{at, rate, over}` becomes n = min(ceil(over / 1s), 600) steps of over/n each, the i-th at the
  *   line's rate at the middle of its stretch: the rate is off the line by at most half a step's change,

@@ -16,9 +16,6 @@ export {
   RetryOn,
   isRetryOn,
   isRetriableStatusCode,
-  AttemptKind,
-  isAttemptKind,
-  type AttemptOutcome,
   type RetryPolicy,
   DEFAULT_RETRY_POLICY,
   NO_RETRY_POLICY,
@@ -28,6 +25,7 @@ export {
   shouldRetry,
   backoffMs,
 } from './retry-policy.js';
+export { AttemptOutcome, AttemptEnd, isAttemptOutcome, outlierFailureOf } from './attempt-outcome.js';
 export {
   RouteTable,
   NO_ROUTE,

@@ -5,7 +5,8 @@
  * Contents:
  * - `RetryPolicy`, `DEFAULT_RETRY_POLICY`, `NO_RETRY_POLICY`, `retryPolicy()` (Istio's `ConvertPolicy`).
  * - `RetryOn`: Envoy's retry-on conditions as bits; `parseRetryOn()`.
- * - `AttemptKind`, `AttemptOutcome`, `shouldRetry()`: Envoy's `wouldRetryFromHeaders`/`wouldRetryFromReset`.
+ * - `shouldRetry()`: Envoy's `wouldRetryFromHeaders`/`wouldRetryFromReset`, over how the attempt ended
+ *   (`AttemptOutcome`, attempt-outcome.ts: the vocabulary the data plane and outlier detection share).
  * - `backoffMs()`: Envoy's fully jittered exponential back-off.
  *
  * Not decided here: the retry budget (`ConnectionPool.tryAdmitRetry`) and the remaining-attempts count,
@@ -13,6 +14,7 @@
  */
 import type { Uniform } from '../../des/index.js';
 import { ResponseFlag } from '../response-flag.js';
+import { AttemptOutcome } from './attempt-outcome.js';
 import type { HttpRetry } from '../routing-config.js';
 
 /** Envoy's retry-on conditions (router `x-envoy-retry-on` / `x-envoy-retry-grpc-on` values) as bits. */
@@ -148,38 +150,10 @@ export function retryPolicy(retries: HttpRetry | undefined): RetryPolicy {
   };
 }
 
-/** How an attempt ended, in Envoy's terms. */
-export const AttemptKind = {
-  /** The upstream (or a proxy on the way) answered with `code`. */
-  response: 'response',
-  /** No connection: refused, unreachable, or connect timeout (flag UF). */
-  'connect-failure': 'connect-failure',
-  /** The stream was reset after the request was sent (flags UC/UR). */
-  reset: 'reset',
-  /** HTTP/2 REFUSED_STREAM from the upstream. */
-  'refused-stream': 'refused-stream',
-  /** The per-try timeout fired (flag UT). */
-  'per-try-timeout': 'per-try-timeout',
-  /** A circuit breaker refused the request locally (flag UO). */
-  overflow: 'overflow',
-} as const;
-export type AttemptKind = keyof typeof AttemptKind;
-export function isAttemptKind(x: unknown): x is AttemptKind {
-  return typeof x === 'string' && Object.hasOwn(AttemptKind, x);
-}
-
-/** One attempt's outcome; callers may reuse one mutable object per request. */
-export interface AttemptOutcome {
-  kind: AttemptKind;
-  /** HTTP status for `response`; ignored otherwise. */
-  code: number;
-  /** `ResponseFlag` bits already set on the attempt. */
-  flags: number;
-}
-
 /**
- * Whether Envoy would retry this outcome under `policy` (before counting attempts left and the retry
- * circuit breaker).
+ * Whether Envoy would retry an attempt that ended with `outcome` (`code` for a response, `flags` the
+ * `ResponseFlag` bits already set) under `policy`, before counting attempts left and the retry circuit
+ * breaker.
  *
  * - Never: overflow (Envoy short-circuits `Overflow` resets and `x-envoy-overloaded` replies), and a fault
  *   abort (FI), which the fault filter answers before the router sees the request.
@@ -189,24 +163,28 @@ export interface AttemptOutcome {
  * - Reset, refused stream, per-try timeout: reset, 5xx and gateway-error all retry them ("we count an
  *   upstream reset as a 5xx"); refused-stream retries a refused stream.
  */
-export function shouldRetry(policy: RetryPolicy, outcome: AttemptOutcome): boolean {
+export function shouldRetry(
+  policy: RetryPolicy,
+  outcome: AttemptOutcome,
+  code: number,
+  flags: number,
+): boolean {
   const on = policy.retryOn;
-  if (on === 0 || outcome.kind === 'overflow') return false;
-  if ((outcome.flags & (ResponseFlag.UO | ResponseFlag.FI)) !== 0) return false;
-  if (outcome.kind === 'response') {
-    const code = outcome.code;
+  if (on === 0 || outcome === AttemptOutcome.overflow) return false;
+  if ((flags & (ResponseFlag.UO | ResponseFlag.FI)) !== 0) return false;
+  if (outcome === AttemptOutcome.response) {
     if ((on & RetryOn['5xx']) !== 0 && code >= 500 && code <= 599) return true;
     if ((on & RetryOn['gateway-error']) !== 0 && code >= 502 && code <= 504) return true;
     if ((on & RetryOn['retriable-4xx']) !== 0 && code === 409) return true;
     return (on & RetryOn['retriable-status-codes']) !== 0 && policy.retriableStatusCodes.includes(code);
   }
   // wouldRetryFromReset, in Envoy's order.
-  if (outcome.kind === 'connect-failure') {
+  if (outcome === AttemptOutcome.connectFailure) {
     if ((on & RetryOn['connect-failure']) !== 0) return true;
     if ((on & RetryOn['reset-before-request']) !== 0) return true;
   }
   if ((on & (RetryOn.reset | RetryOn['5xx'] | RetryOn['gateway-error'])) !== 0) return true;
-  return outcome.kind === 'refused-stream' && (on & RetryOn['refused-stream']) !== 0;
+  return outcome === AttemptOutcome.refusedStream && (on & RetryOn['refused-stream']) !== 0;
 }
 
 /**

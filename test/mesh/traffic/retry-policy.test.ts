@@ -9,17 +9,17 @@ import {
   parseRetryOn,
   retryPolicy,
   shouldRetry,
-  type AttemptKind,
   type RetryPolicy,
 } from '../../../src/mesh/traffic/retry-policy.js';
+import { AttemptOutcome } from '../../../src/mesh/traffic/attempt-outcome.js';
 
 function retries(overrides: Partial<HttpRetry> = {}): HttpRetry {
   return { attempts: 3, perTryTimeoutMs: 0, retryOn: [], retryRemoteLocalities: false, ...overrides };
 }
 
 const policyOn = (retryOn: string) => retryPolicy(retries({ retryOn: retryOn.split(',') }));
-const would = (policy: RetryPolicy, kind: AttemptKind, code = 0, flags = 0) =>
-  shouldRetry(policy, { kind, code, flags });
+const would = (policy: RetryPolicy, outcome: AttemptOutcome, code = 0, flags = 0) =>
+  shouldRetry(policy, outcome, code, flags);
 
 describe('mesh/traffic/retry-policy', () => {
   it('retryPolicy(undefined) is Istio default: 2 retries, connect-failure etc., no status codes since 1.24', () => {
@@ -35,16 +35,16 @@ describe('mesh/traffic/retry-policy', () => {
 
   it('the default policy retries connect failures and refused streams, not 503s or resets', () => {
     const p = DEFAULT_RETRY_POLICY;
-    expect(would(p, 'connect-failure')).toBe(true);
-    expect(would(p, 'refused-stream')).toBe(true);
-    expect(would(p, 'response', 503)).toBe(false); // EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY (1.24)
-    expect(would(p, 'reset')).toBe(false);
-    expect(would(p, 'per-try-timeout')).toBe(false);
+    expect(would(p, AttemptOutcome.connectFailure)).toBe(true);
+    expect(would(p, AttemptOutcome.refusedStream)).toBe(true);
+    expect(would(p, AttemptOutcome.response, 503)).toBe(false); // EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY (1.24)
+    expect(would(p, AttemptOutcome.reset)).toBe(false);
+    expect(would(p, AttemptOutcome.perTryTimeout)).toBe(false);
   });
 
   it('retryPolicy({attempts: 0}) disables retries', () => {
     expect(retryPolicy(retries({ attempts: 0, retryOn: ['5xx'] }))).toBe(NO_RETRY_POLICY);
-    expect(would(NO_RETRY_POLICY, 'connect-failure')).toBe(false);
+    expect(would(NO_RETRY_POLICY, AttemptOutcome.connectFailure)).toBe(false);
   });
 
   it('retryPolicy() overrides attempts, perTryTimeout, retryOn, backoff and the host predicate', () => {
@@ -77,67 +77,67 @@ describe('mesh/traffic/retry-policy', () => {
 
   it('5xx retries any 5xx response, resets, connect failures and per-try timeouts', () => {
     const p = policyOn('5xx');
-    expect(would(p, 'response', 500)).toBe(true);
-    expect(would(p, 'response', 503)).toBe(true);
-    expect(would(p, 'response', 404)).toBe(false);
-    expect(would(p, 'reset')).toBe(true);
-    expect(would(p, 'connect-failure')).toBe(true);
-    expect(would(p, 'per-try-timeout')).toBe(true);
+    expect(would(p, AttemptOutcome.response, 500)).toBe(true);
+    expect(would(p, AttemptOutcome.response, 503)).toBe(true);
+    expect(would(p, AttemptOutcome.response, 404)).toBe(false);
+    expect(would(p, AttemptOutcome.reset)).toBe(true);
+    expect(would(p, AttemptOutcome.connectFailure)).toBe(true);
+    expect(would(p, AttemptOutcome.perTryTimeout)).toBe(true);
   });
 
   it('gateway-error retries 502, 503, 504 only, and resets', () => {
     const p = policyOn('gateway-error');
-    expect([500, 502, 503, 504, 505].map((c) => would(p, 'response', c))).toEqual([
+    expect([500, 502, 503, 504, 505].map((c) => would(p, AttemptOutcome.response, c))).toEqual([
       false,
       true,
       true,
       true,
       false,
     ]);
-    expect(would(p, 'reset')).toBe(true);
+    expect(would(p, AttemptOutcome.reset)).toBe(true);
   });
 
   it('reset retries resets and per-try timeouts, not responses', () => {
     const p = policyOn('reset');
-    expect(would(p, 'reset')).toBe(true);
-    expect(would(p, 'per-try-timeout')).toBe(true);
-    expect(would(p, 'response', 503)).toBe(false);
+    expect(would(p, AttemptOutcome.reset)).toBe(true);
+    expect(would(p, AttemptOutcome.perTryTimeout)).toBe(true);
+    expect(would(p, AttemptOutcome.response, 503)).toBe(false);
   });
 
   it('connect-failure retries connect failures only', () => {
     const p = policyOn('connect-failure');
-    expect(would(p, 'connect-failure')).toBe(true);
-    expect(would(p, 'reset')).toBe(false);
-    expect(would(p, 'response', 503)).toBe(false);
+    expect(would(p, AttemptOutcome.connectFailure)).toBe(true);
+    expect(would(p, AttemptOutcome.reset)).toBe(false);
+    expect(would(p, AttemptOutcome.response, 503)).toBe(false);
   });
 
   it('reset-before-request retries a connect failure (nothing was sent) but not a reset', () => {
     const p = policyOn('reset-before-request');
-    expect(would(p, 'connect-failure')).toBe(true);
-    expect(would(p, 'reset')).toBe(false);
+    expect(would(p, AttemptOutcome.connectFailure)).toBe(true);
+    expect(would(p, AttemptOutcome.reset)).toBe(false);
   });
 
   it('retriable-4xx retries 409 only', () => {
     const p = policyOn('retriable-4xx');
-    expect([409, 404, 429].map((c) => would(p, 'response', c))).toEqual([true, false, false]);
+    expect([409, 404, 429].map((c) => would(p, AttemptOutcome.response, c))).toEqual([true, false, false]);
   });
 
   it('retriable-status-codes retries the listed codes', () => {
     const p = policyOn('503,429');
-    expect([503, 429, 500].map((c) => would(p, 'response', c))).toEqual([true, true, false]);
+    expect([503, 429, 500].map((c) => would(p, AttemptOutcome.response, c))).toEqual([true, true, false]);
   });
 
   it('refused-stream retries a refused stream only', () => {
     const p = policyOn('refused-stream');
-    expect(would(p, 'refused-stream')).toBe(true);
-    expect(would(p, 'reset')).toBe(false);
+    expect(would(p, AttemptOutcome.refusedStream)).toBe(true);
+    expect(would(p, AttemptOutcome.reset)).toBe(false);
   });
 
   it('shouldRetry() never retries overflow (UO) or a fault abort (FI)', () => {
     const p = policyOn('5xx,reset,connect-failure');
-    expect(would(p, 'overflow')).toBe(false);
-    expect(would(p, 'response', 503, ResponseFlag.UO)).toBe(false);
-    expect(would(p, 'response', 503, ResponseFlag.FI)).toBe(false);
+    expect(would(p, AttemptOutcome.overflow)).toBe(false);
+    expect(would(p, AttemptOutcome.response, 503, ResponseFlag.UO)).toBe(false);
+    expect(would(p, AttemptOutcome.response, 503, ResponseFlag.FI)).toBe(false);
   });
 
   it('backoffMs(k, rng) draws from [0, min(25·2^k, 250)) whole ms', () => {

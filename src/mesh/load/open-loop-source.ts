@@ -3,11 +3,14 @@
  * how fast the mesh answers, so overload shows up as queueing, not as a slower client.
  *
  * Poisson arrivals redraw the pending gap when the rate steps; by memorylessness that is exact.
+ *
+ * Contents: `OpenLoopSource` (the load generator of a `traffic` entry without `vus`; closed-loop-source.ts
+ * has the other).
  */
-import { sampler, type Engine, type EventId, type Sampler, type Uniform } from '../des/index.js';
-import type { TrafficConfig } from './mesh-config.js';
+import { sampler, type Engine, type EventId, type Sampler, type Uniform } from '../../des/index.js';
+import type { TrafficConfig } from '../mesh-config.js';
 
-export class TrafficSource {
+export class OpenLoopSource {
   private ratePerMs: number;
   private next: EventId | undefined;
   private readonly unitExp: Sampler;

@@ -8,10 +8,10 @@
  * and sends no other. A request answered at the instant it was sent (a gateway that is down) costs its
  * client 1 ms before the next, so a client cannot loop in zero simulated time.
  */
-import { sampler, type Engine, type Sampler, type Uniform } from '../des/index.js';
-import type { TrafficConfig } from './mesh-config.js';
-import type { MeshObserver } from './observer.js';
-import type { Call, MeshRequest } from './request.js';
+import { sampler, type Engine, type Sampler, type Uniform } from '../../des/index.js';
+import type { ClosedLoopConfig, TrafficConfig } from '../mesh-config.js';
+import type { MeshObserver } from '../observer.js';
+import type { Call, MeshRequest } from '../request.js';
 
 /** The pause a client takes after an answer that took no time at all, so time moves. */
 export const ZERO_TIME_ANSWER_PAUSE_MS = 1;
@@ -22,6 +22,8 @@ export class ClosedLoopSource {
   private readonly busy: boolean[] = [];
   private readonly lastSendMs: number[] = [];
   private readonly think: Sampler;
+  /** The traffic's closed-loop settings, resolved once (the constructor refuses an open loop). */
+  private readonly closed: ClosedLoopConfig;
   private active = 0;
   private stopMs = 0;
   /** The client whose request is being sent now (read by `requestStarted` through the mesh). */
@@ -36,14 +38,14 @@ export class ClosedLoopSource {
   ) {
     const closed = config.closedLoop;
     if (closed === undefined) throw new Error(`ClosedLoopSource: traffic ${config.name} is an open loop`);
+    this.closed = closed;
     this.think = sampler(closed.thinkTime, rng);
   }
 
   /** Starts the clients now; no request is sent at or after `stopMs`. */
   start(stopMs: number): void {
     this.stopMs = stopMs;
-    const closed = this.config.closedLoop;
-    if (closed === undefined) return;
+    const closed = this.closed;
     this.resize(closed.vus);
     for (const step of closed.vuSteps) {
       if (step.atMs < stopMs) this.engine.scheduleAt(step.atMs, this.resize, step.vus);
@@ -60,7 +62,7 @@ export class ClosedLoopSource {
     this.busy[client] = false;
     if (!(this.wanted[client] ?? false)) return;
     const pause = this.think.sample() + (tookMs === 0 ? ZERO_TIME_ANSWER_PAUSE_MS : 0);
-    const paced = (this.lastSendMs[client] ?? 0) + (this.config.closedLoop?.minIntervalMs ?? 0);
+    const paced = (this.lastSendMs[client] as number) + this.closed.minIntervalMs;
     const at = Math.max(this.engine.now + pause, paced);
     if (at < this.stopMs) this.engine.scheduleAt(at, this.fire, client);
   }

@@ -3,21 +3,20 @@
  * host (first matching HTTP route wins; weighted destinations), its timeout, retries and fault injection;
  * and the retry decision after an attempt. Compiled once per pushed config, shared by every proxy holding it.
  */
-import type { Uniform } from '../des/index.js';
-import type { Proxy } from './proxy.js';
-import { AttemptOutcome, type Call } from './request.js';
-import type { HttpFaultInjection, RoutingConfig } from './routing-config.js';
-import type { ServiceRuntime } from './service-runtime.js';
-import { NO_ROUTE as NO_MATCH, RouteTable } from './traffic/route-table.js';
+import type { Uniform } from '../../des/index.js';
+import type { Proxy } from '../proxy.js';
+import type { Call } from '../request.js';
+import type { HttpFaultInjection, RoutingConfig } from '../routing-config.js';
+import type { ServiceRuntime } from '../service-runtime.js';
+import type { AttemptOutcome } from './attempt-outcome.js';
+import { NO_ROUTE as NO_MATCH, RouteTable } from './route-table.js';
 import {
   DEFAULT_RETRY_POLICY,
   backoffMs,
   retryPolicy,
   shouldRetry,
-  type AttemptKind,
-  type AttemptOutcome as RetryOutcome,
   type RetryPolicy,
-} from './traffic/retry-policy.js';
+} from './retry-policy.js';
 
 /** A resolved destination of a route: precompiled, returned without allocation. */
 export interface ResolvedRoute {
@@ -37,9 +36,6 @@ interface CompiledRouting {
   readonly defaults: ResolvedRoute[];
 }
 
-/** Our attempt outcomes in Envoy's retry vocabulary. */
-const KIND: readonly AttemptKind[] = ['response', 'connect-failure', 'reset', 'per-try-timeout', 'overflow'];
-
 export class RouteResolver {
   private readonly compiled = new WeakMap<RoutingConfig, CompiledRouting>();
   /** The last config compiled: nearly every call uses the same one, so skip the WeakMap for it. */
@@ -50,8 +46,6 @@ export class RouteResolver {
     headers: {},
     uri: '/',
   };
-  /** Reused for every retry decision: shouldRetry reads it synchronously. */
-  private readonly outcome: RetryOutcome = { kind: 'response', code: 0, flags: 0 };
 
   constructor(
     private readonly services: readonly ServiceRuntime[],
@@ -85,10 +79,7 @@ export class RouteResolver {
   retryDecision(call: Call, code: number, flags: number, outcome: AttemptOutcome): number {
     const policy = call.retry;
     if (call.attempts > policy.numRetries) return -1;
-    this.outcome.kind = KIND[outcome] as AttemptKind;
-    this.outcome.code = code;
-    this.outcome.flags = flags;
-    if (!shouldRetry(policy, this.outcome)) return -1;
+    if (!shouldRetry(policy, outcome, code, flags)) return -1;
     return backoffMs(call.attempts - 1, call.source.lbRng, policy.backoffBaseMs, policy.backoffMaxMs);
   }
 
