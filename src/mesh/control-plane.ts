@@ -46,8 +46,32 @@ export function pilotConcurrencyDefault(cores: number): number {
   return Math.min(15 + 5 * cores, 100);
 }
 
+/** What the control plane is built from (one object, not eleven positional arguments). */
+export interface ControlPlaneContext {
+  readonly engine: Engine;
+  readonly model: DeploymentModel;
+  readonly topology: Topology;
+  readonly infra: Infrastructure;
+  readonly registry: EndpointRegistry;
+  readonly tracker: ViewTracker;
+  readonly settings: ControlPlaneConfig;
+  /** Routing config present in every cluster at the start. */
+  readonly routing: RoutingConfig;
+  readonly rng: Uniform;
+  readonly pushTime: IstiodContext['pushTime'];
+  readonly events: ControlPlaneEvents;
+}
+
 export class ControlPlane {
   readonly istiods: Istiod[] = [];
+  readonly model: DeploymentModel;
+  private readonly engine: Engine;
+  private readonly topology: Topology;
+  private readonly infra: Infrastructure;
+  private readonly tracker: ViewTracker;
+  private readonly settings: ControlPlaneConfig;
+  private readonly rng: Uniform;
+  private readonly events: ControlPlaneEvents;
   /** Per cluster index, the istiod serving it. */
   private readonly servingIstiod: Istiod[];
   private readonly configs: { routing: RoutingConfig; version: number }[];
@@ -55,19 +79,16 @@ export class ControlPlane {
   /** istiods whose CA cannot sign (ca-outage): xDS still flows, certificates do not. */
   private readonly caDown = new Set<Istiod>();
 
-  constructor(
-    private readonly engine: Engine,
-    readonly model: DeploymentModel,
-    private readonly topology: Topology,
-    private readonly infra: Infrastructure,
-    registry: EndpointRegistry,
-    private readonly tracker: ViewTracker,
-    private readonly settings: ControlPlaneConfig,
-    routing: RoutingConfig,
-    private readonly rng: Uniform,
-    pushTime: IstiodContext['pushTime'],
-    private readonly events: ControlPlaneEvents,
-  ) {
+  constructor(c: ControlPlaneContext) {
+    const { engine, model, topology, infra, registry, tracker, settings, routing, rng, pushTime, events } = c;
+    this.engine = engine;
+    this.model = model;
+    this.topology = topology;
+    this.infra = infra;
+    this.tracker = tracker;
+    this.settings = settings;
+    this.rng = rng;
+    this.events = events;
     this.configs = topology.clusterNames.map(() => ({ routing, version: 0 }));
     const ctx: IstiodContext = {
       engine,

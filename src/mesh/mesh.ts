@@ -67,39 +67,39 @@ export class Mesh {
       converged: (ms) => observer.converged(ms),
       staleProxies: (count, now) => observer.staleProxies(count, now),
     });
-    this.controlPlane = new ControlPlane(
+    this.controlPlane = new ControlPlane({
       engine,
-      config.model,
-      this.topology,
-      this.infra,
-      this.registry,
-      this.tracker,
-      config.controlPlane,
-      config.routing,
-      streams.stream('control-plane'),
-      sampler(config.controlPlane.pushTime, streams.stream('push-time')),
-      {
+      model: config.model,
+      topology: this.topology,
+      infra: this.infra,
+      registry: this.registry,
+      tracker: this.tracker,
+      settings: config.controlPlane,
+      routing: config.routing,
+      rng: streams.stream('control-plane'),
+      pushTime: sampler(config.controlPlane.pushTime, streams.stream('push-time')),
+      events: {
         pushed: () => observer.pushed(),
         certExpired: () => observer.certExpired(),
         viewChanged: (proxy) => this.workloads.sidecarConfigured(proxy),
       },
-    );
+    });
     this.trackReality();
-    this.workloads = new Workloads(
+    this.workloads = new Workloads({
       engine,
       streams,
-      this.topology,
-      this.infra,
-      this.registry,
-      this.controlPlane,
-      config.sidecar.latency,
-      config.controlPlane,
-      {
+      topology: this.topology,
+      infra: this.infra,
+      registry: this.registry,
+      controlPlane: this.controlPlane,
+      sidecarLatency: config.sidecar.latency,
+      settings: config.controlPlane,
+      events: {
         podCreationRejected: () => observer.podCreationRejected(),
         proxyCreated: (p) => this.proxies.push(p),
       },
-      () => this.proxies.length,
-    );
+      nextProxyId: () => this.proxies.length,
+    });
     const gatewayLatency = config.gateways.eastWest.latency;
     this.eastWest = this.topology.clusterNames.map((_, c) =>
       this.routerProxy(`east-west/${c}`, c, gatewayLatency),

@@ -59,25 +59,45 @@ export class ReplicaSet {
   ) {}
 }
 
+/** What the workloads are built from (one object, not ten positional arguments). */
+export interface WorkloadsContext {
+  readonly engine: Engine;
+  readonly streams: RngStreams;
+  readonly topology: Topology;
+  readonly infra: Infrastructure;
+  readonly registry: EndpointRegistry;
+  readonly controlPlane: ControlPlane;
+  readonly sidecarLatency: ServiceConfig['serviceTime'];
+  readonly settings: ControlPlaneConfig;
+  readonly events: WorkloadEvents;
+  /** The id the next proxy gets. */
+  readonly nextProxyId: () => number;
+}
+
 export class Workloads {
   readonly replicaSets: ReplicaSet[] = [];
   private readonly startup: Sampler;
-  private nextProxyId: () => number;
+  private readonly nextProxyId: () => number;
+  private readonly engine: Engine;
+  private readonly streams: RngStreams;
+  private readonly topology: Topology;
+  private readonly infra: Infrastructure;
+  private readonly registry: EndpointRegistry;
+  private readonly controlPlane: ControlPlane;
+  private readonly sidecarLatency: ServiceConfig['serviceTime'];
+  private readonly events: WorkloadEvents;
 
-  constructor(
-    private readonly engine: Engine,
-    private readonly streams: RngStreams,
-    private readonly topology: Topology,
-    private readonly infra: Infrastructure,
-    private readonly registry: EndpointRegistry,
-    private readonly controlPlane: ControlPlane,
-    private readonly sidecarLatency: ServiceConfig['serviceTime'],
-    settings: ControlPlaneConfig,
-    private readonly events: WorkloadEvents,
-    nextProxyId: () => number,
-  ) {
-    this.startup = sampler(settings.podStartup, streams.stream('pod-startup'));
-    this.nextProxyId = nextProxyId;
+  constructor(c: WorkloadsContext) {
+    this.engine = c.engine;
+    this.streams = c.streams;
+    this.topology = c.topology;
+    this.infra = c.infra;
+    this.registry = c.registry;
+    this.controlPlane = c.controlPlane;
+    this.sidecarLatency = c.sidecarLatency;
+    this.events = c.events;
+    this.startup = sampler(c.settings.podStartup, c.streams.stream('pod-startup'));
+    this.nextProxyId = c.nextProxyId;
   }
 
   /** Declares a deployment and creates its pods, ready and connected, as they are when the run starts. */
