@@ -22,7 +22,7 @@ import {
   servingIstiod,
   type DeploymentModel,
 } from './deployment-model.js';
-import type { ControlPlaneConfig } from './mesh-config.js';
+import type { ClusterConfig, ControlPlaneConfig } from './mesh-config.js';
 import type { Proxy } from './proxy.js';
 import type { RoutingConfig } from './routing-config.js';
 import type { Topology } from './topology.js';
@@ -112,7 +112,7 @@ export class ControlPlane {
             ? { cluster: undefined, region: externalRegion(model) }
             : {
                 cluster: topology.cluster(server),
-                region: topology.clusters[topology.cluster(server)]?.region ?? '',
+                region: (topology.clusters[topology.cluster(server)] as ClusterConfig).region,
               };
         const configCluster = topology.cluster(configSourceOf(model, server));
         istiod = new Istiod(`istiod/${server}`, location, configCluster, rate, ctx);

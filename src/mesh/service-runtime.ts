@@ -15,9 +15,9 @@ export interface CallStep {
    * What the application does when call k fails (after Envoy's retries): ANSWER_500 (the default), CONTINUE
    * (carry on as if it had answered: graceful degradation), or the HTTP status to answer with.
    */
-  readonly onError?: Int32Array | undefined;
+  readonly onError: Int32Array | undefined;
   /** The application's own timeout and retries of call k (app-call.ts); undefined when no call has any. */
-  readonly app?: readonly (AppCallPolicy | undefined)[] | undefined;
+  readonly app: readonly (AppCallPolicy | undefined)[] | undefined;
 }
 
 /** `CallStep.onError` values besides a status. */
