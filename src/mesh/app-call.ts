@@ -2,7 +2,7 @@
  * A call's behaviour in the application that makes it, outside Envoy: its HTTP client's own timeout and
  * retries (Bookinfo's productpage: `requests.get(url, timeout=3.0)` twice, istio/istio
  * samples/bookinfo/src/productpage/productpage.py `getProductReviews`, commit 86c9f01f). The application
- * giving up is a client closing its connection: data-plane.ts resets the call as it does when the end
+ * giving up is a client closing its connection: client-side.ts resets the call as it does when the end
  * client gives up (DC, no outlier report); then the application tries again or applies onError.
  */
 import type { EventId } from '../des/index.js';

@@ -1,5 +1,5 @@
 /**
- * The application's answer to a failed downstream call (after Envoy's retries), the hook data-plane.ts
+ * The application's answer to a failed downstream call (after Envoy's retries), the hook replica-side.ts
  * calls: per call, fail with 500 (the default), continue without it, or answer a status of its own
  * (service-runtime.ts `statusAfterFailedCall`). Kept apart so the request path stays about Envoy.
  */
