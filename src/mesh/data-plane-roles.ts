@@ -28,7 +28,7 @@ export interface DataPlaneContext {
   readonly network: NetworkLatency;
   readonly observer: MeshObserver;
   readonly services: readonly ServiceRuntime[];
-  readonly routes: RouteResolver;
+  readonly routes: RouteResolver<ServiceRuntime>;
   /** The proxy's view of a service (subset), rebuilt when its snapshot changed; undefined if the subset is unknown. */
   upstreamOf(proxy: Proxy, service: ServiceRuntime, subset: string | undefined): Upstream | undefined;
   /** The east-west gateway proxy of a cluster (router, with its own view). */

@@ -2,12 +2,15 @@
  * Routing at the source proxy, from the config its istiod last pushed: the VirtualService for the called
  * host (first matching HTTP route wins; weighted destinations), its timeout, retries and fault injection;
  * and the retry decision after an attempt. Compiled once per pushed config, shared by every proxy holding it.
+ *
+ * It reads only what Envoy's router reads: the pushed routing config, the called service, the request's
+ * headers and the call's retry state (the shapes `RoutedService`, `RoutingProxy`, `RetryingCall`), so it
+ * knows nothing of the mesh's request objects.
+ *
+ * Contents: `RouteResolver`, `ResolvedRoute`, `RoutedService`, `RoutingProxy`, `RetryingCall`.
  */
 import type { Uniform } from '../../des/index.js';
-import type { Proxy } from '../proxy.js';
-import type { Call } from '../request.js';
 import type { HttpFaultInjection, RoutingConfig } from '../routing-config.js';
-import type { ServiceRuntime } from '../service-runtime.js';
 import type { AttemptOutcome } from './attempt-outcome.js';
 import { NO_ROUTE as NO_MATCH, RouteTable } from './route-table.js';
 import {
@@ -18,10 +21,30 @@ import {
   type RetryPolicy,
 } from './retry-policy.js';
 
+/** A service as routing sees it: its index (a dense id) and its host name. */
+export interface RoutedService {
+  readonly index: number;
+  readonly name: string;
+}
+
+/** The source proxy, as routing sees it: the routing config of the snapshot its istiod last pushed. */
+export interface RoutingProxy {
+  readonly snapshot: { readonly routing: RoutingConfig } | undefined;
+}
+
+/** A call's retry state, as the retry decision sees it. */
+export interface RetryingCall {
+  readonly retry: RetryPolicy;
+  /** Tries made so far, the one just ended included. */
+  readonly attempts: number;
+  /** The source proxy's load-balancing stream (Envoy draws the back-off jitter there). */
+  readonly source: { readonly lbRng: Uniform };
+}
+
 /** A resolved destination of a route: precompiled, returned without allocation. */
-export interface ResolvedRoute {
+export interface ResolvedRoute<S extends RoutedService> {
   readonly kind: 'route';
-  readonly service: ServiceRuntime;
+  readonly service: S;
   readonly subset: string | undefined;
   readonly retry: RetryPolicy;
   readonly timeoutMs: number;
@@ -30,41 +53,42 @@ export interface ResolvedRoute {
 
 const NO_ROUTE = { kind: 'no-route' } as const;
 
-interface CompiledRouting {
+interface CompiledRouting<S extends RoutedService> {
   /** By service index: the service's VirtualService routes, or undefined when it has none. */
-  readonly tables: ({ table: RouteTable; destinations: ResolvedRoute[][] } | undefined)[];
-  readonly defaults: ResolvedRoute[];
+  readonly tables: ({ table: RouteTable; destinations: ResolvedRoute<S>[][] } | undefined)[];
+  readonly defaults: ResolvedRoute<S>[];
 }
 
-export class RouteResolver {
-  private readonly compiled = new WeakMap<RoutingConfig, CompiledRouting>();
+export class RouteResolver<S extends RoutedService> {
+  private readonly compiled = new WeakMap<RoutingConfig, CompiledRouting<S>>();
   /** The last config compiled: nearly every call uses the same one, so skip the WeakMap for it. */
   private lastRouting: RoutingConfig | undefined = undefined;
-  private lastCompiled: CompiledRouting | undefined = undefined;
-  private readonly byName: Map<string, ServiceRuntime>;
+  private lastCompiled: CompiledRouting<S> | undefined = undefined;
+  private readonly byName: Map<string, S>;
   private readonly request: { headers: Readonly<Record<string, string>>; uri: string } = {
     headers: {},
     uri: '/',
   };
 
   constructor(
-    private readonly services: readonly ServiceRuntime[],
+    private readonly services: readonly S[],
     private readonly rng: Uniform,
   ) {
     this.byName = new Map(services.map((s) => [s.name, s]));
   }
 
+  /** The route `source` takes for a call to `service` with these headers and uri; NO_ROUTE when none matches. */
   resolve(
-    source: Proxy,
-    service: ServiceRuntime,
+    source: RoutingProxy,
+    service: S,
     headers: Readonly<Record<string, string>>,
     uri: string,
-  ): ResolvedRoute | typeof NO_ROUTE {
+  ): ResolvedRoute<S> | typeof NO_ROUTE {
     const routing = source.snapshot?.routing;
     if (routing === undefined) return this.defaultRoute(service);
     const c = this.compile(routing);
     const vs = c.tables[service.index];
-    if (vs === undefined) return c.defaults[service.index] as ResolvedRoute;
+    if (vs === undefined) return c.defaults[service.index] as ResolvedRoute<S>;
     this.request.headers = headers;
     this.request.uri = uri;
     const route = vs.table.match(this.request);
@@ -76,14 +100,14 @@ export class RouteResolver {
    * Delay before the next attempt, or -1 for no retry. A fault abort never gets here (the fault filter
    * answers before the router); a fault delay leaves the retry policy as it is.
    */
-  retryDecision(call: Call, code: number, flags: number, outcome: AttemptOutcome): number {
+  retryDecision(call: RetryingCall, code: number, flags: number, outcome: AttemptOutcome): number {
     const policy = call.retry;
     if (call.attempts > policy.numRetries) return -1;
     if (!shouldRetry(policy, outcome, code, flags)) return -1;
     return backoffMs(call.attempts - 1, call.source.lbRng, policy.backoffBaseMs, policy.backoffMaxMs);
   }
 
-  private defaultRoute(service: ServiceRuntime): ResolvedRoute {
+  private defaultRoute(service: S): ResolvedRoute<S> {
     return {
       kind: 'route',
       service,
@@ -94,7 +118,7 @@ export class RouteResolver {
     };
   }
 
-  private compile(routing: RoutingConfig): CompiledRouting {
+  private compile(routing: RoutingConfig): CompiledRouting<S> {
     if (routing === this.lastRouting && this.lastCompiled !== undefined) return this.lastCompiled;
     let c = this.compiled.get(routing);
     this.lastRouting = routing;
@@ -102,13 +126,13 @@ export class RouteResolver {
       this.lastCompiled = c;
       return c;
     }
-    const tables: CompiledRouting['tables'] = this.services.map(() => undefined);
+    const tables: CompiledRouting<S>['tables'] = this.services.map(() => undefined);
     for (const s of this.services) {
       const table = RouteTable.compile(s.name, routing.virtualServices);
       if (!table.hasVirtualService) continue;
       const destinations = table.routes.map((r) => {
         const retry = retryPolicy(r.retries);
-        return r.route.map((d): ResolvedRoute => ({
+        return r.route.map((d): ResolvedRoute<S> => ({
           kind: 'route',
           service: this.byName.get(d.host) ?? s,
           subset: d.subset,
