@@ -322,30 +322,31 @@ export class DataPlane {
     upstream.started(host);
     const source = call.source;
     const target = upstream.hosts[host];
-    if (target === undefined) return;
-    let endpoint: Endpoint | undefined = target.endpoint;
+    if (target === undefined) throw new Error(`upstream picked host ${host} of ${upstream.hosts.length}`);
+    let endpoint: Endpoint;
     let delay = source.latency.sample();
-    if (target.gatewayCluster >= 0) {
-      a.viaGateway = target.gatewayCluster;
-      const reach = this.reachGateway(source, target.gatewayCluster, target.zone);
+    if (target.kind === 'gateway') {
+      a.viaGateway = target.cluster;
+      const reach = this.reachGateway(source, target.cluster, target.zone);
       if (reach !== PathState.open) {
         this.failConnect(a, reach, upstream.connectTimeoutMs, delay);
         return;
       }
       delay +=
         this.ctx.network.sample(source.zone, target.zone) +
-        this.ctx.eastWestGateway(target.gatewayCluster).latency.sample();
-      endpoint = this.gatewayBackend(a, upstream, host, call.service);
-      if (endpoint === undefined) {
+        this.ctx.eastWestGateway(target.cluster).latency.sample();
+      const backend = this.gatewayBackend(a, upstream, host, target.cluster, call.service);
+      if (backend === undefined) {
         // The gateway has no backend for the service in its view: it closes the client's connection.
         this.failAfter(a, delay, 503, ResponseFlag.UH, AttemptOutcome.reset);
         return;
       }
+      endpoint = backend;
       delay += this.ctx.network.sample(target.zone, endpoint.zone);
-    } else if (endpoint !== undefined) {
+    } else {
+      endpoint = target.endpoint;
       delay += this.ctx.network.sample(source.zone, endpoint.zone);
     }
-    if (endpoint === undefined) return;
     a.endpoint = endpoint;
     const state = this.pathTo(source, endpoint, a.viaGateway >= 0);
     // Through a gateway the connection is the one `gatewayBackend` found or opened; to a pod, the host's.
@@ -394,6 +395,7 @@ export class DataPlane {
     a: Attempt,
     upstream: Upstream,
     host: number,
+    gatewayCluster: number,
     service: ServiceRuntime,
   ): Endpoint | undefined {
     const { registry } = this.ctx;
@@ -406,13 +408,13 @@ export class DataPlane {
       }
       upstream.closeGatewayConnection(host, reused);
     }
-    const gateway = this.ctx.eastWestGateway(
-      (upstream.hosts[host] as { gatewayCluster: number }).gatewayCluster,
-    );
+    const gateway = this.ctx.eastWestGateway(gatewayCluster);
     const view = this.ctx.upstreamOf(gateway, service, undefined);
     if (view === undefined) return undefined;
     const h = view.pick(undefined, undefined, this.ctx.engine.now);
-    const backend = h < 0 ? undefined : view.hosts[h]?.endpoint;
+    // A gateway sees only its own network (REQUESTED_NETWORK_VIEW): every host of its view is a pod.
+    const picked = h < 0 ? undefined : view.hosts[h];
+    const backend = picked?.kind === 'pod' ? picked.endpoint : undefined;
     if (backend !== undefined) upstream.openedGatewayConnection(host, backend);
     return backend;
   }

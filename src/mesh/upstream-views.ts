@@ -9,13 +9,23 @@
  *   outlierDetection in the DestinationRule, as in Istio;
  * - the DestinationRule's load-balancer policy, outlier detection and connection pool.
  * Views are rebuilt lazily when the proxy's snapshot changed, keeping per-host state for hosts that stay.
+ *
+ * All of the above but the proxy's own state depends only on (snapshot, service, subset, locality class):
+ * the PrioritySet (priority-set.ts) is built once per such key, cached on the snapshot, and shared by every
+ * proxy that asks for the same key; it is freed with the snapshot once no proxy holds either. The locality
+ * class is what `localityPriority` and split horizon read of the proxy: its network and kind when the
+ * cluster spans networks, its cluster and zone when locality load balancing applies, and its labels when
+ * `failoverPriority` may match on them. Each proxy then adds an Upstream (upstream.ts) of its own.
  */
 import type { ServiceRuntime } from './service-runtime.js';
 import type { Proxy } from './proxy.js';
 import type { Topology } from './topology.js';
-import { Upstream, type HostHealth, type UpstreamHost } from './upstream.js';
+import { Upstream, type HostHealth } from './upstream.js';
+import { GatewayHost, PodHost, PrioritySet, type UpstreamHost } from './priority-set.js';
+import type { Endpoint } from './endpoint.js';
+import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { DestinationRule } from './routing-config.js';
-import { effectiveTrafficPolicy } from './traffic/effective-traffic-policy.js';
+import { effectiveTrafficPolicy, type ResolvedTrafficPolicy } from './traffic/effective-traffic-policy.js';
 import { localityPriority, type WorkloadLocality } from './traffic/locality-priority.js';
 import { OutlierDetector } from './traffic/outlier-detector.js';
 import { AttemptOutcome } from './request.js';
@@ -30,8 +40,11 @@ class OutlierHealth implements HostHealth {
   get ejectedCount(): number {
     return this.detector.ejectedCount;
   }
-  get ejectedMask(): Uint8Array {
-    return this.detector.ejected;
+  isEjected(host: number): boolean {
+    return this.detector.isEjected(host);
+  }
+  forEachEjected(visit: (host: number) => void): void {
+    this.detector.forEachEjected(visit);
   }
   recordSuccess(host: number): void {
     this.detector.recordSuccess(host);
@@ -49,7 +62,27 @@ class OutlierHealth implements HostHealth {
   }
 }
 
+/** A host as collected from the endpoints, before priorities. */
+interface Collected {
+  key: number;
+  endpoint: Endpoint | undefined;
+  /** The gateway's cluster for a gateway group, or -1 for a pod. */
+  gatewayCluster: number;
+  cluster: number;
+  zone: number;
+  weight: number;
+}
+
+/** Shared views by key, per snapshot: they live as long as the snapshot (or a proxy's view) does. */
+const bySnapshot = new WeakMap<EndpointSnapshot, Map<string, PrioritySet>>();
+
 export class UpstreamViews {
+  /** Label signatures by labels object (proxies of one workload share theirs). */
+  private readonly labelKeys = new WeakMap<Readonly<Record<string, string>>, string>();
+  /** Shared views built and reused (for tests and the benches). */
+  built = 0;
+  reused = 0;
+
   constructor(
     private readonly topology: Topology,
     private readonly multiNetwork: boolean,
@@ -79,6 +112,7 @@ export class UpstreamViews {
     return built;
   }
 
+  /** The proxy's own Upstream over the shared set, carrying its state over from `previous`. */
   private build(
     proxy: Proxy,
     service: ServiceRuntime,
@@ -87,21 +121,98 @@ export class UpstreamViews {
     version: number,
     previous: Upstream | undefined,
   ): Upstream {
-    const snapshot = proxy.snapshot;
+    const set = this.prioritySet(proxy, service, rule, subsetIndex, version);
+    const policy = set.policy;
+    let health: HostHealth | undefined;
+    const od = policy.outlierDetection;
+    if (od !== undefined) {
+      const prevHealth = previous?.healthState;
+      const n = set.hosts.length;
+      if (
+        prevHealth instanceof OutlierHealth &&
+        prevHealth.detector.config === od &&
+        previous !== undefined
+      ) {
+        const detector = prevHealth.detector;
+        const before = previous.hosts;
+        detector.remap(n, (old) => set.indexOfKey((before[old] as UpstreamHost).key));
+        health = new OutlierHealth(detector);
+      } else health = new OutlierHealth(new OutlierDetector(od, n, 0));
+    }
+    const pool = policy.connectionPool;
+    const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
+    const upstream = new Upstream(set, proxy.lbRng, health, admission);
+    if (previous !== undefined) upstream.inherit(previous);
+    return upstream;
+  }
+
+  /** The shared set for the proxy's key, built on first use. */
+  private prioritySet(
+    proxy: Proxy,
+    service: ServiceRuntime,
+    rule: DestinationRule | undefined,
+    subsetIndex: number,
+    version: number,
+  ): PrioritySet {
     const subset = subsetIndex > 0 ? rule?.subsets[subsetIndex - 1] : undefined;
     const policy = effectiveTrafficPolicy(rule, subset?.name);
+    const snapshot = proxy.snapshot;
+    if (snapshot === undefined) return new PrioritySet([], version, policy);
+    let cache = bySnapshot.get(snapshot);
+    if (cache === undefined) {
+      cache = new Map();
+      bySnapshot.set(snapshot, cache);
+    }
+    const key = `${service.index}/${subsetIndex}/${this.localityClass(proxy, policy)}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) {
+      this.reused++;
+      return cached;
+    }
+    const set = this.buildSet(proxy, snapshot, service, subsetIndex, rule, policy, version);
+    cache.set(key, set);
+    this.built++;
+    return set;
+  }
+
+  /**
+   * What of the proxy its hosts' priorities and split horizon depend on (see the module comment): proxies
+   * with equal classes get equal PrioritySets.
+   */
+  private localityClass(proxy: Proxy, policy: ResolvedTrafficPolicy): string {
+    const network = this.multiNetwork ? `${this.networkOf(proxy.cluster)}|${proxy.nodeType}` : '';
+    const setting = policy.localityLbSetting;
+    if (!setting.enabled) return network;
+    // `distribute` matches the client's locality; failover (with outlier detection) ranks by it.
+    if (setting.distribute.length === 0 && policy.outlierDetection === undefined) return network;
+    const where = `${network}|${proxy.cluster}|${proxy.zone}`;
+    return setting.failoverPriority.length === 0 ? where : `${where}|${this.labelKey(proxy.labels)}`;
+  }
+
+  private labelKey(labels: Readonly<Record<string, string>>): string {
+    let key = this.labelKeys.get(labels);
+    if (key === undefined) {
+      key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.labelKeys.set(labels, key);
+    }
+    return key;
+  }
+
+  private buildSet(
+    proxy: Proxy,
+    snapshot: EndpointSnapshot,
+    service: ServiceRuntime,
+    subsetIndex: number,
+    rule: DestinationRule | undefined,
+    policy: ResolvedTrafficPolicy,
+    version: number,
+  ): PrioritySet {
+    const subset = subsetIndex > 0 ? rule?.subsets[subsetIndex - 1] : undefined;
     const myNetwork = this.networkOf(proxy.cluster);
-    const hosts: {
-      key: number;
-      endpoint: ServiceRuntime['endpoints'][number] | undefined;
-      gatewayCluster: number;
-      cluster: number;
-      zone: number;
-      weight: number;
-    }[] = [];
-    const groups = new Map<number, (typeof hosts)[number]>();
+    const hosts: Collected[] = [];
+    const groups = new Map<number, Collected>();
     for (const e of service.endpoints) {
-      if (snapshot === undefined || !snapshot.knows(e.id)) continue;
+      if (!snapshot.knows(e.id)) continue;
       if (subset !== undefined && !matches(e.labels, subset.labels)) continue;
       const sameNetwork = !this.multiNetwork || this.networkOf(e.cluster) === myNetwork;
       if (sameNetwork) {
@@ -159,47 +270,21 @@ export class UpstreamViews {
       const p = priorities.priority[i] as number;
       const m = priorities.weight[i] as number;
       if (p < 0 || m <= 0) return;
+      let weight = h.weight * m;
+      let locality = -1;
+      let localityWeight = 0;
       if (priorities.localityWeighted) {
-        const l = localityOf.get(h.zone) as number;
-        const localityWeight = m * (localityTotal[l] as number);
-        upstreamHosts.push(
-          new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, h.weight, p, l, localityWeight),
-        );
-      } else
-        upstreamHosts.push(
-          new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, h.weight * m, p, -1, 0),
-        );
-    });
-    let health: HostHealth | undefined;
-    const od = policy.outlierDetection;
-    if (od !== undefined) {
-      const prevHealth = previous?.healthState;
-      const detector =
-        prevHealth instanceof OutlierHealth && prevHealth.detector.config === od
-          ? prevHealth.detector
-          : new OutlierDetector(od, 0, 0);
-      const oldIndex = new Map<number, number>();
-      previous?.hosts.forEach((h, i) => oldIndex.set(h.key, i));
-      detector.resize(
-        upstreamHosts.length,
-        Int32Array.from(upstreamHosts, (h) => oldIndex.get(h.key) ?? -1),
+        locality = localityOf.get(h.zone) as number;
+        weight = h.weight;
+        localityWeight = m * (localityTotal[locality] as number);
+      }
+      upstreamHosts.push(
+        h.endpoint === undefined
+          ? new GatewayHost(h.key, h.gatewayCluster, h.zone, weight, p, locality, localityWeight)
+          : new PodHost(h.key, h.cluster, h.zone, weight, p, locality, localityWeight, h.endpoint),
       );
-      health = new OutlierHealth(detector);
-    }
-    const pool = policy.connectionPool;
-    const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
-    const upstream = new Upstream(
-      upstreamHosts,
-      version,
-      policy.lbPolicy,
-      proxy.lbRng,
-      health,
-      admission,
-      pool.connectTimeoutMs,
-      policy.panicThreshold,
-    );
-    if (previous !== undefined) upstream.inherit(previous);
-    return upstream;
+    });
+    return new PrioritySet(upstreamHosts, version, policy);
   }
 
   private networkOf(cluster: number): string {
@@ -230,23 +315,4 @@ function matches(
 ): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
   return true;
-}
-
-/**
- * An upstream host as built here. A class, not object literals: every host then has one hidden class, so
- * the request path's loads of `endpoint` and `gatewayCluster` stay monomorphic (spread literals rebuilt on
- * every push made those loads megamorphic).
- */
-class Host implements UpstreamHost {
-  constructor(
-    readonly key: number,
-    readonly endpoint: ServiceRuntime['endpoints'][number] | undefined,
-    readonly gatewayCluster: number,
-    readonly cluster: number,
-    readonly zone: number,
-    readonly weight: number,
-    readonly priority: number,
-    readonly locality: number,
-    readonly localityWeight: number,
-  ) {}
 }

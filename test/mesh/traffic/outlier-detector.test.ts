@@ -49,7 +49,7 @@ describe('mesh/traffic/outlier-detector', () => {
     expect(d.isEjected(1)).toBe(false);
     expect(d.recordFailure(1, '5xx', 1_000)).toBe(true);
     expect(d.isEjected(1)).toBe(true);
-    expect(d.ejected[1]).toBe(1);
+    expect(d.monitoredCount).toBe(1);
   });
 
   it('advance() returns an ejected host at the first sweep 30 s after ejection; the second ejection lasts 60 s', () => {
