@@ -1,7 +1,7 @@
 /**
  * What istiod sends every proxy of one kind about one Envoy cluster (`outbound|port|subset|host`): the hosts,
  * their localities, priority levels and weights (Envoy's `PrioritySet`, built from a
- * `ClusterLoadAssignment`). It depends on the endpoint snapshot, the service and subset, and the proxy's
+ * `ClusterLoadAssignment`). It depends on the endpoints the snapshot lists, the service and subset, and the proxy's
  * locality class (its network and kind for split horizon, its locality and labels when locality load
  * balancing is on), never on the proxy's own traffic: upstream-views.ts builds it once per such key and
  * every proxy that sees the same shares it. The proxy's own state (active requests, connections,
@@ -78,9 +78,12 @@ export class PrioritySet {
 
   constructor(
     readonly hosts: readonly UpstreamHost[],
-    /** The snapshot it was built from. */
-    readonly snapshotVersion: number,
     readonly policy: ResolvedTrafficPolicy,
+    /**
+     * The endpoint ids it was built from, in the service's order (a gateway host stands for several): two
+     * snapshots listing the same members under the same rule and locality class give equal sets.
+     */
+    readonly members: Int32Array,
   ) {
     const n = hosts.length;
     let levels = 0;
@@ -104,15 +107,15 @@ export class PrioritySet {
     this.weights = weighted ? Float64Array.from(hosts, (h) => h.weight) : undefined;
     let localities = 0;
     for (const h of hosts) localities = Math.max(localities, h.locality + 1);
-    const members: number[][] = Array.from({ length: localities }, () => []);
+    const groups: number[][] = Array.from({ length: localities }, () => []);
     hosts.forEach((h, i) => {
-      if (h.locality >= 0) (members[h.locality] as number[]).push(i);
+      if (h.locality >= 0) (groups[h.locality] as number[]).push(i);
     });
-    this.localityHosts = members.map((m) => Int32Array.from(m));
+    this.localityHosts = groups.map((m) => Int32Array.from(m));
     this.localityLevel = new Int32Array(localities);
     this.localityWeights = new Float64Array(localities);
     for (let l = 0; l < localities; l++) {
-      const first = hosts[members[l]?.[0] ?? -1];
+      const first = hosts[groups[l]?.[0] ?? -1];
       this.localityLevel[l] = first?.priority ?? 0;
       this.localityWeights[l] = first?.localityWeight ?? 0;
     }

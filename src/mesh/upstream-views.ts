@@ -12,7 +12,10 @@
  *
  * All of the above but the proxy's own state depends only on (snapshot, service, subset, locality class):
  * the PrioritySet (priority-set.ts) is built once per such key, cached on the snapshot, and shared by every
- * proxy that asks for the same key; it is freed with the snapshot once no proxy holds either. The locality
+ * proxy that asks for the same key; it is freed with the snapshot once no proxy holds either. Snapshots of
+ * different istiods (multi-primary: one per cluster) that list the same endpoints of the service under the
+ * same DestinationRule object get the same set too: a second cache, by content (the endpoint ids the set
+ * was built from), holds sets weakly, so a 50-cluster mesh does not hold 50 copies of every service. The locality
  * class is what `localityPriority` and split horizon read of the proxy: its network and kind when the
  * cluster spans networks, its cluster and zone when locality load balancing applies, and its labels when
  * `failoverPriority` may match on them. Each proxy then adds an Upstream (upstream.ts) of its own.
@@ -76,12 +79,45 @@ interface Collected {
 /** Shared views by key, per snapshot: they live as long as the snapshot (or a proxy's view) does. */
 const bySnapshot = new WeakMap<EndpointSnapshot, Map<string, PrioritySet>>();
 
+/** Ids for DestinationRule objects (0: none), for cache keys: a set is shared only under the same rule. */
+const ruleIds = new WeakMap<DestinationRule, number>();
+let nextRuleId = 1;
+function ruleId(rule: DestinationRule | undefined): number {
+  if (rule === undefined) return 0;
+  let id = ruleIds.get(rule);
+  if (id === undefined) {
+    id = nextRuleId++;
+    ruleIds.set(rule, id);
+  }
+  return id;
+}
+
+/** FNV-1a over the member ids: picks the content cache's entry (equality is then checked in full). */
+function membersHash(members: Int32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < members.length; i++) h = Math.imul(h ^ (members[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+function sameMembers(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class UpstreamViews {
   /** Label signatures by labels object (proxies of one workload share theirs). */
   private readonly labelKeys = new WeakMap<Readonly<Record<string, string>>, string>();
-  /** Shared views built and reused (for tests and the benches). */
-  built = 0;
-  reused = 0;
+  /**
+   * Sets by content: key (service, subset, rule, locality class, member count and hash) to a weak
+   * reference, dropped when the set is collected. Whether a set is found here or rebuilt changes no
+   * result (equal content), only memory.
+   */
+  private readonly byContent = new Map<string, WeakRef<PrioritySet>>();
+  private readonly collected = new FinalizationRegistry<string>((key) => {
+    const ref = this.byContent.get(key);
+    if (ref !== undefined && ref.deref() === undefined) this.byContent.delete(key);
+  });
 
   constructor(
     private readonly topology: Topology,
@@ -121,7 +157,7 @@ export class UpstreamViews {
     version: number,
     previous: Upstream | undefined,
   ): Upstream {
-    const set = this.prioritySet(proxy, service, rule, subsetIndex, version);
+    const set = this.prioritySet(proxy, service, rule, subsetIndex);
     const policy = set.policy;
     let health: HostHealth | undefined;
     const od = policy.outlierDetection;
@@ -141,7 +177,7 @@ export class UpstreamViews {
     }
     const pool = policy.connectionPool;
     const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
-    const upstream = new Upstream(set, proxy.lbRng, health, admission);
+    const upstream = new Upstream(set, version, proxy.lbRng, health, admission);
     if (previous !== undefined) upstream.inherit(previous);
     return upstream;
   }
@@ -152,26 +188,33 @@ export class UpstreamViews {
     service: ServiceRuntime,
     rule: DestinationRule | undefined,
     subsetIndex: number,
-    version: number,
   ): PrioritySet {
     const subset = subsetIndex > 0 ? rule?.subsets[subsetIndex - 1] : undefined;
     const policy = effectiveTrafficPolicy(rule, subset?.name);
     const snapshot = proxy.snapshot;
-    if (snapshot === undefined) return new PrioritySet([], version, policy);
+    if (snapshot === undefined) return new PrioritySet([], policy, new Int32Array(0));
     let cache = bySnapshot.get(snapshot);
     if (cache === undefined) {
       cache = new Map();
       bySnapshot.set(snapshot, cache);
     }
-    const key = `${service.index}/${subsetIndex}/${this.localityClass(proxy, policy)}`;
+    const key = `${service.index}/${subsetIndex}/${ruleId(rule)}/${this.localityClass(proxy, policy)}`;
     const cached = cache.get(key);
-    if (cached !== undefined) {
-      this.reused++;
-      return cached;
+    if (cached !== undefined) return cached;
+    const included = service.endpoints.filter(
+      (e) => snapshot.knows(e.id) && (subset === undefined || matches(e.labels, subset.labels)),
+    );
+    const members = Int32Array.from(included, (e) => e.id);
+    const contentKey = `${key}/${members.length}/${membersHash(members)}`;
+    const same = this.byContent.get(contentKey)?.deref();
+    if (same !== undefined && sameMembers(same.members, members)) {
+      cache.set(key, same);
+      return same;
     }
-    const set = this.buildSet(proxy, snapshot, service, subsetIndex, rule, policy, version);
+    const set = this.buildSet(proxy, included, members, policy);
     cache.set(key, set);
-    this.built++;
+    this.byContent.set(contentKey, new WeakRef(set));
+    this.collected.register(set, contentKey);
     return set;
   }
 
@@ -200,20 +243,14 @@ export class UpstreamViews {
 
   private buildSet(
     proxy: Proxy,
-    snapshot: EndpointSnapshot,
-    service: ServiceRuntime,
-    subsetIndex: number,
-    rule: DestinationRule | undefined,
+    included: readonly Endpoint[],
+    members: Int32Array,
     policy: ResolvedTrafficPolicy,
-    version: number,
   ): PrioritySet {
-    const subset = subsetIndex > 0 ? rule?.subsets[subsetIndex - 1] : undefined;
     const myNetwork = this.networkOf(proxy.cluster);
     const hosts: Collected[] = [];
     const groups = new Map<number, Collected>();
-    for (const e of service.endpoints) {
-      if (!snapshot.knows(e.id)) continue;
-      if (subset !== undefined && !matches(e.labels, subset.labels)) continue;
+    for (const e of included) {
       const sameNetwork = !this.multiNetwork || this.networkOf(e.cluster) === myNetwork;
       if (sameNetwork) {
         hosts.push({
@@ -284,7 +321,7 @@ export class UpstreamViews {
           : new PodHost(h.key, h.cluster, h.zone, weight, p, locality, localityWeight, h.endpoint),
       );
     });
-    return new PrioritySet(upstreamHosts, version, policy);
+    return new PrioritySet(upstreamHosts, policy, members);
   }
 
   private networkOf(cluster: number): string {

@@ -10,8 +10,9 @@
  * `previous_hosts` (re-draw while the host was already tried, up to host_selection_retry_max_attempts + 1
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
  *
- * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes) plus one small record per
- * host it has sent to (`HostState`); the host arrays, level orderings and, while nothing is ejected, the
+ * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes) and, in open-addressing
+ * tables (host-table.ts), 8-16 bytes per host with requests in flight and per host it keeps a pooled
+ * connection to (Envoy keeps one to every host it sent to); the host arrays, level orderings and, while nothing is ejected, the
  * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
  * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
@@ -26,6 +27,7 @@ import {
   type EjectedHosts,
 } from './traffic/load-balancer.js';
 import type { PrioritySet, UpstreamHost } from './priority-set.js';
+import { HostTable } from './host-table.js';
 import type { Attempt, AttemptOutcome } from './request.js';
 import { PriorityLoad } from './traffic/priority-load.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
@@ -54,27 +56,12 @@ const OVERPROVISIONING = 1.4;
  */
 export const PREVIOUS_PRIORITIES_UPDATE_FREQUENCY = 2;
 
-/**
- * The proxy's own state for one host it has sent to. Hosts never touched have none: 0 active, no
- * connection.
- */
-class HostState {
-  active = 0;
-  connected = false;
-  /** HTTP/2 to a gateway host: the backend the gateway bound the one shared connection to. */
+/** Connections to one east-west gateway host, each bound to the backend the gateway chose for it. */
+class GatewayConnections {
+  /** HTTP/2: the backend the one shared connection is bound to. */
   pinned: Endpoint | undefined = undefined;
-  /** HTTP/1.1 to a gateway host: the idle connections' backends (last released on top). */
-  idle: Endpoint[] | undefined = undefined;
-
-  /** Nothing a fresh record would not hold: the record can go. */
-  get idleRecord(): boolean {
-    return (
-      this.active === 0 &&
-      !this.connected &&
-      this.pinned === undefined &&
-      (this.idle === undefined || this.idle.length === 0)
-    );
-  }
+  /** HTTP/1.1: the idle connections' backends (last released on top). */
+  idle: Endpoint[] = [];
 }
 
 /** The candidate lists a proxy balances over: the shared ones while nothing is ejected. */
@@ -129,8 +116,12 @@ function sharedOf(set: PrioritySet): { usable: Usable; scratch: Scratch } {
 const NO_CURSOR = new RoundRobinCursor(0);
 
 export class Upstream implements ActiveRequests {
-  /** Per host touched, the proxy's state (see HostState). */
-  private readonly state = new Map<number, HostState>();
+  /** Active requests per host, for the hosts with any (Envoy `rq_active`, this proxy's own). */
+  private readonly active = new HostTable();
+  /** 1 for each host this proxy holds a pooled connection to. */
+  private readonly connected = new HostTable();
+  /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
+  private gateways: Map<number, GatewayConnections> | undefined = undefined;
   private readonly cursor: RoundRobinCursor;
   private usable: Usable;
   private readonly scratch: Scratch;
@@ -141,6 +132,8 @@ export class Upstream implements ActiveRequests {
 
   constructor(
     readonly set: PrioritySet,
+    /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
+    readonly snapshotVersion: number,
     private readonly rng: Uniform,
     private readonly health: HostHealth | undefined,
     private readonly admission: ConnectionPool,
@@ -164,14 +157,9 @@ export class Upstream implements ActiveRequests {
     return this.set.hosts;
   }
 
-  /** Which snapshot it was built from. */
-  get snapshotVersion(): number {
-    return this.set.snapshotVersion;
-  }
-
-  /** Hosts this proxy holds state for (what its memory grows with). */
-  get touchedHosts(): number {
-    return this.state.size;
+  /** Hosts with requests in flight, and hosts with a pooled connection (what its memory grows with). */
+  get touchedHosts(): { active: number; connected: number } {
+    return { active: this.active.size, connected: this.connected.size };
   }
 
   /** Carries balancing and connection state over from the view this one replaces, host by host. */
@@ -181,17 +169,25 @@ export class Upstream implements ActiveRequests {
     // Attempts sent on the old view end later: their counts and outlier reports must land here, where
     // the active counts were carried over and the shared outlier detector now uses this view's indices.
     previous.successor = this;
-    for (const [j, s] of previous.state) {
-      const i = this.set.indexOfKey((previous.hosts[j] as UpstreamHost).key);
-      if (i < 0) continue;
-      // A copy: the old view keeps its own values for the attempts still on it (the idle stack is shared).
-      const copy = new HostState();
-      copy.active = s.active;
-      copy.connected = s.connected;
-      copy.pinned = s.pinned;
-      copy.idle = s.idle;
-      this.state.set(i, copy);
-    }
+    const moved = (j: number) => this.set.indexOfKey((previous.hosts[j] as UpstreamHost).key);
+    // Copies: the old view keeps its own values for the attempts still on it.
+    previous.active.forEach((j, n) => {
+      const i = moved(j);
+      if (i >= 0) this.active.set(i, n);
+    });
+    previous.connected.forEach((j) => {
+      const i = moved(j);
+      if (i >= 0) this.connected.set(i, 1);
+    });
+    // The gateway connections themselves carry over (the idle stack is shared with the old view).
+    previous.gateways?.forEach((c, j) => {
+      const i = moved(j);
+      if (i < 0) return;
+      const copy = new GatewayConnections();
+      copy.pinned = c.pinned;
+      copy.idle = c.idle;
+      (this.gateways ??= new Map()).set(i, copy);
+    });
   }
 
   /** The outlier state, handed on to the view that replaces this one. */
@@ -210,7 +206,7 @@ export class Upstream implements ActiveRequests {
 
   /** Active requests this proxy has on `host` (0 for a host it never sent to). */
   activeRequests(host: number): number {
-    return this.state.get(host)?.active ?? 0;
+    return this.active.get(host);
   }
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
@@ -287,32 +283,16 @@ export class Upstream implements ActiveRequests {
     return { view, index: view.set.indexOfKey((this.set.hosts[host] as UpstreamHost).key) };
   }
 
-  private stateOf(host: number): HostState {
-    let s = this.state.get(host);
-    if (s === undefined) {
-      s = new HostState();
-      this.state.set(host, s);
-    }
-    return s;
-  }
-
-  /** Forgets `host`'s record once it holds nothing. */
-  private tidy(host: number, s: HostState): void {
-    if (s.idleRecord) this.state.delete(host);
-  }
-
   started(host: number): void {
-    this.stateOf(host).active++;
+    this.active.add(host, 1);
   }
 
   /** An attempt sent to `host` of this view ended (counted in the newest view if this one was replaced). */
   finished(host: number): void {
     if (this.successor === undefined) {
       // The count may go below 0: an attempt started before its host left a view and ended after the host
-      // came back is counted off a record that never counted it (as the dense arrays did).
-      const s = this.stateOf(host);
-      s.active--;
-      this.tidy(host, s);
+      // came back is counted off a view that never counted it (as the dense arrays did).
+      this.active.add(host, -1);
       return;
     }
     const now = this.latest(host);
@@ -339,19 +319,21 @@ export class Upstream implements ActiveRequests {
   }
 
   isConnected(host: number): boolean {
-    return this.state.get(host)?.connected === true;
+    return this.connected.get(host) === 1;
   }
 
   setConnected(host: number, connected: boolean): void {
-    if (host < 0) return;
-    if (connected) {
-      this.stateOf(host).connected = true;
-      return;
+    if (host >= 0) this.connected.set(host, connected ? 1 : 0);
+  }
+
+  private gatewayOf(host: number): GatewayConnections {
+    const gateways = (this.gateways ??= new Map());
+    let c = gateways.get(host);
+    if (c === undefined) {
+      c = new GatewayConnections();
+      gateways.set(host, c);
     }
-    const s = this.state.get(host);
-    if (s === undefined) return;
-    s.connected = false;
-    this.tidy(host, s);
+    return c;
   }
 
   /** Whether requests to this cluster share HTTP/2 connections (`h2UpgradePolicy: UPGRADE`). */
@@ -367,22 +349,22 @@ export class Upstream implements ActiveRequests {
    * released one first, `ready_clients_.front()`); none idle means each concurrent request opens its own.
    */
   takeGatewayConnection(host: number): Endpoint | undefined {
-    const s = this.state.get(host);
-    if (s === undefined) return undefined;
-    if (this.admission.http2) return s.pinned;
-    return s.idle?.pop();
+    const c = this.gateways?.get(host);
+    if (c === undefined) return undefined;
+    if (this.admission.http2) return c.pinned;
+    return c.idle.pop();
   }
 
   /** A new connection to gateway host `host` was bound to `backend`. */
   openedGatewayConnection(host: number, backend: Endpoint): void {
-    if (this.admission.http2) this.stateOf(host).pinned = backend;
+    if (this.admission.http2) this.gatewayOf(host).pinned = backend;
   }
 
   /** The connection is closed (its backend is gone): HTTP/2 forgets it; HTTP/1.1 already took it. */
   closeGatewayConnection(host: number, backend: Endpoint): void {
     if (!this.admission.http2) return;
-    const s = this.state.get(host);
-    if (s !== undefined && s.pinned === backend) s.pinned = undefined;
+    const c = this.gateways?.get(host);
+    if (c !== undefined && c.pinned === backend) c.pinned = undefined;
   }
 
   /** An HTTP/1.1 request to gateway host `host` completed cleanly: its connection goes back to the pool. */
@@ -393,9 +375,7 @@ export class Upstream implements ActiveRequests {
       if (now !== undefined && now.index >= 0) now.view.releaseGatewayConnection(now.index, backend);
       return;
     }
-    const s = this.stateOf(host);
-    if (s.idle === undefined) s.idle = [backend];
-    else s.idle.push(backend);
+    this.gatewayOf(host).idle.push(backend);
   }
 
   /**

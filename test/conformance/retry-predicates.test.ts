@@ -52,12 +52,13 @@ function host(key: number, priority: number): UpstreamHost {
 function upstream(priorities: number[], draws: number[]): Upstream {
   // The constructor draws once: the round-robin cursor's random start.
   const policy = { ...effectiveTrafficPolicy(undefined), lbPolicy: 'RANDOM' as const, panicThreshold: 0 };
+  const hosts = priorities.map((p, i) => host(100 + i, p));
   const set = new PrioritySet(
-    priorities.map((p, i) => host(100 + i, p)),
-    0,
+    hosts,
     policy,
+    Int32Array.from(hosts, (h) => h.key),
   );
-  return new Upstream(set, scripted([0, ...draws]), undefined, new ConnectionPool());
+  return new Upstream(set, 0, scripted([0, ...draws]), undefined, new ConnectionPool());
 }
 
 describe('conformance: previous_hosts retry host predicate', () => {

@@ -169,4 +169,15 @@ describe('mesh/traffic/outlier-detector', () => {
     d.resize(2);
     expect(d.ejectedCount).toBe(0);
   });
+
+  it('keeps monitors only for hosts with something to remember (sparse over a large cluster)', () => {
+    const d = new OutlierDetector(config(), 5_000, 0);
+    expect(d.monitoredCount).toBe(0);
+    fail(d, 4_321, 2, 1_000);
+    expect(d.monitoredCount).toBe(1);
+    d.recordSuccess(4_321); // counters back to 0, never ejected: forgotten
+    expect(d.monitoredCount).toBe(0);
+    for (let h = 0; h < 5_000; h++) d.recordSuccess(h); // successes allocate nothing
+    expect(d.monitoredCount).toBe(0);
+  });
 });
