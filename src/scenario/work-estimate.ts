@@ -68,7 +68,7 @@ export interface WorkEstimate {
 }
 
 /**
- * Peak live heap of one simulation. Measured with `node --expose-gc` (test/bench/pod-scaling.ts's harness):
+ * Peak live heap of one simulation. Measured with `node --expose-gc` (test/bench/heap-fit.ts):
  * heapUsed after a full collection at ten points of the run, minus the heap before building the mesh, on
  * 3 clusters x 12 services at 5,000 requests/s for 40 s (multi-primary):
  *  - 1,008 pods in 4 chains of 3: 9.1 MiB (696 proxy-service pairs, 58,406 connections, 1,008 view hosts);
