@@ -57,9 +57,23 @@ export class HostTable {
     }
   }
 
-  /** Adds `delta` to `host`'s value (absent counts as 0). */
+  /** Adds `delta` to `host`'s value (absent counts as 0), in one probe when the host is present. */
   add(host: number, delta: number): void {
-    this.set(host, this.get(host) + delta);
+    const t = this.slots;
+    if (t !== undefined) {
+      const mask = (t.length >> 1) - 1;
+      for (let i = hash(host) & mask; ; i = (i + 1) & mask) {
+        const k = t[2 * i] as number;
+        if (k === host) {
+          const v = (t[2 * i + 1] as number) + delta;
+          if (v === 0) this.delete(host);
+          else t[2 * i + 1] = v;
+          return;
+        }
+        if (k === EMPTY) break;
+      }
+    }
+    this.set(host, delta);
   }
 
   /** Calls `visit` with every host and its value, in no particular order. */
