@@ -67,17 +67,17 @@ export class ConnectionPath implements PathRole {
     const source = call.source;
     let endpoint: Endpoint;
     let delay = source.latency.sample();
-    if (target.gatewayCluster >= 0) {
-      a.viaGateway = target.gatewayCluster;
-      const reach = this.reachGateway(source, target.gatewayCluster);
+    if (target.kind === 'gateway') {
+      a.viaGateway = target.cluster;
+      const reach = this.reachGateway(source, target.cluster);
       if (reach !== PathState.open) {
         this.failConnect(a, reach, upstream.connectTimeoutMs, delay);
         return;
       }
       delay +=
         this.ctx.network.sample(source.zone, target.zone) +
-        this.ctx.eastWestGateway(target.gatewayCluster).latency.sample();
-      const backend = this.gatewayBackend(a, upstream, host, call.service);
+        this.ctx.eastWestGateway(target.cluster).latency.sample();
+      const backend = this.gatewayBackend(a, upstream, host, target.cluster, call.service);
       if (backend === undefined) {
         // The gateway has no backend for the service in its view: it closes the client's connection.
         this.failAfter(a, delay, 503, AttemptEnd.gatewayNoBackend);
@@ -86,8 +86,7 @@ export class ConnectionPath implements PathRole {
       endpoint = backend;
       delay += this.ctx.network.sample(target.zone, endpoint.zone);
     } else {
-      if (target.endpoint === undefined)
-        throw new Error(`upstream host ${target.key} has neither a gateway nor an endpoint`);
+      // A pod host always has its endpoint (the host union makes "neither" a type error).
       endpoint = target.endpoint;
       delay += this.ctx.network.sample(source.zone, endpoint.zone);
     }
@@ -192,6 +191,7 @@ export class ConnectionPath implements PathRole {
     a: Attempt,
     upstream: Upstream,
     host: number,
+    gatewayCluster: number,
     service: ServiceRuntime,
   ): Endpoint | undefined {
     const { registry } = this.ctx;
@@ -204,13 +204,13 @@ export class ConnectionPath implements PathRole {
       }
       upstream.closeGatewayConnection(host, reused);
     }
-    const gateway = this.ctx.eastWestGateway(
-      (upstream.hosts[host] as { gatewayCluster: number }).gatewayCluster,
-    );
+    const gateway = this.ctx.eastWestGateway(gatewayCluster);
     const view = this.ctx.upstreamOf(gateway, service, undefined);
     if (view === undefined) return undefined;
     const h = view.pick(undefined, undefined, this.ctx.engine.now);
-    const backend = h < 0 ? undefined : view.hosts[h]?.endpoint;
+    // A gateway sees only its own network (REQUESTED_NETWORK_VIEW): every host of its view is a pod.
+    const picked = h < 0 ? undefined : view.hosts[h];
+    const backend = picked?.kind === 'pod' ? picked.endpoint : undefined;
     if (backend !== undefined) upstream.openedGatewayConnection(host, backend);
     return backend;
   }

@@ -7,7 +7,7 @@ export { NetworkLatency } from './network-latency.js';
 export type { MeshObserver } from './observer.js';
 export { Call, MeshRequest, isFailure } from './request.js';
 export { ResponseFlag, formatResponseFlags } from './response-flag.js';
-export { LbPolicy, isLbPolicy, LEAST_REQUEST_CHOICES } from './load-balancer.js';
+export { LbPolicy, isLbPolicy, LEAST_REQUEST_CHOICES } from './traffic/load-balancer.js';
 export { Proxy, NodeType } from './proxy.js';
 export { Endpoint } from './endpoint.js';
 export { ServiceRuntime, type CallStep } from './service-runtime.js';

@@ -2,7 +2,7 @@
  * VirtualService and DestinationRule as the mesh uses them: Istio's field names, durations in ms,
  * percentages as fractions. Semantics and defaults: istio-behaviour.md section 4.
  */
-import type { LbPolicy } from './load-balancer.js';
+import type { LbPolicy } from './traffic/load-balancer.js';
 
 export interface StringMatch {
   readonly exact?: string;

@@ -9,13 +9,26 @@
  *   outlierDetection in the DestinationRule, as in Istio;
  * - the DestinationRule's load-balancer policy, outlier detection and connection pool.
  * Views are rebuilt lazily when the proxy's snapshot changed, keeping per-host state for hosts that stay.
+ *
+ * All of the above but the proxy's own state depends only on (snapshot, service, subset, locality class):
+ * the PrioritySet (priority-set.ts) is built once per such key, cached on the snapshot, and shared by every
+ * proxy that asks for the same key; it is freed with the snapshot once no proxy holds either. Snapshots of
+ * different istiods (multi-primary: one per cluster) that list the same endpoints of the service under the
+ * same DestinationRule object get the same set too: a second cache, by content (the endpoint ids the set
+ * was built from), holds sets weakly, so a 50-cluster mesh does not hold 50 copies of every service. The locality
+ * class is what `localityPriority` and split horizon read of the proxy: its network and kind when the
+ * cluster spans networks, its cluster and zone when locality load balancing applies, and its labels when
+ * `failoverPriority` may match on them. Each proxy then adds an Upstream (upstream.ts) of its own.
  */
 import type { ServiceRuntime } from './service-runtime.js';
 import type { Proxy } from './proxy.js';
 import type { Topology } from './topology.js';
-import { Upstream, type HostHealth, type UpstreamHost } from './upstream.js';
+import { Upstream, type HostHealth } from './upstream.js';
+import { GatewayHost, PodHost, PrioritySet, type UpstreamHost } from './priority-set.js';
+import type { Endpoint } from './endpoint.js';
+import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { DestinationRule } from './routing-config.js';
-import { effectiveTrafficPolicy } from './traffic/effective-traffic-policy.js';
+import { effectiveTrafficPolicy, type ResolvedTrafficPolicy } from './traffic/effective-traffic-policy.js';
 import { localityPriority, type WorkloadLocality } from './traffic/locality-priority.js';
 import { OutlierDetector } from './traffic/outlier-detector.js';
 import { outlierFailureOf, type AttemptOutcome } from './traffic/attempt-outcome.js';
@@ -30,8 +43,11 @@ class OutlierHealth implements HostHealth {
   get ejectedCount(): number {
     return this.detector.ejectedCount;
   }
-  get ejectedMask(): Uint8Array {
-    return this.detector.ejected;
+  isEjected(host: number): boolean {
+    return this.detector.isEjected(host);
+  }
+  forEachEjected(visit: (host: number) => void): void {
+    this.detector.forEachEjected(visit);
   }
   recordSuccess(host: number): void {
     this.detector.recordSuccess(host);
@@ -46,7 +62,60 @@ class OutlierHealth implements HostHealth {
   }
 }
 
+/** A host as collected from the endpoints, before priorities. */
+interface Collected {
+  key: number;
+  endpoint: Endpoint | undefined;
+  /** The gateway's cluster for a gateway group, or -1 for a pod. */
+  gatewayCluster: number;
+  cluster: number;
+  zone: number;
+  weight: number;
+}
+
+/** Shared views by key, per snapshot: they live as long as the snapshot (or a proxy's view) does. */
+const bySnapshot = new WeakMap<EndpointSnapshot, Map<string, PrioritySet>>();
+
+/** Ids for DestinationRule objects (0: none), for cache keys: a set is shared only under the same rule. */
+const ruleIds = new WeakMap<DestinationRule, number>();
+let nextRuleId = 1;
+function ruleId(rule: DestinationRule | undefined): number {
+  if (rule === undefined) return 0;
+  let id = ruleIds.get(rule);
+  if (id === undefined) {
+    id = nextRuleId++;
+    ruleIds.set(rule, id);
+  }
+  return id;
+}
+
+/** FNV-1a over the member ids: picks the content cache's entry (equality is then checked in full). */
+function membersHash(members: Int32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < members.length; i++) h = Math.imul(h ^ (members[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+function sameMembers(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class UpstreamViews {
+  /** Label signatures by labels object (proxies of one workload share theirs). */
+  private readonly labelKeys = new WeakMap<Readonly<Record<string, string>>, string>();
+  /**
+   * Sets by content: key (service, subset, rule, locality class, member count and hash) to a weak
+   * reference, dropped when the set is collected. Whether a set is found here or rebuilt changes no
+   * result (equal content), only memory.
+   */
+  private readonly byContent = new Map<string, WeakRef<PrioritySet>>();
+  private readonly collected = new FinalizationRegistry<string>((key) => {
+    const ref = this.byContent.get(key);
+    if (ref !== undefined && ref.deref() === undefined) this.byContent.delete(key);
+  });
+
   constructor(
     private readonly topology: Topology,
     private readonly multiNetwork: boolean,
@@ -76,6 +145,7 @@ export class UpstreamViews {
     return built;
   }
 
+  /** The proxy's own Upstream over the shared set, carrying its state over from `previous`. */
   private build(
     proxy: Proxy,
     service: ServiceRuntime,
@@ -84,22 +154,100 @@ export class UpstreamViews {
     version: number,
     previous: Upstream | undefined,
   ): Upstream {
-    const snapshot = proxy.snapshot;
+    const set = this.prioritySet(proxy, service, rule, subsetIndex);
+    const policy = set.policy;
+    let health: HostHealth | undefined;
+    const od = policy.outlierDetection;
+    if (od !== undefined) {
+      const prevHealth = previous?.healthState;
+      const n = set.hosts.length;
+      if (
+        prevHealth instanceof OutlierHealth &&
+        prevHealth.detector.config === od &&
+        previous !== undefined
+      ) {
+        const detector = prevHealth.detector;
+        const before = previous.hosts;
+        detector.remap(n, (old) => set.indexOfKey((before[old] as UpstreamHost).key));
+        health = new OutlierHealth(detector);
+      } else health = new OutlierHealth(new OutlierDetector(od, n, 0));
+    }
+    const pool = policy.connectionPool;
+    const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
+    const upstream = new Upstream(set, version, proxy.lbRng, health, admission);
+    if (previous !== undefined) upstream.inherit(previous);
+    return upstream;
+  }
+
+  /** The shared set for the proxy's key, built on first use. */
+  private prioritySet(
+    proxy: Proxy,
+    service: ServiceRuntime,
+    rule: DestinationRule | undefined,
+    subsetIndex: number,
+  ): PrioritySet {
     const subset = subsetIndex > 0 ? rule?.subsets[subsetIndex - 1] : undefined;
     const policy = effectiveTrafficPolicy(rule, subset?.name);
+    const snapshot = proxy.snapshot;
+    if (snapshot === undefined) return new PrioritySet([], policy, new Int32Array(0));
+    let cache = bySnapshot.get(snapshot);
+    if (cache === undefined) {
+      cache = new Map();
+      bySnapshot.set(snapshot, cache);
+    }
+    const key = `${service.index}/${subsetIndex}/${ruleId(rule)}/${this.localityClass(proxy, policy)}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const included = service.endpoints.filter(
+      (e) => snapshot.knows(e.id) && (subset === undefined || matches(e.labels, subset.labels)),
+    );
+    const members = Int32Array.from(included, (e) => e.id);
+    const contentKey = `${key}/${members.length}/${membersHash(members)}`;
+    const same = this.byContent.get(contentKey)?.deref();
+    if (same !== undefined && sameMembers(same.members, members)) {
+      cache.set(key, same);
+      return same;
+    }
+    const set = this.buildSet(proxy, included, members, policy);
+    cache.set(key, set);
+    this.byContent.set(contentKey, new WeakRef(set));
+    this.collected.register(set, contentKey);
+    return set;
+  }
+
+  /**
+   * What of the proxy its hosts' priorities and split horizon depend on (see the module comment): proxies
+   * with equal classes get equal PrioritySets.
+   */
+  private localityClass(proxy: Proxy, policy: ResolvedTrafficPolicy): string {
+    const network = this.multiNetwork ? `${this.networkOf(proxy.cluster)}|${proxy.nodeType}` : '';
+    const setting = policy.localityLbSetting;
+    if (!setting.enabled) return network;
+    // `distribute` matches the client's locality; failover (with outlier detection) ranks by it.
+    if (setting.distribute.length === 0 && policy.outlierDetection === undefined) return network;
+    const where = `${network}|${proxy.cluster}|${proxy.zone}`;
+    return setting.failoverPriority.length === 0 ? where : `${where}|${this.labelKey(proxy.labels)}`;
+  }
+
+  private labelKey(labels: Readonly<Record<string, string>>): string {
+    let key = this.labelKeys.get(labels);
+    if (key === undefined) {
+      key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.labelKeys.set(labels, key);
+    }
+    return key;
+  }
+
+  private buildSet(
+    proxy: Proxy,
+    included: readonly Endpoint[],
+    members: Int32Array,
+    policy: ResolvedTrafficPolicy,
+  ): PrioritySet {
     const myNetwork = this.networkOf(proxy.cluster);
-    const hosts: {
-      key: number;
-      endpoint: ServiceRuntime['endpoints'][number] | undefined;
-      gatewayCluster: number;
-      cluster: number;
-      zone: number;
-      weight: number;
-    }[] = [];
-    const groups = new Map<number, (typeof hosts)[number]>();
-    for (const e of service.endpoints) {
-      if (snapshot === undefined || !snapshot.knows(e.id)) continue;
-      if (subset !== undefined && !matches(e.labels, subset.labels)) continue;
+    const hosts: Collected[] = [];
+    const groups = new Map<number, Collected>();
+    for (const e of included) {
       const sameNetwork = !this.multiNetwork || this.networkOf(e.cluster) === myNetwork;
       if (sameNetwork) {
         hosts.push({
@@ -156,47 +304,21 @@ export class UpstreamViews {
       const p = priorities.priority[i] as number;
       const m = priorities.weight[i] as number;
       if (p < 0 || m <= 0) return;
+      let weight = h.weight * m;
+      let locality = -1;
+      let localityWeight = 0;
       if (priorities.localityWeighted) {
-        const l = localityOf.get(h.zone) as number;
-        const localityWeight = m * (localityTotal[l] as number);
-        upstreamHosts.push(
-          new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, h.weight, p, l, localityWeight),
-        );
-      } else
-        upstreamHosts.push(
-          new Host(h.key, h.endpoint, h.gatewayCluster, h.cluster, h.zone, h.weight * m, p, -1, 0),
-        );
-    });
-    let health: HostHealth | undefined;
-    const od = policy.outlierDetection;
-    if (od !== undefined) {
-      const prevHealth = previous?.healthState;
-      const detector =
-        prevHealth instanceof OutlierHealth && prevHealth.detector.config === od
-          ? prevHealth.detector
-          : new OutlierDetector(od, 0, 0);
-      const oldIndex = new Map<number, number>();
-      previous?.hosts.forEach((h, i) => oldIndex.set(h.key, i));
-      detector.resize(
-        upstreamHosts.length,
-        Int32Array.from(upstreamHosts, (h) => oldIndex.get(h.key) ?? -1),
+        locality = localityOf.get(h.zone) as number;
+        weight = h.weight;
+        localityWeight = m * (localityTotal[locality] as number);
+      }
+      upstreamHosts.push(
+        h.endpoint === undefined
+          ? new GatewayHost(h.key, h.gatewayCluster, h.zone, weight, p, locality, localityWeight)
+          : new PodHost(h.key, h.cluster, h.zone, weight, p, locality, localityWeight, h.endpoint),
       );
-      health = new OutlierHealth(detector);
-    }
-    const pool = policy.connectionPool;
-    const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
-    const upstream = new Upstream(
-      upstreamHosts,
-      version,
-      policy.lbPolicy,
-      proxy.lbRng,
-      health,
-      admission,
-      pool.connectTimeoutMs,
-      policy.panicThreshold,
-    );
-    if (previous !== undefined) upstream.inherit(previous);
-    return upstream;
+    });
+    return new PrioritySet(upstreamHosts, policy, members);
   }
 
   private networkOf(cluster: number): string {
@@ -227,23 +349,4 @@ function matches(
 ): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
   return true;
-}
-
-/**
- * An upstream host as built here. A class, not object literals: every host then has one hidden class, so
- * the request path's loads of `endpoint` and `gatewayCluster` stay monomorphic (spread literals rebuilt on
- * every push made those loads megamorphic).
- */
-class Host implements UpstreamHost {
-  constructor(
-    readonly key: number,
-    readonly endpoint: ServiceRuntime['endpoints'][number] | undefined,
-    readonly gatewayCluster: number,
-    readonly cluster: number,
-    readonly zone: number,
-    readonly weight: number,
-    readonly priority: number,
-    readonly locality: number,
-    readonly localityWeight: number,
-  ) {}
 }

@@ -1,6 +1,7 @@
 /**
- * One proxy's view of one service or subset (an Envoy cluster `outbound|port|subset|host`): the hosts it
- * was told about, grouped in priority levels, and its own balancing, ejection and connection state.
+ * One proxy's view of one service or subset (an Envoy cluster `outbound|port|subset|host`): the shared,
+ * immutable hosts and levels it was told about (priority-set.ts, one object for every proxy that sees the
+ * same), and its own balancing, ejection and connection state, kept only for the hosts it has touched.
  *
  * Host choice follows Envoy: a priority level by priority load (overprovisioning 1.4, computed over hosts
  * not ejected), then, when `distribute` made the cluster locality-weighted, a locality by its weight times
@@ -8,10 +9,25 @@
  * panic (never, with Istio's minHealthPercent 0). On a retry, the route's retry predicates apply:
  * `previous_hosts` (re-draw while the host was already tried, up to host_selection_retry_max_attempts + 1
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
+ *
+ * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes) and, in open-addressing
+ * tables (host-table.ts), 8-16 bytes per host with requests in flight and per host it keeps a pooled
+ * connection to (Envoy keeps one to every host it sent to); the host arrays, level orderings and, while nothing is ejected, the
+ * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
+ * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
 import type { Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
-import { RoundRobinCursor, collectUsable, pickHost, type LbPolicy } from './load-balancer.js';
+import {
+  LbPolicy,
+  RoundRobinCursor,
+  collectUsable,
+  pickHost,
+  type ActiveRequests,
+  type EjectedHosts,
+} from './traffic/load-balancer.js';
+import type { PrioritySet, UpstreamHost } from './priority-set.js';
+import { HostTable } from './host-table.js';
 import type { Attempt } from './request.js';
 import type { AttemptOutcome } from './traffic/attempt-outcome.js';
 import { PendingLine } from './pending-line.js';
@@ -19,33 +35,15 @@ import { PriorityLoad } from './traffic/priority-load.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
 import type { ConnectionPool } from './traffic/connection-pool.js';
 
-/** A host as a proxy knows it: a pod, or a remote network's east-west gateway standing for several pods. */
-export interface UpstreamHost {
-  /** Stable identity across rebuilds: the endpoint id, or -(1 + group) for a gateway group. */
-  readonly key: number;
-  readonly endpoint: Endpoint | undefined;
-  /** Cluster whose east-west gateway this host is, or -1 for a direct pod. */
-  readonly gatewayCluster: number;
-  readonly cluster: number;
-  readonly zone: number;
-  readonly weight: number;
-  readonly priority: number;
-  /**
-   * Locality group of a locality-weighted cluster (`distribute`), 0.. within the view, or -1 when the cluster
-   * is not locality-weighted.
-   */
-  readonly locality: number;
-  /** The locality's weight (Envoy `LocalityLbEndpoints.load_balancing_weight`); 0 without `distribute`. */
-  readonly localityWeight: number;
-}
+export type { UpstreamHost } from './priority-set.js';
 
 /** Outlier detection as the upstream needs it (implemented by traffic/outlier-detector.ts). */
-export interface HostHealth {
+export interface HostHealth extends EjectedHosts {
   /** Applies sweeps due by `nowMs`; returns true if any ejection changed. */
   advance(nowMs: number): boolean;
   readonly ejectedCount: number;
-  /** 1 per ejected host, indexed like the upstream's hosts. */
-  readonly ejectedMask: Uint8Array;
+  /** Calls `visit` with every ejected host (indexed like the upstream's hosts), in no particular order. */
+  forEachEjected(visit: (host: number) => void): void;
   recordSuccess(host: number): void;
   /** Returns true if the host was ejected by this failure. */
   recordFailure(host: number, code: number, outcome: AttemptOutcome, nowMs: number): boolean;
@@ -60,107 +58,110 @@ const OVERPROVISIONING = 1.4;
  */
 export const PREVIOUS_PRIORITIES_UPDATE_FREQUENCY = 2;
 
-export class Upstream {
-  readonly active: Int32Array;
-  private readonly connected: Uint8Array;
-  /**
-   * Connections to an east-west gateway host, each bound to the backend the gateway chose for it: HTTP/2,
-   * the one shared connection's backend; HTTP/1.1, the idle connections' backends (last released on top).
-   */
-  private readonly pinned: (Endpoint | undefined)[];
-  private readonly idle: (Endpoint[] | undefined)[];
-  /** Hosts ordered by level; level p occupies [levelStart[p], levelStart[p+1]). */
-  private readonly byLevel: Int32Array;
-  private readonly levelStart: Int32Array;
-  private readonly levels: number;
-  private readonly load: PriorityLoad;
-  private readonly healthy: Int32Array;
-  private readonly total: Int32Array;
-  /** Per level, a view of all its hosts, and of the ones not ejected (filled by recomputeLoad). */
-  private readonly levelHosts: Int32Array[];
-  private readonly levelUsable: Int32Array[];
-  /** Host weights, or undefined when all are equal (Envoy then uses P2C, not weighted scheduling). */
-  private readonly weights: Float64Array | undefined;
+/** Connections to one east-west gateway host, each bound to the backend the gateway chose for it. */
+class GatewayConnections {
+  /** HTTP/2: the backend the one shared connection is bound to. */
+  pinned: Endpoint | undefined = undefined;
+  /** HTTP/1.1: the idle connections' backends (last released on top). */
+  idle: Endpoint[] = [];
+}
+
+/** The candidate lists a proxy balances over: the shared ones while nothing is ejected. */
+interface Usable {
+  readonly load: PriorityLoad;
+  /** Per level, the hosts not ejected, and how many. */
+  readonly levelUsable: readonly Int32Array[];
+  readonly healthy: Int32Array;
+  /** Per locality group, the hosts not ejected, and how many. */
+  readonly localityUsable: readonly Int32Array[];
+  readonly localityUsableCount: Int32Array;
+}
+
+/** Scratch a pick uses and drops before returning (single-threaded: one object per PrioritySet suffices). */
+interface Scratch {
+  /** Effective weight per locality. */
+  readonly localityEffective: Float64Array;
+  /** `previous_priorities`: a copy of the load with tried levels excluded, and the mask. */
+  readonly retryLoad: PriorityLoad;
+  readonly excluded: Uint8Array;
+}
+
+const shared = new WeakMap<PrioritySet, { usable: Usable; scratch: Scratch }>();
+
+/** What every proxy of `set` balances over while none of its hosts is ejected, computed once. */
+function sharedOf(set: PrioritySet): { usable: Usable; scratch: Scratch } {
+  let s = shared.get(set);
+  if (s !== undefined) return s;
+  const levels = Math.max(1, set.levels);
+  const healthy = Int32Array.from(set.levelHosts, (l) => l.length);
+  const load = new PriorityLoad(levels).compute(healthy, healthy, set.levels, set.policy.panicThreshold);
+  const localities = set.localityHosts.length;
+  s = {
+    usable: {
+      load,
+      levelUsable: set.levelHosts,
+      healthy,
+      localityUsable: set.localityHosts,
+      localityUsableCount: Int32Array.from(set.localityHosts, (l) => l.length),
+    },
+    scratch: {
+      localityEffective: new Float64Array(localities),
+      retryLoad: new PriorityLoad(levels),
+      excluded: new Uint8Array(levels),
+    },
+  };
+  shared.set(set, s);
+  return s;
+}
+
+/** Non-round-robin clusters never read a cursor; they share this one instead of allocating their own. */
+const NO_CURSOR = new RoundRobinCursor(0);
+
+export class Upstream implements ActiveRequests {
+  /** Active requests per host, for the hosts with any (Envoy `rq_active`, this proxy's own). */
+  private readonly active = new HostTable();
+  /** 1 for each host this proxy holds a pooled connection to. */
+  private readonly connected = new HostTable();
+  /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
+  private gateways: Map<number, GatewayConnections> | undefined = undefined;
   private readonly cursor: RoundRobinCursor;
-  /** Locality groups of a locality-weighted cluster (empty otherwise): hosts, usable hosts and weights. */
-  private readonly localityHosts: Int32Array[] = [];
-  private readonly localityUsable: Int32Array[] = [];
-  private readonly localityUsableCount: Int32Array;
-  private readonly localityLevel: Int32Array;
-  private readonly localityWeights: Float64Array;
-  /** Scratch for locality choice: effective weight per locality. */
-  private readonly localityEffective: Float64Array;
-  /** Scratch for `previous_priorities`: a copy of the load with tried levels excluded, and the mask. */
-  private readonly retryLoad: PriorityLoad;
-  private readonly excluded: Uint8Array;
-  /** Host index by key, built on the first retry that needs it. */
-  private byKey: Map<number, number> | undefined = undefined;
+  private usable: Usable;
+  private readonly scratch: Scratch;
+  private readonly policy: LbPolicy;
   /** The view that replaced this one (set by `inherit`): late completions are counted there. */
   private successor: Upstream | undefined = undefined;
+  readonly connectTimeoutMs: number;
 
   constructor(
-    readonly hosts: readonly UpstreamHost[],
-    /** Which snapshot it was built from. */
+    readonly set: PrioritySet,
+    /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
     readonly snapshotVersion: number,
-    private readonly policy: LbPolicy,
     private readonly rng: Uniform,
     private readonly health: HostHealth | undefined,
     private readonly admission: ConnectionPool,
-    readonly connectTimeoutMs: number,
-    /** Envoy's healthy panic threshold (Istio: minHealthPercent with outlier detection, else 50%). */
-    private readonly panicThreshold: number,
   ) {
-    const n = hosts.length;
-    this.active = new Int32Array(n);
-    this.connected = new Uint8Array(n);
-    this.pinned = new Array<Endpoint | undefined>(n).fill(undefined);
-    this.idle = new Array<Endpoint[] | undefined>(n).fill(undefined);
-    let levels = 0;
-    for (const h of hosts) levels = Math.max(levels, h.priority + 1);
-    this.levels = levels;
-    this.levelStart = new Int32Array(levels + 1);
-    for (const h of hosts) this.levelStart[h.priority + 1] = (this.levelStart[h.priority + 1] as number) + 1;
-    for (let p = 0; p < levels; p++)
-      this.levelStart[p + 1] = (this.levelStart[p + 1] as number) + (this.levelStart[p] as number);
-    this.byLevel = new Int32Array(n);
-    const fill = Int32Array.from(this.levelStart);
-    hosts.forEach((h, i) => {
-      this.byLevel[fill[h.priority] as number] = i;
-      fill[h.priority] = (fill[h.priority] as number) + 1;
-    });
-    const weighted = hosts.some((h) => h.weight !== (hosts[0] as UpstreamHost).weight);
-    this.weights = weighted ? Float64Array.from(hosts, (h) => h.weight) : undefined;
-    const usable = new Int32Array(n);
-    this.levelHosts = [];
-    this.levelUsable = [];
-    for (let p = 0; p < levels; p++) {
-      this.levelHosts.push(
-        this.byLevel.subarray(this.levelStart[p] as number, this.levelStart[p + 1] as number),
-      );
-      this.levelUsable.push(usable.subarray(this.levelStart[p] as number, this.levelStart[p + 1] as number));
-    }
-    // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep.
-    this.cursor = new RoundRobinCursor(Math.max(1, levels), Math.floor(rng() * Math.max(1, n)));
-    this.load = new PriorityLoad(Math.max(1, levels));
-    this.retryLoad = new PriorityLoad(Math.max(1, levels));
-    this.excluded = new Uint8Array(Math.max(1, levels));
-    let localities = 0;
-    for (const h of hosts) localities = Math.max(localities, h.locality + 1);
-    this.localityUsableCount = new Int32Array(localities);
-    this.localityLevel = new Int32Array(localities);
-    this.localityWeights = new Float64Array(localities);
-    this.localityEffective = new Float64Array(localities);
-    for (let l = 0; l < localities; l++) {
-      const members = Int32Array.from(hosts.flatMap((h, i) => (h.locality === l ? [i] : [])));
-      const first = hosts[members[0] ?? -1];
-      this.localityHosts.push(members);
-      this.localityUsable.push(new Int32Array(members.length));
-      this.localityLevel[l] = first?.priority ?? 0;
-      this.localityWeights[l] = first?.localityWeight ?? 0;
-    }
-    this.healthy = new Int32Array(Math.max(1, levels));
-    this.total = new Int32Array(Math.max(1, levels));
+    const n = set.hosts.length;
+    this.policy = set.policy.lbPolicy;
+    this.connectTimeoutMs = set.policy.connectionPool.connectTimeoutMs;
+    // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
+    // draw is made whatever the policy, so every view build takes one draw from the proxy's stream.
+    const start = Math.floor(rng() * Math.max(1, n));
+    this.cursor =
+      this.policy === LbPolicy.ROUND_ROBIN ? new RoundRobinCursor(Math.max(1, set.levels), start) : NO_CURSOR;
+    const { usable, scratch } = sharedOf(set);
+    this.usable = usable;
+    this.scratch = scratch;
     this.recomputeLoad();
+  }
+
+  /** The hosts, shared with every proxy that sees the same (index = host number in every method). */
+  get hosts(): readonly UpstreamHost[] {
+    return this.set.hosts;
+  }
+
+  /** Hosts with requests in flight, and hosts with a pooled connection (what its memory grows with). */
+  get touchedHosts(): { active: number; connected: number } {
+    return { active: this.active.size, connected: this.connected.size };
   }
 
   /** Carries balancing and connection state over from the view this one replaces, host by host. */
@@ -170,15 +171,24 @@ export class Upstream {
     // Attempts sent on the old view end later: their counts and outlier reports must land here, where
     // the active counts were carried over and the shared outlier detector now uses this view's indices.
     previous.successor = this;
-    const byKey = new Map<number, number>();
-    previous.hosts.forEach((h, i) => byKey.set(h.key, i));
-    this.hosts.forEach((h, i) => {
-      const j = byKey.get(h.key);
-      if (j === undefined) return;
-      this.active[i] = previous.active[j] as number;
-      this.connected[i] = previous.connected[j] as number;
-      this.pinned[i] = previous.pinned[j];
-      this.idle[i] = previous.idle[j];
+    const moved = (j: number) => this.set.indexOfKey((previous.hosts[j] as UpstreamHost).key);
+    // Copies: the old view keeps its own values for the attempts still on it.
+    previous.active.forEach((j, n) => {
+      const i = moved(j);
+      if (i >= 0) this.active.set(i, n);
+    });
+    previous.connected.forEach((j) => {
+      const i = moved(j);
+      if (i >= 0) this.connected.set(i, 1);
+    });
+    // The gateway connections themselves carry over (the idle stack is shared with the old view).
+    previous.gateways?.forEach((c, j) => {
+      const i = moved(j);
+      if (i < 0) return;
+      const copy = new GatewayConnections();
+      copy.pinned = c.pinned;
+      copy.idle = c.idle;
+      (this.gateways ??= new Map()).set(i, copy);
     });
   }
 
@@ -194,6 +204,11 @@ export class Upstream {
 
   get ejected(): number {
     return this.health?.ejectedCount ?? 0;
+  }
+
+  /** Active requests this proxy has on `host` (0 for a host it never sent to). */
+  activeRequests(host: number): number {
+    return this.active.get(host);
   }
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
@@ -226,15 +241,16 @@ export class Upstream {
    * (`retryIgnorePreviousHosts: false`) nothing is rejected: each try is an independent draw.
    */
   pick(retry: RetryPolicy | undefined, tried: readonly number[] | undefined, nowMs: number): number {
-    if (this.hosts.length === 0) return -1;
+    if (this.set.hosts.length === 0) return -1;
     if (this.health !== undefined && this.health.advance(nowMs)) this.recomputeLoad();
-    if (tried === undefined || retry === undefined) return this.pickOnce(this.load);
-    const load = retry.retryRemoteLocalities ? this.loadForRetry(tried) : this.load;
+    const base = this.usable.load;
+    if (tried === undefined || retry === undefined) return this.pickOnce(base);
+    const load = retry.retryRemoteLocalities ? this.loadForRetry(tried) : base;
     if (!retry.previousHosts) return this.pickOnce(load);
     let host = -1;
     for (let draw = 0; draw <= retry.hostSelectionMaxAttempts; draw++) {
       host = this.pickOnce(load);
-      if (host < 0 || !tried.includes((this.hosts[host] as UpstreamHost).key)) break;
+      if (host < 0 || !tried.includes((this.set.hosts[host] as UpstreamHost).key)) break;
     }
     return host;
   }
@@ -248,24 +264,17 @@ export class Upstream {
    * tried hosts and uses the original load.
    */
   private loadForRetry(tried: readonly number[]): PriorityLoad {
+    const load = this.usable.load;
     const counted = tried.length - (tried.length % PREVIOUS_PRIORITIES_UPDATE_FREQUENCY);
-    if (counted < PREVIOUS_PRIORITIES_UPDATE_FREQUENCY || this.levels <= 1) return this.load;
-    const byKey = this.keyIndex();
-    this.excluded.fill(0);
+    if (counted < PREVIOUS_PRIORITIES_UPDATE_FREQUENCY || this.set.levels <= 1) return load;
+    const { excluded, retryLoad } = this.scratch;
+    excluded.fill(0);
     for (let i = 0; i < counted; i++) {
-      const h = byKey.get(tried[i] as number);
-      if (h !== undefined) this.excluded[(this.hosts[h] as UpstreamHost).priority] = 1;
+      const h = this.set.indexOfKey(tried[i] as number);
+      if (h >= 0) excluded[(this.set.hosts[h] as UpstreamHost).priority] = 1;
     }
-    this.retryLoad.copyFrom(this.load);
-    return this.retryLoad.excludeLevels(this.excluded) ? this.retryLoad : this.load;
-  }
-
-  private keyIndex(): Map<number, number> {
-    if (this.byKey === undefined) {
-      this.byKey = new Map();
-      this.hosts.forEach((h, i) => (this.byKey as Map<number, number>).set(h.key, i));
-    }
-    return this.byKey;
+    retryLoad.copyFrom(load);
+    return retryLoad.excludeLevels(excluded) ? retryLoad : load;
   }
 
   /** The newest view of this cluster and `host`'s index in it (-1 if the host left it). */
@@ -273,17 +282,19 @@ export class Upstream {
     let view = this.successor;
     if (view === undefined) return undefined;
     while (view.successor !== undefined) view = view.successor;
-    return { view, index: view.keyIndex().get((this.hosts[host] as UpstreamHost).key) ?? -1 };
+    return { view, index: view.set.indexOfKey((this.set.hosts[host] as UpstreamHost).key) };
   }
 
   started(host: number): void {
-    this.active[host] = (this.active[host] as number) + 1;
+    this.active.add(host, 1);
   }
 
   /** An attempt sent to `host` of this view ended (counted in the newest view if this one was replaced). */
   finished(host: number): void {
     if (this.successor === undefined) {
-      this.active[host] = (this.active[host] as number) - 1;
+      // The count may go below 0: an attempt started before its host left a view and ended after the host
+      // came back is counted off a view that never counted it (as the dense arrays did).
+      this.active.add(host, -1);
       return;
     }
     const now = this.latest(host);
@@ -310,11 +321,21 @@ export class Upstream {
   }
 
   isConnected(host: number): boolean {
-    return this.connected[host] === 1;
+    return this.connected.get(host) === 1;
   }
 
   setConnected(host: number, connected: boolean): void {
-    if (host >= 0) this.connected[host] = connected ? 1 : 0;
+    if (host >= 0) this.connected.set(host, connected ? 1 : 0);
+  }
+
+  private gatewayOf(host: number): GatewayConnections {
+    const gateways = (this.gateways ??= new Map());
+    let c = gateways.get(host);
+    if (c === undefined) {
+      c = new GatewayConnections();
+      gateways.set(host, c);
+    }
+    return c;
   }
 
   /** Whether requests to this cluster share HTTP/2 connections (`h2UpgradePolicy: UPGRADE`). */
@@ -330,18 +351,22 @@ export class Upstream {
    * released one first, `ready_clients_.front()`); none idle means each concurrent request opens its own.
    */
   takeGatewayConnection(host: number): Endpoint | undefined {
-    if (this.admission.http2) return this.pinned[host];
-    return this.idle[host]?.pop();
+    const c = this.gateways?.get(host);
+    if (c === undefined) return undefined;
+    if (this.admission.http2) return c.pinned;
+    return c.idle.pop();
   }
 
   /** A new connection to gateway host `host` was bound to `backend`. */
   openedGatewayConnection(host: number, backend: Endpoint): void {
-    if (this.admission.http2) this.pinned[host] = backend;
+    if (this.admission.http2) this.gatewayOf(host).pinned = backend;
   }
 
   /** The connection is closed (its backend is gone): HTTP/2 forgets it; HTTP/1.1 already took it. */
   closeGatewayConnection(host: number, backend: Endpoint): void {
-    if (this.admission.http2 && this.pinned[host] === backend) this.pinned[host] = undefined;
+    if (!this.admission.http2) return;
+    const c = this.gateways?.get(host);
+    if (c !== undefined && c.pinned === backend) c.pinned = undefined;
   }
 
   /** An HTTP/1.1 request to gateway host `host` completed cleanly: its connection goes back to the pool. */
@@ -352,42 +377,63 @@ export class Upstream {
       if (now !== undefined && now.index >= 0) now.view.releaseGatewayConnection(now.index, backend);
       return;
     }
-    const stack = this.idle[host];
-    if (stack === undefined) this.idle[host] = [backend];
-    else stack.push(backend);
+    this.gatewayOf(host).idle.push(backend);
   }
 
+  /**
+   * The candidate lists after an ejection changed: the shared ones when nothing is ejected, else, per level
+   * and locality holding an ejected host, this proxy's own list without it (Envoy's healthy host set).
+   * Runs when ejections change, never per request.
+   */
   private recomputeLoad(): void {
-    const ejected = this.health?.ejectedMask;
-    for (let p = 0; p < this.levels; p++) {
-      const all = this.levelHosts[p] as Int32Array;
-      const usable = this.levelUsable[p] as Int32Array;
-      this.healthy[p] =
-        ejected === undefined
-          ? (usable.set(all), all.length)
-          : collectUsable(all, all.length, ejected, usable);
-      this.total[p] = all.length;
+    const common = sharedOf(this.set).usable;
+    const health = this.health;
+    if (health === undefined || health.ejectedCount === 0) {
+      this.usable = common;
+      return;
     }
-    this.load.compute(this.healthy, this.total, this.levels, this.panicThreshold);
-    for (let l = 0; l < this.localityHosts.length; l++) {
-      const all = this.localityHosts[l] as Int32Array;
-      const usable = this.localityUsable[l] as Int32Array;
-      this.localityUsableCount[l] =
-        ejected === undefined
-          ? (usable.set(all), all.length)
-          : collectUsable(all, all.length, ejected, usable);
-    }
+    const set = this.set;
+    const levels = Math.max(1, set.levels);
+    const touchedLevel = new Uint8Array(levels);
+    const touchedLocality = new Uint8Array(set.localityHosts.length);
+    health.forEachEjected((h) => {
+      const host = set.hosts[h] as UpstreamHost;
+      touchedLevel[host.priority] = 1;
+      if (host.locality >= 0) touchedLocality[host.locality] = 1;
+    });
+    const healthy = Int32Array.from(common.healthy);
+    const levelUsable = common.levelUsable.map((all, p) => {
+      if (touchedLevel[p] !== 1) return all;
+      const usable = new Int32Array(all.length);
+      healthy[p] = collectUsable(all, all.length, health, usable);
+      return usable;
+    });
+    const localityUsableCount = Int32Array.from(common.localityUsableCount);
+    const localityUsable = common.localityUsable.map((all, l) => {
+      if (touchedLocality[l] !== 1) return all;
+      const usable = new Int32Array(all.length);
+      localityUsableCount[l] = collectUsable(all, all.length, health, usable);
+      return usable;
+    });
+    const load = new PriorityLoad(levels).compute(
+      healthy,
+      common.healthy,
+      set.levels,
+      set.policy.panicThreshold,
+    );
+    this.usable = { load, levelUsable, healthy, localityUsable, localityUsableCount };
   }
 
   private pickOnce(load: PriorityLoad): number {
-    const level = this.levels <= 1 ? 0 : load.choosePriority(this.rng());
+    const set = this.set;
+    const level = set.levels <= 1 ? 0 : load.choosePriority(this.rng());
     // In panic Envoy balances over every host of the level, ejected or not (never with Istio's default),
     // and ignores localities (`hostSourceToUse` returns AllHosts).
     const panic = load.panic[level] === 1;
-    if (!panic && this.localityHosts.length > 0) return this.pickInLocality(level);
-    const candidates = (panic ? this.levelHosts[level] : this.levelUsable[level]) as Int32Array;
-    const count = panic ? candidates.length : (this.healthy[level] as number);
-    return pickHost(this.policy, candidates, count, level, this.active, this.weights, this.cursor, this.rng);
+    if (!panic && set.localityHosts.length > 0) return this.pickInLocality(level);
+    const candidates = (panic ? set.levelHosts[level] : this.usable.levelUsable[level]) as Int32Array;
+    const count = panic ? candidates.length : (this.usable.healthy[level] as number);
+    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, this.rng);
   }
 
   /**
@@ -399,30 +445,33 @@ export class Upstream {
    * traffic between localities.
    */
   private pickInLocality(level: number): number {
+    const set = this.set;
+    const { localityUsable, localityUsableCount } = this.usable;
+    const effective = this.scratch.localityEffective;
     let total = 0;
-    const n = this.localityHosts.length;
+    const n = set.localityHosts.length;
     for (let l = 0; l < n; l++) {
-      const hosts = (this.localityHosts[l] as Int32Array).length;
-      const usable = this.localityUsableCount[l] as number;
+      const hosts = (set.localityHosts[l] as Int32Array).length;
+      const usable = localityUsableCount[l] as number;
       const w =
-        this.localityLevel[l] !== level || hosts === 0
+        set.localityLevel[l] !== level || hosts === 0
           ? 0
-          : (this.localityWeights[l] as number) * Math.min(1, (OVERPROVISIONING * usable) / hosts);
-      this.localityEffective[l] = w;
+          : (set.localityWeights[l] as number) * Math.min(1, (OVERPROVISIONING * usable) / hosts);
+      effective[l] = w;
       total += w;
     }
     if (total <= 0) return -1;
     let x = this.rng() * total;
     let chosen = -1;
     for (let l = 0; l < n; l++) {
-      const w = this.localityEffective[l] as number;
+      const w = effective[l] as number;
       if (w <= 0) continue;
       chosen = l;
       x -= w;
       if (x < 0) break;
     }
-    const candidates = this.localityUsable[chosen] as Int32Array;
-    const count = this.localityUsableCount[chosen] as number;
-    return pickHost(this.policy, candidates, count, level, this.active, this.weights, this.cursor, this.rng);
+    const candidates = localityUsable[chosen] as Int32Array;
+    const count = localityUsableCount[chosen] as number;
+    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, this.rng);
   }
 }

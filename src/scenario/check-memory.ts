@@ -36,7 +36,7 @@ const mb = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-U
  */
 export function memoryLimitExceeded(perSimulationBytes: number, limits: MemoryLimits): string | undefined {
   const atOnce = Math.max(1, Math.min(limits.workers, limits.jobs));
-  const estimate = `one simulation needs about ${mb(perSimulationBytes)} of heap (8 MB + 160 B per upstream view host + 700 B per request waiting in an unbounded queue)`;
+  const estimate = `one simulation needs about ${mb(perSimulationBytes)} of heap (8 MB + 3.2 KB per pod + 140 B per shared upstream view host + 200 B per proxy-service pair + 20 B per pooled connection + 700 B per request waiting in an unbounded queue)`;
   const neededMb = Math.ceil((perSimulationBytes * 1.25) / 2 ** 20);
   if (perSimulationBytes > limits.heapLimitBytes)
     return (

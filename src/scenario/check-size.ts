@@ -10,10 +10,10 @@
  * fault more, for its paired baseline), limited to MAX_CALLS_PER_REQUEST calls per allowed request; a
  * service offered more than its capacity (refused when its unbounded queue would hold more than
  * MAX_QUEUED requests, else a warning naming the service, its offered load and its capacity); and the
- * proxies' upstream views (refused past MAX_VIEW_ENTRIES hosts).
+ * shared upstream views (refused past MAX_SHARED_VIEW_HOSTS hosts).
  *
  * Contents: `estimateRequests`, `checkSize`, `requestLimitExceeded`, `RequestEstimate`, `SizeRuns`,
- * `MAX_PODS`, `MAX_CALLS_PER_REQUEST`, `MAX_IN_FLIGHT_PER_REQUEST`, `MAX_QUEUED`, `MAX_VIEW_ENTRIES`.
+ * `MAX_PODS`, `MAX_CALLS_PER_REQUEST`, `MAX_IN_FLIGHT_PER_REQUEST`, `MAX_QUEUED`, `MAX_SHARED_VIEW_HOSTS`.
  */
 import type { Problem } from './check.js';
 import type { IssuePath } from './issue.js';
@@ -49,10 +49,12 @@ export const MAX_IN_FLIGHT_PER_REQUEST = 100_000;
 export const MAX_QUEUED = 1_000_000;
 
 /**
- * Upstream hosts over all proxies' views past which a file is refused: each is an object with its load
- * balancer and health state (a hundred bytes or more), so 20 million is gigabytes per run, before traffic.
+ * Hosts of the shared upstream views past which a file is refused: a view is built once per service and
+ * locality class and shared by the proxies (work-estimate.ts), 140 B per host measured, so 5 million is
+ * 700 MB per run before traffic (reached only with many locality classes: per-zone failover on a mesh of
+ * hundreds of zones). Proxies x hosts no longer costs: each proxy keeps a record per service it calls.
  */
-export const MAX_VIEW_ENTRIES = 20_000_000;
+export const MAX_SHARED_VIEW_HOSTS = 5_000_000;
 
 /**
  * Every pod is a replica with a queue and a sidecar with a certificate and an xDS stream, and building
@@ -168,14 +170,14 @@ function workProblems(
       message: `${what}: ${consequence}${refuse ? `, more than ${formatCount(MAX_QUEUED)} (memory grows with it); add replicas or concurrency, set queueLimit, lower the rate, or allow it (meshsim --allow-large)` : ''}`,
     } as Problem);
   });
-  if (work.viewEntries > MAX_VIEW_ENTRIES)
+  if (work.sharedViewHosts > MAX_SHARED_VIEW_HOSTS)
     problems.push({
       path: ['services'],
       code: 'too-large',
       message:
-        `the proxies' upstream views hold about ${formatCount(work.viewEntries)} hosts (${formatCount(work.proxies)} proxies, ` +
-        `each with one host per endpoint of every service its workload calls), more than ${formatCount(MAX_VIEW_ENTRIES)}: ` +
-        'gigabytes per run before any traffic; fewer replicas, or allow it (meshsim --allow-large)',
+        `the shared upstream views hold about ${formatCount(work.sharedViewHosts)} hosts (one view per called service and locality ` +
+        `class: per zone where a DestinationRule turns on locality failover or distribute), more than ${formatCount(MAX_SHARED_VIEW_HOSTS)}: ` +
+        'hundreds of megabytes per run before any traffic; fewer replicas or zones, or allow it (meshsim --allow-large)',
     });
   return problems;
 }

@@ -24,7 +24,7 @@ import type {
   TrafficPolicy,
   VirtualService,
 } from '../mesh/routing-config.js';
-import type { LbPolicy } from '../mesh/load-balancer.js';
+import type { LbPolicy } from '../mesh/traffic/load-balancer.js';
 import type { DestinationRuleInput, RoutingInput, VirtualServiceInput } from './schema-routing.js';
 import { parseDuration } from './units.js';
 

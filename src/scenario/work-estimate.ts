@@ -11,8 +11,11 @@
  *   against capacity replicas x concurrency / mean service time. For a `blocking` service the slot is also
  *   held while it waits on its calls, so its real capacity is lower: the overload found is a lower bound.
  *   With no queueLimit, the excess piles up in the queue for as long as the overload lasts.
- * - Upstream views: every sidecar holds, per service its workload calls, one host per endpoint of that
- *   service (upstream-views.ts): Σ over services of pods x the endpoints of its callees.
+ * - Upstream views (mesh/upstream-views.ts): the hosts of a service's view are built once and shared by
+ *   every proxy that sees the same (one set per locality class: per zone when the DestinationRule turns on
+ *   locality failover or `distribute`, per network and proxy kind on a multi-network mesh); each proxy adds
+ *   a small record per service it calls and a table entry per host it holds a pooled connection to (at
+ *   most one per call it makes). Nothing grows with proxies x hosts.
  *
  * Contents: `estimateWork`, `WorkEstimate`, `ServiceLoad`.
  */
@@ -50,34 +53,45 @@ export interface WorkEstimate {
   /** Simulations of one run: the run and, per fault, its paired baseline without it. */
   readonly simulationsPerRun: number;
   readonly services: readonly ServiceLoad[];
-  /** Upstream hosts held over all proxies' views. */
-  readonly viewEntries: number;
+  /** Hosts of the shared views (each built once per service and locality class, shared by the proxies). */
+  readonly sharedViewHosts: number;
+  /** Proxy-service pairs: every proxy's own record of each service it calls. */
+  readonly proxyServicePairs: number;
+  /** Pooled connections the proxies hold at most (one per proxy and host called; at most one per call). */
+  readonly connections: number;
   readonly proxies: number;
   /**
-   * Peak live heap of one simulation, in bytes: HEAP_BASE_BYTES + per view host of the pods that serve a
-   * request (at most min(pods, expected visits) per service; gateways see all pods) + per waiting request.
+   * Peak live heap of one simulation, in bytes: HEAP_BASE_BYTES + per pod + per shared view host + per
+   * proxy-service pair + per pooled connection + per waiting request.
    */
   readonly peakHeapBytes: number;
 }
 
 /**
- * Peak live heap of one simulation = base + bytes per upstream view host + bytes per request waiting in an
- * unbounded queue. Measured with `node --expose-gc`: heapUsed after a full collection at ten points of the
- * run, minus the heap before building the mesh (the first model, seed 1):
- *  - twenty-clusters.yaml, replicas x1/x5/x20/x40: 3,320 / 32,600 / 370,400 / 1,380,800 view hosts give
- *    2.8 / 6.6 / 47.0 / 167.3 MiB, a slope of 125 B per host;
- *  - the bench mesh (test/bench/mesh-throughput.ts, 20 s), replicas x1/x10/x40: 864 / 34,560 / 483,840
- *    hosts give 3.9 / 11.9 / 77.5 MiB, 153 B per host;
+ * Peak live heap of one simulation. Measured with `node --expose-gc` (test/bench/heap-fit.ts):
+ * heapUsed after a full collection at ten points of the run, minus the heap before building the mesh, on
+ * 3 clusters x 12 services at 5,000 requests/s for 40 s (multi-primary):
+ *  - 1,008 pods in 4 chains of 3: 9.1 MiB (696 proxy-service pairs, 58,406 connections, 1,008 view hosts);
+ *  - 10,008 pods, the same chains: 36.6 MiB (6,696 pairs, 406,249 connections, 10,008 view hosts);
+ *  - 10,008 pods, 12 services called only by the clients: 29.3 MiB (72 pairs, 57,970 connections);
+ * and 100,000 pods (50 clusters x 20 services x 100 pods, 5 chains of 4, 60 s): 365 MiB.
+ * The view host (a host object, its slots in the set's index arrays and key map: 140 B) and the record
+ * per proxy-service pair (upstream, circuit breakers, tables: 200 B) are object sizes read off a heap
+ * snapshot; a pooled connection is an entry of a half-full open-addressing table (16-32 B, 20 B).
+ * Per pod (the replica, its sidecar and random streams, its share of istiod snapshots and timers) the
+ * 10,008-pod pair of runs gives 2.2 KiB and the 100,000-pod mesh 3.3 KiB (50 istiods' snapshots of
+ * 100,000 endpoints each); 3,200 B covers both. Connections are bounded by the expected calls. This model
+ * estimates 52 / 360 MiB for the 10,008-pod chains and the 100,000-pod mesh (36.6 / 365 measured).
  *  - test/fixtures/size/overloaded.yaml for 300 s at 150/250/900 per second against 100/s: 15,000 /
- *    60,000 / 240,000 waiting give 10.8 / 39.3 / 154.8 MiB, 673 B per waiting request.
- * Fit, rounded up: 8 MiB + 160 B per view host + 700 B per waiting request (issue 17's "about 100 bytes per
- * proxy-host pair" is low by a half). Building the mesh holds little (6 MiB at 1.38 million hosts): a proxy
- * builds its view of an upstream at its first call there, so only pods that serve a request count (every
- * pod did in these runs). Queue-limited services are not counted. Check on a file not in the fit,
- * test/fixtures/size/wide-views.yaml (495,600 hosts): estimated 83.6 MiB, measured 65.7 MiB.
+ *    60,000 / 240,000 waiting give 10.8 / 39.3 / 154.8 MiB, 673 B per waiting request (rounded to 700).
+ * Before views were shared (issue 17), every proxy copied every host of every service it called: about
+ * 160 B per proxy-host pair, 4 GiB at 27,500 pods.
  */
 export const HEAP_BASE_BYTES = 8 * 2 ** 20;
-export const HEAP_BYTES_PER_VIEW_HOST = 160;
+export const HEAP_BYTES_PER_POD = 3_200;
+export const HEAP_BYTES_PER_VIEW_HOST = 140;
+export const HEAP_BYTES_PER_PROXY_SERVICE = 200;
+export const HEAP_BYTES_PER_CONNECTION = 20;
 export const HEAP_BYTES_PER_WAITING_REQUEST = 700;
 
 /** Worst-case tries of a call to `host`: 1 + the largest `retries.attempts` of its routes. */
@@ -221,30 +235,52 @@ export function estimateWork(scenario: Scenario, arrivalsPerSource: readonly num
   const pods = new Map(
     scenario.mesh.services.map((s) => [s.name, s.deployments.reduce((n, d) => n + d.replicas, 0)]),
   );
-  // A proxy builds its view of an upstream when its pod first calls it, so the heap holds the views of the
-  // pods that served a request: at most min(pods, expected visits over the simulation) per service.
-  const visitsPerSimulation = new Map<string, number>();
-  scenario.mesh.traffic.forEach((t, i) => {
-    for (const [name, v] of visits(scenario, t.entry))
-      visitsPerSimulation.set(name, (visitsPerSimulation.get(name) ?? 0) + v * (arrivalsPerSource[i] ?? 0));
-  });
-  let viewEntries = 0;
-  let builtViewEntries = 0;
+  // Shared views: one set per called service and locality class (see the module comment).
+  const zones = scenario.mesh.clusters.reduce((n, c) => n + Math.max(1, c.zones.length), 0);
+  const networks = new Set(scenario.mesh.clusters.map((c) => c.network)).size;
+  const multiNetwork = scenario.models.some((m) => m.network === 'multi') && networks > 1;
+  const classesOf = (name: string): number => {
+    const localized = scenario.mesh.routing.destinationRules.some(
+      (d) =>
+        d.host === name &&
+        [d.trafficPolicy, ...d.subsets.map((x) => x.trafficPolicy)].some(
+          (t) =>
+            t?.outlierDetection !== undefined ||
+            (t?.loadBalancer?.localityLbSetting?.distribute.length ?? 0) > 0,
+        ),
+    );
+    return (localized ? zones : 1) * (multiNetwork ? 2 * networks : 1);
+  };
+  const called = new Set(scenario.mesh.services.flatMap((s) => s.calls.flat().map((c) => c.service)));
+  for (const t of scenario.mesh.traffic) called.add(t.entry);
+  let sharedViewHosts = 0;
+  for (const name of called) sharedViewHosts += (pods.get(name) ?? 0) * classesOf(name);
+  let proxyServicePairs = 0;
+  let connectionPairs = 0;
   for (const s of scenario.mesh.services) {
     const callees = new Set(s.calls.flatMap((step) => step.map((c) => c.service)));
     let hosts = 0;
     for (const c of callees) hosts += pods.get(c) ?? 0;
     const own = pods.get(s.name) ?? 0;
-    viewEntries += own * hosts;
-    builtViewEntries += Math.min(own, Math.ceil(visitsPerSimulation.get(s.name) ?? 0)) * hosts;
+    proxyServicePairs += own * callees.size;
+    connectionPairs += own * hosts;
   }
-  // Gateways see every service's endpoints (ingress) or their network's (east-west): at most all pods each.
+  // Gateways see every service's endpoints (ingress) or their network's (east-west): one shared view per
+  // service, a record per gateway and service.
   const allPods = [...pods.values()].reduce((a, b) => a + b, 0);
   const gateways =
     scenario.mesh.gateways.ingress.replicas +
     scenario.mesh.gateways.eastWest.replicas * scenario.mesh.clusters.length;
-  viewEntries += gateways * allPods;
-  builtViewEntries += gateways * allPods;
+  if (gateways > 0) sharedViewHosts += allPods;
+  proxyServicePairs += gateways * scenario.mesh.services.length;
+  connectionPairs += gateways * allPods;
+  // A proxy opens a connection to a host on its first call there: at most one per call (retries mostly go
+  // to hosts already called, so the expected calls bound it; the worst-case tries would overcount 3x).
+  const expectedCalls = arrivalsPerSource.reduce(
+    (sum, n, i) => sum + n * (expectedCallsPerRequest[i] ?? 1),
+    0,
+  );
+  const connections = Math.min(connectionPairs, Math.ceil(expectedCalls));
   const services = serviceLoads(scenario);
   const waiting = services.reduce((n, l) => n + (l.queueLimited ? 0 : l.peakQueued), 0);
   return {
@@ -254,11 +290,16 @@ export function estimateWork(scenario: Scenario, arrivalsPerSource: readonly num
     callsPerSimulation,
     simulationsPerRun: 1 + scenario.mesh.faults.length,
     services,
-    viewEntries,
+    sharedViewHosts,
+    proxyServicePairs,
+    connections,
     proxies: allPods + gateways,
     peakHeapBytes:
       HEAP_BASE_BYTES +
-      HEAP_BYTES_PER_VIEW_HOST * builtViewEntries +
+      HEAP_BYTES_PER_POD * allPods +
+      HEAP_BYTES_PER_VIEW_HOST * sharedViewHosts +
+      HEAP_BYTES_PER_PROXY_SERVICE * proxyServicePairs +
+      HEAP_BYTES_PER_CONNECTION * connections +
       HEAP_BYTES_PER_WAITING_REQUEST * waiting,
   };
 }

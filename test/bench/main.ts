@@ -10,6 +10,7 @@ import { mm1Kernel } from './mm1-kernel.js';
 import { fmtRate, medianTime } from './measure.js';
 import { meshBench, scenarioWith } from './mesh-throughput.js';
 import { minimalMeshBench } from './minimal-mesh.js';
+import { costPerRequestBench, largeMeshBench } from './pod-scaling.js';
 
 const CUSTOMERS = 1_000_000;
 const REPEATS = 5;
@@ -71,4 +72,7 @@ results.push(await compareWorkersBench());
 results.push(exportCostBench());
 console.log('');
 results.push(await sweepRunWorkersBench());
+console.log('');
+results.push(costPerRequestBench());
+results.push(largeMeshBench());
 process.exitCode = results.every(Boolean) ? 0 : 1;

@@ -13,7 +13,7 @@
  * given the draws after the first.
  *
  * Weighted least request: Envoy schedules effective weights weight/(active+1)^1 with EDF; meshsim draws in
- * proportion to the same effective weights (documented in src/mesh/load-balancer.ts). Envoy's
+ * proportion to the same effective weights (documented in src/mesh/traffic/load-balancer.ts). Envoy's
  * WeightImbalance asserts the ratios 2:1, 1:1 and 4:1 through its EDF sequence; here the share of [0, 1) a
  * draw maps to each host is measured exactly on a grid of 3000 evenly spaced draws (error ≤ 1/3000 per
  * boundary), which is the share EDF gives over whole cycles.
@@ -21,10 +21,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   LEAST_REQUEST_CHOICES,
+  denseActive,
   pickHost,
   pickLeastRequestAmong,
   RoundRobinCursor,
-} from '../../src/mesh/load-balancer.js';
+} from '../../src/mesh/traffic/load-balancer.js';
 
 /** Replays Envoy's mocked random() integers against n candidates. */
 function envoyDraws(n: number, ...r: number[]) {
@@ -43,7 +44,7 @@ describe('conformance: Envoy LeastRequestLoadBalancerTest (P2C)', () => {
   });
 
   it('SingleHost: the only host is chosen, whatever the draws', () => {
-    const active = new Int32Array(1);
+    const active = denseActive(new Int32Array(1));
     const rr = new RoundRobinCursor(1);
     // Envoy scripts (0, 2, 3); meshsim does not draw for a single host, as the test's host is returned.
     expect(pickHost('LEAST_REQUEST', hosts(1), 1, 0, active, undefined, rr, envoyDraws(1))).toBe(0);
@@ -52,12 +53,12 @@ describe('conformance: Envoy LeastRequestLoadBalancerTest (P2C)', () => {
   });
 
   it('Normal: draws (0 | 2, 3) sample hosts 0 and 1; the one with fewer active requests wins', () => {
-    expect(pickLeastRequestAmong(hosts(2), 2, Int32Array.of(1, 2), envoyDraws(2, 2, 3))).toBe(0);
-    expect(pickLeastRequestAmong(hosts(2), 2, Int32Array.of(2, 1), envoyDraws(2, 2, 3))).toBe(1);
+    expect(pickLeastRequestAmong(hosts(2), 2, denseActive(Int32Array.of(1, 2)), envoyDraws(2, 2, 3))).toBe(0);
+    expect(pickLeastRequestAmong(hosts(2), 2, denseActive(Int32Array.of(2, 1)), envoyDraws(2, 2, 3))).toBe(1);
   });
 
   it('PNC, P2C part: 4 hosts with active (4, 3, 2, 1), every draw 0: host 0 sampled twice is chosen', () => {
-    const active = Int32Array.of(4, 3, 2, 1);
+    const active = denseActive(Int32Array.of(4, 3, 2, 1));
     expect(pickLeastRequestAmong(hosts(4), 4, active, envoyDraws(4, 0, 0))).toBe(0);
     // Exactly choice_count draws per pick (Envoy: Times(3) = 1 priority draw + 2 choices).
     let draws = 0;
@@ -66,13 +67,13 @@ describe('conformance: Envoy LeastRequestLoadBalancerTest (P2C)', () => {
   });
 
   it('ties keep the first sample (least_request_lb.cc: `sampled_active_rq < candidate_active_rq`)', () => {
-    const active = Int32Array.of(3, 3);
+    const active = denseActive(Int32Array.of(3, 3));
     expect(pickLeastRequestAmong(hosts(2), 2, active, envoyDraws(2, 0, 1))).toBe(0);
     expect(pickLeastRequestAmong(hosts(2), 2, active, envoyDraws(2, 1, 0))).toBe(1);
   });
 
   it('the lesser of the two samples wins in either draw order (P2C is not "first of two")', () => {
-    const active = Int32Array.of(0, 0, 7, 2);
+    const active = denseActive(Int32Array.of(0, 0, 7, 2));
     expect(pickLeastRequestAmong(hosts(4), 4, active, envoyDraws(4, 2, 3))).toBe(3);
     expect(pickLeastRequestAmong(hosts(4), 4, active, envoyDraws(4, 3, 2))).toBe(3);
   });
@@ -82,7 +83,8 @@ describe('conformance: Envoy LeastRequestLoadBalancerTest.WeightImbalance (weigh
   const weights = Float64Array.of(1, 2);
   const rr = new RoundRobinCursor(1);
   /** Share of host 0 over a grid of N evenly spaced draws. */
-  function share0(active: Int32Array, n = 3000): number {
+  function share0(counts: Int32Array, n = 3000): number {
+    const active = denseActive(counts);
     let zero = 0;
     for (let k = 0; k < n; k++)
       if (pickHost('LEAST_REQUEST', hosts(2), 2, 0, active, weights, rr, () => (k + 0.5) / n) === 0) zero++;

@@ -9,7 +9,7 @@
  * (Envoy replaces only on strictly fewer active requests).
  */
 import { describe, expect, it } from 'vitest';
-import { pickLeastRequestAmong } from '../../src/mesh/load-balancer.js';
+import { denseActive, pickLeastRequestAmong } from '../../src/mesh/traffic/load-balancer.js';
 
 function scripted(values: number[]): () => number {
   let i = 0;
@@ -20,13 +20,21 @@ const draws = [0.25, 0.75]; // Envoy's random() 2 and 3 over 2 hosts: candidates
 
 describe('conformance: Envoy LeastRequestLoadBalancerTest.Normal', () => {
   it('rq_active (1, 2): host 0', () => {
-    expect(pickLeastRequestAmong(candidates, 2, Int32Array.from([1, 2]), scripted(draws))).toBe(0);
+    expect(pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 2])), scripted(draws))).toBe(
+      0,
+    );
   });
   it('rq_active (2, 1): host 1', () => {
-    expect(pickLeastRequestAmong(candidates, 2, Int32Array.from([2, 1]), scripted(draws))).toBe(1);
+    expect(pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([2, 1])), scripted(draws))).toBe(
+      1,
+    );
   });
   it('a tie keeps the first candidate drawn', () => {
-    expect(pickLeastRequestAmong(candidates, 2, Int32Array.from([1, 1]), scripted(draws))).toBe(0);
-    expect(pickLeastRequestAmong(candidates, 2, Int32Array.from([1, 1]), scripted([0.75, 0.25]))).toBe(1);
+    expect(pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 1])), scripted(draws))).toBe(
+      0,
+    );
+    expect(
+      pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 1])), scripted([0.75, 0.25])),
+    ).toBe(1);
   });
 });

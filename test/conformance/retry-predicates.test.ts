@@ -22,7 +22,10 @@
  *   041baaa9a3718016dc4eba668ace7b1b49a48d7f (`RetryPriorityTest.*`, vectors replayed below).
  */
 import { describe, expect, it } from 'vitest';
-import { Upstream, type UpstreamHost } from '../../src/mesh/upstream.js';
+import { Upstream } from '../../src/mesh/upstream.js';
+import { PodHost, PrioritySet, type UpstreamHost } from '../../src/mesh/priority-set.js';
+import type { Endpoint } from '../../src/mesh/endpoint.js';
+import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
 import { PriorityLoad } from '../../src/mesh/traffic/priority-load.js';
 import { DEFAULT_RETRY_POLICY, retryPolicy } from '../../src/mesh/traffic/retry-policy.js';
@@ -41,32 +44,21 @@ function scripted(values: number[]): () => number {
 const draw = (i: number, n: number) => (i + 0.5) / n;
 
 function host(key: number, priority: number): UpstreamHost {
-  return {
-    key,
-    endpoint: undefined,
-    gatewayCluster: -1,
-    cluster: 0,
-    zone: 0,
-    weight: 1,
-    priority,
-    locality: -1,
-    localityWeight: 0,
-  };
+  // The predicates read keys and priorities only; the endpoint is never reached.
+  return new PodHost(key, 0, 0, 1, priority, -1, 0, {} as Endpoint);
 }
 
 /** An Upstream of `priorities.length` hosts (key = 100 + index) under RANDOM, with scripted draws. */
 function upstream(priorities: number[], draws: number[]): Upstream {
   // The constructor draws once: the round-robin cursor's random start.
-  return new Upstream(
-    priorities.map((p, i) => host(100 + i, p)),
-    0,
-    'RANDOM',
-    scripted([0, ...draws]),
-    undefined,
-    new ConnectionPool(),
-    10_000,
-    0,
+  const policy = { ...effectiveTrafficPolicy(undefined), lbPolicy: 'RANDOM' as const, panicThreshold: 0 };
+  const hosts = priorities.map((p, i) => host(100 + i, p));
+  const set = new PrioritySet(
+    hosts,
+    policy,
+    Int32Array.from(hosts, (h) => h.key),
   );
+  return new Upstream(set, 0, scripted([0, ...draws]), undefined, new ConnectionPool());
 }
 
 describe('conformance: previous_hosts retry host predicate', () => {

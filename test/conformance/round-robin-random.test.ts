@@ -17,7 +17,7 @@
  */
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { pickHost, pickRandom, RoundRobinCursor } from '../../src/mesh/load-balancer.js';
+import { denseActive, pickHost, pickRandom, RoundRobinCursor } from '../../src/mesh/traffic/load-balancer.js';
 
 const hosts = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 const noDraw = () => {
@@ -26,7 +26,7 @@ const noDraw = () => {
 
 /** n chooseHost calls under ROUND_ROBIN over candidates 0..count-1. */
 function rr(cursor: RoundRobinCursor, count: number, n: number, weights?: Float64Array): number[] {
-  const active = new Int32Array(count);
+  const active = denseActive(new Int32Array(count));
   return Array.from({ length: n }, () =>
     pickHost('ROUND_ROBIN', hosts(count), count, 0, active, weights, cursor, noDraw),
   );
@@ -84,7 +84,7 @@ describe('conformance: Envoy RoundRobinLoadBalancerTest', () => {
   it('an ejection (a host-set change) rebuilds the weighted schedule over the remaining hosts', () => {
     const cursor = new RoundRobinCursor(1);
     const weights = Float64Array.of(1, 2, 3);
-    const active = new Int32Array(3);
+    const active = denseActive(new Int32Array(3));
     rr(cursor, 3, 4, weights);
     // Host 2 ejected: Envoy rebuilds on the update, so the (1, 2) schedule starts afresh: 1 0 1.
     const left = Int32Array.of(0, 1);
@@ -102,7 +102,7 @@ describe('conformance: Envoy RandomLoadBalancerTest', () => {
 
   it('RANDOM ignores host weights (RandomLoadBalancer indexes hosts_to_use directly)', () => {
     const weights = Float64Array.of(1, 100);
-    const active = new Int32Array(2);
+    const active = denseActive(new Int32Array(2));
     expect(pickHost('RANDOM', hosts(2), 2, 0, active, weights, new RoundRobinCursor(1), () => 0.25)).toBe(0);
   });
 

@@ -50,7 +50,7 @@ function clientPool(r: ReturnType<typeof record>) {
     active: pool.active,
     pending: pool.pending,
     waiting: view.pendingAttempts.length,
-    hostActive: [...view.active].reduce((s, x) => s + x, 0),
+    hostActive: view.hosts.reduce((s, _, h) => s + view.activeRequests(h), 0),
   };
 }
 

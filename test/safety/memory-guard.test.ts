@@ -2,40 +2,55 @@
  * The memory guard (issue 11, point 6: "the number of workers running at once"): before simulating, `run`,
  * `compare` and `sweep` refuse a simulation whose estimated peak heap exceeds a thread's heap limit, or
  * whose workers at once (the smaller of --workers and the jobs) exceed the machine's memory, naming the
- * estimate, the workers and the ways out. Expected numbers come from the fixtures' closed forms (view hosts
- * = frontend pods x backend pods + gateways x all pods) and the constants' measured fit, not from output.
+ * estimate, the workers and the ways out. Expected numbers come from the fixtures' closed forms (requests
+ * waiting = (offered - capacity) x duration) and the constants' measured fit, not from output.
  */
 import { totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/scenario/index.js';
-import { HEAP_BASE_BYTES, HEAP_BYTES_PER_VIEW_HOST, estimateWork } from '../../src/scenario/work-estimate.js';
+import {
+  HEAP_BASE_BYTES,
+  HEAP_BYTES_PER_CONNECTION,
+  HEAP_BYTES_PER_POD,
+  HEAP_BYTES_PER_PROXY_SERVICE,
+  HEAP_BYTES_PER_VIEW_HOST,
+  HEAP_BYTES_PER_WAITING_REQUEST,
+  estimateWork,
+} from '../../src/scenario/work-estimate.js';
 import { meshsimEnv, traceless } from './cli-spawn.js';
 
 const mb = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
 
-async function perSimulation(file: string, pods: number): Promise<number> {
+/** One checkout pod offered 1,100/s against 100/s for `seconds`: 1,000 x seconds requests waiting. */
+async function perSimulation(file: string, seconds: number): Promise<number> {
   const r = await loadScenarioFile(file, { allowLarge: true });
   if (!r.ok) throw new Error(`${file} did not load`);
-  // 1000/s for 5 s: 5,000 requests, each served by one frontend pod, so every frontend pod builds its view.
-  const w = estimateWork(r.scenario, [5000]);
-  const gateways = w.proxies - 2 * pods;
-  expect(w.viewEntries).toBe(pods * pods + gateways * 2 * pods);
-  expect(w.peakHeapBytes).toBe(HEAP_BASE_BYTES + HEAP_BYTES_PER_VIEW_HOST * w.viewEntries);
-  // With 50 requests at most 50 frontend pods serve one, and only their views are built.
-  const few = estimateWork(r.scenario, [50]);
-  expect(few.peakHeapBytes).toBe(
-    HEAP_BASE_BYTES + HEAP_BYTES_PER_VIEW_HOST * (50 * pods + gateways * 2 * pods),
+  const arrivals = 1100 * seconds;
+  const w = estimateWork(r.scenario, [arrivals]);
+  const gateways = w.proxies - 1;
+  expect(w.sharedViewHosts).toBe(1 + (gateways > 0 ? 1 : 0));
+  expect(w.proxyServicePairs).toBe(gateways);
+  expect(w.connections).toBe(gateways);
+  expect(w.services[0]?.peakQueued).toBeCloseTo(1000 * seconds, 0);
+  expect(w.peakHeapBytes).toBeCloseTo(
+    HEAP_BASE_BYTES +
+      HEAP_BYTES_PER_POD +
+      HEAP_BYTES_PER_VIEW_HOST * w.sharedViewHosts +
+      HEAP_BYTES_PER_PROXY_SERVICE * gateways +
+      HEAP_BYTES_PER_CONNECTION * gateways +
+      HEAP_BYTES_PER_WAITING_REQUEST * 1000 * seconds,
+    -3,
   );
   return w.peakHeapBytes;
 }
 
 describe('the memory guard', { timeout: 120_000 }, () => {
-  it('wide-views.yaml (490,000 view hosts, ~84 MB) is refused under a 32 MB old space (80 MB heap limit)', async () => {
-    const bytes = await perSimulation('test/fixtures/size/wide-views.yaml', 700);
+  it('deep-queue.yaml (150,000 waiting, ~108 MB) is refused under a 32 MB old space (80 MB heap limit)', async () => {
+    const bytes = await perSimulation('test/fixtures/size/deep-queue.yaml', 150);
     const env = { NODE_OPTIONS: '--max-old-space-size=32', MESHSIM_TEST_STOP_AT: 'simulate' };
     for (const args of [
-      ['run', 'test/fixtures/size/wide-views.yaml', '--json'],
-      ['compare', 'test/fixtures/size/wide-views.yaml', '--workers', '2', '--json'],
+      ['run', 'test/fixtures/size/deep-queue.yaml', '--json'],
+      ['compare', 'test/fixtures/size/deep-queue.yaml', '--workers', '2', '--json'],
     ]) {
       const r = await meshsimEnv(args, { env });
       expect(r.signal, r.stderr).toBeNull();
@@ -51,14 +66,14 @@ describe('the memory guard', { timeout: 120_000 }, () => {
     }
   });
 
-  it('huge-views.yaml (~1 GB each): more workers at once than the machine holds is refused, naming the --workers that fits', async () => {
-    const bytes = await perSimulation('test/fixtures/size/huge-views.yaml', 2600);
+  it('huge-queue.yaml (~0.6 GB each): more workers at once than the machine holds is refused, naming the --workers that fits', async () => {
+    const bytes = await perSimulation('test/fixtures/size/huge-queue.yaml', 900);
     const fits = Math.floor(totalmem() / bytes);
     const workers = fits + 2;
     const r = await meshsimEnv(
       [
         'compare',
-        'test/fixtures/size/huge-views.yaml',
+        'test/fixtures/size/huge-queue.yaml',
         '--workers',
         String(workers),
         '--replications',
@@ -76,7 +91,7 @@ describe('the memory guard', { timeout: 120_000 }, () => {
     expect(r.stderr).toContain('--allow-large');
     // The workers at once are the smaller of --workers and the jobs: `run` without faults is one job.
     const one = await meshsimEnv(
-      ['run', 'test/fixtures/size/huge-views.yaml', '--workers', String(workers), '--json'],
+      ['run', 'test/fixtures/size/huge-queue.yaml', '--workers', String(workers), '--json'],
       { env: { NODE_OPTIONS: '--max-old-space-size=4096', MESHSIM_TEST_STOP_AT: 'simulate' } },
     );
     expect(one.signal, one.stderr).toBe('SIGKILL');

@@ -30,8 +30,11 @@ describe('the work estimate', { timeout: 120_000 }, () => {
     expect(w.expectedCallsPerRequest).toEqual([expectedCalls]);
     expect(w.inFlightPerRequest).toEqual([inFlight]);
     expect(w.callsPerSimulation).toBe(40 * worstCallsPerRequest);
-    // Views: the entry's pod sees the 8 level-1 pods; each of 32 mid-level pods sees 8; gateways see all 41.
-    expect(w.viewEntries).toBe(8 + 32 * 8 + (w.proxies - 41) * 41);
+    // Views are shared: every called service's pods once (the entry's 1 and the 40 below it), the gateways'
+    // view of all 41 once; a record per pod and callee (1 x 8 + 32 x 8) and per gateway and service.
+    const gateways = w.proxies - 41;
+    expect(w.sharedViewHosts).toBe(41 + (gateways > 0 ? 41 : 0));
+    expect(w.proxyServicePairs).toBe(8 + 32 * 8 + gateways * r.scenario.mesh.services.length);
   });
 
   it('fan-out.yaml is refused with the numbers, naming --allow-large; 40 requests would pass the request limit', async () => {

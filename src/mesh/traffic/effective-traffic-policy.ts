@@ -6,7 +6,7 @@
  *
  * Contents: `effectiveTrafficPolicy()`, `ResolvedTrafficPolicy`.
  */
-import type { LbPolicy } from '../load-balancer.js';
+import type { LbPolicy } from './load-balancer.js';
 import type {
   ConnectionPool,
   DestinationRule,

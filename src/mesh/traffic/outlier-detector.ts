@@ -39,10 +39,29 @@ export function isFailureKind(x: unknown): x is FailureKind {
 /** Envoy `DEFAULT_MAX_EJECTION_TIME_MS`. */
 export const DEFAULT_MAX_EJECTION_TIME_MS = 300_000;
 
+/**
+ * One host's monitor (Envoy keeps a `DetectorHostMonitorImpl` per host). Only hosts with something to
+ * remember have one: a failure count, an ejection or a back-off multiplier; a host back at all zeros is
+ * forgotten, so a proxy's detector holds the handful of hosts that failed, not every host of the cluster.
+ */
+class HostMonitor {
+  ejected = false;
+  consecutive5xx = 0;
+  consecutiveGateway = 0;
+  /** Envoy `ejectTimeBackoff`: the multiplier of the next ejection's duration. */
+  backoff = 0;
+  lastEjectionMs = 0;
+  /** NaN until the host first returns from an ejection. */
+  lastUnejectionMs = NaN;
+
+  /** Whether the monitor holds nothing a fresh one would not (the host can be forgotten). */
+  get idle(): boolean {
+    return !this.ejected && this.consecutive5xx === 0 && this.consecutiveGateway === 0 && this.backoff === 0;
+  }
+}
+
 /** Outlier detection state of one proxy's view of one upstream cluster. */
 export class OutlierDetector {
-  /** 1 where the host is ejected; read it directly on the hot path. */
-  ejected: Uint8Array;
   /** Hosts ejected now. */
   ejectedCount = 0;
   /** Time of the next interval sweep. */
@@ -50,13 +69,9 @@ export class OutlierDetector {
   /** Increases whenever a host is ejected or returns, or the host set changes: cache keys for healthy lists. */
   version = 0;
 
-  private consecutive5xx: Int32Array;
-  private consecutiveGateway: Int32Array;
-  /** Envoy `ejectTimeBackoff`: the multiplier of the next ejection's duration. */
-  private backoff: Int32Array;
-  private lastEjectionMs: Float64Array;
-  /** NaN until the host first returns from an ejection. */
-  private lastUnejectionMs: Float64Array;
+  /** Monitors by host index, only for hosts with state (see HostMonitor). */
+  private monitors = new Map<number, HostMonitor>();
+  private hosts: number;
   /** Hosts whose multiplier is above 0: when none and nothing is ejected, sweeps change nothing. */
   private backoffHosts = 0;
   private readonly maxEjectionPercent: number;
@@ -73,28 +88,37 @@ export class OutlierDetector {
     this.maxEjectionPercent = Math.min(100, Math.round(config.maxEjectionPercent * 100));
     this.maxEjectionTimeMs = Math.max(DEFAULT_MAX_EJECTION_TIME_MS, config.baseEjectionTimeMs);
     this.nextSweepAt = startMs + config.intervalMs;
-    this.ejected = new Uint8Array(hostCount);
-    this.consecutive5xx = new Int32Array(hostCount);
-    this.consecutiveGateway = new Int32Array(hostCount);
-    this.backoff = new Int32Array(hostCount);
-    this.lastEjectionMs = new Float64Array(hostCount);
-    this.lastUnejectionMs = new Float64Array(hostCount).fill(NaN);
+    this.hosts = hostCount;
   }
 
   /** Number of hosts tracked (all priorities). */
   get hostCount(): number {
-    return this.ejected.length;
+    return this.hosts;
+  }
+
+  /** Hosts with a monitor (something remembered): what this detector's memory grows with. */
+  get monitoredCount(): number {
+    return this.monitors.size;
   }
 
   /** Whether `host` is ejected now (call `advance(now)` first if sweeps are not scheduled). */
   isEjected(host: number): boolean {
-    return this.ejected[host] === 1;
+    return this.monitors.get(host)?.ejected === true;
+  }
+
+  /** Calls `visit` with every host ejected now (in no particular order). */
+  forEachEjected(visit: (host: number) => void): void {
+    if (this.ejectedCount === 0) return;
+    for (const [h, m] of this.monitors) if (m.ejected) visit(h);
   }
 
   /** A non-5xx response from `host`: resets its consecutive counters. */
   recordSuccess(host: number): void {
-    this.consecutive5xx[host] = 0;
-    this.consecutiveGateway[host] = 0;
+    const m = this.monitors.get(host);
+    if (m === undefined) return;
+    m.consecutive5xx = 0;
+    m.consecutiveGateway = 0;
+    if (m.idle) this.monitors.delete(host);
   }
 
   /**
@@ -103,20 +127,28 @@ export class OutlierDetector {
    */
   recordFailure(host: number, kind: FailureKind, nowMs: number): boolean {
     this.advance(nowMs);
+    let m = this.monitors.get(host);
+    if (m === undefined) {
+      m = new HostMonitor();
+      this.monitors.set(host, m);
+    }
     let ejected = false;
     // Envoy checks the gateway counter before the 5xx counter (putHttpResponseCode).
     if (kind === 'gateway' || kind === 'local-origin') {
-      const c = (this.consecutiveGateway[host] as number) + 1;
-      this.consecutiveGateway[host] = c;
-      if (c === this.config.consecutiveGatewayErrors)
-        ejected = this.onConsecutive(host, nowMs, this.consecutiveGateway);
+      m.consecutiveGateway++;
+      if (m.consecutiveGateway === this.config.consecutiveGatewayErrors && !m.ejected) {
+        ejected = this.tryEject(m, nowMs);
+        m.consecutiveGateway = 0;
+      }
     } else {
-      this.consecutiveGateway[host] = 0;
+      m.consecutiveGateway = 0;
     }
-    const c = (this.consecutive5xx[host] as number) + 1;
-    this.consecutive5xx[host] = c;
-    if (c === this.config.consecutive5xxErrors)
-      ejected = this.onConsecutive(host, nowMs, this.consecutive5xx) || ejected;
+    m.consecutive5xx++;
+    if (m.consecutive5xx === this.config.consecutive5xxErrors && !m.ejected) {
+      ejected = this.tryEject(m, nowMs) || ejected;
+      m.consecutive5xx = 0;
+    }
+    if (m.idle) this.monitors.delete(host);
     return ejected;
   }
 
@@ -151,27 +183,30 @@ export class OutlierDetector {
   /**
    * One interval sweep at `nowMs` (Envoy `onIntervalTimer`): un-ejects hosts whose time is up, decrements
    * the multipliers of hosts that stayed in, and arms the next sweep at `nowMs + interval`. Returns whether
-   * any host returned.
+   * any host returned. Visits the monitored hosts only; each host's change depends on its own state alone,
+   * so the order of the visit does not matter.
    */
   sweep(nowMs: number): boolean {
     const base = this.config.baseEjectionTimeMs;
     const interval = this.config.intervalMs;
     let returned = false;
-    const n = this.ejected.length;
-    for (let h = 0; h < n; h++) {
-      if (this.ejected[h] !== 1) continue;
-      const duration = Math.min(base * (this.backoff[h] as number), this.maxEjectionTimeMs);
-      if (duration <= nowMs - (this.lastEjectionMs[h] as number)) {
-        this.uneject(h, nowMs);
+    for (const m of this.monitors.values()) {
+      if (!m.ejected) continue;
+      const duration = Math.min(base * m.backoff, this.maxEjectionTimeMs);
+      if (duration <= nowMs - m.lastEjectionMs) {
+        this.uneject(m, nowMs);
         returned = true;
       }
     }
-    for (let h = 0; h < n; h++) {
-      if (this.ejected[h] === 1 || (this.backoff[h] as number) === 0) continue;
+    for (const [h, m] of this.monitors) {
+      if (m.ejected || m.backoff === 0) continue;
       // NaN (never returned) compares false: only hosts back for a full interval count down.
-      if (nowMs - (this.lastUnejectionMs[h] as number) >= interval) {
-        this.backoff[h] = (this.backoff[h] as number) - 1;
-        if (this.backoff[h] === 0) this.backoffHosts--;
+      if (nowMs - m.lastUnejectionMs >= interval) {
+        m.backoff--;
+        if (m.backoff === 0) {
+          this.backoffHosts--;
+          if (m.idle) this.monitors.delete(h);
+        }
       }
     }
     this.nextSweepAt = nowMs + interval;
@@ -184,68 +219,63 @@ export class OutlierDetector {
    * host. Without `previousIndex` every host starts fresh (use it only when the hosts are all new).
    */
   resize(hostCount: number, previousIndex?: ArrayLike<number>): void {
-    const old = {
-      ejected: this.ejected,
-      c5: this.consecutive5xx,
-      gw: this.consecutiveGateway,
-      backoff: this.backoff,
-      ej: this.lastEjectionMs,
-      unej: this.lastUnejectionMs,
-    };
-    this.ejected = new Uint8Array(hostCount);
-    this.consecutive5xx = new Int32Array(hostCount);
-    this.consecutiveGateway = new Int32Array(hostCount);
-    this.backoff = new Int32Array(hostCount);
-    this.lastEjectionMs = new Float64Array(hostCount);
-    this.lastUnejectionMs = new Float64Array(hostCount).fill(NaN);
+    const newIndex = new Map<number, number>();
+    if (previousIndex !== undefined)
+      for (let i = 0; i < hostCount; i++) {
+        const j = previousIndex[i] as number;
+        if (j >= 0) newIndex.set(j, i);
+      }
+    this.remap(hostCount, (old) => newIndex.get(old) ?? -1);
+  }
+
+  /**
+   * The host set changed: `newIndexOf(old)` is the new index of old host `old`, or -1 when it left. Hosts
+   * that persist keep their monitor; costs the monitored hosts, not the cluster's size.
+   */
+  remap(hostCount: number, newIndexOf: (old: number) => number): void {
+    const old = this.monitors;
+    this.monitors = new Map();
+    this.hosts = hostCount;
     this.ejectedCount = 0;
     this.backoffHosts = 0;
-    for (let i = 0; i < hostCount; i++) {
-      const j = previousIndex === undefined ? -1 : (previousIndex[i] as number);
-      if (j < 0 || j >= old.ejected.length) continue;
-      this.ejected[i] = old.ejected[j] as number;
-      this.consecutive5xx[i] = old.c5[j] as number;
-      this.consecutiveGateway[i] = old.gw[j] as number;
-      this.backoff[i] = old.backoff[j] as number;
-      this.lastEjectionMs[i] = old.ej[j] as number;
-      this.lastUnejectionMs[i] = old.unej[j] as number;
-      this.ejectedCount += this.ejected[i] as number;
-      if ((this.backoff[i] as number) > 0) this.backoffHosts++;
+    for (const [j, m] of old) {
+      const i = newIndexOf(j);
+      if (i < 0 || i >= hostCount) continue;
+      this.monitors.set(i, m);
+      if (m.ejected) this.ejectedCount++;
+      if (m.backoff > 0) this.backoffHosts++;
     }
     this.version++;
   }
 
-  /** Envoy `onConsecutiveErrorWorker`: skip an ejected host; else try to eject and reset the counter. */
-  private onConsecutive(host: number, nowMs: number, counter: Int32Array): boolean {
-    if (this.ejected[host] === 1) return false;
-    const ejected = this.tryEject(host, nowMs);
-    counter[host] = 0;
-    return ejected;
-  }
-
-  /** Envoy `ejectHost`, with `ejected_percent` over all hosts and the strict `<=` check. */
-  private tryEject(host: number, nowMs: number): boolean {
-    const percent = (100 * (this.ejectedCount + 1)) / this.ejected.length;
+  /**
+   * Envoy `onConsecutiveErrorWorker` then `ejectHost`: a counter reached its threshold on a host not
+   * ejected (an ejected host is skipped and its counter kept); the ejection is allowed while
+   * `ejected_percent` over all hosts stays within the maximum (strict `<=` check). The caller resets the
+   * counter, ejected or not.
+   */
+  private tryEject(m: HostMonitor, nowMs: number): boolean {
+    const percent = (100 * (this.ejectedCount + 1)) / this.hosts;
     if (percent > this.maxEjectionPercent) return false;
-    this.ejected[host] = 1;
+    m.ejected = true;
     this.ejectedCount++;
-    this.lastEjectionMs[host] = nowMs;
+    m.lastEjectionMs = nowMs;
     const base = this.config.baseEjectionTimeMs;
-    const b = this.backoff[host] as number;
+    const b = m.backoff;
     if (b * base < this.maxEjectionTimeMs + base) {
-      this.backoff[host] = b + 1;
+      m.backoff = b + 1;
       if (b === 0) this.backoffHosts++;
     }
     this.version++;
     return true;
   }
 
-  private uneject(host: number, nowMs: number): void {
-    this.ejected[host] = 0;
+  private uneject(m: HostMonitor, nowMs: number): void {
+    m.ejected = false;
     this.ejectedCount--;
-    this.consecutive5xx[host] = 0;
-    this.consecutiveGateway[host] = 0;
-    this.lastUnejectionMs[host] = nowMs;
+    m.consecutive5xx = 0;
+    m.consecutiveGateway = 0;
+    m.lastUnejectionMs = nowMs;
     this.version++;
   }
 }

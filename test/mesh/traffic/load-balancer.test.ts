@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   RoundRobinCursor,
+  denseActive,
   collectUsable,
   pickHost,
   pickLeastRequestAmong,
   pickRandom,
   pickWeightedLeastRequest,
-} from '../../../src/mesh/load-balancer.js';
+} from '../../../src/mesh/traffic/load-balancer.js';
 
 /** A deterministic Uniform cycling through `values`. */
 function seq(...values: number[]) {
@@ -14,10 +15,10 @@ function seq(...values: number[]) {
   return () => values[i++ % values.length] as number;
 }
 
-describe('mesh/load-balancer (priority-level picks)', () => {
+describe('mesh/traffic/load-balancer (priority-level picks)', () => {
   it('collectUsable(level, n, ejected, out) keeps the non-ejected hosts of a level', () => {
     const out = new Int32Array(4);
-    const n = collectUsable(Int32Array.of(3, 5, 7, 9), 4, Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 0, 0, 1), out);
+    const n = collectUsable(Int32Array.of(3, 5, 7, 9), 4, { isEjected: (h) => h === 5 || h === 9 }, out);
     expect(Array.from(out.subarray(0, n))).toEqual([3, 7]);
   });
 
@@ -36,7 +37,7 @@ describe('mesh/load-balancer (priority-level picks)', () => {
   });
 
   it('pickLeastRequestAmong() takes the less loaded of two random candidates', () => {
-    const active = Int32Array.of(0, 0, 5, 1);
+    const active = denseActive(Int32Array.of(0, 0, 5, 1));
     const c = Int32Array.of(2, 3);
     // Draws index 0 (host 2, 5 active) and index 1 (host 3, 1 active): host 3.
     expect(pickLeastRequestAmong(c, 2, active, seq(0, 0.6))).toBe(3);
@@ -46,7 +47,7 @@ describe('mesh/load-balancer (priority-level picks)', () => {
 
   it('pickWeightedLeastRequest() draws in proportion to weight/(active+1)', () => {
     // Host 0: 3/(0+1) = 3; host 1: 2/(1+1) = 1 → shares 3/4, 1/4.
-    const active = Int32Array.of(0, 1);
+    const active = denseActive(Int32Array.of(0, 1));
     const weights = Float64Array.of(3, 2);
     const c = Int32Array.of(0, 1);
     let ones = 0;
@@ -56,7 +57,7 @@ describe('mesh/load-balancer (priority-level picks)', () => {
   });
 
   it('pickHost() dispatches by policy and returns -1 with no candidate (503 UH)', () => {
-    const active = new Int32Array(3);
+    const active = denseActive(new Int32Array(3));
     const rr = new RoundRobinCursor(1);
     const c = Int32Array.of(0, 1, 2);
     expect(pickHost('LEAST_REQUEST', c, 0, 0, active, undefined, rr, () => 0)).toBe(-1);

@@ -49,7 +49,7 @@ describe('mesh/traffic/outlier-detector', () => {
     expect(d.isEjected(1)).toBe(false);
     expect(d.recordFailure(1, '5xx', 1_000)).toBe(true);
     expect(d.isEjected(1)).toBe(true);
-    expect(d.ejected[1]).toBe(1);
+    expect(d.monitoredCount).toBe(1);
   });
 
   it('advance() returns an ejected host at the first sweep 30 s after ejection; the second ejection lasts 60 s', () => {
@@ -168,5 +168,16 @@ describe('mesh/traffic/outlier-detector', () => {
     expect(d.recordFailure(2, '5xx', 1_000)).toBe(true); // its 5th
     d.resize(2);
     expect(d.ejectedCount).toBe(0);
+  });
+
+  it('keeps monitors only for hosts with something to remember (sparse over a large cluster)', () => {
+    const d = new OutlierDetector(config(), 5_000, 0);
+    expect(d.monitoredCount).toBe(0);
+    fail(d, 4_321, 2, 1_000);
+    expect(d.monitoredCount).toBe(1);
+    d.recordSuccess(4_321); // counters back to 0, never ejected: forgotten
+    expect(d.monitoredCount).toBe(0);
+    for (let h = 0; h < 5_000; h++) d.recordSuccess(h); // successes allocate nothing
+    expect(d.monitoredCount).toBe(0);
   });
 });

@@ -1,12 +1,13 @@
 /**
- * Envoy's load-balancing choices over a proxy's own view of a service's hosts.
+ * Envoy's load-balancing choices over a proxy's view of a service's hosts (the hosts shared, the active
+ * counts the proxy's own).
  *
  * LEAST_REQUEST is Istio's default since 1.14 (istio-behaviour.md 2.2; `cluster_traffic_policy.go`
  * `defaultLBAlgorithm`). With equal weights Envoy uses power-of-two-choices: `choice_count` (2) hosts drawn
  * at random with replacement, the one with fewer active requests wins, ties to the first drawn. Active
  * counts are the proxy's own, not global (envoy-users thread cited there).
  */
-import type { Uniform } from '../des/index.js';
+import type { Uniform } from '../../des/index.js';
 import { EdfSchedule } from './edf-schedule.js';
 
 export const LbPolicy = {
@@ -32,19 +33,37 @@ export const LEAST_REQUEST_CHOICES = 2;
 export const ACTIVE_REQUEST_BIAS = 1;
 
 /**
+ * A proxy's active requests per host (Envoy `rq_active` of each host, the proxy's own). The upstream keeps
+ * them sparsely, for the hosts it has touched: a host it never sent to has 0.
+ */
+export interface ActiveRequests {
+  activeRequests(host: number): number;
+}
+
+/** Active requests held in a dense array indexed by host (tests, and small fixed host sets). */
+export function denseActive(active: ArrayLike<number>): ActiveRequests {
+  return { activeRequests: (host) => active[host] ?? 0 };
+}
+
+/** Which hosts outlier detection has ejected. */
+export interface EjectedHosts {
+  isEjected(host: number): boolean;
+}
+
+/**
  * Writes into `out` the hosts of `level[0..count)` that are not ejected; returns how many. Envoy balances
  * over a level's healthy hosts, or over all of them in panic (then pass the level itself).
  */
 export function collectUsable(
   level: ArrayLike<number>,
   count: number,
-  ejected: Uint8Array,
+  ejected: EjectedHosts,
   out: Int32Array,
 ): number {
   let n = 0;
   for (let i = 0; i < count; i++) {
     const h = level[i] as number;
-    if (ejected[h] !== 1) out[n++] = h;
+    if (!ejected.isEjected(h)) out[n++] = h;
   }
   return n;
 }
@@ -91,13 +110,13 @@ export class RoundRobinCursor {
 export function pickLeastRequestAmong(
   candidates: ArrayLike<number>,
   count: number,
-  active: Int32Array,
+  active: ActiveRequests,
   rng: Uniform,
 ): number {
   let best = candidates[Math.floor(rng() * count)] as number;
   for (let c = 1; c < LEAST_REQUEST_CHOICES; c++) {
     const candidate = candidates[Math.floor(rng() * count)] as number;
-    if ((active[candidate] as number) < (active[best] as number)) best = candidate;
+    if (active.activeRequests(candidate) < active.activeRequests(best)) best = candidate;
   }
   return best;
 }
@@ -110,19 +129,19 @@ export function pickLeastRequestAmong(
 export function pickWeightedLeastRequest(
   candidates: ArrayLike<number>,
   count: number,
-  active: Int32Array,
+  active: ActiveRequests,
   weights: Float64Array,
   rng: Uniform,
 ): number {
   let total = 0;
   for (let i = 0; i < count; i++) {
     const h = candidates[i] as number;
-    total += (weights[h] as number) / ((active[h] as number) + 1) ** ACTIVE_REQUEST_BIAS;
+    total += (weights[h] as number) / (active.activeRequests(h) + 1) ** ACTIVE_REQUEST_BIAS;
   }
   let x = rng() * total;
   for (let i = 0; i < count; i++) {
     const h = candidates[i] as number;
-    x -= (weights[h] as number) / ((active[h] as number) + 1) ** ACTIVE_REQUEST_BIAS;
+    x -= (weights[h] as number) / (active.activeRequests(h) + 1) ** ACTIVE_REQUEST_BIAS;
     if (x < 0) return h;
   }
   return candidates[count - 1] as number;
@@ -148,7 +167,7 @@ export function pickHost(
   candidates: ArrayLike<number>,
   count: number,
   level: number,
-  active: Int32Array,
+  active: ActiveRequests,
   weights: Float64Array | undefined,
   cursor: RoundRobinCursor,
   rng: Uniform,

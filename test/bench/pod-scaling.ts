@@ -1,0 +1,207 @@
+/**
+ * Pod scaling (issue 17, shared views): what a simulated request costs as the mesh grows, and the heap a
+ * very large mesh needs.
+ *
+ * - Cost per request at 25,000 pods against 1,000 pods: the bench mesh's services and traffic shape (3
+ *   clusters, 12 services in 4 chains of 3, multi-primary) at 5,000 requests/s, only the replicas differ.
+ *   Both measured in this run: CPU time (user + system, steadier than wall time on a shared machine) of a
+ *   window after a warm-up that covers the pods' start and the first pushes, divided by the client requests
+ *   sent in that window. Target: ratio <= 1.5.
+ * - A 100,000-pod mesh (50 clusters x 20 services x 100 pods per cluster, 5 chains of 4 services) runs
+ *   60 s simulated at 5,000 requests/s under Node's default heap, peak live heap (after a full collection,
+ *   sampled at 10 points of the run) under 1 GB; prints bytes per pod and per proxy-service pair.
+ *
+ * Run alone: node --expose-gc --import tsx test/bench/pod-scaling.ts [cost [replicas]|large]
+ */
+import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { Engine, RngStreams } from '../../src/des/index.js';
+import { RunRecorder } from '../../src/metrics/index.js';
+import { buildMesh, loadScenarioText, type Scenario } from '../../src/scenario/index.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** `chains` chains of `length` services over `clusters` clusters, `replicas` pods per (service, cluster). */
+export function scalingYaml(opts: {
+  clusters: number;
+  chains: number;
+  length: number;
+  replicas: number;
+  ratePerSecond: number;
+  durationS: number;
+}): string {
+  const clusters = Array.from({ length: opts.clusters }, (_, i) => `c${i + 1}`);
+  const services: string[] = [];
+  for (let k = 1; k <= opts.chains; k++)
+    for (let h = 1; h <= opts.length; h++)
+      services.push(`  - name: s${k}-${h}
+    deployments: [${clusters.map((c) => `{ cluster: ${c}, replicas: ${opts.replicas} }`).join(', ')}]
+    concurrency: 64
+    serviceTime: { dist: exponential, mean: 1ms }${h < opts.length ? `\n    calls: [{ service: s${k}-${h + 1} }]` : ''}`);
+  const share = 100 / clusters.length;
+  const from = clusters.map((c) => `${c}: ${share}%`).join(', ');
+  return `
+name: pod-scaling
+duration: ${opts.durationS}s
+clusters:
+${clusters.map((c, i) => `  - { name: ${c}, region: r${1 + (i % 2)}, zones: [${c}a, ${c}b] }`).join('\n')}
+services:
+${services.join('\n')}
+traffic:
+${Array.from({ length: opts.chains }, (_, i) => `  - { name: t${i + 1}, entry: s${i + 1}-1, from: { ${from} }, rate: ${opts.ratePerSecond / opts.chains}/s }`).join('\n')}
+models: [{ name: mp, controlPlane: multi-primary }]
+`;
+}
+
+function load(yaml: string): Scenario {
+  const r = loadScenarioText(yaml, 'pod-scaling.yaml', { allowLarge: true });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.scenario;
+}
+
+export interface ScalingRun {
+  pods: number;
+  /** Client requests sent in the measured window. */
+  requests: number;
+  /** Wall seconds of the measured window. */
+  seconds: number;
+  /**
+   * CPU seconds (user + system) of the measured window: on a shared machine, less noisy than wall time
+   * (a process waiting for a core is not charged), and what the per-request cost is computed from.
+   */
+  cpuSeconds: number;
+  /** Peak live heap over the run (after a full collection), minus the heap before building, in bytes. */
+  peakHeapBytes: number;
+  /** Proxy-service pairs: for every pod, the services its workload calls. */
+  proxyServicePairs: number;
+  /** Proxy-host pairs a per-proxy copy of every view would hold (each caller x hosts of its callees). */
+  proxyHostPairs: number;
+}
+
+/**
+ * Runs `scenario`, warming up for `warmupS` simulated seconds, then timing `windowS` more; the heap is
+ * sampled after a collection at `samples` points.
+ */
+export function runScaling(scenario: Scenario, warmupS: number, windowS: number, samples = 10): ScalingRun {
+  const model = scenario.models[0];
+  if (model === undefined) throw new Error('no model');
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const engine = new Engine(4096);
+  const recorder = new RunRecorder({
+    istiods: scenario.mesh.clusters.length,
+    clusters: scenario.mesh.clusters.map((c) => c.name),
+    services: scenario.mesh.services.map((s) => s.name),
+    traffic: scenario.mesh.traffic.map((t) => t.name),
+    warmupMs: warmupS * 1000,
+    durationMs: scenario.durationMs,
+    windowMs: scenario.windowMs,
+  });
+  const mesh = buildMesh(scenario, model, engine, new RngStreams(1), recorder);
+  mesh.start(scenario.durationMs);
+  let peak = 0;
+  const sample = () => {
+    gc?.();
+    peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+  };
+  const warmupMs = warmupS * 1000;
+  for (let i = 1; i <= samples / 2; i++) {
+    engine.run((warmupMs * i) / (samples / 2));
+    sample();
+  }
+  let seconds = 0;
+  let cpuSeconds = 0;
+  const endMs = warmupMs + windowS * 1000;
+  for (let i = 1; i <= samples / 2; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    engine.run(warmupMs + ((endMs - warmupMs) * i) / (samples / 2));
+    seconds += (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    cpuSeconds += (c.user + c.system) / 1e6;
+    sample();
+  }
+  const summary = recorder.summary({ scenario: scenario.name, seed: 1, rerun: '', version: '' });
+  const pods = new Map(
+    scenario.mesh.services.map((s) => [s.name, s.deployments.reduce((n, d) => n + d.replicas, 0)]),
+  );
+  let pairs = 0;
+  let hostPairs = 0;
+  for (const s of scenario.mesh.services) {
+    const callees = new Set(s.calls.flatMap((step) => step.map((c) => c.service)));
+    const own = pods.get(s.name) ?? 0;
+    pairs += own * callees.size;
+    for (const c of callees) hostPairs += own * (pods.get(c) ?? 0);
+  }
+  return {
+    pods: [...pods.values()].reduce((a, b) => a + b, 0),
+    requests: summary.requests.total,
+    seconds,
+    cpuSeconds,
+    peakHeapBytes: peak,
+    proxyServicePairs: pairs,
+    proxyHostPairs: hostPairs,
+  };
+}
+
+const us = (r: ScalingRun) => (r.cpuSeconds * 1e6) / r.requests;
+
+function printRun(r: ScalingRun): void {
+  console.log(
+    `  ${r.pods.toLocaleString('en').padStart(6)} pods: ${us(r).toFixed(2)} us CPU per request (${r.requests.toLocaleString('en')} requests in ${r.cpuSeconds.toFixed(2)} s CPU, ${r.seconds.toFixed(2)} s wall, after a 10 s warm-up), peak live heap ${(r.peakHeapBytes / 2 ** 20).toFixed(1)} MB`,
+  );
+}
+
+/** Target (a): cost per request at 25,000 pods / at 1,000 pods <= 1.5. */
+export function costPerRequestBench(largeReplicas = 694): boolean {
+  const shape = { clusters: 3, chains: 4, length: 3, ratePerSecond: 5000 };
+  // 36 deployments: 28 replicas each = 1,008 pods; 694 each = 24,984 pods.
+  const scenario = (replicas: number) => load(scalingYaml({ ...shape, replicas, durationS: 40 }));
+  console.log('Pod scaling: 3 clusters, 12 services, 4 chains of 3, 5,000 requests/s, multi-primary');
+  runScaling(scenario(28), 2, 4); // warm-up of the JIT
+  const small = runScaling(scenario(28), 10, 30);
+  printRun(small);
+  const large = runScaling(scenario(largeReplicas), 10, 30);
+  printRun(large);
+  const ratio = us(large) / us(small);
+  const pass = ratio <= 1.5;
+  console.log(
+    `  cost ratio ${large.pods.toLocaleString('en')} / ${small.pods.toLocaleString('en')} pods: ${ratio.toFixed(2)} (target <= 1.5) ${pass ? 'PASS' : 'MISS'}`,
+  );
+  return pass;
+}
+
+/** Target (b): 100,000 pods, 60 s at 5,000 requests/s under the default heap, peak live heap < 1 GB. */
+export function largeMeshBench(): boolean {
+  const scenario = load(
+    scalingYaml({ clusters: 50, chains: 5, length: 4, replicas: 100, ratePerSecond: 5000, durationS: 60 }),
+  );
+  const t0 = performance.now();
+  const r = runScaling(scenario, 10, 50);
+  const wall = (performance.now() - t0) / 1000;
+  const mb = r.peakHeapBytes / 2 ** 20;
+  const pass = mb < 1024 && r.requests > 0;
+  console.log('');
+  console.log(
+    'Large mesh: 50 clusters x 20 services x 100 pods, 5 chains of 4, 5,000 requests/s, 60 s, multi-primary',
+  );
+  console.log(
+    `  ${r.pods.toLocaleString('en')} pods, ${r.proxyServicePairs.toLocaleString('en')} proxy-service pairs (${(r.proxyHostPairs / 1e6).toFixed(0)} million proxy-host pairs if copied): ${wall.toFixed(1)} s wall in all, ${r.requests.toLocaleString('en')} requests after 10 s`,
+  );
+  const limitMb = getHeapStatistics().heap_size_limit / 2 ** 20;
+  console.log(
+    `  peak live heap ${mb.toFixed(0)} MB under the default heap limit of ${limitMb.toFixed(0)} MB (target < 1024 MB) ${pass ? 'PASS' : 'MISS'}`,
+  );
+  console.log(
+    `  peak heap / pods ${(r.peakHeapBytes / r.pods).toFixed(0)} B, / proxy-service pairs ${(r.peakHeapBytes / r.proxyServicePairs).toFixed(0)} B, / proxy-host pairs ${(r.peakHeapBytes / r.proxyHostPairs).toFixed(2)} B (per-proxy copies cost about 100 B per proxy-host pair)`,
+  );
+  return pass;
+}
+
+if (process.argv[1]?.endsWith('pod-scaling.ts')) {
+  const which = process.argv[2];
+  const results: boolean[] = [];
+  if (which !== 'large') results.push(costPerRequestBench(Number(process.argv[3] ?? 694)));
+  if (which !== 'cost') results.push(largeMeshBench());
+  process.exitCode = results.every(Boolean) ? 0 : 1;
+}

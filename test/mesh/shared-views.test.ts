@@ -1,0 +1,144 @@
+/**
+ * Shared views (issue 17): proxies that see the same (snapshot, service, subset, locality class) share one
+ * PrioritySet, and each keeps only sparse state of its own.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Proxy, Upstream } from '../../src/mesh/index.js';
+import { HostTable } from '../../src/mesh/host-table.js';
+import { record } from '../helpers/mesh-run.js';
+
+/** Two clusters of two zones; `front` calls `back` (10 pods per cluster); the DestinationRule is `rule`. */
+function mesh(rule: string): string {
+  return `
+name: shared
+duration: 20s
+clusters:
+  - { name: c1, region: r1, zones: [c1a, c1b] }
+  - { name: c2, region: r1, zones: [c2a, c2b] }
+services:
+  - name: front
+    deployments: [{ cluster: c1, replicas: 6 }, { cluster: c2, replicas: 6 }]
+    serviceTime: 1ms
+    calls: [{ service: back }]
+  - { name: back, deployments: [{ cluster: c1, replicas: 10 }, { cluster: c2, replicas: 10 }], serviceTime: 1ms }
+traffic: [{ name: t, entry: front, from: { c1: 50%, c2: 50% }, rate: 400/s }]
+models: [{ name: mp, controlPlane: multi-primary }, { name: pr, controlPlane: primary-remote }]
+${rule}
+`;
+}
+
+/** The views of `back` held by the sidecars of `front`, with their proxies. */
+function frontViews(r: ReturnType<typeof record>): { proxy: Proxy; view: Upstream }[] {
+  const back = r.scenario.mesh.services.findIndex((s) => s.name === 'back');
+  return r.mesh.allProxies.flatMap((proxy) => {
+    const view = proxy.defaultUpstreams[back];
+    return proxy.endpoint !== undefined && view !== undefined && proxy.alive ? [{ proxy, view }] : [];
+  });
+}
+
+describe('mesh: shared views', () => {
+  it('multi-primary: istiods whose snapshots list the same endpoints share one host set', () => {
+    const r = record(mesh(''), 'mp');
+    r.runUntil(20_000);
+    const views = frontViews(r);
+    expect(views.length).toBe(12);
+    // One istiod per cluster, one snapshot each (different versions), but equal content: one set.
+    expect(new Set(views.map((v) => v.proxy.snapshot)).size).toBe(2);
+    expect(new Set(views.map((v) => v.view.snapshotVersion)).size).toBe(2);
+    expect(new Set(views.map((v) => v.view.set)).size).toBe(1);
+    for (const { view } of views) expect(view.hosts.length).toBe(20);
+  });
+
+  it('snapshots that list other endpoints get sets of their own: content, not only the key, decides', () => {
+    // c1's istiod is down while c2's back pods churn: c1's proxies keep the old list, c2's get the new one.
+    const faults = `faults:
+  - { at: 3s, for: 60s, type: control-plane-outage, cluster: c1 }
+  - { at: 5s, for: 10s, type: pod-churn, service: back, cluster: c2, every: 2s }`;
+    const r = record(mesh(faults), 'mp');
+    r.runUntil(18_000);
+    const views = frontViews(r).filter((v) => v.view.snapshotVersion === v.proxy.snapshot?.version);
+    const stale = views.filter((v) => v.proxy.cluster === 0);
+    const fresh = views.filter((v) => v.proxy.cluster === 1);
+    expect(stale.length).toBeGreaterThan(0);
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const { proxy, view } of views) {
+      // A set lists exactly the endpoints of `back` its proxy's snapshot knows.
+      const known = r.mesh.registry.all.filter((e) => e.service === 1 && proxy.snapshot?.knows(e.id));
+      expect([...view.set.members]).toEqual(known.map((e) => e.id));
+    }
+    const staleSet = stale[0]?.view.set;
+    const freshSet = fresh[0]?.view.set;
+    expect(staleSet).not.toBe(freshSet);
+    for (const v of stale) expect(v.view.set).toBe(staleSet);
+    for (const v of fresh) expect(v.view.set).toBe(freshSet);
+  });
+
+  it('one istiod (primary-remote): every proxy of the mesh shares one set', () => {
+    const r = record(mesh(''), 'pr');
+    r.runUntil(20_000);
+    expect(new Set(frontViews(r).map((v) => v.view.set)).size).toBe(1);
+  });
+
+  it('with locality failover (outlierDetection), the set is per locality class: one per (cluster, zone)', () => {
+    const rule = `routing: { destinationRules: [{ host: back, trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s } } }] }`;
+    const r = record(mesh(rule), 'pr');
+    r.runUntil(20_000);
+    const views = frontViews(r);
+    const byZone = new Map<number, Set<unknown>>();
+    for (const { proxy, view } of views) {
+      const sets = byZone.get(proxy.zone) ?? new Set();
+      sets.add(view.set);
+      byZone.set(proxy.zone, sets);
+    }
+    // Each zone's proxies share one set; different zones see different priorities, so different sets.
+    for (const sets of byZone.values()) expect(sets.size).toBe(1);
+    expect(new Set(views.map((v) => v.view.set)).size).toBe(byZone.size);
+    // Priorities relative to the zone: the proxy's own zone is level 0.
+    for (const { proxy, view } of views)
+      for (const h of view.hosts) if (h.zone === proxy.zone) expect(h.priority).toBe(0);
+  });
+
+  it("a proxy's own state is sparse: active counts for hosts in flight, connections for hosts it sent to", () => {
+    const r = record(mesh(''), 'pr');
+    r.runUntil(20_000);
+    for (const { view } of frontViews(r)) {
+      const touched = view.touchedHosts;
+      // 400/s over 12 front pods for 20 s: each sent to at most its 20 hosts, and holds few in flight.
+      expect(touched.connected).toBeGreaterThan(0);
+      expect(touched.connected).toBeLessThanOrEqual(view.hosts.length);
+      expect(touched.active).toBeLessThanOrEqual(5);
+      let active = 0;
+      for (let h = 0; h < view.hosts.length; h++) active += view.activeRequests(h);
+      expect(active).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
+
+describe('mesh/host-table', () => {
+  it('get/set/add/forEach against a Map, through growth and backward-shift deletions', () => {
+    const t = new HostTable();
+    const m = new Map<number, number>();
+    let x = 12345;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < 20_000; i++) {
+      const host = next() % 300;
+      const delta = (next() % 3) - 1;
+      t.add(host, delta);
+      const v = (m.get(host) ?? 0) + delta;
+      if (v === 0) m.delete(host);
+      else m.set(host, v);
+      if (i % 997 === 0) for (let h = 0; h < 300; h++) expect(t.get(h)).toBe(m.get(h) ?? 0);
+    }
+    expect(t.size).toBe(m.size);
+    const seen = new Map<number, number>();
+    t.forEach((h, v) => seen.set(h, v));
+    expect(seen).toEqual(m);
+    for (const h of [...m.keys()]) t.set(h, 0);
+    expect(t.size).toBe(0);
+    for (let h = 0; h < 300; h++) expect(t.get(h)).toBe(0);
+  });
+
+  it('refuses a negative host (a state that cannot happen)', () => {
+    expect(() => new HostTable().set(-1, 1)).toThrow(RangeError);
+  });
+});
