@@ -94,6 +94,8 @@ export class EventQueue {
   private readonly far = new FarEvents((a, b) => this.less(a, b));
   private isFar = new Uint8Array(0);
   private farFrom = FAR_AHEAD;
+  /** `far.size`, mirrored: the hot path reads a field of its own instead of calling into another object. */
+  private farCount = 0;
   /** Once the front of the near part reaches this, the boundary moves on (and far events come near). */
   private farSoon = FAR_AHEAD / 2;
 
@@ -121,18 +123,21 @@ export class EventQueue {
 
   /** Number of pending events. */
   get size(): number {
-    return this.count + this.far.size;
+    return this.count + this.farCount;
   }
 
   /** Time of the next event, or `Infinity` when none is pending. */
   peekTime(): SimTime {
-    if (this.count === 0 && this.far.size === 0) return Infinity;
+    if (this.count > 0) {
+      const t = this.time[this.calendar ? this.locate() : (this.heap[0] as number)] as number;
+      if (t < this.farSoon) return t;
+    } else if (this.farCount === 0) return Infinity;
     return this.time[this.front()] as number;
   }
 
   /** Adds an event; `priority` is a small non-negative integer, lower first among equal times. */
   push<T>(time: SimTime, priority: number, handler: EventHandler<T>, data: T): EventId {
-    if (this.count + this.far.size === this.capacity) this.grow(this.capacity * 2);
+    if (this.count + this.farCount === this.capacity) this.grow(this.capacity * 2);
     let slot: number;
     if (this.freeCount > 0) slot = this.free[--this.freeCount] as number;
     else slot = this.used++;
@@ -143,6 +148,7 @@ export class EventQueue {
     if (time >= this.farFrom && time !== Infinity) {
       this.isFar[slot] = 1;
       this.far.push(slot);
+      this.farCount++;
     } else if (this.calendar) this.enqueue(slot);
     else {
       this.siftUp(this.count++, slot);
@@ -179,6 +185,7 @@ export class EventQueue {
       s = this.far.peek()
     ) {
       this.far.pop();
+      this.farCount--;
       this.isFar[s] = 0;
       if (this.calendar) this.enqueue(s);
       else {
@@ -193,8 +200,12 @@ export class EventQueue {
    * Returns false when the queue is empty.
    */
   popInto(visit: PoppedEvent): boolean {
-    if (this.count === 0 && this.far.size === 0) return false;
-    const slot = this.front();
+    let slot: number;
+    if (this.count > 0) {
+      slot = this.calendar ? this.locate() : (this.heap[0] as number);
+      if ((this.time[slot] as number) >= this.farSoon) slot = this.front();
+    } else if (this.farCount === 0) return false;
+    else slot = this.front();
     visit.time = this.time[slot] as number;
     visit.handler = this.handlers[slot] as EventHandler<unknown>;
     visit.data = this.payloads[slot];
@@ -209,6 +220,7 @@ export class EventQueue {
     if (slot >= this.used || this.generation[slot] !== gen || this.handlers[slot] === undefined) return false;
     if (this.isFar[slot] === 1) {
       this.far.remove(slot);
+      this.farCount--;
       this.isFar[slot] = 0;
       this.release(slot);
     } else this.remove(slot);
