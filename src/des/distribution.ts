@@ -47,65 +47,148 @@ class ConstantSampler implements Sampler {
   }
 }
 
+/**
+ * The ziggurat method (Marsaglia and Tsang, "The ziggurat method for generating random variables", J. Stat.
+ * Software 5(8), 2000), in the floating-point form of Doornik ("An improved ziggurat method to generate
+ * normal random samples", 2005, ZIGNOR): the density is covered by `layers` strips of equal area; a draw
+ * picks a strip and a point in it, and about 98-99% of draws land in a strip's inner rectangle and return
+ * after one uniform, one table load and one multiply, no log, exp or trigonometry. The rest take the exact
+ * slow path (a wedge test or the tail), so the law is exact, not an approximation.
+ *
+ * One uniform from the stream supplies both the strip and the point: seedrandom's alea returns multiples of
+ * 2^-32, so `u * 2^32` is a 32-bit integer whose low bits pick the strip and whose high bits place the
+ * point (24 or 25 bits, a resolution far below any latency meshsim reports). A uniform that is not on that
+ * grid still works: the integer conversions truncate.
+ */
+const TWO_32 = 4294967296;
+const TWO_M24 = 1 / 16777216;
+
+/** Strip edges x[0..layers] (x[0] = the base strip's virtual width, x[1] = r, x[layers] = 0) and x[i+1]/x[i]. */
+function zigguratTables(
+  layers: number,
+  r: number,
+  v: number,
+  f: (x: number) => number,
+  fInverse: (y: number) => number,
+): { readonly x: Float64Array; readonly ratio: Float64Array } {
+  const x = new Float64Array(layers + 1);
+  x[0] = v / f(r);
+  x[1] = r;
+  for (let i = 2; i < layers; i++) {
+    const prev = x[i - 1] as number;
+    x[i] = fInverse(v / prev + f(prev));
+  }
+  x[layers] = 0;
+  const ratio = new Float64Array(layers);
+  for (let i = 0; i < layers; i++) ratio[i] = (x[i + 1] as number) / (x[i] as number);
+  return { x, ratio };
+}
+
+/** 128 strips for exp(-x^2/2) (Marsaglia-Tsang's r and strip area; Doornik's ZIGNOR_R, ZIGNOR_V). */
+const NORMAL_R = 3.442619855899;
+const NORMAL_ZIG = zigguratTables(
+  128,
+  NORMAL_R,
+  9.91256303526217e-3,
+  (x) => Math.exp(-0.5 * x * x),
+  (y) => Math.sqrt(-2 * Math.log(y)),
+);
+/** 256 strips for exp(-x) (Marsaglia-Tsang's r and strip area). */
+const EXPONENTIAL_R = 7.69711747013104972;
+const EXPONENTIAL_ZIG = zigguratTables(
+  256,
+  EXPONENTIAL_R,
+  3.949659822581572e-3,
+  (x) => Math.exp(-x),
+  (y) => -Math.log(y),
+);
+
+/** A standard exponential (mean 1) by the ziggurat. */
+export function standardExponential(rng: Uniform): number {
+  const x = EXPONENTIAL_ZIG.x;
+  const ratio = EXPONENTIAL_ZIG.ratio;
+  for (;;) {
+    const bits = rng() * TWO_32;
+    const i = bits & 255;
+    const u = (bits >>> 8) * TWO_M24;
+    if (u < (ratio[i] as number)) return u * (x[i] as number);
+    // The base strip's overhang is the tail beyond r, itself exponential (memoryless): r + Exp(1).
+    if (i === 0) return EXPONENTIAL_R - Math.log(1 - rng());
+    const xi = x[i] as number;
+    const xx = u * xi;
+    // In the wedge between the strip's edges: accept under the density, y uniform in [f(x[i]), f(x[i+1])].
+    const f0 = Math.exp(xx - xi);
+    const f1 = Math.exp(xx - (x[i + 1] as number));
+    if (f1 + rng() * (f0 - f1) < 1) return xx;
+  }
+}
+
+/** A standard normal by the ziggurat (ZIGNOR: strips over both halves, the sign from the same uniform). */
+export function standardNormal(rng: Uniform): number {
+  const x = NORMAL_ZIG.x;
+  const ratio = NORMAL_ZIG.ratio;
+  for (;;) {
+    const bits = rng() * TWO_32;
+    const i = bits & 127;
+    // 25 high bits: u uniform on [-1, 1).
+    const u = (bits >>> 7) * TWO_M24 - 1;
+    if (Math.abs(u) < (ratio[i] as number)) return u * (x[i] as number);
+    if (i === 0) return normalTail(rng, u < 0);
+    const xi = x[i] as number;
+    const xx = u * xi;
+    const xn = x[i + 1] as number;
+    const f0 = Math.exp(-0.5 * (xi * xi - xx * xx));
+    const f1 = Math.exp(-0.5 * (xn * xn - xx * xx));
+    if (f1 + rng() * (f0 - f1) < 1) return xx;
+  }
+}
+
+/** The normal's tail beyond r (Marsaglia, 1964), out of line: about 1 draw in 3,500 takes it. */
+function normalTail(rng: Uniform, negative: boolean): number {
+  for (;;) {
+    // 1 - u lies in (0, 1]: log never sees 0.
+    const a = Math.log(1 - rng()) / NORMAL_R;
+    const b = Math.log(1 - rng());
+    if (-2 * b >= a * a) return negative ? a - NORMAL_R : NORMAL_R - a;
+  }
+}
+
 class ExponentialSampler implements Sampler {
   constructor(
     private readonly rng: Uniform,
     private readonly mean: number,
   ) {}
   sample(): number {
-    // 1 - u lies in (0, 1]: log never sees 0.
-    return -this.mean * Math.log(1 - this.rng());
-  }
-}
-
-/**
- * Standard normals by Box-Muller, two per pair of uniforms: the second is kept for the next call. The
- * cache lives in the sampler, so the sequence depends only on the stream and the number of draws.
- */
-class NormalSource {
-  private spare = 0;
-  private hasSpare = false;
-  constructor(private readonly rng: Uniform) {}
-  next(): number {
-    if (this.hasSpare) {
-      this.hasSpare = false;
-      return this.spare;
-    }
-    const r = Math.sqrt(-2 * Math.log(1 - this.rng()));
-    const theta = 2 * Math.PI * this.rng();
-    this.spare = r * Math.sin(theta);
-    this.hasSpare = true;
-    return r * Math.cos(theta);
+    return this.mean * standardExponential(this.rng);
   }
 }
 
 class LognormalSampler implements Sampler {
   private readonly mu: number;
   private readonly sigma: number;
-  private readonly normal: NormalSource;
-  constructor(rng: Uniform, median: number, p99: number) {
+  constructor(
+    private readonly rng: Uniform,
+    median: number,
+    p99: number,
+  ) {
     this.mu = Math.log(median);
     this.sigma = (Math.log(p99) - this.mu) / Z_99;
-    this.normal = new NormalSource(rng);
   }
   sample(): number {
-    return Math.exp(this.mu + this.sigma * this.normal.next());
+    return Math.exp(this.mu + this.sigma * standardNormal(this.rng));
   }
 }
 
 class TruncatedNormalSampler implements Sampler {
-  private readonly normal: NormalSource;
   constructor(
-    rng: Uniform,
+    private readonly rng: Uniform,
     private readonly mean: number,
     private readonly stddev: number,
-  ) {
-    this.normal = new NormalSource(rng);
-  }
+  ) {}
   sample(): number {
     // Rejection gives the exact truncated law; validation keeps mean >= 0, so acceptance is at least 1/2.
     for (;;) {
-      const x = this.mean + this.stddev * this.normal.next();
+      const x = this.mean + this.stddev * standardNormal(this.rng);
       if (x >= 0) return x;
     }
   }

@@ -11,5 +11,7 @@ export {
   isDistributionKind,
   sampler,
   distributionMean,
+  standardExponential,
+  standardNormal,
   Z_99,
 } from './distribution.js';

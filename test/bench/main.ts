@@ -21,7 +21,7 @@ function kernelBench(): { pass: boolean; eventsPerSecond: number } {
   const bareRate = bare.result.events / bare.seconds;
   const kernelRate = kernel.result.events / kernel.seconds;
   const ratio = kernelRate / bareRate;
-  const pass = ratio >= 0.5;
+  const pass = ratio >= 0.7;
   console.log(`M/M/1, lambda 0.9, mu 1, ${CUSTOMERS.toLocaleString('en')} customers, median of ${REPEATS}`);
   console.log(
     `  bare typed-array loop : ${fmtRate(bareRate)} events/s (mean sojourn ${bare.result.meanSojourn.toFixed(3)}, theory 10)`,
@@ -29,11 +29,17 @@ function kernelBench(): { pass: boolean; eventsPerSecond: number } {
   console.log(
     `  meshsim kernel        : ${fmtRate(kernelRate)} events/s (mean sojourn ${kernel.result.meanSojourn.toFixed(3)})`,
   );
-  console.log(`  kernel / bare         : ${ratio.toFixed(2)}  (target >= 0.50) ${pass ? 'PASS' : 'MISS'}`);
+  console.log(
+    `  kernel / bare         : ${ratio.toFixed(2)}  (target >= 0.70, issue 17) ${pass ? 'PASS' : 'MISS'}`,
+  );
   return { pass, eventsPerSecond: kernelRate };
 }
 
-/** The mesh on three clusters and twelve services; requests cross three services each. */
+/**
+ * The mesh on three clusters and twelve services; requests cross three services each. The target is a ratio
+ * to the minimal model of the same traffic measured in the same run (issue 17: at least 0.6), so it means the
+ * same on a busy or a quiet machine; the absolute rate is printed for scale.
+ */
 function meshThroughputBench(kernelEventsPerSecond: number): boolean {
   meshBench(10); // warm-up
   const short = meshBench(60);
@@ -44,7 +50,8 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
   const floor = minimalMeshBench(scenarioWith(600), 600_000);
   const floorRate = floor.requests / floor.seconds;
   const memoryRatio = long.peakHeapMb / short.peakHeapMb;
-  const pass = rate >= 200_000 && memoryRatio < 1.5;
+  const meshOverMinimal = rate / floorRate;
+  const pass = meshOverMinimal >= 0.6 && memoryRatio < 1.5;
   console.log('');
   console.log(
     'Mesh: 3 clusters, 12 services, 4 chains of 3 services, 4,000 requests/s simulated, multi-primary',
@@ -52,10 +59,11 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
   console.log(
     `  600 s simulated     : ${long.requests.toLocaleString('en')} requests in ${long.seconds.toFixed(2)} s wall`,
   );
-  console.log(`  simulated requests/s: ${fmtRate(rate)} (target >= 200 k)`);
+  console.log(`  simulated requests/s: ${fmtRate(rate)}`);
   console.log(
-    `  minimal model       : ${fmtRate(floorRate)} requests/s, the same traffic and hops without Istio (test/bench/minimal-mesh.ts); mesh / minimal ${(rate / floorRate).toFixed(2)}`,
+    `  minimal model       : ${fmtRate(floorRate)} requests/s, the same traffic and hops without Istio (test/bench/minimal-mesh.ts)`,
   );
+  console.log(`  mesh / minimal      : ${meshOverMinimal.toFixed(2)} (target >= 0.60, issue 17)`);
   console.log(
     `  events/s            : ${fmtRate(eventsRate)} = ${(eventsRate / kernelEventsPerSecond).toFixed(2)} of the kernel's M/M/1 rate`,
   );

@@ -54,6 +54,8 @@ const gap = fc.oneof(
   { weight: 6, arbitrary: fc.double({ min: 0, max: 5, noNaN: true }) },
   { weight: 2, arbitrary: fc.constantFrom(0, 1, 2.5) },
   { weight: 1, arbitrary: fc.double({ min: 1e6, max: 1e8, noNaN: true }) },
+  // Around the far boundary (FAR_AHEAD = 60 s ahead, brought near at 30 s): pops move the clock across it.
+  { weight: 1, arbitrary: fc.double({ min: 2e4, max: 1.2e5, noNaN: true }) },
   { weight: 1, arbitrary: fc.constant(Infinity) },
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -197,5 +199,25 @@ describe('des/event-queue', () => {
     expect(visit.data).toBe('early');
     queue.popInto(visit);
     expect(visit.data).toBe('late');
+  });
+
+  it('far timers (hours ahead, as certificate rotations) come out in reference order, cancels included, as the clock reaches them', () => {
+    // 300 rotations spread over 12-24 h, a steady stream of near events whose clock walks past many of them
+    // (each pop of a near event pushes the next, 0-50 ms on), cancels of near and far events, then a drain.
+    let state = 7;
+    const rnd = (): number => {
+      state = (state * 48271) % 2147483647;
+      return state / 2147483647;
+    };
+    const ops: Op[] = [];
+    for (let i = 0; i < 300; i++) ops.push({ kind: 'push', gap: 4.32e7 * (1 + rnd()), priority: 1 });
+    for (let i = 0; i < 100; i++) ops.push({ kind: 'push', gap: 50 * rnd(), priority: i % 3 });
+    for (let i = 0; i < 20_000; i++) {
+      ops.push({ kind: 'pop' });
+      ops.push({ kind: 'push', gap: i % 1000 === 0 ? 3.6e6 * rnd() : 50 * rnd(), priority: i % 3 });
+      if (i % 501 === 0) ops.push({ kind: 'cancel', pick: i });
+      if (i % 777 === 0) ops.push({ kind: 'peek' });
+    }
+    replay(ops);
   });
 });
