@@ -116,8 +116,13 @@ export interface TrafficConfig {
   readonly uri: string;
   /** The client gives up after this long (DC); Infinity for never. */
   readonly timeoutMs: number;
-  /** The service clients call. */
+  /**
+   * The service clients call. With `host`, where the ingress gateway's routes send the request (reports
+   * and estimates use it; the run routes by `host`).
+   */
   readonly entry: string;
+  /** `via: ingress` only: the Host clients ask for, routed by the Gateway routes (ingress-routes.ts). */
+  readonly host?: string;
   /** Share of clients per cluster (weights, summing to 1). */
   readonly from: readonly { readonly cluster: string; readonly weight: number }[];
   readonly ratePerMs: number;

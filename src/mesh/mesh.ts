@@ -7,6 +7,7 @@ import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { FaultInjector } from './fault-injector.js';
+import { AUTHORITY } from './ingress-routes.js';
 import { Infrastructure } from './infrastructure.js';
 import type { MeshConfig, ServiceConfig } from './mesh-config.js';
 import { NetworkLatency } from './network-latency.js';
@@ -149,6 +150,9 @@ export class Mesh {
       const entry = this.services[indexOf(t.entry)] as ServiceRuntime;
       const weights = t.from.map((f) => f.weight);
       const clusters = t.from.map((f) => this.topology.cluster(f.cluster));
+      // Hook (issue 13): a request naming a host carries it as :authority; the ingress gateway routes it
+      // by the Gateway routes (ingress-routes.ts).
+      const headers = t.host === undefined ? t.headers : { ...t.headers, [AUTHORITY]: t.host };
       const send = () => {
         const cluster = clusters[pickWeighted(weights, placement())] as number;
         const zones = this.topology.zonesOf(cluster);
@@ -162,7 +166,7 @@ export class Mesh {
           cluster,
           source,
           entry,
-          t.headers,
+          headers,
           t.uri,
           t.timeoutMs,
           t.via === 'ingress' ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone),

@@ -6,6 +6,7 @@
 import type { Uniform } from '../des/index.js';
 import type { Proxy } from './proxy.js';
 import { AttemptOutcome, type Call } from './request.js';
+import { AUTHORITY, IngressRoutes } from './ingress-routes.js';
 import type { HttpFaultInjection, RoutingConfig } from './routing-config.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import { NO_ROUTE as NO_MATCH, RouteTable } from './traffic/route-table.js';
@@ -46,6 +47,7 @@ export class RouteResolver {
   private lastRouting: RoutingConfig | undefined = undefined;
   private lastCompiled: CompiledRouting | undefined = undefined;
   private readonly byName: Map<string, ServiceRuntime>;
+  private readonly ingress: IngressRoutes;
   private readonly request: { headers: Readonly<Record<string, string>>; uri: string } = {
     headers: {},
     uri: '/',
@@ -58,6 +60,7 @@ export class RouteResolver {
     private readonly rng: Uniform,
   ) {
     this.byName = new Map(services.map((s) => [s.name, s]));
+    this.ingress = new IngressRoutes(this.byName, rng);
   }
 
   resolve(
@@ -67,6 +70,12 @@ export class RouteResolver {
     uri: string,
   ): ResolvedRoute | typeof NO_ROUTE {
     const routing = source.snapshot?.routing;
+    // Hook (issue 13, ingress-routes.ts): a request naming a host at the ingress gateway (a router; the
+    // east-west gateway never routes) takes the Gateway's routes, never the sidecars'.
+    if (source.nodeType === 'router') {
+      const authority = headers[AUTHORITY];
+      if (authority !== undefined) return this.ingress.resolve(routing, authority, headers, uri) ?? NO_ROUTE;
+    }
     if (routing === undefined) return this.defaultRoute(service);
     const c = this.compile(routing);
     const vs = c.tables[service.index];

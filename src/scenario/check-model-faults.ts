@@ -25,7 +25,7 @@ export function checkModelsAndFaults(
   /** Every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
   routingBase?: RoutingInput,
 ): Problem[] {
-  const resolver = new HostResolver(input.services);
+  const resolver = HostResolver.of(input);
   const { problems, add, reference } = problemCollector();
   const clusters = input.clusters.map((c) => c.name);
   const services = input.services.map((s) => s.name);

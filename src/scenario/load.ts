@@ -20,6 +20,8 @@ import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
 import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
+import { checkIngressTraffic } from './check-ingress.js';
+import { normalizeRouting } from './normalize-routing.js';
 import { partialInput } from './partial-input.js';
 import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
 
@@ -137,6 +139,9 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   const routing = resolveRouting(parsed.data, read.source, file, options.istioConfig);
   const checked = [
     ...checkScenario(parsed.data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...checkIngressTraffic(parsed.data, normalizeRouting(routing.routing).ingress).map((p) =>
+      locate(p, read.source, file),
+    ),
     ...routing.issues,
   ];
   const issues = checked.filter((i) => i.severity !== 'warning');

@@ -21,8 +21,8 @@ import { normalizeThresholds } from './normalize-thresholds.js';
 import { normalizeTraffic } from './normalize-traffic.js';
 import { HostResolver } from './istio/host-resolver.js';
 import { resolvePushed, routingTimeline } from './routing-timeline.js';
+import type { ResolvedRoutingInput } from './istio/effective-routing.js';
 import { Defaults, type Scenario } from './scenario.js';
-import type { RoutingInput } from './schema-routing.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
 import { parseDuration, parseFraction } from './units.js';
 
@@ -93,10 +93,11 @@ function service(s: ServiceInput): ServiceConfig {
 }
 
 /** `routing`: every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
-export function normalize(input: ScenarioInput, file: string, routing?: RoutingInput): Scenario {
+export function normalize(input: ScenarioInput, file: string, routing?: ResolvedRoutingInput): Scenario {
   const durationMs = ms(input.duration);
   const pushed = routingTimeline(input, routing);
-  const resolver = new HostResolver(input.services);
+  const resolver = HostResolver.of(input);
+  const initialRouting = normalizeRouting(routing ?? input.routing);
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
   const cp = input.mesh?.controlPlane;
@@ -130,7 +131,7 @@ export function normalize(input: ScenarioInput, file: string, routing?: RoutingI
     },
     sidecar: { latency: sidecarLatency },
     services: input.services.map(service),
-    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution)),
+    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution, initialRouting.ingress)),
     controlPlane: {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
@@ -149,7 +150,7 @@ export function normalize(input: ScenarioInput, file: string, routing?: RoutingI
       eastWest: gateway(input.mesh?.eastWestGateway),
       ingress: gateway(input.mesh?.ingressGateway),
     },
-    routing: normalizeRouting(routing ?? input.routing),
+    routing: initialRouting,
     faults: (input.faults ?? [])
       .map((f, i) => {
         const merged = pushed.get(i);

@@ -30,7 +30,7 @@ export function canonicalHost(host: string, services: HostResolver): string {
  * `base`: what every cluster holds before any push (istio/effective-routing.ts); default `input.routing`.
  */
 export function routingTimeline(input: ScenarioInput, base?: RoutingInput): Map<number, RoutingInput> {
-  const services = new HostResolver(input.services);
+  const services = HostResolver.of(input);
   const initial = base ?? input.routing ?? {};
   const current = new Map<string, RoutingInput>();
   const out = new Map<number, RoutingInput>();
@@ -55,7 +55,8 @@ function mergeRouting(base: RoutingInput, push: ConfigPush, services: HostResolv
   const drKey = (dr: DestinationRuleInput) => canonicalHost(dr.host, services);
   const virtualServices = replaceByKey(base.virtualServices ?? [], push.virtualServices ?? [], vsKey);
   const destinationRules = replaceByKey(base.destinationRules ?? [], push.destinationRules ?? [], drKey);
-  return { virtualServices, destinationRules };
+  // The ingress gateway's routes (Gateways and the VirtualServices bound to them) are kept as they are.
+  return { ...base, virtualServices, destinationRules };
 }
 
 /** `base` with each item of `applied` replacing the one of the same key in place, or appended. */
@@ -80,6 +81,7 @@ export function resolvePushed(merged: RoutingInput, push: FaultInput, services: 
   const pushed = new Set<unknown>([...(push.virtualServices ?? []), ...(push.destinationRules ?? [])]);
   const name = (h: string) => canonicalHost(h, services);
   return {
+    ...merged,
     virtualServices: (merged.virtualServices ?? []).map((vs) =>
       pushed.has(vs)
         ? {

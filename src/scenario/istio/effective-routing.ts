@@ -32,19 +32,24 @@ import { suggest } from '../suggest.js';
 import type { DestinationRuleInput, RoutingInput, VirtualServiceInput } from '../schema-routing.js';
 import type { ScenarioInput } from '../schema.js';
 import { fqdnOf, HostResolver, type ServiceHost } from './host-resolver.js';
+import { gatewayRoutes, INGRESS_NAMESPACE, type IngressHostInput } from './gateway-routes.js';
 import type { RoutingObject } from './resources.js';
+
+/** Routing as the run receives it: the sidecars' VirtualServices and DestinationRules, and the ingress gateway's routes. */
+export type ResolvedRoutingInput = RoutingInput & { readonly ingress?: readonly IngressHostInput[] };
 
 /** Istio's default root namespace (meshConfig.rootNamespace). */
 export const ROOT_NAMESPACE = 'istio-system';
 
 export interface EffectiveRouting {
   /** One VirtualService per winning resource (hosts: the services it routes), one DestinationRule per host; hosts are service names. */
-  readonly routing: RoutingInput;
+  readonly routing: ResolvedRoutingInput;
   readonly issues: ScenarioIssue[];
 }
 
 type Vs = Extract<RoutingObject, { kind: 'VirtualService' }>;
 type Dr = Extract<RoutingObject, { kind: 'DestinationRule' }>;
+type Gw = Extract<RoutingObject, { kind: 'Gateway' }>;
 
 /** Namespaces of the clients of each service: its callers' and, for an entry service, its own. */
 export function callerNamespaces(input: ScenarioInput, resolver: HostResolver): Map<string, Set<string>> {
@@ -57,7 +62,11 @@ export function callerNamespaces(input: ScenarioInput, resolver: HostResolver): 
   for (const s of input.services)
     for (const step of [...(s.calls ?? []), ...Object.values(s.versions ?? {}).flatMap((v) => v.calls ?? [])])
       for (const c of Array.isArray(step) ? step : [step]) add(c.service, resolver.namespaceOf(s.name));
-  for (const t of input.traffic) add(t.entry, resolver.namespaceOf(t.entry));
+  for (const t of input.traffic) {
+    if (t.entry === undefined) continue;
+    // Through a Gateway, the caller of the entry service is the ingress gateway (istio-system).
+    add(t.entry, t.host === undefined ? resolver.namespaceOf(t.entry) : INGRESS_NAMESPACE);
+  }
   return out;
 }
 
@@ -112,19 +121,20 @@ export function effectiveRouting(
   const live = [...byKey.values()].sort(byCreation);
   const vss = live.filter((o): o is Vs => o.kind === 'VirtualService');
   const drs = live.filter((o): o is Dr => o.kind === 'DestinationRule');
+  const gws = live.filter((o): o is Gw => o.kind === 'Gateway');
 
+  // Sidecars take VirtualServices bound to `mesh` (no `gateways`, or `mesh` among them); the others
+  // route at the Gateways they name only (gateway-routes.ts).
   const sidecarVss = vss.filter((vs) => {
-    const gws = vs.spec.gateways ?? [];
-    if (gws.length === 0 || gws.includes('mesh')) return true;
-    issue(
-      vs,
-      ['gateways'],
-      'not-modelled',
-      `applies to gateway ${gws.join(', ')} only, not to sidecars: Gateway routing is not modelled, so it routes nothing here (traffic \`via: ingress\` follows the sidecar routes of its entry service)`,
-      true,
-    );
-    return false;
+    const bound = vs.spec.gateways ?? [];
+    return bound.length === 0 || bound.includes('mesh');
   });
+  const ingress = gatewayRoutes(
+    gws,
+    vss.filter((vs) => (vs.spec.gateways ?? []).some((g) => g !== 'mesh')),
+    resolver,
+    issue,
+  );
 
   const vsWins = new Map<Vs, string[]>();
   const drFor = new Map<string, { rule: DestinationRuleInput; from: Dr[] }>();
@@ -210,7 +220,10 @@ export function effectiveRouting(
   const destinationRules = [...drFor.entries()]
     .sort((a, b) => drs.indexOf(a[1].from[0] as Dr) - drs.indexOf(b[1].from[0] as Dr))
     .map(([name, d]) => ({ ...d.rule, host: name }));
-  return { routing: { virtualServices, destinationRules }, issues };
+  return {
+    routing: { virtualServices, destinationRules, ...(ingress.length === 0 ? {} : { ingress }) },
+    issues,
+  };
 }
 
 function byCreation(a: RoutingObject, b: RoutingObject): number {

@@ -42,11 +42,29 @@ export class HostResolver {
   readonly services: readonly ServiceHost[];
   private readonly byFqdn: Map<string, ServiceHost>;
 
-  constructor(services: readonly { name: string; namespace?: string | undefined }[]) {
-    this.services = services.map((s) => {
-      const namespace = s.namespace ?? DEFAULT_NAMESPACE;
-      return { name: s.name, namespace, fqdn: `${s.name}.${namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase() };
-    });
+  /**
+   * `external`: ServiceEntry hosts the scenario describes (`externalServices`): known by the host itself
+   * (it has a dot, so Istio takes it as written), in the ServiceEntry's namespace.
+   */
+  constructor(
+    services: readonly { name: string; namespace?: string | undefined }[],
+    external: readonly { host: string; namespace?: string | undefined }[] = [],
+  ) {
+    this.services = [
+      ...services.map((s) => {
+        const namespace = s.namespace ?? DEFAULT_NAMESPACE;
+        return {
+          name: s.name,
+          namespace,
+          fqdn: `${s.name}.${namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase(),
+        };
+      }),
+      ...external.map((e) => ({
+        name: e.host,
+        namespace: e.namespace ?? DEFAULT_NAMESPACE,
+        fqdn: e.host.toLowerCase(),
+      })),
+    ];
     this.byFqdn = new Map(this.services.map((s) => [s.fqdn, s]));
   }
 
@@ -79,6 +97,14 @@ export class HostResolver {
   /** For messages: every name a user could write for a service seen from `namespace`. */
   spellings(namespace: string): string[] {
     return this.services.flatMap((s) => (s.namespace === namespace ? [s.name, s.fqdn] : [s.fqdn]));
+  }
+
+  /** Every host of a scenario: its services and its external hosts. */
+  static of(input: {
+    services: readonly { name: string; namespace?: string | undefined }[];
+    externalServices?: readonly { host: string; namespace?: string | undefined }[] | undefined;
+  }): HostResolver {
+    return new HostResolver(input.services, input.externalServices ?? []);
   }
 
   namespaceOf(service: string): string {

@@ -11,7 +11,7 @@ import type { IssuePath, ScenarioIssue } from '../issue.js';
 import type { RoutingInput } from '../schema-routing.js';
 import type { ScenarioInput } from '../schema.js';
 import type { YamlSource } from '../yaml-source.js';
-import { callerNamespaces, effectiveRouting } from './effective-routing.js';
+import { callerNamespaces, effectiveRouting, type ResolvedRoutingInput } from './effective-routing.js';
 import { checkIstioFields } from './fields.js';
 import { DEFAULT_NAMESPACE, HostResolver } from './host-resolver.js';
 import { readConfigSources, scenarioFolder, type ConfigSource } from './include.js';
@@ -28,7 +28,7 @@ export function resolveRouting(
   source: YamlSource,
   file: string,
   extra: readonly IstioConfigPath[] = [],
-): { routing: RoutingInput; issues: ScenarioIssue[] } {
+): { routing: ResolvedRoutingInput; issues: ScenarioIssue[] } {
   const issues: ScenarioIssue[] = [];
   const objects: RoutingObject[] = [];
   const inline = (kind: 'VirtualService' | 'DestinationRule', spec: unknown, i: number, key: string) => {
@@ -83,13 +83,22 @@ export function resolveRouting(
   const read = readConfigSources(sources, objects.length);
   issues.push(...read.issues);
 
-  const resolver = new HostResolver(input.services);
+  const resolver = HostResolver.of(input);
   const clusters = input.clusters.map((c) => c.name);
   const regions = [...new Set(input.clusters.map((c) => c.region))];
+  issues.push(...checkServiceEntries(input, source, file, read.objects));
   for (const o of read.objects) {
+    if (o.kind === 'Gateway' || o.kind === 'ServiceEntry') continue;
     const routing: RoutingInput =
       o.kind === 'VirtualService' ? { virtualServices: [o.spec] } : { destinationRules: [o.spec] };
+    // A VirtualService bound to Gateways only names the hosts clients ask the gateway for
+    // (bookinfo.example.com), not services: its hosts are matched against the Gateway's servers.
+    const gatewayOnly =
+      o.kind === 'VirtualService' &&
+      (o.spec.gateways ?? []).length > 0 &&
+      !(o.spec.gateways ?? []).includes('mesh');
     for (const p of checkRouting(routing, resolver, clusters, regions, [], o.namespace)) {
+      if (gatewayOnly && p.path[2] === 'hosts') continue;
       const path = [...o.specPath, ...p.path.slice(2)];
       issues.push({
         file: o.file,
@@ -106,6 +115,48 @@ export function resolveRouting(
   const effective = effectiveRouting(objects, resolver, callerNamespaces(input, resolver));
   issues.push(...effective.issues);
   return { routing: effective.routing, issues: oncePerField(issues) };
+}
+
+/**
+ * Every `externalServices` host must be a ServiceEntry's (Istio has no such host otherwise); ServiceEntry
+ * hosts are modelled as outside the clusters, MESH_INTERNAL ones included (said once per entry).
+ */
+function checkServiceEntries(
+  input: ScenarioInput,
+  source: YamlSource,
+  file: string,
+  objects: readonly RoutingObject[],
+): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const declared = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'ServiceEntry') continue;
+    for (const h of o.spec.hosts) declared.add(h.toLowerCase());
+    if (o.spec.location === 'MESH_INTERNAL')
+      issues.push({
+        file: o.file,
+        ...o.source.locate([...o.specPath, 'location']),
+        path: [...o.specPath, 'location'],
+        code: 'not-modelled',
+        severity: 'warning',
+        message:
+          'MESH_INTERNAL hosts are modelled as external ones: one destination outside the clusters with the latency and errors of `externalServices` (their workloads, sidecars and mTLS are not modelled)',
+      });
+  }
+  (input.externalServices ?? []).forEach((e, i) => {
+    if (declared.has(e.host.toLowerCase())) return;
+    const path = ['externalServices', i, 'host'];
+    issues.push({
+      file,
+      ...source.locate(path),
+      path,
+      code: 'unknown-reference',
+      message: `no ServiceEntry declares host "${e.host}": Istio would not know it (REGISTRY_ONLY refuses it; ALLOW_ANY passes it through with no VirtualService or DestinationRule)`,
+      suggestion:
+        'apply a networking.istio.io ServiceEntry listing the host (routing.include or --istio-config)',
+    });
+  });
+  return issues;
 }
 
 /** One "accepted and ignored" warning per field and file, saying how many more places set it. */
