@@ -36,6 +36,7 @@ import type { CallStep, ServiceRuntime } from './service-runtime.js';
 import type { Upstream, UpstreamHost } from './upstream.js';
 import { Admission } from './traffic/connection-pool.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import type { ExternalDestination } from './external-destination.js';
 
 export interface DataPlaneContext {
   readonly engine: Engine;
@@ -273,6 +274,10 @@ export class DataPlane {
   private readonly attempt = (call: Call): void => {
     if (call.finished) return;
     call.attempts++;
+    if (call.service.external !== undefined) {
+      this.externalAttempt(call, call.service.external);
+      return;
+    }
     const upstream = this.ctx.upstreamOf(call.source, call.service, call.subset);
     if (upstream === undefined) {
       // A route to a subset no DestinationRule defines: Envoy has no such cluster.
@@ -294,6 +299,21 @@ export class DataPlane {
       upstream.pendingAttempts.push(a);
     } else this.dispatch(a);
   };
+
+  /**
+   * Hook (issue 13, external-destination.ts): a try to a ServiceEntry host outside the clusters. No view,
+   * no pod: it leaves the caller's sidecar and its answer comes back after the host's round trip and
+   * service time; route timeout, per-try timeout and retries act on it as on any try.
+   */
+  private externalAttempt(call: Call, external: ExternalDestination): void {
+    const a = new Attempt(call, this.ctx.engine.now);
+    call.current = a;
+    const perTry = call.retry.perTryTimeoutMs;
+    if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
+    a.responseCode = external.status();
+    const delay = call.source.latency.sample() + external.answerAfterMs(call.source.cluster);
+    this.ctx.engine.schedule(delay, this.responseArrived, a);
+  }
 
   /** A request left the connection pool; the oldest attempt still waiting for a connection takes its place. */
   private releaseConnection(upstream: Upstream): void {

@@ -3,6 +3,7 @@
  * per ms. `scenario/` produces it from a file; the mesh never sees files or optional fields with defaults.
  */
 import type { Distribution } from '../des/index.js';
+import type { ExternalConfig } from './external-destination.js';
 import type { RoutingConfig } from './routing-config.js';
 
 export interface ClusterConfig {
@@ -84,6 +85,11 @@ export interface ServiceConfig {
   /** Fraction of requests the application itself answers with 500. */
   readonly errorRate: number;
   readonly calls: readonly CallStepConfig[];
+  /**
+   * A ServiceEntry host outside the clusters (external-destination.ts): no deployments; `serviceTime` and
+   * `errorRate` are the host's own. Undefined for the scenario's services.
+   */
+  readonly external?: ExternalConfig | undefined;
 }
 
 export const ArrivalProcess = { poisson: 'poisson', constant: 'constant' } as const;

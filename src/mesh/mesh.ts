@@ -8,6 +8,7 @@ import { DataPlane } from './data-plane.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { FaultInjector } from './fault-injector.js';
 import { AUTHORITY } from './ingress-routes.js';
+import { ExternalDestination } from './external-destination.js';
 import { Infrastructure } from './infrastructure.js';
 import type { MeshConfig, ServiceConfig } from './mesh-config.js';
 import { NetworkLatency } from './network-latency.js';
@@ -225,6 +226,16 @@ export class Mesh {
       stepsOf(s.calls),
       this.streams.stream(`behaviour/${s.name}`),
     );
+    // Hook (issue 13): a ServiceEntry host answers by its own latency and errors (external-destination.ts).
+    if (s.external !== undefined)
+      service.external = new ExternalDestination(
+        s.external,
+        this.config.clusters.map((c) => c.region),
+        service.serviceTime,
+        s.errorRate,
+        service.behaviourRng,
+        (key) => this.streams.stream(`external-latency/${s.name}/${key}`),
+      );
     // A version's streams are its own (named by deployment), so services without versions draw as before.
     s.deployments.forEach((d, k) => {
       const b = d.behaviour;

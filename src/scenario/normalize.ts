@@ -22,6 +22,7 @@ import { normalizeTraffic } from './normalize-traffic.js';
 import { HostResolver } from './istio/host-resolver.js';
 import { resolvePushed, routingTimeline } from './routing-timeline.js';
 import type { ResolvedRoutingInput } from './istio/effective-routing.js';
+import type { ExternalServiceInput } from './schema-external.js';
 import { Defaults, type Scenario } from './scenario.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
 import { parseDuration, parseFraction } from './units.js';
@@ -92,6 +93,28 @@ function service(s: ServiceInput): ServiceConfig {
   };
 }
 
+/** A ServiceEntry host as the mesh runs it: no deployments, its own latency, service time and errors. */
+function externalService(e: ExternalServiceInput): ServiceConfig {
+  return {
+    name: e.host,
+    deployments: [],
+    concurrency: 1,
+    queueLimit: Infinity,
+    blocking: false,
+    serviceTime: e.serviceTime === undefined ? { dist: 'constant', value: 0 } : distribution(e.serviceTime),
+    errorRate: fraction(e.errorRate ?? 0),
+    calls: [],
+    external: {
+      latency: distribution(e.latency),
+      latencyFrom: Object.entries(e.latencyFrom ?? {}).map(([region, d]) => ({
+        region,
+        latency: distribution(d),
+      })),
+      errorStatus: e.errorStatus ?? 503,
+    },
+  };
+}
+
 /** `routing`: every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
 export function normalize(input: ScenarioInput, file: string, routing?: ResolvedRoutingInput): Scenario {
   const durationMs = ms(input.duration);
@@ -130,7 +153,8 @@ export function normalize(input: ScenarioInput, file: string, routing?: Resolved
       jitter: fraction(net?.jitter ?? 0),
     },
     sidecar: { latency: sidecarLatency },
-    services: input.services.map(service),
+    // External hosts after the services, so the services' indices (and streams) are as without them.
+    services: [...input.services.map(service), ...(input.externalServices ?? []).map(externalService)],
     traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution, initialRouting.ingress)),
     controlPlane: {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),

@@ -183,7 +183,11 @@ export function effectiveRouting(
         false,
       );
     }
-    if (dr0 !== undefined && dr0.length > 0) drFor.set(svc.name, mergeDestinationRules(dr0, svc, issue));
+    if (dr0 !== undefined && dr0.length > 0) {
+      const merged = mergeDestinationRules(dr0, svc, issue);
+      drFor.set(svc.name, merged);
+      if (svc.external === true) externalRuleNotes(merged, svc, issue);
+    }
   }
 
   // Route destinations and their subsets, against the DestinationRule the host ends up with.
@@ -273,7 +277,7 @@ function pickVirtualService(
     const cls = visibleTo(vs.spec.exportTo, vs.namespace, client);
     if (cls === undefined) return;
     let best = -1;
-    const resolver = new HostResolver([{ name: svc.name, namespace: svc.namespace }]);
+    const resolver = HostResolver.single(svc);
     for (const h of vs.spec.hosts)
       if (resolver.match(h, vs.namespace).length > 0)
         best = Math.max(best, HostResolver.specificity(h, vs.namespace));
@@ -302,7 +306,7 @@ function mostSpecific(
   let best = -1;
   let hostKey = '';
   const matching: Dr[] = [];
-  const resolver = new HostResolver([{ name: svc.name, namespace: svc.namespace }]);
+  const resolver = HostResolver.single(svc);
   for (const dr of drs) {
     if (dr.namespace !== namespace) continue;
     const cls = visibleTo(dr.spec.exportTo, dr.namespace, client);
@@ -375,6 +379,43 @@ function mergeDestinationRules(
     rule: { host: svc.name, ...(trafficPolicy === undefined ? {} : { trafficPolicy }), subsets },
     from: [...rules],
   };
+}
+
+/**
+ * What a DestinationRule for an external host sets that has nothing to act on: meshsim models the host as
+ * one destination without hosts of its own (mesh/external-destination.ts), so per-host policies and
+ * subsets are accepted and ignored, said once per field.
+ */
+function externalRuleNotes(
+  merged: { rule: DestinationRuleInput; from: Dr[] },
+  svc: ServiceHost,
+  issue: (
+    o: RoutingObject,
+    path: IssuePath,
+    code: ScenarioIssue['code'],
+    text: string,
+    warning: boolean,
+  ) => void,
+): void {
+  const first = merged.from[0] as Dr;
+  const policy = merged.rule.trafficPolicy;
+  for (const key of ['outlierDetection', 'connectionPool', 'loadBalancer'] as const)
+    if (policy?.[key] !== undefined)
+      issue(
+        merged.from.find((d) => d.spec.trafficPolicy?.[key] !== undefined) ?? first,
+        ['trafficPolicy', key],
+        'not-modelled',
+        `${key} for external host ${svc.fqdn} is accepted and ignored: the host is one destination without endpoints of its own (its latency and errors come from externalServices)`,
+        true,
+      );
+  if ((merged.rule.subsets ?? []).length > 0)
+    issue(
+      first,
+      ['subsets'],
+      'not-modelled',
+      `subsets of external host ${svc.fqdn} are accepted and ignored: a route to any of them reaches the one external destination`,
+      true,
+    );
 }
 
 function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {

@@ -23,8 +23,10 @@ export interface ServiceHost {
   /** The scenario's name of the service (the mesh knows it by this). */
   readonly name: string;
   readonly namespace: string;
-  /** `name.namespace.svc.cluster.local`. */
+  /** `name.namespace.svc.cluster.local`; an external host's own name. */
   readonly fqdn: string;
+  /** A ServiceEntry host (`externalServices`), outside the clusters. */
+  readonly external?: boolean;
 }
 
 /** `ResolveShortnameToFQDN(host, {Namespace: namespace, Domain: cluster.local})`. */
@@ -63,6 +65,7 @@ export class HostResolver {
         name: e.host,
         namespace: e.namespace ?? DEFAULT_NAMESPACE,
         fqdn: e.host.toLowerCase(),
+        external: true,
       })),
     ];
     this.byFqdn = new Map(this.services.map((s) => [s.fqdn, s]));
@@ -97,6 +100,13 @@ export class HostResolver {
   /** For messages: every name a user could write for a service seen from `namespace`. */
   spellings(namespace: string): string[] {
     return this.services.flatMap((s) => (s.namespace === namespace ? [s.name, s.fqdn] : [s.fqdn]));
+  }
+
+  /** A resolver that knows one host only (a service or an external host). */
+  static single(host: ServiceHost): HostResolver {
+    return host.external === true
+      ? new HostResolver([], [{ host: host.name, namespace: host.namespace }])
+      : new HostResolver([{ name: host.name, namespace: host.namespace }]);
   }
 
   /** Every host of a scenario: its services and its external hosts. */
