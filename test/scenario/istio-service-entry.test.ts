@@ -179,3 +179,45 @@ spec: { host: api.payments.example.com, trafficPolicy: { outlierDetection: { con
     expect(warnings).toMatch(/resolution is accepted and ignored/);
   });
 });
+
+describe('reports: the ingress gateway and external hosts in the service graph', () => {
+  it('runScenario: an edge istio-ingressgateway -> checkout (sourceKind ingress) and checkout -> the external host (destinationKind external, no cluster)', async () => {
+    const { runScenario } = await import('../../src/experiment/index.js');
+    const r = loadScenarioText(
+      `${scenario(
+        `${SERVICE_ENTRY}---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: shop }
+spec: { selector: { istio: ingressgateway }, servers: [ { port: { number: 80, name: http, protocol: HTTP }, hosts: [shop.example.com] } ] }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: shop }
+spec: { hosts: [shop.example.com], gateways: [shop], http: [ { route: [ { destination: { host: checkout } } ] } ] }
+`,
+        `  - { host: api.payments.example.com, latency: 2ms }`,
+      )}`.replace(
+        '  - { name: west-users, entry: checkout, from: west, rate: 100/s }',
+        '  - { name: west-users, via: ingress, host: shop.example.com, from: west, rate: 100/s }',
+      ),
+      'inline.yaml',
+    );
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
+    const s = runScenario(r.scenario, { baselines: false, model: 'multi-primary' });
+    const edges = s.serviceGraph?.edges ?? [];
+    const ingress = edges.filter((e) => e.sourceKind === 'ingress');
+    expect(ingress.map((e) => [e.source, e.sourceCluster, e.destination])).toEqual([
+      ['istio-ingressgateway', 'west', 'checkout'],
+      ['istio-ingressgateway', 'west', 'checkout'],
+    ]);
+    const external = edges.filter((e) => e.destination === 'api.payments.example.com');
+    expect(external.length).toBe(2);
+    expect(external.every((e) => e.destinationKind === 'external' && e.destinationCluster === null)).toBe(
+      true,
+    );
+    expect(edges.filter((e) => e.destinationKind === 'external').length).toBe(2);
+    // The service table has the external host as a row of its own.
+    expect(s.byService.map((b) => b.service)).toContain('api.payments.example.com');
+  });
+});
