@@ -60,8 +60,14 @@ export class ControlPlane {
     private readonly rng: Uniform,
     pushTime: IstiodContext['pushTime'],
     private readonly events: ControlPlaneEvents,
+    /** Clusters whose API server starts with a config of its own, by name. */
+    clusterRouting?: Readonly<Record<string, RoutingConfig>>,
   ) {
-    this.configs = topology.clusterNames.map(() => ({ routing, version: 0 }));
+    // Each cluster's API server holds its own config (issue 13: `--istio-config CLUSTER=PATH`).
+    this.configs = topology.clusterNames.map((name) => ({
+      routing: clusterRouting?.[name] ?? routing,
+      version: 0,
+    }));
     const ctx: IstiodContext = {
       engine,
       registry,

@@ -149,6 +149,11 @@ export interface MeshConfig {
   readonly gateways: GatewaysConfig;
   /** Routing config present in every cluster at the start. */
   readonly routing: RoutingConfig;
+  /**
+   * Clusters whose API server starts with a routing config of its own (`--istio-config CLUSTER=PATH`),
+   * by cluster name; the others start with `routing`. An istiod reads its config cluster's only.
+   */
+  readonly clusterRouting?: Readonly<Record<string, RoutingConfig>> | undefined;
   readonly faults: readonly FaultConfig[];
 }
 

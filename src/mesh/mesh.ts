@@ -84,6 +84,7 @@ export class Mesh {
         certExpired: () => observer.certExpired(),
         viewChanged: (proxy) => this.workloads.sidecarConfigured(proxy),
       },
+      config.clusterRouting,
     );
     this.trackReality();
     this.workloads = new Workloads(

@@ -22,6 +22,7 @@ import { ScenarioInputSchema } from './schema.js';
 import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
 import { checkIngressTraffic } from './check-ingress.js';
 import { normalizeRouting } from './normalize-routing.js';
+import { unreadClusterConfig } from './istio/cluster-config.js';
 import { partialInput } from './partial-input.js';
 import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
 
@@ -148,11 +149,18 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   const warnings = sortIssues(checked.filter((i) => i.severity === 'warning'));
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
-  const normalized = normalize(parsed.data, file, routing.routing);
+  const normalized = normalize(parsed.data, file, routing.routing, routing.clusterRouting);
+  warnings.push(...unreadClusterConfig(normalized));
   const scenario =
     options.istioConfig === undefined || options.istioConfig.length === 0
       ? normalized
-      : { ...normalized, istioConfig: options.istioConfig.map((c) => c.path) };
+      : {
+          ...normalized,
+          // As typed, so the rerun command repeats CLUSTER=PATH.
+          istioConfig: options.istioConfig.map((c) =>
+            c.cluster === undefined ? c.path : `${c.cluster}=${c.path}`,
+          ),
+        };
   const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined, options.runs).map((p) =>
     locate(p, read.source, file),
   );

@@ -116,9 +116,15 @@ function externalService(e: ExternalServiceInput): ServiceConfig {
 }
 
 /** `routing`: every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
-export function normalize(input: ScenarioInput, file: string, routing?: ResolvedRoutingInput): Scenario {
+export function normalize(
+  input: ScenarioInput,
+  file: string,
+  routing?: ResolvedRoutingInput,
+  /** Clusters that start with routing of their own (`--istio-config CLUSTER=PATH`), by name. */
+  clusterRouting?: Readonly<Record<string, ResolvedRoutingInput>>,
+): Scenario {
   const durationMs = ms(input.duration);
-  const pushed = routingTimeline(input, routing);
+  const pushed = routingTimeline(input, routing, clusterRouting);
   const resolver = HostResolver.of(input);
   const initialRouting = normalizeRouting(routing ?? input.routing);
   const net = input.network;
@@ -175,6 +181,13 @@ export function normalize(input: ScenarioInput, file: string, routing?: Resolved
       ingress: gateway(input.mesh?.ingressGateway),
     },
     routing: initialRouting,
+    ...(clusterRouting === undefined
+      ? {}
+      : {
+          clusterRouting: Object.fromEntries(
+            Object.entries(clusterRouting).map(([c, r]) => [c, normalizeRouting(r)]),
+          ),
+        }),
     faults: (input.faults ?? [])
       .map((f, i) => {
         const merged = pushed.get(i);

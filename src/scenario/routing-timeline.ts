@@ -29,9 +29,15 @@ export function canonicalHost(host: string, services: HostResolver): string {
  * Fault index of each config-push -> the whole routing config of its cluster once it is applied.
  * `base`: what every cluster holds before any push (istio/effective-routing.ts); default `input.routing`.
  */
-export function routingTimeline(input: ScenarioInput, base?: RoutingInput): Map<number, RoutingInput> {
+export function routingTimeline(
+  input: ScenarioInput,
+  base?: RoutingInput,
+  /** Clusters that start with routing of their own (`--istio-config CLUSTER=PATH`). */
+  clusterBase?: Readonly<Record<string, RoutingInput>>,
+): Map<number, RoutingInput> {
   const services = HostResolver.of(input);
-  const initial = base ?? input.routing ?? {};
+  const shared = base ?? input.routing ?? {};
+  const initialOf = (cluster: string): RoutingInput => clusterBase?.[cluster] ?? shared;
   const current = new Map<string, RoutingInput>();
   const out = new Map<number, RoutingInput>();
   const pushes = (input.faults ?? [])
@@ -39,7 +45,7 @@ export function routingTimeline(input: ScenarioInput, base?: RoutingInput): Map<
     .filter((p): p is { f: ConfigPush; index: number } => p.f.type === 'config-push')
     .sort((a, b) => (parseDuration(a.f.at) ?? 0) - (parseDuration(b.f.at) ?? 0) || a.index - b.index);
   for (const { f, index } of pushes) {
-    const merged = mergeRouting(current.get(f.cluster) ?? initial, f, services);
+    const merged = mergeRouting(current.get(f.cluster) ?? initialOf(f.cluster), f, services);
     out.set(index, merged);
     if (f.for === undefined) current.set(f.cluster, merged);
   }

@@ -101,7 +101,8 @@ export function effectiveRouting(
   // kubectl apply: the later object of a kind/namespace/name replaces the earlier, keeping its place in time.
   const byKey = new Map<string, RoutingObject>();
   for (const o of objects) {
-    const key = `${o.kind}/${o.namespace}/${o.name}/${o.cluster ?? ''}`;
+    // One API server's objects (the caller passes one cluster's): keyed without the cluster.
+    const key = `${o.kind}/${o.namespace}/${o.name}`;
     const earlier = byKey.get(key);
     if (earlier !== undefined) {
       issue(

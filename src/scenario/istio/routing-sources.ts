@@ -28,7 +28,12 @@ export function resolveRouting(
   source: YamlSource,
   file: string,
   extra: readonly IstioConfigPath[] = [],
-): { routing: ResolvedRoutingInput; issues: ScenarioIssue[] } {
+): {
+  routing: ResolvedRoutingInput;
+  /** Clusters given resources of their own (`--istio-config CLUSTER=PATH`): their whole starting routing. */
+  clusterRouting?: Record<string, ResolvedRoutingInput>;
+  issues: ScenarioIssue[];
+} {
   const issues: ScenarioIssue[] = [];
   const objects: RoutingObject[] = [];
   const inline = (kind: 'VirtualService' | 'DestinationRule', spec: unknown, i: number, key: string) => {
@@ -112,9 +117,51 @@ export function resolveRouting(
     }
   }
   objects.push(...read.objects);
-  const effective = effectiveRouting(objects, resolver, callerNamespaces(input, resolver));
+  const callers = callerNamespaces(input, resolver);
+  const effective = effectiveRouting(
+    objects.filter((o) => o.cluster === undefined),
+    resolver,
+    callers,
+  );
   issues.push(...effective.issues);
-  return { routing: effective.routing, issues: oncePerField(issues) };
+  // `--istio-config CLUSTER=PATH`: that cluster's API server holds the shared objects and its own, resolved
+  // together (a later object of the same name replaces the shared one there only).
+  const clusterRouting: Record<string, ResolvedRoutingInput> = {};
+  const seen = new Set(effective.issues.map(issueKey));
+  for (const cluster of [...new Set(extra.flatMap((e) => (e.cluster === undefined ? [] : [e.cluster])))]) {
+    if (!clusters.includes(cluster)) {
+      issues.push({
+        file: '--istio-config',
+        line: 0,
+        column: 0,
+        path: [],
+        code: 'unknown-reference',
+        message: `--istio-config ${cluster}=...: no cluster "${cluster}" in the scenario (clusters: ${clusters.join(', ')})`,
+      });
+      continue;
+    }
+    const own = effectiveRouting(
+      objects.filter((o) => o.cluster === undefined || o.cluster === cluster),
+      resolver,
+      callers,
+    );
+    clusterRouting[cluster] = own.routing;
+    for (const i of own.issues) {
+      const key = issueKey(i);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      issues.push(i);
+    }
+  }
+  return {
+    routing: effective.routing,
+    ...(Object.keys(clusterRouting).length === 0 ? {} : { clusterRouting }),
+    issues: oncePerField(issues),
+  };
+}
+
+function issueKey(i: ScenarioIssue): string {
+  return `${i.file}\u0000${i.line}\u0000${i.column}\u0000${i.message}`;
 }
 
 /**
