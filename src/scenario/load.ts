@@ -19,7 +19,7 @@ import { normalize } from './normalize.js';
 import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
-import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
+import { resolveRouting, withPushedIncludes, type IstioConfigPath } from './istio/routing-sources.js';
 import { checkIngressTraffic } from './check-ingress.js';
 import { normalizeRouting } from './normalize-routing.js';
 import { unreadClusterConfig } from './istio/cluster-config.js';
@@ -138,9 +138,11 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
     };
   }
   const routing = resolveRouting(parsed.data, read.source, file, options.istioConfig);
+  // Config-pushes' included resources become their entries, so checks and the run read one scenario.
+  const data = withPushedIncludes(parsed.data, routing.pushes);
   const checked = [
-    ...checkScenario(parsed.data, routing.routing).map((p) => locate(p, read.source, file)),
-    ...checkIngressTraffic(parsed.data, normalizeRouting(routing.routing).ingress).map((p) =>
+    ...checkScenario(data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...checkIngressTraffic(data, normalizeRouting(routing.routing).ingress).map((p) =>
       locate(p, read.source, file),
     ),
     ...routing.issues,
@@ -149,7 +151,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   const warnings = sortIssues(checked.filter((i) => i.severity === 'warning'));
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
-  const normalized = normalize(parsed.data, file, routing.routing, routing.clusterRouting);
+  const normalized = normalize(data, file, routing.routing, routing.clusterRouting);
   warnings.push(...unreadClusterConfig(normalized));
   const scenario =
     options.istioConfig === undefined || options.istioConfig.length === 0

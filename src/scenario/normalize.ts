@@ -20,7 +20,7 @@ import { normalizeRouting } from './normalize-routing.js';
 import { normalizeThresholds } from './normalize-thresholds.js';
 import { normalizeTraffic } from './normalize-traffic.js';
 import { HostResolver } from './istio/host-resolver.js';
-import { resolvePushed, routingTimeline } from './routing-timeline.js';
+import { resolvePushed, routingTimelineByCluster } from './routing-timeline.js';
 import type { ResolvedRoutingInput } from './istio/effective-routing.js';
 import type { ExternalServiceInput } from './schema-external.js';
 import { Defaults, type Scenario } from './scenario.js';
@@ -124,7 +124,7 @@ export function normalize(
   clusterRouting?: Readonly<Record<string, ResolvedRoutingInput>>,
 ): Scenario {
   const durationMs = ms(input.duration);
-  const pushed = routingTimeline(input, routing, clusterRouting);
+  const pushed = routingTimelineByCluster(input, routing, clusterRouting);
   const resolver = HostResolver.of(input);
   const initialRouting = normalizeRouting(routing ?? input.routing);
   const net = input.network;
@@ -191,7 +191,12 @@ export function normalize(
     faults: (input.faults ?? [])
       .map((f, i) => {
         const merged = pushed.get(i);
-        return normalizeFault(f, merged === undefined ? undefined : resolvePushed(merged, f, resolver));
+        return normalizeFault(
+          f,
+          merged === undefined
+            ? undefined
+            : new Map([...merged].map(([c, r]) => [c, resolvePushed(r, f, resolver)])),
+        );
       })
       .sort((a, b) => a.atMs - b.atMs),
   };

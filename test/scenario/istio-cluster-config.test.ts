@@ -84,3 +84,62 @@ describe('--istio-config CLUSTER=PATH', () => {
     ]);
   });
 });
+
+describe('config-push with include: to several clusters, one rollout', () => {
+  const push = (
+    targets: string,
+  ) => `${SCENARIO.replace(/models:[\s\S]*$/, 'models: [ { name: mp, controlPlane: multi-primary } ]\n')}
+routing:
+  destinationRules:
+    - { host: back, subsets: [ { name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } } ] }
+faults:
+  - { type: config-push, at: 2s, ${targets}, include: [${V2_ONLY}] }
+`;
+
+  it('clusters: all applies the included files to both API servers at once: one fault, both clusters inside its blast radius', async () => {
+    const { faultDomain } = await import('../../src/metrics/index.js');
+    const r = loadScenarioText(push('clusters: all'), 'cc.yaml');
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
+    const faults = r.scenario.mesh.faults;
+    expect(faults.length).toBe(1);
+    const f = faults[0];
+    if (f?.type !== 'config-push') throw new Error('expected a config-push');
+    expect([f.cluster, ...(f.alsoTo ?? []).map((t) => t.cluster)]).toEqual(['east', 'west']);
+    const model = r.scenario.models[0];
+    if (model === undefined) throw new Error('no model');
+    expect(faultDomain(f, model, r.scenario.mesh.clusters, r.scenario.mesh.services).clusters).toEqual([
+      0, 1,
+    ]);
+    const rec = record(r.scenario, 'mp');
+    rec.runUntil(4_000);
+    const back = rec.calls.filter((c) => c.service === 'back');
+    const before = back.filter((c) => c.sentMs < 2_000);
+    const after = back.filter((c) => c.sentMs > 2_500);
+    for (const k of [0, 1]) {
+      expect(new Set(before.filter((c) => c.sourceCluster === k).map((c) => c.endpointVersion))).toEqual(
+        new Set(['v1', 'v2']),
+      );
+      expect(new Set(after.filter((c) => c.sourceCluster === k).map((c) => c.endpointVersion))).toEqual(
+        new Set(['v2']),
+      );
+    }
+  });
+
+  it('clusters: [west] reaches west only; cluster and clusters together are refused', () => {
+    const r = loadScenarioText(push('clusters: [west]'), 'cc.yaml');
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
+    const rec = record(r.scenario, 'mp');
+    rec.runUntil(4_000);
+    const after = rec.calls.filter((c) => c.service === 'back' && c.sentMs > 2_500);
+    expect(new Set(after.filter((c) => c.sourceCluster === 0).map((c) => c.endpointVersion))).toEqual(
+      new Set(['v1', 'v2']),
+    );
+    expect(new Set(after.filter((c) => c.sourceCluster === 1).map((c) => c.endpointVersion))).toEqual(
+      new Set(['v2']),
+    );
+    const both = loadScenarioText(push('cluster: east, clusters: [west]'), 'cc.yaml');
+    expect(both.ok ? '' : both.issues.map((i) => i.message).join('\n')).toContain(
+      'give `cluster` or `clusters`, not both',
+    );
+  });
+});

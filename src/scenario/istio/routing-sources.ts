@@ -32,6 +32,8 @@ export function resolveRouting(
   routing: ResolvedRoutingInput;
   /** Clusters given resources of their own (`--istio-config CLUSTER=PATH`): their whole starting routing. */
   clusterRouting?: Record<string, ResolvedRoutingInput>;
+  /** Config-pushes with `include:`: by fault index, the included resources as push entries. */
+  pushes?: Map<number, RoutingInput>;
   issues: ScenarioIssue[];
 } {
   const issues: ScenarioIssue[] = [];
@@ -92,30 +94,7 @@ export function resolveRouting(
   const clusters = input.clusters.map((c) => c.name);
   const regions = [...new Set(input.clusters.map((c) => c.region))];
   issues.push(...checkServiceEntries(input, source, file, read.objects));
-  for (const o of read.objects) {
-    if (o.kind === 'Gateway' || o.kind === 'ServiceEntry') continue;
-    const routing: RoutingInput =
-      o.kind === 'VirtualService' ? { virtualServices: [o.spec] } : { destinationRules: [o.spec] };
-    // A VirtualService bound to Gateways only names the hosts clients ask the gateway for
-    // (bookinfo.example.com), not services: its hosts are matched against the Gateway's servers.
-    const gatewayOnly =
-      o.kind === 'VirtualService' &&
-      (o.spec.gateways ?? []).length > 0 &&
-      !(o.spec.gateways ?? []).includes('mesh');
-    for (const p of checkRouting(routing, resolver, clusters, regions, [], o.namespace)) {
-      if (gatewayOnly && p.path[2] === 'hosts') continue;
-      const path = [...o.specPath, ...p.path.slice(2)];
-      issues.push({
-        file: o.file,
-        ...o.source.locate(path),
-        path,
-        code: p.code,
-        message: p.message,
-        ...(p.suggestion === undefined ? {} : { suggestion: p.suggestion }),
-        ...(p.severity === undefined ? {} : { severity: p.severity }),
-      });
-    }
-  }
+  issues.push(...checkObjects(read.objects, resolver, clusters, regions));
   objects.push(...read.objects);
   const callers = callerNamespaces(input, resolver);
   const effective = effectiveRouting(
@@ -153,10 +132,136 @@ export function resolveRouting(
       issues.push(i);
     }
   }
+  const included = pushedIncludes(input, source, file, resolver, objects.length + 1_000_000);
+  issues.push(...included.issues);
   return {
     routing: effective.routing,
     ...(Object.keys(clusterRouting).length === 0 ? {} : { clusterRouting }),
+    ...(included.pushes.size === 0 ? {} : { pushes: included.pushes }),
     issues: oncePerField(issues),
+  };
+}
+
+/** Each resource checked alone where it was written (hosts, subsets' uniqueness, weights, regexes...). */
+function checkObjects(
+  objects: readonly RoutingObject[],
+  resolver: HostResolver,
+  clusters: readonly string[],
+  regions: readonly string[],
+): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  for (const o of objects) {
+    if (o.kind === 'Gateway' || o.kind === 'ServiceEntry') continue;
+    const routing: RoutingInput =
+      o.kind === 'VirtualService' ? { virtualServices: [o.spec] } : { destinationRules: [o.spec] };
+    // A VirtualService bound to Gateways only names the hosts clients ask the gateway for
+    // (bookinfo.example.com), not services: its hosts are matched against the Gateway's servers.
+    const gatewayOnly =
+      o.kind === 'VirtualService' &&
+      (o.spec.gateways ?? []).length > 0 &&
+      !(o.spec.gateways ?? []).includes('mesh');
+    for (const p of checkRouting(routing, resolver, clusters, regions, [], o.namespace)) {
+      if (gatewayOnly && p.path[2] === 'hosts') continue;
+      const path = [...o.specPath, ...p.path.slice(2)];
+      issues.push({
+        file: o.file,
+        ...o.source.locate(path),
+        path,
+        code: p.code,
+        message: p.message,
+        ...(p.suggestion === undefined ? {} : { suggestion: p.suggestion }),
+        ...(p.severity === undefined ? {} : { severity: p.severity }),
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * A config-push's `include:` files, read and resolved as istiod reads them, then written as the push's
+ * own entries (hosts as FQDNs, so they name the same services from the push's namespace "default"): a
+ * push's entries replace the cluster's by host (routing-timeline.ts). Gateways and ServiceEntries in a
+ * push are not applied (said).
+ */
+function pushedIncludes(
+  input: ScenarioInput,
+  source: YamlSource,
+  file: string,
+  resolver: HostResolver,
+  firstSeq: number,
+): { pushes: Map<number, RoutingInput>; issues: ScenarioIssue[] } {
+  const issues: ScenarioIssue[] = [];
+  const pushes = new Map<number, RoutingInput>();
+  const clusters = input.clusters.map((c) => c.name);
+  const regions = [...new Set(input.clusters.map((c) => c.region))];
+  const fqdn = new Map(resolver.services.map((s) => [s.name, s.fqdn]));
+  const host = (h: string) => fqdn.get(h) ?? h;
+  (input.faults ?? []).forEach((f, fi) => {
+    if (f.type !== 'config-push' || f.include === undefined) return;
+    const read = readConfigSources(
+      f.include.map((path, k) => ({
+        path,
+        relativeTo: scenarioFolder(file),
+        at: {
+          file,
+          ...source.locate(['faults', fi, 'include', k]),
+          path: ['faults', fi, 'include', k],
+        },
+      })),
+      firstSeq,
+    );
+    issues.push(...read.issues, ...checkObjects(read.objects, resolver, clusters, regions));
+    for (const o of read.objects)
+      if (o.kind === 'Gateway' || o.kind === 'ServiceEntry')
+        issues.push({
+          file: o.file,
+          ...o.source.locate(o.specPath),
+          path: o.specPath,
+          code: 'not-modelled',
+          severity: 'warning',
+          message: `${o.kind} ${o.name} in a config-push is not applied: pushes carry VirtualServices and DestinationRules (apply it with routing.include or --istio-config)`,
+        });
+    const eff = effectiveRouting(
+      read.objects.filter((o) => o.kind === 'VirtualService' || o.kind === 'DestinationRule'),
+      resolver,
+      callerNamespaces(input, resolver),
+    );
+    issues.push(...eff.issues);
+    pushes.set(fi, {
+      virtualServices: (eff.routing.virtualServices ?? []).map((vs) => ({
+        ...vs,
+        hosts: vs.hosts.map(host),
+        http: (vs.http ?? []).map((r) => ({
+          ...r,
+          route: r.route.map((d) => ({
+            ...d,
+            destination: { ...d.destination, host: host(d.destination.host) },
+          })),
+        })),
+      })),
+      destinationRules: (eff.routing.destinationRules ?? []).map((dr) => ({ ...dr, host: host(dr.host) })),
+    });
+  });
+  return { pushes, issues };
+}
+
+/** The scenario with each config-push's included resources appended to its inline entries. */
+export function withPushedIncludes(
+  input: ScenarioInput,
+  pushes: ReadonlyMap<number, RoutingInput> | undefined,
+): ScenarioInput {
+  if (pushes === undefined || pushes.size === 0) return input;
+  return {
+    ...input,
+    faults: (input.faults ?? []).map((f, i) => {
+      const p = pushes.get(i);
+      if (p === undefined || f.type !== 'config-push') return f;
+      return {
+        ...f,
+        virtualServices: [...(f.virtualServices ?? []), ...(p.virtualServices ?? [])],
+        destinationRules: [...(f.destinationRules ?? []), ...(p.destinationRules ?? [])],
+      };
+    }),
   };
 }
 
