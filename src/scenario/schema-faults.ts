@@ -169,13 +169,13 @@ export const FaultInput = z
         ...timing,
         type: z.literal('config-push'),
         cluster: Ref.optional().describe(
-          'The cluster the config is applied to; it reaches the proxies whose istiod reads config there. Give this or `clusters`.',
+          'The cluster the config is applied to; it reaches the proxies whose istiod reads config there. Give this or `clusters`. Default: none.',
         ),
         clusters: z
           .union([z.literal('all'), z.array(Ref).min(1).max(1000)])
           .optional()
           .describe(
-            'Several clusters (or all) the config is applied to at once: one rollout, one fault, one blast radius (every target cluster inside it). Give this or `cluster`.',
+            'Several clusters (or all) the config is applied to at once: one rollout, one fault, one blast radius (every target cluster inside it). Give this or `cluster`. Default: none.',
           ),
         include: z
           .array(z.string().min(1).max(4096))

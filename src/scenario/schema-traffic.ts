@@ -48,7 +48,7 @@ export const TrafficInput = z
   .strictObject({
     name: Name,
     entry: Name.optional().describe(
-      'The service clients call. Required, except for traffic `via: ingress` with `host`, where the Gateway routes decide (then, if given, it must be where they send the request).',
+      'The service clients call. Required, except for traffic `via: ingress` with `host`, where the Gateway routes decide (then, if given, it must be where they send the request). Default: none (the first destination of the Gateway route the request takes).',
     ),
     host: z
       .string()
