@@ -1,8 +1,8 @@
 /**
  * Istio resources as users hold them: multi-document YAML, `List` objects (`kubectl get -o yaml`), the
- * `apiVersion/kind/metadata/spec` wrapper. VirtualServices and DestinationRules of `networking.istio.io`
- * v1, v1beta1 and v1alpha3 become `RoutingObject`s; every other kind is listed as skipped with the reason
- * (a warning), never dropped in silence. Problems keep the file, line and column of the resource file.
+ * `apiVersion/kind/metadata/spec` wrapper. VirtualServices, DestinationRules, Gateways and ServiceEntries
+ * of `networking.istio.io` v1, v1beta1 and v1alpha3 become `RoutingObject`s; every other kind is listed as
+ * skipped with the reason (a warning), never dropped in silence. Problems keep the file, line and column of the resource file.
  *
  * Contents: `readIstioResources`, `RoutingObject`, `ResourceRead`, `ISTIO_NETWORKING_VERSIONS`.
  */
