@@ -56,13 +56,13 @@ export function modelList(raw: Raw): string[] | undefined {
   return names;
 }
 
-/** `--istio-config PATH` (repeatable): Istio resource files or folders applied after the scenario's routing. */
+/** `--istio-config [CLUSTER=]PATH` (repeatable): Istio resource files or folders applied after the scenario's routing. */
 export const ISTIO_CONFIG_OPTION = {
   type: 'string',
   array: true,
   nargs: 1,
   describe:
-    'Istio resource file or folder (VirtualServices, DestinationRules; multi-document, List) applied after the scenario routing, in every cluster; repeatable',
+    "Istio resource file or folder (VirtualServices, DestinationRules, Gateways, ServiceEntries; multi-document, List) applied after the scenario routing, in every cluster; CLUSTER=PATH applies it to that cluster's API server only (seen by the istiods that read that cluster under each model); repeatable",
 } as const;
 
 /**

@@ -16,17 +16,16 @@ export interface LoadFlags {
 }
 
 /**
- * The `--istio-config` values as load options. `CLUSTER=PATH` (one cluster's API server only) is refused:
- * meshsim starts every cluster with the same routing, so applying it to one would be silently wrong; a
- * `config-push` fault with the resources inline applies routing to one cluster.
+ * The `--istio-config` values as load options: `PATH` applies to every cluster the model reads config
+ * from; `CLUSTER=PATH` to that cluster's API server only (which istiods read it depends on the model).
  */
-export function istioConfigPaths(values: readonly string[] | undefined): { path: string }[] {
+export function istioConfigPaths(
+  values: readonly string[] | undefined,
+): { path: string; cluster?: string }[] {
   return (values ?? []).map((v) => {
-    if (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?=/.test(v))
-      throw new UsageError(
-        `meshsim: --istio-config ${v}: applying config to one cluster (CLUSTER=PATH) is not modelled yet: every cluster starts with the same routing. Give the path alone (every cluster), or push it to one cluster with a config-push fault.`,
-      );
-    return { path: v };
+    const m = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)=(.+)$/.exec(v);
+    if (m === null) return { path: v };
+    return { cluster: m[1] as string, path: m[3] as string };
   });
 }
 

@@ -13,6 +13,7 @@
 import { DeadlineQueue } from './deadline-queue.js';
 import type { ClientRole, DataPlaneContext, DataPlaneRoles, TrafficOrigin } from './data-plane-roles.js';
 import type { Proxy } from './proxy.js';
+import type { ExternalDestination } from './external-destination.js';
 import { Attempt, Call, MeshRequest, isFailure } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import { AttemptEnd, AttemptOutcome } from './traffic/attempt-outcome.js';
@@ -183,6 +184,10 @@ export class ClientSide implements ClientRole {
   private readonly attempt = (call: Call): void => {
     if (call.finished) return;
     call.attempts++;
+    if (call.service.external !== undefined) {
+      this.externalAttempt(call, call.service.external);
+      return;
+    }
     const upstream = this.ctx.upstreamOf(call.source, call.service, call.subset);
     if (upstream === undefined) {
       // A route to a subset no DestinationRule defines: Envoy has no such cluster.
@@ -201,6 +206,26 @@ export class ClientSide implements ClientRole {
     if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
     if (admission === Admission.pending) this.roles.path.wait(a);
     else this.roles.path.dispatch(a);
+  };
+
+  /**
+   * A try to a ServiceEntry host outside the clusters (external-destination.ts). No view, no pod: it leaves
+   * the caller's sidecar and its answer comes back after the host's round trip and service time; route
+   * timeout, per-try timeout and retries act on it as on any try.
+   */
+  private externalAttempt(call: Call, external: ExternalDestination): void {
+    const a = new Attempt(call, this.ctx.engine.now);
+    call.current = a;
+    const perTry = call.retry.perTryTimeoutMs;
+    if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
+    a.responseCode = external.status();
+    const delay = call.source.latency.sample() + external.answerAfterMs(call.source.cluster);
+    this.ctx.engine.schedule(delay, this.externalAnswered, a);
+  }
+
+  private readonly externalAnswered = (a: Attempt): void => {
+    if (a.abandoned) return;
+    this.attemptEnded(a, a.responseCode, AttemptEnd.response);
   };
 
   private readonly perTryTimeout = (a: Attempt): void => {

@@ -60,6 +60,11 @@ export interface ControlPlaneContext {
   readonly rng: Uniform;
   readonly pushTime: IstiodContext['pushTime'];
   readonly events: ControlPlaneEvents;
+  /**
+   * Clusters whose API server starts with a config of its own, by name (issue 13: `--istio-config
+   * CLUSTER=PATH`); the others start with `routing`. Empty when every cluster holds the same.
+   */
+  readonly clusterRouting: Readonly<Record<string, RoutingConfig>>;
 }
 
 export class ControlPlane {
@@ -81,6 +86,7 @@ export class ControlPlane {
 
   constructor(c: ControlPlaneContext) {
     const { engine, model, topology, infra, registry, tracker, settings, routing, rng, pushTime, events } = c;
+    const { clusterRouting } = c;
     this.engine = engine;
     this.model = model;
     this.topology = topology;
@@ -89,7 +95,11 @@ export class ControlPlane {
     this.settings = settings;
     this.rng = rng;
     this.events = events;
-    this.configs = topology.clusterNames.map(() => ({ routing, version: 0 }));
+    // Each cluster's API server holds its own config (issue 13: `--istio-config CLUSTER=PATH`).
+    this.configs = topology.clusterNames.map((name) => ({
+      routing: clusterRouting[name] ?? routing,
+      version: 0,
+    }));
     const ctx: IstiodContext = {
       engine,
       registry,

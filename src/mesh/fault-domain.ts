@@ -12,8 +12,8 @@
  * - latency-injection, error-injection: the named cluster, else every cluster the service runs in;
  * - network-partition: every cluster on either side (named, or in a named region); clients elsewhere are
  *   collateral;
- * - config-push: the cluster the config was applied in; proxies elsewhere that received it (their istiod
- *   reads that cluster's config) are collateral.
+ * - config-push: the clusters the config was applied in (one rollout may name several); proxies elsewhere
+ *   that received it (their istiod reads one of those clusters' config) are collateral.
  *
  * Recovery counts from the start for faults the mesh is meant to route around while they last (lost pods,
  * zones, clusters, gateways: endpoints leave the views, retries and failover pick other hosts), and for any
@@ -86,6 +86,12 @@ export function faultDomain(
       }
       break;
     }
+    case 'config-push':
+      // One rollout to several clusters is one fault: every target cluster is inside it.
+      inside = [fault.cluster, ...(fault.alsoTo ?? []).map((t) => t.cluster)]
+        .flatMap(index)
+        .sort((a, b) => a - b);
+      break;
     default:
       inside = index(fault.cluster);
   }

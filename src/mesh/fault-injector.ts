@@ -171,21 +171,28 @@ export class FaultInjector implements FaultInjections {
         break;
       }
       case 'config-push': {
-        const c = topology.cluster(f.cluster);
-        if (starting) {
-          this.previousConfig.set(f, controlPlane.configOf(c));
-          controlPlane.applyConfig(c, f.routing);
-        } else {
-          const previous = this.previousConfig.get(f);
-          if (previous !== undefined) controlPlane.applyConfig(c, previous);
-        }
+        // One rollout to every target cluster at once (issue 13: `clusters:`); undone the same way.
+        const targets = [{ cluster: f.cluster, routing: f.routing }, ...(f.alsoTo ?? [])];
+        if (starting)
+          this.previousConfig.set(
+            f,
+            targets.map((t) => controlPlane.configOf(topology.cluster(t.cluster))),
+          );
+        targets.forEach((t, k) => {
+          const c = topology.cluster(t.cluster);
+          if (starting) controlPlane.applyConfig(c, t.routing);
+          else {
+            const previous = this.previousConfig.get(f)?.[k];
+            if (previous !== undefined) controlPlane.applyConfig(c, previous);
+          }
+        });
         break;
       }
     }
     this.ctx.infrastructureChanged();
   }
 
-  private readonly previousConfig = new Map<FaultConfig, ReturnType<ControlPlane['configOf']>>();
+  private readonly previousConfig = new Map<FaultConfig, ReturnType<ControlPlane['configOf']>[]>();
 
   /** Kills one random pod every `everyMs` until the fault ends; each is replaced by its ReplicaSet. */
   private churn(f: Extract<FaultConfig, { type: 'pod-churn' }>): void {

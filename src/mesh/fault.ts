@@ -69,7 +69,17 @@ export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
       readonly httpStatus: number;
       readonly fraction: number;
     }
-  | { readonly type: 'config-push'; readonly cluster: string; readonly routing: RoutingConfig }
+  | {
+      readonly type: 'config-push';
+      /** The (first) cluster the config is applied to, and its whole config once applied. */
+      readonly cluster: string;
+      readonly routing: RoutingConfig;
+      /**
+       * Further clusters of the same rollout (`clusters:`), each with its whole config once applied: one
+       * fault, applied to every cluster at once, one blast radius.
+       */
+      readonly alsoTo?: readonly { readonly cluster: string; readonly routing: RoutingConfig }[] | undefined;
+    }
 );
 
 /** A Kubernetes int-or-percent (`maxSurge: 1` or `maxSurge: 25%`). */
@@ -109,6 +119,8 @@ export function faultTarget(f: FaultConfig): string {
     case 'latency-injection':
     case 'error-injection':
       return f.cluster === undefined ? f.service : `${f.service} in ${f.cluster}`;
+    case 'config-push':
+      return [f.cluster, ...(f.alsoTo ?? []).map((t) => t.cluster)].join(', ');
     default:
       return f.cluster;
   }

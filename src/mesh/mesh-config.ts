@@ -4,6 +4,7 @@
  */
 import type { Distribution } from '../des/index.js';
 import type { DeploymentModel } from './deployment-model.js';
+import type { ExternalConfig } from './external-destination.js';
 import type { FaultConfig } from './fault.js';
 import type { RoutingConfig } from './routing-config.js';
 
@@ -86,6 +87,11 @@ export interface ServiceConfig {
   /** Fraction of requests the application itself answers with 500. */
   readonly errorRate: number;
   readonly calls: readonly CallStepConfig[];
+  /**
+   * A ServiceEntry host outside the clusters (external-destination.ts): no deployments; `serviceTime` and
+   * `errorRate` are the host's own. Undefined for the scenario's services.
+   */
+  readonly external?: ExternalConfig | undefined;
 }
 
 export const ArrivalProcess = { poisson: 'poisson', constant: 'constant' } as const;
@@ -118,8 +124,13 @@ export interface TrafficConfig {
   readonly uri: string;
   /** The client gives up after this long (DC); Infinity for never. */
   readonly timeoutMs: number;
-  /** The service clients call. */
+  /**
+   * The service clients call. With `host`, where the ingress gateway's routes send the request (reports
+   * and estimates use it; the run routes by `host`).
+   */
   readonly entry: string;
+  /** `via: ingress` only: the Host clients ask for, routed by the Gateway routes (ingress-routes.ts). */
+  readonly host?: string;
   /** Share of clients per cluster (weights, summing to 1). */
   readonly from: readonly { readonly cluster: string; readonly weight: number }[];
   readonly ratePerMs: number;
@@ -140,6 +151,11 @@ export interface MeshConfig {
   readonly gateways: GatewaysConfig;
   /** Routing config present in every cluster at the start. */
   readonly routing: RoutingConfig;
+  /**
+   * Clusters whose API server starts with a routing config of its own (`--istio-config CLUSTER=PATH`),
+   * by cluster name; the others start with `routing`. An istiod reads its config cluster's only.
+   */
+  readonly clusterRouting?: Readonly<Record<string, RoutingConfig>> | undefined;
   readonly faults: readonly FaultConfig[];
 }
 

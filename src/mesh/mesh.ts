@@ -8,6 +8,8 @@ import { DataPlane } from './data-plane.js';
 import type { TrafficOrigin } from './data-plane-roles.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { FaultInjector } from './fault-injector.js';
+import { AUTHORITY } from './traffic/ingress-routes.js';
+import { ExternalDestination } from './external-destination.js';
 import { Infrastructure } from './infrastructure.js';
 import type { MeshConfig, ServiceConfig } from './mesh-config.js';
 import { NetworkLatency } from './network-latency.js';
@@ -83,6 +85,7 @@ export class Mesh {
         certExpired: () => observer.certExpired(),
         viewChanged: (proxy) => this.workloads.sidecarConfigured(proxy),
       },
+      clusterRouting: config.clusterRouting ?? {},
     });
     this.trackReality();
     this.workloads = new Workloads({
@@ -147,10 +150,13 @@ export class Mesh {
     });
     this.traffic = config.traffic.map((t, ti) => {
       const placement = streams.stream(`client-placement/${t.name}`);
+      // Hook (issue 13): a request naming a host carries it as :authority; the ingress gateway routes it
+      // by the Gateway routes (ingress-routes.ts).
+      const headers = t.host === undefined ? t.headers : { ...t.headers, [AUTHORITY]: t.host };
       const origin: TrafficOrigin = {
         index: ti,
         entry: this.services[indexOf(t.entry)] as ServiceRuntime,
-        headers: t.headers,
+        headers,
         uri: t.uri,
         clientTimeoutMs: t.timeoutMs,
       };
@@ -220,6 +226,16 @@ export class Mesh {
       stepsOf(s.calls),
       this.streams.stream(`behaviour/${s.name}`),
     );
+    // Hook (issue 13): a ServiceEntry host answers by its own latency and errors (external-destination.ts).
+    if (s.external !== undefined)
+      service.external = new ExternalDestination(
+        s.external,
+        this.config.clusters.map((c) => c.region),
+        service.serviceTime,
+        s.errorRate,
+        service.behaviourRng,
+        (key) => this.streams.stream(`external-latency/${s.name}/${key}`),
+      );
     // A version's streams are its own (named by deployment), so services without versions draw as before.
     s.deployments.forEach((d, k) => {
       const b = d.behaviour;

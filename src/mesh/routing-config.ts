@@ -107,7 +107,22 @@ export interface DestinationRule {
   readonly subsets: readonly Subset[];
 }
 
+/**
+ * One virtual host of the ingress gateway (a domain of a Gateway server's hosts), with the routes of the
+ * VirtualServices bound to that Gateway, in istiod's order (scenario/istio/gateway-routes.ts).
+ */
+export interface IngressVirtualHost {
+  /** `example.com`, `*.example.com` or `*`, lower-case. */
+  readonly domain: string;
+  readonly http: readonly HttpRoute[];
+}
+
 export interface RoutingConfig {
   readonly virtualServices: readonly VirtualService[];
   readonly destinationRules: readonly DestinationRule[];
+  /**
+   * The ingress gateway's routes, from Gateways and the VirtualServices bound to them. Requests that name
+   * a host (traffic `host:`) are routed by these at the ingress gateway; undefined or empty: no Gateway.
+   */
+  readonly ingress?: readonly IngressVirtualHost[] | undefined;
 }

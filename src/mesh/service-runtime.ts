@@ -7,6 +7,7 @@
 import type { Sampler, Uniform } from '../des/index.js';
 import type { AppCallPolicy } from './app-call.js';
 import type { Endpoint } from './endpoint.js';
+import type { ExternalDestination } from './external-destination.js';
 
 export interface CallStep {
   readonly services: Int32Array;
@@ -33,6 +34,8 @@ export interface ServiceBehaviour {
 
 export class ServiceRuntime implements ServiceBehaviour {
   readonly endpoints: Endpoint[] = [];
+  /** A ServiceEntry host outside the clusters (issue 13): tries go to it directly, not to endpoints. */
+  external: ExternalDestination | undefined = undefined;
   /** Behaviour of the pods of one deployment, keyed by its labels object (shared by all its pods). */
   private readonly versions = new Map<object, ServiceBehaviour>();
 

@@ -17,6 +17,11 @@ import { Tally, round, summarize } from './tally.js';
 import { TrafficMatrix, type CrossingCounts, type ZoneRef } from './traffic-matrix.js';
 import { UnitWindows, type UnitWindowsJSON } from './unit-windows.js';
 import { ServiceGraphRecorder } from './service-graph.js';
+import { VersionTallies, type ServiceVersionBreakdown } from './version-breakdown.js';
+
+function withVersions(rows: ServiceVersionBreakdown[]): { byServiceVersion?: ServiceVersionBreakdown[] } {
+  return rows.length === 0 ? {} : { byServiceVersion: rows };
+}
 
 export interface RecorderShape {
   /** istiods in the deployment model (0 when the scenario has no control plane to report). */
@@ -101,6 +106,8 @@ export class RunRecorder implements MeshObserver {
   private readonly matrix: TrafficMatrix;
   private readonly controlPlane: ControlPlaneRecorder;
   private readonly graph: ServiceGraphRecorder;
+  /** Calls per service version (issue 13; version-breakdown.ts). */
+  private readonly versions = new VersionTallies(BATCHES);
   /** By `code * 2^16 + flags` (flags use 11 bits): a number key, so a request allocates no string. */
   private readonly responses = new Map<number, { code: number; flags: string; count: number }>();
   private readonly batchMs: number;
@@ -189,6 +196,7 @@ export class RunRecorder implements MeshObserver {
     const ln = Math.log(latency);
     (this.byService[service] as Tally).add(ok, latency, batch, false, ln);
     this.graph.call(call, latency, ln);
+    this.versions.add(call, ok, latency, batch, ln);
     const caller = call.source.cluster;
     this.units.services.complete(
       caller * this.shape.services.length + service,
@@ -258,6 +266,7 @@ export class RunRecorder implements MeshObserver {
     for (const q of this.queueBySvc) buckets += q.hist.bucketCount;
     buckets += this.controlPlane.bucketCount;
     buckets += this.graph.bucketCount;
+    buckets += this.versions.bucketCount;
     return {
       windows: this.windows.length,
       unitWindowCells:
@@ -318,6 +327,8 @@ export class RunRecorder implements MeshObserver {
           queueMs: summarize(q.hist, batchMeansStandardError([...q.sums], [...q.counts])),
         };
       }),
+      // Only where served pods carry a version label, so runs without versions report as before.
+      ...withVersions(this.versions.summary(this.shape.services)),
       traffic: this.matrix.callMatrix(),
       requestTraffic: this.matrix.requestMatrix(),
       serviceGraph: this.graph.summary(this.shape.durationMs - this.shape.warmupMs),

@@ -37,6 +37,9 @@ export interface Breakdown {
   readonly late?: number;
 }
 
+export type { ServiceVersionBreakdown } from './version-breakdown.js';
+import type { ServiceVersionBreakdown } from './version-breakdown.js';
+
 export interface ServiceBreakdown extends Breakdown {
   readonly service: string;
   /** Time calls to this service waited for a replica slot. */
@@ -205,6 +208,11 @@ export interface RunSummary extends ReportHeader {
   readonly byCluster: readonly (Breakdown & { readonly cluster: string })[];
   readonly byTraffic: readonly (Breakdown & { readonly traffic: string })[];
   readonly byService: readonly ServiceBreakdown[];
+  /**
+   * Calls per service and `version` label of the serving replica (Bookinfo's reviews v1, v2, v3); absent
+   * when no served pod had a version. Calls that reached no replica count in `byService` only.
+   */
+  readonly byServiceVersion?: readonly ServiceVersionBreakdown[];
   /** Calls by the caller's cluster and the serving replica's cluster. */
   readonly traffic: readonly { readonly from: string; readonly to: string; readonly requests: number }[];
   /**

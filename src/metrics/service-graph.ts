@@ -16,15 +16,20 @@ import { round } from './tally.js';
 
 /** One edge of the service graph: what a calling proxy saw of its calls to one destination workload. */
 export interface ServiceGraphEdge {
-  /** `service` for a service replica's sidecar, `traffic` for a client (a `traffic:` source). */
-  readonly sourceKind: 'service' | 'traffic';
-  /** The calling service, or the traffic source's name for a client. */
+  /**
+   * `service` for a service replica's sidecar, `traffic` for an in-mesh client (a `traffic:` source),
+   * `ingress` for the ingress gateway calling on behalf of clients that enter `via: ingress`.
+   */
+  readonly sourceKind: 'service' | 'traffic' | 'ingress';
+  /** The calling service, the traffic source's name for a client, `istio-ingressgateway` for the ingress gateway. */
   readonly source: string;
   /** The caller's `version` label; null when it has none (clients, unversioned deployments). */
   readonly sourceVersion: string | null;
   readonly sourceCluster: string;
-  /** The service actually called, after routing. */
+  /** The service actually called, after routing (an external host's name for a ServiceEntry host). */
   readonly destination: string;
+  /** Present, `external`, when the destination is a ServiceEntry host outside the clusters. */
+  readonly destinationKind?: 'external';
   /** The serving replica's `version` label; null when unversioned or when no replica was reached. */
   readonly destinationVersion: string | null;
   /** The serving replica's cluster; null when the call reached no replica (e.g. 503 UH, a fault abort). */
@@ -47,6 +52,9 @@ export interface ServiceGraphSummary {
   /** Edges ordered by source, destination, then cluster and version. */
   readonly edges: readonly ServiceGraphEdge[];
 }
+
+/** The ingress gateway's workload name (a default install's, as Istio's telemetry labels it). */
+export const INGRESS_GATEWAY = 'istio-ingressgateway';
 
 /** Relative accuracy of the edges' latency histograms (1%, as every latency meshsim reports). */
 const EDGE_ACCURACY = 0.01;
@@ -86,13 +94,15 @@ export class ServiceGraphRecorder {
   /** Node of a destination replica, by endpoint id; of a call that reached none, by service. */
   private readonly destinationNodeByEndpoint: (number | undefined)[] = [];
   private readonly unreachedNode: (number | undefined)[] = [];
+  /** Service indices of ServiceEntry hosts seen as destinations. */
+  private readonly external = new Set<number>();
 
   constructor(
     private readonly services: readonly string[],
     private readonly traffic: readonly string[],
     private readonly clusters: readonly string[],
   ) {
-    if (clusters.length >= 1024 || services.length + traffic.length >= 2048)
+    if (clusters.length >= 1024 || services.length + traffic.length + 1 >= 2048)
       throw new RangeError(
         `ServiceGraphRecorder: ${clusters.length} clusters and ${services.length + traffic.length} workloads exceed the node key's 1023 and 2047`,
       );
@@ -102,8 +112,10 @@ export class ServiceGraphRecorder {
   call(call: Readonly<Call>, latencyMs: number, lnLatency: number): void {
     const proxy = call.source;
     const caller = proxy.endpoint;
+    // A call with no replica behind its proxy is a client's; from a router, the ingress gateway's (one
+    // node per cluster after the traffic sources), as Kiali draws istio-ingressgateway.
     let source: number | undefined;
-    if (caller === undefined) {
+    if (caller === undefined && proxy.nodeType !== 'router') {
       const k = call.request.traffic * this.clusters.length + proxy.cluster;
       source = this.clientNode[k];
       if (source === undefined) {
@@ -113,10 +125,14 @@ export class ServiceGraphRecorder {
     } else {
       source = this.sourceNodeByProxy[proxy.id];
       if (source === undefined) {
-        source = this.node(caller.service, this.version(caller.labels), caller.cluster);
+        source =
+          caller !== undefined
+            ? this.node(caller.service, this.version(caller.labels), caller.cluster)
+            : this.node(this.services.length + this.traffic.length, 0, proxy.cluster);
         this.sourceNodeByProxy[proxy.id] = source;
       }
     }
+    if (call.service.external !== undefined) this.external.add(call.service.index);
     const endpoint = call.endpoint;
     const service = call.service.index;
     let destination: number | undefined;
@@ -183,17 +199,21 @@ export class ServiceGraphRecorder {
       const s = this.nodes[c.source] as NodeKey;
       const d = this.nodes[c.destination] as NodeKey;
       const isClient = s.workload >= this.services.length;
+      const isIngress = s.workload === this.services.length + this.traffic.length;
       const q = (p: number) => round(c.latency.quantile(p) ?? 0, 4);
       return {
-        sourceKind: isClient ? 'traffic' : 'service',
-        source: isClient
-          ? (this.traffic[s.workload - this.services.length] as string)
-          : (this.services[s.workload] as string),
+        sourceKind: isIngress ? 'ingress' : isClient ? 'traffic' : 'service',
+        source: isIngress
+          ? INGRESS_GATEWAY
+          : isClient
+            ? (this.traffic[s.workload - this.services.length] as string)
+            : (this.services[s.workload] as string),
         sourceVersion: this.versions[s.version] ?? null,
         sourceCluster: this.clusters[s.cluster] as string,
         destination: this.services[d.workload] as string,
         destinationVersion: this.versions[d.version] ?? null,
         destinationCluster: this.clusters[d.cluster] ?? null,
+        ...(this.external.has(d.workload) ? { destinationKind: 'external' as const } : {}),
         calls: c.calls,
         ratePerSecond: seconds > 0 ? round(c.calls / seconds, 4) : 0,
         errors: c.errors,

@@ -34,15 +34,32 @@ export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
     latency_p50_ms: w.latencyMs?.p50 ?? null,
     latency_p99_ms: w.latencyMs?.p99 ?? null,
   }));
-  const services = s.byService.map((b) => ({
-    service: b.service,
-    requests_total: b.requests,
-    succeeded_total: b.succeeded,
-    availability_ratio: b.availability,
-    ...latencyColumns(b.latencyMs),
-    queue_mean_ms: b.queueMs?.mean ?? null,
-    queue_p99_ms: b.queueMs?.p99 ?? null,
-  }));
+  // With versions, a `version` column: a service's row (empty version), then one row per version.
+  const versions = s.byServiceVersion;
+  const services = s.byService.flatMap((b) => [
+    {
+      service: b.service,
+      ...(versions === undefined ? {} : { version: null }),
+      requests_total: b.requests,
+      succeeded_total: b.succeeded,
+      availability_ratio: b.availability,
+      ...latencyColumns(b.latencyMs),
+      queue_mean_ms: b.queueMs?.mean ?? null,
+      queue_p99_ms: b.queueMs?.p99 ?? null,
+    },
+    ...(versions ?? [])
+      .filter((v) => v.service === b.service)
+      .map((v) => ({
+        service: v.service,
+        version: v.version,
+        requests_total: v.requests,
+        succeeded_total: v.succeeded,
+        availability_ratio: v.availability,
+        ...latencyColumns(v.latencyMs),
+        queue_mean_ms: null,
+        queue_p99_ms: null,
+      })),
+  ]);
   const clusters = s.byCluster.map((b) => ({
     cluster: b.cluster,
     requests_total: b.requests,

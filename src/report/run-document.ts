@@ -61,8 +61,17 @@ function servicesTable(s: RunSummary): ReportTable {
     id: 'services',
     title: 'Services',
     header: ['service', 'calls', 'availability', ...LATENCY_HEADER, 'queue mean ms'],
-    note: 'Availability of calls to the service: answered without error (not 5xx), however late.',
-    rows: s.byService.map((b) => [b.service, ...breakdownCells(b), formatMs(b.queueMs?.mean)]),
+    note:
+      'Availability of calls to the service: answered without error (not 5xx), however late.' +
+      (s.byServiceVersion === undefined
+        ? ''
+        : ' Indented rows: the calls served by each version (the pod label); calls that reached no pod count in the service row only.'),
+    rows: s.byService.flatMap((b) => [
+      [b.service, ...breakdownCells(b), formatMs(b.queueMs?.mean)],
+      ...(s.byServiceVersion ?? [])
+        .filter((v) => v.service === b.service)
+        .map((v) => [`  ${b.service} ${v.version}`, ...breakdownCells(v), '-']),
+    ]),
     numeric: [false, true, true, true, true, true, true, true],
   };
 }

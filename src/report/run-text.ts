@@ -48,7 +48,13 @@ export function runText(s: RunSummary, reportDir: string | undefined): string {
     '',
     textTable(
       ['service', 'calls', 'availability', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'queue mean ms'],
-      s.byService.map((b) => [...row(b.service, b), ms(b.queueMs?.mean)]),
+      s.byService.flatMap((b) => [
+        [...row(b.service, b), ms(b.queueMs?.mean)],
+        // Its versions (the serving pod's version label) right under it.
+        ...(s.byServiceVersion ?? [])
+          .filter((v) => v.service === b.service)
+          .map((v) => [...row(`  ${b.service} ${v.version}`, v), '-']),
+      ]),
     ),
     '',
     `responses: ${s.responses.map((r) => `${r.code} ${r.flags} x${r.count}`).join(', ') || 'none'}` +

@@ -9,6 +9,7 @@
 import type { Problem } from './check.js';
 import { checkRouting } from './check-routing.js';
 import { HostResolver } from './istio/host-resolver.js';
+import { pushTargets } from './routing-timeline.js';
 import type { RoutingInput } from './schema-routing.js';
 import { checkSubsets } from './check-subsets.js';
 
@@ -25,7 +26,7 @@ export function checkModelsAndFaults(
   /** Every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
   routingBase?: RoutingInput,
 ): Problem[] {
-  const resolver = new HostResolver(input.services);
+  const resolver = HostResolver.of(input);
   const { problems, add, reference } = problemCollector();
   const clusters = input.clusters.map((c) => c.name);
   const services = input.services.map((s) => s.name);
@@ -108,6 +109,17 @@ export function checkModelsAndFaults(
         add([...path, 'between'], 'invalid-value', message.partitionWithItself(f.between[0]));
     }
     if (f.type === 'config-push') {
+      const named = (f.cluster === undefined ? 0 : 1) + (f.clusters === undefined ? 0 : 1);
+      if (named !== 1)
+        add(
+          [...path, named === 0 ? 'cluster' : 'clusters'],
+          named === 0 ? 'missing-key' : 'invalid-value',
+          named === 0
+            ? 'a config-push needs `cluster` (one API server) or `clusters` (a list, or all)'
+            : 'give `cluster` or `clusters`, not both',
+        );
+      if (Array.isArray(f.clusters))
+        f.clusters.forEach((c, k) => ref([...path, 'clusters', k], 'cluster', c, clusters));
       const routing = {
         ...(f.virtualServices === undefined ? {} : { virtualServices: f.virtualServices }),
         ...(f.destinationRules === undefined ? {} : { destinationRules: f.destinationRules }),
@@ -128,14 +140,11 @@ function overlappingPushes(input: ScenarioInput): Problem[] {
     .flatMap((f, index) => {
       if (f.type !== 'config-push') return [];
       const atMs = parseDuration(f.at) ?? 0;
-      return [
-        {
-          index,
-          cluster: f.cluster,
-          atMs,
-          endMs: f.for === undefined ? atMs : atMs + (parseDuration(f.for) ?? 0),
-        },
-      ];
+      const endMs = f.for === undefined ? atMs : atMs + (parseDuration(f.for) ?? 0);
+      return pushTargets(
+        f,
+        input.clusters.map((c) => c.name),
+      ).map((cluster) => ({ index, cluster, atMs, endMs }));
     })
     .sort((a, b) => a.atMs - b.atMs || a.index - b.index);
   const problems: Problem[] = [];

@@ -24,7 +24,7 @@ import { suggest } from './suggest.js';
  * subsets, with the place of every resource). Without it, `input.routing` is checked here.
  */
 export function checkSubsets(input: ScenarioInput, base?: RoutingInput): Problem[] {
-  const services = new HostResolver(input.services);
+  const services = HostResolver.of(input);
   const problems: Problem[] = [];
   if (input.routing !== undefined && base === undefined) {
     for (const m of missingSubsets(input.routing, services)) {

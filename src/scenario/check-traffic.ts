@@ -24,7 +24,19 @@ export function checkTraffic(input: ScenarioInput, durationMs: number): Problem[
 
   input.traffic.forEach((t, ti) => {
     const at: IssuePath = ['traffic', ti];
-    reference([...at, 'entry'], 'service', t.entry, services);
+    if (t.entry !== undefined) reference([...at, 'entry'], 'service', t.entry, services);
+    else if (t.host === undefined)
+      add(
+        [...at, 'entry'],
+        'missing-key',
+        'missing key "entry": the service clients call (only traffic `via: ingress` with `host` may leave it to the Gateway routes)',
+      );
+    if (t.host !== undefined && t.via !== 'ingress')
+      add(
+        [...at, 'host'],
+        'invalid-value',
+        '`host` names what clients ask the ingress gateway for; it needs `via: ingress` (in-mesh clients call `entry`)',
+      );
     if (typeof t.from === 'string') reference([...at, 'from'], 'cluster', t.from, clusters);
     else {
       let sum = 0;

@@ -6,6 +6,7 @@
  * Contents: `checkScenario`, `Problem`.
  */
 import { checkDistributions } from './check-distributions.js';
+import { checkExternalServices } from './check-external.js';
 import { checkModelsAndFaults } from './check-model-faults.js';
 import { checkLoadModel } from './check-load-model.js';
 import { checkThresholds } from './check-thresholds.js';
@@ -38,6 +39,11 @@ export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput):
 
   const clusters = input.clusters.map((c) => c.name);
   const services = input.services.map((s) => s.name);
+  // Services call external hosts (ServiceEntry hosts described under externalServices) by their host.
+  const callable = [...services, ...(input.externalServices ?? []).map((e) => e.host)];
+  const collector = problemCollector();
+  checkExternalServices(input, collector);
+  problems.push(...collector.problems);
   unique(input.clusters, 'cluster', ['clusters'], add);
   unique(input.services, 'service', ['services'], add);
   unique(input.traffic, 'traffic source', ['traffic'], add);
@@ -87,7 +93,7 @@ export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput):
     (s.calls ?? []).forEach((step, ci) => {
       const calls = Array.isArray(step) ? step : [step];
       calls.forEach((c, k) =>
-        reference(callPath(si, ci, k, Array.isArray(step)), 'service', c.service, services),
+        reference(callPath(si, ci, k, Array.isArray(step)), 'service', c.service, callable),
       );
     });
     const versions = s.deployments.flatMap((d) =>
@@ -103,7 +109,7 @@ export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput):
               : ['services', si, 'versions', v, 'calls', ci, 'service'],
             'service',
             c.service,
-            services,
+            callable,
           ),
         ),
       );

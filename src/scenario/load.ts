@@ -19,7 +19,10 @@ import { normalize } from './normalize.js';
 import type { Scenario } from './scenario.js';
 import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
-import { resolveRouting, type IstioConfigPath } from './istio/routing-sources.js';
+import { resolveRouting, withPushedIncludes, type IstioConfigPath } from './istio/routing-sources.js';
+import { checkIngressTraffic } from './check-ingress.js';
+import { normalizeRouting } from './normalize-routing.js';
+import { unreadClusterConfig } from './istio/cluster-config.js';
 import { partialInput } from './partial-input.js';
 import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
 
@@ -135,19 +138,31 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
     };
   }
   const routing = resolveRouting(parsed.data, read.source, file, options.istioConfig);
+  // Config-pushes' included resources become their entries, so checks and the run read one scenario.
+  const data = withPushedIncludes(parsed.data, routing.pushes);
   const checked = [
-    ...checkScenario(parsed.data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...checkScenario(data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...checkIngressTraffic(data, normalizeRouting(routing.routing).ingress).map((p) =>
+      locate(p, read.source, file),
+    ),
     ...routing.issues,
   ];
   const issues = checked.filter((i) => i.severity !== 'warning');
   const warnings = sortIssues(checked.filter((i) => i.severity === 'warning'));
   if (issues.length > 0)
     return { ok: false, issues: capped(sortIssues(issues), file), warnings: capped(warnings, file) };
-  const normalized = normalize(parsed.data, file, routing.routing);
+  const normalized = normalize(data, file, routing.routing, routing.clusterRouting);
+  warnings.push(...unreadClusterConfig(normalized));
   const scenario =
     options.istioConfig === undefined || options.istioConfig.length === 0
       ? normalized
-      : { ...normalized, istioConfig: options.istioConfig.map((c) => c.path) };
+      : {
+          ...normalized,
+          // As typed, so the rerun command repeats CLUSTER=PATH.
+          istioConfig: options.istioConfig.map((c) =>
+            c.cluster === undefined ? c.path : `${c.cluster}=${c.path}`,
+          ),
+        };
   const size = checkSize(scenario, parsed.data.report?.maxRequests !== undefined, options.runs).map((p) =>
     locate(p, read.source, file),
   );

@@ -14,8 +14,11 @@ import { parseDuration, parseFraction } from './units.js';
 
 const ms = (x: number | string): number => parseDuration(x) ?? 0;
 
-/** `merged`: for a config-push, its cluster's routing once the push is applied (else the push alone). */
-export function normalizeFault(f: FaultInput, merged?: RoutingInput): FaultConfig {
+/**
+ * `merged`: for a config-push, per target cluster (in order), its routing once the push is applied (else
+ * the push alone, to `cluster`).
+ */
+export function normalizeFault(f: FaultInput, merged?: ReadonlyMap<string, RoutingInput>): FaultConfig {
   const timing = { atMs: ms(f.at), forMs: f.for === undefined ? Infinity : ms(f.for) };
   switch (f.type) {
     case 'control-plane-outage':
@@ -69,18 +72,25 @@ export function normalizeFault(f: FaultInput, merged?: RoutingInput): FaultConfi
         httpStatus: f.httpStatus ?? 503,
         fraction: parseFraction(f.percent ?? 1) ?? 1,
       };
-    case 'config-push':
+    case 'config-push': {
+      const alone = {
+        ...(f.virtualServices === undefined ? {} : { virtualServices: f.virtualServices }),
+        ...(f.destinationRules === undefined ? {} : { destinationRules: f.destinationRules }),
+      };
+      const targets = [...(merged ?? new Map([[f.cluster ?? '', alone]]))].map(([cluster, r]) => ({
+        cluster,
+        routing: normalizeRouting(r),
+      }));
+      const [first, ...rest] = targets;
+      if (first === undefined) throw new Error('config-push with no target cluster');
       return {
         ...timing,
         type: f.type,
-        cluster: f.cluster,
-        routing: normalizeRouting(
-          merged ?? {
-            ...(f.virtualServices === undefined ? {} : { virtualServices: f.virtualServices }),
-            ...(f.destinationRules === undefined ? {} : { destinationRules: f.destinationRules }),
-          },
-        ),
+        cluster: first.cluster,
+        routing: first.routing,
+        ...(rest.length === 0 ? {} : { alsoTo: rest }),
       };
+    }
   }
 }
 

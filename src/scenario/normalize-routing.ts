@@ -25,7 +25,8 @@ import type {
   VirtualService,
 } from '../mesh/routing-config.js';
 import type { LbPolicy } from '../mesh/traffic/load-balancer.js';
-import type { DestinationRuleInput, RoutingInput, VirtualServiceInput } from './schema-routing.js';
+import type { ResolvedRoutingInput } from './istio/effective-routing.js';
+import type { DestinationRuleInput, VirtualServiceInput } from './schema-routing.js';
 import { parseDuration } from './units.js';
 
 type VsRouteInput = NonNullable<VirtualServiceInput['http']>[number];
@@ -34,10 +35,15 @@ type StringMatchInput = NonNullable<NonNullable<VsRouteInput['match']>[number]['
 type LocalityInput = NonNullable<NonNullable<TrafficPolicyInput['loadBalancer']>['localityLbSetting']>;
 
 /** Resolves the `routing:` section: Istio's defaults for omitted fields, ms, fractions. */
-export function normalizeRouting(input: RoutingInput | undefined): RoutingConfig {
+export function normalizeRouting(input: ResolvedRoutingInput | undefined): RoutingConfig {
+  const ingress = input?.ingress;
   return {
     virtualServices: (input?.virtualServices ?? []).map(normalizeVirtualService),
     destinationRules: (input?.destinationRules ?? []).map(normalizeDestinationRule),
+    // Only when a Gateway routes something, so configs without one are as before.
+    ...(ingress === undefined || ingress.length === 0
+      ? {}
+      : { ingress: ingress.map((h) => ({ domain: h.domain, http: h.http.map(normalizeRoute) })) }),
   };
 }
 

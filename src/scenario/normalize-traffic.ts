@@ -12,6 +12,8 @@
  */
 import type { Distribution } from '../des/index.js';
 import type { RateStepConfig, TrafficConfig } from '../mesh/index.js';
+import type { IngressVirtualHost } from '../mesh/routing-config.js';
+import { ingressEntry } from './check-ingress.js';
 import { arrivalStages, closedLoop, isClosedLoop } from './normalize-load-model.js';
 import { Defaults } from './scenario.js';
 import type { BurstInput, TrafficInput } from './schema-traffic.js';
@@ -30,7 +32,12 @@ export function normalizeTraffic(
   t: TrafficInput,
   durationMs: number,
   distribution: (d: DistributionInput) => Distribution,
+  /** The ingress gateway's routes every cluster starts with (a source naming a `host` is routed by them). */
+  ingress?: readonly IngressVirtualHost[],
 ): TrafficConfig {
+  // Left out with `host`: where the Gateway routes send the request (check-ingress.ts made sure there is one).
+  const entry = t.entry ?? ingressEntry(t, ingress)?.[0];
+  if (entry === undefined) throw new Error(`traffic ${t.name} has no entry and no Gateway route`);
   const shares =
     typeof t.from === 'string'
       ? [[t.from, 1] as const]
@@ -41,7 +48,8 @@ export function normalizeTraffic(
     : rateSteps({ ...t, steps: arrivalStages(t) }, durationMs);
   return {
     name: t.name,
-    entry: t.entry,
+    entry,
+    ...(t.host === undefined ? {} : { host: t.host.toLowerCase() }),
     from: shares.filter(([, w]) => w > 0).map(([cluster, weight]) => ({ cluster, weight })),
     ratePerMs: initialPerMs,
     // Bursts are Poisson arrivals at a modulated rate: the mesh sees Poisson with steps.

@@ -20,9 +20,10 @@ import { normalizeRouting } from './normalize-routing.js';
 import { normalizeThresholds } from './normalize-thresholds.js';
 import { normalizeTraffic } from './normalize-traffic.js';
 import { HostResolver } from './istio/host-resolver.js';
-import { resolvePushed, routingTimeline } from './routing-timeline.js';
+import { resolvePushed, routingTimelineByCluster } from './routing-timeline.js';
+import type { ResolvedRoutingInput } from './istio/effective-routing.js';
+import type { ExternalServiceInput } from './schema-external.js';
 import { Defaults, type Scenario } from './scenario.js';
-import type { RoutingInput } from './schema-routing.js';
 import type { DistributionInput, ScenarioInput, ServiceInput } from './schema.js';
 import { parseDuration, parseFraction } from './units.js';
 
@@ -92,11 +93,40 @@ function service(s: ServiceInput): ServiceConfig {
   };
 }
 
+/** A ServiceEntry host as the mesh runs it: no deployments, its own latency, service time and errors. */
+function externalService(e: ExternalServiceInput): ServiceConfig {
+  return {
+    name: e.host,
+    deployments: [],
+    concurrency: 1,
+    queueLimit: Infinity,
+    blocking: false,
+    serviceTime: e.serviceTime === undefined ? { dist: 'constant', value: 0 } : distribution(e.serviceTime),
+    errorRate: fraction(e.errorRate ?? 0),
+    calls: [],
+    external: {
+      latency: distribution(e.latency),
+      latencyFrom: Object.entries(e.latencyFrom ?? {}).map(([region, d]) => ({
+        region,
+        latency: distribution(d),
+      })),
+      errorStatus: e.errorStatus ?? 503,
+    },
+  };
+}
+
 /** `routing`: every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
-export function normalize(input: ScenarioInput, file: string, routing?: RoutingInput): Scenario {
+export function normalize(
+  input: ScenarioInput,
+  file: string,
+  routing?: ResolvedRoutingInput,
+  /** Clusters that start with routing of their own (`--istio-config CLUSTER=PATH`), by name. */
+  clusterRouting?: Readonly<Record<string, ResolvedRoutingInput>>,
+): Scenario {
   const durationMs = ms(input.duration);
-  const pushed = routingTimeline(input, routing);
-  const resolver = new HostResolver(input.services);
+  const pushed = routingTimelineByCluster(input, routing, clusterRouting);
+  const resolver = HostResolver.of(input);
+  const initialRouting = normalizeRouting(routing ?? input.routing);
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
   const cp = input.mesh?.controlPlane;
@@ -129,8 +159,9 @@ export function normalize(input: ScenarioInput, file: string, routing?: RoutingI
       jitter: fraction(net?.jitter ?? 0),
     },
     sidecar: { latency: sidecarLatency },
-    services: input.services.map(service),
-    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution)),
+    // External hosts after the services, so the services' indices (and streams) are as without them.
+    services: [...input.services.map(service), ...(input.externalServices ?? []).map(externalService)],
+    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution, initialRouting.ingress)),
     controlPlane: {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),
@@ -149,11 +180,23 @@ export function normalize(input: ScenarioInput, file: string, routing?: RoutingI
       eastWest: gateway(input.mesh?.eastWestGateway),
       ingress: gateway(input.mesh?.ingressGateway),
     },
-    routing: normalizeRouting(routing ?? input.routing),
+    routing: initialRouting,
+    ...(clusterRouting === undefined
+      ? {}
+      : {
+          clusterRouting: Object.fromEntries(
+            Object.entries(clusterRouting).map(([c, r]) => [c, normalizeRouting(r)]),
+          ),
+        }),
     faults: (input.faults ?? [])
       .map((f, i) => {
         const merged = pushed.get(i);
-        return normalizeFault(f, merged === undefined ? undefined : resolvePushed(merged, f, resolver));
+        return normalizeFault(
+          f,
+          merged === undefined
+            ? undefined
+            : new Map([...merged].map(([c, r]) => [c, resolvePushed(r, f, resolver)])),
+        );
       })
       .sort((a, b) => a.atMs - b.atMs),
   };

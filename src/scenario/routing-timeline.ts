@@ -25,23 +25,58 @@ export function canonicalHost(host: string, services: HostResolver): string {
   return services.destination(host, DEFAULT_NAMESPACE)?.name ?? host;
 }
 
+/** The clusters a config-push is applied to: `cluster`, or `clusters` (`all`: every cluster, in file order). */
+export function pushTargets(push: ConfigPush, clusters: readonly string[]): string[] {
+  if (push.clusters === 'all') return [...clusters];
+  if (push.clusters !== undefined) return [...new Set(push.clusters)];
+  return push.cluster === undefined ? [] : [push.cluster];
+}
+
 /**
- * Fault index of each config-push -> the whole routing config of its cluster once it is applied.
+ * Fault index of each config-push -> the whole routing config of its (first) cluster once it is applied.
  * `base`: what every cluster holds before any push (istio/effective-routing.ts); default `input.routing`.
  */
-export function routingTimeline(input: ScenarioInput, base?: RoutingInput): Map<number, RoutingInput> {
-  const services = new HostResolver(input.services);
-  const initial = base ?? input.routing ?? {};
-  const current = new Map<string, RoutingInput>();
+export function routingTimeline(
+  input: ScenarioInput,
+  base?: RoutingInput,
+  /** Clusters that start with routing of their own (`--istio-config CLUSTER=PATH`). */
+  clusterBase?: Readonly<Record<string, RoutingInput>>,
+): Map<number, RoutingInput> {
   const out = new Map<number, RoutingInput>();
+  for (const [index, byCluster] of routingTimelineByCluster(input, base, clusterBase)) {
+    const first = byCluster.values().next();
+    if (first.done !== true) out.set(index, first.value);
+  }
+  return out;
+}
+
+/**
+ * Fault index of each config-push -> per target cluster, the whole routing config it holds once the push
+ * is applied (each cluster from its own state: earlier pushes and `--istio-config CLUSTER=PATH` differ).
+ */
+export function routingTimelineByCluster(
+  input: ScenarioInput,
+  base?: RoutingInput,
+  clusterBase?: Readonly<Record<string, RoutingInput>>,
+): Map<number, Map<string, RoutingInput>> {
+  const services = HostResolver.of(input);
+  const shared = base ?? input.routing ?? {};
+  const initialOf = (cluster: string): RoutingInput => clusterBase?.[cluster] ?? shared;
+  const clusters = input.clusters.map((c) => c.name);
+  const current = new Map<string, RoutingInput>();
+  const out = new Map<number, Map<string, RoutingInput>>();
   const pushes = (input.faults ?? [])
     .map((f, index) => ({ f, index }))
     .filter((p): p is { f: ConfigPush; index: number } => p.f.type === 'config-push')
     .sort((a, b) => (parseDuration(a.f.at) ?? 0) - (parseDuration(b.f.at) ?? 0) || a.index - b.index);
   for (const { f, index } of pushes) {
-    const merged = mergeRouting(current.get(f.cluster) ?? initial, f, services);
-    out.set(index, merged);
-    if (f.for === undefined) current.set(f.cluster, merged);
+    const byCluster = new Map<string, RoutingInput>();
+    for (const cluster of pushTargets(f, clusters)) {
+      const merged = mergeRouting(current.get(cluster) ?? initialOf(cluster), f, services);
+      byCluster.set(cluster, merged);
+      if (f.for === undefined) current.set(cluster, merged);
+    }
+    out.set(index, byCluster);
   }
   return out;
 }
@@ -55,7 +90,8 @@ function mergeRouting(base: RoutingInput, push: ConfigPush, services: HostResolv
   const drKey = (dr: DestinationRuleInput) => canonicalHost(dr.host, services);
   const virtualServices = replaceByKey(base.virtualServices ?? [], push.virtualServices ?? [], vsKey);
   const destinationRules = replaceByKey(base.destinationRules ?? [], push.destinationRules ?? [], drKey);
-  return { virtualServices, destinationRules };
+  // The ingress gateway's routes (Gateways and the VirtualServices bound to them) are kept as they are.
+  return { ...base, virtualServices, destinationRules };
 }
 
 /** `base` with each item of `applied` replacing the one of the same key in place, or appended. */
@@ -80,6 +116,7 @@ export function resolvePushed(merged: RoutingInput, push: FaultInput, services: 
   const pushed = new Set<unknown>([...(push.virtualServices ?? []), ...(push.destinationRules ?? [])]);
   const name = (h: string) => canonicalHost(h, services);
   return {
+    ...merged,
     virtualServices: (merged.virtualServices ?? []).map((vs) =>
       pushed.has(vs)
         ? {

@@ -168,9 +168,22 @@ export const FaultInput = z
       z.strictObject({
         ...timing,
         type: z.literal('config-push'),
-        cluster: Ref.describe(
-          'The cluster the config is applied to; it reaches the proxies whose istiod reads config there.',
+        cluster: Ref.optional().describe(
+          'The cluster the config is applied to; it reaches the proxies whose istiod reads config there. Give this or `clusters`. Default: none.',
         ),
+        clusters: z
+          .union([z.literal('all'), z.array(Ref).min(1).max(1000)])
+          .optional()
+          .describe(
+            'Several clusters (or all) the config is applied to at once: one rollout, one fault, one blast radius (every target cluster inside it). Give this or `cluster`. Default: none.',
+          ),
+        include: z
+          .array(z.string().min(1).max(4096))
+          .max(1000)
+          .optional()
+          .describe(
+            'Istio resource files or folders (relative to the scenario) applied with this push, after its inline entries: VirtualServices and DestinationRules as kubectl applies them (resolved in their namespaces). Default: none.',
+          ),
         virtualServices: RoutingInput.shape.virtualServices.describe(
           'VirtualServices applied (kubectl apply): each replaces the one with the same hosts in that ' +
             'cluster; the others stay. Default: none.',

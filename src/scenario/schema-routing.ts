@@ -64,7 +64,7 @@ const HttpMatchRequest = z
       .max(100)
       .optional()
       .describe(
-        'Gateways this block applies to ("mesh" = sidecars); a block without "mesh" never matches in sidecars. Default: the VirtualService gateways.',
+        'Gateways this block applies to ("mesh" = sidecars, or Gateway names); a block without "mesh" never matches in sidecars, one without a Gateway never matches there. Default: the VirtualService gateways.',
       ),
     ...ignoredShape('HTTPMatchRequest'),
   })
@@ -192,7 +192,7 @@ export const VirtualServiceInput = z
       .max(100)
       .optional()
       .describe(
-        'Where the routes apply: "mesh" (every sidecar) and Gateway names. Without "mesh" the routes do not apply to sidecars (Gateway routing is not modelled: a warning says so). Default: ["mesh"].',
+        'Where the routes apply: "mesh" (every sidecar) and Gateway names (name, ns/name), whose routes serve traffic via: ingress that names a host. Without "mesh" the routes do not apply to sidecars. Default: ["mesh"].',
       ),
     exportTo: ExportTo.optional().describe(
       'Namespaces that see this VirtualService: "*" (all), "." (its own), or names. Default: "*".',

@@ -47,7 +47,17 @@ export type BurstInput = z.infer<typeof BurstInput>;
 export const TrafficInput = z
   .strictObject({
     name: Name,
-    entry: Name.describe('The service clients call.'),
+    entry: Name.optional().describe(
+      'The service clients call. Required, except for traffic `via: ingress` with `host`, where the Gateway routes decide (then, if given, it must be where they send the request). Default: none (the first destination of the Gateway route the request takes).',
+    ),
+    host: z
+      .string()
+      .min(1)
+      .max(253)
+      .optional()
+      .describe(
+        'With `via: ingress`: the Host the clients ask for (bookinfo.example.com). The ingress gateway routes it by the Gateways and the VirtualServices bound to them, as Envoy picks a virtual host (exact, then *.suffix, then *); no match answers 404 NR. Default: none (the request goes to `entry` by the sidecar routes, no Gateway involved).',
+      ),
     from: z
       .union([Name, z.record(z.string().max(253), Fraction)], {
         error: 'expected a cluster name or a map {cluster: share}',

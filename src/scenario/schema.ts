@@ -16,6 +16,7 @@ import { CostInput } from './schema-cost.js';
 import { FaultInput } from './schema-faults.js';
 import { ModelInput } from './schema-models.js';
 import { RoutingInput } from './schema-routing.js';
+import { ExternalServiceInput } from './schema-external.js';
 import { ThresholdsInput } from './schema-thresholds.js';
 import { TrafficInput } from './schema-traffic.js';
 import { parseFraction } from './units.js';
@@ -330,6 +331,13 @@ export const ScenarioInputSchema = z
     mesh: Mesh.optional(),
     services: z.array(Service).min(1).max(10_000).describe('The services and their call graph.'),
     traffic: z.array(TrafficInput).min(1).max(1000).describe('Where requests come from.'),
+    externalServices: z
+      .array(ExternalServiceInput)
+      .max(1000)
+      .optional()
+      .describe(
+        'Hosts outside the clusters that a ServiceEntry declares: their latency, errors and locality. Default: none.',
+      ),
     routing: RoutingInput.optional().describe(
       'VirtualServices and DestinationRules present in every cluster at the start. Default: none (Istio defaults).',
     ),

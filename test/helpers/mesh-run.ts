@@ -52,8 +52,9 @@ export function loadInline(yaml: string): Scenario {
   return r.scenario;
 }
 
-export function record(yaml: string, modelName?: string, seed = 1): Recording {
-  const scenario = loadInline(yaml);
+/** `yaml`: the scenario's text, or a scenario already loaded (with load options such as --istio-config). */
+export function record(yaml: string | Scenario, modelName?: string, seed = 1): Recording {
+  const scenario = typeof yaml === 'string' ? loadInline(yaml) : yaml;
   const model = pickModel(scenario, modelName);
   if (model === undefined) throw new Error(`no model ${modelName}`);
   const engine = new Engine();

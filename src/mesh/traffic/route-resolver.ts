@@ -13,6 +13,7 @@ import type { Uniform } from '../../des/index.js';
 import type { HttpFaultInjection, RoutingConfig } from '../routing-config.js';
 import type { AttemptOutcome } from './attempt-outcome.js';
 import { NO_ROUTE as NO_MATCH, RouteTable } from './route-table.js';
+import { AUTHORITY, IngressRoutes } from './ingress-routes.js';
 import {
   DEFAULT_RETRY_POLICY,
   backoffMs,
@@ -30,6 +31,8 @@ export interface RoutedService {
 /** The source proxy, as routing sees it: the routing config of the snapshot its istiod last pushed. */
 export interface RoutingProxy {
   readonly snapshot: { readonly routing: RoutingConfig } | undefined;
+  /** A router (gateway) routes a request naming a host by the Gateway routes (ingress-routes.ts). */
+  readonly nodeType: 'sidecar' | 'router';
 }
 
 /** A call's retry state, as the retry decision sees it. */
@@ -65,6 +68,7 @@ export class RouteResolver<S extends RoutedService> {
   private lastRouting: RoutingConfig | undefined = undefined;
   private lastCompiled: CompiledRouting<S> | undefined = undefined;
   private readonly byName: Map<string, S>;
+  private readonly ingress: IngressRoutes<S>;
   private readonly request: { headers: Readonly<Record<string, string>>; uri: string } = {
     headers: {},
     uri: '/',
@@ -75,6 +79,7 @@ export class RouteResolver<S extends RoutedService> {
     private readonly rng: Uniform,
   ) {
     this.byName = new Map(services.map((s) => [s.name, s]));
+    this.ingress = new IngressRoutes(this.byName, rng);
   }
 
   /** The route `source` takes for a call to `service` with these headers and uri; NO_ROUTE when none matches. */
@@ -85,6 +90,12 @@ export class RouteResolver<S extends RoutedService> {
     uri: string,
   ): ResolvedRoute<S> | typeof NO_ROUTE {
     const routing = source.snapshot?.routing;
+    // Hook (issue 13, ingress-routes.ts): a request naming a host at the ingress gateway (a router; the
+    // east-west gateway never routes) takes the Gateway's routes, never the sidecars'.
+    if (source.nodeType === 'router') {
+      const authority = headers[AUTHORITY];
+      if (authority !== undefined) return this.ingress.resolve(routing, authority, headers, uri) ?? NO_ROUTE;
+    }
     if (routing === undefined) return this.defaultRoute(service);
     const c = this.compile(routing);
     const vs = c.tables[service.index];

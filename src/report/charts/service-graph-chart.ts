@@ -40,7 +40,12 @@ const source = (e: ServiceGraphEdge, d: Detail) =>
     d,
   );
 const destination = (e: ServiceGraphEdge, d: Detail) =>
-  nodeName(e.destination, e.destinationVersion, e.destinationCluster, d);
+  nodeName(
+    e.destinationKind === 'external' ? `${e.destination} (external)` : e.destination,
+    e.destinationVersion,
+    e.destinationCluster,
+    d,
+  );
 
 /** The finest detail at which every model's graph fits `MAX_GRAPH_NODES` rows and columns. */
 export function graphDetail(graphs: readonly (readonly ServiceGraphEdge[])[]): Detail {

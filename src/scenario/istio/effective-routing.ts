@@ -32,19 +32,24 @@ import { suggest } from '../suggest.js';
 import type { DestinationRuleInput, RoutingInput, VirtualServiceInput } from '../schema-routing.js';
 import type { ScenarioInput } from '../schema.js';
 import { fqdnOf, HostResolver, type ServiceHost } from './host-resolver.js';
+import { gatewayRoutes, INGRESS_NAMESPACE, type IngressHostInput } from './gateway-routes.js';
 import type { RoutingObject } from './resources.js';
+
+/** Routing as the run receives it: the sidecars' VirtualServices and DestinationRules, and the ingress gateway's routes. */
+export type ResolvedRoutingInput = RoutingInput & { readonly ingress?: readonly IngressHostInput[] };
 
 /** Istio's default root namespace (meshConfig.rootNamespace). */
 export const ROOT_NAMESPACE = 'istio-system';
 
 export interface EffectiveRouting {
   /** One VirtualService per winning resource (hosts: the services it routes), one DestinationRule per host; hosts are service names. */
-  readonly routing: RoutingInput;
+  readonly routing: ResolvedRoutingInput;
   readonly issues: ScenarioIssue[];
 }
 
 type Vs = Extract<RoutingObject, { kind: 'VirtualService' }>;
 type Dr = Extract<RoutingObject, { kind: 'DestinationRule' }>;
+type Gw = Extract<RoutingObject, { kind: 'Gateway' }>;
 
 /** Namespaces of the clients of each service: its callers' and, for an entry service, its own. */
 export function callerNamespaces(input: ScenarioInput, resolver: HostResolver): Map<string, Set<string>> {
@@ -57,7 +62,11 @@ export function callerNamespaces(input: ScenarioInput, resolver: HostResolver): 
   for (const s of input.services)
     for (const step of [...(s.calls ?? []), ...Object.values(s.versions ?? {}).flatMap((v) => v.calls ?? [])])
       for (const c of Array.isArray(step) ? step : [step]) add(c.service, resolver.namespaceOf(s.name));
-  for (const t of input.traffic) add(t.entry, resolver.namespaceOf(t.entry));
+  for (const t of input.traffic) {
+    if (t.entry === undefined) continue;
+    // Through a Gateway, the caller of the entry service is the ingress gateway (istio-system).
+    add(t.entry, t.host === undefined ? resolver.namespaceOf(t.entry) : INGRESS_NAMESPACE);
+  }
   return out;
 }
 
@@ -92,7 +101,8 @@ export function effectiveRouting(
   // kubectl apply: the later object of a kind/namespace/name replaces the earlier, keeping its place in time.
   const byKey = new Map<string, RoutingObject>();
   for (const o of objects) {
-    const key = `${o.kind}/${o.namespace}/${o.name}/${o.cluster ?? ''}`;
+    // One API server's objects (the caller passes one cluster's): keyed without the cluster.
+    const key = `${o.kind}/${o.namespace}/${o.name}`;
     const earlier = byKey.get(key);
     if (earlier !== undefined) {
       issue(
@@ -112,19 +122,20 @@ export function effectiveRouting(
   const live = [...byKey.values()].sort(byCreation);
   const vss = live.filter((o): o is Vs => o.kind === 'VirtualService');
   const drs = live.filter((o): o is Dr => o.kind === 'DestinationRule');
+  const gws = live.filter((o): o is Gw => o.kind === 'Gateway');
 
+  // Sidecars take VirtualServices bound to `mesh` (no `gateways`, or `mesh` among them); the others
+  // route at the Gateways they name only (gateway-routes.ts).
   const sidecarVss = vss.filter((vs) => {
-    const gws = vs.spec.gateways ?? [];
-    if (gws.length === 0 || gws.includes('mesh')) return true;
-    issue(
-      vs,
-      ['gateways'],
-      'not-modelled',
-      `applies to gateway ${gws.join(', ')} only, not to sidecars: Gateway routing is not modelled, so it routes nothing here (traffic \`via: ingress\` follows the sidecar routes of its entry service)`,
-      true,
-    );
-    return false;
+    const bound = vs.spec.gateways ?? [];
+    return bound.length === 0 || bound.includes('mesh');
   });
+  const ingress = gatewayRoutes(
+    gws,
+    vss.filter((vs) => (vs.spec.gateways ?? []).some((g) => g !== 'mesh')),
+    resolver,
+    issue,
+  );
 
   const vsWins = new Map<Vs, string[]>();
   const drFor = new Map<string, { rule: DestinationRuleInput; from: Dr[] }>();
@@ -173,7 +184,11 @@ export function effectiveRouting(
         false,
       );
     }
-    if (dr0 !== undefined && dr0.length > 0) drFor.set(svc.name, mergeDestinationRules(dr0, svc, issue));
+    if (dr0 !== undefined && dr0.length > 0) {
+      const merged = mergeDestinationRules(dr0, svc, issue);
+      drFor.set(svc.name, merged);
+      if (svc.external === true) externalRuleNotes(merged, svc, issue);
+    }
   }
 
   // Route destinations and their subsets, against the DestinationRule the host ends up with.
@@ -210,7 +225,10 @@ export function effectiveRouting(
   const destinationRules = [...drFor.entries()]
     .sort((a, b) => drs.indexOf(a[1].from[0] as Dr) - drs.indexOf(b[1].from[0] as Dr))
     .map(([name, d]) => ({ ...d.rule, host: name }));
-  return { routing: { virtualServices, destinationRules }, issues };
+  return {
+    routing: { virtualServices, destinationRules, ...(ingress.length === 0 ? {} : { ingress }) },
+    issues,
+  };
 }
 
 function byCreation(a: RoutingObject, b: RoutingObject): number {
@@ -260,7 +278,7 @@ function pickVirtualService(
     const cls = visibleTo(vs.spec.exportTo, vs.namespace, client);
     if (cls === undefined) return;
     let best = -1;
-    const resolver = new HostResolver([{ name: svc.name, namespace: svc.namespace }]);
+    const resolver = HostResolver.single(svc);
     for (const h of vs.spec.hosts)
       if (resolver.match(h, vs.namespace).length > 0)
         best = Math.max(best, HostResolver.specificity(h, vs.namespace));
@@ -289,7 +307,7 @@ function mostSpecific(
   let best = -1;
   let hostKey = '';
   const matching: Dr[] = [];
-  const resolver = new HostResolver([{ name: svc.name, namespace: svc.namespace }]);
+  const resolver = HostResolver.single(svc);
   for (const dr of drs) {
     if (dr.namespace !== namespace) continue;
     const cls = visibleTo(dr.spec.exportTo, dr.namespace, client);
@@ -362,6 +380,43 @@ function mergeDestinationRules(
     rule: { host: svc.name, ...(trafficPolicy === undefined ? {} : { trafficPolicy }), subsets },
     from: [...rules],
   };
+}
+
+/**
+ * What a DestinationRule for an external host sets that has nothing to act on: meshsim models the host as
+ * one destination without hosts of its own (mesh/external-destination.ts), so per-host policies and
+ * subsets are accepted and ignored, said once per field.
+ */
+function externalRuleNotes(
+  merged: { rule: DestinationRuleInput; from: Dr[] },
+  svc: ServiceHost,
+  issue: (
+    o: RoutingObject,
+    path: IssuePath,
+    code: ScenarioIssue['code'],
+    text: string,
+    warning: boolean,
+  ) => void,
+): void {
+  const first = merged.from[0] as Dr;
+  const policy = merged.rule.trafficPolicy;
+  for (const key of ['outlierDetection', 'connectionPool', 'loadBalancer'] as const)
+    if (policy?.[key] !== undefined)
+      issue(
+        merged.from.find((d) => d.spec.trafficPolicy?.[key] !== undefined) ?? first,
+        ['trafficPolicy', key],
+        'not-modelled',
+        `${key} for external host ${svc.fqdn} is accepted and ignored: the host is one destination without endpoints of its own (its latency and errors come from externalServices)`,
+        true,
+      );
+  if ((merged.rule.subsets ?? []).length > 0)
+    issue(
+      first,
+      ['subsets'],
+      'not-modelled',
+      `subsets of external host ${svc.fqdn} are accepted and ignored: a route to any of them reaches the one external destination`,
+      true,
+    );
 }
 
 function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {

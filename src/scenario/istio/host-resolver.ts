@@ -23,8 +23,10 @@ export interface ServiceHost {
   /** The scenario's name of the service (the mesh knows it by this). */
   readonly name: string;
   readonly namespace: string;
-  /** `name.namespace.svc.cluster.local`. */
+  /** `name.namespace.svc.cluster.local`; an external host's own name. */
   readonly fqdn: string;
+  /** A ServiceEntry host (`externalServices`), outside the clusters. */
+  readonly external?: boolean;
 }
 
 /** `ResolveShortnameToFQDN(host, {Namespace: namespace, Domain: cluster.local})`. */
@@ -42,11 +44,30 @@ export class HostResolver {
   readonly services: readonly ServiceHost[];
   private readonly byFqdn: Map<string, ServiceHost>;
 
-  constructor(services: readonly { name: string; namespace?: string | undefined }[]) {
-    this.services = services.map((s) => {
-      const namespace = s.namespace ?? DEFAULT_NAMESPACE;
-      return { name: s.name, namespace, fqdn: `${s.name}.${namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase() };
-    });
+  /**
+   * `external`: ServiceEntry hosts the scenario describes (`externalServices`): known by the host itself
+   * (it has a dot, so Istio takes it as written), in the ServiceEntry's namespace.
+   */
+  constructor(
+    services: readonly { name: string; namespace?: string | undefined }[],
+    external: readonly { host: string; namespace?: string | undefined }[] = [],
+  ) {
+    this.services = [
+      ...services.map((s) => {
+        const namespace = s.namespace ?? DEFAULT_NAMESPACE;
+        return {
+          name: s.name,
+          namespace,
+          fqdn: `${s.name}.${namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase(),
+        };
+      }),
+      ...external.map((e) => ({
+        name: e.host,
+        namespace: e.namespace ?? DEFAULT_NAMESPACE,
+        fqdn: e.host.toLowerCase(),
+        external: true,
+      })),
+    ];
     this.byFqdn = new Map(this.services.map((s) => [s.fqdn, s]));
   }
 
@@ -79,6 +100,21 @@ export class HostResolver {
   /** For messages: every name a user could write for a service seen from `namespace`. */
   spellings(namespace: string): string[] {
     return this.services.flatMap((s) => (s.namespace === namespace ? [s.name, s.fqdn] : [s.fqdn]));
+  }
+
+  /** A resolver that knows one host only (a service or an external host). */
+  static single(host: ServiceHost): HostResolver {
+    return host.external === true
+      ? new HostResolver([], [{ host: host.name, namespace: host.namespace }])
+      : new HostResolver([{ name: host.name, namespace: host.namespace }]);
+  }
+
+  /** Every host of a scenario: its services and its external hosts. */
+  static of(input: {
+    services: readonly { name: string; namespace?: string | undefined }[];
+    externalServices?: readonly { host: string; namespace?: string | undefined }[] | undefined;
+  }): HostResolver {
+    return new HostResolver(input.services, input.externalServices ?? []);
   }
 
   namespaceOf(service: string): string {

@@ -1,8 +1,8 @@
 /**
  * Istio resources as users hold them: multi-document YAML, `List` objects (`kubectl get -o yaml`), the
- * `apiVersion/kind/metadata/spec` wrapper. VirtualServices and DestinationRules of `networking.istio.io`
- * v1, v1beta1 and v1alpha3 become `RoutingObject`s; every other kind is listed as skipped with the reason
- * (a warning), never dropped in silence. Problems keep the file, line and column of the resource file.
+ * `apiVersion/kind/metadata/spec` wrapper. VirtualServices, DestinationRules, Gateways and ServiceEntries
+ * of `networking.istio.io` v1, v1beta1 and v1alpha3 become `RoutingObject`s; every other kind is listed as
+ * skipped with the reason (a warning), never dropped in silence. Problems keep the file, line and column of the resource file.
  *
  * Contents: `readIstioResources`, `RoutingObject`, `ResourceRead`, `ISTIO_NETWORKING_VERSIONS`.
  */
@@ -11,6 +11,7 @@ import type { IssuePath, ScenarioIssue } from '../issue.js';
 import { schemaIssues } from '../schema-issues.js';
 import { DestinationRuleInput, VirtualServiceInput } from '../schema-routing.js';
 import { readYamlStream, type YamlSource } from '../yaml-source.js';
+import { edgeKindNotes, GatewayInput, ServiceEntryInput } from './edge-kinds.js';
 import { checkIstioFields } from './fields.js';
 import { DEFAULT_NAMESPACE } from './host-resolver.js';
 
@@ -36,7 +37,18 @@ interface RoutingObjectBase {
 }
 export type RoutingObject =
   | (RoutingObjectBase & { readonly kind: 'VirtualService'; readonly spec: VirtualServiceInput })
-  | (RoutingObjectBase & { readonly kind: 'DestinationRule'; readonly spec: DestinationRuleInput });
+  | (RoutingObjectBase & { readonly kind: 'DestinationRule'; readonly spec: DestinationRuleInput })
+  | (RoutingObjectBase & { readonly kind: 'Gateway'; readonly spec: GatewayInput })
+  | (RoutingObjectBase & { readonly kind: 'ServiceEntry'; readonly spec: ServiceEntryInput });
+
+const KINDS = {
+  VirtualService: VirtualServiceInput,
+  DestinationRule: DestinationRuleInput,
+  Gateway: GatewayInput,
+  ServiceEntry: ServiceEntryInput,
+} as const;
+type ModelledKind = keyof typeof KINDS;
+const isModelledKind = (k: string): k is ModelledKind => Object.hasOwn(KINDS, k);
 
 export interface ResourceRead {
   readonly objects: RoutingObject[];
@@ -51,9 +63,6 @@ const Metadata = z.looseObject({
 });
 
 const SKIP_REASONS: Readonly<Record<string, string>> = {
-  Gateway:
-    'Gateways are not modelled: traffic `via: ingress` enters through the cluster ingress gateway whatever Gateway resources say',
-  ServiceEntry: 'ServiceEntries are not modelled: a host only they define is unknown to meshsim',
   Sidecar: 'Sidecar scoping is not modelled: every proxy sees every service',
   PeerAuthentication: 'mTLS policy is not modelled (its cost is inside the sidecar latency)',
   RequestAuthentication: 'authentication is not modelled',
@@ -133,7 +142,7 @@ export function readIstioResources(
       typeof (o['metadata'] as Record<string, unknown> | undefined)?.['name'] === 'string'
         ? String((o['metadata'] as Record<string, unknown>)['name'])
         : '(unnamed)';
-    if (group !== GROUP || (kind !== 'VirtualService' && kind !== 'DestinationRule')) {
+    if (group !== GROUP || !isModelledKind(kind)) {
       const reason =
         group === GROUP || group?.endsWith('.istio.io') === true
           ? (SKIP_REASONS[kind] ?? `${apiVersion} ${kind} is not modelled`)
@@ -165,7 +174,7 @@ export function readIstioResources(
       );
       return;
     }
-    const schema = kind === 'VirtualService' ? VirtualServiceInput : DestinationRuleInput;
+    const schema = KINDS[kind];
     const spec = schema.safeParse(o['spec']);
     if (!spec.success) {
       issues.push(
@@ -176,15 +185,24 @@ export function readIstioResources(
       );
       return;
     }
-    for (const f of checkIstioFields(kind, o['spec'], ['spec']))
-      issues.push({
-        ...at(source, f.path),
-        code: 'not-modelled',
-        ...(f.rejected ? {} : { severity: 'warning' as const }),
-        message: f.rejected
-          ? `${f.field} is refused: ${f.reason}`
-          : `${f.field} is accepted and ignored: ${f.reason}`,
-      });
+    if (kind === 'Gateway' || kind === 'ServiceEntry')
+      for (const n of edgeKindNotes(kind, spec.data as GatewayInput))
+        issues.push({
+          ...at(source, ['spec', ...n.path]),
+          code: 'not-modelled',
+          severity: 'warning',
+          message: n.message,
+        });
+    else
+      for (const f of checkIstioFields(kind, o['spec'], ['spec']))
+        issues.push({
+          ...at(source, f.path),
+          code: 'not-modelled',
+          ...(f.rejected ? {} : { severity: 'warning' as const }),
+          message: f.rejected
+            ? `${f.field} is refused: ${f.reason}`
+            : `${f.field} is accepted and ignored: ${f.reason}`,
+        });
     const created = meta.data.creationTimestamp;
     const base = {
       name: meta.data.name,
@@ -198,11 +216,7 @@ export function readIstioResources(
       cluster,
       inline: false,
     };
-    objects.push(
-      kind === 'VirtualService'
-        ? { ...base, kind, spec: spec.data as VirtualServiceInput }
-        : { ...base, kind, spec: spec.data as DestinationRuleInput },
-    );
+    objects.push({ ...base, kind, spec: spec.data } as RoutingObject);
   };
   for (const doc of read.documents) one(doc.data, doc.source);
   return { objects, issues };

@@ -1,0 +1,72 @@
+/**
+ * Figures per service version: calls to reviews split by the serving pod's version label, the split a
+ * VirtualService asks for (50/50 between subsets v1 and v2, each with its own service time), in the
+ * summary JSON, the services table and services.csv.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/experiment/index.js';
+import { loadScenarioText } from '../../src/scenario/index.js';
+import { runCsvFiles, runText } from '../../src/report/index.js';
+
+const SCENARIO = `
+name: versions
+duration: 20s
+clusters: [ { name: c1, region: r1 } ]
+services:
+  - { name: front, deployments: [ { cluster: c1, replicas: 2 } ], serviceTime: 1ms, calls: [ { service: reviews } ] }
+  - name: reviews
+    deployments:
+      - { cluster: c1, replicas: 2, labels: { version: v1 } }
+      - { cluster: c1, replicas: 2, labels: { version: v2 } }
+    serviceTime: 2ms
+    versions: { v2: { serviceTime: 20ms, errorRate: 10% } }
+traffic: [ { name: web, entry: front, from: c1, rate: 200/s } ]
+routing:
+  destinationRules:
+    - { host: reviews, subsets: [ { name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } } ] }
+  virtualServices:
+    - hosts: [reviews]
+      http: [ { route: [ { destination: { host: reviews, subset: v1 }, weight: 50 }, { destination: { host: reviews, subset: v2 }, weight: 50 } ] } ]
+`;
+
+describe('per-version figures', () => {
+  it('runScenario: byServiceVersion rows add up to the service row, each with its own latency and errors', async () => {
+    const r = loadScenarioText(SCENARIO, 'v.yaml');
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
+    const s = runScenario(r.scenario, { baselines: false });
+    const rows = s.byServiceVersion ?? [];
+    expect(rows.map((v) => [v.service, v.version])).toEqual([
+      ['reviews', 'v1'],
+      ['reviews', 'v2'],
+    ]);
+    const [v1, v2] = rows as [(typeof rows)[number], (typeof rows)[number]];
+    const reviews = s.byService.find((b) => b.service === 'reviews');
+    expect(v1.requests + v2.requests).toBe(reviews?.requests);
+    // 50/50 within 5 binomial standard errors.
+    const n = v1.requests + v2.requests;
+    expect(Math.abs(v1.requests / n - 0.5)).toBeLessThan(5 * Math.sqrt(0.25 / n));
+    expect(v1.availability).toBe(1);
+    expect(Math.abs((v2.availability ?? 0) - 0.9)).toBeLessThan(5 * Math.sqrt(0.09 / v2.requests));
+    // v2's own 20 ms service time against v1's 2 ms.
+    expect(v2.latencyMs?.p50 ?? 0).toBeGreaterThan(20);
+    expect(v1.latencyMs?.p99 ?? Infinity).toBeLessThan(10);
+    const text = runText(s, undefined);
+    expect(text).toMatch(/\n {2}reviews v1 +\d+/);
+    expect(text).toMatch(/\n {2}reviews v2 +\d+/);
+    const csv = String((await runCsvFiles(s)).find((f) => f.name === 'services.csv')?.content ?? '');
+    expect(csv.split('\n')[0]).toMatch(/^service,version,requests_total/);
+    expect(csv).toMatch(/\nreviews,v2,\d+/);
+  });
+
+  it('a run without versioned pods has no breakdown (and its summary no new key)', () => {
+    const r = loadScenarioText(
+      SCENARIO.replace(/labels: \{ version: v\d \}/g, 'labels: {}')
+        .replace(/ {4}versions:.*\n/, '')
+        .replace(/routing:[\s\S]*$/, ''),
+      'v.yaml',
+    );
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
+    const s = runScenario(r.scenario, { baselines: false });
+    expect('byServiceVersion' in s).toBe(false);
+  });
+});
