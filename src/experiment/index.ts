@@ -23,7 +23,13 @@ export {
   type ReplicateOptions,
 } from './replicate.js';
 export { runJobs, type ReplicationJob, type JobRunOptions } from './job-runner.js';
-export { ReplicationFailedError, WorkerPoolError, replicationWorkerScript } from './replication-pool.js';
+export {
+  ReplicationFailedError,
+  WorkerPoolError,
+  prestartWorkers,
+  replicationWorkerScript,
+  stopWorkers,
+} from './replication-pool.js';
 export { estimate, pairedDifference, type PairedDifference } from './estimate.js';
 export { modelWiring, type ModelWiring } from './model-wiring.js';
 export {
