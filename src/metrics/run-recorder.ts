@@ -11,7 +11,12 @@
 import type { Call, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, isFailure } from '../mesh/index.js';
 import { ControlPlaneRecorder } from './control-plane-recorder.js';
-import type { RunSummary, SloSummary, WindowSummary } from './run-summary.js';
+import {
+  OUTPUT_CONTRACT_VERSION,
+  type RunSummary,
+  type SloSummary,
+  type WindowSummary,
+} from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 import { Tally, round, summarize } from './tally.js';
 import { TrafficMatrix, type CrossingCounts, type ZoneRef } from './traffic-matrix.js';
@@ -283,6 +288,7 @@ export class RunRecorder implements MeshObserver {
       ...(meta.model === undefined ? {} : { model: meta.model }),
       seed: meta.seed,
       rerun: meta.rerun,
+      contractVersion: OUTPUT_CONTRACT_VERSION,
       meshsimVersion: meta.version,
       durationMs: this.shape.durationMs,
       warmupMs: this.shape.warmupMs,

@@ -163,6 +163,15 @@ export interface CostSummary {
   readonly proxyRps?: number;
 }
 
+/**
+ * The version of the JSON output contract (`summary.json`, `comparison.json`, `--json`): raised when a
+ * key is renamed, removed or changes meaning (additions keep it). 1: every report before the field
+ * existed, where `availability` and `requests.succeeded` counted late answers as failures when
+ * `slo.latency.p99` was set. 2: availability counts every answer without error, however late; the
+ * within-SLO share is `withinSlo` (scenarios/metrics.md, "The output contract").
+ */
+export const OUTPUT_CONTRACT_VERSION = 2;
+
 /** What every report states first: which scenario, the seed and the command that reproduce it, the time. */
 export interface ReportHeader {
   readonly scenario: string;
@@ -171,6 +180,8 @@ export interface ReportHeader {
   readonly seed: number;
   /** The command line that reproduces the report. */
   readonly rerun: string;
+  /** `OUTPUT_CONTRACT_VERSION` of the meshsim that wrote it. */
+  readonly contractVersion: number;
   readonly meshsimVersion: string;
   readonly durationMs: number;
   readonly warmupMs: number;
