@@ -98,6 +98,12 @@ export interface FaultImpact {
   } | null;
   /** From the fault's end (or start, for faults the mesh routes around) until every unit is back; null if never. */
   readonly timeToRecoverMs: number | null;
+  /**
+   * From the same instant until the mesh's rolling availability stays within the error-rate threshold of
+   * the baseline's, to a tenth of a window (recovery-trace.ts); null if it never does; absent without a
+   * baseline. Finer than `timeToRecoverMs`, which resolves to a window and also counts latency.
+   */
+  readonly availabilityRecoveryMs?: number | null;
   /** How the impact was judged; absent when no baseline was run. */
   readonly detail?: FaultImpactDetail;
 }
