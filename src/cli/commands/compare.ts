@@ -136,6 +136,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       (args.models === undefined ? scenario.models.length : new Set(args.models).size) *
       (args.replications ?? scenario.replications) *
       (1 + scenario.mesh.faults.length);
+    // Start the worker threads now, so that their start overlaps the checks below.
+    (await import('../../experiment/index.js')).prestartWorkers(
+      Math.min(args.workers ?? availableParallelism(), simulations),
+    );
     await refuseIfMemoryTooLarge(
       file,
       [scenario],

@@ -131,6 +131,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     );
     // Exports and thresholds keep the simulations in this thread, one after another.
     const inThread = args.openmetrics || args.fortio || scenario.thresholds.length > 0;
+    // Start the worker threads now, so that their start overlaps the checks below (unused, they never
+    // keep the process alive).
+    if (!inThread)
+      (await import('../../experiment/index.js')).prestartWorkers(
+        Math.min(args.workers ?? availableParallelism(), 1 + scenario.mesh.faults.length),
+      );
     await refuseIfMemoryTooLarge(
       file,
       [scenario],
