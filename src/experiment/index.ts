@@ -26,6 +26,7 @@ export { runJobs, type ReplicationJob, type JobRunOptions } from './job-runner.j
 export {
   ReplicationFailedError,
   WorkerPoolError,
+  liveWorkers,
   prestartWorkers,
   replicationWorkerScript,
   stopWorkers,

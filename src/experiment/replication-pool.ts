@@ -17,7 +17,7 @@ import type { ReplicationJob } from './job-runner.js';
 import { rerunCommand, runPart, type RunPartResult } from './run.js';
 import { type PoolThread, poolThreads, stopWorkers, workerHeapMb } from './worker-threads.js';
 
-export { prestartWorkers, replicationWorkerScript, stopWorkers } from './worker-threads.js';
+export { liveWorkers, prestartWorkers, replicationWorkerScript, stopWorkers } from './worker-threads.js';
 
 /** Jobs a thread holds at once: the one it runs and the next, so it never waits for this thread. */
 const IN_FLIGHT = 2;

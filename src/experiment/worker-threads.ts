@@ -11,7 +11,7 @@
  * Idle threads are `unref`ed, so they never keep the process alive; a call `ref`s the threads it uses.
  * A thread that fails (out of memory, a crash) or is stopped mid-call is dropped and replaced on demand.
  *
- * Contents: `PoolThread`, `ThreadListener`, `poolThreads`, `prestartWorkers`, `stopWorkers`,
+ * Contents: `PoolThread`, `ThreadListener`, `poolThreads`, `prestartWorkers`, `stopWorkers`, `liveWorkers`,
  * `replicationWorkerScript`, `workerHeapMb`.
  */
 import { readFileSync } from 'node:fs';
@@ -95,6 +95,11 @@ export function poolThreads(n: number): PoolThread[] {
  */
 export function prestartWorkers(n: number): void {
   if (n > 0) poolThreads(n);
+}
+
+/** Threads alive now (for tests and diagnostics). */
+export function liveWorkers(): number {
+  return threads.length;
 }
 
 /** Stops every thread (after a failure, whose threads may still be busy with its jobs; and in tests). */
