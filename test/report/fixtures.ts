@@ -285,6 +285,7 @@ export const OUTAGE_ROW_PRIMARY_REMOTE = [
   '7.00% [6.50%, 7.50%]',
   '21 s [18 s, 24 s]',
   '2 of 5',
+  '-', // availability back in: not in a result written before it was measured
 ];
 
 export const runFixture: RunSummary = {
