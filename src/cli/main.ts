@@ -20,6 +20,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { suggest } from '../scenario/suggest.js';
 import { ExitCode, UsageError } from './exit-code.js';
+import { asInvoked } from './invoked-as.js';
 
 const COMMANDS = [runCommand, compareCommand, validateCommand, reportCommand, modelsCommand, initCommand];
 
@@ -90,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         err instanceof UsageError
           ? err.message
           : `meshsim: ${msg ?? err?.message}${flagSuggestions(msg, argv)}\nRun "meshsim --help" for usage.`;
-      process.stderr.write(`${text}\n`);
+      process.stderr.write(`${asInvoked(text)}\n`);
       process.exit(ExitCode.BAD_INPUT);
     })
     .parseAsync();
@@ -99,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 main(hideBin(process.argv)).catch((e: unknown) => {
   // Bad input, and a run too large for this machine's memory (its message names the run and the way out).
   if (e instanceof UsageError || (e instanceof Error && e.name === 'WorkerOutOfMemoryError')) {
-    process.stderr.write(`${e.message}\n`);
+    process.stderr.write(`${asInvoked(e.message)}\n`);
     process.exit(ExitCode.BAD_INPUT);
   }
   // A run that failed in a worker thread carries that thread's stack: the one that shows the bug.
@@ -110,7 +111,7 @@ main(hideBin(process.argv)).catch((e: unknown) => {
         : (e.stack ?? e.message)
       : String(e);
   process.stderr.write(
-    `meshsim: internal error (a bug; please report it with the scenario and seed):\n${stack}\n`,
+    asInvoked(`meshsim: internal error (a bug; please report it with the scenario and seed):\n${stack}\n`),
   );
   process.exit(ExitCode.RUN_FAILED);
 });

@@ -11,6 +11,7 @@ import type { CapacityResult, ComparisonResult, Merged, SweepResult } from '../e
 import type { Scenario } from '../scenario/index.js';
 import { UsageError } from './exit-code.js';
 import { checkOutput, outputFolder, writeOutput, type OutputFolder } from './report-output.js';
+import { asInvoked } from './invoked-as.js';
 
 interface OutArgs {
   readonly out: string | undefined;
@@ -70,7 +71,7 @@ export async function writeSweepReport(
   process.stdout.write(
     `meshsim: sweep of ${result.scenario}: ${result.points.length} points x ${result.models.length} models x ${result.replications} replications (seeds shared by every point)\n` +
       (out === undefined ? '' : `report: ${out.dir}/index.html (csv/sweep.csv, sweep.json)\n`) +
-      `rerun: ${result.rerun}\n`,
+      asInvoked(`rerun: ${result.rerun}\n`),
   );
 }
 
@@ -82,7 +83,9 @@ export async function writeCapacityReport(
 ): Promise<void> {
   const report = await import('../report/index.js');
   await writeOutput(out, await report.capacityReportFiles(result));
-  process.stdout.write(json ? report.capacityJson(result) : report.capacityText(result, out?.dir ?? ''));
+  process.stdout.write(
+    json ? report.capacityJson(result) : asInvoked(report.capacityText(result, out?.dir ?? '')),
+  );
 }
 
 async function writeComparison(
@@ -92,7 +95,9 @@ async function writeComparison(
 ): Promise<void> {
   const report = await import('../report/index.js');
   await writeOutput(out, await report.comparisonReportFiles(result));
-  process.stdout.write(json ? report.comparisonJson(result) : report.comparisonText(result, out?.dir ?? ''));
+  process.stdout.write(
+    json ? report.comparisonJson(result) : asInvoked(report.comparisonText(result, out?.dir ?? '')),
+  );
 }
 
 export async function writeMergedReport(

@@ -13,6 +13,7 @@ import { MESHSIM_VERSION } from '../experiment/version.js';
 import { UsageError } from './exit-code.js';
 import { wholeNumber } from './flags.js';
 import { progressBar } from './progress.js';
+import { asInvoked } from './invoked-as.js';
 
 export interface ShardArgs {
   file?: string | undefined;
@@ -135,6 +136,6 @@ export async function runShard<R>(
   }
   process.stdout.write(
     `meshsim: shard ${shardLabel(shard)}: ${ids.length} of ${experiment.jobs} jobs of ${experiment.kind} ${name} -> ${path}\n` +
-      `Once every shard is done: meshsim merge ${dir}\n`,
+      asInvoked(`Once every shard is done: meshsim merge ${dir}\n`),
   );
 }

@@ -23,6 +23,7 @@ import type { Experiment, JobResult } from './experiment.js';
 import type { JobRunOptions } from './job-runner.js';
 import { replicate, replicationSeeds } from './replicate.js';
 import { parsePath, setAt, SweepPathError } from './sweep-grid.js';
+import { OUTPUT_CONTRACT_VERSION } from '../metrics/index.js';
 import { MESHSIM_VERSION } from './version.js';
 
 export interface CapacityOptions {
@@ -58,6 +59,8 @@ export interface CapacityResult {
   readonly replications: number;
   readonly seed: number;
   readonly rerun: string;
+  /** `OUTPUT_CONTRACT_VERSION` of the meshsim that wrote it. */
+  readonly contractVersion: number;
   readonly meshsimVersion: string;
   readonly slo: readonly { readonly objective: string; readonly target: number }[];
   readonly models: readonly CapacityModelResult[];
@@ -281,6 +284,7 @@ export function capacityExperiment(
     replications,
     seed,
     rerun: capacityRerunCommand(scenario.file, { ...options, precision }, replications, seed),
+    contractVersion: OUTPUT_CONTRACT_VERSION,
     meshsimVersion: MESHSIM_VERSION,
     slo: objectives.map((o) => ({ objective: o.name, target: o.target })),
     models: results as CapacityModelResult[],

@@ -9,6 +9,7 @@
  */
 import type { Scenario } from '../scenario/index.js';
 import { faultKind, faultTarget } from '../mesh/index.js';
+import { OUTPUT_CONTRACT_VERSION } from '../metrics/index.js';
 import { controlPlaneFaults, metricContext, type ModelRuns } from './comparison-metric.js';
 import { materialThresholds } from './material.js';
 import type { ComparisonResult, FaultWindow } from './comparison.js';
@@ -157,6 +158,7 @@ export function comparisonOf(scenario: Scenario, p: ComparePlan, replicated: Rep
     replications: p.replications,
     seed: p.seed,
     rerun: compareRerunCommand(scenario, p.subset, p.replications, p.seed),
+    contractVersion: OUTPUT_CONTRACT_VERSION,
     meshsimVersion: MESHSIM_VERSION,
     durationMs: scenario.durationMs,
     warmupMs: scenario.warmupMs,

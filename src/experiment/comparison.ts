@@ -111,6 +111,10 @@ export interface FaultComparison {
   };
   /** Over the replications that recovered; null when fewer than two did. */
   readonly timeToRecoverMs: Estimate | null;
+  /** The availability recovery (`FaultImpact.availabilityRecoveryMs`), alike; absent when not measured. */
+  readonly availabilityRecoveryMs?: Estimate | null;
+  /** Replications whose availability never came back within the run (absent when not measured). */
+  readonly availabilityNeverRecovered?: number;
   /** Replications in which the mesh never recovered from this fault within the run. */
   readonly neverRecovered: number;
 }

@@ -23,7 +23,14 @@ export {
   type ReplicateOptions,
 } from './replicate.js';
 export { runJobs, type ReplicationJob, type JobRunOptions } from './job-runner.js';
-export { ReplicationFailedError, WorkerPoolError, replicationWorkerScript } from './replication-pool.js';
+export {
+  ReplicationFailedError,
+  WorkerPoolError,
+  liveWorkers,
+  prestartWorkers,
+  replicationWorkerScript,
+  stopWorkers,
+} from './replication-pool.js';
 export { estimate, pairedDifference, type PairedDifference } from './estimate.js';
 export {
   COMPARISON_METRICS,

@@ -22,11 +22,15 @@ export interface ReplicationJob {
 }
 
 export interface JobRunOptions {
-  /** Worker threads; 1 runs in this thread unless `isolate`. */
+  /**
+   * Threads at once, this one included unless `isolate`: 1 runs here; N runs here and on N-1 worker
+   * threads (this thread is as fast as a worker and already warm, and it would otherwise only wait).
+   */
   readonly workers: number;
   /**
-   * Run even a single worker in a thread of its own, with a heap limit: a run out of memory stops its
-   * thread with a message (WorkerOutOfMemoryError), not the process with a V8 crash dump. The CLI asks for it.
+   * Run every simulation in a worker thread with a heap limit, none in this thread, even with one worker:
+   * a run out of memory stops its thread with a message (WorkerOutOfMemoryError), not the process with a
+   * V8 crash dump. The CLI asks for it.
    */
   readonly isolate?: boolean;
   /** Called with the fraction of jobs done (jobs in progress count by their simulated time). */
@@ -41,8 +45,23 @@ export async function runJobs(
   options: JobRunOptions,
 ): Promise<void> {
   const workers = Math.max(1, Math.min(options.workers, jobs.length));
-  if (workers === 1 && options.isolate !== true) await runHere(scenarios, jobs, consume, options.onProgress);
-  else await runInWorkerPool(scenarios, jobs, workers, consume, options.onProgress);
+  if (options.isolate === true)
+    await runInWorkerPool(
+      scenarios,
+      jobs,
+      { threads: workers, mainThread: false },
+      consume,
+      options.onProgress,
+    );
+  else if (workers === 1) await runHere(scenarios, jobs, consume, options.onProgress);
+  else
+    await runInWorkerPool(
+      scenarios,
+      jobs,
+      { threads: workers - 1, mainThread: true },
+      consume,
+      options.onProgress,
+    );
 }
 
 /** Runs the jobs in this thread, yielding between them so a progress bar and signals get a turn. */

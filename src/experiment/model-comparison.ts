@@ -109,6 +109,17 @@ function faults(scenario: Scenario, runs: readonly RunSummary[]): FaultCompariso
         MS,
       ),
       neverRecovered: impacts.filter((x) => x.blastRadius !== null && x.timeToRecoverMs === null).length,
+      ...(impacts.some((x) => x.availabilityRecoveryMs !== undefined)
+        ? {
+            availabilityRecoveryMs: estimate(
+              impacts.map((x) => x.availabilityRecoveryMs ?? null),
+              MS,
+            ),
+            availabilityNeverRecovered: impacts.filter(
+              (x) => x.blastRadius !== null && x.availabilityRecoveryMs === null,
+            ).length,
+          }
+        : {}),
     };
   });
 }

@@ -2,26 +2,33 @@
  * What the replication pool and its worker threads say to each other: plain data only, so it crosses
  * the thread boundary by structured clone unchanged (a `RunSummary` is plain data by design).
  *
- * Contents: `WorkerInit`, `WorkerJob`, `WorkerReply`.
+ * Threads outlive one call of the pool (worker-threads.ts), so every message names its plan: a thread
+ * keeps the scenarios of the plan it was last given, and the pool ignores a reply of an earlier plan.
+ *
+ * Contents: `WorkerPlan`, `WorkerJob`, `WorkerRequest`, `WorkerReply`.
  */
 import type { Scenario } from '../scenario/index.js';
 import type { RunPartResult } from './run.js';
 
 /**
- * `workerData` of a replication worker: the scenarios of the plan (one per sweep point; one for a run or
- * a comparison), already checked by the caller. A `Scenario` is plain data (no classes, functions or
- * maps), so the structured clone is the same scenario, Infinity included, and the worker never loads the
- * parser and schema (a third of a second per thread).
+ * The scenarios of a plan (one per sweep point; one for a run or a comparison), already checked by the
+ * caller. A `Scenario` is plain data (no classes, functions or maps), so the structured clone is the same
+ * scenario, Infinity included, and the worker never loads the parser and schema (a third of a second per
+ * thread). Sent once per thread per plan, before its jobs.
  */
-export interface WorkerInit {
+export interface WorkerPlan {
+  readonly type: 'plan';
+  readonly plan: number;
   readonly scenarios: readonly Scenario[];
 }
 
 /** One simulation to do. */
 export interface WorkerJob {
+  readonly type: 'job';
+  readonly plan: number;
   /** Index of the job in the plan: (model order, k, part). */
   readonly id: number;
-  /** Index of the scenario in `WorkerInit.scenarios`. */
+  /** Index of the scenario in the plan's `scenarios`. */
   readonly point: number;
   /** Undefined: the scenario's default model, as `run` without `--model` (its rerun command says so). */
   readonly model: string | undefined;
@@ -32,9 +39,16 @@ export interface WorkerJob {
   readonly progress: boolean;
 }
 
+export type WorkerRequest = WorkerPlan | WorkerJob;
+
 export type WorkerReply =
-  | { readonly type: 'ready' }
-  | { readonly type: 'progress'; readonly id: number; readonly fraction: number }
-  | { readonly type: 'done'; readonly id: number; readonly result: RunPartResult }
+  | { readonly type: 'progress'; readonly plan: number; readonly id: number; readonly fraction: number }
+  | { readonly type: 'done'; readonly plan: number; readonly id: number; readonly result: RunPartResult }
   /** The run threw: a bug, reported with the job so that it can be rerun alone. */
-  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly stack: string };
+  | {
+      readonly type: 'failed';
+      readonly plan: number;
+      readonly id: number;
+      readonly message: string;
+      readonly stack: string;
+    };

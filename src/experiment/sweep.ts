@@ -20,6 +20,7 @@ import {
 import { replicationExperiment, type Experiment } from './experiment.js';
 import type { Replications } from './replicate.js';
 import { SweepPathError, setAt, sweepPoints, sweepValue, type SweepSet } from './sweep-grid.js';
+import { OUTPUT_CONTRACT_VERSION } from '../metrics/index.js';
 import { MESHSIM_VERSION } from './version.js';
 
 export interface SweepOptions extends Omit<CompareOptions, 'workers' | 'isolate' | 'onProgress'> {
@@ -51,6 +52,8 @@ export interface SweepResult {
   readonly replications: number;
   readonly seed: number;
   readonly rerun: string;
+  /** `OUTPUT_CONTRACT_VERSION` of the meshsim that wrote it. */
+  readonly contractVersion: number;
   readonly meshsimVersion: string;
   readonly points: readonly SweepPointResult[];
 }
@@ -171,6 +174,7 @@ export function sweepExperiment(
       replications: first.replications,
       seed: first.seed,
       rerun: sweepRerunCommand(base.file, request.sets, first.subset, first.replications, first.seed),
+      contractVersion: OUTPUT_CONTRACT_VERSION,
       meshsimVersion: MESHSIM_VERSION,
       points: scenarios.map((s, i) => {
         const point = settings[i] as Record<string, string>;

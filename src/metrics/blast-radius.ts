@@ -11,6 +11,8 @@
  * - recovery: the end of the last window, at or after the fault's start, in which any unit is impacted,
  *   counted from the fault's start or end (`FaultDomain.recoveryFrom`); 0 if no unit ever is; null if the
  *   run's last window is still impacted. Its resolution is one window;
+ * - availability recovery: from the same instant until the rolling availability of the whole mesh stays
+ *   within `errorRateRise` of the baseline's, to a tenth of a window (recovery-trace.ts);
  * - the measured interval runs, in whole windows, from the fault's start to its end or to recovery,
  *   whichever is later: `clusters` and `services` count impacted units in it, `traffic` is the excess of
  *   failed-or-too-slow requests over the baseline's in it, over the requests started in it, and `failed`
@@ -23,6 +25,7 @@
  * Excesses are summed before they are clipped at zero, so that noise in opposite directions cancels.
  */
 import type { FaultDomain } from '../mesh/index.js';
+import { availabilityRecovery } from './recovery-trace.js';
 import type { RunUnits } from './run-recorder.js';
 import type { FaultImpact, FaultImpactDetail } from './run-summary.js';
 import { round } from './tally.js';
@@ -69,7 +72,9 @@ export interface FaultWindowSpec {
   readonly domain: FaultDomain;
 }
 
-type Measured = Pick<FaultImpact, 'blastRadius' | 'timeToRecoverMs'> & { readonly detail: FaultImpactDetail };
+type Measured = Pick<FaultImpact, 'blastRadius' | 'timeToRecoverMs' | 'availabilityRecoveryMs'> & {
+  readonly detail: FaultImpactDetail;
+};
 
 /**
  * The blast radius of a fault: `faulted` ran with it, `baseline` without it, both from the same scenario,
@@ -125,6 +130,10 @@ export function blastRadius(
     timeToRecoverMs = round(Math.max(0, windowEnd(last) - reference), 3);
     intervalEnd = Math.max(faultEnd, windowEnd(last));
   }
+  const availabilityRecoveryMs =
+    faulted.recovery === undefined || baseline.recovery === undefined
+      ? undefined
+      : availabilityRecovery(faulted.recovery, baseline.recovery, reference, fault, thresholds);
   const lastWindow = Math.min(windows - 1, Math.ceil((intervalEnd - warmupMs) / windowMs) - 1);
 
   // 3. Excess failed-or-too-slow requests over the measured interval.
@@ -163,6 +172,11 @@ export function blastRadius(
             collateral: round(Math.min(traffic, Math.max(0, collateral) / requests), 6),
           },
     timeToRecoverMs,
+    ...(availabilityRecoveryMs === undefined
+      ? {}
+      : {
+          availabilityRecoveryMs: availabilityRecoveryMs === null ? null : round(availabilityRecoveryMs, 3),
+        }),
     detail: {
       failedDomain: fault.domain.clusters.map((i) => layout.clusters[i] ?? String(i)),
       recoveryFrom: fault.domain.recoveryFrom,

@@ -11,11 +11,17 @@
 import type { Call, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, isFailure } from '../mesh/index.js';
 import { ControlPlaneRecorder } from './control-plane-recorder.js';
-import type { RunSummary, SloSummary, WindowSummary } from './run-summary.js';
+import {
+  OUTPUT_CONTRACT_VERSION,
+  type RunSummary,
+  type SloSummary,
+  type WindowSummary,
+} from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 import { Tally, round, summarize } from './tally.js';
 import { TrafficMatrix, type CrossingCounts, type ZoneRef } from './traffic-matrix.js';
 import { UnitWindows, type UnitWindowsJSON } from './unit-windows.js';
+import { RECOVERY_SLICES_PER_WINDOW, RecoveryTrace, type RecoveryTraceJSON } from './recovery-trace.js';
 import { ServiceGraphRecorder } from './service-graph.js';
 import { VersionTallies, type ServiceVersionBreakdown } from './version-breakdown.js';
 
@@ -57,23 +63,31 @@ export interface RunUnits {
   readonly requests: UnitWindows;
   /** Unit `cluster * services.length + service`. */
   readonly services: UnitWindows;
+  /** Availability by slices of a tenth of a window, for the availability recovery (recovery-trace.ts). */
+  readonly recovery?: RecoveryTrace;
 }
 
 /** `RunUnits` as plain data (see `runUnitsToJSON`). */
 export interface RunUnitsJSON {
   readonly requests: UnitWindowsJSON;
   readonly services: UnitWindowsJSON;
+  readonly recovery?: RecoveryTraceJSON;
 }
 
 /** A run's cells as plain data, to cross a thread boundary; `runUnitsFromJSON` restores them exactly. */
 export function runUnitsToJSON(units: RunUnits): RunUnitsJSON {
-  return { requests: units.requests.toJSON(), services: units.services.toJSON() };
+  return {
+    requests: units.requests.toJSON(),
+    services: units.services.toJSON(),
+    ...(units.recovery === undefined ? {} : { recovery: units.recovery.toJSON() }),
+  };
 }
 
 export function runUnitsFromJSON(json: RunUnitsJSON): RunUnits {
   return {
     requests: UnitWindows.fromJSON(json.requests),
     services: UnitWindows.fromJSON(json.services),
+    ...(json.recovery === undefined ? {} : { recovery: RecoveryTrace.fromJSON(json.recovery) }),
   };
 }
 
@@ -131,6 +145,11 @@ export class RunRecorder implements MeshObserver {
     this.units = {
       requests: new UnitWindows(n * shape.traffic.length, windows),
       services: new UnitWindows(n * shape.services.length, windows),
+      recovery: new RecoveryTrace(
+        shape.warmupMs,
+        shape.durationMs,
+        shape.windowMs / RECOVERY_SLICES_PER_WINDOW,
+      ),
     };
     this.graph = new ServiceGraphRecorder(shape.services, shape.traffic, shape.clusters);
     this.matrix = new TrafficMatrix(shape.clusters, shape.zones ?? []);
@@ -149,6 +168,7 @@ export class RunRecorder implements MeshObserver {
   requestStarted(r: Readonly<MeshRequest>): void {
     if (r.startMs < this.shape.warmupMs) return;
     this.started++;
+    this.units.recovery?.start(r.startMs);
     this.units.requests.start(
       r.clientCluster * this.shape.traffic.length + r.traffic,
       this.windowOf(r.startMs),
@@ -168,6 +188,7 @@ export class RunRecorder implements MeshObserver {
     (this.byCluster[r.clientCluster] as Tally).add(ok, latency, batch, late, ln);
     (this.byTraffic[r.traffic] as Tally).add(ok, latency, batch, late, ln);
     this.windows[window]?.add(ok, latency, -1, late, ln);
+    if (ok && !late) this.units.recovery?.answeredWell(r.startMs);
     this.units.requests.complete(
       r.clientCluster * this.shape.traffic.length + r.traffic,
       window,
@@ -292,6 +313,7 @@ export class RunRecorder implements MeshObserver {
       ...(meta.model === undefined ? {} : { model: meta.model }),
       seed: meta.seed,
       rerun: meta.rerun,
+      contractVersion: OUTPUT_CONTRACT_VERSION,
       meshsimVersion: meta.version,
       durationMs: this.shape.durationMs,
       warmupMs: this.shape.warmupMs,

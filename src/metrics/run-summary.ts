@@ -101,6 +101,12 @@ export interface FaultImpact {
   } | null;
   /** From the fault's end (or start, for faults the mesh routes around) until every unit is back; null if never. */
   readonly timeToRecoverMs: number | null;
+  /**
+   * From the same instant until the mesh's rolling availability stays within the error-rate threshold of
+   * the baseline's, to a tenth of a window (recovery-trace.ts); null if it never does; absent without a
+   * baseline. Finer than `timeToRecoverMs`, which resolves to a window and also counts latency.
+   */
+  readonly availabilityRecoveryMs?: number | null;
   /** How the impact was judged; absent when no baseline was run. */
   readonly detail?: FaultImpactDetail;
 }
@@ -166,6 +172,15 @@ export interface CostSummary {
   readonly proxyRps?: number;
 }
 
+/**
+ * The version of the JSON output contract (`summary.json`, `comparison.json`, `--json`): raised when a
+ * key is renamed, removed or changes meaning (additions keep it). 1: every report before the field
+ * existed, where `availability` and `requests.succeeded` counted late answers as failures when
+ * `slo.latency.p99` was set. 2: availability counts every answer without error, however late; the
+ * within-SLO share is `withinSlo` (scenarios/metrics.md, "The output contract").
+ */
+export const OUTPUT_CONTRACT_VERSION = 2;
+
 /** What every report states first: which scenario, the seed and the command that reproduce it, the time. */
 export interface ReportHeader {
   readonly scenario: string;
@@ -174,6 +189,8 @@ export interface ReportHeader {
   readonly seed: number;
   /** The command line that reproduces the report. */
   readonly rerun: string;
+  /** `OUTPUT_CONTRACT_VERSION` of the meshsim that wrote it. */
+  readonly contractVersion: number;
   readonly meshsimVersion: string;
   readonly durationMs: number;
   readonly warmupMs: number;

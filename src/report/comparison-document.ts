@@ -143,6 +143,9 @@ function faultBlastRows(r: ComparisonResult): string[][] {
         ...blastCells(f.blastRadius),
         formatEstimate(f.timeToRecoverMs, formatSeconds),
         f.neverRecovered === 0 ? '0' : `${f.neverRecovered} of ${r.replications}`,
+        f.availabilityRecoveryMs === undefined
+          ? '-'
+          : `${formatEstimate(f.availabilityRecoveryMs, formatSeconds)}${f.availabilityNeverRecovered ? ` (${f.availabilityNeverRecovered} never)` : ''}`,
       ]);
     }
   }
@@ -154,30 +157,59 @@ function faultBlastTable(r: ComparisonResult): ReportTable {
   return {
     id: 'fault-blast-radius',
     title: 'Blast radius by fault',
-    header: ['fault', 'kind', 'model', ...BLAST_HEADER, 'time to recover', 'never recovered'],
+    header: [
+      'fault',
+      'kind',
+      'model',
+      ...BLAST_HEADER,
+      'time to recover',
+      'never recovered',
+      'availability back in',
+    ],
     rows,
-    numeric: [false, false, false, true, true, true, true, true, true, true, true],
+    numeric: [false, false, false, true, true, true, true, true, true, true, true, true],
     note:
       rows.length > 0
-        ? `Each fault or planned event against its paired baseline without it. ${BLAST_NOTE} ${CI_NOTE} Time to recover: from the fault's end (its start, for faults the mesh routes around) to the end of the last ${formatSeconds(r.windowMs)} window in which any unit was still impacted, so it resolves to one window: models within one window of each other are not told apart (set report.window shorter to separate them). Over the replications that recovered (- when fewer than two did); never recovered counts the replications in which the mesh had not recovered by the end of the run.${ttrTies(r)}`
+        ? `Each fault or planned event against its paired baseline without it. ${BLAST_NOTE} ${CI_NOTE} Time to recover: from the fault's end (its start, for faults the mesh routes around) to the end of the last ${formatSeconds(r.windowMs)} window in which any unit was still impacted, so it resolves to one window: models within one window of each other are not told apart (set report.window shorter to separate them). Over the replications that recovered (- when fewer than two did); never recovered counts the replications in which the mesh had not recovered by the end of the run. Availability back in: from the same instant until the mesh's rolling availability stays within the error-rate threshold of its baseline's, to ${formatSeconds(r.windowMs / 10)} (a tenth of a window); it tells apart models the windows cannot.${ttrTies(r)}`
         : r.faults.length === 0
           ? 'No faults in this scenario.'
           : 'The runs report no blast radius per fault.',
   };
 }
 
-/** Faults whose time to recover is the same under every model: the window resolution cannot separate them. */
+/**
+ * Per fault whose window-based time to recover is the same under every model: whether the availability
+ * recovery (to a tenth of a window) separates them, or the models are equal within that resolution too.
+ */
 function ttrTies(r: ComparisonResult): string {
-  const same = r.faults.flatMap((f, i) => {
+  const resolution = r.windowMs / 10;
+  const tied: string[] = [];
+  const separated: string[] = [];
+  r.faults.forEach((f, i) => {
     const ttr = r.models.map((m) => m.faults?.[i]?.timeToRecoverMs ?? null);
     const first = ttr[0];
-    if (r.models.length < 2 || first === null || first === undefined) return [];
+    if (r.models.length < 2 || first === null || first === undefined) return;
     const alike = ttr.every((t) => t !== null && t.mean === first.mean && t.ci95[0] === first.ci95[0]);
-    return alike ? [`${f.type} @ ${formatSeconds(f.atMs)}`] : [];
+    if (!alike) return;
+    const label = `${f.type} @ ${formatSeconds(f.atMs)}`;
+    const fine = r.models.map((m) => ({ model: m.model, e: m.faults?.[i]?.availabilityRecoveryMs }));
+    const means = fine.map((x) => x.e?.mean);
+    if (means.some((x) => x === undefined)) return tied.push(label);
+    const spread = Math.max(...(means as number[])) - Math.min(...(means as number[]));
+    if (spread < resolution) tied.push(label);
+    else
+      separated.push(
+        `${label} (${fine.map((x) => `${x.model} ${formatEstimate(x.e ?? null, formatSeconds)}`).join(', ')})`,
+      );
   });
-  return same.length === 0
-    ? ''
-    : ` Cannot separate the models on time to recover for ${same.join('; ')}: every model recovered in the same windows.`;
+  return [
+    separated.length === 0
+      ? ''
+      : ` Every model recovered in the same windows from ${separated.join('; ')}, and the availability recovery tells them apart.`,
+    tied.length === 0
+      ? ''
+      : ` Cannot separate the models on time to recover for ${tied.join('; ')}: every model recovered in the same windows, and their availability recovery is equal within its resolution of ${formatSeconds(resolution)}.`,
+  ].join('');
 }
 
 function spofLocalityTable(r: ComparisonResult): ReportTable {

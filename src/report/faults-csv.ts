@@ -26,6 +26,9 @@ export const FAULTS_CSV_COLUMNS: readonly string[] = [
   'time_to_recover_ms',
   'time_to_recover_ms_ci95_lo',
   'time_to_recover_ms_ci95_hi',
+  'availability_recovery_ms',
+  'availability_recovery_ms_ci95_lo',
+  'availability_recovery_ms_ci95_hi',
   'never_recovered_total',
   'replications_total',
 ];
@@ -49,6 +52,9 @@ export async function runFaultsCsv(s: RunSummary): Promise<string> {
     row['time_to_recover_ms'] = f.timeToRecoverMs;
     row['time_to_recover_ms_ci95_lo'] = null;
     row['time_to_recover_ms_ci95_hi'] = null;
+    row['availability_recovery_ms'] = f.availabilityRecoveryMs ?? null;
+    row['availability_recovery_ms_ci95_lo'] = null;
+    row['availability_recovery_ms_ci95_hi'] = null;
     row['never_recovered_total'] = f.blastRadius !== null && f.timeToRecoverMs === null ? 1 : 0;
     row['replications_total'] = 1;
     return row;
@@ -71,6 +77,7 @@ export async function comparisonFaultsCsv(r: ComparisonResult): Promise<string> 
         f.blastRadius,
         {
           timeToRecover: f.timeToRecoverMs,
+          availabilityRecovery: f.availabilityRecoveryMs ?? null,
           neverRecovered: f.neverRecovered,
           replications: r.replications,
         },
@@ -85,7 +92,7 @@ export async function comparisonFaultsCsv(r: ComparisonResult): Promise<string> 
       null,
       null,
       model.blastRadius,
-      { timeToRecover: null, neverRecovered: null, replications: r.replications },
+      { timeToRecover: null, availabilityRecovery: null, neverRecovered: null, replications: r.replications },
     );
     return [...perFault, average];
   });
@@ -102,6 +109,7 @@ function estimatesRow(
   blast: Readonly<Partial<Record<(typeof MEASURES)[number], Estimate | null>>> | null,
   rest: {
     readonly timeToRecover: Estimate | null;
+    readonly availabilityRecovery: Estimate | null;
     readonly neverRecovered: number | null;
     readonly replications: number;
   },
@@ -123,6 +131,9 @@ function estimatesRow(
   row['time_to_recover_ms'] = rest.timeToRecover?.mean ?? null;
   row['time_to_recover_ms_ci95_lo'] = rest.timeToRecover?.ci95[0] ?? null;
   row['time_to_recover_ms_ci95_hi'] = rest.timeToRecover?.ci95[1] ?? null;
+  row['availability_recovery_ms'] = rest.availabilityRecovery?.mean ?? null;
+  row['availability_recovery_ms_ci95_lo'] = rest.availabilityRecovery?.ci95[0] ?? null;
+  row['availability_recovery_ms_ci95_hi'] = rest.availabilityRecovery?.ci95[1] ?? null;
   row['never_recovered_total'] = rest.neverRecovered;
   row['replications_total'] = rest.replications;
   return row;

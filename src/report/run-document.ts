@@ -94,6 +94,7 @@ function faultsTable(s: RunSummary): ReportTable {
       'slow',
       'collateral',
       'recovered after',
+      'availability back after',
     ],
     rows: faults.map((f) => {
       const b = f.blastRadius;
@@ -110,13 +111,18 @@ function faultsTable(s: RunSummary): ReportTable {
         formatPercent(b?.slow, 2),
         formatPercent(b?.collateral, 2),
         b === null ? '-' : f.timeToRecoverMs === null ? 'never' : formatSeconds(f.timeToRecoverMs),
+        b === null || f.availabilityRecoveryMs === undefined
+          ? '-'
+          : f.availabilityRecoveryMs === null
+            ? 'never'
+            : formatSeconds(f.availabilityRecoveryMs),
       ];
     }),
-    numeric: [false, false, false, true, true, true, true, true, true, true, true, true],
+    numeric: [false, false, false, true, true, true, true, true, true, true, true, true, true],
     note:
       faults.length === 0
         ? 'No faults in this scenario.'
-        : 'Against a paired baseline: the same scenario and seed without the fault. Traffic failed or slow: excess requests over the baseline that failed (5xx or unanswered) or were answered too slowly, over the requests in the fault window; failed and slow are its two parts. Planned events (scale, a graceful rollout) are measured the same way but are not failures. Recovery counts from the fault’s end, or from its start for a fault the mesh routes around, to the end of the last impacted window.',
+        : 'Against a paired baseline: the same scenario and seed without the fault. Traffic failed or slow: excess requests over the baseline that failed (5xx or unanswered) or were answered too slowly, over the requests in the fault window; failed and slow are its two parts. Planned events (scale, a graceful rollout) are measured the same way but are not failures. Recovery counts from the fault’s end, or from its start for a fault the mesh routes around, to the end of the last impacted window. Availability back after: from the same instant until the mesh’s rolling availability stays within the error-rate threshold of the baseline’s, to a tenth of a window.',
   };
 }
 

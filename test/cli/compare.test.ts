@@ -90,7 +90,8 @@ describe.concurrent('meshsim compare', { timeout: 60_000 }, () => {
     expect(r.stdout).toContain('which model fits:');
     expect(r.stdout).toContain(`report: ${out}`);
     expect(r.stdout).toContain(
-      `rerun: meshsim compare ${FIXTURE} --models hybrid,external --replications 2 --seed 5`,
+      // The terminal says the command the test ran; comparison.json keeps meshsim's own words (above).
+      `rerun: node dist/cli/main.js compare ${FIXTURE} --models hybrid,external --replications 2 --seed 5`,
     );
   });
 

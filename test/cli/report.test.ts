@@ -2,7 +2,7 @@
  * `meshsim report DIR`: re-renders a run's or a comparison's folder from its JSON, byte for byte what the
  * run wrote, and refuses folders it did not write.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectsNoTrace, meshsim, readTree, scratch } from './spawn-meshsim.js';
@@ -34,6 +34,33 @@ describe.concurrent('meshsim report', { timeout: 60_000 }, () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('re-rendered from comparison.json');
     expect(readTree(dir)).toEqual(before);
+  });
+
+  it('meshsim report: summary.json states its output contract; a newer one is refused, one without it (contract 1) warned about', async () => {
+    const dir = join(tmp.dir, 'contract');
+    const r = await meshsim(['run', 'test/fixtures/experiment/slo-missed.yaml', '--out', dir]);
+    expect(r.status, r.stderr).toBe(0);
+    const path = join(dir, 'summary.json');
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    expect(summary['contractVersion']).toBe(2);
+    expect(Object.keys(summary).indexOf('contractVersion')).toBe(
+      Object.keys(summary).indexOf('meshsimVersion') - 1,
+    );
+
+    writeFileSync(path, JSON.stringify({ ...summary, contractVersion: 3 }));
+    const before = readTree(dir);
+    const newer = await meshsim(['report', dir]);
+    expect(newer.status).toBe(2);
+    expect(newer.stderr).toContain('written under output contract 3; this meshsim reads up to 2');
+    expect(expectsNoTrace(newer)).toBeUndefined();
+    expect(readTree(dir)).toEqual(before);
+
+    const old: Record<string, unknown> = { ...summary };
+    delete old['contractVersion'];
+    writeFileSync(path, JSON.stringify(old));
+    const older = await meshsim(['report', dir]);
+    expect(older.status, older.stderr).toBe(0);
+    expect(older.stderr).toContain('has no contractVersion (written before output contract 2)');
   });
 
   it('meshsim report refuses (exit 2) a folder holding files it did not write, and leaves them', async () => {

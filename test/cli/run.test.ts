@@ -60,9 +60,9 @@ describe.concurrent('meshsim run', { timeout: 60_000 }, () => {
     const r = await meshsim(['run']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(
-      'meshsim run: no scenario file given. Name one, e.g. meshsim run scenarios/quickstart.yaml',
+      'meshsim run: no scenario file given. Name one, e.g. node dist/cli/main.js run scenarios/quickstart.yaml, or write a starter with node dist/cli/main.js init.',
     );
-    expect(r.stderr).toContain('meshsim --help');
+    expect(r.stderr).toContain('Run "node dist/cli/main.js --help" for usage.');
     expect(expectsNoTrace(r)).toBeUndefined();
   });
 

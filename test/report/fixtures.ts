@@ -125,6 +125,7 @@ export const comparisonFixture: ComparisonResult = {
   replications: 5,
   seed: 7,
   rerun: 'meshsim compare scenarios/three-cluster-shop.yaml --replications 5 --seed 7',
+  contractVersion: 2,
   meshsimVersion: '0.1.0',
   durationMs: DURATION_MS,
   warmupMs: WARMUP_MS,
@@ -284,6 +285,7 @@ export const OUTAGE_ROW_PRIMARY_REMOTE = [
   '7.00% [6.50%, 7.50%]',
   '21 s [18 s, 24 s]',
   '2 of 5',
+  '-', // availability back in: not in a result written before it was measured
 ];
 
 export const runFixture: RunSummary = {
@@ -291,6 +293,7 @@ export const runFixture: RunSummary = {
   model: 'primary-remote',
   seed: 42,
   rerun: 'meshsim run scenarios/three-cluster-shop.yaml --model primary-remote --seed 42',
+  contractVersion: 2,
   meshsimVersion: '0.1.0',
   durationMs: DURATION_MS,
   warmupMs: WARMUP_MS,

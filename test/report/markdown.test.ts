@@ -85,6 +85,7 @@ describe('report/markdown', () => {
       '0.40% [0.00%, 0.80%]',
       '4.2 s [3.4 s, 5 s]',
       '0',
+      '-',
     ]);
     // primary-remote, outage: every cluster and service in every replication; 2 of 5 never recovered.
     expect(rows[1]).toEqual(OUTAGE_ROW_PRIMARY_REMOTE);
@@ -101,6 +102,7 @@ describe('report/markdown', () => {
       '1.00% [0.50%, 1.50%]',
       '-',
       '4 of 5',
+      '-',
     ]);
     expect(rows[2]?.[10]).toBe('1 of 5');
     expect(rows[8]?.[9]).toBe('3.1 s [same in all 5 replications]');
@@ -110,7 +112,7 @@ describe('report/markdown', () => {
     const models = comparisonFixture.models.map((m) => ({ ...m, faults: [] }));
     const none = markdownOf({ faults: [], models });
     expect(tableRows(none, 'Blast radius by fault')).toEqual([
-      ['(none)', '', '', '', '', '', '', '', '', '', ''],
+      ['(none)', '', '', '', '', '', '', '', '', '', '', ''],
     ]);
     expect(none).toContain('## Blast radius by fault\n\n| fault | kind | model |');
     expect(none.split('## Blast radius by fault')[1]).toMatch(/^[^#]*\*No faults in this scenario\.\*/);

@@ -89,11 +89,12 @@ describe('the work estimate', { timeout: 120_000 }, () => {
       expect(r.stderr).toMatch(/the run of model multi-primary, replication seed \d+ ran out of memory/);
       expect(r.stderr).toContain('--workers 1');
       expect(r.stderr).toContain('--max-old-space-size');
-      // compare's jobs name their model; `run` without --model reruns the file's default model, as asked.
+      // compare's jobs name their model; `run` without --model reruns the file's default model, as asked;
+      // said the way the test ran meshsim (node dist/cli/main.js), which works without npm link.
       expect(r.stderr).toContain(
         args[0] === 'compare'
-          ? 'meshsim run test/fixtures/size/overloaded-unbounded.yaml --model multi-primary --seed'
-          : 'meshsim run test/fixtures/size/overloaded-unbounded.yaml --seed',
+          ? 'That run alone: node dist/cli/main.js run test/fixtures/size/overloaded-unbounded.yaml --model multi-primary --seed'
+          : 'That run alone: node dist/cli/main.js run test/fixtures/size/overloaded-unbounded.yaml --seed',
       );
       expect(r.stderr).not.toMatch(/FATAL ERROR|heap out of memory|<--- Last few GCs --->/);
       expect(traceless(r.stderr)).toBe(true);

@@ -14,6 +14,7 @@ import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 import { refuseIfMemoryTooLarge } from '../memory-guard.js';
+import { asInvoked } from '../invoked-as.js';
 
 interface CompareArgs {
   file: string | undefined;
@@ -135,6 +136,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       (args.models === undefined ? scenario.models.length : new Set(args.models).size) *
       (args.replications ?? scenario.replications) *
       (1 + scenario.mesh.faults.length);
+    // Start the worker threads now, so that their start overlaps the checks below.
+    (await import('../../experiment/index.js')).prestartWorkers(
+      Math.min(args.workers ?? availableParallelism(), simulations),
+    );
     await refuseIfMemoryTooLarge(
       file,
       [scenario],
@@ -174,7 +179,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     else {
       const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
       const width = columns === undefined ? 110 : Math.max(60, Math.min(160, columns - 1));
-      process.stdout.write(report.comparisonText(result, out?.dir ?? '', width));
+      process.stdout.write(asInvoked(report.comparisonText(result, out?.dir ?? '', width)));
     }
     process.exitCode = args.checkSlo
       ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)

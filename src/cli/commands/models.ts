@@ -9,6 +9,7 @@ import { EXTERNAL_CONTROL_PLANE, configSources, istiodCount } from '../../mesh/d
 import { ExitCode } from '../exit-code.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { MODEL_EXPLANATIONS, NETWORK_EXPLANATIONS } from '../model-explanations.js';
+import { asInvoked } from '../invoked-as.js';
 
 interface ModelsArgs {
   file: string | undefined;
@@ -107,7 +108,7 @@ export const modelsCommand: CommandModule<object, ModelsArgs> = {
       out.push(`In ${scenario.file} (${scenario.name}):`, ...wired.map(wiringText), '');
     }
     out.push('Measure them on your own topology: meshsim compare <file> (meshsim init writes a starter).');
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(asInvoked(`${out.join('\n')}\n`));
     process.exitCode = ExitCode.OK;
   },
 };

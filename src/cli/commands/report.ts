@@ -11,7 +11,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ComparisonResult } from '../../experiment/index.js';
-import type { RunSummary } from '../../metrics/index.js';
+import { OUTPUT_CONTRACT_VERSION, type RunSummary } from '../../metrics/index.js';
 import { shellQuote } from '../../experiment/shell-quote.js';
 import { ExitCode, UsageError } from '../exit-code.js';
 import { checkOutput, writeOutput, type OutputFolder } from '../report-output.js';
@@ -42,11 +42,29 @@ async function readJson(path: string): Promise<unknown> {
 const isObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
 
+/**
+ * The output contract a results file was written under: a newer one is refused (its keys may mean what
+ * this meshsim does not know); a file from before the field existed (contract 1) is rendered with a
+ * warning, since its availability counted late answers as failures when slo.latency.p99 was set.
+ */
+function checkContract(json: Record<string, unknown>, path: string): void {
+  const v = json['contractVersion'];
+  if (typeof v === 'number' && v > OUTPUT_CONTRACT_VERSION)
+    throw new UsageError(
+      `meshsim report: ${path}: written under output contract ${v}; this meshsim reads up to ${OUTPUT_CONTRACT_VERSION}. Re-render it with the meshsim that wrote it (${String(json['meshsimVersion'])}).`,
+    );
+  if (v === undefined)
+    process.stderr.write(
+      `meshsim report: warning: ${path} has no contractVersion (written before output contract 2): its availability and requests.succeeded count late answers as failures where slo.latency.p99 was set, and the page labels them as contract 2 does.\n`,
+    );
+}
+
 /** The folder's results, checked for the fields rendering needs. */
 async function readResults(dir: string): Promise<Results> {
   const comparison = await readJson(join(dir, 'comparison.json'));
   if (comparison !== undefined) {
     if (isObject(comparison) && Array.isArray(comparison['models']) && isObject(comparison['verdict'])) {
+      checkContract(comparison, join(dir, 'comparison.json'));
       return { kind: 'comparison', result: comparison as unknown as ComparisonResult };
     }
     throw new UsageError(
@@ -56,6 +74,7 @@ async function readResults(dir: string): Promise<Results> {
   const summary = await readJson(join(dir, 'summary.json'));
   if (summary !== undefined) {
     if (isObject(summary) && isObject(summary['requests']) && Array.isArray(summary['timeline'])) {
+      checkContract(summary, join(dir, 'summary.json'));
       return { kind: 'run', summary: summary as unknown as RunSummary };
     }
     throw new UsageError(

@@ -14,6 +14,7 @@ import { progressBar } from '../progress.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
 import { refuseIfMemoryTooLarge } from '../memory-guard.js';
+import { asInvoked } from '../invoked-as.js';
 
 interface RunArgs {
   file: string | undefined;
@@ -130,6 +131,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     );
     // Exports and thresholds keep the simulations in this thread, one after another.
     const inThread = args.openmetrics || args.fortio || scenario.thresholds.length > 0;
+    // Start the worker threads now, so that their start overlaps the checks below (unused, they never
+    // keep the process alive).
+    if (!inThread)
+      (await import('../../experiment/index.js')).prestartWorkers(
+        Math.min(args.workers ?? availableParallelism(), 1 + scenario.mesh.faults.length),
+      );
     await refuseIfMemoryTooLarge(
       file,
       [scenario],
@@ -184,7 +191,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
         }),
       });
     await writeOutput(out, [...(await report.runReportFiles(summary)), ...extra]);
-    process.stdout.write(args.json ? report.summaryJson(summary) : report.runText(summary, out?.dir ?? ''));
+    process.stdout.write(
+      args.json ? report.summaryJson(summary) : asInvoked(report.runText(summary, out?.dir ?? '')),
+    );
     // k6 prints its thresholds with the summary; with --json, stdout holds the JSON alone.
     if (outcomes.length > 0)
       (args.json ? process.stderr : process.stdout).write(`\n${report.thresholdsText(outcomes)}`);
