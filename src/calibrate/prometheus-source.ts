@@ -133,7 +133,7 @@ export function observationsFromSaved(saved: unknown, where: string): Observatio
   if (!isObj(results)) throw new CalibrationInputError(`${where}: results: expected an object`);
   const answers = {} as Record<QueryName, VectorSample[]>;
   for (const name of QUERY_NAMES) {
-    if (!(name in results)) {
+    if (results[name] === undefined) {
       if (name === 'replicas') {
         answers.replicas = [];
         continue;

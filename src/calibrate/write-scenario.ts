@@ -201,7 +201,8 @@ function newService(doc: Document, s: ServiceCalibration, c: Calibration): YAMLM
       ...(d.version === undefined ? {} : { labels: { version: d.version } }),
     })),
   };
-  if (s.serviceTime !== undefined) value['serviceTime'] = s.serviceTime.distribution;
+  // A new service needs a service time: without a histogram (a Kiali graph) a placeholder, said loudly.
+  value['serviceTime'] = s.serviceTime?.distribution ?? '1ms';
   if (s.errorRate > 0) value['errorRate'] = round(s.errorRate, 4);
   if (s.steps.length > 0) {
     const p = new Map(s.calls.map((k) => [k.service, k.probability]));
@@ -226,6 +227,7 @@ function newService(doc: Document, s: ServiceCalibration, c: Calibration): YAMLM
   node.commentBefore =
     serviceComment(s, c) +
     (replicasKnown ? '' : '\n   replicas: kube-state-metrics not scraped: 1 per deployment ASSUMED') +
+    (s.serviceTime === undefined ? '\n   serviceTime: 1ms is a PLACEHOLDER (ASSUMED), not a measurement' : '') +
     '\n   concurrency: not in the telemetry: meshsim’s default ASSUMED';
   return node;
 }
