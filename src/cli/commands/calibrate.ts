@@ -147,7 +147,11 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
         observations = cal.observationsFromSaved({ ...saved, origin }, args.prometheus);
         when = new Date(args.end).toISOString();
       } else if (args.fromJson !== undefined) {
-        observations = cal.observationsFromSaved(await readJson(args.fromJson, '--from-json'), args.fromJson);
+        const saved = await readJson(args.fromJson, '--from-json');
+        observations = cal.observationsFromSaved(saved, args.fromJson);
+        // The same header as the live run that saved them: the range's end.
+        const time = (saved as { time?: unknown }).time;
+        if (typeof time === 'number' && Number.isFinite(time)) when = new Date(time * 1000).toISOString();
       } else {
         const file = args.kiali as string;
         observations = cal.observationsFromKiali(await readJson(file, '--kiali'), file);
