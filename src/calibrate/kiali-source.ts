@@ -131,12 +131,11 @@ export function observationsFromKiali(graph: unknown, where: string): Observatio
   rawEdges.forEach((e, i) => {
     const at = `${where}: elements.edges[${i}].data`;
     if (!isObj(e) || !isObj(e['data'])) throw new CalibrationInputError(`${at}: missing`);
-    const edge = edgeOf(e['data'], at);
-    if (edge === undefined) return;
-    for (const end of [edge.source, edge.target])
-      if (!nodes.has(end))
+    for (const end of [e['data']['source'], e['data']['target']])
+      if (typeof end === 'string' && !nodes.has(end))
         throw new CalibrationInputError(`${at}: names node ${end}, which elements.nodes lacks`);
-    edges.push(edge);
+    const edge = edgeOf(e['data'], at);
+    if (edge !== undefined) edges.push(edge);
   });
   const out: EdgeSample[] = [];
   const push = (from: Node, to: WorkloadRef, rate: number, responses: Edge['responses']) => {

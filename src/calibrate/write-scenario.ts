@@ -227,7 +227,9 @@ function newService(doc: Document, s: ServiceCalibration, c: Calibration): YAMLM
   node.commentBefore =
     serviceComment(s, c) +
     (replicasKnown ? '' : '\n   replicas: kube-state-metrics not scraped: 1 per deployment ASSUMED') +
-    (s.serviceTime === undefined ? '\n   serviceTime: 1ms is a PLACEHOLDER (ASSUMED), not a measurement' : '') +
+    (s.serviceTime === undefined
+      ? '\n   serviceTime: 1ms is a PLACEHOLDER (ASSUMED), not a measurement'
+      : '') +
     '\n   concurrency: not in the telemetry: meshsim’s default ASSUMED';
   return node;
 }
