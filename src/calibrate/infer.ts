@@ -133,8 +133,10 @@ function cdfFromGrid(q: Float64Array, x: number): number {
 function stepMoments(calls: readonly { p: number; fit: LatencyFit }[]): { mean: number; variance: number } {
   if (calls.length === 1) {
     const { p, fit } = calls[0] as { p: number; fit: LatencyFit };
-    const m2 = fit.varianceMs2 + fit.meanMs * fit.meanMs;
-    const mean = p * fit.meanMs;
+    // The exact mean (the histogram's sum), not the fit's: a tail past the last bound weighs in full.
+    const exact = fit.observedMeanMs - fit.shiftMs;
+    const m2 = fit.varianceMs2 + exact * exact;
+    const mean = p * exact;
     return { mean, variance: Math.max(0, p * m2 - mean * mean) };
   }
   const grids = calls.map((c) => ({ p: c.p, q: quantileGrid(c.fit) }));

@@ -154,6 +154,77 @@ traffic:
 
 describe('saved Prometheus answers', () => {
   const answer = (result: unknown[]) => ({ status: 'success', data: { resultType: 'vector', result } });
+  it('labels to edges, bucket increases to histograms, kube-state-metrics to replicas by deployment and cluster', () => {
+    const labels = {
+      reporter: 'destination',
+      source_workload: 'frontend',
+      source_workload_namespace: 'default',
+      source_canonical_service: 'frontend',
+      source_cluster: 'east',
+      destination_workload: 'backend-v2',
+      destination_workload_namespace: 'default',
+      destination_service_name: 'backend',
+      destination_version: 'v2',
+      destination_cluster: 'east',
+      response_code: '200',
+      response_flags: '-',
+    };
+    const saved = {
+      meshsimCalibrate: 1,
+      time: 1,
+      rangeSeconds: 60,
+      results: {
+        requests: answer([{ metric: labels, value: [1, '120'] }]),
+        durationSum: answer([{ metric: labels, value: [1, '360'] }]),
+        durationBuckets: answer([
+          { metric: { ...labels, le: '5' }, value: [1, '100'] },
+          { metric: { ...labels, le: '1' }, value: [1, '10'] },
+          { metric: { ...labels, le: '+Inf' }, value: [1, '120'] },
+        ]),
+        replicas: answer([
+          { metric: { namespace: 'default', deployment: 'backend-v2', cluster: 'east' }, value: [1, '3'] },
+          { metric: { namespace: 'default', deployment: 'backend-v2', cluster: 'west' }, value: [1, '9'] },
+        ]),
+      },
+    };
+    const obs = observationsFromSaved(saved, 'q.json');
+    expect(obs.edges).toEqual([
+      {
+        reporter: 'destination',
+        source: {
+          workload: 'frontend',
+          namespace: 'default',
+          service: 'frontend',
+          version: 'unknown',
+          cluster: 'east',
+        },
+        destination: {
+          workload: 'backend-v2',
+          namespace: 'default',
+          service: 'backend',
+          version: 'v2',
+          cluster: 'east',
+        },
+        responseCode: 200,
+        responseFlags: '-',
+        requests: 120,
+        durationSumMs: 360,
+        durationBuckets: [
+          { le: 1, count: 10 },
+          { le: 5, count: 100 },
+        ],
+      },
+    ]);
+    const backend = inferCalibration({
+      ...obs,
+      edges: [...obs.edges, edge('source', INGRESS, FRONT, 120), edge('destination', INGRESS, FRONT, 120)],
+    }).services.find((x) => x.name === 'backend');
+    expect(backend?.deployments).toEqual([
+      { cluster: 'east', version: 'v2', workload: 'backend-v2', requests: 120, replicas: 3 },
+    ]);
+    expect(backend?.serviceTime?.count).toBe(120);
+  });
+
   it('a located message for each malformed part', () => {
     expect(() => observationsFromSaved({}, 'q.json')).toThrow(
       /q.json: expected the file "meshsim calibrate --save-queries" writes/,
