@@ -64,7 +64,7 @@ describe('meshsim calibrate', () => {
     const text = readFileSync(out, 'utf8');
     const loaded = loadScenarioText(text, out);
     expect(loaded.ok ? [] : loaded.issues).toEqual([]);
-    await refused(['--kiali', KIALI, '--out', out], /bookinfo\.yaml exists; the scenario not written/);
+    await refused(['--kiali', KIALI, '--out', out], /--out .*bookinfo\.yaml exists; nothing was written/);
     expect(readFileSync(out, 'utf8')).toBe(text);
   });
 

@@ -5,6 +5,7 @@
  * reads flags and files, validates the result and writes it. The written file always validates; an
  * existing file is never overwritten; bad input exits 2 naming the flag, file and field.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
@@ -116,9 +117,19 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       (args.start !== undefined || args.end !== undefined || args.saveQueries !== undefined)
     )
       throw new UsageError('meshsim calibrate: --start, --end and --save-queries go with --prometheus only.');
+    // Refused before any query: nothing is written unless everything is.
+    for (const [flag, file] of [
+      ['--out', args.out],
+      ['--save-queries', args.saveQueries],
+    ] as const)
+      if (file !== undefined && existsSync(file))
+        throw new UsageError(
+          `meshsim calibrate: ${flag} ${file} exists; nothing was written. Name another file.`,
+        );
     const base = args.scenario === undefined ? undefined : await loadOrThrow(args.scenario);
     let observations;
     let when = '';
+    let answers: string | undefined;
     try {
       if (args.prometheus !== undefined) {
         if (args.start === undefined || args.end === undefined)
@@ -142,8 +153,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
           (args.end - args.start) / 1000,
         );
         const origin = `${args.prometheus} (${new Date(args.start).toISOString()} to ${new Date(args.end).toISOString()})`;
-        if (args.saveQueries !== undefined)
-          await writeNew(args.saveQueries, cal.savedQueriesText(saved, origin), 'the saved answers');
+        answers = cal.savedQueriesText(saved, origin);
         observations = cal.observationsFromSaved({ ...saved, origin }, args.prometheus);
         when = new Date(args.end).toISOString();
       } else if (args.fromJson !== undefined) {
@@ -180,6 +190,9 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
         throw new UsageError(
           `${check.issues.map(scenario.formatIssue).join('\n')}\nmeshsim calibrate: the calibrated scenario does not validate (above); nothing was written.`,
         );
+      // The answers first (kept even if the scenario's write then fails, which only a race can cause).
+      if (args.saveQueries !== undefined && answers !== undefined)
+        await writeNew(args.saveQueries, answers, 'the saved answers');
       await writeNew(args.out, written.text, 'the scenario');
       const entry = calibration.traffic.map((t) => `${t.name} ${t.ratePerS.toFixed(2)}/s`).join(', ');
       process.stdout.write(
