@@ -17,7 +17,8 @@ const ALLOWED: Record<string, { runtime: string[]; typesOnly?: string[] }> = {
   metrics: { runtime: ['des', 'mesh'] },
   experiment: { runtime: ['scenario', 'mesh', 'metrics', 'des'] },
   report: { runtime: [], typesOnly: ['metrics', 'experiment'] },
-  cli: { runtime: ['des', 'mesh', 'scenario', 'metrics', 'experiment', 'report'] },
+  calibrate: { runtime: ['des'], typesOnly: ['mesh'] },
+  cli: { runtime: ['des', 'mesh', 'scenario', 'metrics', 'experiment', 'report', 'calibrate'] },
 };
 
 interface ImportLine {

@@ -8,6 +8,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { MESHSIM_VERSION } from '../experiment/version.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
 import { importCommand } from './commands/import.js';
@@ -22,7 +23,15 @@ import { suggest } from '../scenario/suggest.js';
 import { ExitCode, UsageError } from './exit-code.js';
 import { asInvoked } from './invoked-as.js';
 
-const COMMANDS = [runCommand, compareCommand, validateCommand, reportCommand, modelsCommand, initCommand];
+const COMMANDS = [
+  runCommand,
+  compareCommand,
+  validateCommand,
+  reportCommand,
+  modelsCommand,
+  initCommand,
+  calibrateCommand,
+];
 
 /**
  * "Did you mean" for mistyped flags: yargs names unknown arguments but suggests only commands. The known
@@ -61,9 +70,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command(modelsCommand)
     .command(initCommand)
     .command(importCommand)
+    .command(calibrateCommand)
     .demandCommand(
       1,
-      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init or import (see meshsim --help).',
+      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init, import or calibrate (see meshsim --help).',
     )
     .strict()
     .recommendCommands()

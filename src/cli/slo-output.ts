@@ -11,15 +11,20 @@ import type { Scenario } from '../scenario/index.js';
 import { ExitCode, UsageError } from './exit-code.js';
 
 /** Throws bad input when `--check-slo` is asked of a scenario without `slo:`. */
-export function requireSlo(scenario: Scenario, command: 'run' | 'compare' = 'run'): void {
+export function requireSlo(scenario: Scenario, command: 'run' | 'compare' | 'merge' = 'run'): void {
   const { availability, latencyMs } = scenario.slo;
   if (
     [availability, latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999].some(
       (x) => x !== undefined,
     ) ||
-    (command === 'run' && scenario.thresholds.length > 0)
+    // run and compare evaluate thresholds:; merge (a comparison's parts) keeps no threshold record.
+    (command !== 'merge' && scenario.thresholds.length > 0)
   )
     return;
+  if (command === 'merge' && scenario.thresholds.length > 0)
+    throw new UsageError(
+      `meshsim: --check-slo: merge checks ${scenario.file}'s slo:, which states no objective; its thresholds: are evaluated by meshsim run and compare (merge keeps no per-run record to evaluate them on)`,
+    );
   throw new UsageError(
     `meshsim: --check-slo: ${scenario.file} states no objective under slo: and no thresholds:, so there is nothing to check; add one, e.g. slo: { availability: 99.9%, latency: { p99: 250ms } } or thresholds: { http_req_duration: ['p(95)<250'] }`,
   );

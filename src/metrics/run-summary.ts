@@ -10,6 +10,10 @@ export interface LatencySummary {
   readonly mean: number;
   /** Standard error of the mean by batch means over simulated time (null with fewer than 2 batches). */
   readonly meanStdErr: number | null;
+  /** Population standard deviation of the latencies (exact running sums); null when unknown. */
+  readonly stddev: number | null;
+  /** The smallest latency (exact). */
+  readonly min: number;
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;

@@ -91,6 +91,8 @@ export function summarize(h: LogHistogram, meanStdErr: number | undefined): Late
     count: h.count,
     mean: round(h.mean ?? 0, 4),
     meanStdErr: meanStdErr === undefined ? null : round(meanStdErr, 5),
+    stddev: h.stddev === undefined ? null : round(h.stddev, 4),
+    min: round(h.min ?? 0, 4),
     p50: q(0.5),
     p90: q(0.9),
     p99: q(0.99),

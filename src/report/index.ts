@@ -40,6 +40,9 @@ export { renderSvg, normalizeSvgIds, type SvgOptions } from './svg.js';
 export * from './charts/index.js';
 export {
   openMetricsText,
+  openMetricsTextOfModels,
+  prometheusTextOfModels,
+  MODEL_LABEL,
   prometheusText,
   DEFAULT_METRICS_BASE_TIME_MS,
   type OpenMetricsOptions,

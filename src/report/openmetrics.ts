@@ -161,80 +161,139 @@ function histogramLines(
   }
 }
 
-function render(t: IstioTelemetry, options: OpenMetricsOptions, openMetrics: boolean): string {
-  const base = options.baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
-  const extra = Object.entries(options.extraLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const from = openMetrics ? 0 : t.windows;
-  // Each sample's timestamp with its leading space (none in a final scrape).
-  const times = Array.from({ length: t.windows + 1 }, (_, k) =>
-    openMetrics ? ` ${seconds(base + t.startMs + k * t.windowMs)}` : '',
-  );
+/** One run's telemetry and the labels that tell it apart from the others in the same text. */
+interface Source {
+  readonly t: IstioTelemetry;
+  readonly extra: readonly (readonly [string, string])[];
+}
+
+/**
+ * The text of one or more runs. Each metric family appears once, its series of every run together under
+ * one HELP/TYPE header (OpenMetrics and the text format both require a family's samples to be contiguous).
+ */
+function render(sources: readonly Source[], baseTimeMs: number | undefined, openMetrics: boolean): string {
+  const base = baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
   const out: string[] = [];
   const header = (f: Family) => {
     const exposed = !openMetrics && f.type === 'counter' ? `${f.name}_total` : f.name;
     out.push(`# HELP ${exposed} ${f.help}`, `# TYPE ${exposed} ${f.type}`);
   };
-  const extraText = labelText(extra);
-  const withExtra = (s: string) => (s === '' ? extraText : extraText === '' ? s : `${s},${extraText}`);
-  const labels = t.series.map((s) => labelText(requestLabels(t, s, extra)));
+  const prepared = sources.map(({ t, extra }) => {
+    const extraText = labelText(extra);
+    return {
+      t,
+      from: openMetrics ? 0 : t.windows,
+      // Each sample's timestamp with its leading space (none in a final scrape).
+      times: Array.from({ length: t.windows + 1 }, (_, k) =>
+        openMetrics ? ` ${seconds(base + t.startMs + k * t.windowMs)}` : '',
+      ),
+      labels: t.series.map((s) => labelText(requestLabels(t, s, extra))),
+      withExtra: (x: string) => (x === '' ? extraText : extraText === '' ? x : `${x},${extraText}`),
+    };
+  });
 
   header(REQUESTS);
-  t.series.forEach((s, i) => {
-    const prefix = `istio_requests_total{${labels[i] as string}} `;
-    let total = 0;
-    for (let k = 0; k <= t.windows; k++) {
-      if (k > 0) total += s.counts[k - 1] ?? 0;
-      if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
-    }
-  });
+  for (const { t, from, times, labels } of prepared)
+    t.series.forEach((s, i) => {
+      const prefix = `istio_requests_total{${labels[i] as string}} `;
+      let total = 0;
+      for (let k = 0; k <= t.windows; k++) {
+        if (k > 0) total += s.counts[k - 1] ?? 0;
+        if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
+      }
+    });
   header(DURATION);
-  t.series.forEach((s, i) =>
-    histogramLines(
-      out,
-      DURATION.name,
-      labels[i] as string,
-      t.durationBucketsMs,
-      s.buckets,
-      s.counts,
-      s.sumsMs,
-      t.windows,
-      times,
-      from,
-    ),
-  );
-  const cp = t.controlPlane;
-  if (cp !== null) {
+  for (const { t, from, times, labels } of prepared)
+    t.series.forEach((s, i) =>
+      histogramLines(
+        out,
+        DURATION.name,
+        labels[i] as string,
+        t.durationBucketsMs,
+        s.buckets,
+        s.counts,
+        s.sumsMs,
+        t.windows,
+        times,
+        from,
+      ),
+    );
+  const planes = prepared.filter((p) => p.t.controlPlane !== null);
+  if (planes.length > 0) {
     header(PUSHES);
-    const prefix = `pilot_xds_pushes_total{${withExtra('type="eds"')}} `;
-    let total = 0;
-    for (let k = 0; k <= t.windows; k++) {
-      if (k > 0) total += cp.pushes[k - 1] ?? 0;
-      if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
+    for (const { t, from, times, withExtra } of planes) {
+      const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
+      const prefix = `pilot_xds_pushes_total{${withExtra('type="eds"')}} `;
+      let total = 0;
+      for (let k = 0; k <= t.windows; k++) {
+        if (k > 0) total += cp.pushes[k - 1] ?? 0;
+        if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
+      }
     }
     header(CONVERGENCE);
-    histogramLines(
-      out,
-      CONVERGENCE.name,
-      withExtra(''),
-      cp.convergenceBucketsS,
-      cp.convergenceBuckets,
-      cp.convergenceCounts,
-      cp.convergenceSumsS,
-      t.windows,
-      times,
-      from,
-    );
+    for (const { t, from, times, withExtra } of planes) {
+      const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
+      histogramLines(
+        out,
+        CONVERGENCE.name,
+        withExtra(''),
+        cp.convergenceBucketsS,
+        cp.convergenceBuckets,
+        cp.convergenceCounts,
+        cp.convergenceSumsS,
+        t.windows,
+        times,
+        from,
+      );
+    }
   }
   if (openMetrics) out.push('# EOF');
   return `${out.join('\n')}\n`;
 }
 
+const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
+  t,
+  extra: Object.entries(options.extraLabels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+});
+
+/**
+ * The label that tells a comparison's models apart in one file. One file, not one per model: loaded into
+ * one TSDB, every model's series sit side by side under the same base time, and a Grafana variable or
+ * `sum by (meshsim_model)` compares them; files per model would collide there (same series, same times) or
+ * need a TSDB each. Prefixed, as Prometheus advises for labels an exporter adds, so it never meets a label
+ * of Istio's own.
+ */
+export const MODEL_LABEL = 'meshsim_model';
+
+/** Each model's run in one OpenMetrics text, its series labelled `meshsim_model` (see MODEL_LABEL). */
+export function openMetricsTextOfModels(
+  runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
+  options: { readonly baseTimeMs?: number } = {},
+): string {
+  return render(
+    runs.map((r) => ({ t: r.telemetry, extra: [[MODEL_LABEL, r.model]] })),
+    options.baseTimeMs,
+    true,
+  );
+}
+
+/** The final scrape of each model's run (Prometheus text 0.0.4), labelled as `openMetricsTextOfModels`. */
+export function prometheusTextOfModels(
+  runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
+): string {
+  return render(
+    runs.map((r) => ({ t: r.telemetry, extra: [[MODEL_LABEL, r.model]] })),
+    undefined,
+    false,
+  );
+}
+
 /** Every window's sample, OpenMetrics 1.0, timestamps from `options.baseTimeMs` (see the file comment). */
 export function openMetricsText(t: IstioTelemetry, options: OpenMetricsOptions = {}): string {
-  return render(t, options, true);
+  return render([sourceOf(t, options)], options.baseTimeMs, true);
 }
 
 /** The final sample as Prometheus text format 0.0.4, no timestamps (see the file comment). */
 export function prometheusText(t: IstioTelemetry, options: OpenMetricsOptions = {}): string {
-  return render(t, options, false);
+  return render([sourceOf(t, options)], options.baseTimeMs, false);
 }

@@ -10,6 +10,8 @@ import { serviceGraphCsv } from './service-graph-csv.js';
 
 const latencyColumns = (l: LatencySummary | null, prefix = 'latency'): Row => ({
   [`${prefix}_mean_ms`]: l?.mean ?? null,
+  [`${prefix}_stddev_ms`]: l?.stddev ?? null,
+  [`${prefix}_min_ms`]: l?.min ?? null,
   [`${prefix}_p50_ms`]: l?.p50 ?? null,
   [`${prefix}_p90_ms`]: l?.p90 ?? null,
   [`${prefix}_p99_ms`]: l?.p99 ?? null,

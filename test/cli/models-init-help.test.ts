@@ -113,6 +113,7 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
     'report',
     'models',
     'init',
+    'calibrate',
   ]) {
     it(`meshsim ${command} --help shows examples and exits 0`, async () => {
       const r = await meshsim([...(command === '' ? [] : [command]), '--help']);
@@ -126,7 +127,7 @@ describe.concurrent('meshsim models | init | --help', { timeout: 60_000 }, () =>
     const [none, bogus] = await Promise.all([meshsim([]), meshsim(['comapre'])]);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain(
-      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init or import',
+      'Name a command: run, compare, sweep, capacity, merge, validate, report, models, init, import or calibrate',
     );
     expect(bogus.status).toBe(2);
     expect(bogus.stderr).toMatch(/Did you mean compare\?/);

@@ -7,12 +7,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
-import { modelList, reportFlags, wholeNumber } from '../flags.js';
+import { compareExtras } from '../compare-extras.js';
+import { isoTime, modelList, reportFlags, wholeNumber } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
-import { requireSlo, sloExitCode } from '../slo-output.js';
+import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
 import { refuseIfMemoryTooLarge } from '../memory-guard.js';
 import { asInvoked } from '../invoked-as.js';
 
@@ -33,6 +34,8 @@ interface CompareArgs {
   image: string | undefined;
   force: boolean;
   istioConfig: string[] | undefined;
+  openmetrics: boolean;
+  metricsBaseTime: number | undefined;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -61,11 +64,24 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
           nargs: 1,
           describe: `Worker threads; results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
         })
-        .coerce('workers', wholeNumber('--workers', 1)),
+        .coerce('workers', wholeNumber('--workers', 1))
+        .option('openmetrics', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Also write every model's Istio standard metrics per window into one openmetrics.txt (and metrics.prom), labelled meshsim_model: replication 0 of each model, run once more in this thread",
+        })
+        .option('metrics-base-time', {
+          nargs: 1,
+          describe:
+            'Wall-clock time of simulated time 0 in openmetrics.txt, ISO 8601 UTC (default 2026-01-01T00:00:00Z)',
+        })
+        .coerce('metrics-base-time', isoTime('--metrics-base-time')),
       'compare',
       {
         json: 'Print the comparison as JSON on stdout, nothing else; writes no folder unless --out is given',
-        checkSlo: "Exit 3 if any model's mean misses an objective of the file's slo:, naming it",
+        checkSlo:
+          "Exit 3 if any model's mean misses an objective of the file's slo:, or a model's run misses a thresholds: expression, naming it",
       },
     )
       .example(
@@ -79,6 +95,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       )
       .example('$0 compare my.yaml --json | jq .verdict', 'The verdict, for a pipeline (no folder written)')
       .example(
+        '$0 compare my.yaml --openmetrics',
+        'Also openmetrics.txt: every model side by side for one Prometheus (sum by (meshsim_model) ...)',
+      )
+      .example(
         '$0 compare my.yaml --shard 2/4 --parts results/',
         'Slice 2 of 4 to results/; then meshsim merge results/',
       )
@@ -90,9 +110,13 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const file = args.file ?? '';
     const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge, istioConfig: args.istioConfig });
     if (args.checkSlo) requireSlo(scenario, 'compare');
-    if (scenario.thresholds.length > 0)
-      process.stderr.write(
-        `note: ${file}: thresholds: are evaluated by meshsim run (one model, one seed), not by compare\n`,
+    if (args.metricsBaseTime !== undefined && !args.openmetrics)
+      throw new UsageError(
+        'meshsim: --metrics-base-time: sets the time of the OpenMetrics export; add --openmetrics, or drop it',
+      );
+    if (args.openmetrics && args.json && args.out === undefined)
+      throw new UsageError(
+        'meshsim: --openmetrics writes openmetrics.txt into the report folder, and --json without --out writes none: add --out DIR',
       );
     if (!args.allowLarge && (args.replications !== undefined || args.models !== undefined)) {
       // The file passed its size check with its own replications and models; the flags may multiply them.
@@ -132,10 +156,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       { scenarioFile: file },
     );
     // Every model x replication is a run and each fault's paired baseline a simulation of its own.
+    const modelCount = args.models === undefined ? scenario.models.length : new Set(args.models).size;
+    // Exports and thresholds run each model's replication 0 once more, in this thread.
+    const extraRuns =
+      args.openmetrics || scenario.thresholds.length > 0 ? modelCount * (1 + scenario.mesh.faults.length) : 0;
     const simulations =
-      (args.models === undefined ? scenario.models.length : new Set(args.models).size) *
-      (args.replications ?? scenario.replications) *
-      (1 + scenario.mesh.faults.length);
+      modelCount * (args.replications ?? scenario.replications) * (1 + scenario.mesh.faults.length);
     // Start the worker threads now, so that their start overlaps the checks below.
     (await import('../../experiment/index.js')).prestartWorkers(
       Math.min(args.workers ?? availableParallelism(), simulations),
@@ -149,7 +175,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     );
     report.testStop('simulate');
     const { compare, checkComparisonSlo } = await import('../../experiment/index.js');
-    const bar = progressBar(`comparing ${scenario.name}`, !args.json, simulations);
+    const bar = progressBar(`comparing ${scenario.name}`, !args.json, simulations + extraRuns);
     const outcome = await compare(scenario, {
       ...(args.models === undefined ? {} : { models: args.models }),
       ...(args.replications === undefined ? {} : { replications: args.replications }),
@@ -157,7 +183,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       workers: args.workers ?? availableParallelism(),
       // Worker threads even for --workers 1: running out of memory is then a message, not a V8 crash dump.
       isolate: true,
-      ...(bar ? { onProgress: bar.update } : {}),
+      ...(bar
+        ? { onProgress: (f: number) => bar.update((f * simulations) / (simulations + extraRuns)) }
+        : {}),
     });
     bar?.stop();
     if (!outcome.ok) {
@@ -173,7 +201,23 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       throw new UsageError(`meshsim: ${source}: ${p.message}`);
     }
     const result = outcome.result;
-    await writeOutput(out, await report.comparisonReportFiles(result));
+    const extras =
+      extraRuns === 0
+        ? { files: [], thresholds: [] }
+        : await compareExtras(
+            scenario,
+            result.models.map((m) => m.model),
+            result.seed,
+            { openMetrics: args.openmetrics, baseTimeMs: args.metricsBaseTime },
+            bar
+              ? (() => {
+                  let done = simulations;
+                  const perModel = extraRuns / modelCount;
+                  return () => bar.update((done += perModel) / (simulations + extraRuns));
+                })()
+              : undefined,
+          );
+    await writeOutput(out, [...(await report.comparisonReportFiles(result)), ...extras.files]);
     if (args.json) process.stdout.write(report.comparisonJson(result));
     // Wrapped to the terminal's width (at least 60 columns, at most 160); 110 when piped.
     else {
@@ -181,8 +225,16 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       const width = columns === undefined ? 110 : Math.max(60, Math.min(160, columns - 1));
       process.stdout.write(asInvoked(report.comparisonText(result, out?.dir ?? '', width)));
     }
-    process.exitCode = args.checkSlo
-      ? sloExitCode(checkComparisonSlo(scenario.slo, result), file)
-      : ExitCode.OK;
+    // k6's block per model, after the comparison (stderr with --json, whose stdout is the JSON alone).
+    for (const t of extras.thresholds)
+      (args.json ? process.stderr : process.stdout).write(
+        `\n  ${t.model} (replication 0, seed ${result.seed})\n${report.thresholdsText(t.outcomes)}`,
+      );
+    const sloCode = args.checkSlo ? sloExitCode(checkComparisonSlo(scenario.slo, result), file) : ExitCode.OK;
+    const missed = extras.thresholds.flatMap((t) =>
+      t.outcomes.map((o) => ({ ...o, key: `${t.model}: ${o.key}` })),
+    );
+    const thresholdCode = args.checkSlo ? thresholdsExitCode(missed, file) : ExitCode.OK;
+    process.exitCode = sloCode !== ExitCode.OK ? sloCode : thresholdCode;
   },
 };

@@ -67,7 +67,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       if (args.checkSlo) {
         if (merged.kind !== 'compare')
           throw new UsageError(`meshsim: --check-slo: checks a comparison's parts, not a ${merged.kind}'s`);
-        requireSlo(merged.scenario);
+        requireSlo(merged.scenario, 'merge');
       }
     } catch (e) {
       if (e instanceof PartsProblem)

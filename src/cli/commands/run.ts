@@ -119,6 +119,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
         'meshsim: --metrics-base-time: sets the time of the exports; add --openmetrics or --fortio, or drop it',
       );
     }
+    if ((args.openmetrics || args.fortio) && args.json && args.out === undefined)
+      throw new UsageError(
+        `meshsim: ${args.openmetrics ? '--openmetrics' : '--fortio'} writes into the report folder, and --json without --out writes none: add --out DIR`,
+      );
     const model = args.model ?? scenario.models[0]?.name ?? '';
     const out = outputFolder('run', args, 'run', join('reports', scenario.name, `run-${model}`));
     const report = await import('../../report/index.js');

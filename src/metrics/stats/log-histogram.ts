@@ -23,6 +23,8 @@ export interface LogHistogramJSON {
   readonly zeroCount: number;
   readonly count: number;
   readonly sum: number;
+  /** Sum of squared values (for the standard deviation); absent in data written before it was kept. */
+  readonly sumSq?: number;
   /** Absent when the histogram is empty. */
   readonly min?: number;
   /** Absent when the histogram is empty. */
@@ -50,6 +52,7 @@ export class LogHistogram {
   private zeroCount = 0;
   private total = 0;
   private runningSum = 0;
+  private runningSumSq = 0;
   // ±Infinity sentinels make `record` branch-free for the first sample; the getters map them to undefined.
   private lowest = Infinity;
   private highest = -Infinity;
@@ -95,6 +98,16 @@ export class LogHistogram {
     return this.total > 0 ? this.highest : undefined;
   }
 
+  /**
+   * The population standard deviation, sqrt(Σx²/n − mean²) from exact running sums (as Fortio's
+   * histogram reports it); undefined when empty or restored from data without the sum of squares.
+   */
+  get stddev(): number | undefined {
+    if (this.total === 0 || !Number.isFinite(this.runningSumSq)) return undefined;
+    const mean = this.runningSum / this.total;
+    return Math.sqrt(Math.max(0, this.runningSumSq / this.total - mean * mean));
+  }
+
   /** The exact mean (sum / count), or undefined when empty. */
   get mean(): number | undefined {
     return this.total > 0 ? this.runningSum / this.total : undefined;
@@ -130,6 +143,7 @@ export class LogHistogram {
     if (!(value >= 0 && value < Infinity)) throw invalid('record', 'value must be finite and >= 0', value);
     this.total += 1;
     this.runningSum += value;
+    this.runningSumSq += value * value;
     if (value < this.lowest) this.lowest = value;
     if (value > this.highest) this.highest = value;
     if (value < LOG_HISTOGRAM_ZERO_FLOOR) {
@@ -159,6 +173,7 @@ export class LogHistogram {
     if (count === 0) return;
     this.total += count;
     this.runningSum += value * count;
+    this.runningSumSq += value * value * count;
     if (value < this.lowest) this.lowest = value;
     if (value > this.highest) this.highest = value;
     if (value < LOG_HISTOGRAM_ZERO_FLOOR) {
@@ -245,6 +260,7 @@ export class LogHistogram {
     this.zeroCount += other.zeroCount;
     this.total += other.total;
     this.runningSum += other.runningSum;
+    this.runningSumSq += other.runningSumSq;
     if (other.lowest < this.lowest) this.lowest = other.lowest;
     if (other.highest > this.highest) this.highest = other.highest;
   }
@@ -257,6 +273,7 @@ export class LogHistogram {
     copy.zeroCount = this.zeroCount;
     copy.total = this.total;
     copy.runningSum = this.runningSum;
+    copy.runningSumSq = this.runningSumSq;
     copy.lowest = this.lowest;
     copy.highest = this.highest;
     return copy;
@@ -269,6 +286,7 @@ export class LogHistogram {
     this.zeroCount = 0;
     this.total = 0;
     this.runningSum = 0;
+    this.runningSumSq = 0;
     this.lowest = Infinity;
     this.highest = -Infinity;
   }
@@ -282,6 +300,7 @@ export class LogHistogram {
       zeroCount: this.zeroCount,
       count: this.total,
       sum: this.runningSum,
+      sumSq: this.runningSumSq,
     };
     // Infinity sentinels would turn into null under JSON.stringify, so an empty histogram omits min/max.
     return this.total > 0 ? { ...base, min: this.lowest, max: this.highest } : base;
@@ -319,6 +338,8 @@ export class LogHistogram {
     histogram.zeroCount = json.zeroCount;
     histogram.total = json.count;
     histogram.runningSum = json.sum;
+    // Data without it restores a histogram whose standard deviation is unknown (NaN), never 0.
+    histogram.runningSumSq = json.sumSq ?? (json.count > 0 ? NaN : 0);
     histogram.lowest = json.min ?? Infinity;
     histogram.highest = json.max ?? -Infinity;
     return histogram;

@@ -63,6 +63,27 @@ describe('metrics/stats/log-histogram', () => {
     });
   });
 
+  it('stddev is the exact population standard deviation; min exact; both survive merge, clone and JSON', () => {
+    const values = [2, 4, 4, 4, 5, 5, 7, 9]; // mean 5, population SD 2 (the textbook case)
+    const h = new LogHistogram(0.01);
+    for (const v of values.slice(0, 5)) h.record(v);
+    const rest = new LogHistogram(0.01);
+    rest.recordMany(5, 1);
+    for (const v of values.slice(6)) rest.record(v);
+    h.merge(rest);
+    expect(h.stddev).toBeCloseTo(2, 12);
+    expect(h.min).toBe(2);
+    expect(h.clone().stddev).toBeCloseTo(2, 12);
+    expect(LogHistogram.fromJSON(h.toJSON()).stddev).toBeCloseTo(2, 12);
+    // Data written before the sum of squares was kept: unknown, never a made-up 0.
+    const old: Record<string, unknown> = { ...h.toJSON() };
+    delete old['sumSq'];
+    expect(
+      LogHistogram.fromJSON(old as unknown as ReturnType<LogHistogram['toJSON']>).stddev,
+    ).toBeUndefined();
+    expect(new LogHistogram(0.01).stddev).toBeUndefined();
+  });
+
   it('recordLn(v, Math.log(v)) leaves exactly the state record(v) does, and validates v the same way', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { maxLength: 200 }), (values) => {
