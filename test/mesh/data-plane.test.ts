@@ -48,8 +48,10 @@ routing:
       http: [{ route: [{ destination: { host: back } }], timeout: 800ms, retries: { attempts: 3, perTryTimeout: 150ms, retryOn: "5xx,reset,connect-failure" } }]
   destinationRules:
     - host: back
+      # connectTimeout below perTryTimeout, so a dead pod's connect timeout ends the try (UF) before the
+      # per-try timer does: connect failures happen by construction, not by a lucky draw near a refused gateway.
       trafficPolicy:
-        connectionPool: { tcp: { maxConnections: 3, connectTimeout: 200ms }, http: { http1MaxPendingRequests: 4, maxRetries: 5 } }
+        connectionPool: { tcp: { maxConnections: 3, connectTimeout: 100ms }, http: { http1MaxPendingRequests: 4, maxRetries: 5 } }
 faults:
   - { at: 5s, type: pod-failure, service: back, cluster: a, count: 1 }
   - { at: 10s, for: 8s, type: cluster-outage, cluster: b }
