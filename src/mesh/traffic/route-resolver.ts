@@ -118,6 +118,18 @@ export class RouteResolver<S extends RoutedService> {
     return backoffMs(call.attempts - 1, call.source.lbRng, policy.backoffBaseMs, policy.backoffMaxMs);
   }
 
+  /**
+   * The service a route destination names. Scenario loading resolves every destination host to a service
+   * (ServiceEntry hosts included) and refuses unknown ones, so a miss is a bug upstream: routing it to the
+   * called service instead would send traffic where no VirtualService said.
+   */
+  private destination(host: string, called: S): S {
+    const service = this.byName.get(host);
+    if (service === undefined)
+      throw new Error(`VirtualService for ${called.name} routes to ${host}, which is not a known service`);
+    return service;
+  }
+
   private defaultRoute(service: S): ResolvedRoute<S> {
     return {
       kind: 'route',
@@ -145,7 +157,7 @@ export class RouteResolver<S extends RoutedService> {
         const retry = retryPolicy(r.retries);
         return r.route.map((d): ResolvedRoute<S> => ({
           kind: 'route',
-          service: this.byName.get(d.host) ?? s,
+          service: this.destination(d.host, s),
           subset: d.subset,
           retry,
           timeoutMs: r.timeoutMs,
