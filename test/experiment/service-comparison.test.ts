@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/experiment/index.js';
-import { comparisonCsvFiles } from '../../src/report/index.js';
+import { comparisonCsvFiles, comparisonMarkdown } from '../../src/report/index.js';
 import { loadScenarioText } from '../../src/scenario/index.js';
 
 const SCENARIO = `
@@ -97,6 +97,10 @@ describe('per-service and per-version figures in a comparison', () => {
         3,
       ].join(','),
     );
+    // The report's services table per model, versions indented under their service.
+    const md = comparisonMarkdown(result);
+    expect(md).toContain(`Services: ${first?.model}`);
+    expect(md).toMatch(/\|\s+reviews v2 \| [\d,]+ \| \d+\.\d+%/);
   });
 
   it('without versioned pods: byService only, and services.csv has no version column', async () => {
