@@ -13,6 +13,8 @@ import { estimate } from './estimate.js';
 
 export interface ServiceComparison {
   readonly service: string;
+  /** Present, `external`, for a ServiceEntry host (as the run summary's `byService[].kind`). */
+  readonly kind?: 'external';
   /** Calls per replication (started after warm-up). */
   readonly requests: Estimate | null;
   readonly availability: Estimate | null;
@@ -25,7 +27,7 @@ export interface ServiceVersionComparison extends ServiceComparison {
   readonly version: string;
 }
 
-function figures(rows: readonly (Breakdown | undefined)[]): Omit<ServiceComparison, 'service'> {
+function figures(rows: readonly (Breakdown | undefined)[]): Omit<ServiceComparison, 'service' | 'kind'> {
   return {
     requests: estimate(
       rows.map((b) => b?.requests ?? 0),
@@ -58,10 +60,11 @@ export function serviceComparisons(runs: readonly RunSummary[]): {
   byServiceVersion?: ServiceVersionComparison[];
 } {
   const services = [...new Set(runs.flatMap((r) => r.byService.map((b) => b.service)))];
-  const byService = services.map((service): ServiceComparison => ({
-    service,
-    ...figures(runs.map((r) => r.byService.find((b) => b.service === service))),
-  }));
+  const byService = services.map((service): ServiceComparison => {
+    const rows = runs.map((r) => r.byService.find((b) => b.service === service));
+    const external = rows.some((b) => b?.kind === 'external');
+    return { service, ...(external ? { kind: 'external' as const } : {}), ...figures(rows) };
+  });
   if (!runs.some((r) => r.byServiceVersion !== undefined)) return { byService };
   const keys = new Map<string, { service: string; version: string }>();
   for (const r of runs)

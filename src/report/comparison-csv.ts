@@ -11,8 +11,9 @@
  * - `timeline.csv`: per model and window, mean availability and p99 over replications.
  * - `traffic-matrix.csv`: per model, mean calls per replication by client and serving cluster.
  * - `faults.csv`: see `faults-csv.ts`.
- * - `services.csv`: per model and service, then (with a `version` column, when any run had versioned
- *   pods) per service version: mean calls, availability, p50 and p99 over replications, with intervals.
+ * - `services.csv`: per model and service (`service_kind`: service, or external for a ServiceEntry
+ *   host), then (with a `version` column, when any run had versioned pods) per service version: mean
+ *   calls, availability, p50 and p99 over replications, with intervals.
  */
 import type { ComparisonResult, Estimate, ModelComparison, ServiceComparison } from '../experiment/index.js';
 import type { ReportFile } from './atomic-write.js';
@@ -123,15 +124,28 @@ function servicesCsv(r: ComparisonResult): Promise<string> {
   const versions = r.models.some((m) => m.byServiceVersion !== undefined);
   const rows = r.models.flatMap((m) =>
     (m.byService ?? []).flatMap((b): CsvRow[] => [
-      { model: m.model, service: b.service, ...(versions ? { version: null } : {}), ...serviceCells(b) },
+      {
+        model: m.model,
+        service: b.service,
+        service_kind: b.kind ?? 'service',
+        ...(versions ? { version: null } : {}),
+        ...serviceCells(b),
+      },
       ...(m.byServiceVersion ?? [])
         .filter((v) => v.service === b.service)
-        .map((v): CsvRow => ({ model: m.model, service: v.service, version: v.version, ...serviceCells(v) })),
+        .map((v): CsvRow => ({
+          model: m.model,
+          service: v.service,
+          service_kind: 'service',
+          version: v.version,
+          ...serviceCells(v),
+        })),
     ]),
   );
   return csvText(rows, [
     'model',
     'service',
+    'service_kind',
     ...(versions ? ['version'] : []),
     ...SERVICE_FIGURES.flatMap((f) => [f, `${f}_ci95_lo`, `${f}_ci95_hi`]),
     'replications_total',

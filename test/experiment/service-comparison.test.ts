@@ -67,20 +67,21 @@ describe('per-service and per-version figures in a comparison', () => {
     );
     const [header, ...lines] = csv.trim().split('\n');
     expect(header).toBe(
-      'model,service,version,requests_mean,requests_mean_ci95_lo,requests_mean_ci95_hi,availability_ratio,' +
+      'model,service,service_kind,version,requests_mean,requests_mean_ci95_lo,requests_mean_ci95_hi,availability_ratio,' +
         'availability_ratio_ci95_lo,availability_ratio_ci95_hi,latency_p50_ms,latency_p50_ms_ci95_lo,' +
         'latency_p50_ms_ci95_hi,latency_p99_ms,latency_p99_ms_ci95_lo,latency_p99_ms_ci95_hi,replications_total',
     );
     const first = result.models[0];
     const v2 = first?.byServiceVersion?.[1];
     // The service's row (empty version) comes right before its versions.
-    const at = lines.findIndex((l) => l.startsWith(`${first?.model},reviews,,`));
+    const at = lines.findIndex((l) => l.startsWith(`${first?.model},reviews,service,,`));
     expect(at).toBeGreaterThanOrEqual(0);
-    expect(lines[at + 1]).toMatch(new RegExp(`^${first?.model},reviews,v1,`));
+    expect(lines[at + 1]).toMatch(new RegExp(`^${first?.model},reviews,service,v1,`));
     expect(lines[at + 2]).toBe(
       [
         first?.model,
         'reviews',
+        'service',
         'v2',
         v2?.requests?.mean,
         v2?.requests?.ci95[0],
@@ -116,6 +117,6 @@ describe('per-service and per-version figures in a comparison', () => {
     const csv = String(
       (await comparisonCsvFiles(result)).find((f) => f.name === 'services.csv')?.content ?? '',
     );
-    expect(csv.split('\n')[0]).toMatch(/^model,service,requests_mean,/);
+    expect(csv.split('\n')[0]).toMatch(/^model,service,service_kind,requests_mean,/);
   });
 });
