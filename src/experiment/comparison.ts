@@ -7,6 +7,9 @@
  * fills them.
  */
 import type { ReportHeader, ServiceGraphSummary } from '../metrics/index.js';
+import type { ServiceComparison, ServiceVersionComparison } from './service-comparison.js';
+
+export type { ServiceComparison, ServiceVersionComparison } from './service-comparison.js';
 
 /** A mean over replications with its 95% confidence interval; null where undefined (no samples). */
 export interface Estimate {
@@ -90,6 +93,13 @@ export interface ModelComparison {
   readonly traffic: readonly { readonly from: string; readonly to: string; readonly requests: number }[];
   /** The service graph over the replications (`meanServiceGraph`): per edge, mean calls per replication. */
   readonly serviceGraph?: ServiceGraphSummary;
+  /** Per service over the replications: calls, availability, p50 and p99 (`service-comparison.ts`). */
+  readonly byService?: readonly ServiceComparison[];
+  /**
+   * Per service and `version` label of the serving replica, alike; absent when no replication had
+   * versioned pods. Calls that reached no replica count in `byService` only.
+   */
+  readonly byServiceVersion?: readonly ServiceVersionComparison[];
   /** Seeds of the replications, in order. */
   readonly seeds: readonly number[];
 }

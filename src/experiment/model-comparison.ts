@@ -11,6 +11,7 @@ import type { Scenario } from '../scenario/index.js';
 import { metricByName, type MetricContext } from './comparison-metric.js';
 import type { Estimate, FaultComparison, ModelComparison } from './comparison.js';
 import { estimate, meanOf, type Observation } from './estimate.js';
+import { serviceComparisons } from './service-comparison.js';
 
 /** Decimals kept: fractions as run summaries keep availability, milliseconds as they keep latency. */
 const FRACTION = 8;
@@ -189,6 +190,7 @@ export function modelComparison(
     timeline: timeline(runs),
     traffic: trafficMatrix(scenario, runs),
     serviceGraph: meanServiceGraph(runs.map((r) => r.serviceGraph ?? { edges: [] })),
+    ...serviceComparisons(runs),
     seeds,
   };
 }

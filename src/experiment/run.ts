@@ -309,6 +309,7 @@ export function simulate(
     istiods: istiodCount(model),
     clusters: scenario.mesh.clusters.map((c) => c.name),
     services: scenario.mesh.services.map((s) => s.name),
+    externalServices: scenario.mesh.services.flatMap((s, i) => (s.external === undefined ? [] : [i])),
     traffic: scenario.mesh.traffic.map((t) => t.name),
     zones: new Topology(scenario.mesh.clusters).zones,
     warmupMs: scenario.warmupMs,

@@ -34,6 +34,8 @@ export interface RecorderShape {
   readonly istiods: number;
   readonly clusters: readonly string[];
   readonly services: readonly string[];
+  /** Indices in `services` of ServiceEntry hosts (issue 13), marked `kind: 'external'` in `byService`. */
+  readonly externalServices?: readonly number[];
   readonly traffic: readonly string[];
   readonly warmupMs: number;
   readonly durationMs: number;
@@ -344,6 +346,7 @@ export class RunRecorder implements MeshObserver {
         const q = this.queueBySvc[i] as QueueTally;
         return {
           service,
+          ...(this.shape.externalServices?.includes(i) === true ? { kind: 'external' as const } : {}),
           // The deadline is a request's, not a call's: services report availability only.
           ...(this.byService[i] as Tally).breakdown(),
           queueMs: summarize(q.hist, batchMeansStandardError([...q.sums], [...q.counts])),

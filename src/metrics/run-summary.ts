@@ -46,6 +46,11 @@ import type { ServiceVersionBreakdown } from './version-breakdown.js';
 
 export interface ServiceBreakdown extends Breakdown {
   readonly service: string;
+  /**
+   * Present, `external`, for a ServiceEntry host outside the clusters (as the service graph's
+   * `destinationKind`): its calls go to no replica, so it has no queue and no versions.
+   */
+  readonly kind?: 'external';
   /** Time calls to this service waited for a replica slot. */
   readonly queueMs: LatencySummary | null;
 }

@@ -11,8 +11,11 @@
  * - `timeline.csv`: per model and window, mean availability and p99 over replications.
  * - `traffic-matrix.csv`: per model, mean calls per replication by client and serving cluster.
  * - `faults.csv`: see `faults-csv.ts`.
+ * - `services.csv`: per model and service (`service_kind`: service, or external for a ServiceEntry
+ *   host), then (with a `version` column, when any run had versioned pods) per service version: mean
+ *   calls, availability, p50 and p99 over replications, with intervals.
  */
-import type { ComparisonResult, Estimate, ModelComparison } from '../experiment/index.js';
+import type { ComparisonResult, Estimate, ModelComparison, ServiceComparison } from '../experiment/index.js';
 import type { ReportFile } from './atomic-write.js';
 import { type CsvRow, csvText } from './csv-text.js';
 import { comparisonFaultsCsv } from './faults-csv.js';
@@ -92,6 +95,63 @@ function comparisonRows(r: ComparisonResult): CsvRow[] {
   );
 }
 
+/** `<figure>`, `<figure>_ci95_lo`, `<figure>_ci95_hi`: empty cells where no replication measured it. */
+function estimateColumns(figure: string, e: Estimate | null): CsvRow {
+  return {
+    [figure]: e?.mean ?? null,
+    [`${figure}_ci95_lo`]: e?.ci95[0] ?? null,
+    [`${figure}_ci95_hi`]: e?.ci95[1] ?? null,
+  };
+}
+
+const SERVICE_FIGURES = ['requests_mean', 'availability_ratio', 'latency_p50_ms', 'latency_p99_ms'];
+
+function serviceCells(s: ServiceComparison): CsvRow {
+  return {
+    ...estimateColumns('requests_mean', s.requests),
+    ...estimateColumns('availability_ratio', s.availability),
+    ...estimateColumns('latency_p50_ms', s.latencyMs.p50),
+    ...estimateColumns('latency_p99_ms', s.latencyMs.p99),
+    replications_total: s.requests?.n ?? null,
+  };
+}
+
+/**
+ * Per model, a row per service (empty `version` when versions exist), then its version rows right under
+ * it, as the run's services.csv orders them.
+ */
+function servicesCsv(r: ComparisonResult): Promise<string> {
+  const versions = r.models.some((m) => m.byServiceVersion !== undefined);
+  const rows = r.models.flatMap((m) =>
+    (m.byService ?? []).flatMap((b): CsvRow[] => [
+      {
+        model: m.model,
+        service: b.service,
+        service_kind: b.kind ?? 'service',
+        ...(versions ? { version: null } : {}),
+        ...serviceCells(b),
+      },
+      ...(m.byServiceVersion ?? [])
+        .filter((v) => v.service === b.service)
+        .map((v): CsvRow => ({
+          model: m.model,
+          service: v.service,
+          service_kind: 'service',
+          version: v.version,
+          ...serviceCells(v),
+        })),
+    ]),
+  );
+  return csvText(rows, [
+    'model',
+    'service',
+    'service_kind',
+    ...(versions ? ['version'] : []),
+    ...SERVICE_FIGURES.flatMap((f) => [f, `${f}_ci95_lo`, `${f}_ci95_hi`]),
+    'replications_total',
+  ]);
+}
+
 /** The CSV files of a comparison, named as inside the report's `csv/` folder. */
 export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFile[]> {
   const differences = r.differences.map((d): CsvRow => ({
@@ -160,5 +220,6 @@ export async function comparisonCsvFiles(r: ComparisonResult): Promise<ReportFil
         r.models.map((m) => ({ model: m.model, edges: m.serviceGraph?.edges ?? [] })),
       ),
     },
+    { name: 'services.csv', content: await servicesCsv(r) },
   ];
 }

@@ -24,6 +24,7 @@ import {
   formatPercent,
   formatSeconds,
 } from './format.js';
+import { comparisonServicesTables } from './comparison-services-table.js';
 import type { ReportDocument, ReportTable } from './report-document.js';
 import { trafficTable } from './traffic-table.js';
 
@@ -524,6 +525,7 @@ export function comparisonDocument(r: ComparisonResult): ReportDocument {
       controlPlaneTable(r),
       differencesTable(r),
       faultsTable(r),
+      ...comparisonServicesTables(r),
       ...r.models.map((m) => {
         const g = groupedByRegion(
           m.traffic,

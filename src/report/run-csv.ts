@@ -41,6 +41,7 @@ export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
   const services = s.byService.flatMap((b) => [
     {
       service: b.service,
+      service_kind: b.kind ?? 'service',
       ...(versions === undefined ? {} : { version: null }),
       requests_total: b.requests,
       succeeded_total: b.succeeded,
@@ -53,6 +54,7 @@ export async function runCsvFiles(s: RunSummary): Promise<ReportFile[]> {
       .filter((v) => v.service === b.service)
       .map((v) => ({
         service: v.service,
+        service_kind: 'service',
         version: v.version,
         requests_total: v.requests,
         succeeded_total: v.succeeded,

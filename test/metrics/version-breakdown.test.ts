@@ -54,8 +54,8 @@ describe('per-version figures', () => {
     expect(text).toMatch(/\n {2}reviews v1 +\d+/);
     expect(text).toMatch(/\n {2}reviews v2 +\d+/);
     const csv = String((await runCsvFiles(s)).find((f) => f.name === 'services.csv')?.content ?? '');
-    expect(csv.split('\n')[0]).toMatch(/^service,version,requests_total/);
-    expect(csv).toMatch(/\nreviews,v2,\d+/);
+    expect(csv.split('\n')[0]).toMatch(/^service,service_kind,version,requests_total/);
+    expect(csv).toMatch(/\nreviews,service,v2,\d+/);
   });
 
   it('a run without versioned pods has no breakdown (and its summary no new key)', () => {

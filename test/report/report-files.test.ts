@@ -40,6 +40,7 @@ describe('report/report-files', () => {
       'csv/traffic-matrix.csv',
       'csv/faults.csv',
       'csv/service-graph.csv',
+      'csv/services.csv',
     ]);
     expect(files[0]?.content).toBe(comparisonJson(comparisonFixture));
     expect(JSON.parse(String(files[0]?.content))).toEqual(JSON.parse(JSON.stringify(comparisonFixture)));

@@ -217,7 +217,33 @@ spec: { hosts: [shop.example.com], gateways: [shop], http: [ { route: [ { destin
       true,
     );
     expect(edges.filter((e) => e.destinationKind === 'external').length).toBe(2);
-    // The service table has the external host as a row of its own.
-    expect(s.byService.map((b) => b.service)).toContain('api.payments.example.com');
+    // The service table has the external host as a row of its own, marked external in JSON and CSV.
+    expect(s.byService.map((b) => [b.service, b.kind])).toEqual([
+      ['checkout', undefined],
+      ['api.payments.example.com', 'external'],
+    ]);
+    expect('kind' in (s.byService[0] ?? {})).toBe(false);
+    const { runCsvFiles } = await import('../../src/report/index.js');
+    const csv = String((await runCsvFiles(s)).find((f) => f.name === 'services.csv')?.content ?? '');
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toMatch(/^service,service_kind,requests_total,/);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      'checkout,service',
+      'api.payments.example.com,external',
+    ]);
+    // A comparison carries the mark too (models[].byService[].kind and its services.csv).
+    const { compare } = await import('../../src/experiment/index.js');
+    const { comparisonCsvFiles } = await import('../../src/report/index.js');
+    const c = await compare(r.scenario, { models: ['multi-primary'], replications: 2 });
+    if (!c.ok) throw new Error(JSON.stringify(c.problem));
+    expect(c.result.models[0]?.byService?.map((b) => [b.service, b.kind])).toEqual([
+      ['checkout', undefined],
+      ['api.payments.example.com', 'external'],
+    ]);
+    const ccsv = String(
+      (await comparisonCsvFiles(c.result)).find((f) => f.name === 'services.csv')?.content ?? '',
+    );
+    expect(ccsv).toContain('\nmulti-primary,api.payments.example.com,external,');
+    expect(ccsv).toContain('\nmulti-primary,checkout,service,');
   });
 });
