@@ -16,7 +16,8 @@ import {
   type WorkloadRef,
 } from './observations.js';
 
-const EDGE_LABELS = [
+/** Istio's standard labels an edge is keyed by, in the order queries group by them. */
+const EDGE_LABEL_NAMES = [
   'reporter',
   'source_workload',
   'source_workload_namespace',
@@ -30,7 +31,8 @@ const EDGE_LABELS = [
   'destination_cluster',
   'response_code',
   'response_flags',
-].join(', ');
+] as const;
+const EDGE_LABELS = EDGE_LABEL_NAMES.join(', ');
 
 /** The queries, by the name the saved file keeps each answer under. */
 export function calibrationQueries(rangeSeconds: number): Record<QueryName, string> {
@@ -101,23 +103,7 @@ function ref(m: Record<string, string>, side: 'source' | 'destination'): Workloa
 }
 
 function edgeKey(m: Record<string, string>): string {
-  return [
-    'reporter',
-    'source_workload',
-    'source_workload_namespace',
-    'source_canonical_service',
-    'source_version',
-    'source_cluster',
-    'destination_workload',
-    'destination_workload_namespace',
-    'destination_service_name',
-    'destination_version',
-    'destination_cluster',
-    'response_code',
-    'response_flags',
-  ]
-    .map((k) => m[k] ?? '')
-    .join('\u0000');
+  return EDGE_LABEL_NAMES.map((k) => m[k] ?? '').join('\u0000');
 }
 
 /** Observations from the four answers; `where` names the file (or URL) in messages. */
