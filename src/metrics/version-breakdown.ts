@@ -26,8 +26,11 @@ interface Row {
 }
 
 export class VersionTallies {
-  /** By the deployment's labels object: its row, or null for pods without a version label. */
-  private readonly byLabels = new Map<object, Row | null>();
+  /**
+   * Row per endpoint id (null: the pod has no version label), found on first sight: an array index per call
+   * on the request path instead of a hash lookup.
+   */
+  private readonly byEndpoint: (Row | null | undefined)[] = [];
   private readonly rows = new Map<string, Row>();
 
   constructor(private readonly batches: number) {}
@@ -35,7 +38,7 @@ export class VersionTallies {
   add(call: Readonly<Call>, ok: boolean, latencyMs: number, batch: number, ln: number): void {
     const endpoint = call.endpoint;
     if (endpoint === undefined) return;
-    let row = this.byLabels.get(endpoint.labels);
+    let row = this.byEndpoint[endpoint.id];
     if (row === undefined) {
       const version = endpoint.labels['version'];
       if (version === undefined) row = null;
@@ -44,7 +47,7 @@ export class VersionTallies {
         row = this.rows.get(key) ?? { service: call.service.index, version, tally: new Tally(this.batches) };
         this.rows.set(key, row);
       }
-      this.byLabels.set(endpoint.labels, row);
+      this.byEndpoint[endpoint.id] = row;
     }
     if (row !== null) row.tally.add(ok, latencyMs, batch, false, ln);
   }
