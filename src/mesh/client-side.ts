@@ -14,7 +14,8 @@ import { DeadlineQueue } from './deadline-queue.js';
 import type { ClientRole, DataPlaneContext, DataPlaneRoles, TrafficOrigin } from './data-plane-roles.js';
 import type { Proxy } from './proxy.js';
 import type { ExternalDestination } from './external-destination.js';
-import { Attempt, Call, MeshRequest, isFailure } from './request.js';
+import { checkLive } from './request-pools.js';
+import { MeshRequest, isFailure, type Attempt, type Call } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import { AttemptEnd, AttemptOutcome } from './traffic/attempt-outcome.js';
 import { Admission } from './traffic/connection-pool.js';
@@ -58,7 +59,7 @@ export class ClientSide implements ClientRole {
       request.clientTimeout = queue;
       request.clientTimeoutTicket = queue.add(request);
     }
-    const call = new Call(request, undefined, origin.entry, client);
+    const call = this.roles.calls.acquire(request, undefined, origin.entry, client);
     request.entry = call;
     this.startCall(call);
   }
@@ -135,6 +136,7 @@ export class ClientSide implements ClientRole {
   }
 
   private readonly afterDelay = (call: Call): void => {
+    checkLive(call);
     if (call.finished) return; // The client gave up during the delay.
     if (call.faultAbortStatus > 0) {
       this.finishCall(call, call.faultAbortStatus, ResponseFlag.FI);
@@ -158,6 +160,7 @@ export class ClientSide implements ClientRole {
    * no upstream request: nothing is reset, and the scheduled try finds the call finished.
    */
   private readonly routeTimeout = (call: Call): void => {
+    checkLive(call);
     call.routeTimer = undefined;
     if (call.finished) return;
     const a = call.current;
@@ -182,6 +185,7 @@ export class ClientSide implements ClientRole {
 
   /** One try: circuit breakers first (Envoy's router asks the connection pool before picking a host). */
   private readonly attempt = (call: Call): void => {
+    checkLive(call);
     if (call.finished) return;
     call.attempts++;
     if (call.service.external !== undefined) {
@@ -194,7 +198,7 @@ export class ClientSide implements ClientRole {
       this.finishCall(call, 503, ResponseFlag.NC);
       return;
     }
-    const a = new Attempt(call, this.ctx.engine.now);
+    const a = this.roles.attempts.acquire(call, this.ctx.engine.now);
     call.current = a;
     a.upstream = upstream;
     const admission = upstream.admit();
@@ -214,7 +218,7 @@ export class ClientSide implements ClientRole {
    * timeout, per-try timeout and retries act on it as on any try.
    */
   private externalAttempt(call: Call, external: ExternalDestination): void {
-    const a = new Attempt(call, this.ctx.engine.now);
+    const a = this.roles.attempts.acquire(call, this.ctx.engine.now);
     call.current = a;
     const perTry = call.retry.perTryTimeoutMs;
     if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
@@ -224,11 +228,13 @@ export class ClientSide implements ClientRole {
   }
 
   private readonly externalAnswered = (a: Attempt): void => {
+    checkLive(a);
     if (a.abandoned) return;
     this.attemptEnded(a, a.responseCode, AttemptEnd.response);
   };
 
   private readonly perTryTimeout = (a: Attempt): void => {
+    checkLive(a);
     a.timer = undefined;
     if (a.abandoned) return;
     this.attemptEnded(a, 504, AttemptEnd.perTryTimeout);

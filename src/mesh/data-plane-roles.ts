@@ -9,6 +9,7 @@
  * `ReplicaRole`, `DataPlaneRoles`.
  */
 import type { Engine } from '../des/index.js';
+import type { AttemptPool, CallPool } from './request-pools.js';
 import type { EndpointRegistry } from './endpoint-registry.js';
 import type { Infrastructure } from './infrastructure.js';
 import type { NetworkLatency } from './network-latency.js';
@@ -88,9 +89,13 @@ export interface ReplicaRole {
   childDone(parent: Attempt, child: Call): void;
 }
 
-/** The three roles, for each to reach the others. */
+/** The three roles, for each to reach the others, and the attempts they pass between them. */
 export interface DataPlaneRoles {
   readonly client: ClientRole;
   readonly path: PathRole;
   readonly replica: ReplicaRole;
+  /** The client side takes tries from it; the replica side gives back those whose answer arrived. */
+  readonly attempts: AttemptPool;
+  /** Calls, taken by whichever role makes them; given back with their only try (request-pools.ts). */
+  readonly calls: CallPool;
 }

@@ -15,6 +15,7 @@
  *
  * Contents: `DataPlane`.
  */
+import { AttemptPool, CallPool } from './request-pools.js';
 import { ClientSide } from './client-side.js';
 import { ConnectionPath } from './connection-path.js';
 import type { DataPlaneContext, DataPlaneRoles, TrafficOrigin } from './data-plane-roles.js';
@@ -25,6 +26,8 @@ export class DataPlane implements DataPlaneRoles {
   readonly client: ClientSide;
   readonly path: ConnectionPath;
   readonly replica: ReplicaSide;
+  readonly attempts = new AttemptPool();
+  readonly calls = new CallPool();
 
   constructor(ctx: DataPlaneContext) {
     // Each role reaches the others through this object, read when a request needs them (never while

@@ -9,11 +9,12 @@
  * Contents: `ReplicaSide`.
  */
 import { AppCall } from './app-call.js';
+import { checkLive } from './request-pools.js';
 import { failedCallStatus } from './call-failure.js';
 import type { DataPlaneContext, DataPlaneRoles, ReplicaRole } from './data-plane-roles.js';
 import type { Endpoint } from './endpoint.js';
 import { EndpointState } from './endpoint-registry.js';
-import { Call, isFailure, type Attempt } from './request.js';
+import { isFailure, type Attempt, type Call } from './request.js';
 import type { CallStep, ServiceRuntime } from './service-runtime.js';
 import { AttemptEnd } from './traffic/attempt-outcome.js';
 
@@ -24,6 +25,7 @@ export class ReplicaSide implements ReplicaRole {
   ) {}
 
   readonly arrive = (a: Attempt): void => {
+    checkLive(a);
     const endpoint = a.endpoint as Endpoint;
     const state = this.ctx.registry.stateOf(endpoint.id);
     if (state === EndpointState.terminated) {
@@ -44,6 +46,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly admitToReplica = (a: Attempt): void => {
+    checkLive(a);
     const endpoint = a.endpoint as Endpoint;
     const outcome = endpoint.slots.acquire(this.beginService, a);
     if (outcome === 0) this.beginService(a);
@@ -51,6 +54,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly beginService = (a: Attempt): void => {
+    checkLive(a);
     a.startedMs = this.ctx.engine.now;
     a.holdsSlot = true;
     this.ctx.engine.schedule(
@@ -61,6 +65,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly serviceDone = (a: Attempt): void => {
+    checkLive(a);
     const service = a.call.service;
     const endpoint = a.endpoint as Endpoint;
     if (!service.blocking) this.releaseSlot(a);
@@ -101,7 +106,7 @@ export class ReplicaSide implements ReplicaRole {
         made++;
         a.outstanding++;
         const callee = this.ctx.services[step.services[k] as number] as ServiceRuntime;
-        const call = new Call(a.call.request, a, callee, endpoint.sidecar);
+        const call = this.roles.calls.acquire(a.call.request, a, callee, endpoint.sidecar);
         const app = step.app?.[k];
         if (app !== undefined) call.app = new AppCall(app, callee);
         this.sendCall(call);
@@ -116,6 +121,7 @@ export class ReplicaSide implements ReplicaRole {
 
   /** A call the application makes: its own timeout, if it has one, starts with it. */
   private readonly sendCall = (call: Call): void => {
+    checkLive(call);
     const app = call.app;
     if (app !== undefined && app.policy.timeoutMs > 0)
       app.timer = this.ctx.engine.schedule(app.policy.timeoutMs, this.appTimeout, call);
@@ -123,6 +129,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly appTimeout = (call: Call): void => {
+    checkLive(call);
     (call.app as AppCall).timer = undefined;
     this.roles.client.callerGaveUp(call);
   };
@@ -134,7 +141,7 @@ export class ReplicaSide implements ReplicaRole {
     app.timer = undefined;
     if (!app.retriesAfter(isFailure(child.responseCode))) return false;
     app.tries++;
-    const next = new Call(child.request, parent, app.callee, child.source);
+    const next = this.roles.calls.acquire(child.request, parent, app.callee, child.source);
     next.app = app;
     this.ctx.engine.schedule(app.policy.backoffMs, this.sendCall, next);
     return true;
@@ -184,12 +191,19 @@ export class ReplicaSide implements ReplicaRole {
   }
 
   private readonly resetArrived = (a: Attempt): void => {
+    checkLive(a);
     if (a.abandoned) return;
     this.roles.client.attemptEnded(a, 503, AttemptEnd.connectionReset);
   };
 
   private readonly responseArrived = (a: Attempt): void => {
+    checkLive(a);
     if (a.abandoned) return;
     this.roles.client.attemptEnded(a, a.responseCode, AttemptEnd.response);
+    // The replica answered and the caller ended the try: nothing refers to it any more, nor to its call
+    // if this answer finished it at the first try (request-pools.ts).
+    const call = a.call;
+    this.roles.attempts.release(a);
+    if (this.roles.calls.canRelease(call)) this.roles.calls.release(call);
   };
 }

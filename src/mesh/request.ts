@@ -1,8 +1,9 @@
 /**
- * A request as it crosses the mesh, in three shapes with fixed fields (the hot path creates a few small
- * objects per hop and nothing else). Fields are `declare`d and set in the constructor: class-field
- * initializers ran as a separate function on every `new` (construction was ~5.5% of a mesh run, ~1.7%
- * after).
+ * A request as it crosses the mesh, in three shapes with fixed fields. Fields are `declare`d and set in
+ * the constructor (or `init`): class-field initializers ran as a separate function on every `new`
+ * (construction was ~5.5% of a mesh run, ~1.7% after). Attempts and calls are reused through free lists
+ * (request-pools.ts), so `init` resets every field and `live`/`generation` tell a reused object from a stale
+ * reference.
  * - `MeshRequest`: a client request, from the client's send to its final response;
  * - `Call`: one logical service-to-service call made by a proxy, with its route, retries and timeouts;
  * - `Attempt`: one try of a call against one upstream host, and the server-side work it triggers.
@@ -99,11 +100,21 @@ export class Call {
   declare endMs: SimTime;
   declare responseCode: number;
   declare responseFlags: number;
-  declare readonly request: MeshRequest;
+  declare request: MeshRequest;
   /** The server-side attempt that made this call; undefined for the client's entry call. */
-  declare readonly parent: Attempt | undefined;
-  declare readonly source: Proxy;
+  declare parent: Attempt | undefined;
+  declare source: Proxy;
+  /** False once the call went back to its pool (request-pools.ts). */
+  declare live: boolean;
+  /** Uses of this object so far (request-pools.ts). */
+  declare generation: number;
   constructor(request: MeshRequest, parent: Attempt | undefined, service: ServiceRuntime, source: Proxy) {
+    this.generation = 0;
+    this.init(request, parent, service, source);
+  }
+
+  /** Every field as a new call has it (the constructor's, and the pool's on reuse). */
+  init(request: MeshRequest, parent: Attempt | undefined, service: ServiceRuntime, source: Proxy): void {
     this.request = request;
     this.parent = parent;
     this.source = source;
@@ -127,6 +138,7 @@ export class Call {
     this.endMs = 0;
     this.responseCode = 0;
     this.responseFlags = 0;
+    this.live = true;
   }
 }
 
@@ -153,9 +165,23 @@ export class Attempt {
   declare reusedConnection: boolean;
   /** The replica's answer, set when it leaves the replica. */
   declare responseCode: number;
-  declare readonly call: Call;
-  declare readonly sentMs: SimTime;
+  /**
+   * False once the attempt went back to its pool (request-pools.ts): every engine callback that receives an
+   * attempt checks it, so a callback left behind for a recycled attempt throws instead of acting on the
+   * try that now uses the object.
+   */
+  declare live: boolean;
+  /** Uses of this object so far (request-pools.ts): tells a recycled attempt from the try it was before. */
+  declare generation: number;
+  declare call: Call;
+  declare sentMs: SimTime;
   constructor(call: Call, sentMs: SimTime) {
+    this.generation = 0;
+    this.init(call, sentMs);
+  }
+
+  /** Every field as a new try of `call` sent at `sentMs` has it (the constructor's, and the pool's on reuse). */
+  init(call: Call, sentMs: SimTime): void {
     this.call = call;
     this.sentMs = sentMs;
     this.host = -1;
@@ -173,6 +199,7 @@ export class Attempt {
     this.pendingTicket = -1;
     this.reusedConnection = false;
     this.responseCode = 0;
+    this.live = true;
   }
 }
 

@@ -1,0 +1,128 @@
+/**
+ * Attempts and calls reused through free lists (request-pools.ts): reused only when nothing refers to them,
+ * and a callback that outlived its try throws instead of acting on the try that reuses the object.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AttemptPool, CallPool, checkLive } from '../../src/mesh/request-pools.js';
+import { Call, MeshRequest } from '../../src/mesh/request.js';
+import type { Proxy } from '../../src/mesh/proxy.js';
+import type { ServiceRuntime } from '../../src/mesh/service-runtime.js';
+import { record } from '../helpers/mesh-run.js';
+
+function aCall(): Call {
+  const request = new MeshRequest(0, 0, 0, 0, {}, '/');
+  return new Call(request, undefined, { name: 'back' } as ServiceRuntime, {} as Proxy);
+}
+
+describe('mesh/request-pools', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a released attempt serves the next try, reset as new, one generation on', () => {
+    const pool = new AttemptPool();
+    const call = aCall();
+    const a = pool.acquire(call, 5);
+    call.current = a;
+    a.host = 3;
+    a.responseCode = 200;
+    a.abandoned = true; // its caller ended it
+    pool.release(a);
+    expect(call.current).toBeUndefined();
+    const b = pool.acquire(call, 9);
+    expect(b).toBe(a);
+    expect([b.live, b.generation, b.sentMs, b.host, b.responseCode, b.abandoned]).toEqual([
+      true,
+      1,
+      9,
+      -1,
+      0,
+      false,
+    ]);
+    expect([pool.created, pool.reused]).toEqual([1, 1]);
+  });
+
+  it('release() of an attempt something still holds throws, naming the hold', () => {
+    const pool = new AttemptPool();
+    const a = pool.acquire(aCall(), 0);
+    expect(() => pool.release(a)).toThrow(/still held \(abandoned false/);
+    a.abandoned = true;
+    a.holdsSlot = true;
+    expect(() => pool.release(a)).toThrow(/slot true/);
+    a.holdsSlot = false;
+    a.outstanding = 1;
+    expect(() => pool.release(a)).toThrow(/outstanding 1/);
+    a.outstanding = 0;
+    a.pendingTicket = 4;
+    expect(() => pool.release(a)).toThrow(/pending 4/);
+  });
+
+  it('a callback holding a released attempt throws instead of acting on its next try', () => {
+    const pool = new AttemptPool();
+    const a = pool.acquire(aCall(), 0);
+    a.abandoned = true;
+    pool.release(a);
+    expect(() => checkLive(a)).toThrow(/stale attempt: generation 0/);
+    expect(() => pool.release(a)).toThrow(/stale attempt/);
+  });
+
+  it('a call goes back only finished, at its only try, with no try, timer or held retry left', () => {
+    const pool = new CallPool();
+    const request = new MeshRequest(0, 0, 0, 0, {}, '/');
+    const service = { name: 'back' } as ServiceRuntime;
+    const c = pool.acquire(request, undefined, service, {} as Proxy);
+    request.entry = c;
+    c.attempts = 1;
+    expect(pool.canRelease(c)).toBe(false);
+    expect(() => pool.release(c)).toThrow(/still held \(finished false/);
+    c.finished = true;
+    c.attempts = 2; // a retried call may have an abandoned try still at a replica
+    expect(pool.canRelease(c)).toBe(false);
+    c.attempts = 1;
+    expect(pool.canRelease(c)).toBe(true);
+    c.routeTimer = 7 as never;
+    expect(() => pool.release(c)).toThrow(/route timer true/);
+    c.routeTimer = undefined;
+    pool.release(c);
+    expect(request.entry).toBeUndefined();
+    expect(() => checkLive(c)).toThrow(/stale call: generation 0/);
+    expect(() => pool.release(c)).toThrow(/released twice/);
+    const d = pool.acquire(request, undefined, service, {} as Proxy);
+    expect([d === c, d.live, d.generation, d.finished, d.attempts]).toEqual([true, true, 1, false, 0]);
+  });
+
+  it('in a run, tries and calls are reused: objects created stay near those in flight, not those made', () => {
+    const attemptPools = new Set<AttemptPool>();
+    const callPools = new Set<CallPool>();
+    const acquire = AttemptPool.prototype.acquire;
+    vi.spyOn(AttemptPool.prototype, 'acquire').mockImplementation(function (this: AttemptPool, c, t) {
+      attemptPools.add(this);
+      return acquire.call(this, c, t);
+    });
+    const acquireCall = CallPool.prototype.acquire;
+    vi.spyOn(CallPool.prototype, 'acquire').mockImplementation(function (this: CallPool, r, p, s, x) {
+      callPools.add(this);
+      return acquireCall.call(this, r, p, s, x);
+    });
+    const r = record(`
+name: pool
+duration: 10s
+clusters: [{ name: a, region: r1, zones: [a1, a2] }]
+services:
+  - { name: front, deployments: [{ cluster: a, replicas: 2 }], serviceTime: 2ms, calls: [{ service: back }] }
+  - { name: back, deployments: [{ cluster: a, replicas: 2 }], serviceTime: { dist: exponential, mean: 5ms } }
+traffic: [{ name: web, entry: front, from: { a: 100% }, rate: 500/s }]
+models: [{ name: mp, controlPlane: multi-primary }]
+`);
+    r.runUntil(20_000);
+    expect(r.calls.length).toBeGreaterThan(8_000);
+    expect([attemptPools.size, callPools.size]).toEqual([1, 1]);
+    const [pool] = [...attemptPools] as [AttemptPool];
+    const [calls] = [...callPools] as [CallPool];
+    expect(pool.created + pool.reused).toBe(r.calls.length);
+    expect(calls.created + calls.reused).toBe(r.calls.length);
+    // 1,000 calls/s of about 10 ms each: some ten in flight at a time.
+    expect(pool.created).toBeLessThan(100);
+    expect(calls.created).toBeLessThan(100);
+  });
+});
