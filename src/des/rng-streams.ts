@@ -6,15 +6,19 @@
  * adding, removing or using another stream never shifts this one: two deployment models compared under the
  * same seed see the same arrivals even though their control planes draw differently (common random
  * numbers). The generator is seedrandom's `alea`: the fastest of its generators that passes the usual
- * batteries, and about four times faster than its default ARC4 (performance-anchors.md).
+ * batteries, and about four times faster than its default ARC4 (performance-anchors.md). The generators'
+ * states live side by side in one array (alea-states.ts): a mesh holds two streams per sidecar, and
+ * seedrandom's own objects cost ~500 bytes and several cache misses per draw each; the draws are the same.
  */
 import seedrandom from 'seedrandom';
+import { AleaStates } from './alea-states.js';
 
 /** A uniform generator on [0, 1). */
 export type Uniform = () => number;
 
 export class RngStreams {
   private readonly streams = new Map<string, Uniform>();
+  private readonly states = new AleaStates();
 
   constructor(readonly seed: number) {
     if (!Number.isSafeInteger(seed))
@@ -26,7 +30,7 @@ export class RngStreams {
     let rng = this.streams.get(name);
     if (rng === undefined) {
       // The NUL separator keeps (1, "2x") and (12, "x") apart.
-      rng = seedrandom.alea(`${this.seed}\u0000${name}`);
+      rng = this.states.uniform(this.states.add(`${this.seed}\u0000${name}`));
       this.streams.set(name, rng);
     }
     return rng;
