@@ -10,9 +10,9 @@
  * `previous_hosts` (re-draw while the host was already tried, up to host_selection_retry_max_attempts + 1
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
  *
- * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes) and, in open-addressing
- * tables (host-table.ts), 8-16 bytes per host with requests in flight and per host it keeps a pooled
- * connection to (Envoy keeps one to every host it sent to); the host arrays, level orderings and, while nothing is ejected, the
+ * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes) and, in one open-addressing
+ * table (host-table.ts), 8-16 bytes per host with requests in flight or a pooled connection (Envoy keeps
+ * one to every host it sent to); the host arrays, level orderings and, while nothing is ejected, the
  * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
  * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
@@ -114,14 +114,23 @@ function sharedOf(set: PrioritySet): { usable: Usable; scratch: Scratch } {
   return s;
 }
 
+/**
+ * A host's state word: bit 0 set while a pooled connection is held, the rest the active count (it may go
+ * below 0, see `finished`; `>> 1` keeps the sign).
+ */
+const HOST_CONNECTED = 1;
+const HOST_ACTIVE = 2;
+
 /** Non-round-robin clusters never read a cursor; they share this one instead of allocating their own. */
 const NO_CURSOR = new RoundRobinCursor(0);
 
 export class Upstream implements ActiveRequests {
-  /** Active requests per host, for the hosts with any (Envoy `rq_active`, this proxy's own). */
-  private readonly active = new HostTable();
-  /** 1 for each host this proxy holds a pooled connection to. */
-  private readonly connected = new HostTable();
+  /**
+   * Per host this proxy has touched: its active requests (Envoy `rq_active`, this proxy's own) times 2, plus
+   * 1 while it holds a pooled connection to it (`HOST_*` below). One table for both: a try reads and writes
+   * both of a host at once, so one slot (one cache line) serves it, and a host with neither is absent.
+   */
+  private readonly hostState = new HostTable();
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
   private gateways: Map<number, GatewayConnections> | undefined = undefined;
   private readonly cursor: RoundRobinCursor;
@@ -161,7 +170,13 @@ export class Upstream implements ActiveRequests {
 
   /** Hosts with requests in flight, and hosts with a pooled connection (what its memory grows with). */
   get touchedHosts(): { active: number; connected: number } {
-    return { active: this.active.size, connected: this.connected.size };
+    let active = 0;
+    let connected = 0;
+    this.hostState.forEach((_, v) => {
+      if (v >> 1 !== 0) active++;
+      if ((v & HOST_CONNECTED) !== 0) connected++;
+    });
+    return { active, connected };
   }
 
   /** Carries balancing and connection state over from the view this one replaces, host by host. */
@@ -173,13 +188,9 @@ export class Upstream implements ActiveRequests {
     previous.successor = this;
     const moved = (j: number) => this.set.indexOfKey((previous.hosts[j] as UpstreamHost).key);
     // Copies: the old view keeps its own values for the attempts still on it.
-    previous.active.forEach((j, n) => {
+    previous.hostState.forEach((j, v) => {
       const i = moved(j);
-      if (i >= 0) this.active.set(i, n);
-    });
-    previous.connected.forEach((j) => {
-      const i = moved(j);
-      if (i >= 0) this.connected.set(i, 1);
+      if (i >= 0) this.hostState.set(i, v);
     });
     // The gateway connections themselves carry over (the idle stack is shared with the old view).
     previous.gateways?.forEach((c, j) => {
@@ -208,7 +219,7 @@ export class Upstream implements ActiveRequests {
 
   /** Active requests this proxy has on `host` (0 for a host it never sent to). */
   activeRequests(host: number): number {
-    return this.active.get(host);
+    return this.hostState.get(host) >> 1;
   }
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
@@ -286,7 +297,7 @@ export class Upstream implements ActiveRequests {
   }
 
   started(host: number): void {
-    this.active.add(host, 1);
+    this.hostState.add(host, HOST_ACTIVE);
   }
 
   /** An attempt sent to `host` of this view ended (counted in the newest view if this one was replaced). */
@@ -294,7 +305,7 @@ export class Upstream implements ActiveRequests {
     if (this.successor === undefined) {
       // The count may go below 0: an attempt started before its host left a view and ended after the host
       // came back is counted off a view that never counted it (as the dense arrays did).
-      this.active.add(host, -1);
+      this.hostState.add(host, -HOST_ACTIVE);
       return;
     }
     const now = this.latest(host);
@@ -321,11 +332,13 @@ export class Upstream implements ActiveRequests {
   }
 
   isConnected(host: number): boolean {
-    return this.connected.get(host) === 1;
+    return (this.hostState.get(host) & HOST_CONNECTED) !== 0;
   }
 
   setConnected(host: number, connected: boolean): void {
-    if (host >= 0) this.connected.set(host, connected ? 1 : 0);
+    if (host < 0) return;
+    const v = this.hostState.get(host);
+    this.hostState.set(host, connected ? v | HOST_CONNECTED : v & ~HOST_CONNECTED);
   }
 
   private gatewayOf(host: number): GatewayConnections {
