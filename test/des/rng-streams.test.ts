@@ -31,6 +31,14 @@ describe('des/rng-streams', () => {
     expect(one.size).toBe(1);
   });
 
+  it('ownStream(name) draws as stream(name) would, without keeping the name; refuses a name stream() made', () => {
+    const kept = new RngStreams(3);
+    const own = new RngStreams(3);
+    expect(draw(own.ownStream('lb/s1/7'), 50)).toEqual(draw(kept.stream('lb/s1/7'), 50));
+    expect(own.names()).toEqual([]);
+    expect(() => kept.ownStream('lb/s1/7')).toThrow(/exists already/);
+  });
+
   it('stream(name) differs across seeds and across names', () => {
     const a = draw(new RngStreams(1).stream('x'), 5);
     expect(draw(new RngStreams(2).stream('x'), 5)).not.toEqual(a);
