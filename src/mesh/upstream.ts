@@ -10,9 +10,9 @@
  * `previous_hosts` (re-draw while the host was already tried, up to host_selection_retry_max_attempts + 1
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
  *
- * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes) and, in one open-addressing
- * table (host-table.ts), 8-16 bytes per host with requests in flight or a pooled connection (Envoy keeps
- * one to every host it sent to); the host arrays, level orderings and, while nothing is ejected, the
+ * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes), 16-32 bytes per host with
+ * requests in flight (host-table.ts), and its pooled connections (Envoy keeps one to every host it sent
+ * to) in a set bounded by one bit per host of the view (connected-hosts.ts); the host arrays, level orderings and, while nothing is ejected, the
  * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
  * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
@@ -28,6 +28,7 @@ import {
 } from './traffic/load-balancer.js';
 import type { PrioritySet, UpstreamHost } from './priority-set.js';
 import { HostTable } from './host-table.js';
+import { ConnectedHosts } from './connected-hosts.js';
 import type { Attempt } from './request.js';
 import type { AttemptOutcome } from './traffic/attempt-outcome.js';
 import { PendingLine } from './pending-line.js';
@@ -114,23 +115,14 @@ function sharedOf(set: PrioritySet): { usable: Usable; scratch: Scratch } {
   return s;
 }
 
-/**
- * A host's state word: bit 0 set while a pooled connection is held, the rest the active count (it may go
- * below 0, see `finished`; `>> 1` keeps the sign).
- */
-const HOST_CONNECTED = 1;
-const HOST_ACTIVE = 2;
-
 /** Non-round-robin clusters never read a cursor; they share this one instead of allocating their own. */
 const NO_CURSOR = new RoundRobinCursor(0);
 
 export class Upstream implements ActiveRequests {
-  /**
-   * Per host this proxy has touched: its active requests (Envoy `rq_active`, this proxy's own) times 2, plus
-   * 1 while it holds a pooled connection to it (`HOST_*` below). One table for both: a try reads and writes
-   * both of a host at once, so one slot (one cache line) serves it, and a host with neither is absent.
-   */
-  private readonly hostState = new HostTable();
+  /** Active requests per host, for the hosts with any (Envoy `rq_active`, this proxy's own). */
+  private readonly active = new HostTable();
+  /** The hosts this proxy holds a pooled connection to (sparse, then a bitset: connected-hosts.ts). */
+  private readonly connected: ConnectedHosts;
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
   private gateways: Map<number, GatewayConnections> | undefined = undefined;
   private readonly cursor: RoundRobinCursor;
@@ -150,6 +142,7 @@ export class Upstream implements ActiveRequests {
     private readonly admission: ConnectionPool,
   ) {
     const n = set.hosts.length;
+    this.connected = new ConnectedHosts(n);
     this.policy = set.policy.lbPolicy;
     this.connectTimeoutMs = set.policy.connectionPool.connectTimeoutMs;
     // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
@@ -170,13 +163,7 @@ export class Upstream implements ActiveRequests {
 
   /** Hosts with requests in flight, and hosts with a pooled connection (what its memory grows with). */
   get touchedHosts(): { active: number; connected: number } {
-    let active = 0;
-    let connected = 0;
-    this.hostState.forEach((_, v) => {
-      if (v >> 1 !== 0) active++;
-      if ((v & HOST_CONNECTED) !== 0) connected++;
-    });
-    return { active, connected };
+    return { active: this.active.size, connected: this.connected.size };
   }
 
   /** Carries balancing and connection state over from the view this one replaces, host by host. */
@@ -188,9 +175,13 @@ export class Upstream implements ActiveRequests {
     previous.successor = this;
     const moved = (j: number) => this.set.indexOfKey((previous.hosts[j] as UpstreamHost).key);
     // Copies: the old view keeps its own values for the attempts still on it.
-    previous.hostState.forEach((j, v) => {
+    previous.active.forEach((j, n) => {
       const i = moved(j);
-      if (i >= 0) this.hostState.set(i, v);
+      if (i >= 0) this.active.set(i, n);
+    });
+    previous.connected.forEach((j) => {
+      const i = moved(j);
+      if (i >= 0) this.connected.set(i, true);
     });
     // The gateway connections themselves carry over (the idle stack is shared with the old view).
     previous.gateways?.forEach((c, j) => {
@@ -219,7 +210,7 @@ export class Upstream implements ActiveRequests {
 
   /** Active requests this proxy has on `host` (0 for a host it never sent to). */
   activeRequests(host: number): number {
-    return this.hostState.get(host) >> 1;
+    return this.active.get(host);
   }
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
@@ -297,7 +288,7 @@ export class Upstream implements ActiveRequests {
   }
 
   started(host: number): void {
-    this.hostState.add(host, HOST_ACTIVE);
+    this.active.add(host, 1);
   }
 
   /** An attempt sent to `host` of this view ended (counted in the newest view if this one was replaced). */
@@ -305,7 +296,7 @@ export class Upstream implements ActiveRequests {
     if (this.successor === undefined) {
       // The count may go below 0: an attempt started before its host left a view and ended after the host
       // came back is counted off a view that never counted it (as the dense arrays did).
-      this.hostState.add(host, -HOST_ACTIVE);
+      this.active.add(host, -1);
       return;
     }
     const now = this.latest(host);
@@ -332,13 +323,11 @@ export class Upstream implements ActiveRequests {
   }
 
   isConnected(host: number): boolean {
-    return (this.hostState.get(host) & HOST_CONNECTED) !== 0;
+    return this.connected.has(host);
   }
 
   setConnected(host: number, connected: boolean): void {
-    if (host < 0) return;
-    const v = this.hostState.get(host);
-    this.hostState.set(host, connected ? v | HOST_CONNECTED : v & ~HOST_CONNECTED);
+    if (host >= 0) this.connected.set(host, connected);
   }
 
   private gatewayOf(host: number): GatewayConnections {
