@@ -18,6 +18,9 @@ export const Acquire = {
 } as const;
 export type Acquire = (typeof Acquire)[keyof typeof Acquire];
 
+/** The line of a resource nobody has waited for yet (never written: the first waiter grows the line). */
+const NO_LINE: undefined[] = [];
+
 export class Resource {
   private busy = 0;
   private head = 0;
@@ -33,8 +36,10 @@ export class Resource {
       throw new SimulationError(`Resource: capacity must be a positive integer, got ${capacity}`);
     }
     if (!(queueLimit >= 0)) throw new SimulationError(`Resource: queueLimit must be >= 0, got ${queueLimit}`);
-    this.waitHandlers = new Array<undefined>(16).fill(undefined);
-    this.waitData = new Array<unknown>(16).fill(undefined);
+    // The line is allocated when the first waiter queues: a mesh has one Resource per pod, most of which
+    // never queue, and two 16-slot arrays each were a tenth of a 25,000-pod mesh's heap.
+    this.waitHandlers = NO_LINE;
+    this.waitData = NO_LINE;
   }
 
   /** Slots in use. */
@@ -105,8 +110,9 @@ export class Resource {
 
   private growLine(): void {
     const size = this.waitHandlers.length;
-    const handlers = new Array<EventHandler<never> | undefined>(size * 2).fill(undefined);
-    const data = new Array<unknown>(size * 2).fill(undefined);
+    const grown = Math.max(16, size * 2);
+    const handlers = new Array<EventHandler<never> | undefined>(grown).fill(undefined);
+    const data = new Array<unknown>(grown).fill(undefined);
     for (let k = 0; k < this.length; k++) {
       handlers[k] = this.waitHandlers[(this.head + k) % size];
       data[k] = this.waitData[(this.head + k) % size];

@@ -6,8 +6,12 @@
  *
  * Contents: `PendingLine`.
  */
+/** The ring of a line nothing has waited in yet (never written: the first push grows it). */
+const NO_SLOTS: undefined[] = [];
+
 export class PendingLine<T> {
-  private slots: (T | undefined)[] = new Array<T | undefined>(8).fill(undefined);
+  /** Allocated by the first push: every (proxy, upstream cluster) has a line, few ever hold anything. */
+  private slots: (T | undefined)[] = NO_SLOTS;
   /** Ticket of the oldest slot (it may be empty). */
   private head = 0;
   /** Ticket the next item gets. */
@@ -58,7 +62,7 @@ export class PendingLine<T> {
   /** Doubles the ring, keeping every ticket's item (slot = ticket mod size). */
   private grow(): void {
     const old = this.slots;
-    const slots = new Array<T | undefined>(old.length * 2).fill(undefined);
+    const slots = new Array<T | undefined>(Math.max(8, old.length * 2)).fill(undefined);
     for (let t = this.head; t < this.tail; t++) slots[t % slots.length] = old[t % old.length];
     this.slots = slots;
   }

@@ -27,10 +27,13 @@ export class Proxy {
   alive = true;
   certExpiresMs = Infinity;
   certExpiredReported = false;
-  /** Upstream views by key (service index, subset), rebuilt when the snapshot changes. */
-  readonly upstreams = new Map<number, Upstream>();
-  /** The same views for each service's default cluster, by service index: the hot path's lookup. */
+  /** Upstream views of each service's default cluster, by service index, rebuilt when the snapshot changes. */
   readonly defaultUpstreams: (Upstream | undefined)[] = [];
+  /**
+   * Views of subsets by key (service index, subset), made on the first subset call: most proxies never
+   * call one, and an empty Map per proxy was ~290 bytes (7 MB of a 25,000-pod mesh).
+   */
+  subsetUpstreams: Map<number, Upstream> | undefined = undefined;
   /** Round-robin position, for ROUND_ROBIN balancing. */
   rrCursor = 0;
 

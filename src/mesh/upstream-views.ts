@@ -136,12 +136,18 @@ export class UpstreamViews {
       subsetIndex = (rule?.subsets.findIndex((s) => s.name === subset) ?? -1) + 1;
       if (subsetIndex === 0) return undefined;
     }
+    if (subsetIndex === 0) {
+      const existing = proxy.defaultUpstreams[service.index];
+      const built = this.build(proxy, service, rule, 0, version, existing);
+      proxy.defaultUpstreams[service.index] = built;
+      return built;
+    }
     const key = service.index * 1024 + subsetIndex;
-    const existing = proxy.upstreams.get(key);
+    const subsets = (proxy.subsetUpstreams ??= new Map());
+    const existing = subsets.get(key);
     if (existing !== undefined && existing.snapshotVersion === version) return existing;
     const built = this.build(proxy, service, rule, subsetIndex, version, existing);
-    proxy.upstreams.set(key, built);
-    if (subsetIndex === 0) proxy.defaultUpstreams[service.index] = built;
+    subsets.set(key, built);
     return built;
   }
 

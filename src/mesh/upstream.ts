@@ -10,9 +10,9 @@
  * `previous_hosts` (re-draw while the host was already tried, up to host_selection_retry_max_attempts + 1
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
  *
- * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes) and, in open-addressing
- * tables (host-table.ts), 8-16 bytes per host with requests in flight and per host it keeps a pooled
- * connection to (Envoy keeps one to every host it sent to); the host arrays, level orderings and, while nothing is ejected, the
+ * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes), 16-32 bytes per host with
+ * requests in flight (host-table.ts), and its pooled connections (Envoy keeps one to every host it sent
+ * to) in a set bounded by one bit per host of the view (connected-hosts.ts); the host arrays, level orderings and, while nothing is ejected, the
  * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
  * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
@@ -28,6 +28,7 @@ import {
 } from './traffic/load-balancer.js';
 import type { PrioritySet, UpstreamHost } from './priority-set.js';
 import { HostTable } from './host-table.js';
+import { ConnectedHosts } from './connected-hosts.js';
 import type { Attempt } from './request.js';
 import type { AttemptOutcome } from './traffic/attempt-outcome.js';
 import { PendingLine } from './pending-line.js';
@@ -120,8 +121,8 @@ const NO_CURSOR = new RoundRobinCursor(0);
 export class Upstream implements ActiveRequests {
   /** Active requests per host, for the hosts with any (Envoy `rq_active`, this proxy's own). */
   private readonly active = new HostTable();
-  /** 1 for each host this proxy holds a pooled connection to. */
-  private readonly connected = new HostTable();
+  /** The hosts this proxy holds a pooled connection to (sparse, then a bitset: connected-hosts.ts). */
+  private readonly connected: ConnectedHosts;
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
   private gateways: Map<number, GatewayConnections> | undefined = undefined;
   private readonly cursor: RoundRobinCursor;
@@ -141,6 +142,7 @@ export class Upstream implements ActiveRequests {
     private readonly admission: ConnectionPool,
   ) {
     const n = set.hosts.length;
+    this.connected = new ConnectedHosts(n);
     this.policy = set.policy.lbPolicy;
     this.connectTimeoutMs = set.policy.connectionPool.connectTimeoutMs;
     // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
@@ -179,7 +181,7 @@ export class Upstream implements ActiveRequests {
     });
     previous.connected.forEach((j) => {
       const i = moved(j);
-      if (i >= 0) this.connected.set(i, 1);
+      if (i >= 0) this.connected.set(i, true);
     });
     // The gateway connections themselves carry over (the idle stack is shared with the old view).
     previous.gateways?.forEach((c, j) => {
@@ -321,11 +323,11 @@ export class Upstream implements ActiveRequests {
   }
 
   isConnected(host: number): boolean {
-    return this.connected.get(host) === 1;
+    return this.connected.has(host);
   }
 
   setConnected(host: number, connected: boolean): void {
-    if (host >= 0) this.connected.set(host, connected ? 1 : 0);
+    if (host >= 0) this.connected.set(host, connected);
   }
 
   private gatewayOf(host: number): GatewayConnections {

@@ -361,8 +361,9 @@ export class Workloads {
       'sidecar',
       rs.cluster,
       zone,
-      sampler(this.sidecarLatency, this.streams.stream(`proxy-latency/${name}`)),
-      this.streams.stream(`lb/${name}`),
+      // Names unique to this pod (its endpoint id is never reused): the streams need not be kept by name.
+      sampler(this.sidecarLatency, this.streams.ownStream(`proxy-latency/${name}`)),
+      this.streams.ownStream(`lb/${name}`),
       rs.labels,
     );
     const e = new Endpoint(

@@ -112,7 +112,7 @@ export const message = {
     'raise report.maxRequests, or allow it (meshsim --allow-large)',
   tooManyPods: (pods: number, limit: number) =>
     `the deployments (with scale faults) add up to ${formatCount(pods)} pods, more than ${formatCount(limit)}; ` +
-    'building the mesh would take minutes (allow it with meshsim --allow-large)',
+    'more than the largest mesh measured, it may not fit in memory (allow it with meshsim --allow-large)',
 
   // routing:
   unknownSubset: (subset: string, host: string, known: readonly string[]) =>

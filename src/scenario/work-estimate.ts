@@ -15,7 +15,8 @@
  *   every proxy that sees the same (one set per locality class: per zone when the DestinationRule turns on
  *   locality failover or `distribute`, per network and proxy kind on a multi-network mesh); each proxy adds
  *   a small record per service it calls and a table entry per host it holds a pooled connection to (at
- *   most one per call it makes). Nothing grows with proxies x hosts.
+ *   most one per call it makes, and never more than a bit per host of the view). Nothing grows with
+ *   proxies x hosts but those bits.
  *
  * Contents: `estimateWork`, `WorkEstimate`, `ServiceLoad`.
  */
@@ -70,27 +71,33 @@ export interface WorkEstimate {
 /**
  * Peak live heap of one simulation. Measured with `node --expose-gc` (test/bench/heap-fit.ts):
  * heapUsed after a full collection at ten points of the run, minus the heap before building the mesh, on
- * 3 clusters x 12 services at 5,000 requests/s for 40 s (multi-primary):
- *  - 1,008 pods in 4 chains of 3: 9.1 MiB (696 proxy-service pairs, 58,406 connections, 1,008 view hosts);
- *  - 10,008 pods, the same chains: 36.6 MiB (6,696 pairs, 406,249 connections, 10,008 view hosts);
- *  - 10,008 pods, 12 services called only by the clients: 29.3 MiB (72 pairs, 57,970 connections);
- * and 100,000 pods (50 clusters x 20 services x 100 pods, 5 chains of 4, 60 s): 365 MiB.
- * The view host (a host object, its slots in the set's index arrays and key map: 140 B) and the record
- * per proxy-service pair (upstream, circuit breakers, tables: 200 B) are object sizes read off a heap
- * snapshot; a pooled connection is an entry of a half-full open-addressing table (16-32 B, 20 B).
- * Per pod (the replica, its sidecar and random streams, its share of istiod snapshots and timers) the
- * 10,008-pod pair of runs gives 2.2 KiB and the 100,000-pod mesh 3.3 KiB (50 istiods' snapshots of
- * 100,000 endpoints each); 3,200 B covers both. Connections are bounded by the expected calls. This model
- * estimates 52 / 360 MiB for the 10,008-pod chains and the 100,000-pod mesh (36.6 / 365 measured).
+ * 3 clusters x 12 services at 5,000 requests/s for 40 s (multi-primary), after per-pod state was made
+ * compact (issue 17: random streams in one array, lazy queues and maps, shared circuit-breaker limits):
+ *  - 1,008 pods in 4 chains of 3: 8.0 MiB (696 proxy-service pairs, 58,410 connections, 1,008 view hosts);
+ *  - 10,008 pods, the same chains: 23.8 MiB (6,696 pairs, 407,182 connections, 10,008 view hosts);
+ *  - 10,008 pods, 12 services called only by the clients: 16.8 MiB (72 pairs, 57,961 connections);
+ * and 100,000 pods (50 clusters x 20 services x 100 pods, 5 chains of 4, 60 s): 249 MiB.
+ * The three small runs fit base + pods x 1,102 B + pairs x 1,108 B (the pair term also carries the chains'
+ * extra calls in flight); 140 B of the per-pod share is its view host (a host object and its slots in the
+ * set's arrays, read off a heap snapshot), so about 960 B per pod (replica, queue, sidecar, its two streams,
+ * its share of istiod snapshots and certificate timers), 1,200 B in the model so that it covers the
+ * 100,000-pod mesh too (50 istiods' snapshots and timers weigh more per pod), and 1,100 B per proxy-service pair (its upstream,
+ * circuit-breaker counters, tables). A pooled connection is an entry of a half-full open-addressing table
+ * (16-32 B, 20 B), or a bit once a pair's table would outgrow a bitset of its view (connected-hosts.ts;
+ * typed-array storage past 64 B lies outside the V8 heap and is not counted in heapUsed). The model
+ * estimates 11.5 / 40.7 / 253 MiB for the 1,008- and 10,008-pod chains and the 100,000-pod mesh
+ * (8.0 / 23.8 / 249 measured): it errs high, as a guard should.
  *  - test/fixtures/size/overloaded.yaml for 300 s at 150/250/900 per second against 100/s: 15,000 /
- *    60,000 / 240,000 waiting give 10.8 / 39.3 / 154.8 MiB, 673 B per waiting request (rounded to 700).
+ *    60,000 / 240,000 waiting give 10.8 / 39.3 / 154.8 MiB, 673 B per waiting request (rounded to 700;
+ *    measured before the compaction, which changed nothing per waiting request).
  * Before views were shared (issue 17), every proxy copied every host of every service it called: about
- * 160 B per proxy-host pair, 4 GiB at 27,500 pods.
+ * 160 B per proxy-host pair, 4 GiB at 27,500 pods; before the compaction, 3,200 B per pod (84 MiB at 24,984
+ * pods, now 49).
  */
 export const HEAP_BASE_BYTES = 8 * 2 ** 20;
-export const HEAP_BYTES_PER_POD = 3_200;
+export const HEAP_BYTES_PER_POD = 1_200;
 export const HEAP_BYTES_PER_VIEW_HOST = 140;
-export const HEAP_BYTES_PER_PROXY_SERVICE = 200;
+export const HEAP_BYTES_PER_PROXY_SERVICE = 1_100;
 export const HEAP_BYTES_PER_CONNECTION = 20;
 export const HEAP_BYTES_PER_WAITING_REQUEST = 700;
 

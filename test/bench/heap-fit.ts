@@ -51,7 +51,8 @@ let pairs = 0,
 const sets = new Set<unknown>();
 let setHosts = 0;
 for (const p of mesh.allProxies)
-  for (const u of p.upstreams.values()) {
+  for (const u of [...p.defaultUpstreams, ...(p.subsetUpstreams?.values() ?? [])]) {
+    if (u === undefined) continue;
     pairs++;
     connected += u.touchedHosts.connected;
     active += u.touchedHosts.active;

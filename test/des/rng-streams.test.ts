@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import seedrandom from 'seedrandom';
 import { RngStreams, replicationSeed } from '../../src/des/index.js';
+import { AleaStates } from '../../src/des/alea-states.js';
 
 const draw = (rng: () => number, n: number) => Array.from({ length: n }, () => rng());
 
@@ -9,6 +11,32 @@ describe('des/rng-streams', () => {
     expect(draw(new RngStreams(42).stream('arrivals/web'), 5)).toEqual(
       draw(new RngStreams(42).stream('arrivals/web'), 5),
     );
+  });
+
+  it("a stream draws seedrandom's alea sequence bit for bit (the compact states change no draw)", () => {
+    // Many generators side by side, drawn interleaved, across the states array's growth (64 -> 128 -> 256).
+    const names = Array.from({ length: 200 }, (_, i) => `proxy-latency/svc-${i % 7}/${i}`);
+    const streams = new RngStreams(12345);
+    const ours = names.map((n) => streams.stream(n));
+    const theirs = names.map((n) => seedrandom.alea(`12345\u0000${n}`));
+    for (let k = 0; k < 2000; k++) {
+      const i = (k * 37) % names.length;
+      expect((ours[i] as () => number)()).toBe((theirs[i] as () => number)());
+    }
+    // A long run of one generator (the carry takes many values).
+    const one = new AleaStates();
+    const a = one.uniform(one.add('long'));
+    const b = seedrandom.alea('long');
+    for (let k = 0; k < 100_000; k++) if (a() !== b()) expect.fail(`draw ${k} differs`);
+    expect(one.size).toBe(1);
+  });
+
+  it('ownStream(name) draws as stream(name) would, without keeping the name; refuses a name stream() made', () => {
+    const kept = new RngStreams(3);
+    const own = new RngStreams(3);
+    expect(draw(own.ownStream('lb/s1/7'), 50)).toEqual(draw(kept.stream('lb/s1/7'), 50));
+    expect(own.names()).toEqual([]);
+    expect(() => kept.ownStream('lb/s1/7')).toThrow(/exists already/);
   });
 
   it('stream(name) differs across seeds and across names', () => {

@@ -1,0 +1,77 @@
+/**
+ * The hosts of one view a proxy holds a pooled connection to (Envoy keeps one to every host it sent to,
+ * until Istio's one-hour idle timeout, which meshsim does not model: over a run the set only grows).
+ *
+ * Sparse while few: a hash table of the hosts (host-table.ts, 16-32 bytes each, nothing until the first).
+ * Once that table would take more room than one bit per host of the view, a bitset instead, allocated once
+ * and never grown: the memory of a (proxy, cluster) pair is bounded by hosts/8 bytes however long the run,
+ * and a busy proxy stops regrowing (and rehashing) its table as it meets new hosts, which on a
+ * 25,000-pod mesh was about 4% of the run's time. Both answer the same: which representation holds the set
+ * changes nothing but memory.
+ *
+ * Contents: `ConnectedHosts`.
+ */
+import { HostTable } from './host-table.js';
+
+export class ConnectedHosts {
+  private sparse: HostTable | undefined = new HostTable();
+  /** Bit h set while host h is connected; undefined while the set is sparse. */
+  private bits: Int32Array | undefined = undefined;
+  private count = 0;
+
+  /** `hosts`: the view's host count (host indices lie in [0, hosts)). */
+  constructor(private readonly hosts: number) {}
+
+  /** Hosts connected. */
+  get size(): number {
+    return this.count;
+  }
+
+  has(host: number): boolean {
+    const bits = this.bits;
+    if (bits !== undefined) return (((bits[host >>> 5] as number) >>> (host & 31)) & 1) === 1;
+    return (this.sparse as HostTable).get(host) === 1;
+  }
+
+  set(host: number, connected: boolean): void {
+    if (!(host >= 0 && host < this.hosts))
+      throw new RangeError(`ConnectedHosts: host ${host} outside the view's ${this.hosts}`);
+    if (this.has(host) === connected) return;
+    this.count += connected ? 1 : -1;
+    const bits = this.bits;
+    if (bits !== undefined) {
+      bits[host >>> 5] = (bits[host >>> 5] as number) ^ (1 << (host & 31));
+      return;
+    }
+    const sparse = this.sparse as HostTable;
+    sparse.set(host, connected ? 1 : 0);
+    // A table is at most half full, 8 bytes a slot: past the bitset's size, switch for good.
+    if (16 * this.count > 4 * words(this.hosts)) {
+      const b = new Int32Array(words(this.hosts));
+      sparse.forEach((h) => {
+        b[h >>> 5] = (b[h >>> 5] as number) | (1 << (h & 31));
+      });
+      this.bits = b;
+      this.sparse = undefined;
+    }
+  }
+
+  /** Calls `visit` with every connected host, in no particular order. */
+  forEach(visit: (host: number) => void): void {
+    const bits = this.bits;
+    if (bits === undefined) {
+      (this.sparse as HostTable).forEach((h) => visit(h));
+      return;
+    }
+    for (let w = 0; w < bits.length; w++) {
+      const word = bits[w] as number;
+      if (word === 0) continue;
+      for (let b = 0; b < 32; b++) if (((word >>> b) & 1) === 1) visit(w * 32 + b);
+    }
+  }
+}
+
+/** 32-bit words of a bitset of `n` bits. */
+function words(n: number): number {
+  return Math.max(1, Math.ceil(n / 32));
+}
