@@ -21,7 +21,7 @@ import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
 import { resolveRouting, withPushedIncludes, type IstioConfigPath } from './istio/routing-sources.js';
 import { checkIngressTraffic } from './check-ingress.js';
-import { normalizeRouting } from './normalize-routing.js';
+import { ingressViews } from './istio/ingress-views.js';
 import { unreadClusterConfig } from './istio/cluster-config.js';
 import { partialInput } from './partial-input.js';
 import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
@@ -142,7 +142,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   const data = withPushedIncludes(parsed.data, routing.pushes);
   const checked = [
     ...checkScenario(data, routing.routing).map((p) => locate(p, read.source, file)),
-    ...checkIngressTraffic(data, normalizeRouting(routing.routing).ingress).map((p) =>
+    ...checkIngressTraffic(data, ingressViews(data, routing.routing, routing.clusterRouting)).map((p) =>
       locate(p, read.source, file),
     ),
     ...routing.issues,
