@@ -231,6 +231,31 @@ spec: { hosts: [shop.example.com], gateways: [shop], http: [ { route: [ { destin
       'checkout,service',
       'api.payments.example.com,external',
     ]);
+    // Tables name the host "(external)" and say what that means; the service graph's CSV has the kind.
+    const { runText, runMarkdown, serviceGraphCsv, comparisonText, comparisonMarkdown } =
+      await import('../../src/report/index.js');
+    const text = runText(s, undefined);
+    expect(text).toMatch(/\napi\.payments\.example\.com \(external\) +\d+ +100\.000%/);
+    expect(text).toMatch(/\ncheckout +\d+ /);
+    expect(text).toContain('\n(external): a ServiceEntry host outside the clusters;');
+    const md = runMarkdown(s);
+    expect(md).toMatch(/\| api\.payments\.example\.com \(external\) \| \d+/);
+    expect(md).toContain('(external): a ServiceEntry host outside the clusters;');
+    const graph = (await serviceGraphCsv(s.serviceGraph?.edges ?? [])).trim().split('\n');
+    expect(graph[0]).toMatch(
+      /^source_kind,source,source_version,source_cluster,destination_kind,destination,/,
+    );
+    const kinds = new Set(
+      graph.slice(1).map((l) => {
+        const c = l.split(',');
+        return `${c[0]} ${c[1]} -> ${c[4]} ${c[5]}`;
+      }),
+    );
+    expect([...kinds].sort()).toEqual([
+      'ingress istio-ingressgateway -> service checkout',
+      'service checkout -> external api.payments.example.com',
+      'traffic east-users -> service checkout',
+    ]);
     // A comparison carries the mark too (models[].byService[].kind and its services.csv).
     const { compare } = await import('../../src/experiment/index.js');
     const { comparisonCsvFiles } = await import('../../src/report/index.js');
@@ -245,5 +270,9 @@ spec: { hosts: [shop.example.com], gateways: [shop], http: [ { route: [ { destin
     );
     expect(ccsv).toContain('\nmulti-primary,api.payments.example.com,external,');
     expect(ccsv).toContain('\nmulti-primary,checkout,service,');
+    expect(comparisonText(c.result, undefined)).toMatch(
+      /\napi\.payments\.example\.com \(external\) +100\.000%/,
+    );
+    expect(comparisonMarkdown(c.result)).toMatch(/\| api\.payments\.example\.com \(external\) \| [\d,]+ \|/);
   });
 });
