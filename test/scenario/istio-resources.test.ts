@@ -303,7 +303,7 @@ traffic: [ { name: web, entry: a, from: c1, rate: 10/s } ]
   });
 
   it('an unknown key in the scenario no longer hides the problems of the Istio resources it includes, nor of a Gateway route', () => {
-    const vs = file(
+    file(
       'one-pass-vs.yaml',
       `apiVersion: networking.istio.io/v1
 kind: VirtualService
