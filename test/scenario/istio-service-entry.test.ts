@@ -178,6 +178,35 @@ spec: { host: api.payments.example.com, trafficPolicy: { outlierDetection: { con
     expect(warnings).toMatch(/ports is accepted and ignored/);
     expect(warnings).toMatch(/resolution is accepted and ignored/);
   });
+
+  it("validate: a ServiceEntry's exportTo and a Gateway server's bind and defaultEndpoint are said to be ignored, each at its line", () => {
+    const r = loadScenarioText(
+      scenario(
+        `${SERVICE_ENTRY}  exportTo: [.]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: shop }
+spec:
+  servers:
+    - { port: { number: 80, name: http, protocol: HTTP }, hosts: [shop.example.com], bind: 10.0.0.1, defaultEndpoint: 127.0.0.1:8080 }
+`,
+        `  - { host: api.payments.example.com, latency: 2ms }`,
+      ),
+      'inline.yaml',
+    );
+    expect(r.ok, r.ok ? '' : r.issues.map((i) => i.message).join('\n')).toBe(true);
+    const said = r.warnings
+      .filter((w) => / is accepted and ignored: /.test(w.message))
+      .map((w) => `${w.path.join('.')}: ${w.message}`);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        'spec.exportTo: exportTo is accepted and ignored: every namespace sees the host (its visibility is not modelled)',
+        'spec.servers.0.bind: bind is accepted and ignored: the listener address is not modelled: the server listens wherever the gateway does',
+        'spec.servers.0.defaultEndpoint: defaultEndpoint is accepted and ignored: sidecar ingress listeners are not modelled: the server forwards by its routes',
+      ]),
+    );
+  });
 });
 
 describe('reports: the ingress gateway and external hosts in the service graph', () => {
