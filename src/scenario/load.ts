@@ -138,7 +138,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   // Config-pushes' included resources become their entries, so checks and the run read one scenario.
   const data = withPushedIncludes(parsed.data, routing.pushes);
   const checked = [
-    ...checkScenario(data, routing.routing).map((p) => locate(p, read.source, file)),
+    ...checkScenario(data, routing.routing, routing.clusterRouting).map((p) => locate(p, read.source, file)),
     ...checkIngressTraffic(data, ingressViews(data, routing.routing, routing.clusterRouting)).map((p) =>
       locate(p, read.source, file),
     ),
@@ -184,7 +184,7 @@ function partialMeaning(
   const routing = resolveRouting(partial.input, source, file, options.istioConfig);
   const data = withPushedIncludes(partial.input, routing.pushes);
   const problems = [
-    ...checkScenario(data, routing.routing),
+    ...checkScenario(data, routing.routing, routing.clusterRouting),
     ...checkIngressTraffic(data, ingressViews(data, routing.routing, routing.clusterRouting)),
   ];
   return [
