@@ -4,6 +4,7 @@
  * rerun line (the terminal text of a run is run-text.ts).
  */
 import type { ComparisonResult, Estimate, VerdictEntry } from '../experiment/index.js';
+import { comparisonServicesText } from './comparison-services-table.js';
 import { formatEstimate } from './format.js';
 import { textTable } from './text-table.js';
 
@@ -54,6 +55,7 @@ export function comparisonText(r: ComparisonResult, reportDir: string | undefine
       (slo ? ' within SLO: answered without error and within slo.latency.p99;' : '') +
       ' latency end to end, successful requests',
     '',
+    ...services(r),
     'verdict (best per criterion; "no material difference" unless the paired 95% interval excludes 0 and the difference reaches report.material):',
     ...r.verdict.criteria.map((c) =>
       wrap(`  ${c.criterion}: ${headline(c, r.models.length)}. ${c.note}`, width, '      '),
@@ -69,6 +71,12 @@ export function comparisonText(r: ComparisonResult, reportDir: string | undefine
   if (reportDir !== undefined) out.push(`report: ${reportDir}`);
   out.push(`rerun: ${r.rerun}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The services table and a blank line, when the models carry per-service figures. */
+function services(r: ComparisonResult): string[] {
+  const text = comparisonServicesText(r);
+  return text === undefined ? [] : [text, ''];
 }
 
 /**

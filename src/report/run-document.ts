@@ -7,6 +7,7 @@ import { runLabel } from './charts/chart-input.js';
 import { runCharts } from './charts/report-charts.js';
 import { formatMs, formatNumber, formatPercent, formatSeconds } from './format.js';
 import type { ReportDocument, ReportTable } from './report-document.js';
+import { EXTERNAL_NOTE, hasExternal, serviceLabel, versionLabel } from './service-label.js';
 import { trafficTable } from './traffic-table.js';
 
 const LATENCY_HEADER = ['p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms'];
@@ -65,12 +66,13 @@ function servicesTable(s: RunSummary): ReportTable {
       'Availability of calls to the service: answered without error (not 5xx), however late.' +
       (s.byServiceVersion === undefined
         ? ''
-        : ' Indented rows: the calls served by each version (the pod label); calls that reached no pod count in the service row only.'),
+        : ' Indented rows: the calls served by each version (the pod label); calls that reached no pod count in the service row only.') +
+      (hasExternal(s.byService) ? ` ${EXTERNAL_NOTE}` : ''),
     rows: s.byService.flatMap((b) => [
-      [b.service, ...breakdownCells(b), formatMs(b.queueMs?.mean)],
+      [serviceLabel(b), ...breakdownCells(b), formatMs(b.queueMs?.mean)],
       ...(s.byServiceVersion ?? [])
         .filter((v) => v.service === b.service)
-        .map((v) => [`  ${b.service} ${v.version}`, ...breakdownCells(v), '-']),
+        .map((v) => [versionLabel(v), ...breakdownCells(v), '-']),
     ]),
     numeric: [false, true, true, true, true, true, true, true],
   };

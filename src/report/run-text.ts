@@ -1,5 +1,6 @@
 /** The summary a person reads in the terminal after `meshsim run`. */
 import type { Breakdown, RunSummary } from '../metrics/index.js';
+import { EXTERNAL_NOTE, hasExternal, serviceLabel, versionLabel } from './service-label.js';
 import { textTable } from './text-table.js';
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(3)}%`);
@@ -55,13 +56,14 @@ export function runText(s: RunSummary, reportDir: string | undefined): string {
     textTable(
       ['service', 'calls', 'availability', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'queue mean ms'],
       s.byService.flatMap((b) => [
-        [...row(b.service, b), ms(b.queueMs?.mean)],
+        [...row(serviceLabel(b), b), ms(b.queueMs?.mean)],
         // Its versions (the serving pod's version label) right under it.
         ...(s.byServiceVersion ?? [])
           .filter((v) => v.service === b.service)
-          .map((v) => [...row(`  ${b.service} ${v.version}`, v), '-']),
+          .map((v) => [...row(versionLabel(v), v), '-']),
       ]),
     ),
+    ...(hasExternal(s.byService) ? [EXTERNAL_NOTE] : []),
     '',
     `responses: ${s.responses.map((r) => `${r.code} ${r.flags} x${r.count}`).join(', ') || 'none'}` +
       (s.requests.unfinished > 0 ? `; ${s.requests.unfinished} unfinished at the end of the run` : ''),

@@ -2,7 +2,9 @@
  * `service-graph.csv`: the service graph in long form, as Prometheus' istio_requests_total is labelled. Per
  * edge one row with empty `response_code`/`response_flags` (the edge's totals, error ratio and latency),
  * then one row per final response code and Envoy flag with its calls and share of the edge (no flag: an
- * empty cell, as Envoy's `-` would be quoted against CSV injection). A comparison
+ * empty cell, as Envoy's `-` would be quoted against CSV injection). `source_kind` is `service`, `traffic`
+ * (a client outside the mesh) or `ingress` (the ingress gateway); `destination_kind` is `service` or
+ * `external` (a ServiceEntry host), as services.csv's `service_kind`. A comparison
  * writes the same rows per model, means over the replications, with a `model` column first and
  * `calls_mean` for `calls_total`.
  */
@@ -15,6 +17,7 @@ export const SERVICE_GRAPH_CSV_COLUMNS = [
   'source',
   'source_version',
   'source_cluster',
+  'destination_kind',
   'destination',
   'destination_version',
   'destination_cluster',
@@ -37,6 +40,8 @@ export function serviceGraphRows(edges: readonly ServiceGraphEdge[]): CsvRow[] {
       source: e.source,
       source_version: e.sourceVersion,
       source_cluster: e.sourceCluster,
+      // The vocabulary of services.csv's service_kind: a meshed service, or a ServiceEntry host.
+      destination_kind: e.destinationKind ?? 'service',
       destination: e.destination,
       destination_version: e.destinationVersion,
       destination_cluster: e.destinationCluster,

@@ -25,6 +25,7 @@ export function checkModelsAndFaults(
   durationMs: number,
   /** Every cluster's routing before any push, as istiod resolves it (istio/effective-routing.ts). */
   routingBase?: RoutingInput,
+  clusterBase?: Readonly<Record<string, RoutingInput>>,
 ): Problem[] {
   const resolver = HostResolver.of(input);
   const { problems, add, reference } = problemCollector();
@@ -130,7 +131,7 @@ export function checkModelsAndFaults(
   problems.push(...overlappingPushes(input));
 
   if (input.routing !== undefined) problems.push(...checkRouting(input.routing, resolver, clusters, regions));
-  problems.push(...checkSubsets(input, routingBase));
+  problems.push(...checkSubsets(input, routingBase, clusterBase));
   return problems;
 }
 

@@ -14,7 +14,7 @@ import type { Problem } from './check.js';
 import type { IssuePath } from './issue.js';
 import { message } from './messages.js';
 import { HostResolver } from './istio/host-resolver.js';
-import { canonicalHost, routingTimeline } from './routing-timeline.js';
+import { canonicalHost, routingTimelineByCluster } from './routing-timeline.js';
 import type { RoutingInput } from './schema-routing.js';
 import type { ScenarioInput } from './schema.js';
 import { suggest } from './suggest.js';
@@ -23,7 +23,11 @@ import { suggest } from './suggest.js';
  * `base`: the routing before any push as istiod resolves it (istio/effective-routing.ts checks its own
  * subsets, with the place of every resource). Without it, `input.routing` is checked here.
  */
-export function checkSubsets(input: ScenarioInput, base?: RoutingInput): Problem[] {
+export function checkSubsets(
+  input: ScenarioInput,
+  base?: RoutingInput,
+  clusterBase?: Readonly<Record<string, RoutingInput>>,
+): Problem[] {
   const services = HostResolver.of(input);
   const problems: Problem[] = [];
   if (input.routing !== undefined && base === undefined) {
@@ -36,31 +40,49 @@ export function checkSubsets(input: ScenarioInput, base?: RoutingInput): Problem
       });
     }
   }
-  for (const [index, merged] of routingTimeline(input, base)) {
+  // Each target cluster from its own state (earlier pushes, `--istio-config CLUSTER=PATH`), as the run
+  // applies the push (routing-timeline.ts): a subset missing in one target only is said, naming it.
+  for (const [index, byCluster] of routingTimelineByCluster(input, base, clusterBase)) {
     const push = input.faults?.[index];
     if (push?.type !== 'config-push') continue;
     const pushedVs = push.virtualServices ?? [];
     const pushedDr = push.destinationRules ?? [];
-    for (const m of missingSubsets(merged, services)) {
-      // Where the user can see the cause: the pushed route, else the pushed rule that lost the subset.
-      const vs = merged.virtualServices?.[m.vsIndex];
-      const pushedAt = pushedVs.findIndex((v) => v === vs);
-      const drAt = pushedDr.findIndex((d) => canonicalHost(d.host, services) === m.host);
-      const path: IssuePath | undefined =
-        pushedAt >= 0
-          ? ['faults', index, 'virtualServices', pushedAt, ...m.path.slice(2)]
-          : drAt >= 0
-            ? ['faults', index, 'destinationRules', drAt]
-            : undefined;
-      if (path === undefined) continue; // Not caused by this push: reported where it was.
-      problems.push({
-        path,
-        code: 'unknown-reference',
-        message: message.unknownSubsetPushed(m.subset, m.host, m.known),
-        suggestion: suggest(m.subset, m.known),
-        severity: 'warning',
-      });
-    }
+    const found = new Map<string, { problem: Problem; clusters: string[] }>();
+    for (const [cluster, merged] of byCluster)
+      for (const m of missingSubsets(merged, services)) {
+        // Where the user can see the cause: the pushed route, else the pushed rule that lost the subset.
+        const vs = merged.virtualServices?.[m.vsIndex];
+        const pushedAt = pushedVs.findIndex((v) => v === vs);
+        const drAt = pushedDr.findIndex((d) => canonicalHost(d.host, services) === m.host);
+        const path: IssuePath | undefined =
+          pushedAt >= 0
+            ? ['faults', index, 'virtualServices', pushedAt, ...m.path.slice(2)]
+            : drAt >= 0
+              ? ['faults', index, 'destinationRules', drAt]
+              : undefined;
+        if (path === undefined) continue; // Not caused by this push: reported where it was.
+        const text = message.unknownSubsetPushed(m.subset, m.host, m.known);
+        const key = `${path.join('.')}\u0000${text}`;
+        const seen = found.get(key);
+        if (seen !== undefined) seen.clusters.push(cluster);
+        else
+          found.set(key, {
+            problem: {
+              path,
+              code: 'unknown-reference',
+              message: text,
+              suggestion: suggest(m.subset, m.known),
+              severity: 'warning',
+            },
+            clusters: [cluster],
+          });
+      }
+    for (const { problem, clusters } of found.values())
+      problems.push(
+        clusters.length === byCluster.size
+          ? problem
+          : { ...problem, message: `${problem.message} (in cluster ${clusters.join(', ')})` },
+      );
   }
   return problems;
 }

@@ -34,7 +34,12 @@ export interface Problem {
  * `routingBase`: the routing every cluster starts with once istiod has resolved every VirtualService and
  * DestinationRule (inline and included); config pushes are checked against it. Default: `input.routing`.
  */
-export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput): Problem[] {
+export function checkScenario(
+  input: ScenarioInput,
+  routingBase?: RoutingInput,
+  /** Clusters that start with routing of their own (`--istio-config CLUSTER=PATH`): pushes land on it there. */
+  clusterBase?: Readonly<Record<string, RoutingInput>>,
+): Problem[] {
   const { problems, add, reference } = problemCollector();
 
   const clusters = input.clusters.map((c) => c.name);
@@ -142,7 +147,7 @@ export function checkScenario(input: ScenarioInput, routingBase?: RoutingInput):
   problems.push(...checkThresholds(input));
   problems.push(...checkLoadModel(input, durationMs));
   problems.push(...checkDistributions(input));
-  problems.push(...checkModelsAndFaults(input, durationMs, routingBase));
+  problems.push(...checkModelsAndFaults(input, durationMs, routingBase, clusterBase));
   return problems;
 }
 

@@ -21,9 +21,9 @@ import { schemaIssues } from './schema-issues.js';
 import { ScenarioInputSchema } from './schema.js';
 import { resolveRouting, withPushedIncludes, type IstioConfigPath } from './istio/routing-sources.js';
 import { checkIngressTraffic } from './check-ingress.js';
-import { normalizeRouting } from './normalize-routing.js';
+import { ingressViews } from './istio/ingress-views.js';
 import { unreadClusterConfig } from './istio/cluster-config.js';
-import { partialInput } from './partial-input.js';
+import { partialInput, type PartialInput } from './partial-input.js';
 import { MAX_FILE_BYTES, readScenarioFileText } from './read-text-file.js';
 
 export { MAX_FILE_BYTES };
@@ -127,10 +127,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
             read.data,
             parsed.error.issues.map((i) => i.path),
           );
-    const meaning =
-      partial === undefined
-        ? []
-        : partial.keep(checkScenario(partial.input)).map((p) => locate(p, read.source, file));
+    const meaning = partial === undefined ? [] : partialMeaning(partial, read.source, file, options);
     return {
       ok: false,
       issues: capped(sortIssues([...form, ...meaning.filter((i) => i.severity !== 'warning')]), file),
@@ -141,8 +138,8 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   // Config-pushes' included resources become their entries, so checks and the run read one scenario.
   const data = withPushedIncludes(parsed.data, routing.pushes);
   const checked = [
-    ...checkScenario(data, routing.routing).map((p) => locate(p, read.source, file)),
-    ...checkIngressTraffic(data, normalizeRouting(routing.routing).ingress).map((p) =>
+    ...checkScenario(data, routing.routing, routing.clusterRouting).map((p) => locate(p, read.source, file)),
+    ...checkIngressTraffic(data, ingressViews(data, routing.routing, routing.clusterRouting)).map((p) =>
       locate(p, read.source, file),
     ),
     ...routing.issues,
@@ -171,6 +168,29 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
   if (options.allowLarge !== true && tooLarge.length > 0)
     return { ok: false, issues: sortIssues(tooLarge), warnings: sortIssues(warnings) };
   return { ok: true, scenario, warnings: capped(warnings, file) };
+}
+
+/**
+ * The meaning checks on the parts that passed the schema: the scenario's own, and those of the Istio
+ * resources it includes or is given (read, checked where written and resolved as for a valid file), and
+ * the ingress traffic against the Gateway routes; so a form error in one part hides nothing in another.
+ */
+function partialMeaning(
+  partial: PartialInput,
+  source: YamlSource,
+  file: string,
+  options: LoadOptions,
+): ScenarioIssue[] {
+  const routing = resolveRouting(partial.input, source, file, options.istioConfig);
+  const data = withPushedIncludes(partial.input, routing.pushes);
+  const problems = [
+    ...checkScenario(data, routing.routing, routing.clusterRouting),
+    ...checkIngressTraffic(data, ingressViews(data, routing.routing, routing.clusterRouting)),
+  ];
+  return [
+    ...partial.keep(problems).map((p) => locate(p, source, file)),
+    ...partial.keepIssues(routing.issues, file, (path) => source.locate(path)),
+  ];
 }
 
 /** The first MAX_ISSUES issues, and one more saying that the list stops there. */

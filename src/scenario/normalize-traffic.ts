@@ -12,8 +12,6 @@
  */
 import type { Distribution } from '../des/index.js';
 import type { RateStepConfig, TrafficConfig } from '../mesh/index.js';
-import type { IngressVirtualHost } from '../mesh/routing-config.js';
-import { ingressEntry } from './check-ingress.js';
 import { arrivalStages, closedLoop, isClosedLoop } from './normalize-load-model.js';
 import { Defaults } from './scenario.js';
 import type { BurstInput, TrafficInput } from './schema-traffic.js';
@@ -32,11 +30,14 @@ export function normalizeTraffic(
   t: TrafficInput,
   durationMs: number,
   distribution: (d: DistributionInput) => Distribution,
-  /** The ingress gateway's routes every cluster starts with (a source naming a `host` is routed by them). */
-  ingress?: readonly IngressVirtualHost[],
+  /**
+   * Where the Gateway routes send a source naming a `host` (istio/ingress-views.ts `routedEntry`, over
+   * the gateways it enters by under every model): its entry when none is written.
+   */
+  routedEntry?: (t: TrafficInput) => string | undefined,
 ): TrafficConfig {
   // Left out with `host`: where the Gateway routes send the request (check-ingress.ts made sure there is one).
-  const entry = t.entry ?? ingressEntry(t, ingress)?.[0];
+  const entry = t.entry ?? routedEntry?.(t);
   if (entry === undefined) throw new Error(`traffic ${t.name} has no entry and no Gateway route`);
   const shares =
     typeof t.from === 'string'

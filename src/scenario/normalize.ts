@@ -20,6 +20,7 @@ import { normalizeRouting } from './normalize-routing.js';
 import { normalizeThresholds } from './normalize-thresholds.js';
 import { normalizeTraffic } from './normalize-traffic.js';
 import { HostResolver } from './istio/host-resolver.js';
+import { ingressViews, routedEntry } from './istio/ingress-views.js';
 import { resolvePushed, routingTimelineByCluster } from './routing-timeline.js';
 import type { ResolvedRoutingInput } from './istio/effective-routing.js';
 import type { ExternalServiceInput } from './schema-external.js';
@@ -127,6 +128,8 @@ export function normalize(
   const pushed = routingTimelineByCluster(input, routing, clusterRouting);
   const resolver = HostResolver.of(input);
   const initialRouting = normalizeRouting(routing ?? input.routing);
+  // The Gateway routes each source meets where it enters, as validate checked them (ingress-views.ts).
+  const ingressOf = ingressViews(input, routing ?? input.routing, clusterRouting);
   const net = input.network;
   const constant = (value: number): Distribution => ({ dist: 'constant', value });
   const cp = input.mesh?.controlPlane;
@@ -161,7 +164,9 @@ export function normalize(
     sidecar: { latency: sidecarLatency },
     // External hosts after the services, so the services' indices (and streams) are as without them.
     services: [...input.services.map(service), ...(input.externalServices ?? []).map(externalService)],
-    traffic: input.traffic.map((t) => normalizeTraffic(t, durationMs, distribution, initialRouting.ingress)),
+    traffic: input.traffic.map((t) =>
+      normalizeTraffic(t, durationMs, distribution, (x) => routedEntry(ingressOf(x))),
+    ),
     controlPlane: {
       debounceAfterMs: cp?.debounceAfter === undefined ? Defaults.debounceAfterMs : ms(cp.debounceAfter),
       debounceMaxMs: cp?.debounceMax === undefined ? Defaults.debounceMaxMs : ms(cp.debounceMax),

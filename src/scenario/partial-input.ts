@@ -12,7 +12,7 @@
  */
 import type { z } from 'zod';
 import type { Problem } from './check.js';
-import type { IssuePath } from './issue.js';
+import type { IssuePath, ScenarioIssue } from './issue.js';
 import { ScenarioInputSchema, type ScenarioInput } from './schema.js';
 import { valueAt } from './schema-issues.js';
 
@@ -20,6 +20,16 @@ export interface PartialInput {
   readonly input: ScenarioInput;
   /** Problems found on `input`, back on the file's paths, less those the left-out parts would explain. */
   readonly keep: (problems: readonly Problem[]) => Problem[];
+  /**
+   * The same for issues already located (the Istio resources' checks, istio/routing-sources.ts), in the
+   * scenario `file` or in the files it includes: those in `file` are put back on the file's indices and
+   * located again; a reference to a name of a left-out item is dropped wherever it is written.
+   */
+  readonly keepIssues: (
+    issues: readonly ScenarioIssue[],
+    file: string,
+    locate: (path: IssuePath) => { line: number; column: number },
+  ) => ScenarioIssue[];
 }
 
 type Shape = Record<string, z.ZodType>;
@@ -100,7 +110,20 @@ export function partialInput(
       }
       return [{ ...p, path: mapPath(p.path, indexMaps) }];
     });
-  return { input, keep };
+  const keepIssues = (
+    issues: readonly ScenarioIssue[],
+    file: string,
+    locate: (path: IssuePath) => { line: number; column: number },
+  ): ScenarioIssue[] =>
+    issues.flatMap((i) => {
+      if (i.file === file) return keep([i]).map((p) => ({ ...i, ...locate(p.path), path: p.path }));
+      if (i.code === 'unknown-reference' && failedKeys.size > 0) {
+        if ([...failedNames].some((n) => i.message.includes(`"${n}"`))) return [];
+        if (['clusters', 'services'].some((k) => failedKeys.has(k) && !indexMaps.has(k))) return [];
+      }
+      return [i];
+    });
+  return { input, keep, keepIssues };
 }
 
 function mapPath(path: IssuePath, maps: ReadonlyMap<string, number[]>): IssuePath {

@@ -6,7 +6,7 @@
  * it ends (the cluster gets back what it had), so it does not carry over to later pushes; check-model-
  * faults.ts makes sure no other push to that cluster starts meanwhile.
  *
- * Contents: `routingTimeline`, `canonicalHost`.
+ * Contents: `routingTimeline`, `routingTimelineByCluster`, `pushTargets`, `resolvePushed`, `canonicalHost`.
  */
 import { DEFAULT_NAMESPACE, HostResolver } from './istio/host-resolver.js';
 import type { FaultInput } from './schema-faults.js';

@@ -1,5 +1,5 @@
 /** `meshsim import kubernetes` on a two-cluster manifest set: the scenario validates and runs. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,53 @@ describe('meshsim import kubernetes', () => {
     };
     expect(summary.requests.total).toBeGreaterThan(300);
     expect(summary.byService.map((s) => s.service).sort()).toEqual(['backend', 'frontend']);
+  });
+
+  it('--istio-config: the resources become routing.include (relative to the output) and route the imported services', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshsim-import-'));
+    const istio = join(dir, 'istio');
+    mkdirSync(istio);
+    writeFileSync(
+      join(istio, 'backend.yaml'),
+      `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: backend, namespace: shop }
+spec: { host: backend, subsets: [ { name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } } ] }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: backend, namespace: shop }
+spec: { hosts: [backend.shop.svc.cluster.local], http: [ { route: [ { destination: { host: backend, subset: v2 } } ] } ] }
+`,
+    );
+    const out = join(dir, 'out', 'shop.yaml');
+    mkdirSync(join(dir, 'out'));
+    const r = await meshsim([
+      'import',
+      'kubernetes',
+      '--cluster',
+      `east=${F}/shop-east.yaml`,
+      '--cluster',
+      `west=${F}/shop-west.yaml`,
+      '--istio-config',
+      istio,
+      '--out',
+      out,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const yaml = readFileSync(out, 'utf8');
+    expect(yaml).toContain('routing:\n  include: ["../istio"]');
+    const short = out.replace('.yaml', '-short.yaml');
+    writeFileSync(short, yaml.replace(/^duration: 5m.*$/m, 'duration: 5s'));
+    const run = await meshsim(['run', short, '--json', '--out', join(dir, 'report')]);
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as {
+      byServiceVersion?: { service: string; version: string; requests: number }[];
+    };
+    const backend = (summary.byServiceVersion ?? []).filter((v) => v.service === 'backend');
+    // Every backend call is served by v2, as the VirtualService says.
+    expect(backend.map((v) => v.version)).toEqual(['v2']);
+    expect(backend[0]?.requests ?? 0).toBeGreaterThan(100);
   });
 
   it('never overwrites a file, and refuses a bad --cluster with exit 2 and no trace', async () => {

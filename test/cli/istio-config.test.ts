@@ -1,5 +1,5 @@
 /** `--istio-config` on validate and run, and what a user who passes Istio's own files as the scenario is told. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,56 @@ describe('meshsim --istio-config', () => {
     expect(bad.status).toBe(2);
     expect(expectsNoTrace(bad)).toBeUndefined();
     expect(bad.stderr).toContain('no cluster "nowhere" in the scenario');
+  });
+
+  it('validate and run read the same Gateway routes: a Gateway given by CLUSTER=PATH only routes traffic entering that cluster in both, and both refuse it elsewhere with the same located message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshsim-istio-'));
+    const file = join(dir, 'gw.yaml');
+    writeFileSync(
+      file,
+      `name: gw
+duration: 2s
+clusters: [ { name: east, region: r1 }, { name: west, region: r1 } ]
+services:
+  - { name: productpage, deployments: [ { cluster: east }, { cluster: west } ], serviceTime: 1ms }
+traffic:
+  - { name: web, via: ingress, host: bookinfo.example.com, uri: /productpage, from: east, rate: 50/s }
+models: [ { name: mp, controlPlane: multi-primary } ]
+`,
+    );
+    const gateway = `${NET}/bookinfo-gateway.yaml`;
+    const ok = await meshsim(['validate', file, '--istio-config', `east=${gateway}`]);
+    expect([ok.status, ok.stdout], ok.stderr).toEqual([0, `${file}: ok\n`]);
+    const ran = await meshsim([
+      'run',
+      file,
+      '--istio-config',
+      `east=${gateway}`,
+      '--json',
+      '--out',
+      join(dir, 'out'),
+    ]);
+    expect(ran.status, ran.stderr).toBe(0);
+    const summary = JSON.parse(ran.stdout) as {
+      availability: number;
+      requests: { total: number; succeeded: number };
+    };
+    expect(summary.requests.total).toBeGreaterThan(50);
+    expect(summary.requests.succeeded).toBe(summary.requests.total);
+    const expected = `${file}:7:38: error [unknown-reference] traffic[0].host: no Gateway route takes host "bookinfo.example.com" and uri "/productpage" (no Gateway with a bound VirtualService is applied to the API server its ingress gateways read (east)): the ingress gateway answers every request 404 NR; give \`entry\` to run it anyway`;
+    const refused = await meshsim(['validate', file, '--istio-config', `west=${gateway}`]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.split('\n')).toContain(expected);
+    const notRun = await meshsim([
+      'run',
+      file,
+      '--istio-config',
+      `west=${gateway}`,
+      '--out',
+      join(dir, 'no'),
+    ]);
+    expect(notRun.status).toBe(2);
+    expect(notRun.stderr.split('\n')).toContain(expected);
   });
 
   it('a multi-document Istio file given as the scenario gets told where it belongs, not the YAML library text', async () => {

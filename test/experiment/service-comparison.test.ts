@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/experiment/index.js';
-import { comparisonCsvFiles, comparisonMarkdown } from '../../src/report/index.js';
+import { comparisonCsvFiles, comparisonMarkdown, comparisonText } from '../../src/report/index.js';
 import { loadScenarioText } from '../../src/scenario/index.js';
 
 const SCENARIO = `
@@ -102,6 +102,31 @@ describe('per-service and per-version figures in a comparison', () => {
     const md = comparisonMarkdown(result);
     expect(md).toContain(`Services: ${first?.model}`);
     expect(md).toMatch(/\|\s+reviews v2 \| [\d,]+ \| \d+\.\d+%/);
+  });
+
+  it("compare's terminal text has the services table: each model's mean availability and p99 side by side, versions indented", async () => {
+    const result = await compared(SCENARIO);
+    const text = comparisonText(result, undefined);
+    const lines = text.split('\n');
+    const head = lines.findIndex((l) => l.startsWith('service  '));
+    expect(head).toBeGreaterThan(0);
+    const pct = (x: number | undefined) => `${((x ?? NaN) * 100).toFixed(3)}%`;
+    expect(lines[head]?.split(/ {2,}/)).toEqual([
+      'service',
+      ...result.models.flatMap((m) => [`${m.model} availability`, `${m.model} p99 ms`]),
+    ]);
+    // front, reviews, then reviews' versions, each cell the JSON's mean as the report formats it.
+    const body = lines.slice(head + 2, head + 6).map((l) => l.trim().split(/ {2,}/));
+    expect(body.map((r) => r[0])).toEqual(['front', 'reviews', 'reviews v1', 'reviews v2']);
+    const v2 = body[3] as string[];
+    result.models.forEach((m, i) => {
+      const f = m.byServiceVersion?.find((v) => v.version === 'v2');
+      expect(v2[1 + 2 * i]).toBe(pct(f?.availability?.mean));
+      expect(v2[2 + 2 * i]).toBe((f?.latencyMs.p99?.mean ?? NaN).toFixed(2));
+    });
+    expect(lines[head + 6]).toMatch(
+      /^per service \(indented: per version of the serving pod\), mean over replications/,
+    );
   });
 
   it('without versioned pods: byService only, and services.csv has no version column', async () => {

@@ -229,7 +229,7 @@ describe('report/csv', () => {
       { name: 'faults.csv (run)', content: await runFaultsCsv(runFixture) },
     ];
     const plain =
-      /^(model|metric|unit|service|cluster|from_cluster|to_cluster|fault_type|fault_kind|fault_target|service_kind|model_a|model_b|significant|material|source_kind|source|source_version|source_cluster|destination|destination_version|destination_cluster|response_code|response_flags)$/;
+      /^(model|metric|unit|service|cluster|from_cluster|to_cluster|fault_type|fault_kind|fault_target|service_kind|model_a|model_b|significant|material|source_kind|source|source_version|source_cluster|destination_kind|destination|destination_version|destination_cluster|response_code|response_flags)$/;
     // Units last; every interval named `<figure>_ci95_lo` / `_ci95_hi`, and nothing else ends in lo or hi.
     const withUnit = /_(ms|ratio|total|mean|per_second)(_ci95_(lo|hi))?$/;
     // The files this convention covers, so that a new one cannot slip past it.

@@ -143,3 +143,43 @@ faults:
     );
   });
 });
+
+describe('a config-push to several clusters is checked against each target as the run applies it', () => {
+  // east's API server alone holds the DestinationRule with subset v2 (CLUSTER=PATH); the push routes back
+  // to v2 in both clusters: west has no such subset, so its calls get 503 NC (Envoy's missing cluster).
+  const DR_EAST = join(dir, 'dr-east.yaml');
+  writeFileSync(
+    DR_EAST,
+    `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: back }
+spec: { host: back, subsets: [ { name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } } ] }
+`,
+  );
+  const text = `${SCENARIO.replace(/models:[\s\S]*$/, 'models: [ { name: mp, controlPlane: multi-primary } ]\n')}
+faults:
+  - type: config-push
+    at: 2s
+    clusters: [east, west]
+    virtualServices: [ { hosts: [back], http: [ { route: [ { destination: { host: back, subset: v2 } } ] } ] } ]
+`;
+
+  it('validate warns for west only, naming it; the run answers 503 NC in west and routes to v2 in east', () => {
+    const r = loadScenarioText(text, 'cc.yaml', { istioConfig: [{ cluster: 'east', path: DR_EAST }] });
+    if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
+    const subsetWarnings = r.warnings.filter((w) => w.message.includes('v2'));
+    expect(subsetWarnings.map((w) => `${w.line} ${w.path.join('.')}`)).toEqual([
+      '23 faults.0.virtualServices.0.http.0.route.0.destination.subset',
+    ]);
+    expect(subsetWarnings[0]?.message).toMatch(/\(in cluster west\)$/);
+    const rec = record(r.scenario, 'mp');
+    rec.runUntil(4_000);
+    const after = rec.calls.filter((c) => c.service === 'back' && c.sentMs > 2_500);
+    const east = after.filter((c) => c.sourceCluster === 0);
+    const west = after.filter((c) => c.sourceCluster === 1);
+    expect(east.length).toBeGreaterThan(100);
+    expect(west.length).toBeGreaterThan(100);
+    expect(east.every((c) => c.endpointVersion === 'v2' && c.code === 200)).toBe(true);
+    expect(west.every((c) => c.code === 503 && c.endpointId === -1)).toBe(true);
+  });
+});

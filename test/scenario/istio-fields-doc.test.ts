@@ -1,6 +1,10 @@
-/** scenarios/README.md lists exactly the Istio fields istio/fields.ts accepts-and-ignores and refuses. */
+/**
+ * scenarios/README.md lists exactly the Istio fields istio/fields.ts accepts-and-ignores and refuses, and
+ * the Gateway and ServiceEntry fields istio/edge-kinds.ts accepts and ignores.
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EDGE_IGNORED } from '../../src/scenario/istio/edge-kinds.js';
 import { IGNORED, REJECTED } from '../../src/scenario/istio/fields.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -27,6 +31,11 @@ describe('scenarios/README.md Istio field groups', () => {
   it('the accepted-and-ignored table is the code table', () => {
     expect(tableAfter('**Accepted and ignored**')).toEqual(
       rows(IGNORED as Record<string, Record<string, string>>),
+    );
+  });
+  it('the Gateway and ServiceEntry table is the code table', () => {
+    expect(tableAfter('**Gateway and ServiceEntry**')).toEqual(
+      rows(EDGE_IGNORED as unknown as Record<string, Record<string, string>>),
     );
   });
   it('the refused table is the code table', () => {

@@ -301,4 +301,51 @@ traffic: [ { name: web, entry: a, from: c1, rate: 10/s } ]
       [8, 'unknown-key'],
     ]);
   });
+
+  it('an unknown key in the scenario no longer hides the problems of the Istio resources it includes, nor of a Gateway route', () => {
+    file(
+      'one-pass-vs.yaml',
+      `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: r }
+spec: { hosts: [nosuch], http: [ { route: [ { destination: { host: reviews, subset: v9 } } ] } ] }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: reviews }
+spec: { host: reviews, subsets: [ { name: v1, labels: { version: v1 } } ], trafficPolicy: { loadBalancr: {} } }
+`,
+    );
+    const text = `name: t
+duration: 10s
+sede: 1
+clusters: [ { name: c1, region: r1 } ]
+services:
+  - { name: reviews, deployments: [ { cluster: c1, labels: { version: v1 } } ], serviceTime: 1ms }
+traffic:
+  - { name: web, entry: reviews, from: c2, rate: 10/s }
+  - { name: edge, via: ingress, host: shop.example.com, from: c1, rate: 10/s }
+routing:
+  include: [one-pass-vs.yaml]
+`;
+    const r = load(text);
+    expect(r.ok).toBe(false);
+    // What the same file without \`sede\` reports, plus the unknown key: nothing hidden behind it.
+    const without = load(text.replace('sede: 1\n', ''));
+    expect(without.ok).toBe(false);
+    const at = (x: LoadResult) =>
+      (x.ok ? [] : x.issues).map(
+        (i) => `${i.file.endsWith('scenario.yaml') ? 's' : 'vs'}:${i.line} ${i.code}`,
+      );
+    expect(at(r)).toEqual([
+      's:3 unknown-key',
+      's:8 unknown-reference',
+      's:9 unknown-reference',
+      'vs:4 unknown-reference',
+      'vs:9 unknown-key',
+    ]);
+    expect(at(r).slice(1)).toEqual(
+      at(without).map((l) => l.replace(/^s:(\d+)/, (_, n) => `s:${Number(n) + 1}`)),
+    );
+  });
 });

@@ -178,6 +178,35 @@ spec: { host: api.payments.example.com, trafficPolicy: { outlierDetection: { con
     expect(warnings).toMatch(/ports is accepted and ignored/);
     expect(warnings).toMatch(/resolution is accepted and ignored/);
   });
+
+  it("validate: a ServiceEntry's exportTo and a Gateway server's bind and defaultEndpoint are said to be ignored, each at its line", () => {
+    const r = loadScenarioText(
+      scenario(
+        `${SERVICE_ENTRY}  exportTo: [.]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: shop }
+spec:
+  servers:
+    - { port: { number: 80, name: http, protocol: HTTP }, hosts: [shop.example.com], bind: 10.0.0.1, defaultEndpoint: 127.0.0.1:8080 }
+`,
+        `  - { host: api.payments.example.com, latency: 2ms }`,
+      ),
+      'inline.yaml',
+    );
+    expect(r.ok, r.ok ? '' : r.issues.map((i) => i.message).join('\n')).toBe(true);
+    const said = r.warnings
+      .filter((w) => / is accepted and ignored: /.test(w.message))
+      .map((w) => `${w.path.join('.')}: ${w.message}`);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        'spec.exportTo: exportTo is accepted and ignored: every namespace sees the host (its visibility is not modelled)',
+        'spec.servers.0.bind: bind is accepted and ignored: the listener address is not modelled: the server listens wherever the gateway does',
+        'spec.servers.0.defaultEndpoint: defaultEndpoint is accepted and ignored: sidecar ingress listeners are not modelled: the server forwards by its routes',
+      ]),
+    );
+  });
 });
 
 describe('reports: the ingress gateway and external hosts in the service graph', () => {
@@ -231,6 +260,31 @@ spec: { hosts: [shop.example.com], gateways: [shop], http: [ { route: [ { destin
       'checkout,service',
       'api.payments.example.com,external',
     ]);
+    // Tables name the host "(external)" and say what that means; the service graph's CSV has the kind.
+    const { runText, runMarkdown, serviceGraphCsv, comparisonText, comparisonMarkdown } =
+      await import('../../src/report/index.js');
+    const text = runText(s, undefined);
+    expect(text).toMatch(/\napi\.payments\.example\.com \(external\) +\d+ +100\.000%/);
+    expect(text).toMatch(/\ncheckout +\d+ /);
+    expect(text).toContain('\n(external): a ServiceEntry host outside the clusters;');
+    const md = runMarkdown(s);
+    expect(md).toMatch(/\| api\.payments\.example\.com \(external\) \| \d+/);
+    expect(md).toContain('(external): a ServiceEntry host outside the clusters;');
+    const graph = (await serviceGraphCsv(s.serviceGraph?.edges ?? [])).trim().split('\n');
+    expect(graph[0]).toMatch(
+      /^source_kind,source,source_version,source_cluster,destination_kind,destination,/,
+    );
+    const kinds = new Set(
+      graph.slice(1).map((l) => {
+        const c = l.split(',');
+        return `${c[0]} ${c[1]} -> ${c[4]} ${c[5]}`;
+      }),
+    );
+    expect([...kinds].sort()).toEqual([
+      'ingress istio-ingressgateway -> service checkout',
+      'service checkout -> external api.payments.example.com',
+      'traffic east-users -> service checkout',
+    ]);
     // A comparison carries the mark too (models[].byService[].kind and its services.csv).
     const { compare } = await import('../../src/experiment/index.js');
     const { comparisonCsvFiles } = await import('../../src/report/index.js');
@@ -245,5 +299,9 @@ spec: { hosts: [shop.example.com], gateways: [shop], http: [ { route: [ { destin
     );
     expect(ccsv).toContain('\nmulti-primary,api.payments.example.com,external,');
     expect(ccsv).toContain('\nmulti-primary,checkout,service,');
+    expect(comparisonText(c.result, undefined)).toMatch(
+      /\napi\.payments\.example\.com \(external\) +100\.000%/,
+    );
+    expect(comparisonMarkdown(c.result)).toMatch(/\| api\.payments\.example\.com \(external\) \| [\d,]+ \|/);
   });
 });

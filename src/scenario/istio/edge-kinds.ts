@@ -4,7 +4,7 @@
  * Schemas of the `spec` (networking.istio.io v1, v1beta1, v1alpha3 share them), and the per-resource notes
  * on fields meshsim accepts but does not model, each said once.
  *
- * Contents: `GatewayInput`, `ServiceEntryInput`, `edgeKindNotes`.
+ * Contents: `GatewayInput`, `ServiceEntryInput`, `edgeKindNotes`, `EDGE_IGNORED`.
  */
 import { z } from 'zod';
 import type { IssuePath } from '../issue.js';
@@ -68,6 +68,45 @@ export interface EdgeKindNote {
 /** The ingress gateway's pods carry `istio: ingressgateway` in a default install (the sample's selector). */
 const INGRESS_SELECTOR = { istio: 'ingressgateway' } as const;
 
+/**
+ * Gateway and ServiceEntry fields meshsim accepts without modelling, and what it does instead: one warning
+ * per field set (`selector` only when it is not the default install's `istio: ingressgateway`, `port`
+ * only when servers use several, `port.protocol` only when not HTTP). scenarios/README.md lists this
+ * table (test/scenario/istio-fields-doc.test.ts keeps the two equal).
+ */
+export const EDGE_IGNORED = {
+  Gateway: {
+    selector:
+      "meshsim has one ingress gateway per cluster and every Gateway configures it (the default install's pods carry istio: ingressgateway)",
+  },
+  Server: {
+    port: "meshsim's ingress gateway has one HTTP listener, so every server's hosts are served on it",
+    'port.protocol': 'served as HTTP: meshsim routes HTTP only (TCP/TLS routes are not modelled)',
+    tls: 'TLS termination is inside the gateway latency (mesh.ingressGateway.latency)',
+    bind: 'the listener address is not modelled: the server listens wherever the gateway does',
+    defaultEndpoint: 'sidecar ingress listeners are not modelled: the server forwards by its routes',
+  },
+  ServiceEntry: {
+    addresses:
+      "an external host is one destination whose latency, errors and region come from the scenario's `externalServices`",
+    ports:
+      "an external host is one destination whose latency, errors and region come from the scenario's `externalServices`",
+    endpoints:
+      "an external host is one destination whose latency, errors and region come from the scenario's `externalServices`",
+    resolution:
+      "an external host is one destination whose latency, errors and region come from the scenario's `externalServices`",
+    subjectAltNames:
+      "an external host is one destination whose latency, errors and region come from the scenario's `externalServices`",
+    workloadSelector: 'ServiceEntry hosts are modelled as outside the clusters',
+    exportTo: 'every namespace sees the host (its visibility is not modelled)',
+  },
+} as const;
+
+const ignored = (path: IssuePath, field: string, why: string): EdgeKindNote => ({
+  path,
+  message: `${field} is accepted and ignored: ${why}`,
+});
+
 /** What a Gateway or ServiceEntry sets that meshsim accepts without modelling, one note per field. */
 export function edgeKindNotes(
   kind: 'Gateway' | 'ServiceEntry',
@@ -81,44 +120,27 @@ export function edgeKindNotes(
       Object.keys(sel).length > 0 &&
       (Object.keys(sel).length !== 1 || sel['istio'] !== INGRESS_SELECTOR.istio)
     )
-      notes.push({
-        path: ['selector'],
-        message: `selector is accepted and ignored: meshsim has one ingress gateway per cluster and every Gateway configures it (the default install's pods carry istio: ingressgateway)`,
-      });
+      notes.push(ignored(['selector'], 'selector', EDGE_IGNORED.Gateway.selector));
     const ports = new Set(gw.servers.map((s) => s.port?.number).filter((n) => n !== undefined));
     if (ports.size > 1)
       notes.push({
         path: ['servers'],
-        message: `servers on ports ${[...ports].join(', ')}: meshsim's ingress gateway has one HTTP listener, so every server's hosts are served on it (port is not modelled)`,
+        message: `servers on ports ${[...ports].join(', ')}: ${EDGE_IGNORED.Server.port} (port is not modelled)`,
       });
     gw.servers.forEach((s, i) => {
-      if (s.tls !== undefined)
-        notes.push({
-          path: ['servers', i, 'tls'],
-          message:
-            'tls is accepted and ignored: TLS termination is inside the gateway latency (mesh.ingressGateway.latency)',
-        });
+      for (const key of ['tls', 'bind', 'defaultEndpoint'] as const)
+        if (s[key] !== undefined) notes.push(ignored(['servers', i, key], key, EDGE_IGNORED.Server[key]));
       const proto = s.port?.protocol?.toUpperCase();
       if (proto !== undefined && !['HTTP', 'HTTPS', 'HTTP2', 'GRPC'].includes(proto))
         notes.push({
           path: ['servers', i, 'port', 'protocol'],
-          message: `a ${proto} server is served as HTTP: meshsim routes HTTP only (TCP/TLS routes are not modelled)`,
+          message: `a ${proto} server is ${EDGE_IGNORED.Server['port.protocol']}`,
         });
     });
     return notes;
   }
   const se = spec as ServiceEntryInput;
-  for (const key of ['addresses', 'ports', 'endpoints', 'resolution', 'subjectAltNames'] as const)
-    if (se[key] !== undefined)
-      notes.push({
-        path: [key],
-        message: `${key} is accepted and ignored: an external host is one destination whose latency, errors and region come from the scenario's \`externalServices\``,
-      });
-  if (se.workloadSelector !== undefined)
-    notes.push({
-      path: ['workloadSelector'],
-      message:
-        'workloadSelector is accepted and ignored: ServiceEntry hosts are modelled as outside the clusters',
-    });
+  for (const key of Object.keys(EDGE_IGNORED.ServiceEntry) as (keyof typeof EDGE_IGNORED.ServiceEntry)[])
+    if (se[key] !== undefined) notes.push(ignored([key], key, EDGE_IGNORED.ServiceEntry[key]));
   return notes;
 }
