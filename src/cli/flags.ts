@@ -56,7 +56,7 @@ export interface ReportFolderArgs {
 interface Words {
   /** The scenario file positional. */
   readonly file: string;
-  /** Appended to `meshsim <command> scenarios/quickstart.yaml` in the no-file message. */
+  /** What follows `meshsim <command>` in the no-file message's example. */
   readonly fileExample: string;
   /** `Models to <models>, by name, ...` (run takes one --model of its own). */
   readonly models?: string;
@@ -83,7 +83,7 @@ interface Words {
 const WORDS: Readonly<Record<SimulatingCommand, Words>> = {
   run: {
     file: 'Scenario file (YAML or JSON)',
-    fileExample: '',
+    fileExample: 'scenarios/quickstart.yaml',
     seed: 'every random stream',
     workers: ' for the run and its paired baselines (one per fault)',
     json: 'summary',
@@ -95,7 +95,7 @@ const WORDS: Readonly<Record<SimulatingCommand, Words>> = {
   },
   compare: {
     file: 'Scenario file (YAML or JSON)',
-    fileExample: '',
+    fileExample: 'scenarios/quickstart.yaml',
     models: 'compare',
     replications: 'per model',
     seed: 'replication 0',
@@ -109,7 +109,7 @@ const WORDS: Readonly<Record<SimulatingCommand, Words>> = {
   },
   sweep: {
     file: 'Scenario file (YAML or JSON)',
-    fileExample: ' --set traffic[0].rate=400/s,800/s',
+    fileExample: 'scenarios/quickstart.yaml --set traffic[0].rate=400/s,800/s',
     models: 'compare at each point',
     replications: 'per model and point',
     seed: 'replication 0, shared by every point',
@@ -122,7 +122,8 @@ const WORDS: Readonly<Record<SimulatingCommand, Words>> = {
   },
   capacity: {
     file: 'Scenario file (YAML or JSON) with an slo:',
-    fileExample: '',
+    // No library scenario states an slo:; the starter meshsim init writes does.
+    fileExample: 'my-mesh.yaml (a file with an slo:, as meshsim init writes)',
     models: 'search',
     replications: 'per step',
     seed: 'replication 0, the same at every step',
@@ -264,7 +265,7 @@ export function simulationFlags(
   return outputFlags(exported, command, w).check((a) => {
     if (a.file === undefined)
       throw new UsageError(
-        `meshsim ${command}: no scenario file given. Name one, e.g. meshsim ${command} scenarios/quickstart.yaml${w.fileExample}, or write a starter with meshsim init.\nRun "meshsim --help" for usage.`,
+        `meshsim ${command}: no scenario file given. Name one, e.g. meshsim ${command} ${w.fileExample}, or write a starter with meshsim init.\nRun "meshsim --help" for usage.`,
       );
     return true;
   });

@@ -59,7 +59,7 @@ async function described(c: Name, flag: string): Promise<string> {
   return help.split('\n')[row] ?? '';
 }
 
-describe('the flags every simulating command shares', () => {
+describe('the flags every simulating command shares', { timeout: 60_000 }, () => {
   it.each(['run', 'compare', 'sweep', 'capacity'] as const)(
     'meshsim %s refuses --seed abc, --workers 0 and --seed twice with the same messages',
     async (c) => {
@@ -94,11 +94,14 @@ describe('the flags every simulating command shares', () => {
   it.each(['run', 'compare', 'sweep', 'capacity'] as const)(
     'meshsim %s with no file says so in plain words, naming the command',
     async (c) => {
-      expect((await parse([c])).error).toMatch(
+      const error = (await parse([c])).error ?? '';
+      expect(error).toMatch(
         new RegExp(
-          `^meshsim ${c}: no scenario file given\\. Name one, e\\.g\\. meshsim ${c} scenarios/quickstart\\.yaml`,
+          `^meshsim ${c}: no scenario file given\\. Name one, e\\.g\\. meshsim ${c} \\S+\\.yaml.*, or write a starter with meshsim init\\.`,
         ),
       );
+      // The library scenarios state no slo:, which capacity needs: its example is not one of them.
+      if (c === 'capacity') expect(error).not.toContain('scenarios/');
     },
   );
 
