@@ -44,8 +44,9 @@ export async function experimentOutput(
 
 /** `--figure a,b` checked against the sweep figures; the default pair without it. */
 export async function sweepFigures(flag: string | undefined): Promise<string[]> {
-  const { SWEEP_FIGURES, DEFAULT_SWEEP_FIGURES } = await import('../report/index.js');
-  const names = SWEEP_FIGURES.map((f) => f.name);
+  const { sweepFigureName, DEFAULT_SWEEP_FIGURES } = await import('../report/index.js');
+  const { MODEL_FIGURES } = await import('../experiment/index.js');
+  const names = MODEL_FIGURES.map(sweepFigureName);
   const figures = flag === undefined ? [...DEFAULT_SWEEP_FIGURES] : flag.split(',').map((s) => s.trim());
   const unknown = figures.filter((f) => !names.includes(f));
   if (unknown.length > 0)
@@ -63,7 +64,8 @@ export async function writeSweepReport(
   figures: readonly string[],
 ): Promise<void> {
   const report = await import('../report/index.js');
-  await writeOutput(out, await report.sweepReportFiles(result, figures));
+  const { MODEL_FIGURES } = await import('../experiment/index.js');
+  await writeOutput(out, await report.sweepReportFiles(result, MODEL_FIGURES, figures));
   if (json) {
     process.stdout.write(report.sweepJson(result));
     return;

@@ -3,59 +3,22 @@
  * capacity): with a shard (the flag, or Kubernetes' JOB_COMPLETION_INDEX and JOB_COMPLETIONS), the command
  * runs its slice of the jobs and writes them as a parts file for `meshsim merge`, instead of a report.
  *
- * Contents: `shardFlags`, `shardOf`, `runShard`, `ShardArgs`.
+ * Contents: `shardOf`, `runShard`, `emitJobIfAsked`, `ShardArgs` (the flags themselves: flags.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Argv } from 'yargs';
 import type { Experiment, Shard } from '../experiment/index.js';
 import { MESHSIM_VERSION } from '../experiment/version.js';
 import { UsageError } from './exit-code.js';
-import { wholeNumber } from './flags.js';
+import type { ShardFlagArgs, SimulationArgs } from './flags.js';
 import { progressBar } from './progress.js';
 import { asInvoked } from './invoked-as.js';
 
-export interface ShardArgs {
-  file?: string | undefined;
-  shard: string | undefined;
-  parts: string | undefined;
-  out: string | undefined;
-  checkSlo: boolean;
-  json: boolean;
-  emitJob: boolean;
-  shards: number | undefined;
-  image: string | undefined;
-  allowLarge: boolean;
-  workers: number | undefined;
-}
-
-export function shardFlags(y: Argv): Argv {
-  return y
-    .option('shard', {
-      type: 'string',
-      describe:
-        'Run slice I of N (1-based, e.g. 2/4) and write its parts to --parts for meshsim merge; in a Kubernetes Indexed Job, JOB_COMPLETION_INDEX (0-based) and JOB_COMPLETIONS set it',
-    })
-    .option('parts', {
-      type: 'string',
-      describe: 'Folder a shard writes its parts file to (default: parts/<scenario name>)',
-    })
-    .option('emit-job', {
-      type: 'boolean',
-      default: false,
-      describe:
-        'Print a Kubernetes Indexed Job that runs this sharded (with the scenario as a ConfigMap, a results volume and the merge Job) instead of running it',
-    })
-    .option('shards', {
-      nargs: 1,
-      describe: "With --emit-job: how many shards (the Job's completions and parallelism; default 4)",
-    })
-    .coerce('shards', wholeNumber('--shards', 1))
-    .option('image', {
-      type: 'string',
-      describe: `With --emit-job: the container image built from the repository's Dockerfile (default meshsim:${MESHSIM_VERSION})`,
-    });
-}
+/** What the shard functions read: the shard flags and the output flags they refuse or pass on. */
+export type ShardArgs = ShardFlagArgs &
+  Pick<SimulationArgs, 'out' | 'checkSlo' | 'json' | 'allowLarge' | 'workers'> & {
+    file?: string | undefined;
+  };
 
 /** `--emit-job`: prints the Job for the experiment and returns true; false when not asked. */
 export async function emitJobIfAsked<R>(

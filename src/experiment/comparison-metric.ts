@@ -53,18 +53,36 @@ export interface ComparisonMetric {
 /** Each model's percentile is within the histogram's accuracy of the truth: their difference, within twice it. */
 const PERCENTILE_RESOLUTION = 2 * LATENCY_RELATIVE_ACCURACY;
 
+/** Decimals kept and the values allowed, by unit: shares as run summaries keep availability, amounts to 4. */
+const BY_UNIT = {
+  fraction: { digits: 8, range: 'fraction' },
+  ms: { digits: 4, range: 'nonNegative' },
+  vCPU: { digits: 4, range: 'nonNegative' },
+  GB: { digits: 4, range: 'nonNegative' },
+  count: { digits: 0, range: 'nonNegative' },
+} as const satisfies Record<ComparisonMetric['unit'], { digits: number; range: FigureRange }>;
+
+/** A metric that varies from replication to replication; its decimals and range follow from its unit. */
+function metric(
+  name: string,
+  unit: ComparisonMetric['unit'],
+  better: ComparisonMetric['better'],
+  material: ComparisonMetric['material'],
+  of: ComparisonMetric['of'],
+): ComparisonMetric {
+  return { name, unit, better, ...BY_UNIT[unit], structural: false, material, of };
+}
+
+/** A count fixed by the model's wiring: the same in every replication (no interval, no difference). */
+function structural(name: string, of: ComparisonMetric['of']): ComparisonMetric {
+  return { name, unit: 'count', better: 'lower', ...BY_UNIT.count, structural: true, material: 'cost', of };
+}
+
 /** A latency percentile of successful requests, read off the run's histogram (hence its resolution). */
 function latencyPercentile(name: string, key: 'p50' | 'p99'): ComparisonMetric {
   return {
-    name,
-    unit: 'ms',
-    better: 'lower',
-    digits: 4,
-    range: 'nonNegative',
-    structural: false,
+    ...metric(name, 'ms', 'lower', 'latency', (r) => r.latencyMs?.[key] ?? null),
     resolution: PERCENTILE_RESOLUTION,
-    material: 'latency',
-    of: (r) => r.latencyMs?.[key] ?? null,
   };
 }
 
@@ -150,181 +168,33 @@ function outageAvailability(run: RunSummary, ctx: MetricContext): number | null 
   return requests === 0 ? null : succeeded / requests;
 }
 
+/** A blast-radius measure of the average fault (`blastMean`): a share of the mesh, lower is better. */
+const blast = (name: string, measure: BlastMeasure): ComparisonMetric =>
+  metric(name, 'fraction', 'lower', 'blastRadius', blastMean(measure));
+
 /** Every compared figure, in the order of `differences`. */
 export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
-  {
-    name: 'availability',
-    unit: 'fraction',
-    better: 'higher',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'availability',
-    of: (r) => r.availability,
-  },
-  {
-    name: 'withinSlo',
-    unit: 'fraction',
-    better: 'higher',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'availability',
-    of: (r) => r.withinSlo ?? null,
-  },
-  {
-    name: 'latencyMeanMs',
-    unit: 'ms',
-    better: 'lower',
-    digits: 4,
-    range: 'nonNegative',
-    structural: false,
-    material: 'latency',
-    of: (r) => r.latencyMs?.mean ?? null,
-  },
+  metric('availability', 'fraction', 'higher', 'availability', (r) => r.availability),
+  metric('withinSlo', 'fraction', 'higher', 'availability', (r) => r.withinSlo ?? null),
+  metric('latencyMeanMs', 'ms', 'lower', 'latency', (r) => r.latencyMs?.mean ?? null),
   latencyPercentile('latencyP50Ms', 'p50'),
   latencyPercentile('latencyP99Ms', 'p99'),
-  {
-    name: 'blastRadiusClusters',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'blastRadius',
-    of: blastMean('clusters'),
-  },
-  {
-    name: 'blastRadiusServices',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'blastRadius',
-    of: blastMean('services'),
-  },
-  {
-    name: 'blastRadiusTraffic',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'blastRadius',
-    of: blastMean('traffic'),
-  },
-  {
-    name: 'blastRadiusFailed',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'blastRadius',
-    of: blastMean('failed'),
-  },
-  {
-    name: 'blastRadiusSlow',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'blastRadius',
-    of: blastMean('slow'),
-  },
-  {
-    name: 'blastRadiusCollateral',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'blastRadius',
-    of: blastMean('collateral'),
-  },
-  {
-    name: 'controlPlaneOutageAvailability',
-    unit: 'fraction',
-    better: 'higher',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'availability',
-    of: outageAvailability,
-  },
-  {
-    name: 'istiodVcpu',
-    unit: 'vCPU',
-    better: 'lower',
-    digits: 4,
-    range: 'nonNegative',
-    structural: false,
-    material: 'cost',
-    of: (r) => r.cost?.istiodVcpu ?? null,
-  },
-  {
-    name: 'istiodMemoryGb',
-    unit: 'GB',
-    better: 'lower',
-    digits: 4,
-    range: 'nonNegative',
-    structural: false,
-    material: 'cost',
-    of: (r) => r.cost?.istiodMemoryGb ?? null,
-  },
-  {
-    name: 'sidecarVcpu',
-    unit: 'vCPU',
-    better: 'lower',
-    digits: 4,
-    range: 'nonNegative',
-    structural: false,
-    material: 'cost',
-    of: (r) => r.cost?.sidecarVcpu ?? null,
-  },
-  {
-    name: 'crossClusterShare',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'locality',
-    of: (r) => crossShare(r, (a, b) => a !== b),
-  },
-  {
-    name: 'crossRegionShare',
-    unit: 'fraction',
-    better: 'lower',
-    digits: 8,
-    range: 'fraction',
-    structural: false,
-    material: 'locality',
-    of: (r, ctx) =>
-      ctx.regions < 2 ? null : crossShare(r, (a, b) => ctx.regionOf.get(a) !== ctx.regionOf.get(b)),
-  },
-  {
-    name: 'istiods',
-    unit: 'count',
-    better: 'lower',
-    digits: 0,
-    range: 'nonNegative',
-    structural: true,
-    material: 'cost',
-    of: (r, ctx) => r.cost?.istiods ?? r.controlPlane?.istiods ?? istiodCount(ctx.model),
-  },
-  {
-    name: 'configPlaces',
-    unit: 'count',
-    better: 'lower',
-    digits: 0,
-    range: 'nonNegative',
-    structural: true,
-    material: 'cost',
-    of: (r, ctx) => r.cost?.configPlaces ?? configSources(ctx.model).length,
-  },
+  blast('blastRadiusClusters', 'clusters'),
+  blast('blastRadiusServices', 'services'),
+  blast('blastRadiusTraffic', 'traffic'),
+  blast('blastRadiusFailed', 'failed'),
+  blast('blastRadiusSlow', 'slow'),
+  blast('blastRadiusCollateral', 'collateral'),
+  metric('controlPlaneOutageAvailability', 'fraction', 'higher', 'availability', outageAvailability),
+  metric('istiodVcpu', 'vCPU', 'lower', 'cost', (r) => r.cost?.istiodVcpu ?? null),
+  metric('istiodMemoryGb', 'GB', 'lower', 'cost', (r) => r.cost?.istiodMemoryGb ?? null),
+  metric('sidecarVcpu', 'vCPU', 'lower', 'cost', (r) => r.cost?.sidecarVcpu ?? null),
+  metric('crossClusterShare', 'fraction', 'lower', 'locality', (r) => crossShare(r, (a, b) => a !== b)),
+  metric('crossRegionShare', 'fraction', 'lower', 'locality', (r, ctx) =>
+    ctx.regions < 2 ? null : crossShare(r, (a, b) => ctx.regionOf.get(a) !== ctx.regionOf.get(b)),
+  ),
+  structural('istiods', (r, ctx) => r.cost?.istiods ?? r.controlPlane?.istiods ?? istiodCount(ctx.model)),
+  structural('configPlaces', (r, ctx) => r.cost?.configPlaces ?? configSources(ctx.model).length),
 ];
 
 /** The metric named `name`; throws on a name not in `COMPARISON_METRICS` (a programming error). */

@@ -19,6 +19,19 @@ export interface Estimate {
   readonly n: number;
 }
 
+/** A blast radius over replications (metrics.md, blast radius): each measure a share, with its interval. */
+export interface BlastRadiusEstimates {
+  readonly clusters: Estimate | null;
+  readonly services: Estimate | null;
+  /** Failed or slow. */
+  readonly traffic: Estimate | null;
+  /** The failed part of `traffic` (5xx or unanswered). */
+  readonly failed?: Estimate | null;
+  /** The slow part of `traffic` (answered without error, too slow). */
+  readonly slow?: Estimate | null;
+  readonly collateral: Estimate | null;
+}
+
 export interface ModelComparison {
   readonly model: string;
   /** The deployment model's control-plane wiring and network mode. */
@@ -44,17 +57,7 @@ export interface ModelComparison {
    * Mean over the scenario's measured faults, planned events (`kind: event`) left out: the average
    * fault's blast radius; null without faults.
    */
-  readonly blastRadius: {
-    readonly clusters: Estimate | null;
-    readonly services: Estimate | null;
-    /** Failed or slow. */
-    readonly traffic: Estimate | null;
-    /** The failed part of `traffic` (5xx or unanswered). */
-    readonly failed?: Estimate | null;
-    /** The slow part of `traffic` (answered without error, too slow). */
-    readonly slow?: Estimate | null;
-    readonly collateral: Estimate | null;
-  } | null;
+  readonly blastRadius: BlastRadiusEstimates | null;
   readonly cost: {
     readonly istiods: number;
     readonly istiodVcpu: Estimate | null;
@@ -111,14 +114,7 @@ export interface FaultComparison {
   readonly kind?: 'fault' | 'event';
   readonly atMs: number;
   readonly target: string;
-  readonly blastRadius: {
-    readonly clusters: Estimate | null;
-    readonly services: Estimate | null;
-    readonly traffic: Estimate | null;
-    readonly failed?: Estimate | null;
-    readonly slow?: Estimate | null;
-    readonly collateral: Estimate | null;
-  };
+  readonly blastRadius: BlastRadiusEstimates;
   /** Over the replications that recovered; null when fewer than two did. */
   readonly timeToRecoverMs: Estimate | null;
   /** The availability recovery (`FaultImpact.availabilityRecoveryMs`), alike; absent when not measured. */

@@ -40,6 +40,7 @@ export {
   type MetricContext,
   type ModelRuns,
 } from './comparison-metric.js';
+export { MODEL_FIGURES, type FigureUnit, type ModelFigure } from './model-figures.js';
 export { verdict, judgeCriterion, CRITERION_METRIC, type Judgement } from './verdict.js';
 export { checkRunSlo, checkComparisonSlo, type SloCheck, type SloMiss } from './slo-check.js';
 export {

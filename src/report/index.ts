@@ -51,7 +51,7 @@ export { fortioResult, fortioResultJson, goDuration, type FortioRunContext } fro
 export { thresholdsText, k6SummaryJson, type K6SummaryMeta } from './k6-summary.js';
 export { sweepReportFiles, sweepJson, DEFAULT_SWEEP_FIGURES } from './sweep-report-files.js';
 export { sweepCsv, sweepCsvColumns } from './sweep-csv.js';
-export { SWEEP_FIGURES, sweepFigure, type SweepFigure } from './sweep-figures.js';
+export { sweepFigure, sweepFigureName, type SweepFigure } from './sweep-figures.js';
 export { sweepDocument } from './sweep-document.js';
 export { sweepChart } from './charts/sweep-chart.js';
 export { capacityReportFiles, capacityJson, capacityText, capacityDocument } from './capacity-report.js';

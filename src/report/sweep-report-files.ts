@@ -10,7 +10,7 @@
  *
  * Contents: `sweepReportFiles`, `sweepJson`, `DEFAULT_SWEEP_FIGURES`.
  */
-import type { SweepResult } from '../experiment/index.js';
+import type { ModelFigure, SweepResult } from '../experiment/index.js';
 import type { ReportFile } from './atomic-write.js';
 import { sweepChart } from './charts/sweep-chart.js';
 import { documentHtml, type RenderedChart } from './html.js';
@@ -27,16 +27,22 @@ export function sweepJson(r: SweepResult): string {
   return `${JSON.stringify(r, null, 2)}\n`;
 }
 
+/**
+ * The report of `r`: `figures` (experiment's `MODEL_FIGURES`) in the CSV, the ones named `figureNames`
+ * (as the CSV names them) charted.
+ */
 export async function sweepReportFiles(
   r: SweepResult,
+  figures: readonly ModelFigure[],
   figureNames: readonly string[] = DEFAULT_SWEEP_FIGURES,
 ): Promise<ReportFile[]> {
-  const figures = figureNames.map((n) => {
-    const f = sweepFigure(n);
+  const written = figures.map(sweepFigure);
+  const charted = figureNames.map((n) => {
+    const f = written.find((w) => w.name === n);
     if (f === undefined) throw new Error(`sweepReportFiles: no figure "${n}"`);
     return f;
   });
-  const charts = figures.map((f: SweepFigure) => ({
+  const charts = charted.map((f: SweepFigure) => ({
     name: `sweep-${f.name}`,
     spec: sweepChart(r, f),
     figure: f,
@@ -60,6 +66,6 @@ export async function sweepReportFiles(
       { name: `charts/${c.name}.vl.json`, content: `${JSON.stringify(c.spec, null, 2)}\n` },
       { name: `charts/${c.name}.svg`, content: rendered[i]?.svg ?? '' },
     ]),
-    { name: 'csv/sweep.csv', content: await sweepCsv(r) },
+    { name: 'csv/sweep.csv', content: await sweepCsv(r, figures) },
   ];
 }

@@ -16,18 +16,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { meshsim, readTree, scratch } from './spawn-meshsim.js';
-
-/**
- * A report folder's files without its marker (`.meshsim-report.json`), which names the command that wrote
- * the folder: `meshsim merge` for a merged one, so it is the one file that differs by design.
- */
-function reportTree(dir: string): Map<string, string> {
-  const tree = readTree(dir);
-  expect(tree.has('.meshsim-report.json'), `${dir} has its marker`).toBe(true);
-  tree.delete('.meshsim-report.json');
-  return tree;
-}
+import { meshsim, reportTree, scratch } from './spawn-meshsim.js';
 
 const FIXTURE = 'test/fixtures/experiment/two-regions.yaml';
 const tmp = scratch('cli-emit-job');

@@ -7,18 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectsNoTrace, meshsim, readTree, scratch, type CliRun } from './spawn-meshsim.js';
-
-/**
- * A report folder's files without its marker (`.meshsim-report.json`), which names the command that wrote
- * the folder: `meshsim merge` for a merged one, so it is the one file that differs by design.
- */
-function reportTree(dir: string): Map<string, string> {
-  const tree = readTree(dir);
-  expect(tree.has('.meshsim-report.json'), `${dir} has its marker`).toBe(true);
-  tree.delete('.meshsim-report.json');
-  return tree;
-}
+import { expectsNoTrace, meshsim, reportTree, scratch, type CliRun } from './spawn-meshsim.js';
 
 const FIXTURE = 'test/fixtures/experiment/two-regions.yaml';
 const COMMON = ['compare', FIXTURE, '--replications', '3', '--workers', '1'];

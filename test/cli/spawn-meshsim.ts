@@ -57,6 +57,17 @@ export function readTree(dir: string): Map<string, string> {
   return out;
 }
 
+/**
+ * A report folder's files without its marker (`.meshsim-report.json`), which names the command that wrote
+ * the folder: `meshsim merge` for a merged one, so it is the one file that differs by design. A folder
+ * without a marker is not a meshsim report: that throws.
+ */
+export function reportTree(dir: string): Map<string, string> {
+  const tree = readTree(dir);
+  if (!tree.delete('.meshsim-report.json')) throw new Error(`${dir} has no marker (.meshsim-report.json)`);
+  return tree;
+}
+
 /** A scratch directory per suite, removed by `cleanup`. */
 export function scratch(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `meshsim-${prefix}-`));

@@ -7,27 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/experiment/index.js';
 import { comparisonCsvFiles, comparisonMarkdown, comparisonText } from '../../src/report/index.js';
 import { loadScenarioText } from '../../src/scenario/index.js';
+import { reviewsUnversioned, reviewsVersions } from '../helpers/reviews-versions.js';
 
-const SCENARIO = `
-name: versions
-duration: 5s
-clusters: [ { name: c1, region: r1 } ]
-services:
-  - { name: front, deployments: [ { cluster: c1, replicas: 2 } ], serviceTime: 1ms, calls: [ { service: reviews } ] }
-  - name: reviews
-    deployments:
-      - { cluster: c1, replicas: 2, labels: { version: v1 } }
-      - { cluster: c1, replicas: 2, labels: { version: v2 } }
-    serviceTime: 2ms
-    versions: { v2: { serviceTime: 20ms, errorRate: 10% } }
-traffic: [ { name: web, entry: front, from: c1, rate: 200/s } ]
-routing:
-  destinationRules:
-    - { host: reviews, subsets: [ { name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } } ] }
-  virtualServices:
-    - hosts: [reviews]
-      http: [ { route: [ { destination: { host: reviews, subset: v1 }, weight: 50 }, { destination: { host: reviews, subset: v2 }, weight: 50 } ] } ]
-`;
+const SCENARIO = reviewsVersions('5s');
 
 async function compared(text: string) {
   const r = loadScenarioText(text, 'v.yaml');
@@ -130,11 +112,7 @@ describe('per-service and per-version figures in a comparison', () => {
   });
 
   it('without versioned pods: byService only, and services.csv has no version column', async () => {
-    const result = await compared(
-      SCENARIO.replace(/labels: \{ version: v\d \}/g, 'labels: {}')
-        .replace(/ {4}versions:.*\n/, '')
-        .replace(/routing:[\s\S]*$/, ''),
-    );
+    const result = await compared(reviewsUnversioned('5s'));
     for (const m of result.models) {
       expect('byServiceVersion' in m).toBe(false);
       expect(m.byService?.map((b) => b.service)).toEqual(['front', 'reviews']);

@@ -6,28 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/experiment/index.js';
 import { loadScenarioText } from '../../src/scenario/index.js';
+import { reviewsUnversioned, reviewsVersions } from '../helpers/reviews-versions.js';
 import { runCsvFiles, runText } from '../../src/report/index.js';
 
-const SCENARIO = `
-name: versions
-duration: 20s
-clusters: [ { name: c1, region: r1 } ]
-services:
-  - { name: front, deployments: [ { cluster: c1, replicas: 2 } ], serviceTime: 1ms, calls: [ { service: reviews } ] }
-  - name: reviews
-    deployments:
-      - { cluster: c1, replicas: 2, labels: { version: v1 } }
-      - { cluster: c1, replicas: 2, labels: { version: v2 } }
-    serviceTime: 2ms
-    versions: { v2: { serviceTime: 20ms, errorRate: 10% } }
-traffic: [ { name: web, entry: front, from: c1, rate: 200/s } ]
-routing:
-  destinationRules:
-    - { host: reviews, subsets: [ { name: v1, labels: { version: v1 } }, { name: v2, labels: { version: v2 } } ] }
-  virtualServices:
-    - hosts: [reviews]
-      http: [ { route: [ { destination: { host: reviews, subset: v1 }, weight: 50 }, { destination: { host: reviews, subset: v2 }, weight: 50 } ] } ]
-`;
+const SCENARIO = reviewsVersions('20s');
 
 describe('per-version figures', () => {
   it('runScenario: byServiceVersion rows add up to the service row, each with its own latency and errors', async () => {
@@ -59,12 +41,7 @@ describe('per-version figures', () => {
   });
 
   it('a run without versioned pods has no breakdown (and its summary no new key)', () => {
-    const r = loadScenarioText(
-      SCENARIO.replace(/labels: \{ version: v\d \}/g, 'labels: {}')
-        .replace(/ {4}versions:.*\n/, '')
-        .replace(/routing:[\s\S]*$/, ''),
-      'v.yaml',
-    );
+    const r = loadScenarioText(reviewsUnversioned('20s'), 'v.yaml');
     if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
     const s = runScenario(r.scenario, { baselines: false });
     expect('byServiceVersion' in s).toBe(false);

@@ -17,7 +17,8 @@ import type { ComparisonResult, SweepResult } from '../../src/experiment/index.j
 import type { RunSummary } from '../../src/metrics/index.js';
 import { comparisonCharts, runCharts } from '../../src/report/charts/report-charts.js';
 import { sweepChart } from '../../src/report/charts/sweep-chart.js';
-import { SWEEP_FIGURES } from '../../src/report/sweep-figures.js';
+import { MODEL_FIGURES } from '../../src/experiment/model-figures.js';
+import { sweepFigure } from '../../src/report/sweep-figures.js';
 import { comparisonFixture, runFixture } from './fixtures.js';
 
 /** Scenegraph items as Vega builds them (only the fields read here). */
@@ -136,7 +137,9 @@ function sweepOf(r: ComparisonResult): SweepResult {
 
 const run: RunSummary = runFixture;
 /** The sweep figures the fixture has values for (it has no mean, p90 or p99.9 latency). */
-const SWEPT = SWEEP_FIGURES.filter((f) => comparisonFixture.models.some((m) => f.value(m) != null));
+const SWEPT = MODEL_FIGURES.map(sweepFigure).filter((f) =>
+  comparisonFixture.models.some((m) => f.value(m) != null),
+);
 const charts = [
   ...runCharts(run).charts.map((c) => ({ name: `run ${c.name}`, spec: c.spec })),
   ...comparisonCharts(comparisonFixture).charts.map((c) => ({ name: `comparison ${c.name}`, spec: c.spec })),
@@ -169,7 +172,7 @@ describe('report/charts: no axis clips data', () => {
     const kinds = new Set(charts.map((c) => c.name.split(' ').at(-1)));
     for (const k of ['availability', 'latency', 'blast-radius', 'cost', 'traffic-matrix', 'service-graph'])
       expect(kinds).toContain(k);
-    expect(SWEPT.length).toBeGreaterThanOrEqual(SWEEP_FIGURES.length - 3);
+    expect(SWEPT.length).toBeGreaterThanOrEqual(MODEL_FIGURES.length - 3);
   });
 
   it.each(charts)('$name: every data mark inside its plot', async ({ spec }) => {

@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-code.js';
-import { isoTime } from '../flags.js';
+import { isoTime } from '../flag-values.js';
 import { loadOrThrow } from '../load-or-exit.js';
 
 interface CalibrateArgs {

@@ -7,29 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-code.js';
-import { modelList, wholeNumber } from '../flags.js';
+import { simulationFlags, type ReplicatedArgs } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
-import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
+import { emitJobIfAsked, runShard, shardOf } from '../shard-run.js';
 
-interface CapacityArgs {
-  file: string | undefined;
+interface CapacityArgs extends ReplicatedArgs {
   vary: string | undefined;
   range: string | undefined;
   precision: string | undefined;
-  models: string[] | undefined;
-  replications: number | undefined;
-  seed: number | undefined;
-  workers: number | undefined;
-  out: string | undefined;
-  json: boolean;
-  allowLarge: boolean;
-  checkSlo: boolean;
-  shard: string | undefined;
-  parts: string | undefined;
-  emitJob: boolean;
-  shards: number | undefined;
-  image: string | undefined;
 }
 
 function parseRange(text: string | undefined): [number, number] | undefined {
@@ -59,56 +45,23 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
   command: 'capacity [file]',
   describe: "Find each model's capacity: the largest rate (or --vary field) at which the file's slo: holds",
   builder: (y: Argv) =>
-    shardFlags(y)
-      .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON) with an slo:' })
-      .option('vary', {
-        type: 'string',
-        describe:
-          "A numeric field to search instead of the total entry rate (every source's rate scaled together), e.g. faults[0].for",
-      })
-      .option('range', {
-        type: 'string',
-        describe: "LOW,HIGH to search (default: bracket from the file's value by doubling or halving)",
-      })
-      .option('precision', {
-        type: 'string',
-        describe:
-          'Stop when the answer is bracketed this tightly: an amount (25) or a share of it (1%; default)',
-      })
-      .option('models', {
-        type: 'string',
-        describe: 'Models to search, comma-separated (default: every model)',
-      })
-      .coerce('models', modelList)
-      .option('replications', {
-        nargs: 1,
-        describe: "Replications per step, at least 2 (default: the file's)",
-      })
-      .coerce('replications', wholeNumber('--replications', 2, ' (an interval needs two replications)'))
-      .option('seed', {
-        nargs: 1,
-        describe: "Seed of replication 0, the same at every step (default: the file's)",
-      })
-      .coerce('seed', wholeNumber('--seed', 0))
-      .option('workers', {
-        nargs: 1,
-        describe: `Worker threads for each step's replications (default: the number of cores, here ${availableParallelism()})`,
-      })
-      .coerce('workers', wholeNumber('--workers', 1))
-      .option('out', {
-        type: 'string',
-        describe: 'Report folder (default: reports/<scenario name>/capacity)',
-      })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
-      .option('allow-large', { type: 'boolean', default: false, describe: 'Run steps over the size limits' })
-      .option('check-slo', { type: 'boolean', default: false, hidden: true })
-      .check((a) => {
-        if (a.file === undefined)
-          throw new UsageError(
-            'meshsim capacity: no scenario file given, e.g. meshsim capacity scenarios/quickstart.yaml\nRun "meshsim --help" for usage.',
-          );
-        return true;
-      })
+    simulationFlags(y, 'capacity', (f) =>
+      f
+        .option('vary', {
+          type: 'string',
+          describe:
+            "A numeric field to search instead of the total entry rate (every source's rate scaled together), e.g. faults[0].for",
+        })
+        .option('range', {
+          type: 'string',
+          describe: "LOW,HIGH to search (default: bracket from the file's value by doubling or halving)",
+        })
+        .option('precision', {
+          type: 'string',
+          describe:
+            'Stop when the answer is bracketed this tightly: an amount (25) or a share of it (1%; default)',
+        }),
+    )
       .example('$0 capacity my.yaml', "Each model's largest total entry rate meeting the file's slo:")
       .example(
         '$0 capacity my.yaml --range 500,8000 --precision 25',

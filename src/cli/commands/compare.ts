@@ -8,82 +8,23 @@ import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
 import { compareExtras } from '../compare-extras.js';
-import { isoTime, modelList, reportFlags, wholeNumber } from '../flags.js';
+import { checkExportFlags } from '../export-flags.js';
+import { simulationFlags, type ReplicatedArgs, type ReportFolderArgs } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
-import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
+import { emitJobIfAsked, runShard, shardOf } from '../shard-run.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
 import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
 import { refuseIfMemoryTooLarge } from '../memory-guard.js';
 import { asInvoked } from '../invoked-as.js';
 
-interface CompareArgs {
-  file: string | undefined;
-  models: string[] | undefined;
-  replications: number | undefined;
-  seed: number | undefined;
-  workers: number | undefined;
-  out: string | undefined;
-  json: boolean;
-  checkSlo: boolean;
-  allowLarge: boolean;
-  shard: string | undefined;
-  parts: string | undefined;
-  emitJob: boolean;
-  shards: number | undefined;
-  image: string | undefined;
-  force: boolean;
-  istioConfig: string[] | undefined;
-  openmetrics: boolean;
-  metricsBaseTime: number | undefined;
-}
+type CompareArgs = ReplicatedArgs & ReportFolderArgs;
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare [file]',
   describe: 'Compare deployment models: replications, 95% intervals, paired differences and a verdict',
   builder: (y: Argv) =>
-    reportFlags(
-      shardFlags(y)
-        .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
-        .option('models', {
-          type: 'string',
-          describe: 'Models to compare, by name, comma-separated (default: every model of the file)',
-        })
-        .coerce('models', modelList)
-        .option('replications', {
-          nargs: 1,
-          describe: "Replications per model, at least 2 (default: the file's report.replications, else 10)",
-        })
-        .coerce('replications', wholeNumber('--replications', 2, ' (an interval needs two replications)'))
-        .option('seed', {
-          nargs: 1,
-          describe: "Seed of replication 0 (default: the file's seed, else 1)",
-        })
-        .coerce('seed', wholeNumber('--seed', 0))
-        .option('workers', {
-          nargs: 1,
-          describe: `Worker threads; results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
-        })
-        .coerce('workers', wholeNumber('--workers', 1))
-        .option('openmetrics', {
-          type: 'boolean',
-          default: false,
-          describe:
-            "Also write every model's Istio standard metrics per window into one openmetrics.txt (and metrics.prom), labelled meshsim_model: replication 0 of each model, run once more in this thread",
-        })
-        .option('metrics-base-time', {
-          nargs: 1,
-          describe:
-            'Wall-clock time of simulated time 0 in openmetrics.txt, ISO 8601 UTC (default 2026-01-01T00:00:00Z)',
-        })
-        .coerce('metrics-base-time', isoTime('--metrics-base-time')),
-      'compare',
-      {
-        json: 'Print the comparison as JSON on stdout, nothing else; writes no folder unless --out is given',
-        checkSlo:
-          "Exit 3 if any model's mean misses an objective of the file's slo:, or a model's run misses a thresholds: expression, naming it",
-      },
-    )
+    simulationFlags(y, 'compare')
       .example(
         '$0 compare scenarios/quickstart.yaml',
         'Every model of the quickstart; table, reports/quickstart/compare/',
@@ -110,14 +51,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const file = args.file ?? '';
     const scenario = await loadOrThrow(file, { allowLarge: args.allowLarge, istioConfig: args.istioConfig });
     if (args.checkSlo) requireSlo(scenario, 'compare');
-    if (args.metricsBaseTime !== undefined && !args.openmetrics)
-      throw new UsageError(
-        'meshsim: --metrics-base-time: sets the time of the OpenMetrics export; add --openmetrics, or drop it',
-      );
-    if (args.openmetrics && args.json && args.out === undefined)
-      throw new UsageError(
-        'meshsim: --openmetrics writes openmetrics.txt into the report folder, and --json without --out writes none: add --out DIR',
-      );
+    checkExportFlags('compare', args);
     if (!args.allowLarge && (args.replications !== undefined || args.models !== undefined)) {
       // The file passed its size check with its own replications and models; the flags may multiply them.
       const { requestLimitExceeded } = await import('../../scenario/index.js');

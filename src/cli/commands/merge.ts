@@ -5,6 +5,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
+import { figureOption } from '../flags.js';
 import { requireSlo, sloExitCode } from '../slo-output.js';
 
 interface MergeArgs {
@@ -34,11 +35,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
         default: false,
         describe: 'Print the result as JSON on stdout (what the one-machine command prints with --json)',
       })
-      .option('figure', {
-        type: 'string',
-        describe:
-          "A sweep's figures to chart, comma-separated, as sweep --figure (default: availability_ratio,latency_p99_ms)",
-      })
+      .option('figure', figureOption('merge'))
       .option('check-slo', {
         type: 'boolean',
         default: false,

@@ -8,7 +8,8 @@ import type { Scenario } from '../../scenario/index.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-code.js';
 import { exportFiles } from '../export-files.js';
-import { isoTime, reportFlags, wholeNumber } from '../flags.js';
+import { checkExportFlags } from '../export-flags.js';
+import { simulationFlags, type ReportFolderArgs, type SimulationArgs } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
 import { checkOutput, outputFolder, writeOutput } from '../report-output.js';
@@ -16,20 +17,9 @@ import { requireSlo, sloExitCode, thresholdsExitCode } from '../slo-output.js';
 import { refuseIfMemoryTooLarge } from '../memory-guard.js';
 import { asInvoked } from '../invoked-as.js';
 
-interface RunArgs {
-  file: string | undefined;
+interface RunArgs extends SimulationArgs, ReportFolderArgs {
   model: string | undefined;
-  seed: number | undefined;
-  workers: number | undefined;
-  out: string | undefined;
-  json: boolean;
-  checkSlo: boolean;
-  allowLarge: boolean;
-  openmetrics: boolean;
   fortio: boolean;
-  metricsBaseTime: number | undefined;
-  force: boolean;
-  istioConfig: string[] | undefined;
 }
 
 /** Report windows of a run, for the size of its report. */
@@ -39,46 +29,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run [file]',
   describe: 'Run a scenario once (one model, one seed) and report latency, availability and traffic',
   builder: (y: Argv) =>
-    reportFlags(
-      y
-        .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
-        .option('model', {
-          type: 'string',
-          describe: "Deployment model to run, by name (default: the file's first)",
-        })
-        .option('seed', {
-          nargs: 1,
-          describe: "Seed of every random stream (default: the file's seed, else 1)",
-        })
-        .coerce('seed', wholeNumber('--seed', 0))
-        .option('workers', {
-          nargs: 1,
-          describe: `Worker threads for the run and its paired baselines (one per fault); results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
-        })
-        .coerce('workers', wholeNumber('--workers', 1))
-        .option('openmetrics', {
-          type: 'boolean',
-          default: false,
-          describe:
-            "Also write Istio's standard metrics per window: openmetrics.txt (for promtool tsdb create-blocks-from openmetrics) and metrics.prom",
-        })
-        .option('fortio', {
-          type: 'boolean',
-          default: false,
-          describe: "Also write each traffic source as Fortio's result JSON: fortio/<traffic>.json",
-        })
-        .option('metrics-base-time', {
-          nargs: 1,
-          describe:
-            'Wall-clock time of simulated time 0 in the exports, ISO 8601 UTC (default 2026-01-01T00:00:00Z)',
-        })
-        .coerce('metrics-base-time', isoTime('--metrics-base-time')),
-      'run',
-      {
-        json: 'Print the summary as JSON on stdout, nothing else; writes no folder unless --out is given',
-        checkSlo:
-          "Exit 3 if the run misses an objective of the file's slo: or a thresholds: expression, naming it",
-      },
+    simulationFlags(y, 'run', (f) =>
+      f.option('model', {
+        type: 'string',
+        describe: "Deployment model to run, by name (default: the file's first)",
+      }),
     )
       .example(
         '$0 run scenarios/quickstart.yaml',
@@ -114,15 +69,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       );
     }
     if (args.checkSlo) requireSlo(scenario);
-    if (args.metricsBaseTime !== undefined && !args.openmetrics && !args.fortio) {
-      throw new UsageError(
-        'meshsim: --metrics-base-time: sets the time of the exports; add --openmetrics or --fortio, or drop it',
-      );
-    }
-    if ((args.openmetrics || args.fortio) && args.json && args.out === undefined)
-      throw new UsageError(
-        `meshsim: ${args.openmetrics ? '--openmetrics' : '--fortio'} writes into the report folder, and --json without --out writes none: add --out DIR`,
-      );
+    checkExportFlags('run', args);
     const model = args.model ?? scenario.models[0]?.name ?? '';
     const out = outputFolder('run', args, 'run', join('reports', scenario.name, `run-${model}`));
     const report = await import('../../report/index.js');

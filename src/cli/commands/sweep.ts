@@ -9,82 +9,34 @@ import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Scenario } from '../../scenario/index.js';
 import { UsageError } from '../exit-code.js';
-import { modelList, wholeNumber } from '../flags.js';
+import { figureOption, simulationFlags, type ReplicatedArgs } from '../flags.js';
 import { loadOrThrow } from '../load-or-exit.js';
 import { progressBar } from '../progress.js';
-import { emitJobIfAsked, runShard, shardFlags, shardOf } from '../shard-run.js';
+import { emitJobIfAsked, runShard, shardOf } from '../shard-run.js';
 import { refuseIfMemoryTooLarge } from '../memory-guard.js';
 
-interface SweepArgs {
-  file: string | undefined;
+interface SweepArgs extends ReplicatedArgs {
   set: string[] | undefined;
   figure: string | undefined;
-  models: string[] | undefined;
-  replications: number | undefined;
-  seed: number | undefined;
-  workers: number | undefined;
-  out: string | undefined;
-  json: boolean;
-  allowLarge: boolean;
-  checkSlo: boolean;
-  shard: string | undefined;
-  parts: string | undefined;
-  emitJob: boolean;
-  shards: number | undefined;
-  image: string | undefined;
 }
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
   command: 'sweep [file]',
   describe: 'Sweep scenario fields over a grid: every model at every point, on common random numbers',
   builder: (y: Argv) =>
-    shardFlags(y)
-      .positional('file', { type: 'string', describe: 'Scenario file (YAML or JSON)' })
-      .option('set', {
-        type: 'string',
-        array: true,
-        describe:
-          'PATH=V1,V2,...: a field of the file and its values (repeat for a grid; the first varies slowest). Paths: traffic[0].rate, services[name=catalog].concurrency, mesh.controlPlane.pushThrottle',
-      })
-      .option('figure', {
-        type: 'string',
-        describe:
-          'Figures to chart against the first --set, comma-separated (default: availability_ratio,latency_p99_ms)',
-      })
-      .option('models', {
-        type: 'string',
-        describe: 'Models to compare at each point, comma-separated (default: every model of the file)',
-      })
-      .coerce('models', modelList)
-      .option('replications', {
-        nargs: 1,
-        describe: "Replications per model and point, at least 2 (default: the file's)",
-      })
-      .coerce('replications', wholeNumber('--replications', 2, ' (an interval needs two replications)'))
-      .option('seed', {
-        nargs: 1,
-        describe: "Seed of replication 0, shared by every point (default: the file's)",
-      })
-      .coerce('seed', wholeNumber('--seed', 0))
-      .option('workers', {
-        nargs: 1,
-        describe: `Worker threads; results are identical for any number (default: the number of cores, here ${availableParallelism()})`,
-      })
-      .coerce('workers', wholeNumber('--workers', 1))
-      .option('out', { type: 'string', describe: 'Report folder (default: reports/<scenario name>/sweep)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the sweep as JSON on stdout' })
-      .option('allow-large', {
-        type: 'boolean',
-        default: false,
-        describe: 'Run points over the size limits (report.maxRequests)',
-      })
-      .option('check-slo', { type: 'boolean', default: false, hidden: true })
+    simulationFlags(y, 'sweep', (f) =>
+      f
+        .option('set', {
+          type: 'string',
+          array: true,
+          describe:
+            'PATH=V1,V2,...: a field of the file and its values (repeat for a grid; the first varies slowest). Paths: traffic[0].rate, services[name=catalog].concurrency, mesh.controlPlane.pushThrottle',
+        })
+        .option('figure', figureOption('sweep')),
+    )
       .check((a) => {
-        if (a.file === undefined)
-          throw new UsageError(
-            'meshsim sweep: no scenario file given, e.g. meshsim sweep scenarios/quickstart.yaml --set traffic[0].rate=400/s,800/s\nRun "meshsim --help" for usage.',
-          );
-        if (a.set === undefined || a.set.length === 0)
+        const set = a.set as readonly string[] | undefined;
+        if (set === undefined || set.length === 0)
           throw new UsageError(
             'meshsim sweep: no --set given: name a field and its values, e.g. --set traffic[0].rate=400/s,800/s,1600/s',
           );
