@@ -30,6 +30,7 @@ export {
   prestartWorkers,
   replicationWorkerScript,
   stopWorkers,
+  type JobTiming,
 } from './replication-pool.js';
 export { estimate, pairedDifference, type PairedDifference } from './estimate.js';
 export {
