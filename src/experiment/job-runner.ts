@@ -9,7 +9,7 @@
 import type { Scenario } from '../scenario/index.js';
 import { performance } from 'node:perf_hooks';
 import { longestFirst } from './job-order.js';
-import { runInWorkerPool, type JobTiming } from './replication-pool.js';
+import { jobRunOptions, runInWorkerPool, type JobTiming } from './replication-pool.js';
 import { runPart, type RunPartResult } from './run.js';
 
 /** One simulation: a run of `model` with `seed` on scenario `point`, or one of its baselines. */
@@ -21,6 +21,14 @@ export interface ReplicationJob {
   readonly seed: number;
   /** See `runParts`: -1 the run itself, i the baseline of fault i. */
   readonly part: number;
+  /** The run itself also keeps these records (`RunOptions.telemetry`, `.thresholds`); plain data too. */
+  readonly records?: JobRecords;
+}
+
+/** Which extra records a run keeps (exports, k6-style thresholds): `RunOptions`'s flags of the same names. */
+export interface JobRecords {
+  readonly telemetry: boolean;
+  readonly thresholds: boolean;
 }
 
 export interface JobRunOptions {
@@ -74,7 +82,7 @@ async function runHere(
       throw new Error(`runJobs: job ${i} names scenario ${job.point} of ${scenarios.length}`);
     const result = runPart(
       scenario,
-      { ...(job.model === undefined ? {} : { model: job.model }), seed: job.seed },
+      jobRunOptions(job),
       job.part,
       onProgress === undefined ? undefined : (f: number) => onProgress((i + f) / jobs.length),
     );

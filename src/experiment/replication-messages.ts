@@ -24,6 +24,8 @@ export interface PlanJob {
   readonly seed: number;
   /** See `runParts`. */
   readonly part: number;
+  /** See `ReplicationJob.records`. */
+  readonly records?: { readonly telemetry: boolean; readonly thresholds: boolean };
 }
 
 /**

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerReply } from './replication-messages.js';
 import type { ReplicationJob } from './job-runner.js';
-import { rerunCommand, runPart, type RunPartResult } from './run.js';
+import { rerunCommand, runPart, type RunOptions, type RunPartResult } from './run.js';
 import { poolThreads, stopWorkers, workerHeapMb } from './worker-threads.js';
 
 export { liveWorkers, prestartWorkers, replicationWorkerScript, stopWorkers } from './worker-threads.js';
@@ -68,6 +68,15 @@ export interface PoolCallbacks {
   readonly onTiming?: (timing: JobTiming) => void;
   /** The order jobs are claimed in (job indices, each once); default: as listed. */
   readonly order?: readonly number[];
+}
+
+/** The `RunOptions` a job runs with. */
+export function jobRunOptions(job: ReplicationJob): RunOptions {
+  return {
+    ...(job.model === undefined ? {} : { model: job.model }),
+    seed: job.seed,
+    ...(job.records === undefined ? {} : job.records),
+  };
 }
 
 let plans = 0;
@@ -175,7 +184,7 @@ export function runInWorkerPool(
           throw new Error(`runJobs: job ${id} names scenario ${job.point} of ${scenarios.length}`);
         result = runPart(
           scenario,
-          { ...(job.model === undefined ? {} : { model: job.model }), seed: job.seed },
+          jobRunOptions(job),
           job.part,
           onProgress === undefined ? undefined : (f: number) => (fraction.set(id, f), progress()),
         );

@@ -45,7 +45,11 @@ function serve(port: NonNullable<typeof parentPort>): void {
       const startMs = epochMs();
       const result = runPart(
         scenario,
-        { ...(job.model === undefined ? {} : { model: job.model }), seed: job.seed },
+        {
+          ...(job.model === undefined ? {} : { model: job.model }),
+          seed: job.seed,
+          ...(job.records === undefined ? {} : job.records),
+        },
         job.part,
         plan.progress ? onProgress : undefined,
       );

@@ -4,7 +4,12 @@
  * rerun command names no model when the file has one and none was asked for).
  */
 import { describe, expect, it } from 'vitest';
-import { runScenario, runScenarioParallel } from '../../src/experiment/index.js';
+import {
+  runScenario,
+  runScenarioParallel,
+  runScenarioWithRecords,
+  runScenarioWithRecordsParallel,
+} from '../../src/experiment/index.js';
 import { loadFixture } from './load-fixture.js';
 
 describe('experiment/run-parallel', () => {
@@ -28,4 +33,18 @@ describe('experiment/run-parallel', () => {
       JSON.stringify(runScenario(scenario, options)),
     );
   }, 120_000);
+
+  it('exports and thresholds records: the run keeps them in a worker thread too, the same bytes as in this thread', async () => {
+    const scenario = await loadFixture('outage.yaml');
+    const options = { seed: 6, telemetry: true, thresholds: true };
+    const here = runScenarioWithRecords(scenario, options);
+    for (const workers of [1, 2]) {
+      const there = await runScenarioWithRecordsParallel(scenario, options, { workers, isolate: true });
+      expect(there).toEqual(here);
+      expect(JSON.stringify(there)).toBe(JSON.stringify(here));
+    }
+    expect(here.telemetry).toBeDefined();
+    expect(here.fortio).toBeDefined();
+    expect(here.thresholds).toBeDefined();
+  }, 180_000);
 });

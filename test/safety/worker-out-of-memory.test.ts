@@ -1,7 +1,8 @@
 /**
- * Out of memory with more than one worker, for the commands whose main thread used to take a share of the
- * simulations (sweep, capacity, and any command's shard): V8 cannot report an out-of-memory in the main
- * thread (the process aborts with its crash dump), so these commands run every simulation in a worker
+ * Out of memory for the commands whose main thread used to take a share of the simulations (sweep,
+ * capacity, any command's shard, with 2+ workers) or all of them (run with exports or thresholds): V8
+ * cannot report an out-of-memory in the main thread (the process aborts with its crash dump, exit 134),
+ * so these commands run every simulation in a worker
  * thread (`isolate`), where it ends with the message, the rerun command and exit 2 (which an Indexed
  * Job's podFailurePolicy fails at once instead of retrying). The fixture is refused by the size guard;
  * --allow-large lets it run into a 96 MB heap.
@@ -29,6 +30,8 @@ describe('a simulation out of memory with 2 workers', { timeout: 400_000 }, () =
       'a shard of compare',
       ['compare', FILE, '--shard', '1/2', '--parts', join(dir, 'parts'), '--workers', '2'],
     ],
+    // Exports kept the run and its baselines in the main thread until their records went to the pool.
+    ['run --openmetrics', ['run', FILE, '--openmetrics', '--out', join(dir, 'out'), '--workers', '2']],
   ] as const)
     it(`${what}: exit 2 with the message naming the run and the ways out, no V8 dump`, async () => {
       const r = await meshsimEnv([...args, '--allow-large', '--json'], { env, timeoutMs: 120_000 });
@@ -38,7 +41,7 @@ describe('a simulation out of memory with 2 workers', { timeout: 400_000 }, () =
       expect(r.stderr).toContain('--workers 1');
       expect(r.stderr).toContain('--max-old-space-size');
       expect(r.stderr).toMatch(
-        /That run alone: node dist\/cli\/main\.js run \S+ --model multi-primary --seed \d+/,
+        /That run alone: node dist\/cli\/main\.js run \S+ (--model multi-primary )?--seed \d+/,
       );
       expect(r.stderr).not.toMatch(/FATAL ERROR|heap out of memory|<--- Last few GCs --->/);
       expect(traceless(r.stderr)).toBe(true);
