@@ -53,6 +53,9 @@ export class PoolThread {
 
   /** Takes the thread for a call: the process stays alive while it works. */
   take(listener: ThreadListener): void {
+    // Two calls of the pool at once would share threads and miss each other's answers: none does today.
+    if (this.listener !== undefined)
+      throw new Error('a replication thread was taken by two pool calls at once');
     this.listener = listener;
     this.worker.ref();
   }
