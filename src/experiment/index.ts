@@ -1,6 +1,10 @@
 export { runScenario, simulate, rerunCommand, UnknownModelError, DRAIN_MS, type RunOptions } from './run.js';
 export { MESHSIM_VERSION } from './version.js';
-export { runScenarioParallel, runScenarioWithRecordsParallel } from './run-parallel.js';
+export {
+  runModelsWithRecordsParallel,
+  runScenarioParallel,
+  runScenarioWithRecordsParallel,
+} from './run-parallel.js';
 export type * from './comparison.js';
 export { Criterion } from './comparison.js';
 export {

@@ -3,7 +3,7 @@
  * is 17 independent simulations, which one thread does in turn. The summary is the same bytes as
  * `runScenario`'s whatever the number of workers: each part is a plain result, assembled in part order.
  *
- * Contents: `runScenarioParallel`, `runScenarioWithRecordsParallel`.
+ * Contents: `runScenarioParallel`, `runScenarioWithRecordsParallel`, `runModelsWithRecordsParallel`.
  */
 import type { RunSummary } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
@@ -39,16 +39,41 @@ export async function runScenarioWithRecordsParallel(
   options: Omit<RunOptions, 'onProgress'>,
   pool: JobRunOptions,
 ): Promise<RunWithRecords> {
+  const [run] = await runModelsWithRecordsParallel(scenario, [options.model], options, pool);
+  if (run === undefined) throw new Error('runScenarioWithRecordsParallel: no run came back');
+  return run;
+}
+
+/**
+ * `runScenarioWithRecordsParallel` for several models on the same seed, in one plan (every model's run and
+ * baselines side by side): `compare`'s exports and thresholds, one run per model (its replication 0).
+ * Results in the order of `models`.
+ */
+export async function runModelsWithRecordsParallel(
+  scenario: Scenario,
+  models: readonly (string | undefined)[],
+  options: Omit<RunOptions, 'onProgress' | 'model'>,
+  pool: JobRunOptions,
+): Promise<RunWithRecords[]> {
   const seed = options.seed ?? scenario.seed;
   const records = { telemetry: options.telemetry === true, thresholds: options.thresholds === true };
-  const jobs: ReplicationJob[] = runParts(scenario, options).map((part) => ({
-    point: 0,
-    model: options.model,
-    seed,
-    part,
-    ...(part === FAULTED_PART ? { records } : {}),
-  }));
+  const parts = runParts(scenario, options);
+  const jobs: ReplicationJob[] = models.flatMap((model) =>
+    parts.map((part) => ({
+      point: 0,
+      model,
+      seed,
+      part,
+      ...(part === FAULTED_PART ? { records } : {}),
+    })),
+  );
   const results = new Array<RunPartResult>(jobs.length);
   await runJobs([scenario], jobs, (id, result) => (results[id] = result), pool);
-  return withRecords(scenario, options, results);
+  return models.map((model, m) =>
+    withRecords(
+      scenario,
+      { ...options, ...(model === undefined ? {} : { model }) },
+      results.slice(m * parts.length, (m + 1) * parts.length),
+    ),
+  );
 }

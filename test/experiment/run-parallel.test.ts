@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   runScenario,
   runScenarioParallel,
+  runModelsWithRecordsParallel,
   runScenarioWithRecords,
   runScenarioWithRecordsParallel,
 } from '../../src/experiment/index.js';
@@ -47,4 +48,24 @@ describe('experiment/run-parallel', () => {
     expect(here.fortio).toBeDefined();
     expect(here.thresholds).toBeDefined();
   }, 180_000);
+
+  it("compare's extras: every model's run with its records in one plan, in worker threads only, the same bytes as each model's run in this thread", async () => {
+    const scenario = await loadFixture('outage.yaml');
+    const models = scenario.models.map((m) => m.name);
+    expect(models.length).toBeGreaterThan(1);
+    const options = { seed: 9, telemetry: true, thresholds: true };
+    const here = models.map((model) => runScenarioWithRecords(scenario, { ...options, model }));
+    for (const workers of [1, 2]) {
+      const threads = new Set<number>();
+      const there = await runModelsWithRecordsParallel(scenario, models, options, {
+        workers,
+        isolate: true,
+        onTiming: (t) => threads.add(t.thread),
+      });
+      expect(JSON.stringify(there)).toBe(JSON.stringify(here));
+      // Thread 0 is this one: none of the runs (models x (1 + faults) jobs) ran here.
+      expect(threads.has(0)).toBe(false);
+      expect(threads.size).toBe(workers);
+    }
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 /**
  * Out of memory for the commands whose main thread used to take a share of the simulations (sweep,
- * capacity, any command's shard, with 2+ workers) or all of them (run with exports or thresholds): V8
+ * capacity, any command's shard, with 2+ workers) or all of them (run with exports or thresholds, compare's
+ * exports and thresholds): V8
  * cannot report an out-of-memory in the main thread (the process aborts with its crash dump, exit 134),
  * so these commands run every simulation in a worker
  * thread (`isolate`), where it ends with the message, the rerun command and exit 2 (which an Indexed
@@ -32,6 +33,13 @@ describe('a simulation out of memory with 2 workers', { timeout: 400_000 }, () =
     ],
     // Exports kept the run and its baselines in the main thread until their records went to the pool.
     ['run --openmetrics', ['run', FILE, '--openmetrics', '--out', join(dir, 'out'), '--workers', '2']],
+    // compare's extras (each model's replication 0 again, with its records) ran in the main thread too; the
+    // comparison itself runs out first here (the same run), so this checks the command as a whole; that the
+    // extras never run in this thread is test/experiment/run-parallel.test.ts "compare's extras: ...".
+    [
+      'compare --openmetrics',
+      ['compare', FILE, '--openmetrics', '--out', join(dir, 'compare-out'), '--workers', '2'],
+    ],
   ] as const)
     it(`${what}: exit 2 with the message naming the run and the ways out, no V8 dump`, async () => {
       const r = await meshsimEnv([...args, '--allow-large', '--json'], { env, timeoutMs: 120_000 });
