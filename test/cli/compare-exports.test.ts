@@ -90,7 +90,17 @@ describe.concurrent('meshsim compare exports and thresholds', { timeout: 300_000
     const trees = await Promise.all(
       ['1', '2'].map(async (workers) => {
         const out = join(tmp.dir, `shop-workers-${workers}`);
-        const r = await meshsim(['compare', file, '--openmetrics', '--out', out, '--workers', workers]);
+        const r = await meshsim([
+          'compare',
+          file,
+          '--replications',
+          '2',
+          '--openmetrics',
+          '--out',
+          out,
+          '--workers',
+          workers,
+        ]);
         expect(r.status, r.stderr).toBe(0);
         return readTree(out);
       }),

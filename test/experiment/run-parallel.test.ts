@@ -64,8 +64,9 @@ describe('experiment/run-parallel', () => {
       });
       expect(JSON.stringify(there)).toBe(JSON.stringify(here));
       // Thread 0 is this one: none of the runs (models x (1 + faults) jobs) ran here.
+      // (Which worker thread took which job is the pool's choice: one may take them all.)
       expect(threads.has(0)).toBe(false);
-      expect(threads.size).toBe(workers);
+      expect(threads.size).toBeGreaterThan(0);
     }
   }, 240_000);
 });
