@@ -69,7 +69,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
           type: 'boolean',
           default: false,
           describe:
-            "Also write every model's Istio standard metrics per window into one openmetrics.txt (and metrics.prom), labelled meshsim_model: replication 0 of each model, run once more in this thread",
+            "Also write every model's Istio standard metrics per window into one openmetrics.txt (and metrics.prom), labelled meshsim_model: replication 0 of each model, run once more on the worker pool",
         })
         .option('metrics-base-time', {
           nargs: 1,
