@@ -1,15 +1,16 @@
 /**
  * What `compare` adds per model when asked (`--openmetrics`) or when the file has `thresholds:`: each
- * model's replication 0 run again in this thread with its extra records (the recorders are not plain data,
- * so they stay out of the worker pool). Replication 0 runs on the comparison's own seed, so these are the
- * same runs, byte for byte, as the comparison's first replication of each model.
+ * model's replication 0 run again with its extra records, on the worker pool in worker threads (the records
+ * are plain data; every model's run and baselines side by side, and an out-of-memory is the pool's message
+ * and exit 2, not a V8 abort of the process). Replication 0 runs on the comparison's own seed, so these are
+ * the same runs, byte for byte, as the comparison's first replication of each model.
  *
  * - `openmetrics.txt` / `metrics.prom`: every model in one text, labelled `meshsim_model` (see
  *   report/openmetrics.ts MODEL_LABEL for why one file);
  * - thresholds: evaluated per model, as k6 evaluates a run (a comparison's intervals are for the verdict;
  *   a k6 threshold is a pass/fail on one run), printed per model, `k6/<model>.json` in k6's summary shape.
  */
-import type { ThresholdOutcome } from '../experiment/index.js';
+import type { JobRunOptions, ThresholdOutcome } from '../experiment/index.js';
 import type { ReportFile } from '../report/index.js';
 import type { Scenario } from '../scenario/index.js';
 
@@ -23,21 +24,18 @@ export async function compareExtras(
   models: readonly string[],
   seed: number,
   choice: { readonly openMetrics: boolean; readonly baseTimeMs: number | undefined },
-  onModelDone?: () => void,
+  pool: JobRunOptions,
 ): Promise<CompareExtras> {
   const experiment = await import('../experiment/index.js');
   const report = await import('../report/index.js');
   const thresholds = scenario.thresholds.length > 0;
-  const runs = models.map((model) => {
-    const r = experiment.runScenarioWithRecords(scenario, {
-      model,
-      seed,
-      telemetry: choice.openMetrics,
-      thresholds,
-    });
-    onModelDone?.();
-    return { model, ...r };
-  });
+  const records = await experiment.runModelsWithRecordsParallel(
+    scenario,
+    models,
+    { seed, telemetry: choice.openMetrics, thresholds },
+    pool,
+  );
+  const runs = records.map((r, i) => ({ model: models[i] ?? '', ...r }));
   const files: ReportFile[] = [];
   if (choice.openMetrics) {
     const telemetry = runs.map((r) => {

@@ -19,7 +19,7 @@ const EXPORTS = {
   },
   compare: {
     openmetrics:
-      "Also write every model's Istio standard metrics per window into one openmetrics.txt (and metrics.prom), labelled meshsim_model: replication 0 of each model, run once more in this thread",
+      "Also write every model's Istio standard metrics per window into one openmetrics.txt (and metrics.prom), labelled meshsim_model: replication 0 of each model, run once more on the worker pool",
     baseTimeIn: 'openmetrics.txt',
     flags: ['--openmetrics'],
     exports: 'the OpenMetrics export',

@@ -81,6 +81,9 @@ export async function runShard<R>(
   const bar = progressBar(`shard ${shardLabel(shard)} of ${name}`, !args.json);
   const results = await runExperimentJobs(experiment, ids, {
     workers,
+    // In worker threads only (isolate): a shard out of memory is a message and exit 2, which the Job's
+    // podFailurePolicy treats as bad input, not a V8 crash it would retry.
+    isolate: true,
     ...(bar ? { onProgress: bar.update } : {}),
   });
   bar?.stop();

@@ -296,7 +296,7 @@ export function capacityExperiment(
       if (model === undefined) throw new Error(`no job ${id} of ${models.length}`);
       const onProgress = pool.onProgress;
       const result = await search(model, {
-        workers: pool.workers,
+        ...pool,
         // Steps are not known in advance: progress counts models done.
         ...(onProgress === undefined
           ? {}

@@ -1,6 +1,10 @@
 export { runScenario, simulate, rerunCommand, UnknownModelError, DRAIN_MS, type RunOptions } from './run.js';
 export { MESHSIM_VERSION } from './version.js';
-export { runScenarioParallel } from './run-parallel.js';
+export {
+  runModelsWithRecordsParallel,
+  runScenarioParallel,
+  runScenarioWithRecordsParallel,
+} from './run-parallel.js';
 export type * from './comparison.js';
 export { Criterion } from './comparison.js';
 export {
@@ -30,6 +34,7 @@ export {
   prestartWorkers,
   replicationWorkerScript,
   stopWorkers,
+  type JobTiming,
 } from './replication-pool.js';
 export { estimate, pairedDifference, type PairedDifference } from './estimate.js';
 export {

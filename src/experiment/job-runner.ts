@@ -7,7 +7,9 @@
  * Contents: `ReplicationJob`, `runJobs`, `JobRunOptions`.
  */
 import type { Scenario } from '../scenario/index.js';
-import { runInWorkerPool } from './replication-pool.js';
+import { performance } from 'node:perf_hooks';
+import { longestFirst } from './job-order.js';
+import { jobRunOptions, runInWorkerPool, type JobTiming } from './replication-pool.js';
 import { runPart, type RunPartResult } from './run.js';
 
 /** One simulation: a run of `model` with `seed` on scenario `point`, or one of its baselines. */
@@ -19,6 +21,14 @@ export interface ReplicationJob {
   readonly seed: number;
   /** See `runParts`: -1 the run itself, i the baseline of fault i. */
   readonly part: number;
+  /** The run itself also keeps these records (`RunOptions.telemetry`, `.thresholds`); plain data too. */
+  readonly records?: JobRecords;
+}
+
+/** Which extra records a run keeps (exports, k6-style thresholds): `RunOptions`'s flags of the same names. */
+export interface JobRecords {
+  readonly telemetry: boolean;
+  readonly thresholds: boolean;
 }
 
 export interface JobRunOptions {
@@ -35,6 +45,8 @@ export interface JobRunOptions {
   readonly isolate?: boolean;
   /** Called with the fraction of jobs done (jobs in progress count by their simulated time). */
   readonly onProgress?: (fraction: number) => void;
+  /** Called as each job ends, with when and on which thread it ran (0: this one); for benches. */
+  readonly onTiming?: (timing: JobTiming) => void;
 }
 
 /** Runs every job, handing each result to `consume(index, result)`; rejects on the first failure. */
@@ -45,23 +57,15 @@ export async function runJobs(
   options: JobRunOptions,
 ): Promise<void> {
   const workers = Math.max(1, Math.min(options.workers, jobs.length));
+  if (options.isolate !== true && workers === 1) return runHere(scenarios, jobs, consume, options);
+  const callbacks = {
+    order: longestFirst(scenarios, jobs),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.onTiming === undefined ? {} : { onTiming: options.onTiming }),
+  };
   if (options.isolate === true)
-    await runInWorkerPool(
-      scenarios,
-      jobs,
-      { threads: workers, mainThread: false },
-      consume,
-      options.onProgress,
-    );
-  else if (workers === 1) await runHere(scenarios, jobs, consume, options.onProgress);
-  else
-    await runInWorkerPool(
-      scenarios,
-      jobs,
-      { threads: workers - 1, mainThread: true },
-      consume,
-      options.onProgress,
-    );
+    await runInWorkerPool(scenarios, jobs, { threads: workers, mainThread: false }, consume, callbacks);
+  else await runInWorkerPool(scenarios, jobs, { threads: workers - 1, mainThread: true }, consume, callbacks);
 }
 
 /** Runs the jobs in this thread, yielding between them so a progress bar and signals get a turn. */
@@ -69,21 +73,21 @@ async function runHere(
   scenarios: readonly Scenario[],
   jobs: readonly ReplicationJob[],
   consume: (id: number, result: RunPartResult) => void,
-  onProgress: ((fraction: number) => void) | undefined,
+  { onProgress, onTiming }: JobRunOptions,
 ): Promise<void> {
   for (const [i, job] of jobs.entries()) {
+    const startMs = performance.timeOrigin + performance.now();
     const scenario = scenarios[job.point];
     if (scenario === undefined)
       throw new Error(`runJobs: job ${i} names scenario ${job.point} of ${scenarios.length}`);
-    consume(
-      i,
-      runPart(
-        scenario,
-        { ...(job.model === undefined ? {} : { model: job.model }), seed: job.seed },
-        job.part,
-        onProgress === undefined ? undefined : (f: number) => onProgress((i + f) / jobs.length),
-      ),
+    const result = runPart(
+      scenario,
+      jobRunOptions(job),
+      job.part,
+      onProgress === undefined ? undefined : (f: number) => onProgress((i + f) / jobs.length),
     );
+    onTiming?.({ id: i, thread: 0, startMs, endMs: performance.timeOrigin + performance.now() });
+    consume(i, result);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

@@ -4,23 +4,22 @@
  * results are the same bytes as in one thread because every run depends on its (scenario, model, seed,
  * part) alone and results are put back by job index, whatever order they finish in.
  *
- * Each thread is sent the plan's scenarios once (plain data, a structured clone), then jobs. A thread
- * holds `IN_FLIGHT` jobs at a time, so it starts its next one the moment it finishes the last, without
- * waiting for this thread to read its answer: this thread may be busy running a job of its own.
+ * Each thread is sent the plan once (its scenarios and jobs: plain data, a structured clone), then claims
+ * jobs itself from a counter in shared memory, in the plan's order (longest first), until none are left:
+ * no thread waits for this one (which may be busy with a simulation of its own) to hand it work, and no
+ * job waits queued behind a busy thread while another is idle at the end.
  *
- * Contents: `runInWorkerPool`, `PoolShape`, `ReplicationFailedError`, `WorkerPoolError`,
- * `WorkerOutOfMemoryError`, `replicationWorkerScript`, `prestartWorkers`, `stopWorkers`.
+ * Contents: `runInWorkerPool`, `PoolShape`, `PoolCallbacks`, `JobTiming`, `ReplicationFailedError`,
+ * `WorkerPoolError`, `WorkerOutOfMemoryError`, `replicationWorkerScript`, `prestartWorkers`, `stopWorkers`.
  */
+import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../scenario/index.js';
 import type { WorkerReply } from './replication-messages.js';
 import type { ReplicationJob } from './job-runner.js';
-import { rerunCommand, runPart, type RunPartResult } from './run.js';
-import { type PoolThread, poolThreads, stopWorkers, workerHeapMb } from './worker-threads.js';
+import { rerunCommand, runPart, type RunOptions, type RunPartResult } from './run.js';
+import { poolThreads, stopWorkers, workerHeapMb } from './worker-threads.js';
 
 export { liveWorkers, prestartWorkers, replicationWorkerScript, stopWorkers } from './worker-threads.js';
-
-/** Jobs a thread holds at once: the one it runs and the next, so it never waits for this thread. */
-const IN_FLIGHT = 2;
 
 /** A run threw inside a worker: a bug, reported with the job and the command that reruns it alone. */
 export class ReplicationFailedError extends Error {
@@ -53,34 +52,69 @@ export interface PoolShape {
   readonly mainThread: boolean;
 }
 
+/** When one job ran, and where: thread 0 is this thread, 1.. the worker threads. */
+export interface JobTiming {
+  readonly id: number;
+  readonly thread: number;
+  /** ms since the epoch (performance.timeOrigin + performance.now(), comparable across threads). */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export interface PoolCallbacks {
+  /** Called with the fraction of jobs done (jobs in progress count by their simulated time). */
+  readonly onProgress?: (fraction: number) => void;
+  /** Called as each job's result comes back, with when and where it ran (for a timeline; benches). */
+  readonly onTiming?: (timing: JobTiming) => void;
+  /** The order jobs are claimed in (job indices, each once); default: as listed. */
+  readonly order?: readonly number[];
+}
+
+/** The `RunOptions` a job runs with. */
+export function jobRunOptions(job: ReplicationJob): RunOptions {
+  return {
+    ...(job.model === undefined ? {} : { model: job.model }),
+    seed: job.seed,
+    ...(job.records === undefined ? {} : job.records),
+  };
+}
+
 let plans = 0;
+
+const epochMs = () => performance.timeOrigin + performance.now();
 
 /**
  * Runs `jobs`, handing each result to `consume` (with its job index) as it comes back, in whatever
- * order; resolves once every job's result was consumed. Rejects on the first failure (a run, or
- * `consume` itself), after stopping the threads (they may still be busy with this plan's jobs).
+ * order; resolves once every job's result was consumed. Rejects on the first failure (a run, a thread
+ * out of memory or stopped, or `consume` itself), after stopping the threads (they may still be busy with
+ * this plan's jobs).
  */
 export function runInWorkerPool(
   scenarios: readonly Scenario[],
   jobs: readonly ReplicationJob[],
   shape: PoolShape,
   consume: (id: number, result: RunPartResult) => void,
-  onProgress?: (fraction: number) => void,
+  callbacks: PoolCallbacks = {},
 ): Promise<void> {
+  const { onProgress, onTiming } = callbacks;
+  const order = callbacks.order ?? jobs.map((_, i) => i);
+  if (order.length !== jobs.length || new Set(order).size !== jobs.length || order.some((i) => !(i in jobs)))
+    throw new Error(`runInWorkerPool: the order is not a permutation of the ${jobs.length} jobs`);
   const plan = ++plans;
   const threads = poolThreads(shape.threads);
+  const claimsBuffer = new SharedArrayBuffer(4 * (1 + threads.length));
+  const claims = new Int32Array(claimsBuffer).fill(-1);
+  claims[0] = 0;
   return new Promise((resolve, reject) => {
-    /** Per thread, the jobs it holds, the running one first. */
-    const held = new Map<PoolThread, number[]>(threads.map((t) => [t, []]));
-    /** How far each running job has got (the main thread's and each thread's first). */
+    /** How far each running job has got. */
     const fraction = new Map<number, number>();
-    let next = 0;
     let done = 0;
     let settled = false;
 
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
+      Atomics.store(claims, 0, order.length); // nothing more to claim, whatever happens next
       for (const t of threads) t.release();
       const failed = error ?? (done < jobs.length ? incomplete() : undefined);
       if (failed === undefined) resolve();
@@ -107,31 +141,19 @@ export function runInWorkerPool(
       if (done === jobs.length) finish();
       return true;
     };
-    const feed = (t: PoolThread) => {
-      const mine = held.get(t) as number[];
-      while (mine.length < IN_FLIGHT && next < jobs.length) {
-        const id = next++;
-        const job = jobs[id] as ReplicationJob;
-        mine.push(id);
-        t.post({ type: 'job', plan, id, ...job, progress: onProgress !== undefined });
-      }
-    };
-    const listen = (t: PoolThread) => ({
+    /** The job worker thread `slot` is running now (undefined: none), read from shared memory. */
+    const runningOn = (slot: number) => jobs[Atomics.load(claims, 1 + slot)];
+    const listen = (slot: number) => ({
       message(m: WorkerReply) {
         if (settled || m.plan !== plan) return;
-        const mine = held.get(t) as number[];
         switch (m.type) {
           case 'progress':
             fraction.set(m.id, m.fraction);
             progress();
             break;
           case 'done':
-            if (mine[0] !== m.id)
-              return finish(
-                new WorkerPoolError(`a worker answered job ${m.id} while it held ${mine.join(', ')}`),
-              );
-            mine.shift();
-            if (completed(m.id, m.result)) feed(t);
+            onTiming?.({ id: m.id, thread: slot + 1, startMs: m.startMs, endMs: m.endMs });
+            completed(m.id, m.result);
             break;
           case 'failed':
             finish(failure(scenarios, jobs, m.id, m.message, m.stack));
@@ -139,44 +161,55 @@ export function runInWorkerPool(
         }
       },
       error(e: Error) {
-        if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return finish(e);
-        finish(outOfMemory(scenarios, jobs[held.get(t)?.[0] ?? -1], shape));
+        const job = runningOn(slot);
+        if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY')
+          return finish(outOfMemory(scenarios, job, shape));
+        finish(stopped(scenarios, job, `failed (${e.message})`, e.stack));
       },
       exit(code: number) {
-        finish(
-          new WorkerPoolError(`a replication worker stopped (exit code ${code}) before its work was done`),
-        );
+        finish(stopped(scenarios, runningOn(slot), `stopped (exit code ${code})`));
       },
     });
     /** This thread's share: one job per turn of the event loop, so the threads' answers are read between. */
     const mainTurn = () => {
-      if (settled || next >= jobs.length) return;
-      const id = next++;
+      if (settled) return;
+      const id = order[Atomics.add(claims, 0, 1)];
+      if (id === undefined) return;
       const job = jobs[id] as ReplicationJob;
       const scenario = scenarios[job.point];
       let result: RunPartResult;
+      const startMs = epochMs();
       try {
         if (scenario === undefined)
           throw new Error(`runJobs: job ${id} names scenario ${job.point} of ${scenarios.length}`);
         result = runPart(
           scenario,
-          { ...(job.model === undefined ? {} : { model: job.model }), seed: job.seed },
+          jobRunOptions(job),
           job.part,
           onProgress === undefined ? undefined : (f: number) => (fraction.set(id, f), progress()),
         );
       } catch (e) {
         return finish(e instanceof Error ? e : new Error(String(e)));
       }
+      onTiming?.({ id, thread: 0, startMs, endMs: epochMs() });
       if (completed(id, result)) setImmediate(mainTurn);
     };
 
-    for (const t of threads) {
-      t.take(listen(t));
-      t.post({ type: 'plan', plan, scenarios });
-      feed(t);
+    if (jobs.length === 0) return finish();
+    for (const [slot, t] of threads.entries()) {
+      t.take(listen(slot));
+      t.post({
+        type: 'plan',
+        plan,
+        scenarios,
+        jobs,
+        order,
+        claims: claimsBuffer,
+        slot,
+        progress: onProgress !== undefined,
+      });
     }
     if (shape.mainThread) setImmediate(mainTurn);
-    if (jobs.length === 0) finish();
   });
 }
 
@@ -222,4 +255,30 @@ function outOfMemory(
 /** The model a job runs: the one it names, else the scenario's first (what `run` without `--model` runs). */
 function modelName(scenario: Scenario | undefined, model: string | undefined): string {
   return model ?? scenario?.models[0]?.name ?? '(default)';
+}
+
+/**
+ * A worker thread died for another reason than memory (an uncaught error outside a run, or an exit): the
+ * pool says which simulation it was running and how to rerun it alone, rather than only that a thread
+ * went away.
+ */
+function stopped(
+  scenarios: readonly Scenario[],
+  job: ReplicationJob | undefined,
+  how: string,
+  stack?: string,
+): WorkerPoolError {
+  const scenario = job === undefined ? undefined : scenarios[job.point];
+  const what =
+    job === undefined
+      ? 'between simulations'
+      : `while running the ${job.part >= 0 ? `baseline without fault ${job.part} of the ` : ''}run of model ${modelName(scenario, job.model)}, replication seed ${job.seed}`;
+  const error = new WorkerPoolError(
+    `a replication worker thread ${how} ${what}` +
+      (job === undefined || scenario === undefined
+        ? ''
+        : `; rerun alone: ${rerunCommand(scenario, job.seed, job.model)}${scenarios.length > 1 ? ` (with sweep point ${job.point + 1}'s settings)` : ''}`),
+  );
+  if (stack !== undefined) error.stack = `${error.message}\n${stack}`;
+  return error;
 }

@@ -6,7 +6,7 @@
  */
 import type { FortioRecord, IstioTelemetry, RunSummary, ThresholdRecord } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { type RunOptions, assembleRun, runPart, runParts } from './run.js';
+import { type RunOptions, type RunPartResult, assembleRun, runPart, runParts } from './run.js';
 
 export interface RunWithRecords {
   readonly summary: RunSummary;
@@ -28,6 +28,15 @@ export function runScenarioWithRecords(scenario: Scenario, options: RunOptions):
       report === undefined ? undefined : (f: number) => report((i + f) / parts.length),
     ),
   );
+  return withRecords(scenario, options, results);
+}
+
+/** The run's summary and its extra records from its parts (in this thread or from the pool). */
+export function withRecords(
+  scenario: Scenario,
+  options: RunOptions,
+  results: readonly RunPartResult[],
+): RunWithRecords {
   const run = results.find((r) => r.kind === 'faulted');
   if (run?.kind !== 'faulted') throw new Error('runScenarioWithRecords: no run part');
   if (options.telemetry === true && (run.telemetry === undefined || run.fortio === undefined))

@@ -53,6 +53,9 @@ export class PoolThread {
 
   /** Takes the thread for a call: the process stays alive while it works. */
   take(listener: ThreadListener): void {
+    // Two calls of the pool at once would share threads and miss each other's answers: none does today.
+    if (this.listener !== undefined)
+      throw new Error('a replication thread was taken by two pool calls at once');
     this.listener = listener;
     this.worker.ref();
   }
@@ -65,6 +68,14 @@ export class PoolThread {
 
   post(m: WorkerRequest): void {
     this.worker.postMessage(m);
+  }
+
+  /**
+   * Ends the thread the way a crash would: unlike `stop`, the call using it still hears its exit. For the
+   * tests of the pool's failure path (a thread cannot otherwise be made to die on purpose).
+   */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@
  * once the label is taken off), Prometheus's own tools accept it, and k6's thresholds evaluated per model
  * with `--check-slo` exiting 3 naming the model and the expression.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectsNoTrace, meshsim, readTree, scratch } from './spawn-meshsim.js';
@@ -96,5 +97,39 @@ describe.concurrent('meshsim compare exports and thresholds', { timeout: 300_000
       expect(r.status).toBe(2);
       expect(expectsNoTrace(r)).toBeUndefined();
     }
+  });
+});
+
+// Not in the concurrent block above: two more processes at once pushed it past the 60 s spawn limit at load 25.
+describe('meshsim compare exports on the pool', { timeout: 300_000 }, () => {
+  it("--openmetrics and thresholds: the same bytes on 1 and 2 workers (each model's extras run on the pool)", async () => {
+    // shop (several models, a fault) with thresholds: openmetrics.txt, metrics.prom and k6/<model>.json.
+    const file = join(tmp.dir, 'shop-thresholds.yaml');
+    writeFileSync(
+      file,
+      `${readFileSync(SHOP, 'utf8')}thresholds:\n  http_req_failed: ['rate<0.5']\n  http_req_duration: ['p(95)<250']\n`,
+    );
+    const trees = await Promise.all(
+      ['1', '2'].map(async (workers) => {
+        const out = join(tmp.dir, `shop-workers-${workers}`);
+        const r = await meshsim([
+          'compare',
+          file,
+          '--replications',
+          '2',
+          '--openmetrics',
+          '--out',
+          out,
+          '--workers',
+          workers,
+        ]);
+        expect(r.status, r.stderr).toBe(0);
+        return readTree(out);
+      }),
+    );
+    const [one, two] = trees as [Map<string, string>, Map<string, string>];
+    expect([...one.keys()].filter((k) => k.startsWith('k6/')).length).toBeGreaterThan(1);
+    expect(one.get('openmetrics.txt')).toMatch(/meshsim_model=/);
+    expect(two).toEqual(one);
   });
 });

@@ -60,3 +60,49 @@ describe('experiment/replication-pool: threads kept between calls', () => {
     expect(await collect(2, true)).toEqual(here);
   }, 120_000);
 });
+
+describe('experiment/replication-pool: a thread that dies', () => {
+  afterAll(stopWorkers);
+
+  it('a worker thread that dies mid-run rejects with the job it was running and its rerun command; the next call starts new threads', async () => {
+    const { poolThreads } = await import('../../src/experiment/worker-threads.js');
+    const { WorkerPoolError } = await import('../../src/experiment/index.js');
+    const scenario = await loadFixture('outage.yaml');
+    const jobs: ReplicationJob[] = [-1, 0, 1, -1, 0, 1].map((part, k) => ({
+      point: 0,
+      model: undefined,
+      seed: 11 + Math.floor(k / 3),
+      part,
+    }));
+    await stopWorkers();
+    let killed = false;
+    const call = runJobs([scenario], jobs, () => undefined, {
+      workers: 1,
+      isolate: true,
+      // One thread: the first progress comes from inside its run. End it there, as a crash would.
+      onProgress: () => {
+        if (killed) return;
+        killed = true;
+        void poolThreads(1)[0]?.kill();
+      },
+    });
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(killed).toBe(true);
+    expect(error).toBeInstanceOf(WorkerPoolError);
+    expect((error as Error).message).toMatch(
+      /^a replication worker thread stopped \(exit code 1\) while running the (baseline without fault [01] of the )?run of model multi-primary, replication seed 1[12]; rerun alone: meshsim run \S*outage\.yaml --seed 1[12]$/,
+    );
+    expect(liveWorkers()).toBe(0);
+    const out: string[] = [];
+    await runJobs([scenario], jobs.slice(0, 2), (i, r) => (out[i] = JSON.stringify(r)), {
+      workers: 2,
+      isolate: true,
+    });
+    expect(out).toEqual(
+      jobs.slice(0, 2).map((j) => JSON.stringify(runPart(scenario, { seed: j.seed }, j.part))),
+    );
+  }, 120_000);
+});

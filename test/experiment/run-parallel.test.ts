@@ -4,7 +4,13 @@
  * rerun command names no model when the file has one and none was asked for).
  */
 import { describe, expect, it } from 'vitest';
-import { runScenario, runScenarioParallel } from '../../src/experiment/index.js';
+import {
+  runScenario,
+  runScenarioParallel,
+  runModelsWithRecordsParallel,
+  runScenarioWithRecords,
+  runScenarioWithRecordsParallel,
+} from '../../src/experiment/index.js';
 import { loadFixture } from './load-fixture.js';
 
 describe('experiment/run-parallel', () => {
@@ -28,4 +34,39 @@ describe('experiment/run-parallel', () => {
       JSON.stringify(runScenario(scenario, options)),
     );
   }, 120_000);
+
+  it('exports and thresholds records: the run keeps them in a worker thread too, the same bytes as in this thread', async () => {
+    const scenario = await loadFixture('outage.yaml');
+    const options = { seed: 6, telemetry: true, thresholds: true };
+    const here = runScenarioWithRecords(scenario, options);
+    for (const workers of [1, 2]) {
+      const there = await runScenarioWithRecordsParallel(scenario, options, { workers, isolate: true });
+      expect(there).toEqual(here);
+      expect(JSON.stringify(there)).toBe(JSON.stringify(here));
+    }
+    expect(here.telemetry).toBeDefined();
+    expect(here.fortio).toBeDefined();
+    expect(here.thresholds).toBeDefined();
+  }, 180_000);
+
+  it("compare's extras: every model's run with its records in one plan, in worker threads only, the same bytes as each model's run in this thread", async () => {
+    const scenario = await loadFixture('outage.yaml');
+    const models = scenario.models.map((m) => m.name);
+    expect(models.length).toBeGreaterThan(1);
+    const options = { seed: 9, telemetry: true, thresholds: true };
+    const here = models.map((model) => runScenarioWithRecords(scenario, { ...options, model }));
+    for (const workers of [1, 2]) {
+      const threads = new Set<number>();
+      const there = await runModelsWithRecordsParallel(scenario, models, options, {
+        workers,
+        isolate: true,
+        onTiming: (t) => threads.add(t.thread),
+      });
+      expect(JSON.stringify(there)).toBe(JSON.stringify(here));
+      // Thread 0 is this one: none of the runs (models x (1 + faults) jobs) ran here.
+      // (Which worker thread took which job is the pool's choice: one may take them all.)
+      expect(threads.has(0)).toBe(false);
+      expect(threads.size).toBeGreaterThan(0);
+    }
+  }, 240_000);
 });

@@ -107,7 +107,13 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       const { experimentOutput, writeCapacityReport } = await import('../merged-output.js');
       const out = await experimentOutput('capacity', args, scenario, 'capacity');
       const bar = progressBar(`capacity of ${scenario.name}`, !args.json);
-      const result = await experiment.runAll({ workers, ...(bar ? { onProgress: bar.update } : {}) });
+      // Every simulation in a worker thread (isolate), none here: one out of memory is then a message
+      // and exit 2, not a V8 crash of the whole process.
+      const result = await experiment.runAll({
+        workers,
+        isolate: true,
+        ...(bar ? { onProgress: bar.update } : {}),
+      });
       bar?.stop();
       await writeCapacityReport(result, out, args.json);
     } catch (e) {

@@ -91,7 +91,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     );
     // Every model x replication is a run and each fault's paired baseline a simulation of its own.
     const modelCount = args.models === undefined ? scenario.models.length : new Set(args.models).size;
-    // Exports and thresholds run each model's replication 0 once more, in this thread.
+    // Exports and thresholds run each model's replication 0 once more (on the pool, in worker threads).
     const extraRuns =
       args.openmetrics || scenario.thresholds.length > 0 ? modelCount * (1 + scenario.mesh.faults.length) : 0;
     const simulations =
@@ -143,13 +143,16 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
             result.models.map((m) => m.model),
             result.seed,
             { openMetrics: args.openmetrics, baseTimeMs: args.metricsBaseTime },
-            bar
-              ? (() => {
-                  let done = simulations;
-                  const perModel = extraRuns / modelCount;
-                  return () => bar.update((done += perModel) / (simulations + extraRuns));
-                })()
-              : undefined,
+            {
+              workers: args.workers ?? availableParallelism(),
+              isolate: true,
+              ...(bar
+                ? {
+                    onProgress: (f: number) =>
+                      bar.update((simulations + f * extraRuns) / (simulations + extraRuns)),
+                  }
+                : {}),
+            },
           );
     await writeOutput(out, [...(await report.comparisonReportFiles(result)), ...extras.files]);
     if (args.json) process.stdout.write(report.comparisonJson(result));

@@ -80,40 +80,34 @@ export const runCommand: CommandModule<object, RunArgs> = {
         scenarioFile: file,
       },
     );
-    // Exports and thresholds keep the simulations in this thread, one after another.
-    const inThread = args.openmetrics || args.fortio || scenario.thresholds.length > 0;
+    const workers = args.workers ?? availableParallelism();
     // Start the worker threads now, so that their start overlaps the checks below (unused, they never
     // keep the process alive).
-    if (!inThread)
-      (await import('../../experiment/index.js')).prestartWorkers(
-        Math.min(args.workers ?? availableParallelism(), 1 + scenario.mesh.faults.length),
-      );
-    await refuseIfMemoryTooLarge(
-      file,
-      [scenario],
-      1 + scenario.mesh.faults.length,
-      inThread ? 1 : (args.workers ?? availableParallelism()),
-      args.allowLarge,
+    (await import('../../experiment/index.js')).prestartWorkers(
+      Math.min(workers, 1 + scenario.mesh.faults.length),
     );
+    await refuseIfMemoryTooLarge(file, [scenario], 1 + scenario.mesh.faults.length, workers, args.allowLarge);
     report.testStop('simulate');
     const experiment = await import('../../experiment/index.js');
     const bar = progressBar(`simulating ${scenario.name}`, !args.json, 1 + scenario.mesh.faults.length);
     const options = {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.model === undefined ? {} : { model: args.model }),
-      ...(bar ? { onProgress: bar.update } : {}),
     };
     const exporting = args.openmetrics || args.fortio;
     const thresholds = scenario.thresholds.length > 0;
-    // Exports and thresholds need the run's extra records, which stay in this thread (the recorders are
-    // not plain data); every other run goes to the worker pool with its paired baselines.
+    // Every simulation in a worker thread (isolate), the run with its paired baselines side by side; with
+    // exports or thresholds the run itself also keeps those records (plain data, like its summary).
+    const pool = { workers, isolate: true, ...(bar ? { onProgress: bar.update } : {}) };
     const records =
       exporting || thresholds
-        ? experiment.runScenarioWithRecords(scenario, { ...options, telemetry: exporting, thresholds })
+        ? await experiment.runScenarioWithRecordsParallel(
+            scenario,
+            { ...options, telemetry: exporting, thresholds },
+            pool,
+          )
         : undefined;
-    const summary =
-      records?.summary ??
-      (await experiment.runScenarioInWorker(scenario, options, args.workers ?? availableParallelism()));
+    const summary = records?.summary ?? (await experiment.runScenarioParallel(scenario, options, pool));
     bar?.stop();
     const extra =
       records?.telemetry === undefined || records.fortio === undefined

@@ -103,7 +103,13 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     );
     await refuseIfMemoryTooLarge(file, experiment.scenarios, experiment.jobs, workers, args.allowLarge);
     const bar = progressBar(`sweeping ${experiment.scenarios[0]?.name ?? ''}`, !args.json);
-    const result = await experiment.runAll({ workers, ...(bar ? { onProgress: bar.update } : {}) });
+    // Every simulation in a worker thread (isolate), none here: one out of memory is then a message and
+    // exit 2, not a V8 crash of the whole process.
+    const result = await experiment.runAll({
+      workers,
+      isolate: true,
+      ...(bar ? { onProgress: bar.update } : {}),
+    });
     bar?.stop();
     await writeSweepReport(result, out, args.json, figures);
   },
