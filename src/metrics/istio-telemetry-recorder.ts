@@ -1,7 +1,7 @@
 /**
  * Istio's standard metrics as a mesh of sidecars would have reported them: per window, per label set, the
  * counts and latency buckets behind `istio_requests_total` and `istio_request_duration_milliseconds`, and
- * the istiod series meshsim models (`pilot_xds_pushes`, `pilot_proxy_convergence_time`). Plain data out
+ * the istiod series meshsim models (`pilot_xds_pushes`, `pilot_proxy_convergence_time`, `pilot_xds`). Plain data out
  * (`IstioTelemetry`); report/openmetrics.ts turns it into text.
  *
  * What each report means, and where it departs from a real mesh (said once here, and in the HELP lines):
@@ -99,6 +99,11 @@ export interface IstioTelemetry {
     readonly convergenceSumsS: number[];
     /** Per window, `convergenceBucketsS.length + 1` counts, flattened. */
     readonly convergenceBuckets: number[];
+    /**
+     * istiod's `pilot_xds` gauge per istiod (its server: a cluster, or "external"): the proxies with an
+     * xDS stream to it at each sample (`windows + 1` values, sample k at `startMs + k * windowMs`).
+     */
+    readonly xdsClients: readonly { readonly istiod: string; readonly samples: ArrayLike<number> }[];
   } | null;
 }
 
@@ -111,8 +116,8 @@ export interface TelemetryShape {
   /** When the simulation stops (duration plus drain): the last sample is at or after it. */
   readonly endMs: number;
   readonly windowMs: number;
-  /** Whether the model has a control plane to report. */
-  readonly istiods: number;
+  /** The model's istiods by server name (a cluster, or "external"); empty: no control plane to report. */
+  readonly istiods: readonly string[];
   /** The simulation clock (control-plane events carry no time). */
   readonly now: () => number;
   /** Kubernetes namespace of every service (meshsim has one); default "default". */
@@ -167,6 +172,10 @@ export class IstioTelemetryRecorder implements MeshObserver {
   private readonly convSums: Float64Array;
   private readonly convBuckets: Float64Array;
   private lastWindow = 0;
+  /** Per istiod (as `shape.istiods`): connected proxies now, and the samples taken so far. */
+  private readonly xdsNow: number[];
+  private readonly xdsSamples: Float64Array[];
+  private xdsFilled = 0;
 
   constructor(private readonly shape: TelemetryShape) {
     this.namespace = shape.namespace ?? 'default';
@@ -180,6 +189,8 @@ export class IstioTelemetryRecorder implements MeshObserver {
     this.convCounts = new Float64Array(this.windows);
     this.convSums = new Float64Array(this.windows);
     this.convBuckets = new Float64Array(this.windows * CB);
+    this.xdsNow = shape.istiods.map(() => 0);
+    this.xdsSamples = shape.istiods.map(() => new Float64Array(this.windows + 1));
   }
 
   private workloadId(
@@ -362,7 +373,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
 
   converged(ms: number): void {
     const now = this.shape.now();
-    if (this.shape.istiods === 0 || now - ms < this.warmupMs) return;
+    if (this.shape.istiods.length === 0 || now - ms < this.warmupMs) return;
     const w = this.windowOf(now);
     const s = ms / 1000;
     this.convCounts[w] = (this.convCounts[w] as number) + 1;
@@ -373,9 +384,30 @@ export class IstioTelemetryRecorder implements MeshObserver {
 
   pushed(): void {
     const now = this.shape.now();
-    if (this.shape.istiods === 0 || now < this.shape.warmupMs) return;
+    if (this.shape.istiods.length === 0 || now < this.shape.warmupMs) return;
     const w = this.windowOf(now);
     this.pushes[w] = (this.pushes[w] as number) + 1;
+  }
+
+  /**
+   * A gauge is sampled, not summed: sample k holds the count after every event at or before its time
+   * (the mesh as built at time 0 included). Samples whose time has passed are filled with the count they
+   * saw before this change is applied.
+   */
+  xdsClients(istiod: string, count: number): void {
+    const i = this.shape.istiods.indexOf(istiod);
+    if (i < 0) throw new Error(`telemetry: xDS clients of ${istiod}, not one of the model's istiods`);
+    this.fillXds(this.shape.now());
+    this.xdsNow[i] = count;
+  }
+
+  /** Fills every sample whose time is before `nowMs` with the current counts. */
+  private fillXds(nowMs: number): void {
+    while (this.xdsFilled <= this.windows && this.warmupMs + this.xdsFilled * this.windowMs < nowMs) {
+      for (const [i, samples] of this.xdsSamples.entries())
+        samples[this.xdsFilled] = this.xdsNow[i] as number;
+      this.xdsFilled++;
+    }
   }
 
   staleProxies(_count: number, _nowMs: number): void {}
@@ -395,6 +427,8 @@ export class IstioTelemetryRecorder implements MeshObserver {
     const runWindows = Math.ceil((runEndMs - this.shape.warmupMs) / this.shape.windowMs);
     const n = Math.min(this.windows, Math.max(runWindows, this.lastWindow + 1));
     const slice = (a: Float64Array, width = 1) => Array.from(a.subarray(0, n * width));
+    // Samples up to the last one exported hold the counts at the end (nothing changed since).
+    this.fillXds(Infinity);
     const w = this.windows;
     // Views on the cells, not copies: the record is read once, by the text writer.
     const series = this.meta
@@ -425,7 +459,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
       workloads: this.workloads,
       series,
       controlPlane:
-        this.shape.istiods === 0
+        this.shape.istiods.length === 0
           ? null
           : {
               pushes: slice(this.pushes),
@@ -433,6 +467,10 @@ export class IstioTelemetryRecorder implements MeshObserver {
               convergenceCounts: slice(this.convCounts),
               convergenceSumsS: slice(this.convSums),
               convergenceBuckets: slice(this.convBuckets, CB),
+              xdsClients: this.shape.istiods.map((istiod, i) => ({
+                istiod,
+                samples: (this.xdsSamples[i] as Float64Array).subarray(0, n + 1),
+              })),
             },
     };
   }

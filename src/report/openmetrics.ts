@@ -96,6 +96,13 @@ interface Family {
   readonly type: 'counter' | 'histogram' | 'gauge';
   readonly help: string;
   readonly unit?: string;
+  /**
+   * A counter exposed without `_total`, as istiod exposes its sums (its OpenTelemetry exporter is set up
+   * `WithoutCounterSuffixes`: istio/istio pkg/monitoring/monitoring.go at 86c9f01f), so the series keep
+   * the names Istio's dashboards query. OpenMetrics allows a counter only with `_total` samples, so there
+   * the family is typed `unknown`; the final scrape says `counter`, as istiod's /metrics does.
+   */
+  readonly noTotal?: boolean;
 }
 
 const REQUESTS: Family = {
@@ -108,10 +115,22 @@ const DURATION: Family = {
   type: 'histogram',
   help: 'Request duration (meshsim: destination-reporter durations include the return hop).',
 };
+/**
+ * istiod's series, names, types and labels from istio/istio pilot/pkg/xds/monitoring.go at 86c9f01f:
+ * `pilot_xds_pushes` (a Sum, label `type`), `pilot_proxy_convergence_time` (a Distribution, no label),
+ * `pilot_xds` (a Gauge, label `version`: the connected proxies' Istio version, recorded in ads.go
+ * addCon/removeCon).
+ */
 const PUSHES: Family = {
   name: 'pilot_xds_pushes',
   type: 'counter',
+  noTotal: true,
   help: 'Pushes to proxies (meshsim: one push carries endpoints and routes, counted as type eds).',
+};
+const XDS: Family = {
+  name: 'pilot_xds',
+  type: 'gauge',
+  help: 'Number of endpoints connected to this pilot using XDS (meshsim: per istiod, labelled with the cluster it runs in or "external"; no version label, meshsim models no proxy versions).',
 };
 const CONVERGENCE: Family = {
   name: 'pilot_proxy_convergence_time',
@@ -238,8 +257,9 @@ function* render(
   const base = baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
   const w = new ChunkWriter();
   const header = (f: Family) => {
-    const exposed = !openMetrics && f.type === 'counter' ? `${f.name}_total` : f.name;
-    w.bytes(utf8(`# HELP ${exposed} ${f.help}\n# TYPE ${exposed} ${f.type}\n`));
+    const exposed = !openMetrics && f.type === 'counter' && f.noTotal !== true ? `${f.name}_total` : f.name;
+    const type = openMetrics && f.noTotal === true ? 'unknown' : f.type;
+    w.bytes(utf8(`# HELP ${exposed} ${f.help}\n# TYPE ${exposed} ${type}\n`));
   };
   const prepared = sources.map(({ t, extra }) => {
     const extraText = labelText(extra);
@@ -292,7 +312,7 @@ function* render(
       const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
       counterLines(
         w,
-        [utf8(`pilot_xds_pushes_total{${withExtra('type="eds"')}} `)],
+        [utf8(`pilot_xds_pushes{${withExtra('type="eds"')}} `)],
         cp.pushes,
         t.windows,
         times,
@@ -314,6 +334,18 @@ function* render(
         times,
         from,
       );
+    }
+    header(XDS);
+    for (const { t, from, times, withExtra } of planes) {
+      const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
+      for (const { istiod, samples } of cp.xdsClients) {
+        const prefix = utf8(`pilot_xds{${withExtra(labelText([['cluster', istiod]]))}} `);
+        for (let k = from; k <= t.windows; k++) {
+          w.bytes(prefix);
+          w.number(samples[k] ?? 0);
+          w.bytes(times[k] as Uint8Array);
+        }
+      }
     }
   }
   if (openMetrics) w.ascii('# EOF\n');
