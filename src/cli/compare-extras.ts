@@ -45,11 +45,11 @@ export async function compareExtras(
     files.push(
       {
         name: 'openmetrics.txt',
-        content: report.openMetricsTextOfModels(telemetry, {
+        content: report.openMetricsChunksOfModels(telemetry, {
           ...(choice.baseTimeMs === undefined ? {} : { baseTimeMs: choice.baseTimeMs }),
         }),
       },
-      { name: 'metrics.prom', content: report.prometheusTextOfModels(telemetry) },
+      { name: 'metrics.prom', content: report.prometheusChunksOfModels(telemetry) },
     );
   }
   const outcomes = runs.flatMap((r) =>

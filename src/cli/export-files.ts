@@ -54,8 +54,8 @@ export async function exportFiles(
   if (choice.openMetrics) {
     const options = { baseTimeMs: choice.baseTimeMs };
     files.push(
-      { name: 'openmetrics.txt', content: report.openMetricsText(run.telemetry, options) },
-      { name: 'metrics.prom', content: report.prometheusText(run.telemetry, options) },
+      { name: 'openmetrics.txt', content: report.openMetricsChunks(run.telemetry, options) },
+      { name: 'metrics.prom', content: report.prometheusChunks(run.telemetry, options) },
     );
   }
   if (choice.fortio) {

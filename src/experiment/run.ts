@@ -9,7 +9,7 @@
  * `baselines: false`.
  */
 import { Engine, RngStreams } from '../des/index.js';
-import { Topology, istiodCount, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
+import { Topology, istiodCount, istiodsOf, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
 import {
   FortioRecorder,
   ExportRecorders,
@@ -224,7 +224,7 @@ function telemetryShape(scenario: Scenario, model: DeploymentModel, now: () => n
     warmupMs: scenario.warmupMs,
     endMs: scenario.durationMs + DRAIN_MS,
     windowMs: scenario.windowMs,
-    istiods: istiodCount(model),
+    istiods: istiodsOf(model),
     now,
   };
 }

@@ -31,6 +31,8 @@ import type { ViewTracker } from './view-tracker.js';
 /** Events the control plane reports (the mesh forwards them to its observer). */
 export interface ControlPlaneEvents {
   pushed(): void;
+  /** The proxies connected to an istiod (by its server name) are now `count` (see MeshObserver). */
+  xdsClients(istiod: string, count: number): void;
   certExpired(proxy: Proxy): void;
   /** A proxy's snapshot changed (the data plane rebuilds its upstream views lazily). */
   viewChanged(proxy: Proxy): void;
@@ -83,6 +85,8 @@ export class ControlPlane {
   private snapshotVersion = 0;
   /** istiods whose CA cannot sign (ca-outage): xDS still flows, certificates do not. */
   private readonly caDown = new Set<Istiod>();
+  /** Each istiod's server name (a cluster, or "external"), for the xDS client events. */
+  private readonly serverOf = new Map<Istiod, string>();
 
   constructor(c: ControlPlaneContext) {
     const { engine, model, topology, infra, registry, tracker, settings, routing, rng, pushTime, events } = c;
@@ -127,6 +131,7 @@ export class ControlPlane {
         const configCluster = topology.cluster(configSourceOf(model, server));
         istiod = new Istiod(`istiod/${server}`, location, configCluster, rate, ctx);
         byName.set(server, istiod);
+        this.serverOf.set(istiod, server);
         this.istiods.push(istiod);
       }
       return istiod;
@@ -188,6 +193,7 @@ export class ControlPlane {
     if (this.reachable(proxy.cluster)) {
       proxy.connectedTo = istiod;
       istiod.connected.add(proxy);
+      this.xdsChanged(istiod);
       this.receive(proxy, istiod.latest);
     } else this.scheduleReconnect(proxy);
   }
@@ -211,7 +217,8 @@ export class ControlPlane {
   /** A proxy's pod is gone. */
   remove(proxy: Proxy): void {
     proxy.alive = false;
-    proxy.connectedTo?.connected.delete(proxy);
+    const from = proxy.connectedTo;
+    if (from !== undefined && from.connected.delete(proxy)) this.xdsChanged(from);
     proxy.connectedTo = undefined;
     if (proxy.reconnectTimer !== undefined) this.engine.cancel(proxy.reconnectTimer);
     this.tracker.move(proxy.snapshot, undefined, this.engine.now);
@@ -249,7 +256,9 @@ export class ControlPlane {
 
   /** Takes an istiod down (its pods, or the process): every stream breaks at once. */
   stopIstiod(istiod: Istiod): void {
-    for (const p of istiod.stop()) {
+    const dropped = istiod.stop();
+    if (dropped.length > 0) this.xdsChanged(istiod);
+    for (const p of dropped) {
       p.connectedTo = undefined;
       this.scheduleReconnect(p);
     }
@@ -261,7 +270,8 @@ export class ControlPlane {
   }
 
   private disconnect(p: Proxy): void {
-    p.connectedTo?.connected.delete(p);
+    const from = p.connectedTo;
+    if (from !== undefined && from.connected.delete(p)) this.xdsChanged(from);
     p.connectedTo = undefined;
     this.scheduleReconnect(p);
   }
@@ -282,10 +292,18 @@ export class ControlPlane {
     p.reconnectAttempts = 0;
     p.connectedTo = istiod;
     istiod.connected.add(p);
+    this.xdsChanged(istiod);
     // A new stream authenticates and gets a certificate over the same path (CSR on 15012).
     if ((!p.hasValidCert(this.engine.now) || p.certExpiresMs === Infinity) && this.caReachable(p.cluster))
       this.issueCert(p, 0);
     istiod.enqueue(p);
+  }
+
+  /** Reports an istiod's connected proxies after a stream opened or closed (istiod's addCon/removeCon). */
+  private xdsChanged(istiod: Istiod): void {
+    const server = this.serverOf.get(istiod);
+    if (server === undefined) throw new Error(`control plane: ${istiod.name} is not one of its istiods`);
+    this.events.xdsClients(server, istiod.connected.size);
   }
 
   /** Envoy's JitteredExponentialBackOffStrategy: uniform in [0, min(max, initial x 2^n)). */

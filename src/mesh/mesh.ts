@@ -82,6 +82,7 @@ export class Mesh {
       pushTime: sampler(config.controlPlane.pushTime, streams.stream('push-time')),
       events: {
         pushed: () => observer.pushed(),
+        xdsClients: (istiod, count) => observer.xdsClients(istiod, count),
         certExpired: () => observer.certExpired(),
         viewChanged: (proxy) => this.workloads.sidecarConfigured(proxy),
       },

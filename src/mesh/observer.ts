@@ -17,6 +17,12 @@ export interface MeshObserver {
   staleProxies(count: number, nowMs: number): void;
   /** istiod pushed config to one proxy. */
   pushed(): void;
+  /**
+   * The number of proxies holding an xDS stream to an istiod changed to `count` (istiod's `pilot_xds`
+   * gauge: a stream opened on connect, closed on disconnect, pod removal or the istiod going down).
+   * `istiod`: the server's name as the deployment model names it (a cluster, or "external").
+   */
+  xdsClients(istiod: string, count: number): void;
   /** The injection webhook refused a pod (its istiod unreachable). */
   podCreationRejected(): void;
   /** A proxy's workload certificate expired. */

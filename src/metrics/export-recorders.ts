@@ -46,6 +46,11 @@ export class ExportRecorders implements MeshObserver {
     this.telemetry?.pushed();
   }
 
+  xdsClients(istiod: string, count: number): void {
+    this.run.xdsClients(istiod, count);
+    this.telemetry?.xdsClients(istiod, count);
+  }
+
   podCreationRejected(): void {
     this.run.podCreationRejected();
   }

@@ -67,6 +67,7 @@ export class FortioRecorder implements MeshObserver {
   converged(): void {}
   staleProxies(): void {}
   pushed(): void {}
+  xdsClients(): void {}
   podCreationRejected(): void {}
   certExpired(): void {}
 

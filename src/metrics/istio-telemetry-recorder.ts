@@ -1,7 +1,7 @@
 /**
  * Istio's standard metrics as a mesh of sidecars would have reported them: per window, per label set, the
  * counts and latency buckets behind `istio_requests_total` and `istio_request_duration_milliseconds`, and
- * the istiod series meshsim models (`pilot_xds_pushes`, `pilot_proxy_convergence_time`). Plain data out
+ * the istiod series meshsim models (`pilot_xds_pushes`, `pilot_proxy_convergence_time`, `pilot_xds`). Plain data out
  * (`IstioTelemetry`); report/openmetrics.ts turns it into text.
  *
  * What each report means, and where it departs from a real mesh (said once here, and in the HELP lines):
@@ -15,8 +15,8 @@
  *   warm-up are left out, as the run summary leaves them out, so final counts equal the summary's.
  * - Sampling continues through the drain after the run's duration, so calls finishing then are counted.
  *
- * Memory grows with windows times label sets, never with requests. The hot path does one Map lookup per
- * report and a scan of 19 bucket bounds.
+ * Memory grows with windows times label sets, never with requests. The hot path does array indexing per
+ * report and a scan of the bucket bounds below the duration (see the class comment).
  */
 import type { Call, Endpoint, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, ResponseFlag } from '../mesh/index.js';
@@ -74,11 +74,11 @@ export interface TelemetrySeries {
   readonly responseCode: number;
   readonly responseFlags: string;
   /** Per window: completions. */
-  readonly counts: number[];
+  readonly counts: ArrayLike<number>;
   /** Per window: sum of durations, ms. */
-  readonly sumsMs: number[];
+  readonly sumsMs: ArrayLike<number>;
   /** Per window, `buckets.length + 1` counts (the last: above every bound), flattened. */
-  readonly buckets: number[];
+  readonly buckets: ArrayLike<number>;
 }
 
 export interface IstioTelemetry {
@@ -99,6 +99,11 @@ export interface IstioTelemetry {
     readonly convergenceSumsS: number[];
     /** Per window, `convergenceBucketsS.length + 1` counts, flattened. */
     readonly convergenceBuckets: number[];
+    /**
+     * istiod's `pilot_xds` gauge per istiod (its server: a cluster, or "external"): the proxies with an
+     * xDS stream to it at each sample (`windows + 1` values, sample k at `startMs + k * windowMs`).
+     */
+    readonly xdsClients: readonly { readonly istiod: string; readonly samples: ArrayLike<number> }[];
   } | null;
 }
 
@@ -111,59 +116,81 @@ export interface TelemetryShape {
   /** When the simulation stops (duration plus drain): the last sample is at or after it. */
   readonly endMs: number;
   readonly windowMs: number;
-  /** Whether the model has a control plane to report. */
-  readonly istiods: number;
+  /** The model's istiods by server name (a cluster, or "external"); empty: no control plane to report. */
+  readonly istiods: readonly string[];
   /** The simulation clock (control-plane events carry no time). */
   readonly now: () => number;
   /** Kubernetes namespace of every service (meshsim has one); default "default". */
   readonly namespace?: string;
 }
 
-interface SeriesCells {
-  readonly meta: Omit<TelemetrySeries, 'counts' | 'sumsMs' | 'buckets'>;
-  readonly counts: Float64Array;
-  readonly sums: Float64Array;
-  readonly buckets: Float64Array;
-}
-
 const B = ISTIO_DURATION_BUCKETS_MS.length + 1;
 const CB = PILOT_CONVERGENCE_BUCKETS_S.length + 1;
+const BOUNDS = Float64Array.from(ISTIO_DURATION_BUCKETS_MS);
+/** A cell key that no code and flags make (they make 0 .. 1000 * 4096). */
+const NO_KEY = -1;
 
-function bucketOf(bounds: readonly number[], v: number): number {
+function bucketOf(bounds: ArrayLike<number>, v: number): number {
   let i = 0;
   while (i < bounds.length && v > (bounds[i] as number)) i++;
   return i;
 }
 
-/** Records Istio's standard metrics per window; see the file comment for what each report means. */
+/**
+ * Records Istio's standard metrics per window; see the file comment for what each report means.
+ *
+ * Layout, so that a call costs a few array indexings and no string, hash or allocation: a label set (a
+ * series) is resolved to a dense id once, then counted in one Float64Array holding every series' block
+ * `[counts (W) | sums (W) | buckets (W x B)]` for W windows, grown by doubling when a new label set
+ * appears. Ids: workloads by endpoint id (an array); a (source workload, destination) pair by a table of
+ * small-integer arrays; per pair and reporter, the last (code, flags) seen and its series id (calls of a
+ * pair nearly always end the same way), else a Map by `code * 4096 + flags`.
+ */
 export class IstioTelemetryRecorder implements MeshObserver {
   private readonly windows: number;
   private readonly namespace: string;
+  private readonly warmupMs: number;
+  private readonly windowMs: number;
   private readonly workloads: TelemetryWorkload[] = [];
   private readonly workloadIds = new Map<string, number>();
   /** Workload id by endpoint id (ids are dense), -1 until first seen. */
   private readonly byEndpoint: number[] = [];
   /** Client workloads (a traffic source's clients, or the ingress gateway) by `traffic * clusters + cluster`. */
   private readonly clients: number[];
-  /** Pair index by source workload, then destination key (see `cells`). */
+  /** Pair index by source workload, then destination key (see `pairOf`). */
   private readonly pairTable: (number[] | undefined)[] = [];
-  /** Per pair, two maps (source and destination reporter) from code and flags to cells. */
-  private readonly pairCells: Map<number, SeriesCells>[] = [];
-  private readonly series: SeriesCells[] = [];
+  /** Per pair and reporter (`pair * 2 + reporter`): the last (code, flags) key, its series, and all. */
+  private lastKey = new Int32Array(64).fill(NO_KEY);
+  private lastSeries = new Int32Array(64);
+  private readonly byResponse: Map<number, number>[] = [];
+  /** Series metadata by id; cells in `cells` at `id * block`. */
+  private readonly meta: Omit<TelemetrySeries, 'counts' | 'sumsMs' | 'buckets'>[] = [];
+  private readonly block: number;
+  private cells: Float64Array;
   private readonly pushes: Float64Array;
   private readonly convCounts: Float64Array;
   private readonly convSums: Float64Array;
   private readonly convBuckets: Float64Array;
   private lastWindow = 0;
+  /** Per istiod (as `shape.istiods`): connected proxies now, and the samples taken so far. */
+  private readonly xdsNow: number[];
+  private readonly xdsSamples: Float64Array[];
+  private xdsFilled = 0;
 
   constructor(private readonly shape: TelemetryShape) {
     this.namespace = shape.namespace ?? 'default';
+    this.warmupMs = shape.warmupMs;
+    this.windowMs = shape.windowMs;
     this.windows = Math.max(1, Math.ceil((shape.endMs - shape.warmupMs) / shape.windowMs));
+    this.block = this.windows * (B + 2);
+    this.cells = new Float64Array(this.block * 16);
     this.clients = new Array<number>(shape.traffic.length * shape.clusters.length).fill(-1);
     this.pushes = new Float64Array(this.windows);
     this.convCounts = new Float64Array(this.windows);
     this.convSums = new Float64Array(this.windows);
     this.convBuckets = new Float64Array(this.windows * CB);
+    this.xdsNow = shape.istiods.map(() => 0);
+    this.xdsSamples = shape.istiods.map(() => new Float64Array(this.windows + 1));
   }
 
   private workloadId(
@@ -230,72 +257,92 @@ export class IstioTelemetryRecorder implements MeshObserver {
   }
 
   private windowOf(ms: number): number {
-    const w = Math.floor((ms - this.shape.warmupMs) / this.shape.windowMs);
+    const w = Math.floor((ms - this.warmupMs) / this.windowMs);
     if (w < 0 || w >= this.windows) throw new Error(`telemetry: ${ms} ms is outside the sampled windows`);
     if (w > this.lastWindow) this.lastWindow = w;
     return w;
   }
 
-  private cells(
-    reporter: 0 | 1,
-    src: number,
-    dst: number,
-    service: number,
-    code: number,
-    flags: number,
-  ): SeriesCells {
-    // Small-integer keys only (no heap numbers, no strings per call): a (source, destination) table of
-    // dense pair indexes, then per pair and reporter a map by code and flags. A call with no upstream host
-    // is told apart by the service it addressed.
-    const dstKey = dst >= 0 ? 2 * dst : 2 * service + 1;
+  /**
+   * The dense index of a (source workload, destination) pair. A call with no upstream host is told apart
+   * by the service it addressed (odd keys), a call to a workload by that workload (even keys).
+   */
+  private pairOf(src: number, dstKey: number): number {
     let row = this.pairTable[src];
     if (row === undefined) {
       row = [];
       this.pairTable[src] = row;
     }
-    let pair = row[dstKey];
-    if (pair === undefined) {
-      pair = this.pairCells.length / 2;
-      row[dstKey] = pair;
-      this.pairCells.push(new Map(), new Map());
+    const pair = row[dstKey];
+    if (pair !== undefined) return pair;
+    const id = this.byResponse.length / 2;
+    row[dstKey] = id;
+    this.byResponse.push(new Map(), new Map());
+    if (this.lastKey.length < this.byResponse.length) {
+      const keys = new Int32Array(this.lastKey.length * 2).fill(NO_KEY);
+      keys.set(this.lastKey);
+      this.lastKey = keys;
+      const series = new Int32Array(this.lastSeries.length * 2);
+      series.set(this.lastSeries);
+      this.lastSeries = series;
     }
-    const byResponse = this.pairCells[pair * 2 + reporter] as Map<number, SeriesCells>;
-    // Codes are below 1000 and flags fit 12 bits (response-flag.ts): the key stays a small integer.
-    const k = code * 4096 + flags;
-    let c = byResponse.get(k);
-    if (c === undefined) {
-      c = {
-        meta: {
-          reporter: reporter === 0 ? 'source' : 'destination',
-          source: src,
-          destination: dst,
-          destinationService: this.shape.services[service] ?? `service-${service}`,
-          responseCode: code,
-          responseFlags: formatResponseFlags(flags),
-        },
-        counts: new Float64Array(this.windows),
-        sums: new Float64Array(this.windows),
-        buckets: new Float64Array(this.windows * B),
-      };
-      byResponse.set(k, c);
-      this.series.push(c);
-    }
-    return c;
+    return id;
   }
 
-  private add(c: SeriesCells, window: number, ms: number): void {
-    c.counts[window] = (c.counts[window] as number) + 1;
-    c.sums[window] = (c.sums[window] as number) + ms;
-    const i = window * B + bucketOf(ISTIO_DURATION_BUCKETS_MS, ms);
-    c.buckets[i] = (c.buckets[i] as number) + 1;
+  /** The series id of a pair's report with this code and flags (created on first sight). */
+  private seriesOf(
+    slot: number,
+    code: number,
+    flags: number,
+    src: number,
+    dst: number,
+    service: number,
+  ): number {
+    // Codes are below 1000 and flags fit 12 bits (response-flag.ts): the key stays a small integer.
+    const k = code * 4096 + flags;
+    if (this.lastKey[slot] === k) return this.lastSeries[slot] as number;
+    const byResponse = this.byResponse[slot] as Map<number, number>;
+    let id = byResponse.get(k);
+    if (id === undefined) {
+      id = this.meta.length;
+      this.meta.push({
+        reporter: (slot & 1) === 0 ? 'source' : 'destination',
+        source: src,
+        destination: dst,
+        destinationService: this.shape.services[service] ?? `service-${service}`,
+        responseCode: code,
+        responseFlags: formatResponseFlags(flags),
+      });
+      if ((id + 1) * this.block > this.cells.length) {
+        const grown = new Float64Array(this.cells.length * 2);
+        grown.set(this.cells);
+        this.cells = grown;
+      }
+      byResponse.set(k, id);
+    }
+    this.lastKey[slot] = k;
+    this.lastSeries[slot] = id;
+    return id;
+  }
+
+  private add(series: number, window: number, ms: number): void {
+    const cells = this.cells;
+    const w = this.windows;
+    const base = series * this.block;
+    cells[base + window] = (cells[base + window] as number) + 1;
+    cells[base + w + window] = (cells[base + w + window] as number) + ms;
+    const i = base + 2 * w + window * B + bucketOf(BOUNDS, ms);
+    cells[i] = (cells[i] as number) + 1;
   }
 
   requestStarted(_r: Readonly<MeshRequest>): void {}
   requestCompleted(_r: Readonly<MeshRequest>): void {}
 
   callCompleted(call: Readonly<Call>): void {
-    if (call.sentMs < this.shape.warmupMs) return;
-    const window = this.windowOf(call.endMs);
+    const sentMs = call.sentMs;
+    if (sentMs < this.warmupMs) return;
+    const endMs = call.endMs;
+    const window = this.windowOf(endMs);
     const from = call.source.endpoint;
     const src =
       from === undefined
@@ -304,21 +351,29 @@ export class IstioTelemetryRecorder implements MeshObserver {
     const to = call.endpoint;
     const dst = to === undefined ? -1 : this.endpointWorkload(to);
     const service = call.service.index;
-    this.add(
-      this.cells(0, src, dst, service, call.responseCode, call.responseFlags),
-      window,
-      call.endMs - call.sentMs,
-    );
+    const pair = this.pairOf(src, dst >= 0 ? 2 * dst : 2 * service + 1);
+    const code = call.responseCode;
+    const flags = call.responseFlags;
+    this.add(this.seriesOf(pair * 2, code, flags, src, dst, service), window, endMs - sentMs);
     if (to === undefined || call.arrivedMs < 0) return;
-    const timedOut = (call.responseFlags & ResponseFlag.UT) !== 0;
-    const code = timedOut ? 0 : call.responseCode;
-    const flags = timedOut ? ResponseFlag.DC : call.responseFlags & ~SOURCE_ONLY_FLAGS;
-    this.add(this.cells(1, src, dst, service, code, flags), window, call.endMs - call.arrivedMs);
+    const timedOut = (flags & ResponseFlag.UT) !== 0;
+    this.add(
+      this.seriesOf(
+        pair * 2 + 1,
+        timedOut ? 0 : code,
+        timedOut ? ResponseFlag.DC : flags & ~SOURCE_ONLY_FLAGS,
+        src,
+        dst,
+        service,
+      ),
+      window,
+      endMs - call.arrivedMs,
+    );
   }
 
   converged(ms: number): void {
     const now = this.shape.now();
-    if (this.shape.istiods === 0 || now - ms < this.shape.warmupMs) return;
+    if (this.shape.istiods.length === 0 || now - ms < this.warmupMs) return;
     const w = this.windowOf(now);
     const s = ms / 1000;
     this.convCounts[w] = (this.convCounts[w] as number) + 1;
@@ -329,9 +384,30 @@ export class IstioTelemetryRecorder implements MeshObserver {
 
   pushed(): void {
     const now = this.shape.now();
-    if (this.shape.istiods === 0 || now < this.shape.warmupMs) return;
+    if (this.shape.istiods.length === 0 || now < this.shape.warmupMs) return;
     const w = this.windowOf(now);
     this.pushes[w] = (this.pushes[w] as number) + 1;
+  }
+
+  /**
+   * A gauge is sampled, not summed: sample k holds the count after every event at or before its time
+   * (the mesh as built at time 0 included). Samples whose time has passed are filled with the count they
+   * saw before this change is applied.
+   */
+  xdsClients(istiod: string, count: number): void {
+    const i = this.shape.istiods.indexOf(istiod);
+    if (i < 0) throw new Error(`telemetry: xDS clients of ${istiod}, not one of the model's istiods`);
+    this.fillXds(this.shape.now());
+    this.xdsNow[i] = count;
+  }
+
+  /** Fills every sample whose time is before `nowMs` with the current counts. */
+  private fillXds(nowMs: number): void {
+    while (this.xdsFilled <= this.windows && this.warmupMs + this.xdsFilled * this.windowMs < nowMs) {
+      for (const [i, samples] of this.xdsSamples.entries())
+        samples[this.xdsFilled] = this.xdsNow[i] as number;
+      this.xdsFilled++;
+    }
   }
 
   staleProxies(_count: number, _nowMs: number): void {}
@@ -340,7 +416,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
 
   /** Label sets held (memory accounting: cells are this times windows). */
   get seriesCount(): number {
-    return this.series.length;
+    return this.meta.length;
   }
 
   /**
@@ -351,13 +427,20 @@ export class IstioTelemetryRecorder implements MeshObserver {
     const runWindows = Math.ceil((runEndMs - this.shape.warmupMs) / this.shape.windowMs);
     const n = Math.min(this.windows, Math.max(runWindows, this.lastWindow + 1));
     const slice = (a: Float64Array, width = 1) => Array.from(a.subarray(0, n * width));
-    const series = this.series
-      .map((c): TelemetrySeries => ({
-        ...c.meta,
-        counts: slice(c.counts),
-        sumsMs: slice(c.sums),
-        buckets: slice(c.buckets, B),
-      }))
+    // Samples up to the last one exported hold the counts at the end (nothing changed since).
+    this.fillXds(Infinity);
+    const w = this.windows;
+    // Views on the cells, not copies: the record is read once, by the text writer.
+    const series = this.meta
+      .map((m, id): TelemetrySeries => {
+        const base = id * this.block;
+        return {
+          ...m,
+          counts: this.cells.subarray(base, base + n),
+          sumsMs: this.cells.subarray(base + w, base + w + n),
+          buckets: this.cells.subarray(base + 2 * w, base + 2 * w + n * B),
+        };
+      })
       .sort(
         (a, b) =>
           a.reporter.localeCompare(b.reporter) ||
@@ -376,7 +459,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
       workloads: this.workloads,
       series,
       controlPlane:
-        this.shape.istiods === 0
+        this.shape.istiods.length === 0
           ? null
           : {
               pushes: slice(this.pushes),
@@ -384,6 +467,10 @@ export class IstioTelemetryRecorder implements MeshObserver {
               convergenceCounts: slice(this.convCounts),
               convergenceSumsS: slice(this.convSums),
               convergenceBuckets: slice(this.convBuckets, CB),
+              xdsClients: this.shape.istiods.map((istiod, i) => ({
+                istiod,
+                samples: (this.xdsSamples[i] as Float64Array).subarray(0, n + 1),
+              })),
             },
     };
   }

@@ -262,6 +262,9 @@ export class RunRecorder implements MeshObserver {
     this.controlPlane.staleProxies(count, nowMs);
   }
 
+  /** Connected proxies are exported (pilot_xds, IstioTelemetryRecorder); the summary keeps none. */
+  xdsClients(): void {}
+
   pushed(): void {
     this.controlPlane.pushed();
   }

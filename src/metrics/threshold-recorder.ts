@@ -94,6 +94,7 @@ export class ThresholdRecorder implements MeshObserver {
   converged(): void {}
   staleProxies(): void {}
   pushed(): void {}
+  xdsClients(): void {}
   podCreationRejected(): void {}
   certExpired(): void {}
 

@@ -25,8 +25,11 @@ import { exchangeFolders } from './exchange.js';
 export interface ReportFile {
   /** Path inside the report folder, e.g. `summary.json` or `charts/latency.svg`. */
   readonly name: string;
-  /** Text (written as UTF-8) or bytes. */
-  readonly content: string | Uint8Array;
+  /**
+   * Text (written as UTF-8), bytes, or bytes in chunks (a large text never built as one string, e.g.
+   * OpenMetrics: see text-chunks.ts), written chunk by chunk.
+   */
+  readonly content: string | Uint8Array | Iterable<Uint8Array>;
 }
 
 /** A file-system error while writing a report: the path and the cause in plain words (exit 2). */
@@ -172,10 +175,15 @@ export async function removeStaleTemporaries(parent: string): Promise<string[]> 
 }
 
 /** Writes `content` to a new file at `path` and fsyncs it before closing. */
-async function writeSynced(path: string, content: string | Uint8Array): Promise<void> {
+async function writeSynced(path: string, content: ReportFile['content']): Promise<void> {
   const fh = await open(path, 'wx');
   try {
-    await fh.writeFile(content);
+    if (typeof content === 'string' || content instanceof Uint8Array) await fh.writeFile(content);
+    else
+      for (const chunk of content) {
+        // write() may write less than asked (a signal, a full pipe): go on from where it stopped.
+        for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at)).bytesWritten;
+      }
     await fh.sync();
   } finally {
     await fh.close();

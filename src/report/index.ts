@@ -42,11 +42,16 @@ export {
   openMetricsText,
   openMetricsTextOfModels,
   prometheusTextOfModels,
+  openMetricsChunks,
+  openMetricsChunksOfModels,
+  prometheusChunks,
+  prometheusChunksOfModels,
   MODEL_LABEL,
   prometheusText,
   DEFAULT_METRICS_BASE_TIME_MS,
   type OpenMetricsOptions,
 } from './openmetrics.js';
+export { chunksToString, type TextChunks } from './text-chunks.js';
 export { fortioResult, fortioResultJson, goDuration, type FortioRunContext } from './fortio-json.js';
 export { thresholdsText, k6SummaryJson, type K6SummaryMeta } from './k6-summary.js';
 export { sweepReportFiles, sweepJson, DEFAULT_SWEEP_FIGURES } from './sweep-report-files.js';

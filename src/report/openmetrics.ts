@@ -12,6 +12,7 @@
  * Prometheus drops as an empty label anyway.
  */
 import type { IstioTelemetry, TelemetrySeries, TelemetryWorkload } from '../metrics/index.js';
+import { ChunkWriter, chunksToString, type TextChunks, textChunks, utf8 } from './text-chunks.js';
 
 /** The base time when none is given: simulated time 0 is 2026-01-01T00:00:00Z. */
 export const DEFAULT_METRICS_BASE_TIME_MS = Date.UTC(2026, 0, 1);
@@ -95,6 +96,13 @@ interface Family {
   readonly type: 'counter' | 'histogram' | 'gauge';
   readonly help: string;
   readonly unit?: string;
+  /**
+   * A counter exposed without `_total`, as istiod exposes its sums (its OpenTelemetry exporter is set up
+   * `WithoutCounterSuffixes`: istio/istio pkg/monitoring/monitoring.go at 86c9f01f), so the series keep
+   * the names Istio's dashboards query. OpenMetrics allows a counter only with `_total` samples, so there
+   * the family is typed `unknown`; the final scrape says `counter`, as istiod's /metrics does.
+   */
+  readonly noTotal?: boolean;
 }
 
 const REQUESTS: Family = {
@@ -107,10 +115,22 @@ const DURATION: Family = {
   type: 'histogram',
   help: 'Request duration (meshsim: destination-reporter durations include the return hop).',
 };
+/**
+ * istiod's series, names, types and labels from istio/istio pilot/pkg/xds/monitoring.go at 86c9f01f:
+ * `pilot_xds_pushes` (a Sum, label `type`), `pilot_proxy_convergence_time` (a Distribution, no label),
+ * `pilot_xds` (a Gauge, label `version`: the connected proxies' Istio version, recorded in ads.go
+ * addCon/removeCon).
+ */
 const PUSHES: Family = {
   name: 'pilot_xds_pushes',
   type: 'counter',
+  noTotal: true,
   help: 'Pushes to proxies (meshsim: one push carries endpoints and routes, counted as type eds).',
+};
+const XDS: Family = {
+  name: 'pilot_xds',
+  type: 'gauge',
+  help: 'Number of endpoints connected to this pilot using XDS (meshsim: per istiod, labelled with the cluster it runs in or "external"; no version label, meshsim models no proxy versions).',
 };
 const CONVERGENCE: Family = {
   name: 'pilot_proxy_convergence_time',
@@ -118,46 +138,103 @@ const CONVERGENCE: Family = {
   help: 'Seconds from a change to its arrival (meshsim: at the last proxy that should see it).',
 };
 
-/**
- * Appends the sample lines of one histogram label set to `out`, sample by sample: buckets (cumulative in
- * `le`), count, sum. Label text and `le` values are built once per label set, not per line.
- */
-function histogramLines(
-  out: string[],
-  name: string,
-  labels: string,
-  bounds: readonly number[],
-  buckets: readonly number[],
-  counts: readonly number[],
-  sums: readonly number[],
+/** Encoded once per text: each sample's timestamp with its leading space (none in a final scrape), `\n`. */
+type Times = readonly Uint8Array[];
+
+/** A counter's samples: the running total at each window boundary from `from` on. */
+function counterLines(
+  w: ChunkWriter,
+  prefix: readonly Uint8Array[],
+  counts: ArrayLike<number>,
   windows: number,
-  times: readonly string[],
+  times: Times,
   from: number,
 ): void {
-  const width = bounds.length + 1;
-  const sep = labels === '' ? '' : ',';
-  const bucketPrefix = bounds.map((b) => `${name}_bucket{${labels}${sep}le="${num(b)}"} `);
-  const infPrefix = `${name}_bucket{${labels}${sep}le="+Inf"} `;
-  const countPrefix = `${name}_count${labels === '' ? '' : `{${labels}}`} `;
-  const sumPrefix = `${name}_sum${labels === '' ? '' : `{${labels}}`} `;
+  let total = 0;
+  for (let k = 0; k <= windows; k++) {
+    if (k > 0) total += counts[k - 1] ?? 0;
+    if (k < from) continue;
+    for (const p of prefix) w.bytes(p);
+    w.number(total);
+    w.bytes(times[k] as Uint8Array);
+  }
+}
+
+/** The fixed parts of a histogram's lines, encoded once per family and label layout. */
+interface HistogramParts {
+  readonly bucket: Uint8Array;
+  /** Per bound, then +Inf: `,le="0.5"} ` (no comma when the label set is empty). */
+  readonly le: readonly Uint8Array[];
+  readonly count: Uint8Array;
+  readonly sum: Uint8Array;
+  /** Closes the count and sum lines' label set: `} `, or ` ` with no labels. */
+  readonly close: Uint8Array;
+}
+
+function histogramParts(name: string, bounds: readonly number[], labelled: boolean): HistogramParts {
+  const sep = labelled ? ',' : '';
+  return {
+    bucket: utf8(`${name}_bucket{`),
+    le: [...bounds.map((b) => utf8(`${sep}le="${num(b)}"} `)), utf8(`${sep}le="+Inf"} `)],
+    count: utf8(`${name}_count${labelled ? '{' : ''}`),
+    sum: utf8(`${name}_sum${labelled ? '{' : ''}`),
+    close: utf8(labelled ? '} ' : ' '),
+  };
+}
+
+/**
+ * The sample lines of one histogram label set, sample by sample: buckets (cumulative in `le`), count,
+ * sum. Yields full chunks after each sample, so a long run's series never piles up in memory.
+ */
+function* histogramLines(
+  w: ChunkWriter,
+  parts: HistogramParts,
+  labels: Uint8Array,
+  buckets: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  sums: ArrayLike<number>,
+  windows: number,
+  times: Times,
+  from: number,
+): Generator<Uint8Array, void, undefined> {
+  const width = parts.le.length;
   const running = new Float64Array(width);
   let count = 0;
   let sum = 0;
   for (let k = 0; k <= windows; k++) {
     if (k > 0) {
-      const w = k - 1;
-      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (buckets[w * width + b] ?? 0);
-      count += counts[w] ?? 0;
-      sum += sums[w] ?? 0;
+      const base = (k - 1) * width;
+      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (buckets[base + b] ?? 0);
+      count += counts[k - 1] ?? 0;
+      sum += sums[k - 1] ?? 0;
     }
     if (k < from) continue;
-    const ts = times[k] as string;
+    const ts = times[k] as Uint8Array;
     let le = 0;
-    for (let b = 0; b < bounds.length; b++) {
+    for (let b = 0; b < width - 1; b++) {
       le += running[b] as number;
-      out.push(`${bucketPrefix[b] as string}${le}${ts}`);
+      w.bytes(parts.bucket);
+      w.bytes(labels);
+      w.bytes(parts.le[b] as Uint8Array);
+      w.number(le);
+      w.bytes(ts);
     }
-    out.push(`${infPrefix}${count}${ts}`, `${countPrefix}${count}${ts}`, `${sumPrefix}${num(sum)}${ts}`);
+    w.bytes(parts.bucket);
+    w.bytes(labels);
+    w.bytes(parts.le[width - 1] as Uint8Array);
+    w.number(count);
+    w.bytes(ts);
+    w.bytes(parts.count);
+    w.bytes(labels);
+    w.bytes(parts.close);
+    w.number(count);
+    w.bytes(ts);
+    w.bytes(parts.sum);
+    w.bytes(labels);
+    w.bytes(parts.close);
+    w.ascii(num(sum));
+    w.bytes(ts);
+    if (w.ready.length > 0) yield* w.take();
   }
 }
 
@@ -168,76 +245,88 @@ interface Source {
 }
 
 /**
- * The text of one or more runs. Each metric family appears once, its series of every run together under
- * one HELP/TYPE header (OpenMetrics and the text format both require a family's samples to be contiguous).
+ * The text of one or more runs, as chunks of bytes (see text-chunks.ts). Each metric family appears once,
+ * its series of every run together under one HELP/TYPE header (OpenMetrics and the text format both
+ * require a family's samples to be contiguous). Chunks are yielded as they fill, series by series.
  */
-function render(sources: readonly Source[], baseTimeMs: number | undefined, openMetrics: boolean): string {
+function* render(
+  sources: readonly Source[],
+  baseTimeMs: number | undefined,
+  openMetrics: boolean,
+): Generator<Uint8Array, void, undefined> {
   const base = baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
-  const out: string[] = [];
+  const w = new ChunkWriter();
   const header = (f: Family) => {
-    const exposed = !openMetrics && f.type === 'counter' ? `${f.name}_total` : f.name;
-    out.push(`# HELP ${exposed} ${f.help}`, `# TYPE ${exposed} ${f.type}`);
+    const exposed = !openMetrics && f.type === 'counter' && f.noTotal !== true ? `${f.name}_total` : f.name;
+    const type = openMetrics && f.noTotal === true ? 'unknown' : f.type;
+    w.bytes(utf8(`# HELP ${exposed} ${f.help}\n# TYPE ${exposed} ${type}\n`));
   };
   const prepared = sources.map(({ t, extra }) => {
     const extraText = labelText(extra);
     return {
       t,
       from: openMetrics ? 0 : t.windows,
-      // Each sample's timestamp with its leading space (none in a final scrape).
       times: Array.from({ length: t.windows + 1 }, (_, k) =>
-        openMetrics ? ` ${seconds(base + t.startMs + k * t.windowMs)}` : '',
+        utf8(`${openMetrics ? ` ${seconds(base + t.startMs + k * t.windowMs)}` : ''}\n`),
       ),
-      labels: t.series.map((s) => labelText(requestLabels(t, s, extra))),
+      // Each label set encoded once, for the counter and the histogram alike.
+      labels: t.series.map((s) => utf8(labelText(requestLabels(t, s, extra)))),
       withExtra: (x: string) => (x === '' ? extraText : extraText === '' ? x : `${x},${extraText}`),
     };
   });
-
   header(REQUESTS);
+  const requestsOpen = utf8('istio_requests_total{');
+  const requestsClose = utf8('} ');
   for (const { t, from, times, labels } of prepared)
-    t.series.forEach((s, i) => {
-      const prefix = `istio_requests_total{${labels[i] as string}} `;
-      let total = 0;
-      for (let k = 0; k <= t.windows; k++) {
-        if (k > 0) total += s.counts[k - 1] ?? 0;
-        if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
-      }
-    });
+    for (const [i, s] of t.series.entries()) {
+      counterLines(
+        w,
+        [requestsOpen, labels[i] as Uint8Array, requestsClose],
+        s.counts,
+        t.windows,
+        times,
+        from,
+      );
+      if (w.ready.length > 0) yield* w.take();
+    }
   header(DURATION);
-  for (const { t, from, times, labels } of prepared)
-    t.series.forEach((s, i) =>
-      histogramLines(
-        out,
-        DURATION.name,
-        labels[i] as string,
-        t.durationBucketsMs,
+  for (const { t, from, times, labels } of prepared) {
+    const parts = histogramParts(DURATION.name, t.durationBucketsMs, true);
+    for (const [i, s] of t.series.entries())
+      yield* histogramLines(
+        w,
+        parts,
+        labels[i] as Uint8Array,
         s.buckets,
         s.counts,
         s.sumsMs,
         t.windows,
         times,
         from,
-      ),
-    );
+      );
+  }
   const planes = prepared.filter((p) => p.t.controlPlane !== null);
   if (planes.length > 0) {
     header(PUSHES);
     for (const { t, from, times, withExtra } of planes) {
       const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
-      const prefix = `pilot_xds_pushes_total{${withExtra('type="eds"')}} `;
-      let total = 0;
-      for (let k = 0; k <= t.windows; k++) {
-        if (k > 0) total += cp.pushes[k - 1] ?? 0;
-        if (k >= from) out.push(`${prefix}${total}${times[k] as string}`);
-      }
+      counterLines(
+        w,
+        [utf8(`pilot_xds_pushes{${withExtra('type="eds"')}} `)],
+        cp.pushes,
+        t.windows,
+        times,
+        from,
+      );
     }
     header(CONVERGENCE);
     for (const { t, from, times, withExtra } of planes) {
       const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
-      histogramLines(
-        out,
-        CONVERGENCE.name,
-        withExtra(''),
-        cp.convergenceBucketsS,
+      const labels = withExtra('');
+      yield* histogramLines(
+        w,
+        histogramParts(CONVERGENCE.name, cp.convergenceBucketsS, labels !== ''),
+        utf8(labels),
         cp.convergenceBuckets,
         cp.convergenceCounts,
         cp.convergenceSumsS,
@@ -246,9 +335,21 @@ function render(sources: readonly Source[], baseTimeMs: number | undefined, open
         from,
       );
     }
+    header(XDS);
+    for (const { t, from, times, withExtra } of planes) {
+      const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
+      for (const { istiod, samples } of cp.xdsClients) {
+        const prefix = utf8(`pilot_xds{${withExtra(labelText([['cluster', istiod]]))}} `);
+        for (let k = from; k <= t.windows; k++) {
+          w.bytes(prefix);
+          w.number(samples[k] ?? 0);
+          w.bytes(times[k] as Uint8Array);
+        }
+      }
+    }
   }
-  if (openMetrics) out.push('# EOF');
-  return `${out.join('\n')}\n`;
+  if (openMetrics) w.ascii('# EOF\n');
+  yield* w.take(true);
 }
 
 const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
@@ -265,35 +366,55 @@ const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
  */
 export const MODEL_LABEL = 'meshsim_model';
 
+const modelSources = (runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[]) =>
+  runs.map((r): Source => ({ t: r.telemetry, extra: [[MODEL_LABEL, r.model]] }));
+
 /** Each model's run in one OpenMetrics text, its series labelled `meshsim_model` (see MODEL_LABEL). */
+export function openMetricsChunksOfModels(
+  runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
+  options: { readonly baseTimeMs?: number } = {},
+): TextChunks {
+  return textChunks(() => render(modelSources(runs), options.baseTimeMs, true));
+}
+
+/** The final scrape of each model's run (Prometheus text 0.0.4), labelled as `openMetricsChunksOfModels`. */
+export function prometheusChunksOfModels(
+  runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
+): TextChunks {
+  return textChunks(() => render(modelSources(runs), undefined, false));
+}
+
+/** Every window's sample, OpenMetrics 1.0, timestamps from `options.baseTimeMs` (see the file comment). */
+export function openMetricsChunks(t: IstioTelemetry, options: OpenMetricsOptions = {}): TextChunks {
+  return textChunks(() => render([sourceOf(t, options)], options.baseTimeMs, true));
+}
+
+/** The final sample as Prometheus text format 0.0.4, no timestamps (see the file comment). */
+export function prometheusChunks(t: IstioTelemetry, options: OpenMetricsOptions = {}): TextChunks {
+  return textChunks(() => render([sourceOf(t, options)], options.baseTimeMs, false));
+}
+
+/** `openMetricsChunksOfModels` as one string. */
 export function openMetricsTextOfModels(
   runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
   options: { readonly baseTimeMs?: number } = {},
 ): string {
-  return render(
-    runs.map((r) => ({ t: r.telemetry, extra: [[MODEL_LABEL, r.model]] })),
-    options.baseTimeMs,
-    true,
-  );
+  return chunksToString(openMetricsChunksOfModels(runs, options));
 }
 
-/** The final scrape of each model's run (Prometheus text 0.0.4), labelled as `openMetricsTextOfModels`. */
+/** `prometheusChunksOfModels` as one string. */
 export function prometheusTextOfModels(
   runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
 ): string {
-  return render(
-    runs.map((r) => ({ t: r.telemetry, extra: [[MODEL_LABEL, r.model]] })),
-    undefined,
-    false,
-  );
+  return chunksToString(prometheusChunksOfModels(runs));
 }
 
-/** Every window's sample, OpenMetrics 1.0, timestamps from `options.baseTimeMs` (see the file comment). */
+/** `openMetricsChunks` as one string (tests and small runs; the CLI writes the chunks). */
 export function openMetricsText(t: IstioTelemetry, options: OpenMetricsOptions = {}): string {
-  return render([sourceOf(t, options)], options.baseTimeMs, true);
+  return chunksToString(openMetricsChunks(t, options));
 }
 
-/** The final sample as Prometheus text format 0.0.4, no timestamps (see the file comment). */
+/** `prometheusChunks` as one string. */
 export function prometheusText(t: IstioTelemetry, options: OpenMetricsOptions = {}): string {
-  return render([sourceOf(t, options)], options.baseTimeMs, false);
+  return chunksToString(prometheusChunks(t, options));
 }

@@ -42,6 +42,8 @@ export interface Recording {
   requests: RequestRecord[];
   rejectedPods: number;
   expiredCerts: number;
+  /** Proxies connected to each istiod (by server name), as the last xDS client event said. */
+  xdsClients: Map<string, number>;
   /** Runs the simulation up to `ms` (it may be called repeatedly to inspect state in between). */
   runUntil(ms: number): void;
 }
@@ -65,6 +67,7 @@ export function record(yaml: string | Scenario, modelName?: string, seed = 1): R
     requests: [],
     rejectedPods: 0,
     expiredCerts: 0,
+    xdsClients: new Map(),
     runUntil: (ms) => engine.run(ms),
   };
   const observer: MeshObserver = {
@@ -97,6 +100,7 @@ export function record(yaml: string | Scenario, modelName?: string, seed = 1): R
     converged: () => {},
     staleProxies: () => {},
     pushed: () => {},
+    xdsClients: (istiod, count) => rec.xdsClients.set(istiod, count),
     podCreationRejected: () => rec.rejectedPods++,
     certExpired: () => rec.expiredCerts++,
   };

@@ -99,6 +99,7 @@ describe('mesh/data-plane', () => {
       converged: () => {},
       staleProxies: () => {},
       pushed: () => {},
+      xdsClients: () => {},
       podCreationRejected: () => {},
       certExpired: () => {},
     };

@@ -22,6 +22,7 @@ function simulate(config: MeshConfig, untilMs: number, seed = 1): Recorded {
     converged: () => {},
     staleProxies: () => {},
     pushed: () => {},
+    xdsClients: () => {},
     podCreationRejected: () => {},
     certExpired: () => {},
     requestCompleted: (r: Readonly<MeshRequest>) =>

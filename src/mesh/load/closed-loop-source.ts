@@ -137,6 +137,10 @@ export class ClosedLoopTap implements MeshObserver {
     this.observer.pushed();
   }
 
+  xdsClients(istiod: string, count: number): void {
+    this.observer.xdsClients(istiod, count);
+  }
+
   podCreationRejected(): void {
     this.observer.podCreationRejected();
   }

@@ -34,6 +34,7 @@ faults: ${faults}
     converged: (ms) => samples.push(ms),
     staleProxies: noop,
     pushed: noop,
+    xdsClients: noop,
     podCreationRejected: noop,
     certExpired: noop,
   };
