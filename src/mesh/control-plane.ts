@@ -30,7 +30,8 @@ import type { ViewTracker } from './view-tracker.js';
 
 /** Events the control plane reports (the mesh forwards them to its observer). */
 export interface ControlPlaneEvents {
-  pushed(): void;
+  /** istiod pushed config to one proxy (`sinceStartMs`: see MeshObserver.pushed). */
+  pushed(sinceStartMs: number | undefined): void;
   /** The proxies connected to an istiod (by its server name) are now `count` (see MeshObserver). */
   xdsClients(istiod: string, count: number): void;
   certExpired(proxy: Proxy): void;
@@ -114,7 +115,7 @@ export class ControlPlane {
       config: (c) => this.configs[c] as { routing: RoutingConfig; version: number },
       nextSnapshotVersion: () => ++this.snapshotVersion,
       deliver: (proxy, snapshot) => this.receive(proxy, snapshot),
-      pushed: () => events.pushed(),
+      pushed: (sinceStartMs) => events.pushed(sinceStartMs),
     };
     const rate = pilotConcurrencyDefault(settings.istiodCores);
     const byName = new Map<string, Istiod>();

@@ -39,8 +39,13 @@ export interface IstiodContext {
   nextSnapshotVersion(): number;
   /** A proxy received a push. */
   deliver(proxy: Proxy, snapshot: EndpointSnapshot): void;
-  /** Counts a push for the report. */
-  pushed(): void;
+  /**
+   * Counts a push to one proxy for the report. `sinceStartMs`: from the start of the debounced push it
+   * belongs to (istiod's StartPush) to this proxy's push completing, what istiod records per proxy as
+   * `pilot_proxy_convergence_time`; undefined for a proxy's initial push on connect (istiod sends that
+   * from processRequest, outside the push queue, and records none).
+   */
+  pushed(sinceStartMs: number | undefined): void;
 }
 
 export class Istiod {
@@ -53,6 +58,8 @@ export class Istiod {
   private firstEventMs = 0;
   private lastEventMs = 0;
   private readonly queue: Proxy[] = [];
+  /** Start (after debounce) of the push each queued proxy belongs to; absent for an initial push. */
+  private readonly pushStartMs = new Map<Proxy, number>();
   private queueHead = 0;
   private lanesBusy = 0;
   private nextAdmitMs = 0;
@@ -161,10 +168,15 @@ export class Istiod {
     return at - nowMs;
   }
 
-  /** Queues a (full) push to one proxy. */
-  enqueue(proxy: Proxy): void {
+  /**
+   * Queues a (full) push to one proxy. `startMs`: the start of the debounced push it belongs to; omitted
+   * for a proxy's initial push on connect. A proxy already queued keeps its place and its (older) start,
+   * as istiod's push queue merges requests keeping the first Start (pilot/pkg/model/push_context.go Merge).
+   */
+  enqueue(proxy: Proxy, startMs?: number): void {
     if (proxy.pushQueued) return;
     proxy.pushQueued = true;
+    if (startMs !== undefined) this.pushStartMs.set(proxy, startMs);
     this.queue.push(proxy);
     this.pump();
   }
@@ -230,7 +242,9 @@ export class Istiod {
 
   private push(): void {
     this.current = this.snapshot();
-    for (const p of this.connected) this.enqueue(p);
+    // istiod's StartPush: req.Start = time.Now(), then every client is enqueued (pilot/pkg/xds/ads.go).
+    const start = this.ctx.engine.now;
+    for (const p of this.connected) this.enqueue(p, start);
   }
 
   private pump(): void {
@@ -249,8 +263,10 @@ export class Istiod {
   private readonly finishPush = (proxy: Proxy): void => {
     this.lanesBusy--;
     proxy.pushQueued = false;
+    const start = this.pushStartMs.get(proxy);
+    this.pushStartMs.delete(proxy);
     if (this.up && proxy.connectedTo === this) {
-      this.ctx.pushed();
+      this.ctx.pushed(start === undefined ? undefined : this.ctx.engine.now - start);
       this.ctx.deliver(proxy, this.current);
     }
     this.pump();

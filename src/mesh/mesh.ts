@@ -81,7 +81,7 @@ export class Mesh {
       rng: streams.stream('control-plane'),
       pushTime: sampler(config.controlPlane.pushTime, streams.stream('push-time')),
       events: {
-        pushed: () => observer.pushed(),
+        pushed: (sinceStartMs) => observer.pushed(sinceStartMs),
         xdsClients: (istiod, count) => observer.xdsClients(istiod, count),
         certExpired: () => observer.certExpired(),
         viewChanged: (proxy) => this.workloads.sidecarConfigured(proxy),

@@ -15,8 +15,13 @@ export interface MeshObserver {
   converged(ms: number): void;
   /** The number of proxies whose endpoint view differs from reality is now `count`. */
   staleProxies(count: number, nowMs: number): void;
-  /** istiod pushed config to one proxy. */
-  pushed(): void;
+  /**
+   * istiod pushed config to one proxy. `sinceStartMs`: from the start of the push it belongs to (after
+   * debounce, istiod's StartPush) to this proxy's push completing, what istiod records per proxy as
+   * `pilot_proxy_convergence_time` (pilot/pkg/xds/ads.go); undefined for the initial push on connect,
+   * which istiod does not record.
+   */
+  pushed(sinceStartMs: number | undefined): void;
   /**
    * The number of proxies holding an xDS stream to an istiod changed to `count` (istiod's `pilot_xds`
    * gauge: a stream opened on connect, closed on disconnect, pod removal or the istiod going down).

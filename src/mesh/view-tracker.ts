@@ -1,8 +1,8 @@
 /**
  * Measures how far proxies' beliefs lag reality: the number of proxies whose endpoint view differs from the
  * ready pods (integrated over time: stale proxy-seconds), and for each change, the time until every proxy
- * holds it (Istio's pilot_proxy_convergence_time). Counting is per snapshot, not per proxy: a reality
- * change touches each live snapshot once.
+ * holds it (not istiod's pilot_proxy_convergence_time, timed per proxy from the push start). Counting is
+ * per snapshot, not per proxy: a reality change touches each live snapshot once.
  */
 import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { EndpointRegistry } from './endpoint-registry.js';

@@ -33,17 +33,18 @@ export class ExportRecorders implements MeshObserver {
   }
 
   converged(ms: number): void {
+    // The summary's convergence only: the exported pilot_proxy_convergence_time is istiod's per-proxy
+    // push time, recorded from pushed().
     this.run.converged(ms);
-    this.telemetry?.converged(ms);
   }
 
   staleProxies(count: number, nowMs: number): void {
     this.run.staleProxies(count, nowMs);
   }
 
-  pushed(): void {
-    this.run.pushed();
-    this.telemetry?.pushed();
+  pushed(sinceStartMs: number | undefined): void {
+    this.run.pushed(sinceStartMs);
+    this.telemetry?.pushed(sinceStartMs);
   }
 
   xdsClients(istiod: string, count: number): void {

@@ -371,22 +371,31 @@ export class IstioTelemetryRecorder implements MeshObserver {
     );
   }
 
-  converged(ms: number): void {
-    const now = this.shape.now();
-    if (this.shape.istiods.length === 0 || now - ms < this.warmupMs) return;
-    const w = this.windowOf(now);
-    const s = ms / 1000;
-    this.convCounts[w] = (this.convCounts[w] as number) + 1;
-    this.convSums[w] = (this.convSums[w] as number) + s;
-    const i = w * CB + bucketOf(PILOT_CONVERGENCE_BUCKETS_S, s);
-    this.convBuckets[i] = (this.convBuckets[i] as number) + 1;
-  }
+  /**
+   * meshsim's own convergence (a change until its last proxy) is the run summary's figure, not istiod's
+   * `pilot_proxy_convergence_time`: the export records that from pushed().
+   */
+  converged(): void {}
 
-  pushed(): void {
+  /**
+   * One push to one proxy completed. `pilot_proxy_convergence_time` gets what istiod records there: one
+   * observation per proxy per debounced push, from the push's start to this proxy's push (istio/istio
+   * pilot/pkg/xds/ads.go at 86c9f01f, pushConnection: `time.Since(pushRequest.Start)`; Start set in
+   * StartPush after debounce); initial pushes on connect record none. Not meshsim's summary convergence
+   * (a change, debounce included, until the last proxy has it). Both counted when the push completes, as
+   * a scrape after it would see them.
+   */
+  pushed(sinceStartMs: number | undefined): void {
     const now = this.shape.now();
     if (this.shape.istiods.length === 0 || now < this.shape.warmupMs) return;
     const w = this.windowOf(now);
     this.pushes[w] = (this.pushes[w] as number) + 1;
+    if (sinceStartMs === undefined) return;
+    const s = sinceStartMs / 1000;
+    this.convCounts[w] = (this.convCounts[w] as number) + 1;
+    this.convSums[w] = (this.convSums[w] as number) + s;
+    const i = w * CB + bucketOf(PILOT_CONVERGENCE_BUCKETS_S, s);
+    this.convBuckets[i] = (this.convBuckets[i] as number) + 1;
   }
 
   /**

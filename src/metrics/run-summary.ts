@@ -144,7 +144,10 @@ export interface FaultImpactDetail {
 
 export interface ControlPlaneSummary {
   readonly istiods: number;
-  /** Change to "every proxy that should see it has it" (pilot_proxy_convergence_time). */
+  /**
+   * Change to "every proxy that should see it has it", debounce included: meshsim's figure, not istiod's
+   * per-proxy `pilot_proxy_convergence_time` (which the OpenMetrics export carries).
+   */
   readonly convergenceMs: { readonly p50: number; readonly p99: number; readonly max: number } | null;
   /** Integral over time of proxies whose endpoint view differs from reality. */
   readonly staleProxySeconds: number;

@@ -135,7 +135,7 @@ const XDS: Family = {
 const CONVERGENCE: Family = {
   name: 'pilot_proxy_convergence_time',
   type: 'histogram',
-  help: 'Seconds from a change to its arrival (meshsim: at the last proxy that should see it).',
+  help: "Delay in seconds between config change and a proxy receiving all required configuration (meshsim as istiod records it: one observation per proxy per debounced push, from the push start after debounce to that proxy's push; initial pushes on connect not recorded).",
 };
 
 /** Encoded once per text: each sample's timestamp with its leading space (none in a final scrape), `\n`. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarioWithTelemetry, type RunWithTelemetry } from '../../src/experiment/index.js';
-import { ISTIO_DURATION_BUCKETS_MS, PILOT_CONVERGENCE_BUCKETS_S } from '../../src/metrics/index.js';
+import { ISTIO_DURATION_BUCKETS_MS } from '../../src/metrics/index.js';
 import { DEFAULT_METRICS_BASE_TIME_MS, openMetricsText, prometheusText } from '../../src/report/index.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
 import {
@@ -167,7 +167,7 @@ describe('OpenMetrics export through Prometheus', () => {
     expect(Math.abs(v2 / n - 0.2)).toBeLessThan(4 * Math.sqrt((0.2 * 0.8) / n));
   });
 
-  it('istiod series under istiod’s names: pilot_xds_pushes equals the summary’s pushes, pilot_xds the connected proxies; convergence p50 within its bucket', async () => {
+  it('istiod series under istiod’s names: pilot_xds_pushes equals the summary’s pushes, pilot_xds the connected proxies; pilot_proxy_convergence_time one observation per proxy per debounced push', async () => {
     const p = prom as RunningPrometheus;
     const cp = run.summary.controlPlane;
     if (cp === undefined || cp.convergenceMs === null) throw new Error('the fixture must converge changes');
@@ -183,12 +183,17 @@ describe('OpenMetrics export through Prometheus', () => {
     expect(xds?.value).toBe(last(exported));
     expect(xds?.value).toBeGreaterThan(0);
     expect(pushes?.value).toBe(cp.pushes);
-    const [p50] = await p.query(
-      'histogram_quantile(0.5, sum by (le) (pilot_proxy_convergence_time_bucket))',
-      atS,
-    );
-    const [lo, hi] = bucketAround(PILOT_CONVERGENCE_BUCKETS_S, p50?.value ?? NaN);
-    expect(cp.convergenceMs.p50 / 1000).toBeGreaterThanOrEqual(lo * 0.99);
-    expect(cp.convergenceMs.p50 / 1000).toBeLessThanOrEqual(hi * 1.01);
+    // istiod records one observation per proxy per debounced push (ads.go pushConnection), none for the
+    // initial push on connect: so fewer observations than pushes, but several per push start. The
+    // per-proxy definition itself is tested in test/mesh/istio/debounce.test.ts.
+    const [observed] = await p.query('sum(pilot_proxy_convergence_time_count)', atS);
+    const exportedCount = exported.convergenceCounts.reduce((a, b) => a + b, 0);
+    expect(observed?.value).toBe(exportedCount);
+    expect(exportedCount).toBeGreaterThan(0);
+    expect(exportedCount).toBeLessThanOrEqual(cp.pushes);
+    // Not meshsim's summary convergence (a change, debounce included, until the LAST proxy): istiod's
+    // starts after the debounce and ends at each proxy, so its mean cannot exceed the summary's max.
+    const [sumS] = await p.query('sum(pilot_proxy_convergence_time_sum)', atS);
+    expect((sumS?.value ?? NaN) / exportedCount).toBeLessThanOrEqual(cp.convergenceMs.max / 1000);
   });
 });

@@ -133,8 +133,8 @@ export class ClosedLoopTap implements MeshObserver {
     this.observer.staleProxies(count, nowMs);
   }
 
-  pushed(): void {
-    this.observer.pushed();
+  pushed(sinceStartMs: number | undefined): void {
+    this.observer.pushed(sinceStartMs);
   }
 
   xdsClients(istiod: string, count: number): void {

@@ -13,7 +13,18 @@ import type { MeshObserver } from '../../../src/mesh/index.js';
 import { buildMesh } from '../../../src/scenario/index.js';
 import { loadInline } from '../../helpers/mesh-run.js';
 
+interface Pushes {
+  /** meshsim's convergence: a change until its last proxy (the run summary's figure). */
+  readonly converged: number[];
+  /** Per completed push: [time, ms since its debounced push started (undefined: initial push), proxies streaming then]. */
+  readonly pushes: [number, number | undefined, number][];
+}
+
 function convergence(faults: string): number[] {
+  return run(faults).converged;
+}
+
+function run(faults: string): Pushes {
   const scenario = loadInline(`
 name: debounce
 duration: 60s
@@ -26,6 +37,8 @@ models: [{ name: mp, controlPlane: multi-primary }]
 faults: ${faults}
 `);
   const samples: number[] = [];
+  const pushes: Pushes['pushes'] = [];
+  let streaming = (): number => 0;
   const noop = () => {};
   const observer: MeshObserver = {
     requestStarted: noop,
@@ -33,16 +46,17 @@ faults: ${faults}
     callCompleted: noop,
     converged: (ms) => samples.push(ms),
     staleProxies: noop,
-    pushed: noop,
+    pushed: (sinceStartMs) => pushes.push([engine.now, sinceStartMs, streaming()]),
     xdsClients: noop,
     podCreationRejected: noop,
     certExpired: noop,
   };
   const engine = new Engine();
   const mesh = buildMesh(scenario, scenario.models[0] as never, engine, new RngStreams(1), observer);
+  streaming = () => mesh.allProxies.filter((p) => p.connectedTo !== undefined).length;
   mesh.start(scenario.durationMs);
   engine.run(scenario.durationMs);
-  return samples;
+  return { converged: samples, pushes };
 }
 
 describe('mesh/istio: debounce and push', () => {
@@ -51,6 +65,30 @@ describe('mesh/istio: debounce and push', () => {
     // The kill converges at 100 + 10 ms (fewer proxies than the push throttle, so pushes run in parallel);
     // so does its replacement turning ready 1 s later.
     expect(samples).toEqual([110, 110]);
+  });
+
+  it('pilot_proxy_convergence_time as istiod records it: one observation per proxy per push, from the push start (after debounce) to that proxy', () => {
+    // istio/istio pilot/pkg/xds/ads.go at 86c9f01f: StartPush sets req.Start = time.Now() after the
+    // debounce and enqueues every client; pushConnection records time.Since(pushRequest.Start) once per
+    // proxy pushed. Initial pushes on connect (processRequest) record none.
+    const { converged, pushes } = run('[{ at: 10s, type: pod-failure, service: backend, cluster: a }]');
+    const debounced = pushes.filter(([, since]) => since !== undefined);
+    // Two debounced pushes (the kill at 10 s, the replacement ready at 11 s), each completing 100 ms of
+    // quiet plus one 10 ms push time after its change; every push lane is free (fewer proxies than
+    // PILOT_PUSH_THROTTLE), so each proxy's observation is exactly the push time, not the debounce.
+    const starts = [...new Set(debounced.map(([at, since]) => at - (since as number)))];
+    expect(starts).toHaveLength(2);
+    expect(debounced.every(([, since]) => since === 10)).toBe(true);
+    // count = proxies x pushes: each push has one observation per proxy streaming when it completes.
+    for (const start of starts) {
+      const ofPush = debounced.filter(([at, since]) => at - (since as number) === start);
+      expect(ofPush.length).toBe(ofPush[0]?.[2]);
+      expect(ofPush.length).toBeGreaterThan(3);
+    }
+    // meshsim's own figure (the summary's) is a different quantity: one per change, debounce included.
+    expect(converged).toEqual([110, 110]);
+    // The replacement pod's initial push on connect is counted as a push but not observed.
+    expect(pushes.length - debounced.length).toBeGreaterThan(0);
   });
 
   it('a steady stream of changes is pushed at least every 10 s (PILOT_DEBOUNCE_MAX)', () => {
