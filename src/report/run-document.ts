@@ -158,7 +158,7 @@ function controlPlaneTable(s: RunSummary): ReportTable[] {
         ],
       ],
       numeric: [true, true, true, true, true, true, true, true],
-      note: 'Convergence: a change until every proxy that should see it has it (pilot_proxy_convergence_time).',
+      note: "Convergence: a change until every proxy that should see it has it (meshsim's figure, debounce included; istiod's pilot_proxy_convergence_time, in openmetrics.txt, times each proxy's push from the push's start).",
     },
   ];
 }
