@@ -50,6 +50,14 @@ export interface EffectiveRouting {
 type Vs = Extract<RoutingObject, { kind: 'VirtualService' }>;
 type Dr = Extract<RoutingObject, { kind: 'DestinationRule' }>;
 type Gw = Extract<RoutingObject, { kind: 'Gateway' }>;
+/** Reports a problem of one resource, located at `path` under its spec (as `effectiveRouting`'s `issue`). */
+type ReportRoutingIssue = (
+  o: RoutingObject,
+  path: IssuePath,
+  code: ScenarioIssue['code'],
+  text: string,
+  warning: boolean,
+) => void;
 
 /** Namespaces of the clients of each service: its callers' and, for an entry service, its own. */
 export function callerNamespaces(input: ScenarioInput, resolver: HostResolver): Map<string, Set<string>> {
@@ -338,13 +346,7 @@ function pickDestinationRules(drs: readonly Dr[], svc: ServiceHost, client: stri
 function mergeDestinationRules(
   rules: readonly Dr[],
   svc: ServiceHost,
-  issue: (
-    o: RoutingObject,
-    path: IssuePath,
-    code: ScenarioIssue['code'],
-    text: string,
-    warning: boolean,
-  ) => void,
+  issue: ReportRoutingIssue,
 ): { rule: DestinationRuleInput; from: Dr[] } {
   const first = rules[0] as Dr;
   const subsets = [...(first.spec.subsets ?? [])];
@@ -390,13 +392,7 @@ function mergeDestinationRules(
 function externalRuleNotes(
   merged: { rule: DestinationRuleInput; from: Dr[] },
   svc: ServiceHost,
-  issue: (
-    o: RoutingObject,
-    path: IssuePath,
-    code: ScenarioIssue['code'],
-    text: string,
-    warning: boolean,
-  ) => void,
+  issue: ReportRoutingIssue,
 ): void {
   const first = merged.from[0] as Dr;
   const policy = merged.rule.trafficPolicy;
