@@ -6,23 +6,32 @@
  * by wrong placeholders, so every calibrated value can only have come from the telemetry. The calibrated
  * scenario is then simulated with the same seed and compared with the original.
  *
- * Tolerances, derived from the run (about 62,000 client requests in the 100 s range, 15 s to 115 s; the
- * range ends on a sample so `increase()` needs no extrapolation) and the buckets:
- * - Entry rate: the count is Poisson, SD sqrt(N): 4 SDs = 4/sqrt(N) relative, 1.6% at N = 62,000 (the
- *   issue's bound is 2%; the test asserts the derived one, and that it is below 2%).
+ * The run is lengthened to 15 min (the library file's 2 min, then its 800/s step held): about 650,000
+ * orders requests. Why: see the leaf latency rule below. The test runs in about 1.5-3 min on this machine
+ * (two 15 min simulations, promtool, Prometheus, the CLI).
+ *
+ * Tolerances, derived from the run (the range runs from warm-up's end to the last sample before the run's
+ * end, so `increase()` needs no extrapolation) and the buckets:
+ * - Entry rate: the count is Poisson, SD sqrt(N): 4 SDs = 4/sqrt(N) relative (the issue's bound is 2%; the
+ *   test asserts the derived one, and that it is below 2%).
  * - Call probability p from n caller requests: binomial, 4 sqrt(p(1-p)/n), plus calls whose caller's request
- *   straddles the range's edges (the rate times the caller's mean duration, ~25 calls, over n): 0.008 for
- *   recommendations' 0.3 (the issue's bound: 0.02).
- * - Error rate e from n requests: 4 sqrt(e(1-e)/n) = 0.05 points for orders' 0.1% (the issue's: 0.2 points).
- * - Leaf latency (the call as the caller sees it, summary.byService): each run's quantile has a sampling SE of
- *   sqrt(p(1-p)/n)·dQ/dp — for catalog's exponential p99 at n = 62,000, 0.8% — plus DDSketch's 1% per
- *   run, plus the fit's own error (no larger than the empirical quantile's for the right family): together
- *   under 6% at 4 SEs, so the issue's 10% holds where the family is identifiable from the buckets
- *   (catalog: exponential; recommendations: a constant, all of it in the 1-5 ms bucket, recovered from the
- *   exact mean). Orders' service time is an empirical law with a knot at 15 ms inside Istio's (10, 25] ms
- *   bucket: every distribution with the same bucket masses is equally likely, so no fit can place its p90
- *   inside that bucket better than the bucket itself (test/calibrate/fit.test.ts shows it on the law alone).
- *   For orders the derived tolerance is therefore the Istio bucket holding the original quantile.
+ *   straddles the range's edges (the rate times the caller's mean duration, ~25 calls, over n).
+ * - Error rate e from n requests: 4 sqrt(e(1-e)/n) (the issue's: 0.2 points).
+ * - Leaf latency p50/p90/p99 (the call as the caller sees it, summary.byService), held to the issue's 10%
+ *   for every leaf, after checking that the derived bound is below it:
+ *     4 · sqrt(2) · sqrt(p(1-p)/n) · dQ/dp / Q(p)   (each run's empirical quantile: binomial order statistic;
+ *                                                    two independent runs, hence sqrt 2)
+ *     + 2%  (DDSketch's 1% relative accuracy, once per run)
+ *     + 2%  (the fit: on the law alone the right family places p50/p90/p99 within 0.5%,
+ *            test/calibrate/fit.test.ts; the sidecar and network time inside every duration is taken off as
+ *            a constant, not deconvolved, which this allows for).
+ *   dQ/dp is the larger one-sided slope of the original service time's quantile function over
+ *   p ± 4 sqrt(2) SE (a kink is where the bound is widest: orders' density drops 22-fold at its 15 ms p90, so
+ *   dQ/dp is 22.5 ms below p90 and 500 ms above it), or the slope of the time outside the service
+ *   (sidecars, network, queue), measured as recommendations' secants (its service time is constant, so its
+ *   spread is that time's), whichever is larger. At the library file's 2 min (66,000 orders requests) the
+ *   bound for orders' p90 is 23%, above 10%: hence the longer run, not a wider tolerance. The bound does
+ *   not use the calibrated run, so it cannot be stretched to fit a result.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,9 +40,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { runScenario, runScenarioWithTelemetry } from '../../src/experiment/index.js';
 import type { RunSummary } from '../../src/metrics/index.js';
-import { ISTIO_DURATION_BUCKETS_MS } from '../../src/metrics/index.js';
 import { DEFAULT_METRICS_BASE_TIME_MS, openMetricsText } from '../../src/report/index.js';
 import { loadScenarioFile, type Scenario } from '../../src/scenario/index.js';
+import type { Distribution } from '../../src/des/index.js';
 import { meshsim } from '../cli/spawn-meshsim.js';
 import {
   type RunningPrometheus,
@@ -43,6 +52,8 @@ import {
 } from '../helpers/prometheus.js';
 
 const LIBRARY = 'scenarios/quickstart.yaml';
+/** The library file's duration, lengthened (see the file comment). */
+const DURATION = '15m';
 let dir = '';
 let prom: RunningPrometheus | undefined;
 let original: Scenario;
@@ -93,23 +104,63 @@ function expectedRequests(s: Scenario, from: number, to: number): number {
   return total;
 }
 
-function bucketOf(v: number): [number, number] {
-  let lo = 0;
-  for (const b of ISTIO_DURATION_BUCKETS_MS) {
-    if (v <= b) return [lo, b];
-    lo = b;
+/** The quantile function of a scenario distribution (the quickstart leaves' kinds; others refused). */
+function quantileOf(d: Distribution): (p: number) => number {
+  switch (d.dist) {
+    case 'constant':
+      return () => d.value;
+    case 'exponential':
+      return (p) => -d.mean * Math.log1p(-p);
+    case 'empirical': {
+      // meshsim's law (src/des/distribution.ts): linear between (0,0) and the knots, exponential tail.
+      const ps = [0, ...d.percentiles.map((k) => k[0])];
+      const vs = [0, ...d.percentiles.map((k) => k[1])];
+      const n = ps.length - 1;
+      const at = (i: number) => [ps[i] as number, vs[i] as number] as const;
+      const [pA, vA] = at(n - 1);
+      const [pB, vB] = at(n);
+      const tail = (vB - vA) / Math.log((1 - pA) / (1 - pB));
+      return (p) => {
+        if (p >= pB) return vB + tail * Math.log((1 - pB) / (1 - p));
+        let i = 1;
+        while ((ps[i] as number) <= p) i++;
+        const [p0, v0] = at(i - 1);
+        const [p1, v1] = at(i);
+        return v0 + ((v1 - v0) * (p - p0)) / (p1 - p0);
+      };
+    }
+    default:
+      throw new Error(`quantileOf: ${d.dist} not needed by this test`);
   }
-  return [lo, Infinity];
+}
+
+const LEVELS = [
+  ['p50', 0.5],
+  ['p90', 0.9],
+  ['p99', 0.99],
+] as const;
+
+/** The derived relative tolerance of a leaf's quantile (see the file comment). */
+function latencyTolerance(d: Distribution, p: number, n: number, q: number, outsideSlope: number): number {
+  const Q = quantileOf(d);
+  const se = Math.sqrt((p * (1 - p)) / n);
+  const w = 4 * Math.SQRT2 * se;
+  const slope = Math.max((Q(Math.min(p + w, 1 - 1e-9)) - Q(p)) / w, (Q(p) - Q(p - w)) / w, outsideSlope);
+  return (4 * Math.SQRT2 * se * slope) / q + 0.02 + 0.02;
 }
 
 beforeAll(async () => {
   requirePrometheus();
-  const loaded = await loadScenarioFile(LIBRARY);
+  dir = await mkdtemp(join(tmpdir(), 'meshsim-calibrate-'));
+  const libraryText = await readFile(LIBRARY, 'utf8');
+  if (!/^duration: 2m$/m.test(libraryText)) throw new Error(`${LIBRARY}: expected duration: 2m`);
+  const text = libraryText.replace(/^duration: 2m$/m, `duration: ${DURATION}`);
+  await writeFile(join(dir, 'original.yaml'), text);
+  const loaded = await loadScenarioFile(join(dir, 'original.yaml'));
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
   original = loaded.scenario;
   const run = runScenarioWithTelemetry(original);
   originalRun = run.summary;
-  dir = await mkdtemp(join(tmpdir(), 'meshsim-calibrate-'));
   await writeFile(join(dir, 'run.om.txt'), openMetricsText(run.telemetry));
   const blocks = promtool([
     'tsdb',
@@ -126,7 +177,7 @@ beforeAll(async () => {
   startMs = t.startMs;
   endMs = t.startMs + windows * t.windowMs;
   const iso = (ms: number) => new Date(DEFAULT_METRICS_BASE_TIME_MS + ms).toISOString();
-  await writeFile(join(dir, 'skeleton.yaml'), skeleton(await readFile(LIBRARY, 'utf8')));
+  await writeFile(join(dir, 'skeleton.yaml'), skeleton(text));
   cliOut = await meshsim([
     'calibrate',
     '--prometheus',
@@ -148,7 +199,7 @@ beforeAll(async () => {
   if (!c.ok) throw new Error(JSON.stringify(c.issues));
   calibrated = c.scenario;
   calibratedRun = runScenario(calibrated);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await prom?.stop();
@@ -211,19 +262,34 @@ describe('calibrate round trip through a real Prometheus', () => {
     }
   });
 
-  it('leaf latency p50/p90/p99 of the calibrated run: within 10% where the buckets identify the law, within the Istio bucket where they cannot', () => {
-    const leaves = { catalog: 'identified', recommendations: 'identified', orders: 'bucket' } as const;
-    for (const [name, rule] of Object.entries(leaves)) {
-      const a = originalRun.byService.find((b) => b.service === name)?.latencyMs;
-      const b = calibratedRun.byService.find((x) => x.service === name)?.latencyMs;
-      for (const q of ['p50', 'p90', 'p99'] as const) {
-        const want = a?.[q] ?? NaN;
-        const got = b?.[q] ?? NaN;
-        if (rule === 'identified')
-          expect(Math.abs(got / want - 1), `${name} ${q}: ${got} vs ${want}`).toBeLessThan(0.1);
-        else expect(bucketOf(got), `${name} ${q}: ${got} vs ${want}`).toEqual(bucketOf(want));
+  it('leaf latency p50/p90/p99 of the calibrated run within the issue’s 10% for every leaf, the derived bound below it', () => {
+    const latency = (run: RunSummary, name: string) => {
+      const l = run.byService.find((b) => b.service === name)?.latencyMs;
+      if (l === undefined || l === null) throw new Error(`no ${name} latency in the summary`);
+      return l;
+    };
+    // The time outside the service, from recommendations (constant service time): secants to the next quantile.
+    const r = latency(originalRun, 'recommendations');
+    const outside = {
+      p50: (r.p90 - r.p50) / 0.4,
+      p90: (r.p99 - r.p90) / 0.09,
+      p99: (r.p999 - r.p99) / 0.009,
+    };
+    const seen: string[] = [];
+    for (const name of ['catalog', 'orders', 'recommendations']) {
+      const a = latency(originalRun, name);
+      const b = latency(calibratedRun, name);
+      for (const [q, p] of LEVELS) {
+        const tolerance = latencyTolerance(service(original, name).serviceTime, p, a.count, a[q], outside[q]);
+        const error = b[q] / a[q] - 1;
+        seen.push(
+          `${name} ${q}: ${b[q]} vs ${a[q]} (${(100 * error).toFixed(1)}%, bound ${(100 * tolerance).toFixed(1)}%)`,
+        );
+        expect(tolerance, `${name} ${q}: derived bound`).toBeLessThan(0.1);
+        expect(Math.abs(error), `${name} ${q}: ${b[q]} vs ${a[q]}`).toBeLessThan(0.1);
       }
     }
+    console.log(seen.join('\n'));
   });
 
   it('the saved answers give the same scenario offline (--from-json), byte for byte', async () => {
