@@ -60,6 +60,13 @@ export class Istiod {
   private readonly queue: Proxy[] = [];
   /** Start (after debounce) of the push each queued proxy belongs to; absent for an initial push. */
   private readonly pushStartMs = new Map<Proxy, number>();
+  /**
+   * Proxies a debounced push found waiting for their initial push, with that push's start: istiod sends the
+   * initial push from the stream (processRequest), outside its push queue, so StartPush's Enqueue finds no
+   * entry to merge into and queues a separate request for the proxy (pilot/pkg/xds/ads.go StartPush,
+   * pushqueue.go Enqueue); it is pushed after the initial one and records its convergence time.
+   */
+  private readonly afterInitialStartMs = new Map<Proxy, number>();
   private queueHead = 0;
   private lanesBusy = 0;
   private nextAdmitMs = 0;
@@ -145,6 +152,7 @@ export class Istiod {
     this.debounceTimer = undefined;
     const dropped = [...this.connected];
     this.connected.clear();
+    this.afterInitialStartMs.clear();
     return dropped;
   }
 
@@ -174,7 +182,13 @@ export class Istiod {
    * as istiod's push queue merges requests keeping the first Start (pilot/pkg/model/push_context.go Merge).
    */
   enqueue(proxy: Proxy, startMs?: number): void {
-    if (proxy.pushQueued) return;
+    if (proxy.pushQueued) {
+      // Waiting for its initial push: a separate request, sent after it (see afterInitialStartMs); the
+      // older start wins if two debounced pushes find it so, as Merge keeps the first Start.
+      if (startMs !== undefined && !this.pushStartMs.has(proxy) && !this.afterInitialStartMs.has(proxy))
+        this.afterInitialStartMs.set(proxy, startMs);
+      return;
+    }
     proxy.pushQueued = true;
     if (startMs !== undefined) this.pushStartMs.set(proxy, startMs);
     this.queue.push(proxy);
@@ -265,9 +279,12 @@ export class Istiod {
     proxy.pushQueued = false;
     const start = this.pushStartMs.get(proxy);
     this.pushStartMs.delete(proxy);
+    const after = this.afterInitialStartMs.get(proxy);
+    this.afterInitialStartMs.delete(proxy);
     if (this.up && proxy.connectedTo === this) {
       this.ctx.pushed(start === undefined ? undefined : this.ctx.engine.now - start);
       this.ctx.deliver(proxy, this.current);
+      if (after !== undefined) this.enqueue(proxy, after);
     }
     this.pump();
   };

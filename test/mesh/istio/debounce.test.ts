@@ -91,6 +91,70 @@ describe('mesh/istio: debounce and push', () => {
     expect(pushes.length - debounced.length).toBeGreaterThan(0);
   });
 
+  it('a proxy still waiting for its initial push when a debounced push starts gets a separate push, observed from that start', () => {
+    // istio/istio at 86c9f01fd735fb01d8192f5bcaf0d424afb7f14c: a connecting proxy is registered (ads.go
+    // initConnection -> addCon) before its initial push, which processRequest sends from the stream, outside
+    // the push queue. StartPush (ads.go) sets req.Start and Enqueues every client from AllClients(), this one
+    // included; pushqueue.go Enqueue finds no pending or processing entry for it (the initial push is not in
+    // the queue), so it queues a request of its own; the stream sends it after the initial push
+    // (discovery.go doSendPushes -> PushCh) and pushConnection records time.Since(pushRequest.Start).
+    const clusters = [{ name: 'a', region: 'r1', zones: ['a1'], network: 'n' }];
+    const engine = new Engine();
+    const topology = new Topology(clusters);
+    const registry = new EndpointRegistry();
+    const pushes: [at: number, proxy: number, since: number | undefined][] = [];
+    const istiod = new Istiod('istiod/a', { cluster: 0, region: 'r1' }, 0, 25, {
+      engine,
+      registry,
+      infra: new Infrastructure(topology),
+      topology,
+      settings: { ...CONTROL_PLANE, pushTime: { dist: 'constant', value: 10 } },
+      pushTime: sampler({ dist: 'constant', value: 10 }, () => 0),
+      config: () => ({ routing: { virtualServices: [], destinationRules: [] }, version: 0 }),
+      nextSnapshotVersion: () => pushes.length,
+      // pushed() comes just before deliver() for the same proxy: deliver names it.
+      pushed: (since) => pushes.push([engine.now, -1, since]),
+      deliver: (proxy) => {
+        const last = pushes[pushes.length - 1];
+        if (last !== undefined) last[1] = proxy.id;
+      },
+    });
+    const proxyOf = (id: number) =>
+      new Proxy(
+        id,
+        'sidecar',
+        0,
+        0,
+        sampler({ dist: 'constant', value: 0 }, () => 0),
+        () => 0,
+        {},
+      );
+    const a = proxyOf(0);
+    a.connectedTo = istiod;
+    istiod.connected.add(a);
+    const endpoint = new Endpoint(0, 0, 0, 0, {}, new Resource(1), a);
+    registry.add(endpoint);
+    const b = proxyOf(1);
+    // An endpoint event at 905 ms: the debounced push starts at 1005 ms (100 ms of quiet).
+    engine.schedule(905, () => istiod.endpointPublished(endpoint, true), undefined);
+    // b connects at 1000 ms: its initial push runs 1000-1010 ms, so the debounced push finds it waiting.
+    engine.schedule(
+      1000,
+      () => {
+        b.connectedTo = istiod;
+        istiod.connected.add(b);
+        istiod.enqueue(b);
+      },
+      undefined,
+    );
+    engine.run(5_000);
+    expect(pushes).toEqual([
+      [1010, 1, undefined], // b's initial push: not observed
+      [1015, 0, 10], // a, from the push's start at 1005 ms
+      [1020, 1, 15], // b's own request, pushed after its initial push: 15 ms from the same start
+    ]);
+  });
+
   it('a steady stream of changes is pushed at least every 10 s (PILOT_DEBOUNCE_MAX)', () => {
     // Endpoint events every 50 ms never leave 100 ms of quiet: only the 10 s maximum forces a push.
     const clusters = [{ name: 'a', region: 'r1', zones: ['a1'], network: 'n' }];
