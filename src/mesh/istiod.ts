@@ -64,7 +64,9 @@ export class Istiod {
    * Proxies a debounced push found waiting for their initial push, with that push's start: istiod sends the
    * initial push from the stream (processRequest), outside its push queue, so StartPush's Enqueue finds no
    * entry to merge into and queues a separate request for the proxy (pilot/pkg/xds/ads.go StartPush,
-   * pushqueue.go Enqueue); it is pushed after the initial one and records its convergence time.
+   * pushqueue.go Enqueue); it is pushed after the initial one and records its convergence time. meshsim
+   * serves the initial push through its own throttled queue, so the separate request joins that queue when
+   * the initial push completes (istiod's would wait on the stream's PushCh instead: discovery.go).
    */
   private readonly afterInitialStartMs = new Map<Proxy, number>();
   private queueHead = 0;
