@@ -2,7 +2,7 @@
  * The running mesh of one deployment model: topology and infrastructure, the control plane, workloads,
  * gateways, the data plane and the traffic, wired onto an engine. Everything leaves through the observer.
  */
-import { sampler, type Engine, type RngStreams } from '../des/index.js';
+import { sampler, StreamSampler, type Distribution, type Engine, type RngStreams } from '../des/index.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import type { TrafficOrigin } from './data-plane-roles.js';
@@ -36,6 +36,7 @@ export class Mesh {
   private readonly proxies: Proxy[] = [];
   /** Client sidecars per traffic source, by zone. */
   private readonly clientProxies: (Proxy | undefined)[][] = [];
+  private readonly latencySamplers = new Map<Distribution, StreamSampler>();
   private readonly eastWest: Proxy[];
   private readonly ingress: Proxy[];
   private readonly views: UpstreamViews;
@@ -260,13 +261,23 @@ export class Mesh {
       'router',
       cluster,
       zone,
-      sampler(latency, this.streams.stream(`proxy-latency/${name}`)),
+      { sampler: this.latencySampler(latency), stream: this.streams.streamIndex(`proxy-latency/${name}`) },
       this.streams.stream(`lb/${name}`),
       {},
     );
     this.proxies.push(p);
     this.controlPlane.attachInitial(p, 0);
     return p;
+  }
+
+  /** The one sampler of a proxy latency distribution, shared by every proxy drawing from it. */
+  private latencySampler(d: Distribution): StreamSampler {
+    let s = this.latencySamplers.get(d);
+    if (s === undefined) {
+      s = new StreamSampler(d, this.streams.alea);
+      this.latencySamplers.set(d, s);
+    }
+    return s;
   }
 
   /** A client workload's sidecar per (traffic source, zone), present from the start. */
@@ -280,7 +291,10 @@ export class Mesh {
         'sidecar',
         cluster,
         zone,
-        sampler(this.config.sidecar.latency, this.streams.stream(`proxy-latency/client/${key}`)),
+        {
+          sampler: this.latencySampler(this.config.sidecar.latency),
+          stream: this.streams.streamIndex(`proxy-latency/client/${key}`),
+        },
         this.streams.stream(`lb/client/${key}`),
         { app: traffic },
       );
