@@ -2,7 +2,14 @@
  * The running mesh of one deployment model: topology and infrastructure, the control plane, workloads,
  * gateways, the data plane and the traffic, wired onto an engine. Everything leaves through the observer.
  */
-import { sampler, StreamSampler, type Distribution, type Engine, type RngStreams } from '../des/index.js';
+import {
+  sampler,
+  StreamCursor,
+  StreamSampler,
+  type Distribution,
+  type Engine,
+  type RngStreams,
+} from '../des/index.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import type { TrafficOrigin } from './data-plane-roles.js';
@@ -37,6 +44,8 @@ export class Mesh {
   /** Client sidecars per traffic source, by zone. */
   private readonly clientProxies: (Proxy | undefined)[][] = [];
   private readonly latencySamplers = new Map<Distribution, StreamSampler>();
+  /** Gateways' and clients' balancing draws, each from the proxy's own stream. */
+  private readonly lbDraws: StreamCursor;
   private readonly eastWest: Proxy[];
   private readonly ingress: Proxy[];
   private readonly views: UpstreamViews;
@@ -49,6 +58,7 @@ export class Mesh {
     readonly config: MeshConfig,
     runObserver: MeshObserver,
   ) {
+    this.lbDraws = new StreamCursor(streams.alea);
     // Closed-loop clients hear of their answers through a tap on the observer (no hook in the data plane).
     const tap = config.traffic.some((t) => t.closedLoop !== undefined)
       ? new ClosedLoopTap(runObserver)
@@ -262,7 +272,7 @@ export class Mesh {
       cluster,
       zone,
       { sampler: this.latencySampler(latency), stream: this.streams.streamIndex(`proxy-latency/${name}`) },
-      this.streams.stream(`lb/${name}`),
+      { draws: this.lbDraws, stream: this.streams.streamIndex(`lb/${name}`) },
       {},
     );
     this.proxies.push(p);
@@ -295,7 +305,7 @@ export class Mesh {
           sampler: this.latencySampler(this.config.sidecar.latency),
           stream: this.streams.streamIndex(`proxy-latency/client/${key}`),
         },
-        this.streams.stream(`lb/client/${key}`),
+        { draws: this.lbDraws, stream: this.streams.streamIndex(`lb/client/${key}`) },
         { app: traffic },
       );
       this.proxies.push(p);

@@ -10,7 +10,7 @@
  * latency is drawn by one sampler shared by every proxy with the same distribution, from this proxy's own
  * stream, named by a number (des/distribution.ts `StreamSampler`): no sampler object or closure per proxy.
  */
-import type { EventId, StreamSampler, Uniform } from '../des/index.js';
+import type { EventId, StreamDraws, StreamSampler, Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { Istiod } from './istiod.js';
@@ -25,6 +25,12 @@ export interface ProxyLatency {
   readonly stream: number;
 }
 
+/** A proxy's load-balancing stream: shared draws (a `StreamCursor`), and the proxy's stream index in them. */
+export interface ProxyStream {
+  readonly draws: StreamDraws;
+  readonly stream: number;
+}
+
 export class Proxy {
   // Read by every request hop (declaration order is V8's in-object layout order).
   readonly cluster: number;
@@ -33,7 +39,9 @@ export class Proxy {
   private readonly latencyStream: number;
   certExpiresMs = Infinity;
   private readonly latencySampler: StreamSampler;
-  readonly lbRng: Uniform;
+  /** Load balancing, retry backoff and fault draws: this proxy's own stream, by index in shared draws. */
+  readonly lbStream: number;
+  readonly lbDraws: StreamDraws;
   /** Upstream views of each service's default cluster, by service index, rebuilt when the snapshot changes. */
   readonly defaultUpstreams: (Upstream | undefined)[] = [];
   /** The replica this sidecar belongs to (undefined for clients and gateways). */
@@ -69,14 +77,15 @@ export class Proxy {
     cluster: number,
     zone: number,
     latency: ProxyLatency,
-    lbRng: Uniform,
+    lb: ProxyStream,
     labels: Readonly<Record<string, string>>,
   ) {
     this.cluster = cluster;
     this.zone = zone;
     this.latencyStream = latency.stream;
     this.latencySampler = latency.sampler;
-    this.lbRng = lbRng;
+    this.lbStream = lb.stream;
+    this.lbDraws = lb.draws;
     this.id = id;
     this.nodeType = nodeType;
     this.labels = labels;
@@ -85,6 +94,14 @@ export class Proxy {
   /** A draw of this proxy's processing latency (ms), from its own stream. */
   sampleLatency(): number {
     return this.latencySampler.sample(this.latencyStream);
+  }
+
+  /**
+   * This proxy's balancing stream as a `Uniform`, to draw from at once: it stays this proxy's only until
+   * the next proxy's stream is asked for (the draws are shared, see des/alea-states.ts `StreamCursor`).
+   */
+  get lbRng(): Uniform {
+    return this.lbDraws.at(this.lbStream);
   }
 
   /** Whether a new mTLS handshake can use this proxy's certificate at `nowMs`. */

@@ -180,7 +180,7 @@ export class UpstreamViews {
     }
     const pool = policy.connectionPool;
     const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
-    const upstream = new Upstream(set, version, proxy.lbRng, health, admission);
+    const upstream = new Upstream(set, version, proxy.lbDraws, proxy.lbStream, health, admission);
     if (previous !== undefined) upstream.inherit(previous);
     return upstream;
   }

@@ -12,6 +12,7 @@
 import {
   Resource,
   sampler,
+  StreamCursor,
   StreamSampler,
   type Engine,
   type RngStreams,
@@ -94,6 +95,8 @@ export class Workloads {
   private readonly controlPlane: ControlPlane;
   /** Every pod's sidecar latency, each drawn from the pod's own stream. */
   private readonly sidecarLatency: StreamSampler;
+  /** Every pod's balancing draws, each from the pod's own stream. */
+  private readonly lbDraws: StreamCursor;
   private readonly events: WorkloadEvents;
 
   constructor(c: WorkloadsContext) {
@@ -104,6 +107,7 @@ export class Workloads {
     this.registry = c.registry;
     this.controlPlane = c.controlPlane;
     this.sidecarLatency = new StreamSampler(c.sidecarLatency, c.streams.alea);
+    this.lbDraws = new StreamCursor(c.streams.alea);
     this.events = c.events;
     this.startup = sampler(c.settings.podStartup, c.streams.stream('pod-startup'));
     this.nextProxyId = c.nextProxyId;
@@ -372,7 +376,7 @@ export class Workloads {
       zone,
       // Names unique to this pod (its endpoint id is never reused): the streams need not be kept by name.
       { sampler: this.sidecarLatency, stream: this.streams.ownStreamIndex(`proxy-latency/${name}`) },
-      this.streams.ownStream(`lb/${name}`),
+      { draws: this.lbDraws, stream: this.streams.ownStreamIndex(`lb/${name}`) },
       rs.labels,
     );
     const e = new Endpoint(

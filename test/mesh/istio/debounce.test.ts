@@ -116,7 +116,7 @@ describe('mesh/istio: debounce and push', () => {
       0,
       0,
       { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
-      () => 0,
+      { draws: { at: () => () => 0 }, stream: 0 },
       {},
     );
     proxy.connectedTo = istiod;
