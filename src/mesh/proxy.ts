@@ -69,6 +69,8 @@ export class Proxy {
   pushQueued = false;
   reconnectAttempts = 0;
   reconnectTimer: EventId | undefined = undefined;
+  /** When the current certificate's rotation (or its next retry) is due; earlier rotation timers are stale. */
+  certRotateAtMs = Infinity;
   certExpiredReported = false;
 
   constructor(
