@@ -42,6 +42,14 @@ export class Proxy {
   /** Load balancing, retry backoff and fault draws: this proxy's own stream, by index in shared draws. */
   readonly lbStream: number;
   readonly lbDraws: StreamDraws;
+  /** The last config received; kept while istiod is unreachable (its version tells a view is current). */
+  snapshot: EndpointSnapshot | undefined = undefined;
+  /**
+   * The default-cluster view asked for last and its service index: most sidecars call one service, and
+   * this spares a hop the load of `defaultUpstreams` (one more object, one more cache miss on a large mesh).
+   */
+  lastUpstream: Upstream | undefined = undefined;
+  lastUpstreamService = -1;
   /** Upstream views of each service's default cluster, by service index, rebuilt when the snapshot changes. */
   readonly defaultUpstreams: (Upstream | undefined)[] = [];
   /** The replica this sidecar belongs to (undefined for clients and gateways). */
@@ -64,8 +72,6 @@ export class Proxy {
   istiod: Istiod | undefined = undefined;
   /** The istiod it has a live xDS stream to, if any. */
   connectedTo: Istiod | undefined = undefined;
-  /** The last config received; kept while istiod is unreachable. */
-  snapshot: EndpointSnapshot | undefined = undefined;
   pushQueued = false;
   reconnectAttempts = 0;
   reconnectTimer: EventId | undefined = undefined;
