@@ -12,7 +12,7 @@
  * (seedrandom lib/alea.js `Alea.next`, Baagoe's algorithm): t = 2091639·s0 + c·2^-32; s0 ← s1; s1 ← s2;
  * c ← t | 0; s2 ← t − c. test/des/rng-streams.test.ts checks sequences against seedrandom's.
  *
- * Contents: `AleaStates`.
+ * Contents: `AleaStates`, `StreamCursor`.
  */
 import seedrandom from 'seedrandom';
 import type { Uniform } from './rng-streams.js';
@@ -61,5 +61,31 @@ export class AleaStates {
   /** Generator `i` as a `Uniform`. */
   uniform(i: number): Uniform {
     return () => this.next(i);
+  }
+}
+
+/** Where draws of a stream named by index come from (`StreamCursor`, or a scripted fake in a test). */
+export interface StreamDraws {
+  /** The uniform of stream `stream`, valid until the next `at`. */
+  at(stream: number): Uniform;
+}
+
+/**
+ * One `Uniform` over every generator of an `AleaStates`, pointed at one by `at(i)` before its draws: many
+ * owners (a mesh's proxies) each keep a stream index instead of a closure and its context, two objects
+ * per owner that a draw at a random owner missed in cache. Whoever calls `at` must draw before anyone else
+ * calls it again (single-threaded, and no owner keeps the returned function): the draws are then exactly
+ * `states.next(i)`'s, those of `uniform(i)`.
+ */
+export class StreamCursor implements StreamDraws {
+  private stream = 0;
+  private readonly draw: Uniform;
+  constructor(states: AleaStates) {
+    this.draw = () => states.next(this.stream);
+  }
+
+  at(stream: number): Uniform {
+    this.stream = stream;
+    return this.draw;
   }
 }

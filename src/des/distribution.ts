@@ -6,6 +6,7 @@
  * inline it. `distributionMean` gives the exact mean, for reports and for checking models against theory.
  */
 import { SimulationError } from './errors.js';
+import type { AleaStates } from './alea-states.js';
 import type { Uniform } from './rng-streams.js';
 
 /** z such that P(Z <= z) = 0.99 for a standard normal; turns (median, p99) into a lognormal sigma. */
@@ -292,6 +293,28 @@ export function sampler(d: Distribution, rng: Uniform): Sampler {
       return new ParetoSampler(rng, d.scale, d.shape);
     case 'empirical':
       return new EmpiricalSampler(rng, d.percentiles);
+  }
+}
+
+/**
+ * One distribution drawn from any of many streams, the stream named per draw by its index in an
+ * `AleaStates` (RngStreams `streamIndex` / `ownStreamIndex`). A mesh draws every sidecar's latency from the
+ * sidecar's own stream; a sampler object and a closure per sidecar were two more objects per pod that a
+ * draw at a random pod missed in cache. Here every sidecar shares this one object and keeps a number; the
+ * draws are those of `sampler(d, streams.stream(name))` bit for bit (the same sampler class over a uniform
+ * that reads the stream chosen for this draw).
+ */
+export class StreamSampler {
+  private stream = 0;
+  private readonly inner: Sampler;
+  constructor(d: Distribution, states: AleaStates) {
+    this.inner = sampler(d, () => states.next(this.stream));
+  }
+
+  /** A draw from generator `stream` of the states. */
+  sample(stream: number): number {
+    this.stream = stream;
+    return this.inner.sample();
   }
 }
 

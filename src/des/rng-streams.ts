@@ -18,6 +18,8 @@ export type Uniform = () => number;
 
 export class RngStreams {
   private readonly streams = new Map<string, Uniform>();
+  /** Every named stream's generator index in `states` (`stream` and `streamIndex` share it). */
+  private readonly indices = new Map<string, number>();
   private readonly states = new AleaStates();
 
   constructor(readonly seed: number) {
@@ -29,11 +31,34 @@ export class RngStreams {
   stream(name: string): Uniform {
     let rng = this.streams.get(name);
     if (rng === undefined) {
-      // The NUL separator keeps (1, "2x") and (12, "x") apart.
-      rng = this.states.uniform(this.states.add(`${this.seed}\u0000${name}`));
+      rng = this.states.uniform(this.streamIndex(name));
       this.streams.set(name, rng);
     }
     return rng;
+  }
+
+  /**
+   * The generator of stream `name` as an index into `alea` (the same generator `stream(name)` returns), for
+   * samplers that draw from many streams (distribution.ts `StreamSampler`): a number per stream instead of
+   * a closure and a sampler object per stream.
+   */
+  streamIndex(name: string): number {
+    let i = this.indices.get(name);
+    if (i === undefined) {
+      i = this.seeded(name);
+      this.indices.set(name, i);
+    }
+    return i;
+  }
+
+  /** The states every stream of this run draws from (indexed by `streamIndex` / `ownStreamIndex`). */
+  get alea(): AleaStates {
+    return this.states;
+  }
+
+  private seeded(name: string): number {
+    // The NUL separator keeps (1, "2x") and (12, "x") apart.
+    return this.states.add(`${this.seed}\u0000${name}`);
   }
 
   /**
@@ -43,13 +68,18 @@ export class RngStreams {
    * of a 25,000-pod mesh's heap in the by-name map. Throws if `stream` already made one of that name.
    */
   ownStream(name: string): Uniform {
-    if (this.streams.has(name)) throw new Error(`stream ${name} exists already: it is not the caller's own`);
-    return this.states.uniform(this.states.add(`${this.seed}\u0000${name}`));
+    return this.states.uniform(this.ownStreamIndex(name));
   }
 
-  /** Names of the streams created so far by `stream`, sorted (for diagnostics and tests). */
+  /** `ownStream(name)` as an index into `alea` (see `streamIndex`). */
+  ownStreamIndex(name: string): number {
+    if (this.indices.has(name)) throw new Error(`stream ${name} exists already: it is not the caller's own`);
+    return this.seeded(name);
+  }
+
+  /** Names of the streams created so far by `stream` or `streamIndex`, sorted (for diagnostics and tests). */
   names(): string[] {
-    return [...this.streams.keys()].sort();
+    return [...this.indices.keys()].sort();
   }
 }
 

@@ -223,7 +223,7 @@ export class ClientSide implements ClientRole {
     const perTry = call.retry.perTryTimeoutMs;
     if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
     a.responseCode = external.status();
-    const delay = call.source.latency.sample() + external.answerAfterMs(call.source.cluster);
+    const delay = call.source.sampleLatency() + external.answerAfterMs(call.source.cluster);
     this.ctx.engine.schedule(delay, this.externalAnswered, a);
   }
 

@@ -67,7 +67,7 @@ export class ConnectionPath implements PathRole {
     upstream.started(host);
     const source = call.source;
     let endpoint: Endpoint;
-    let delay = source.latency.sample();
+    let delay = source.sampleLatency();
     if (target.kind === 'gateway') {
       a.viaGateway = target.cluster;
       const reach = this.reachGateway(source, target.cluster);
@@ -77,7 +77,7 @@ export class ConnectionPath implements PathRole {
       }
       delay +=
         this.ctx.network.sample(source.zone, target.zone) +
-        this.ctx.eastWestGateway(target.cluster).latency.sample();
+        this.ctx.eastWestGateway(target.cluster).sampleLatency();
       const backend = this.gatewayBackend(a, upstream, host, target.cluster, call.service);
       if (backend === undefined) {
         // The gateway has no backend for the service in its view: it closes the client's connection.
@@ -119,7 +119,7 @@ export class ConnectionPath implements PathRole {
       this.hang(a); // No answer: a timeout, or the path coming back, ends this attempt.
       return;
     }
-    delay += endpoint.sidecar.latency.sample();
+    delay += endpoint.sidecar.sampleLatency();
     engine.schedule(delay, this.roles.replica.arrive, a);
   }
 

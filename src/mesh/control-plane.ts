@@ -338,25 +338,26 @@ export class ControlPlane {
     p.certExpiresMs = issued + certTtlMs;
     p.certExpiredReported = false;
     const jitter = 1 + 0.01 * (2 * this.rng() - 1);
-    const rotateAt = Math.max(this.engine.now, issued + certTtlMs * certRotationFraction * jitter);
-    this.engine.scheduleAt(rotateAt, this.rotate, { proxy: p, expires: p.certExpiresMs });
-    this.engine.scheduleAt(p.certExpiresMs, this.expire, { proxy: p, expires: p.certExpiresMs });
+    p.certRotateAtMs = Math.max(this.engine.now, issued + certTtlMs * certRotationFraction * jitter);
+    // The timers carry the proxy alone (an object per timer was two per pod in the event set): a timer is
+    // the current certificate's when it fires at the time the proxy expects, and stale otherwise.
+    this.engine.scheduleAt(p.certRotateAtMs, this.rotate, p);
+    this.engine.scheduleAt(p.certExpiresMs, this.expire, p);
   }
 
-  private readonly rotate = (job: { proxy: Proxy; expires: number }): void => {
-    const p = job.proxy;
-    if (!p.alive || p.certExpiresMs !== job.expires) return;
+  private readonly rotate = (p: Proxy): void => {
+    if (!p.alive || this.engine.now !== p.certRotateAtMs) return;
     if (this.caReachable(p.cluster)) {
       this.issueCert(p, 0);
       return;
     }
     // The CSR fails; pilot-agent and Envoy keep retrying with backoff, modelled as a retry every minute.
-    this.engine.schedule(CERT_RETRY_MS, this.rotate, job);
+    p.certRotateAtMs = this.engine.now + CERT_RETRY_MS;
+    this.engine.scheduleAt(p.certRotateAtMs, this.rotate, p);
   };
 
-  private readonly expire = (job: { proxy: Proxy; expires: number }): void => {
-    const p = job.proxy;
-    if (!p.alive || p.certExpiresMs !== job.expires || p.certExpiredReported) return;
+  private readonly expire = (p: Proxy): void => {
+    if (!p.alive || this.engine.now !== p.certExpiresMs || p.certExpiredReported) return;
     p.certExpiredReported = true;
     this.events.certExpired(p);
   };

@@ -2,7 +2,14 @@
  * The running mesh of one deployment model: topology and infrastructure, the control plane, workloads,
  * gateways, the data plane and the traffic, wired onto an engine. Everything leaves through the observer.
  */
-import { sampler, type Engine, type RngStreams } from '../des/index.js';
+import {
+  sampler,
+  StreamCursor,
+  StreamSampler,
+  type Distribution,
+  type Engine,
+  type RngStreams,
+} from '../des/index.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import type { TrafficOrigin } from './data-plane-roles.js';
@@ -36,6 +43,9 @@ export class Mesh {
   private readonly proxies: Proxy[] = [];
   /** Client sidecars per traffic source, by zone. */
   private readonly clientProxies: (Proxy | undefined)[][] = [];
+  private readonly latencySamplers = new Map<Distribution, StreamSampler>();
+  /** Gateways' and clients' balancing draws, each from the proxy's own stream. */
+  private readonly lbDraws: StreamCursor;
   private readonly eastWest: Proxy[];
   private readonly ingress: Proxy[];
   private readonly views: UpstreamViews;
@@ -48,6 +58,7 @@ export class Mesh {
     readonly config: MeshConfig,
     runObserver: MeshObserver,
   ) {
+    this.lbDraws = new StreamCursor(streams.alea);
     // Closed-loop clients hear of their answers through a tap on the observer (no hook in the data plane).
     const tap = config.traffic.some((t) => t.closedLoop !== undefined)
       ? new ClosedLoopTap(runObserver)
@@ -260,13 +271,23 @@ export class Mesh {
       'router',
       cluster,
       zone,
-      sampler(latency, this.streams.stream(`proxy-latency/${name}`)),
-      this.streams.stream(`lb/${name}`),
+      { sampler: this.latencySampler(latency), stream: this.streams.streamIndex(`proxy-latency/${name}`) },
+      { draws: this.lbDraws, stream: this.streams.streamIndex(`lb/${name}`) },
       {},
     );
     this.proxies.push(p);
     this.controlPlane.attachInitial(p, 0);
     return p;
+  }
+
+  /** The one sampler of a proxy latency distribution, shared by every proxy drawing from it. */
+  private latencySampler(d: Distribution): StreamSampler {
+    let s = this.latencySamplers.get(d);
+    if (s === undefined) {
+      s = new StreamSampler(d, this.streams.alea);
+      this.latencySamplers.set(d, s);
+    }
+    return s;
   }
 
   /** A client workload's sidecar per (traffic source, zone), present from the start. */
@@ -280,8 +301,11 @@ export class Mesh {
         'sidecar',
         cluster,
         zone,
-        sampler(this.config.sidecar.latency, this.streams.stream(`proxy-latency/client/${key}`)),
-        this.streams.stream(`lb/client/${key}`),
+        {
+          sampler: this.latencySampler(this.config.sidecar.latency),
+          stream: this.streams.streamIndex(`proxy-latency/client/${key}`),
+        },
+        { draws: this.lbDraws, stream: this.streams.streamIndex(`lb/client/${key}`) },
         { app: traffic },
       );
       this.proxies.push(p);

@@ -3,8 +3,14 @@
  * what its istiod last pushed (the snapshot), its xDS connection state, its workload certificate, and its
  * upstream views with their load-balancing, outlier and connection-pool state. Behaviour lives in the
  * control plane (connection, certificates) and the data plane (requests); this is the proxy's state.
+ *
+ * Layout: a request hop reads a random proxy, which on a large mesh is not in cache. The fields a hop reads
+ * (cluster, zone, latency stream, certificate expiry, balancing stream, views, endpoint) are declared first,
+ * so V8 lays them out in the object's first cache line; the control plane's fields follow. The sidecar's
+ * latency is drawn by one sampler shared by every proxy with the same distribution, from this proxy's own
+ * stream, named by a number (des/distribution.ts `StreamSampler`): no sampler object or closure per proxy.
  */
-import type { EventId, Sampler, Uniform } from '../des/index.js';
+import type { EventId, StreamDraws, StreamSampler, Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { Istiod } from './istiod.js';
@@ -13,42 +19,98 @@ import type { Upstream } from './upstream.js';
 export const NodeType = { sidecar: 'sidecar', router: 'router' } as const;
 export type NodeType = keyof typeof NodeType;
 
+/** How a proxy draws its own processing latency: a shared sampler, and the proxy's stream in it. */
+export interface ProxyLatency {
+  readonly sampler: StreamSampler;
+  readonly stream: number;
+}
+
+/** A proxy's load-balancing stream: shared draws (a `StreamCursor`), and the proxy's stream index in them. */
+export interface ProxyStream {
+  readonly draws: StreamDraws;
+  readonly stream: number;
+}
+
 export class Proxy {
-  /** The istiod that serves this proxy's cluster under the deployment model. */
-  istiod: Istiod | undefined = undefined;
-  /** The istiod it has a live xDS stream to, if any. */
-  connectedTo: Istiod | undefined = undefined;
-  /** The last config received; kept while istiod is unreachable. */
-  snapshot: EndpointSnapshot | undefined = undefined;
-  pushQueued = false;
-  reconnectAttempts = 0;
-  reconnectTimer: EventId | undefined = undefined;
-  /** False once its pod is gone. */
-  alive = true;
+  // Read by every request hop (declaration order is V8's in-object layout order).
+  readonly cluster: number;
+  readonly zone: number;
+  /** This proxy's latency stream, an index into the shared sampler's states. */
+  private readonly latencyStream: number;
   certExpiresMs = Infinity;
-  certExpiredReported = false;
+  private readonly latencySampler: StreamSampler;
+  /** Load balancing, retry backoff and fault draws: this proxy's own stream, by index in shared draws. */
+  readonly lbStream: number;
+  readonly lbDraws: StreamDraws;
+  /** The last config received; kept while istiod is unreachable (its version tells a view is current). */
+  snapshot: EndpointSnapshot | undefined = undefined;
+  /**
+   * The default-cluster view asked for last and its service index: most sidecars call one service, and
+   * this spares a hop the load of `defaultUpstreams` (one more object, one more cache miss on a large mesh).
+   */
+  lastUpstream: Upstream | undefined = undefined;
+  lastUpstreamService = -1;
   /** Upstream views of each service's default cluster, by service index, rebuilt when the snapshot changes. */
   readonly defaultUpstreams: (Upstream | undefined)[] = [];
+  /** The replica this sidecar belongs to (undefined for clients and gateways). */
+  endpoint: Endpoint | undefined = undefined;
+  /** False once its pod is gone. */
+  alive = true;
+  /** Round-robin position, for ROUND_ROBIN balancing. */
+  rrCursor = 0;
   /**
    * Views of subsets by key (service index, subset), made on the first subset call: most proxies never
    * call one, and an empty Map per proxy was ~290 bytes (7 MB of a 25,000-pod mesh).
    */
   subsetUpstreams: Map<number, Upstream> | undefined = undefined;
-  /** Round-robin position, for ROUND_ROBIN balancing. */
-  rrCursor = 0;
+
+  // The control plane's.
+  readonly id: number;
+  readonly nodeType: NodeType;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The istiod that serves this proxy's cluster under the deployment model. */
+  istiod: Istiod | undefined = undefined;
+  /** The istiod it has a live xDS stream to, if any. */
+  connectedTo: Istiod | undefined = undefined;
+  pushQueued = false;
+  reconnectAttempts = 0;
+  reconnectTimer: EventId | undefined = undefined;
+  /** When the current certificate's rotation (or its next retry) is due; earlier rotation timers are stale. */
+  certRotateAtMs = Infinity;
+  certExpiredReported = false;
 
   constructor(
-    readonly id: number,
-    readonly nodeType: NodeType,
-    readonly cluster: number,
-    readonly zone: number,
-    readonly latency: Sampler,
-    readonly lbRng: Uniform,
-    readonly labels: Readonly<Record<string, string>>,
-  ) {}
+    id: number,
+    nodeType: NodeType,
+    cluster: number,
+    zone: number,
+    latency: ProxyLatency,
+    lb: ProxyStream,
+    labels: Readonly<Record<string, string>>,
+  ) {
+    this.cluster = cluster;
+    this.zone = zone;
+    this.latencyStream = latency.stream;
+    this.latencySampler = latency.sampler;
+    this.lbStream = lb.stream;
+    this.lbDraws = lb.draws;
+    this.id = id;
+    this.nodeType = nodeType;
+    this.labels = labels;
+  }
 
-  /** The replica this sidecar belongs to (undefined for clients and gateways). */
-  endpoint: Endpoint | undefined = undefined;
+  /** A draw of this proxy's processing latency (ms), from its own stream. */
+  sampleLatency(): number {
+    return this.latencySampler.sample(this.latencyStream);
+  }
+
+  /**
+   * This proxy's balancing stream as a `Uniform`, to draw from at once: it stays this proxy's only until
+   * the next proxy's stream is asked for (the draws are shared, see des/alea-states.ts `StreamCursor`).
+   */
+  get lbRng(): Uniform {
+    return this.lbDraws.at(this.lbStream);
+  }
 
   /** Whether a new mTLS handshake can use this proxy's certificate at `nowMs`. */
   hasValidCert(nowMs: number): boolean {

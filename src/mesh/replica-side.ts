@@ -173,7 +173,7 @@ export class ReplicaSide implements ReplicaRole {
       return;
     }
     let delay = this.ctx.network.sample(endpoint.zone, source.zone);
-    if (a.viaGateway >= 0) delay += this.ctx.eastWestGateway(a.viaGateway).latency.sample();
+    if (a.viaGateway >= 0) delay += this.ctx.eastWestGateway(a.viaGateway).sampleLatency();
     a.responseCode = code;
     this.ctx.engine.schedule(delay, this.responseArrived, a);
   }

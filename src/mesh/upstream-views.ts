@@ -127,8 +127,19 @@ export class UpstreamViews {
     const version = snapshot?.version ?? -1;
     if (subset === undefined) {
       // The hot path: the service's default cluster, unchanged since the last push.
+      const last = proxy.lastUpstream;
+      if (
+        last !== undefined &&
+        proxy.lastUpstreamService === service.index &&
+        last.snapshotVersion === version
+      )
+        return last;
       const existing = proxy.defaultUpstreams[service.index];
-      if (existing !== undefined && existing.snapshotVersion === version) return existing;
+      if (existing !== undefined && existing.snapshotVersion === version) {
+        proxy.lastUpstream = existing;
+        proxy.lastUpstreamService = service.index;
+        return existing;
+      }
     }
     const rule = snapshot?.routing.destinationRules.find((d) => d.host === service.name);
     let subsetIndex = 0;
@@ -140,6 +151,8 @@ export class UpstreamViews {
       const existing = proxy.defaultUpstreams[service.index];
       const built = this.build(proxy, service, rule, 0, version, existing);
       proxy.defaultUpstreams[service.index] = built;
+      proxy.lastUpstream = built;
+      proxy.lastUpstreamService = service.index;
       return built;
     }
     const key = service.index * 1024 + subsetIndex;
@@ -180,7 +193,7 @@ export class UpstreamViews {
     }
     const pool = policy.connectionPool;
     const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
-    const upstream = new Upstream(set, version, proxy.lbRng, health, admission);
+    const upstream = new Upstream(set, version, proxy.lbDraws, proxy.lbStream, health, admission);
     if (previous !== undefined) upstream.inherit(previous);
     return upstream;
   }

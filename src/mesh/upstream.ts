@@ -16,7 +16,7 @@
  * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
  * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
-import type { Uniform } from '../des/index.js';
+import type { StreamDraws, Uniform } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import {
   LbPolicy,
@@ -137,7 +137,9 @@ export class Upstream implements ActiveRequests {
     readonly set: PrioritySet,
     /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
     readonly snapshotVersion: number,
-    private readonly rng: Uniform,
+    /** The proxy's balancing draws and its stream in them (drawn through `draws.at(stream)` per pick). */
+    private readonly draws: StreamDraws,
+    private readonly stream: number,
     private readonly health: HostHealth | undefined,
     private readonly admission: ConnectionPool,
   ) {
@@ -147,7 +149,7 @@ export class Upstream implements ActiveRequests {
     this.connectTimeoutMs = set.policy.connectionPool.connectTimeoutMs;
     // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
     // draw is made whatever the policy, so every view build takes one draw from the proxy's stream.
-    const start = Math.floor(rng() * Math.max(1, n));
+    const start = Math.floor(draws.at(stream)() * Math.max(1, n));
     this.cursor =
       this.policy === LbPolicy.ROUND_ROBIN ? new RoundRobinCursor(Math.max(1, set.levels), start) : NO_CURSOR;
     const { usable, scratch } = sharedOf(set);
@@ -246,12 +248,14 @@ export class Upstream implements ActiveRequests {
     if (this.set.hosts.length === 0) return -1;
     if (this.health !== undefined && this.health.advance(nowMs)) this.recomputeLoad();
     const base = this.usable.load;
-    if (tried === undefined || retry === undefined) return this.pickOnce(base);
+    // Nothing else draws from the shared draws until this pick returns.
+    const rng = this.draws.at(this.stream);
+    if (tried === undefined || retry === undefined) return this.pickOnce(base, rng);
     const load = retry.retryRemoteLocalities ? this.loadForRetry(tried) : base;
-    if (!retry.previousHosts) return this.pickOnce(load);
+    if (!retry.previousHosts) return this.pickOnce(load, rng);
     let host = -1;
     for (let draw = 0; draw <= retry.hostSelectionMaxAttempts; draw++) {
-      host = this.pickOnce(load);
+      host = this.pickOnce(load, rng);
       if (host < 0 || !tried.includes((this.set.hosts[host] as UpstreamHost).key)) break;
     }
     return host;
@@ -426,16 +430,16 @@ export class Upstream implements ActiveRequests {
     this.usable = { load, levelUsable, healthy, localityUsable, localityUsableCount };
   }
 
-  private pickOnce(load: PriorityLoad): number {
+  private pickOnce(load: PriorityLoad, rng: Uniform): number {
     const set = this.set;
-    const level = set.levels <= 1 ? 0 : load.choosePriority(this.rng());
+    const level = set.levels <= 1 ? 0 : load.choosePriority(rng());
     // In panic Envoy balances over every host of the level, ejected or not (never with Istio's default),
     // and ignores localities (`hostSourceToUse` returns AllHosts).
     const panic = load.panic[level] === 1;
-    if (!panic && set.localityHosts.length > 0) return this.pickInLocality(level);
+    if (!panic && set.localityHosts.length > 0) return this.pickInLocality(level, rng);
     const candidates = (panic ? set.levelHosts[level] : this.usable.levelUsable[level]) as Int32Array;
     const count = panic ? candidates.length : (this.usable.healthy[level] as number);
-    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, this.rng);
+    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, rng);
   }
 
   /**
@@ -446,7 +450,7 @@ export class Upstream implements ActiveRequests {
    * proportion gives the same shares. Active-request counts only act inside a locality, so they never move
    * traffic between localities.
    */
-  private pickInLocality(level: number): number {
+  private pickInLocality(level: number, rng: Uniform): number {
     const set = this.set;
     const { localityUsable, localityUsableCount } = this.usable;
     const effective = this.scratch.localityEffective;
@@ -463,7 +467,7 @@ export class Upstream implements ActiveRequests {
       total += w;
     }
     if (total <= 0) return -1;
-    let x = this.rng() * total;
+    let x = rng() * total;
     let chosen = -1;
     for (let l = 0; l < n; l++) {
       const w = effective[l] as number;
@@ -474,6 +478,6 @@ export class Upstream implements ActiveRequests {
     }
     const candidates = localityUsable[chosen] as Int32Array;
     const count = localityUsableCount[chosen] as number;
-    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, this.rng);
+    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, rng);
   }
 }

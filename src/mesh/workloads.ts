@@ -9,7 +9,16 @@
  *   the node is declared NotReady (node-monitor-grace-period, 50 s), and is evicted and recreated elsewhere
  *   after the default 300 s toleration.
  */
-import { Resource, sampler, type Engine, type RngStreams, type Sampler, type Uniform } from '../des/index.js';
+import {
+  Resource,
+  sampler,
+  StreamCursor,
+  StreamSampler,
+  type Engine,
+  type RngStreams,
+  type Sampler,
+  type Uniform,
+} from '../des/index.js';
 import type { ControlPlane } from './control-plane.js';
 import { Endpoint } from './endpoint.js';
 import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
@@ -84,7 +93,10 @@ export class Workloads {
   private readonly infra: Infrastructure;
   private readonly registry: EndpointRegistry;
   private readonly controlPlane: ControlPlane;
-  private readonly sidecarLatency: ServiceConfig['serviceTime'];
+  /** Every pod's sidecar latency, each drawn from the pod's own stream. */
+  private readonly sidecarLatency: StreamSampler;
+  /** Every pod's balancing draws, each from the pod's own stream. */
+  private readonly lbDraws: StreamCursor;
   private readonly events: WorkloadEvents;
 
   constructor(c: WorkloadsContext) {
@@ -94,7 +106,8 @@ export class Workloads {
     this.infra = c.infra;
     this.registry = c.registry;
     this.controlPlane = c.controlPlane;
-    this.sidecarLatency = c.sidecarLatency;
+    this.sidecarLatency = new StreamSampler(c.sidecarLatency, c.streams.alea);
+    this.lbDraws = new StreamCursor(c.streams.alea);
     this.events = c.events;
     this.startup = sampler(c.settings.podStartup, c.streams.stream('pod-startup'));
     this.nextProxyId = c.nextProxyId;
@@ -362,8 +375,8 @@ export class Workloads {
       rs.cluster,
       zone,
       // Names unique to this pod (its endpoint id is never reused): the streams need not be kept by name.
-      sampler(this.sidecarLatency, this.streams.ownStream(`proxy-latency/${name}`)),
-      this.streams.ownStream(`lb/${name}`),
+      { sampler: this.sidecarLatency, stream: this.streams.ownStreamIndex(`proxy-latency/${name}`) },
+      { draws: this.lbDraws, stream: this.streams.ownStreamIndex(`lb/${name}`) },
       rs.labels,
     );
     const e = new Endpoint(

@@ -58,7 +58,8 @@ function upstream(priorities: number[], draws: number[]): Upstream {
     policy,
     Int32Array.from(hosts, (h) => h.key),
   );
-  return new Upstream(set, 0, scripted([0, ...draws]), undefined, new ConnectionPool());
+  const rng = scripted([0, ...draws]);
+  return new Upstream(set, 0, { at: () => rng }, 0, undefined, new ConnectionPool());
 }
 
 describe('conformance: previous_hosts retry host predicate', () => {

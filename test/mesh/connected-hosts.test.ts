@@ -12,7 +12,8 @@ describe('mesh/connected-hosts', () => {
   it('answers as a Set through random connects and resets, across the switch from table to bitset', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3000 }),
+        // Views up to 4,096 hosts start as a bitset; larger ones as a table that may switch.
+        fc.oneof(fc.integer({ min: 1, max: 4200 }), fc.integer({ min: 4097, max: 20_000 })),
         fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 400 }),
         (hosts, ops) => {
           const c = new ConnectedHosts(hosts);
@@ -39,6 +40,19 @@ describe('mesh/connected-hosts', () => {
     expect(c.size).toBe(2082);
     // 66 words of 32 bits: the whole view; a hash table of 2,082 hosts would take 32 KB.
     expect((c as unknown as { bits: Int32Array }).bits.length).toBe(66);
+  });
+
+  it('a view of up to 4,096 hosts takes its bitset on the first connection; a larger one a table first', () => {
+    const inner = (c: ConnectedHosts) => c as unknown as { bits: Int32Array | undefined; sparse: unknown };
+    const small = new ConnectedHosts(4096);
+    expect(inner(small).bits).toBeUndefined();
+    small.set(4095, true);
+    expect(inner(small).bits?.length).toBe(128);
+    expect(inner(small).sparse).toBeUndefined();
+    const large = new ConnectedHosts(4097);
+    large.set(4096, true);
+    expect(inner(large).bits).toBeUndefined();
+    expect(large.has(4096)).toBe(true);
   });
 
   it('refuses a host outside the view (a pick outside the view is a bug, not a new host)', () => {

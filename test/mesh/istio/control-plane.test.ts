@@ -167,6 +167,36 @@ describe('mesh/istio: config scope (istio-behaviour.md 1.2)', () => {
 });
 
 describe('mesh/istio: certificates (istio-behaviour.md 6)', () => {
+  it('rotation retried every minute through a CA outage: certificates expire once each, and the first retry after the CA returns renews them', () => {
+    // 20 min certificates; the CA is down from 1 min to 26 min, so every certificate expires (by 20 min) and
+    // each proxy's rotation is retried every minute. The timers carry only the proxy (control-plane.ts):
+    // a retry must still count as the current one, or no certificate would be renewed after 26 min and
+    // the client appearing at 30 min would fail its new connections.
+    const yaml = (caFor: string) => `
+name: ca-retry
+duration: 40m
+clusters: [{ name: a, region: r1, zones: [a1] }]
+mesh: { controlPlane: { certTtl: 20m } }
+services:
+  - { name: backend, deployments: [{ cluster: a, replicas: 2 }], serviceTime: 1ms }
+traffic:
+  - { name: new, entry: backend, from: a, rate: 0, steps: [{ at: 30m, rate: 20/s }] }
+models: [{ name: mp, controlPlane: multi-primary }]
+faults: [{ at: 1m, for: ${caFor}, type: ca-outage, cluster: a }]
+`;
+    const back = record(yaml('25m'));
+    back.runUntil(40 * 60_000);
+    const never = record(yaml('60m'));
+    never.runUntil(40 * 60_000);
+    // Every certificate expired once in both runs (an expiry is reported once, not on every retry).
+    expect(back.expiredCerts).toBeGreaterThan(0);
+    expect(back.expiredCerts).toBe(never.expiredCerts);
+    const fresh = (r: typeof back) => r.requests.filter((q) => q.traffic === 0);
+    expect(fresh(back).length).toBeGreaterThan(1000);
+    expect(fresh(back).every((q) => q.code === 200)).toBe(true);
+    expect(fresh(never).every((q) => q.code === 503)).toBe(true);
+  });
+
   it('a CA outage longer than the certificate lifetime breaks new connections only', () => {
     // 20 min certificates rotated at half life; the CA is down from 1 min for 60 min, so every certificate
     // expires during the outage. A second client appears at 40 min: its connections are new.

@@ -3,7 +3,7 @@
  * PILOT_DEBOUNCE_MAX 10 s at most, then a push per proxy taking the push time.
  */
 import { describe, expect, it } from 'vitest';
-import { Engine, Resource, RngStreams, sampler } from '../../../src/des/index.js';
+import { AleaStates, Engine, Resource, RngStreams, StreamSampler, sampler } from '../../../src/des/index.js';
 import { Endpoint, Proxy, Topology } from '../../../src/mesh/index.js';
 import { EndpointRegistry } from '../../../src/mesh/endpoint-registry.js';
 import { Infrastructure } from '../../../src/mesh/infrastructure.js';
@@ -179,8 +179,8 @@ describe('mesh/istio: debounce and push', () => {
       'sidecar',
       0,
       0,
-      sampler({ dist: 'constant', value: 0 }, () => 0),
-      () => 0,
+      { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+      { draws: { at: () => () => 0 }, stream: 0 },
       {},
     );
     proxy.connectedTo = istiod;
