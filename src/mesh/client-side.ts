@@ -15,7 +15,7 @@ import type { ClientRole, DataPlaneContext, DataPlaneRoles, TrafficOrigin } from
 import type { Proxy } from './proxy.js';
 import type { ExternalDestination } from './external-destination.js';
 import { checkLive } from './request-pools.js';
-import { MeshRequest, isFailure, type Attempt, type Call } from './request.js';
+import { isFailure, type Attempt, type Call, type MeshRequest } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import { AttemptEnd, AttemptOutcome } from './traffic/attempt-outcome.js';
 import { Admission } from './traffic/connection-pool.js';
@@ -34,7 +34,7 @@ export class ClientSide implements ClientRole {
   /** A client of `origin` sends a request from proxy `client` in `cluster`; `down`: its way in is gone. */
   sendRequest(origin: TrafficOrigin, cluster: number, client: Proxy, down: boolean): void {
     const { engine, observer } = this.ctx;
-    const request = new MeshRequest(
+    const request = this.roles.requests.acquire(
       this.requestSeq++,
       origin.index,
       cluster,
@@ -72,6 +72,7 @@ export class ClientSide implements ClientRole {
    * back-off is never sent.
    */
   private readonly clientGaveUp = (request: MeshRequest): void => {
+    checkLive(request);
     this.completeRequest(request, 0, ResponseFlag.DC);
     if (request.entry !== undefined) this.callerGaveUp(request.entry);
   };
@@ -95,6 +96,8 @@ export class ClientSide implements ClientRole {
     request.responseFlags = flags;
     request.endMs = this.ctx.engine.now;
     this.ctx.observer.requestCompleted(request);
+    // Refused at once (no call made), or its last call already went back: nothing refers to it any more.
+    if (this.roles.requests.canRelease(request)) this.roles.requests.release(request);
   }
 
   /** Routing at the source proxy: VirtualService match, destination, fault injection, timeouts. */
