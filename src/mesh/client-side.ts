@@ -25,6 +25,8 @@ export class ClientSide implements ClientRole {
   private requestSeq = 0;
   /** Client timeouts, one FIFO per timeout length (traffic sources share one when they agree). */
   private readonly clientTimeouts = new Map<number, DeadlineQueue<MeshRequest>>();
+  /** The same queues by traffic source index, so that a request finds its queue without a Map lookup. */
+  private readonly clientTimeoutOf: (DeadlineQueue<MeshRequest> | undefined)[] = [];
 
   constructor(
     private readonly ctx: DataPlaneContext,
@@ -51,17 +53,25 @@ export class ClientSide implements ClientRole {
     }
     const timeoutMs = origin.clientTimeoutMs;
     if (timeoutMs > 0 && timeoutMs < Infinity) {
-      let queue = this.clientTimeouts.get(timeoutMs);
-      if (queue === undefined) {
-        queue = new DeadlineQueue(engine, timeoutMs, this.clientGaveUp);
-        this.clientTimeouts.set(timeoutMs, queue);
-      }
+      const queue = this.clientTimeoutOf[origin.index] ?? this.clientTimeoutQueue(origin);
       request.clientTimeout = queue;
       request.clientTimeoutTicket = queue.add(request);
     }
     const call = this.roles.calls.acquire(request, undefined, origin.entry, client);
     request.entry = call;
     this.startCall(call);
+  }
+
+  /** The client timeout queue of `origin`'s requests, shared by every source with the same timeout. */
+  private clientTimeoutQueue(origin: TrafficOrigin): DeadlineQueue<MeshRequest> {
+    const timeoutMs = origin.clientTimeoutMs;
+    let queue = this.clientTimeouts.get(timeoutMs);
+    if (queue === undefined) {
+      queue = new DeadlineQueue(this.ctx.engine, timeoutMs, this.clientGaveUp);
+      this.clientTimeouts.set(timeoutMs, queue);
+    }
+    this.clientTimeoutOf[origin.index] = queue;
+    return queue;
   }
 
   /**
