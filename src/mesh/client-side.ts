@@ -15,7 +15,7 @@ import type { ClientRole, DataPlaneContext, DataPlaneRoles, TrafficOrigin } from
 import type { Proxy } from './proxy.js';
 import type { ExternalDestination } from './external-destination.js';
 import { checkLive } from './request-pools.js';
-import { MeshRequest, isFailure, type Attempt, type Call } from './request.js';
+import { isFailure, type Attempt, type Call, type MeshRequest } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import { AttemptEnd, AttemptOutcome } from './traffic/attempt-outcome.js';
 import { Admission } from './traffic/connection-pool.js';
@@ -25,6 +25,8 @@ export class ClientSide implements ClientRole {
   private requestSeq = 0;
   /** Client timeouts, one FIFO per timeout length (traffic sources share one when they agree). */
   private readonly clientTimeouts = new Map<number, DeadlineQueue<MeshRequest>>();
+  /** The same queues by traffic source index, so that a request finds its queue without a Map lookup. */
+  private readonly clientTimeoutOf: (DeadlineQueue<MeshRequest> | undefined)[] = [];
 
   constructor(
     private readonly ctx: DataPlaneContext,
@@ -34,7 +36,7 @@ export class ClientSide implements ClientRole {
   /** A client of `origin` sends a request from proxy `client` in `cluster`; `down`: its way in is gone. */
   sendRequest(origin: TrafficOrigin, cluster: number, client: Proxy, down: boolean): void {
     const { engine, observer } = this.ctx;
-    const request = new MeshRequest(
+    const request = this.roles.requests.acquire(
       this.requestSeq++,
       origin.index,
       cluster,
@@ -51,17 +53,25 @@ export class ClientSide implements ClientRole {
     }
     const timeoutMs = origin.clientTimeoutMs;
     if (timeoutMs > 0 && timeoutMs < Infinity) {
-      let queue = this.clientTimeouts.get(timeoutMs);
-      if (queue === undefined) {
-        queue = new DeadlineQueue(engine, timeoutMs, this.clientGaveUp);
-        this.clientTimeouts.set(timeoutMs, queue);
-      }
+      const queue = this.clientTimeoutOf[origin.index] ?? this.clientTimeoutQueue(origin);
       request.clientTimeout = queue;
       request.clientTimeoutTicket = queue.add(request);
     }
     const call = this.roles.calls.acquire(request, undefined, origin.entry, client);
     request.entry = call;
     this.startCall(call);
+  }
+
+  /** The client timeout queue of `origin`'s requests, shared by every source with the same timeout. */
+  private clientTimeoutQueue(origin: TrafficOrigin): DeadlineQueue<MeshRequest> {
+    const timeoutMs = origin.clientTimeoutMs;
+    let queue = this.clientTimeouts.get(timeoutMs);
+    if (queue === undefined) {
+      queue = new DeadlineQueue(this.ctx.engine, timeoutMs, this.clientGaveUp);
+      this.clientTimeouts.set(timeoutMs, queue);
+    }
+    this.clientTimeoutOf[origin.index] = queue;
+    return queue;
   }
 
   /**
@@ -72,6 +82,7 @@ export class ClientSide implements ClientRole {
    * back-off is never sent.
    */
   private readonly clientGaveUp = (request: MeshRequest): void => {
+    checkLive(request);
     this.completeRequest(request, 0, ResponseFlag.DC);
     if (request.entry !== undefined) this.callerGaveUp(request.entry);
   };
@@ -95,6 +106,8 @@ export class ClientSide implements ClientRole {
     request.responseFlags = flags;
     request.endMs = this.ctx.engine.now;
     this.ctx.observer.requestCompleted(request);
+    // Refused at once (no call made), or its last call already went back: nothing refers to it any more.
+    if (this.roles.requests.canRelease(request)) this.roles.requests.release(request);
   }
 
   /** Routing at the source proxy: VirtualService match, destination, fault injection, timeouts. */

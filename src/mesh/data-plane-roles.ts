@@ -9,7 +9,7 @@
  * `ReplicaRole`, `DataPlaneRoles`.
  */
 import type { Engine } from '../des/index.js';
-import type { AttemptPool, CallPool } from './request-pools.js';
+import type { AttemptPool, CallPool, RequestPool } from './request-pools.js';
 import type { EndpointRegistry } from './endpoint-registry.js';
 import type { Infrastructure } from './infrastructure.js';
 import type { NetworkLatency } from './network-latency.js';
@@ -98,4 +98,6 @@ export interface DataPlaneRoles {
   readonly attempts: AttemptPool;
   /** Calls, taken by whichever role makes them; given back with their only try (request-pools.ts). */
   readonly calls: CallPool;
+  /** Requests, taken by the client side; given back with the last of their calls (request-pools.ts). */
+  readonly requests: RequestPool;
 }

@@ -15,7 +15,7 @@
  *
  * Contents: `DataPlane`.
  */
-import { AttemptPool, CallPool } from './request-pools.js';
+import { AttemptPool, CallPool, RequestPool } from './request-pools.js';
 import { ClientSide } from './client-side.js';
 import { ConnectionPath } from './connection-path.js';
 import type { DataPlaneContext, DataPlaneRoles, TrafficOrigin } from './data-plane-roles.js';
@@ -28,6 +28,7 @@ export class DataPlane implements DataPlaneRoles {
   readonly replica: ReplicaSide;
   readonly attempts = new AttemptPool();
   readonly calls = new CallPool();
+  readonly requests = new RequestPool();
 
   constructor(ctx: DataPlaneContext) {
     // Each role reaches the others through this object, read when a request needs them (never while

@@ -1,6 +1,7 @@
 /**
  * The only way data leaves the mesh: metrics/ implements this. Records are the live objects, read-only
- * to the observer, so that observing allocates nothing.
+ * to the observer, so that observing allocates nothing. They are valid during the callback only: requests,
+ * calls and attempts are reused once done (request-pools.ts), so an observer copies what it keeps.
  */
 import type { Call, MeshRequest } from './request.js';
 

@@ -201,9 +201,13 @@ export class ReplicaSide implements ReplicaRole {
     if (a.abandoned) return;
     this.roles.client.attemptEnded(a, a.responseCode, AttemptEnd.response);
     // The replica answered and the caller ended the try: nothing refers to it any more, nor to its call
-    // if this answer finished it at the first try (request-pools.ts).
+    // if this answer finished it at the first try, nor to the request once its last call is back
+    // (request-pools.ts).
     const call = a.call;
     this.roles.attempts.release(a);
-    if (this.roles.calls.canRelease(call)) this.roles.calls.release(call);
+    if (!this.roles.calls.canRelease(call)) return;
+    const request = call.request;
+    this.roles.calls.release(call);
+    if (this.roles.requests.canRelease(request)) this.roles.requests.release(request);
   };
 }

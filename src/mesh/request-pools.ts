@@ -1,24 +1,28 @@
 /**
- * Attempts and calls are reused instead of allocated per try and per call: one whose work is over goes to
- * a free list and the next takes it from there, reset. In the mesh bench a request allocated ~2.4 KB, a
- * third of it these two objects (20-odd fields each, doubles boxed).
+ * Attempts, calls and requests are reused instead of allocated per try, per call and per request: one whose
+ * work is over goes to a free list and the next takes it from there, reset. In the mesh bench a request
+ * allocated ~2.4 KB, a third of it attempts and calls (20-odd fields each, doubles boxed).
  *
  * An object goes back only where nothing can reach it any more, so reuse cannot change what the run does:
  * - an attempt, once its answer arrived and its caller ended it (`abandoned`): no per-try timer, pending-line
  *   ticket, replica slot, downstream call or engine event refers to it, and its call forgets it (`current`);
  * - its call, at the same moment, if that answer finished it and it was its only try: no other try of it is
  *   still at a replica (one abandoned by a timeout goes on being served and reads its call), no retry or
- *   route timer is pending, its parent was told (`childDone`), and the entry call's request forgets it.
+ *   route timer is pending, its parent was told (`childDone`), and the entry call's request forgets it;
+ * - a request, once its client has its answer (`done`, its client timeout removed) and every call made for it
+ *   went back (`calls` counts those not back yet): an abandoned try still at a replica makes downstream calls
+ *   for its request, and its call, left to the garbage collector, never goes back, so neither does the
+ *   request. Observers read a request during `requestCompleted` only (observer.ts), before it goes back.
  * Any other way a try or call ends (timeouts, resets, path failures, retries) leaves the objects to the
  * garbage collector. `release` throws if a hold remains; the engine callbacks that receive an attempt ask
  * `checkLive` first, so a callback that outlived its try throws rather than act on the one now using the
  * object. `generation` counts an object's uses, to name the stale one in that message.
  *
- * Contents: `AttemptPool`, `CallPool`, `checkLive`.
+ * Contents: `AttemptPool`, `CallPool`, `RequestPool`, `checkLive`.
  */
 import type { SimTime } from '../des/index.js';
 import type { Proxy } from './proxy.js';
-import { Attempt, Call, type MeshRequest } from './request.js';
+import { Attempt, Call, MeshRequest } from './request.js';
 import type { ServiceRuntime } from './service-runtime.js';
 
 export class AttemptPool {
@@ -62,8 +66,10 @@ export class CallPool {
     const c = this.free.pop();
     if (c === undefined) {
       this.created++;
+      request.calls++;
       return new Call(request, parent, service, source);
     }
+    request.calls++;
     this.reused++;
     c.generation++;
     c.init(request, parent, service, source);
@@ -87,20 +93,65 @@ export class CallPool {
       throw new Error(
         `CallPool.release: call to ${call.service.name} still held (finished ${call.finished}, try ${call.current !== undefined}, route timer ${call.routeTimer !== undefined}, retry held ${call.retryHeld !== undefined}, app timer ${call.app?.timer !== undefined})`,
       );
-    if (call.request.entry === call) call.request.entry = undefined;
+    const request = call.request;
+    if (request.entry === call) request.entry = undefined;
+    request.calls--;
     call.live = false;
     this.free.push(call);
   }
 }
 
-/** Throws when an engine callback receives an attempt or call that went back to its pool (see the header). */
-export function checkLive(x: Attempt | Call): void {
+export class RequestPool {
+  private readonly free: MeshRequest[] = [];
+  created = 0;
+  reused = 0;
+
+  /** A request sent by a client of traffic source `traffic` in `clientCluster` at `startMs`. */
+  acquire(
+    id: number,
+    traffic: number,
+    clientCluster: number,
+    startMs: SimTime,
+    headers: Readonly<Record<string, string>>,
+    uri: string,
+  ): MeshRequest {
+    const r = this.free.pop();
+    if (r === undefined) {
+      this.created++;
+      return new MeshRequest(id, traffic, clientCluster, startMs, headers, uri);
+    }
+    this.reused++;
+    r.generation++;
+    r.init(id, traffic, clientCluster, startMs, headers, uri);
+    return r;
+  }
+
+  /** Whether `request` can go back now: answered, and every call made for it went back. */
+  canRelease(request: MeshRequest): boolean {
+    return request.done && request.calls === 0;
+  }
+
+  release(request: MeshRequest): void {
+    if (!request.live) throw new Error(`RequestPool.release: request ${request.id} released twice`);
+    if (!request.done || request.calls !== 0 || request.clientTimeout !== undefined)
+      throw new Error(
+        `RequestPool.release: request ${request.id} still held (done ${request.done}, calls ${request.calls}, client timeout ${request.clientTimeout !== undefined})`,
+      );
+    request.live = false;
+    this.free.push(request);
+  }
+}
+
+/** Throws when an engine callback receives an attempt, call or request that went back to its pool (see the header). */
+export function checkLive(x: Attempt | Call | MeshRequest): void {
   if (!x.live) throw stale(x);
 }
 
 // Built out of line: a template literal in the hot path's guard costs even when the branch never runs
 // (see log-histogram.ts `invalid`).
-function stale(x: Attempt | Call): Error {
+function stale(x: Attempt | Call | MeshRequest): Error {
+  if (x instanceof MeshRequest)
+    return new Error(`stale request ${x.id}: generation ${x.generation}, already returned to its pool`);
   const call = x instanceof Attempt ? x.call : x;
   return new Error(
     `stale ${x instanceof Attempt ? 'attempt' : 'call'}: generation ${x.generation}, already returned to its pool (call to ${call.service.name})`,

@@ -2,8 +2,8 @@
  * A request as it crosses the mesh, in three shapes with fixed fields. Fields are `declare`d and set in
  * the constructor (or `init`): class-field initializers ran as a separate function on every `new`
  * (construction was ~5.5% of a mesh run, ~1.7% after). Attempts and calls are reused through free lists
- * (request-pools.ts), so `init` resets every field and `live`/`generation` tell a reused object from a stale
- * reference.
+ * (request-pools.ts), and so are requests, so `init` resets every field and `live`/`generation` tell a reused
+ * object from a stale reference.
  * - `MeshRequest`: a client request, from the client's send to its final response;
  * - `Call`: one logical service-to-service call made by a proxy, with its route, retries and timeouts;
  * - `Attempt`: one try of a call against one upstream host, and the server-side work it triggers.
@@ -33,14 +33,23 @@ export class MeshRequest {
   declare clientTimeoutTicket: number;
   /** The client's call to the entry service (reset when the client gives up). */
   declare entry: Call | undefined;
-  declare readonly id: number;
+  /**
+   * Calls made for this request that have not gone back to their pool (request-pools.ts): a call left to
+   * the garbage collector (a retry, a timeout, a reset) keeps it above 0, and the request with it.
+   */
+  declare calls: number;
+  /** False once the request went back to its pool (request-pools.ts). */
+  declare live: boolean;
+  /** Uses of this object so far (request-pools.ts). */
+  declare generation: number;
+  declare id: number;
   /** Index of the traffic source. */
-  declare readonly traffic: number;
+  declare traffic: number;
   /** Index of the client's cluster. */
-  declare readonly clientCluster: number;
-  declare readonly startMs: SimTime;
-  declare readonly headers: Readonly<Record<string, string>>;
-  declare readonly uri: string;
+  declare clientCluster: number;
+  declare startMs: SimTime;
+  declare headers: Readonly<Record<string, string>>;
+  declare uri: string;
   constructor(
     id: number,
     traffic: number,
@@ -49,6 +58,19 @@ export class MeshRequest {
     headers: Readonly<Record<string, string>>,
     uri: string,
   ) {
+    this.generation = 0;
+    this.init(id, traffic, clientCluster, startMs, headers, uri);
+  }
+
+  /** Every field as a new request has it (the constructor's, and the pool's on reuse). */
+  init(
+    id: number,
+    traffic: number,
+    clientCluster: number,
+    startMs: SimTime,
+    headers: Readonly<Record<string, string>>,
+    uri: string,
+  ): void {
     this.id = id;
     this.traffic = traffic;
     this.clientCluster = clientCluster;
@@ -64,6 +86,8 @@ export class MeshRequest {
     this.clientTimeout = undefined;
     this.clientTimeoutTicket = -1;
     this.entry = undefined;
+    this.calls = 0;
+    this.live = true;
   }
 }
 

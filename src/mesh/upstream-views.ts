@@ -141,6 +141,21 @@ export class UpstreamViews {
         return existing;
       }
     }
+    return this.rebuilt(proxy, service, subset, version);
+  }
+
+  /**
+   * `upstreamOf` past its hot path: a subset, or a view to (re)build. Its own method because its closures
+   * capture `service` and `subset`: in `upstreamOf` they made V8 allocate a context on every call, the hot
+   * path's included (~100 bytes per try, a quarter of the data plane's allocation in the mesh bench).
+   */
+  private rebuilt(
+    proxy: Proxy,
+    service: ServiceRuntime,
+    subset: string | undefined,
+    version: number,
+  ): Upstream | undefined {
+    const snapshot = proxy.snapshot;
     const rule = snapshot?.routing.destinationRules.find((d) => d.host === service.name);
     let subsetIndex = 0;
     if (subset !== undefined) {

@@ -3,7 +3,7 @@
  * and a callback that outlived its try throws instead of acting on the try that reuses the object.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AttemptPool, CallPool, checkLive } from '../../src/mesh/request-pools.js';
+import { AttemptPool, CallPool, RequestPool, checkLive } from '../../src/mesh/request-pools.js';
 import { Call, MeshRequest } from '../../src/mesh/request.js';
 import type { Proxy } from '../../src/mesh/proxy.js';
 import type { ServiceRuntime } from '../../src/mesh/service-runtime.js';
@@ -91,9 +91,71 @@ describe('mesh/request-pools', () => {
     expect([d === c, d.live, d.generation, d.finished, d.attempts]).toEqual([true, true, 1, false, 0]);
   });
 
-  it('in a run, tries and calls are reused: objects created stay near those in flight, not those made', () => {
+  it('a request goes back only answered, with every call made for it back, and comes out reset', () => {
+    const requests = new RequestPool();
+    const calls = new CallPool();
+    const service = { name: 'back' } as ServiceRuntime;
+    const r = requests.acquire(7, 1, 2, 30, { a: 'b' }, '/x');
+    const entry = calls.acquire(r, undefined, service, {} as Proxy);
+    const child = calls.acquire(r, undefined, service, {} as Proxy);
+    r.entry = entry;
+    expect(r.calls).toBe(2);
+    expect(requests.canRelease(r)).toBe(false);
+    expect(() => requests.release(r)).toThrow(/still held \(done false, calls 2/);
+    r.done = true;
+    for (const c of [child, entry]) {
+      c.finished = true;
+      c.attempts = 1;
+      expect(requests.canRelease(r)).toBe(false); // a call not back yet may still read it
+      calls.release(c);
+    }
+    expect([r.calls, r.entry, requests.canRelease(r)]).toEqual([0, undefined, true]);
+    r.clientTimeout = {} as never;
+    expect(() => requests.release(r)).toThrow(/client timeout true/);
+    r.clientTimeout = undefined;
+    requests.release(r);
+    expect(() => checkLive(r)).toThrow(/stale request 7: generation 0/);
+    expect(() => requests.release(r)).toThrow(/released twice/);
+    const s = requests.acquire(8, 0, 1, 50, {}, '/');
+    expect(s).toBe(r);
+    expect([s.live, s.generation, s.id, s.traffic, s.clientCluster, s.startMs, s.uri]).toEqual([
+      true,
+      1,
+      8,
+      0,
+      1,
+      50,
+      '/',
+    ]);
+    expect([
+      s.done,
+      s.calls,
+      s.entry,
+      s.responseCode,
+      s.responseFlags,
+      s.clustersCrossed,
+      s.attempts,
+    ]).toEqual([false, 0, undefined, 0, 0, 0, 1]);
+  });
+
+  it('a request whose call is left to the garbage collector is never reused (an abandoned try may still read it)', () => {
+    const requests = new RequestPool();
+    const calls = new CallPool();
+    const r = requests.acquire(1, 0, 0, 0, {}, '/');
+    calls.acquire(r, undefined, { name: 'back' } as ServiceRuntime, {} as Proxy); // never released
+    r.done = true;
+    expect(requests.canRelease(r)).toBe(false);
+  });
+
+  it('in a run, tries, calls and requests are reused: objects created stay near those in flight, not those made', () => {
     const attemptPools = new Set<AttemptPool>();
     const callPools = new Set<CallPool>();
+    const requestPools = new Set<RequestPool>();
+    const acquireRequest = RequestPool.prototype.acquire;
+    vi.spyOn(RequestPool.prototype, 'acquire').mockImplementation(function (this: RequestPool, ...args) {
+      requestPools.add(this);
+      return acquireRequest.apply(this, args);
+    });
     const acquire = AttemptPool.prototype.acquire;
     vi.spyOn(AttemptPool.prototype, 'acquire').mockImplementation(function (this: AttemptPool, c, t) {
       attemptPools.add(this);
@@ -124,5 +186,9 @@ models: [{ name: mp, controlPlane: multi-primary }]
     // 1,000 calls/s of about 10 ms each: some ten in flight at a time.
     expect(pool.created).toBeLessThan(100);
     expect(calls.created).toBeLessThan(100);
+    expect(requestPools.size).toBe(1);
+    const [requests] = [...requestPools] as [RequestPool];
+    expect(requests.created + requests.reused).toBe(r.requests.length);
+    expect(requests.created).toBeLessThan(100);
   });
 });
