@@ -12,7 +12,14 @@
  * Prometheus drops as an empty label anyway.
  */
 import type { IstioTelemetry, TelemetrySeries, TelemetryWorkload } from '../metrics/index.js';
-import { ChunkWriter, chunksToString, type TextChunks, textChunks, utf8 } from './text-chunks.js';
+import {
+  ChunkWriter,
+  chunksToString,
+  concatBytes,
+  type TextChunks,
+  textChunks,
+  utf8,
+} from './text-chunks.js';
 
 /** The base time when none is given: simulated time 0 is 2026-01-01T00:00:00Z. */
 export const DEFAULT_METRICS_BASE_TIME_MS = Date.UTC(2026, 0, 1);
@@ -198,6 +205,10 @@ function* histogramLines(
   from: number,
 ): Generator<Uint8Array, void, undefined> {
   const width = parts.le.length;
+  // Each line's start (name, labels, le) in one piece per bound: one copy a line.
+  const bucketStarts = parts.le.map((le) => concatBytes(parts.bucket, labels, le));
+  const countStart = concatBytes(parts.count, labels, parts.close);
+  const sumStart = concatBytes(parts.sum, labels, parts.close);
   const running = new Float64Array(width);
   let count = 0;
   let sum = 0;
@@ -213,25 +224,17 @@ function* histogramLines(
     let le = 0;
     for (let b = 0; b < width - 1; b++) {
       le += running[b] as number;
-      w.bytes(parts.bucket);
-      w.bytes(labels);
-      w.bytes(parts.le[b] as Uint8Array);
+      w.bytes(bucketStarts[b] as Uint8Array);
       w.number(le);
       w.bytes(ts);
     }
-    w.bytes(parts.bucket);
-    w.bytes(labels);
-    w.bytes(parts.le[width - 1] as Uint8Array);
+    w.bytes(bucketStarts[width - 1] as Uint8Array);
     w.number(count);
     w.bytes(ts);
-    w.bytes(parts.count);
-    w.bytes(labels);
-    w.bytes(parts.close);
+    w.bytes(countStart);
     w.number(count);
     w.bytes(ts);
-    w.bytes(parts.sum);
-    w.bytes(labels);
-    w.bytes(parts.close);
+    w.bytes(sumStart);
     w.ascii(num(sum));
     w.bytes(ts);
     if (w.ready.length > 0) yield* w.take();
@@ -281,7 +284,7 @@ function* render(
     for (const [i, s] of t.series.entries()) {
       counterLines(
         w,
-        [requestsOpen, labels[i] as Uint8Array, requestsClose],
+        [concatBytes(requestsOpen, labels[i] as Uint8Array, requestsClose)],
         s.counts,
         t.windows,
         times,
