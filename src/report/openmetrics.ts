@@ -355,6 +355,43 @@ function* render(
   yield* w.take(true);
 }
 
+/** The longest a sample's value is written: an integer count (16 digits) or `num`'s sum (`1.234567e+21`). */
+const NUMBER_BYTES = 24;
+/** A sample's timestamp (` 1767225600.000`, up to year 33658) and the line's end. */
+const TIME_BYTES = 18;
+/** A line's metric name, `le`, braces and spaces, generously. */
+const NAME_BYTES = 96;
+
+/**
+ * An upper bound of the bytes `render` writes, from the same label sets and sample counts: a report
+ * folder's free-space check counts the export with it before writing (it runs to tens of MB).
+ */
+function renderMaxBytes(sources: readonly Source[], openMetrics: boolean): number {
+  const line = NAME_BYTES + NUMBER_BYTES + (openMetrics ? TIME_BYTES : 1);
+  let bytes = 8192; // HELP and TYPE lines, # EOF
+  for (const { t, extra } of sources) {
+    const samples = openMetrics ? t.windows + 1 : 1;
+    // A counter line and the histogram's buckets, +Inf, count and sum, per sample.
+    const perSample = 1 + t.durationBucketsMs.length + 3;
+    for (const s of t.series)
+      bytes += samples * perSample * (line + Buffer.byteLength(labelText(requestLabels(t, s, extra))));
+    const cp = t.controlPlane;
+    if (cp === null) continue;
+    const extraBytes = Buffer.byteLength(labelText(extra)) + 1;
+    const cpLines = 1 + cp.convergenceBucketsS.length + 3 + cp.xdsClients.length;
+    const istiods = cp.xdsClients.reduce((n, x) => Math.max(n, Buffer.byteLength(x.istiod)), 0);
+    bytes += samples * cpLines * (line + extraBytes + istiods + 32);
+  }
+  return bytes;
+}
+
+/** Chunks of `render`, with their size bound. */
+const rendered = (sources: readonly Source[], baseTimeMs: number | undefined, openMetrics: boolean) =>
+  textChunks(
+    () => render(sources, baseTimeMs, openMetrics),
+    () => renderMaxBytes(sources, openMetrics),
+  );
+
 const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
   t,
   extra: Object.entries(options.extraLabels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
@@ -377,24 +414,24 @@ export function openMetricsChunksOfModels(
   runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
   options: { readonly baseTimeMs?: number } = {},
 ): TextChunks {
-  return textChunks(() => render(modelSources(runs), options.baseTimeMs, true));
+  return rendered(modelSources(runs), options.baseTimeMs, true);
 }
 
 /** The final scrape of each model's run (Prometheus text 0.0.4), labelled as `openMetricsChunksOfModels`. */
 export function prometheusChunksOfModels(
   runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
 ): TextChunks {
-  return textChunks(() => render(modelSources(runs), undefined, false));
+  return rendered(modelSources(runs), undefined, false);
 }
 
 /** Every window's sample, OpenMetrics 1.0, timestamps from `options.baseTimeMs` (see the file comment). */
 export function openMetricsChunks(t: IstioTelemetry, options: OpenMetricsOptions = {}): TextChunks {
-  return textChunks(() => render([sourceOf(t, options)], options.baseTimeMs, true));
+  return rendered([sourceOf(t, options)], options.baseTimeMs, true);
 }
 
 /** The final sample as Prometheus text format 0.0.4, no timestamps (see the file comment). */
 export function prometheusChunks(t: IstioTelemetry, options: OpenMetricsOptions = {}): TextChunks {
-  return textChunks(() => render([sourceOf(t, options)], options.baseTimeMs, false));
+  return rendered([sourceOf(t, options)], options.baseTimeMs, false);
 }
 
 /** `openMetricsChunksOfModels` as one string. */

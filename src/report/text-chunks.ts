@@ -13,11 +13,24 @@
 /** Chunk size: large enough that per-chunk costs vanish, small enough to stay out of the old generation. */
 const CHUNK_BYTES = 1 << 18;
 
-/** Bytes of a text, re-iterable: each iteration runs `produce` anew; a chunk is valid until the next. */
-export type TextChunks = Iterable<Uint8Array>;
+/**
+ * Bytes of a text, re-iterable: each iteration runs `produce` anew; a chunk is valid until the next.
+ * `maxBytes`: an upper bound of the text's size, when the producer states one (a free-space check).
+ */
+export type TextChunks = Iterable<Uint8Array> & { readonly maxBytes?: number };
 
-export function textChunks(produce: () => Generator<Uint8Array, void, undefined>): TextChunks {
-  return { [Symbol.iterator]: produce };
+/** Chunks from `produce`; `maxBytes`, when given, is asked only when read (a free-space check). */
+export function textChunks(
+  produce: () => Generator<Uint8Array, void, undefined>,
+  maxBytes?: () => number,
+): TextChunks {
+  if (maxBytes === undefined) return { [Symbol.iterator]: produce };
+  return {
+    [Symbol.iterator]: produce,
+    get maxBytes() {
+      return maxBytes();
+    },
+  };
 }
 
 /** The whole text as one string (tests, small outputs). */
