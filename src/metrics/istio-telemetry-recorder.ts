@@ -1,8 +1,8 @@
 /**
  * Istio's standard metrics as a mesh of sidecars would have reported them: per window, per label set, the
  * counts and latency buckets behind `istio_requests_total` and `istio_request_duration_milliseconds`, and
- * the istiod series meshsim models (`pilot_xds_pushes`, `pilot_proxy_convergence_time`, `pilot_xds`). Plain data out
- * (`IstioTelemetry`); report/openmetrics.ts turns it into text.
+ * (istiod-telemetry-recorder.ts) the istiod series meshsim models. Plain data out (`IstioTelemetry`);
+ * report/openmetrics.ts turns it into text.
  *
  * What each report means, and where it departs from a real mesh (said once here, and in the HELP lines):
  * - reporter="source": one sample per call, as the calling proxy (client sidecar or ingress gateway) saw
@@ -20,6 +20,13 @@
  */
 import type { Call, Endpoint, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, ResponseFlag } from '../mesh/index.js';
+import type {
+  IstioTelemetry,
+  TelemetrySeries,
+  TelemetryShape,
+  TelemetryWorkload,
+} from './istio-telemetry.js';
+import { IstiodTelemetryRecorder } from './istiod-telemetry-recorder.js';
 
 /**
  * Envoy's default histogram buckets, which Istio's sidecars use for `istio_request_duration_milliseconds`
@@ -31,9 +38,6 @@ export const ISTIO_DURATION_BUCKETS_MS: readonly number[] = [
   0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
   3600000,
 ];
-
-/** istio/istio pilot/pkg/xds/monitoring.go at 86c9f01f: `pilot_proxy_convergence_time` (seconds). */
-export const PILOT_CONVERGENCE_BUCKETS_S: readonly number[] = [0.1, 0.5, 1, 3, 5, 10, 20, 30];
 
 /** Flags only the calling proxy sets; the server's sidecar never reports them. */
 const SOURCE_ONLY_FLAGS =
@@ -47,85 +51,7 @@ const SOURCE_ONLY_FLAGS =
   ResponseFlag.FI |
   ResponseFlag.DI;
 
-/** A workload as Istio's labels name it. */
-export interface TelemetryWorkload {
-  /** Kubernetes workload (Deployment) name: the service, with `-<version>` when its pods carry one. */
-  readonly workload: string;
-  readonly namespace: string;
-  readonly canonicalService: string;
-  /** `service.istio.io/canonical-revision`: the version label, else Istio's default "latest". */
-  readonly canonicalRevision: string;
-  /** The `version` label, else "unknown" (as Istio's stats filter reports a missing label). */
-  readonly version: string;
-  readonly app: string;
-  /** Istio's CLUSTER_ID. */
-  readonly cluster: string;
-  /** SPIFFE identity (service account named after the service). */
-  readonly principal: string;
-}
-
-export interface TelemetrySeries {
-  readonly reporter: 'source' | 'destination';
-  /** Indexes into `IstioTelemetry.workloads`; -1: unknown (no upstream host was picked). */
-  readonly source: number;
-  readonly destination: number;
-  /** The service the caller addressed (destination_service), by name. */
-  readonly destinationService: string;
-  readonly responseCode: number;
-  readonly responseFlags: string;
-  /** Per window: completions. */
-  readonly counts: ArrayLike<number>;
-  /** Per window: sum of durations, ms. */
-  readonly sumsMs: ArrayLike<number>;
-  /** Per window, `buckets.length + 1` counts (the last: above every bound), flattened. */
-  readonly buckets: ArrayLike<number>;
-}
-
-export interface IstioTelemetry {
-  /** Simulated time of the first sample (the end of warm-up): every counter is 0 there. */
-  readonly startMs: number;
-  readonly windowMs: number;
-  /** Windows sampled; sample k (0..windows) is at `startMs + k * windowMs`. */
-  readonly windows: number;
-  readonly namespace: string;
-  readonly durationBucketsMs: readonly number[];
-  readonly workloads: readonly TelemetryWorkload[];
-  readonly series: readonly TelemetrySeries[];
-  readonly controlPlane: {
-    /** Per window: pushes to proxies (`pilot_xds_pushes{type="eds"}`). */
-    readonly pushes: number[];
-    readonly convergenceBucketsS: readonly number[];
-    readonly convergenceCounts: number[];
-    readonly convergenceSumsS: number[];
-    /** Per window, `convergenceBucketsS.length + 1` counts, flattened. */
-    readonly convergenceBuckets: number[];
-    /**
-     * istiod's `pilot_xds` gauge per istiod (its server: a cluster, or "external"): the proxies with an
-     * xDS stream to it at each sample (`windows + 1` values, sample k at `startMs + k * windowMs`).
-     */
-    readonly xdsClients: readonly { readonly istiod: string; readonly samples: ArrayLike<number> }[];
-  } | null;
-}
-
-export interface TelemetryShape {
-  readonly services: readonly string[];
-  readonly clusters: readonly string[];
-  /** Traffic sources: their name and whether clients come through the ingress gateway. */
-  readonly traffic: readonly { readonly name: string; readonly via: 'direct' | 'ingress' }[];
-  readonly warmupMs: number;
-  /** When the simulation stops (duration plus drain): the last sample is at or after it. */
-  readonly endMs: number;
-  readonly windowMs: number;
-  /** The model's istiods by server name (a cluster, or "external"); empty: no control plane to report. */
-  readonly istiods: readonly string[];
-  /** The simulation clock (control-plane events carry no time). */
-  readonly now: () => number;
-  /** Kubernetes namespace of every service (meshsim has one); default "default". */
-  readonly namespace?: string;
-}
-
 const B = ISTIO_DURATION_BUCKETS_MS.length + 1;
-const CB = PILOT_CONVERGENCE_BUCKETS_S.length + 1;
 /** Cells per series and window: the sum of durations, then the B bucket counts (the count is their total). */
 const STRIDE = B + 1;
 /** A (code, flags) key that no call makes (they make 0 .. 1000 * 4096). */
@@ -154,12 +80,6 @@ export function durationBucket(ms: number): number {
     : ms > TABLE_MS
       ? scanBucket(ms, FIRST_ABOVE_TABLE)
       : 0;
-}
-
-function bucketOf(bounds: readonly number[], v: number): number {
-  let i = 0;
-  while (i < bounds.length && v > (bounds[i] as number)) i++;
-  return i;
 }
 
 /** Int32Array `a` grown (by doubling) to hold index `i`, new slots `fill`. */
@@ -210,15 +130,9 @@ export class IstioTelemetryRecorder implements MeshObserver {
   private readonly meta: Omit<TelemetrySeries, 'counts' | 'sumsMs' | 'buckets'>[] = [];
   private readonly block: number;
   private cells: Float64Array;
-  private readonly pushes: Float64Array;
-  private readonly convCounts: Float64Array;
-  private readonly convSums: Float64Array;
-  private readonly convBuckets: Float64Array;
   private lastWindow = 0;
-  /** Per istiod (as `shape.istiods`): connected proxies now, and the samples taken so far. */
-  private readonly xdsNow: number[];
-  private readonly xdsSamples: Float64Array[];
-  private xdsFilled = 0;
+  /** istiod's series, when the model has istiods. */
+  private readonly istiod: IstiodTelemetryRecorder | undefined;
 
   constructor(private readonly shape: TelemetryShape) {
     this.namespace = shape.namespace ?? 'default';
@@ -228,12 +142,10 @@ export class IstioTelemetryRecorder implements MeshObserver {
     this.block = this.windows * STRIDE;
     this.cells = new Float64Array(this.block * 16);
     this.clients = new Int32Array(shape.traffic.length * shape.clusters.length).fill(-1);
-    this.pushes = new Float64Array(this.windows);
-    this.convCounts = new Float64Array(this.windows);
-    this.convSums = new Float64Array(this.windows);
-    this.convBuckets = new Float64Array(this.windows * CB);
-    this.xdsNow = shape.istiods.map(() => 0);
-    this.xdsSamples = shape.istiods.map(() => new Float64Array(this.windows + 1));
+    this.istiod =
+      shape.istiods.length === 0
+        ? undefined
+        : new IstiodTelemetryRecorder(shape, this.windows, (ms) => this.windowOf(ms));
   }
 
   private workloadId(
@@ -461,46 +373,15 @@ export class IstioTelemetryRecorder implements MeshObserver {
    */
   converged(): void {}
 
-  /**
-   * One push to one proxy completed. `pilot_proxy_convergence_time` gets what istiod records there: one
-   * observation per proxy per debounced push, from the push's start to this proxy's push (istio/istio
-   * pilot/pkg/xds/ads.go at 86c9f01f, pushConnection: `time.Since(pushRequest.Start)`; Start set in
-   * StartPush after debounce); initial pushes on connect record none. Not meshsim's summary convergence
-   * (a change, debounce included, until the last proxy has it). Both counted when the push completes, as
-   * a scrape after it would see them.
-   */
+  /** istiod's series: see istiod-telemetry-recorder.ts. */
   pushed(sinceStartMs: number | undefined): void {
-    const now = this.shape.now();
-    if (this.shape.istiods.length === 0 || now < this.shape.warmupMs) return;
-    const w = this.windowOf(now);
-    this.pushes[w] = (this.pushes[w] as number) + 1;
-    if (sinceStartMs === undefined) return;
-    const s = sinceStartMs / 1000;
-    this.convCounts[w] = (this.convCounts[w] as number) + 1;
-    this.convSums[w] = (this.convSums[w] as number) + s;
-    const i = w * CB + bucketOf(PILOT_CONVERGENCE_BUCKETS_S, s);
-    this.convBuckets[i] = (this.convBuckets[i] as number) + 1;
+    this.istiod?.pushed(sinceStartMs);
   }
 
-  /**
-   * A gauge is sampled, not summed: sample k holds the count after every event at or before its time
-   * (the mesh as built at time 0 included). Samples whose time has passed are filled with the count they
-   * saw before this change is applied.
-   */
   xdsClients(istiod: string, count: number): void {
-    const i = this.shape.istiods.indexOf(istiod);
-    if (i < 0) throw new Error(`telemetry: xDS clients of ${istiod}, not one of the model's istiods`);
-    this.fillXds(this.shape.now());
-    this.xdsNow[i] = count;
-  }
-
-  /** Fills every sample whose time is before `nowMs` with the current counts. */
-  private fillXds(nowMs: number): void {
-    while (this.xdsFilled <= this.windows && this.warmupMs + this.xdsFilled * this.windowMs < nowMs) {
-      for (const [i, samples] of this.xdsSamples.entries())
-        samples[this.xdsFilled] = this.xdsNow[i] as number;
-      this.xdsFilled++;
-    }
+    if (this.istiod === undefined)
+      throw new Error(`telemetry: xDS clients of ${istiod}, and the model has no istiod`);
+    this.istiod.xdsClients(istiod, count);
   }
 
   staleProxies(_count: number, _nowMs: number): void {}
@@ -519,9 +400,6 @@ export class IstioTelemetryRecorder implements MeshObserver {
   telemetry(runEndMs: number): IstioTelemetry {
     const runWindows = Math.ceil((runEndMs - this.shape.warmupMs) / this.shape.windowMs);
     const n = Math.min(this.windows, Math.max(runWindows, this.lastWindow + 1));
-    const slice = (a: Float64Array, width = 1) => Array.from(a.subarray(0, n * width));
-    // Samples up to the last one exported hold the counts at the end (nothing changed since).
-    this.fillXds(Infinity);
     // Per series, windows up to n: counts (each window's bucket total), sums and buckets, each kind in one
     // array for every series (plain data that a worker thread hands back whole).
     const m = this.meta.length;
@@ -565,20 +443,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
       durationBucketsMs: ISTIO_DURATION_BUCKETS_MS,
       workloads: this.workloads,
       series,
-      controlPlane:
-        this.shape.istiods.length === 0
-          ? null
-          : {
-              pushes: slice(this.pushes),
-              convergenceBucketsS: PILOT_CONVERGENCE_BUCKETS_S,
-              convergenceCounts: slice(this.convCounts),
-              convergenceSumsS: slice(this.convSums),
-              convergenceBuckets: slice(this.convBuckets, CB),
-              xdsClients: this.shape.istiods.map((istiod, i) => ({
-                istiod,
-                samples: (this.xdsSamples[i] as Float64Array).subarray(0, n + 1),
-              })),
-            },
+      controlPlane: this.istiod === undefined ? null : this.istiod.telemetry(n),
     };
   }
 }
