@@ -26,6 +26,17 @@ export interface FortioHistogramState {
   readonly hdata: number[];
 }
 
+/**
+ * The bucket of an integer `sv` (Fortio's truncated value, -1 .. 1000) by table: the first value above it,
+ * as the scan in `fortioBucket` finds it.
+ */
+const TABLE_MAX = 1000;
+const BUCKET_OF_INT = Int8Array.from({ length: TABLE_MAX + 2 }, (_, k) => {
+  let i = 0;
+  while ((FORTIO_BUCKET_VALUES[i] as number) <= k - 1) i++;
+  return i;
+});
+
 /** Fortio's bucket for a value already divided by the resolution (`Histogram.record`). */
 export function fortioBucket(scaled: number): number {
   const values = FORTIO_BUCKET_VALUES;
@@ -33,6 +44,7 @@ export function fortioBucket(scaled: number): number {
   if (scaled > (values[values.length - 1] as number)) return values.length;
   let sv = Math.trunc(scaled);
   if (scaled - sv < 1e-12) sv--;
+  if (sv <= TABLE_MAX) return BUCKET_OF_INT[sv + 1] as number;
   let i = 0;
   while ((values[i] as number) <= sv) i++;
   return i;

@@ -35,11 +35,16 @@ export interface FortioRecord {
   readonly traffic: readonly FortioTrafficRecord[];
 }
 
+/** Codes counted in an array: below this (HTTP's), and Fortio's -1. */
+const CODES = 1000;
+
 /** Records requests per traffic source; every other event passes by. */
 export class FortioRecorder implements MeshObserver {
   private readonly all: FortioHistogram[];
   private readonly errors: FortioHistogram[];
-  private readonly codes: Map<number, number>[];
+  /** Per traffic source, count by code + 1 (codes -1 .. 999: Fortio's -1 and HTTP's); others in `otherCodes`. */
+  private readonly codes: Float64Array[];
+  private readonly otherCodes: Map<number, number>[];
 
   constructor(
     private readonly traffic: readonly string[],
@@ -48,7 +53,8 @@ export class FortioRecorder implements MeshObserver {
   ) {
     this.all = traffic.map(() => new FortioHistogram(0, FORTIO_RESOLUTION_S));
     this.errors = traffic.map(() => new FortioHistogram(0, FORTIO_RESOLUTION_S));
-    this.codes = traffic.map(() => new Map());
+    this.codes = traffic.map(() => new Float64Array(CODES + 1));
+    this.otherCodes = traffic.map(() => new Map());
   }
 
   requestStarted(_r: Readonly<MeshRequest>): void {}
@@ -59,8 +65,13 @@ export class FortioRecorder implements MeshObserver {
     (this.all[r.traffic] as FortioHistogram).record(s);
     if (isFailure(r.responseCode)) (this.errors[r.traffic] as FortioHistogram).record(s);
     const code = r.responseCode === 0 ? -1 : r.responseCode;
-    const codes = this.codes[r.traffic] as Map<number, number>;
-    codes.set(code, (codes.get(code) ?? 0) + 1);
+    if (code >= -1 && code < CODES && Number.isInteger(code)) {
+      const codes = this.codes[r.traffic] as Float64Array;
+      codes[code + 1] = (codes[code + 1] as number) + 1;
+    } else {
+      const others = this.otherCodes[r.traffic] as Map<number, number>;
+      others.set(code, (others.get(code) ?? 0) + 1);
+    }
   }
 
   callCompleted(): void {}
@@ -71,6 +82,12 @@ export class FortioRecorder implements MeshObserver {
   podCreationRejected(): void {}
   certExpired(): void {}
 
+  private retCodes(i: number): [number, number][] {
+    const out: [number, number][] = [...(this.otherCodes[i] as Map<number, number>).entries()];
+    for (const [slot, n] of (this.codes[i] as Float64Array).entries()) if (n > 0) out.push([slot - 1, n]);
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
   record(): FortioRecord {
     return {
       startMs: this.warmupMs,
@@ -79,7 +96,7 @@ export class FortioRecorder implements MeshObserver {
         traffic,
         durations: fortioHistogramData((this.all[i] as FortioHistogram).state()),
         errorDurations: fortioHistogramData((this.errors[i] as FortioHistogram).state()),
-        retCodes: [...(this.codes[i] as Map<number, number>).entries()].sort((a, b) => a[0] - b[0]),
+        retCodes: this.retCodes(i),
       })),
     };
   }

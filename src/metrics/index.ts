@@ -37,15 +37,18 @@ export {
 export { DEFAULT_COST_CONSTANTS, costConstants, type CostConstants } from './cost-constants.js';
 export { estimateCost, costMethod, type CostInput } from './estimate-cost.js';
 export * from './stats/index.js';
+export { IstioTelemetryRecorder, ISTIO_DURATION_BUCKETS_MS } from './istio-telemetry-recorder.js';
+export type {
+  IstioTelemetry,
+  TelemetrySeries,
+  TelemetryWorkload,
+  TelemetryShape,
+} from './istio-telemetry.js';
 export {
-  IstioTelemetryRecorder,
-  ISTIO_DURATION_BUCKETS_MS,
+  IstiodTelemetryRecorder,
   PILOT_CONVERGENCE_BUCKETS_S,
-  type IstioTelemetry,
-  type TelemetrySeries,
-  type TelemetryWorkload,
-  type TelemetryShape,
-} from './istio-telemetry-recorder.js';
+  type IstiodTelemetry,
+} from './istiod-telemetry-recorder.js';
 export { FortioRecorder, type FortioRecord, type FortioTrafficRecord } from './fortio-recorder.js';
 export {
   FortioHistogram,

@@ -1,8 +1,8 @@
 /**
  * Istio's standard metrics as a mesh of sidecars would have reported them: per window, per label set, the
  * counts and latency buckets behind `istio_requests_total` and `istio_request_duration_milliseconds`, and
- * the istiod series meshsim models (`pilot_xds_pushes`, `pilot_proxy_convergence_time`, `pilot_xds`). Plain data out
- * (`IstioTelemetry`); report/openmetrics.ts turns it into text.
+ * (istiod-telemetry-recorder.ts) the istiod series meshsim models. Plain data out (`IstioTelemetry`);
+ * report/openmetrics.ts turns it into text.
  *
  * What each report means, and where it departs from a real mesh (said once here, and in the HELP lines):
  * - reporter="source": one sample per call, as the calling proxy (client sidecar or ingress gateway) saw
@@ -20,6 +20,13 @@
  */
 import type { Call, Endpoint, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, ResponseFlag } from '../mesh/index.js';
+import type {
+  IstioTelemetry,
+  TelemetrySeries,
+  TelemetryShape,
+  TelemetryWorkload,
+} from './istio-telemetry.js';
+import { IstiodTelemetryRecorder } from './istiod-telemetry-recorder.js';
 
 /**
  * Envoy's default histogram buckets, which Istio's sidecars use for `istio_request_duration_milliseconds`
@@ -31,9 +38,6 @@ export const ISTIO_DURATION_BUCKETS_MS: readonly number[] = [
   0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
   3600000,
 ];
-
-/** istio/istio pilot/pkg/xds/monitoring.go at 86c9f01f: `pilot_proxy_convergence_time` (seconds). */
-export const PILOT_CONVERGENCE_BUCKETS_S: readonly number[] = [0.1, 0.5, 1, 3, 5, 10, 20, 30];
 
 /** Flags only the calling proxy sets; the server's sidecar never reports them. */
 const SOURCE_ONLY_FLAGS =
@@ -47,104 +51,58 @@ const SOURCE_ONLY_FLAGS =
   ResponseFlag.FI |
   ResponseFlag.DI;
 
-/** A workload as Istio's labels name it. */
-export interface TelemetryWorkload {
-  /** Kubernetes workload (Deployment) name: the service, with `-<version>` when its pods carry one. */
-  readonly workload: string;
-  readonly namespace: string;
-  readonly canonicalService: string;
-  /** `service.istio.io/canonical-revision`: the version label, else Istio's default "latest". */
-  readonly canonicalRevision: string;
-  /** The `version` label, else "unknown" (as Istio's stats filter reports a missing label). */
-  readonly version: string;
-  readonly app: string;
-  /** Istio's CLUSTER_ID. */
-  readonly cluster: string;
-  /** SPIFFE identity (service account named after the service). */
-  readonly principal: string;
-}
-
-export interface TelemetrySeries {
-  readonly reporter: 'source' | 'destination';
-  /** Indexes into `IstioTelemetry.workloads`; -1: unknown (no upstream host was picked). */
-  readonly source: number;
-  readonly destination: number;
-  /** The service the caller addressed (destination_service), by name. */
-  readonly destinationService: string;
-  readonly responseCode: number;
-  readonly responseFlags: string;
-  /** Per window: completions. */
-  readonly counts: ArrayLike<number>;
-  /** Per window: sum of durations, ms. */
-  readonly sumsMs: ArrayLike<number>;
-  /** Per window, `buckets.length + 1` counts (the last: above every bound), flattened. */
-  readonly buckets: ArrayLike<number>;
-}
-
-export interface IstioTelemetry {
-  /** Simulated time of the first sample (the end of warm-up): every counter is 0 there. */
-  readonly startMs: number;
-  readonly windowMs: number;
-  /** Windows sampled; sample k (0..windows) is at `startMs + k * windowMs`. */
-  readonly windows: number;
-  readonly namespace: string;
-  readonly durationBucketsMs: readonly number[];
-  readonly workloads: readonly TelemetryWorkload[];
-  readonly series: readonly TelemetrySeries[];
-  readonly controlPlane: {
-    /** Per window: pushes to proxies (`pilot_xds_pushes{type="eds"}`). */
-    readonly pushes: number[];
-    readonly convergenceBucketsS: readonly number[];
-    readonly convergenceCounts: number[];
-    readonly convergenceSumsS: number[];
-    /** Per window, `convergenceBucketsS.length + 1` counts, flattened. */
-    readonly convergenceBuckets: number[];
-    /**
-     * istiod's `pilot_xds` gauge per istiod (its server: a cluster, or "external"): the proxies with an
-     * xDS stream to it at each sample (`windows + 1` values, sample k at `startMs + k * windowMs`).
-     */
-    readonly xdsClients: readonly { readonly istiod: string; readonly samples: ArrayLike<number> }[];
-  } | null;
-}
-
-export interface TelemetryShape {
-  readonly services: readonly string[];
-  readonly clusters: readonly string[];
-  /** Traffic sources: their name and whether clients come through the ingress gateway. */
-  readonly traffic: readonly { readonly name: string; readonly via: 'direct' | 'ingress' }[];
-  readonly warmupMs: number;
-  /** When the simulation stops (duration plus drain): the last sample is at or after it. */
-  readonly endMs: number;
-  readonly windowMs: number;
-  /** The model's istiods by server name (a cluster, or "external"); empty: no control plane to report. */
-  readonly istiods: readonly string[];
-  /** The simulation clock (control-plane events carry no time). */
-  readonly now: () => number;
-  /** Kubernetes namespace of every service (meshsim has one); default "default". */
-  readonly namespace?: string;
-}
-
 const B = ISTIO_DURATION_BUCKETS_MS.length + 1;
-const CB = PILOT_CONVERGENCE_BUCKETS_S.length + 1;
-const BOUNDS = Float64Array.from(ISTIO_DURATION_BUCKETS_MS);
-/** A cell key that no code and flags make (they make 0 .. 1000 * 4096). */
+/** Cells per series and window: the sum of durations, then the B bucket counts (the count is their total). */
+const STRIDE = B + 1;
+/** A (code, flags) key that no call makes (they make 0 .. 1000 * 4096). */
 const NO_KEY = -1;
 
-function bucketOf(bounds: ArrayLike<number>, v: number): number {
-  let i = 0;
-  while (i < bounds.length && v > (bounds[i] as number)) i++;
+/**
+ * Istio's bucket of durations up to 25 ms by `ceil(2 * ms)`: every bound up to 25 is a multiple of 0.5, so
+ * each interval ((k - 1) / 2, k / 2] lies in one bucket and the table gives exactly what a scan of the
+ * bounds (`v > bound` moves on) gives; doubling a float is exact.
+ */
+const TABLE_MS = 25;
+const BUCKET_BY_HALF_MS = Int8Array.from({ length: 2 * TABLE_MS + 1 }, (_, k) => scanBucket(k / 2, 0));
+/** The first bound above the table's range. */
+const FIRST_ABOVE_TABLE = scanBucket(TABLE_MS, 0) + 1;
+
+function scanBucket(v: number, from: number): number {
+  let i = from;
+  while (i < ISTIO_DURATION_BUCKETS_MS.length && v > (ISTIO_DURATION_BUCKETS_MS[i] as number)) i++;
   return i;
+}
+
+/** The bucket of a duration (`B - 1`: above every bound; NaN in bucket 0, as a scan puts it). */
+export function durationBucket(ms: number): number {
+  return ms <= TABLE_MS && ms >= 0
+    ? (BUCKET_BY_HALF_MS[Math.ceil(2 * ms)] as number)
+    : ms > TABLE_MS
+      ? scanBucket(ms, FIRST_ABOVE_TABLE)
+      : 0;
+}
+
+/** Int32Array `a` grown (by doubling) to hold index `i`, new slots `fill`. */
+function grownTo(a: Int32Array<ArrayBuffer>, i: number, fill: number): Int32Array<ArrayBuffer> {
+  if (i < a.length) return a;
+  let n = a.length * 2;
+  while (n <= i) n *= 2;
+  const g = new Int32Array(n).fill(fill);
+  g.set(a);
+  return g;
 }
 
 /**
  * Records Istio's standard metrics per window; see the file comment for what each report means.
  *
- * Layout, so that a call costs a few array indexings and no string, hash or allocation: a label set (a
- * series) is resolved to a dense id once, then counted in one Float64Array holding every series' block
- * `[counts (W) | sums (W) | buckets (W x B)]` for W windows, grown by doubling when a new label set
- * appears. Ids: workloads by endpoint id (an array); a (source workload, destination) pair by a table of
- * small-integer arrays; per pair and reporter, the last (code, flags) seen and its series id (calls of a
- * pair nearly always end the same way), else a Map by `code * 4096 + flags`.
+ * Layout, so that a call costs a few typed-array reads and two stores per report, no string, hash or
+ * allocation: a label set (a series) has a dense id, its cells in one Float64Array at `id * block`, per
+ * window `[sum | B buckets]` side by side (the window's count is its buckets' total, summed once at the
+ * end), grown by doubling when a new label set appears. A call resolves to its series in steps that each
+ * cost an array read: endpoint id to workload id (an Int32Array), (source workload, destination) to a pair
+ * (an open-addressing table of ints: memory grows with the pairs that occur, not with their square), and
+ * per pair its last outcome (code, flags) with both reporters' series (calls of a pair nearly always end
+ * the same way); a Map by `code * 4096 + flags` only when the outcome changes.
  */
 export class IstioTelemetryRecorder implements MeshObserver {
   private readonly windows: number;
@@ -154,43 +112,40 @@ export class IstioTelemetryRecorder implements MeshObserver {
   private readonly workloads: TelemetryWorkload[] = [];
   private readonly workloadIds = new Map<string, number>();
   /** Workload id by endpoint id (ids are dense), -1 until first seen. */
-  private readonly byEndpoint: number[] = [];
+  private byEndpoint = new Int32Array(64).fill(-1);
   /** Client workloads (a traffic source's clients, or the ingress gateway) by `traffic * clusters + cluster`. */
-  private readonly clients: number[];
-  /** Pair index by source workload, then destination key (see `pairOf`). */
-  private readonly pairTable: (number[] | undefined)[] = [];
-  /** Per pair and reporter (`pair * 2 + reporter`): the last (code, flags) key, its series, and all. */
+  private readonly clients: Int32Array;
+  /** Pair table (open addressing, linear probing): source workload, destination key, pair id; -1 empty. */
+  private pairSrc = new Int32Array(256).fill(-1);
+  private pairDst = new Int32Array(256);
+  private pairId = new Int32Array(256);
+  private pairs = 0;
+  /** Per pair: the last outcome key and its source- and destination-reporter series (-1: not yet). */
   private lastKey = new Int32Array(64).fill(NO_KEY);
-  private lastSeries = new Int32Array(64);
+  private lastSource = new Int32Array(64);
+  private lastDestination = new Int32Array(64);
+  /** Per pair and reporter (`pair * 2 + reporter`): series by (code, flags) key. */
   private readonly byResponse: Map<number, number>[] = [];
   /** Series metadata by id; cells in `cells` at `id * block`. */
   private readonly meta: Omit<TelemetrySeries, 'counts' | 'sumsMs' | 'buckets'>[] = [];
   private readonly block: number;
   private cells: Float64Array;
-  private readonly pushes: Float64Array;
-  private readonly convCounts: Float64Array;
-  private readonly convSums: Float64Array;
-  private readonly convBuckets: Float64Array;
   private lastWindow = 0;
-  /** Per istiod (as `shape.istiods`): connected proxies now, and the samples taken so far. */
-  private readonly xdsNow: number[];
-  private readonly xdsSamples: Float64Array[];
-  private xdsFilled = 0;
+  /** istiod's series, when the model has istiods. */
+  private readonly istiod: IstiodTelemetryRecorder | undefined;
 
   constructor(private readonly shape: TelemetryShape) {
     this.namespace = shape.namespace ?? 'default';
     this.warmupMs = shape.warmupMs;
     this.windowMs = shape.windowMs;
     this.windows = Math.max(1, Math.ceil((shape.endMs - shape.warmupMs) / shape.windowMs));
-    this.block = this.windows * (B + 2);
+    this.block = this.windows * STRIDE;
     this.cells = new Float64Array(this.block * 16);
-    this.clients = new Array<number>(shape.traffic.length * shape.clusters.length).fill(-1);
-    this.pushes = new Float64Array(this.windows);
-    this.convCounts = new Float64Array(this.windows);
-    this.convSums = new Float64Array(this.windows);
-    this.convBuckets = new Float64Array(this.windows * CB);
-    this.xdsNow = shape.istiods.map(() => 0);
-    this.xdsSamples = shape.istiods.map(() => new Float64Array(this.windows + 1));
+    this.clients = new Int32Array(shape.traffic.length * shape.clusters.length).fill(-1);
+    this.istiod =
+      shape.istiods.length === 0
+        ? undefined
+        : new IstiodTelemetryRecorder(shape, this.windows, (ms) => this.windowOf(ms));
   }
 
   private workloadId(
@@ -220,8 +175,8 @@ export class IstioTelemetryRecorder implements MeshObserver {
   }
 
   private endpointWorkload(e: Endpoint): number {
-    const known = this.byEndpoint[e.id];
-    if (known !== undefined) return known;
+    const known = e.id < this.byEndpoint.length ? (this.byEndpoint[e.id] as number) : -1;
+    if (known >= 0) return known;
     const service = this.shape.services[e.service] ?? `service-${e.service}`;
     const id = this.workloadId(
       service,
@@ -230,6 +185,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
       e.labels.version,
       this.shape.clusters[e.cluster] ?? `cluster-${e.cluster}`,
     );
+    this.byEndpoint = grownTo(this.byEndpoint, e.id, -1);
     this.byEndpoint[e.id] = id;
     return id;
   }
@@ -268,30 +224,50 @@ export class IstioTelemetryRecorder implements MeshObserver {
    * by the service it addressed (odd keys), a call to a workload by that workload (even keys).
    */
   private pairOf(src: number, dstKey: number): number {
-    let row = this.pairTable[src];
-    if (row === undefined) {
-      row = [];
-      this.pairTable[src] = row;
+    const mask = this.pairSrc.length - 1;
+    let slot = (Math.imul(src, 0x9e3779b1) ^ Math.imul(dstKey, 0x85ebca77)) & mask;
+    for (;;) {
+      const s = this.pairSrc[slot] as number;
+      if (s === src && this.pairDst[slot] === dstKey) return this.pairId[slot] as number;
+      if (s < 0) break;
+      slot = (slot + 1) & mask;
     }
-    const pair = row[dstKey];
-    if (pair !== undefined) return pair;
-    const id = this.byResponse.length / 2;
-    row[dstKey] = id;
+    const id = this.pairs++;
+    this.pairSrc[slot] = src;
+    this.pairDst[slot] = dstKey;
+    this.pairId[slot] = id;
     this.byResponse.push(new Map(), new Map());
-    if (this.lastKey.length < this.byResponse.length) {
-      const keys = new Int32Array(this.lastKey.length * 2).fill(NO_KEY);
-      keys.set(this.lastKey);
-      this.lastKey = keys;
-      const series = new Int32Array(this.lastSeries.length * 2);
-      series.set(this.lastSeries);
-      this.lastSeries = series;
-    }
+    this.lastKey = grownTo(this.lastKey, id, NO_KEY);
+    this.lastSource = grownTo(this.lastSource, id, 0);
+    this.lastDestination = grownTo(this.lastDestination, id, 0);
+    // Kept at most half full, so a probe stays short.
+    if (2 * this.pairs > this.pairSrc.length) this.rehashPairs();
     return id;
   }
 
-  /** The series id of a pair's report with this code and flags (created on first sight). */
+  private rehashPairs(): void {
+    const [src, dst, ids] = [this.pairSrc, this.pairDst, this.pairId];
+    const n = src.length * 2;
+    this.pairSrc = new Int32Array(n).fill(-1);
+    this.pairDst = new Int32Array(n);
+    this.pairId = new Int32Array(n);
+    const mask = n - 1;
+    for (let i = 0; i < src.length; i++) {
+      const s = src[i] as number;
+      if (s < 0) continue;
+      const d = dst[i] as number;
+      let slot = (Math.imul(s, 0x9e3779b1) ^ Math.imul(d, 0x85ebca77)) & mask;
+      while ((this.pairSrc[slot] as number) >= 0) slot = (slot + 1) & mask;
+      this.pairSrc[slot] = s;
+      this.pairDst[slot] = d;
+      this.pairId[slot] = ids[i] as number;
+    }
+  }
+
+  /** The series id of a pair's report (`reporter` 0: source, 1: destination) with this code and flags. */
   private seriesOf(
-    slot: number,
+    pair: number,
+    reporter: 0 | 1,
     code: number,
     flags: number,
     src: number,
@@ -300,13 +276,12 @@ export class IstioTelemetryRecorder implements MeshObserver {
   ): number {
     // Codes are below 1000 and flags fit 12 bits (response-flag.ts): the key stays a small integer.
     const k = code * 4096 + flags;
-    if (this.lastKey[slot] === k) return this.lastSeries[slot] as number;
-    const byResponse = this.byResponse[slot] as Map<number, number>;
+    const byResponse = this.byResponse[pair * 2 + reporter] as Map<number, number>;
     let id = byResponse.get(k);
     if (id === undefined) {
       id = this.meta.length;
       this.meta.push({
-        reporter: (slot & 1) === 0 ? 'source' : 'destination',
+        reporter: reporter === 0 ? 'source' : 'destination',
         source: src,
         destination: dst,
         destinationService: this.shape.services[service] ?? `service-${service}`,
@@ -320,18 +295,44 @@ export class IstioTelemetryRecorder implements MeshObserver {
       }
       byResponse.set(k, id);
     }
-    this.lastKey[slot] = k;
-    this.lastSeries[slot] = id;
+    return id;
+  }
+
+  /** A pair's outcome changed: both reporters' series for it (the destination's -1 until a call arrives). */
+  private outcomeOf(pair: number, code: number, flags: number, src: number, dst: number, service: number) {
+    this.lastKey[pair] = code * 4096 + flags;
+    this.lastSource[pair] = this.seriesOf(pair, 0, code, flags, src, dst, service);
+    this.lastDestination[pair] = -1;
+  }
+
+  /** The destination reporter's series of a pair's last outcome: the replica's code, server-side flags. */
+  private destinationSeries(
+    pair: number,
+    code: number,
+    flags: number,
+    src: number,
+    dst: number,
+    service: number,
+  ) {
+    const timedOut = (flags & ResponseFlag.UT) !== 0;
+    const id = this.seriesOf(
+      pair,
+      1,
+      timedOut ? 0 : code,
+      timedOut ? ResponseFlag.DC : flags & ~SOURCE_ONLY_FLAGS,
+      src,
+      dst,
+      service,
+    );
+    this.lastDestination[pair] = id;
     return id;
   }
 
   private add(series: number, window: number, ms: number): void {
     const cells = this.cells;
-    const w = this.windows;
-    const base = series * this.block;
-    cells[base + window] = (cells[base + window] as number) + 1;
-    cells[base + w + window] = (cells[base + w + window] as number) + ms;
-    const i = base + 2 * w + window * B + bucketOf(BOUNDS, ms);
+    const at = series * this.block + window * STRIDE;
+    cells[at] = (cells[at] as number) + ms;
+    const i = at + 1 + durationBucket(ms);
     cells[i] = (cells[i] as number) + 1;
   }
 
@@ -343,6 +344,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
     if (sentMs < this.warmupMs) return;
     const endMs = call.endMs;
     const window = this.windowOf(endMs);
+    // Workload ids are numbered in the order first seen (the export's order): source before destination.
     const from = call.source.endpoint;
     const src =
       from === undefined
@@ -354,18 +356,12 @@ export class IstioTelemetryRecorder implements MeshObserver {
     const pair = this.pairOf(src, dst >= 0 ? 2 * dst : 2 * service + 1);
     const code = call.responseCode;
     const flags = call.responseFlags;
-    this.add(this.seriesOf(pair * 2, code, flags, src, dst, service), window, endMs - sentMs);
+    if (this.lastKey[pair] !== code * 4096 + flags) this.outcomeOf(pair, code, flags, src, dst, service);
+    this.add(this.lastSource[pair] as number, window, endMs - sentMs);
     if (to === undefined || call.arrivedMs < 0) return;
-    const timedOut = (flags & ResponseFlag.UT) !== 0;
+    const d = this.lastDestination[pair] as number;
     this.add(
-      this.seriesOf(
-        pair * 2 + 1,
-        timedOut ? 0 : code,
-        timedOut ? ResponseFlag.DC : flags & ~SOURCE_ONLY_FLAGS,
-        src,
-        dst,
-        service,
-      ),
+      d >= 0 ? d : this.destinationSeries(pair, code, flags, src, dst, service),
       window,
       endMs - call.arrivedMs,
     );
@@ -377,46 +373,15 @@ export class IstioTelemetryRecorder implements MeshObserver {
    */
   converged(): void {}
 
-  /**
-   * One push to one proxy completed. `pilot_proxy_convergence_time` gets what istiod records there: one
-   * observation per proxy per debounced push, from the push's start to this proxy's push (istio/istio
-   * pilot/pkg/xds/ads.go at 86c9f01f, pushConnection: `time.Since(pushRequest.Start)`; Start set in
-   * StartPush after debounce); initial pushes on connect record none. Not meshsim's summary convergence
-   * (a change, debounce included, until the last proxy has it). Both counted when the push completes, as
-   * a scrape after it would see them.
-   */
+  /** istiod's series: see istiod-telemetry-recorder.ts. */
   pushed(sinceStartMs: number | undefined): void {
-    const now = this.shape.now();
-    if (this.shape.istiods.length === 0 || now < this.shape.warmupMs) return;
-    const w = this.windowOf(now);
-    this.pushes[w] = (this.pushes[w] as number) + 1;
-    if (sinceStartMs === undefined) return;
-    const s = sinceStartMs / 1000;
-    this.convCounts[w] = (this.convCounts[w] as number) + 1;
-    this.convSums[w] = (this.convSums[w] as number) + s;
-    const i = w * CB + bucketOf(PILOT_CONVERGENCE_BUCKETS_S, s);
-    this.convBuckets[i] = (this.convBuckets[i] as number) + 1;
+    this.istiod?.pushed(sinceStartMs);
   }
 
-  /**
-   * A gauge is sampled, not summed: sample k holds the count after every event at or before its time
-   * (the mesh as built at time 0 included). Samples whose time has passed are filled with the count they
-   * saw before this change is applied.
-   */
   xdsClients(istiod: string, count: number): void {
-    const i = this.shape.istiods.indexOf(istiod);
-    if (i < 0) throw new Error(`telemetry: xDS clients of ${istiod}, not one of the model's istiods`);
-    this.fillXds(this.shape.now());
-    this.xdsNow[i] = count;
-  }
-
-  /** Fills every sample whose time is before `nowMs` with the current counts. */
-  private fillXds(nowMs: number): void {
-    while (this.xdsFilled <= this.windows && this.warmupMs + this.xdsFilled * this.windowMs < nowMs) {
-      for (const [i, samples] of this.xdsSamples.entries())
-        samples[this.xdsFilled] = this.xdsNow[i] as number;
-      this.xdsFilled++;
-    }
+    if (this.istiod === undefined)
+      throw new Error(`telemetry: xDS clients of ${istiod}, and the model has no istiod`);
+    this.istiod.xdsClients(istiod, count);
   }
 
   staleProxies(_count: number, _nowMs: number): void {}
@@ -435,19 +400,30 @@ export class IstioTelemetryRecorder implements MeshObserver {
   telemetry(runEndMs: number): IstioTelemetry {
     const runWindows = Math.ceil((runEndMs - this.shape.warmupMs) / this.shape.windowMs);
     const n = Math.min(this.windows, Math.max(runWindows, this.lastWindow + 1));
-    const slice = (a: Float64Array, width = 1) => Array.from(a.subarray(0, n * width));
-    // Samples up to the last one exported hold the counts at the end (nothing changed since).
-    this.fillXds(Infinity);
-    const w = this.windows;
-    // Views on the cells, not copies: the record is read once, by the text writer.
+    // Per series, windows up to n: counts (each window's bucket total), sums and buckets, each kind in one
+    // array for every series (plain data that a worker thread hands back whole).
+    const m = this.meta.length;
+    const counts = new Float64Array(m * n);
+    const sums = new Float64Array(m * n);
+    const buckets = new Float64Array(m * n * B);
     const series = this.meta
-      .map((m, id): TelemetrySeries => {
-        const base = id * this.block;
+      .map((meta, id): TelemetrySeries => {
+        for (let k = 0; k < n; k++) {
+          const at = id * this.block + k * STRIDE;
+          sums[id * n + k] = this.cells[at] as number;
+          let count = 0;
+          for (let b = 0; b < B; b++) {
+            const c = this.cells[at + 1 + b] as number;
+            buckets[(id * n + k) * B + b] = c;
+            count += c;
+          }
+          counts[id * n + k] = count;
+        }
         return {
-          ...m,
-          counts: this.cells.subarray(base, base + n),
-          sumsMs: this.cells.subarray(base + w, base + w + n),
-          buckets: this.cells.subarray(base + 2 * w, base + 2 * w + n * B),
+          ...meta,
+          counts: counts.subarray(id * n, (id + 1) * n),
+          sumsMs: sums.subarray(id * n, (id + 1) * n),
+          buckets: buckets.subarray(id * n * B, (id + 1) * n * B),
         };
       })
       .sort(
@@ -467,20 +443,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
       durationBucketsMs: ISTIO_DURATION_BUCKETS_MS,
       workloads: this.workloads,
       series,
-      controlPlane:
-        this.shape.istiods.length === 0
-          ? null
-          : {
-              pushes: slice(this.pushes),
-              convergenceBucketsS: PILOT_CONVERGENCE_BUCKETS_S,
-              convergenceCounts: slice(this.convCounts),
-              convergenceSumsS: slice(this.convSums),
-              convergenceBuckets: slice(this.convBuckets, CB),
-              xdsClients: this.shape.istiods.map((istiod, i) => ({
-                istiod,
-                samples: (this.xdsSamples[i] as Float64Array).subarray(0, n + 1),
-              })),
-            },
+      controlPlane: this.istiod === undefined ? null : this.istiod.telemetry(n),
     };
   }
 }

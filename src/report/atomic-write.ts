@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { lstat, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { exchangeFolders } from './exchange.js';
@@ -29,7 +29,26 @@ export interface ReportFile {
    * Text (written as UTF-8), bytes, or bytes in chunks (a large text never built as one string, e.g.
    * OpenMetrics: see text-chunks.ts), written chunk by chunk.
    */
-  readonly content: string | Uint8Array | Iterable<Uint8Array>;
+  readonly content: string | Uint8Array | SizedChunks;
+}
+
+/**
+ * Bytes in chunks, made while they are written; `maxBytes`, when known, bounds their total (the
+ * free-space check before writing counts it: otherwise their size is known only when the disk is full).
+ */
+export type SizedChunks = Iterable<Uint8Array> & { readonly maxBytes?: number };
+
+/** About how many bytes `files` take: exact for text and bytes, the stated bound for chunks. */
+export function reportFilesBytes(files: readonly ReportFile[]): number {
+  let bytes = 0;
+  for (const f of files)
+    bytes +=
+      typeof f.content === 'string'
+        ? Buffer.byteLength(f.content)
+        : f.content instanceof Uint8Array
+          ? f.content.length
+          : (f.content.maxBytes ?? 0);
+  return bytes;
 }
 
 /** A file-system error while writing a report: the path and the cause in plain words (exit 2). */
@@ -253,6 +272,16 @@ export async function writeReportFolder(dir: string, files: readonly ReportFile[
   try {
     await mkdir(parent, { recursive: true });
     await removeStaleTemporaries(parent);
+    // The check before the run could not count what the run wrote (an OpenMetrics export runs to tens of
+    // MB): refuse now, before a byte is written, rather than fail part-way with ENOSPC.
+    const needed = reportFilesBytes(files);
+    const fs = await statfs(parent).catch(() => undefined);
+    if (fs !== undefined && fs.bavail * fs.bsize < needed)
+      throw new ReportWriteError(
+        `cannot write the report ${out}: ${parent} has ${mib(fs.bavail * fs.bsize)} free; this report needs up to ${mib(needed)}. Free some space or choose another folder with --out.`,
+        parent,
+        'ENOSPC',
+      );
     tmp = await createTemporary(out);
     step('tmp-created');
     const next = join(tmp, 'report');
@@ -302,6 +331,8 @@ export async function writeReportFolder(dir: string, files: readonly ReportFile[
   await rm(tmp, { recursive: true, force: true });
   step('done');
 }
+
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** Writes one file atomically (temporary name, fsync, then rename). */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {

@@ -12,7 +12,24 @@
  * Prometheus drops as an empty label anyway.
  */
 import type { IstioTelemetry, TelemetrySeries, TelemetryWorkload } from '../metrics/index.js';
-import { ChunkWriter, chunksToString, type TextChunks, textChunks, utf8 } from './text-chunks.js';
+import { istiodLines } from './openmetrics-istiod.js';
+import {
+  counterLines,
+  type Family,
+  familyHeader,
+  histogramLines,
+  histogramParts,
+  labelText,
+  seconds,
+} from './openmetrics-lines.js';
+import {
+  ChunkWriter,
+  chunksToString,
+  concatBytes,
+  type TextChunks,
+  textChunks,
+  utf8,
+} from './text-chunks.js';
 
 /** The base time when none is given: simulated time 0 is 2026-01-01T00:00:00Z. */
 export const DEFAULT_METRICS_BASE_TIME_MS = Date.UTC(2026, 0, 1);
@@ -34,14 +51,6 @@ const UNKNOWN: TelemetryWorkload = {
   cluster: 'unknown',
   principal: 'unknown',
 };
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function labelText(pairs: readonly (readonly [string, string])[]): string {
-  return pairs.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
-}
 
 /** Istio's labels of one series, in the stats filter's order. */
 function requestLabels(
@@ -81,30 +90,6 @@ function requestLabels(
   ];
 }
 
-function num(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
-}
-
-/** `ms` since the epoch as OpenMetrics seconds with millisecond digits (exact, no float noise). */
-function seconds(ms: number): string {
-  const whole = Math.round(ms);
-  return `${Math.floor(whole / 1000)}.${String(whole % 1000).padStart(3, '0')}`;
-}
-
-interface Family {
-  readonly name: string;
-  readonly type: 'counter' | 'histogram' | 'gauge';
-  readonly help: string;
-  readonly unit?: string;
-  /**
-   * A counter exposed without `_total`, as istiod exposes its sums (its OpenTelemetry exporter is set up
-   * `WithoutCounterSuffixes`: istio/istio pkg/monitoring/monitoring.go at 86c9f01f), so the series keep
-   * the names Istio's dashboards query. OpenMetrics allows a counter only with `_total` samples, so there
-   * the family is typed `unknown`; the final scrape says `counter`, as istiod's /metrics does.
-   */
-  readonly noTotal?: boolean;
-}
-
 const REQUESTS: Family = {
   name: 'istio_requests',
   type: 'counter',
@@ -115,129 +100,6 @@ const DURATION: Family = {
   type: 'histogram',
   help: 'Request duration (meshsim: destination-reporter durations include the return hop).',
 };
-/**
- * istiod's series, names, types and labels from istio/istio pilot/pkg/xds/monitoring.go at 86c9f01f:
- * `pilot_xds_pushes` (a Sum, label `type`), `pilot_proxy_convergence_time` (a Distribution, no label),
- * `pilot_xds` (a Gauge, label `version`: the connected proxies' Istio version, recorded in ads.go
- * addCon/removeCon).
- */
-const PUSHES: Family = {
-  name: 'pilot_xds_pushes',
-  type: 'counter',
-  noTotal: true,
-  help: 'Pushes to proxies (meshsim: one push carries endpoints and routes, counted as type eds).',
-};
-const XDS: Family = {
-  name: 'pilot_xds',
-  type: 'gauge',
-  help: 'Number of endpoints connected to this pilot using XDS (meshsim: per istiod, labelled with the cluster it runs in or "external"; no version label, meshsim models no proxy versions).',
-};
-const CONVERGENCE: Family = {
-  name: 'pilot_proxy_convergence_time',
-  type: 'histogram',
-  help: "Delay in seconds between config change and a proxy receiving all required configuration (meshsim as istiod records it: one observation per proxy per debounced push, from the push start after debounce to that proxy's push; initial pushes on connect not recorded).",
-};
-
-/** Encoded once per text: each sample's timestamp with its leading space (none in a final scrape), `\n`. */
-type Times = readonly Uint8Array[];
-
-/** A counter's samples: the running total at each window boundary from `from` on. */
-function counterLines(
-  w: ChunkWriter,
-  prefix: readonly Uint8Array[],
-  counts: ArrayLike<number>,
-  windows: number,
-  times: Times,
-  from: number,
-): void {
-  let total = 0;
-  for (let k = 0; k <= windows; k++) {
-    if (k > 0) total += counts[k - 1] ?? 0;
-    if (k < from) continue;
-    for (const p of prefix) w.bytes(p);
-    w.number(total);
-    w.bytes(times[k] as Uint8Array);
-  }
-}
-
-/** The fixed parts of a histogram's lines, encoded once per family and label layout. */
-interface HistogramParts {
-  readonly bucket: Uint8Array;
-  /** Per bound, then +Inf: `,le="0.5"} ` (no comma when the label set is empty). */
-  readonly le: readonly Uint8Array[];
-  readonly count: Uint8Array;
-  readonly sum: Uint8Array;
-  /** Closes the count and sum lines' label set: `} `, or ` ` with no labels. */
-  readonly close: Uint8Array;
-}
-
-function histogramParts(name: string, bounds: readonly number[], labelled: boolean): HistogramParts {
-  const sep = labelled ? ',' : '';
-  return {
-    bucket: utf8(`${name}_bucket{`),
-    le: [...bounds.map((b) => utf8(`${sep}le="${num(b)}"} `)), utf8(`${sep}le="+Inf"} `)],
-    count: utf8(`${name}_count${labelled ? '{' : ''}`),
-    sum: utf8(`${name}_sum${labelled ? '{' : ''}`),
-    close: utf8(labelled ? '} ' : ' '),
-  };
-}
-
-/**
- * The sample lines of one histogram label set, sample by sample: buckets (cumulative in `le`), count,
- * sum. Yields full chunks after each sample, so a long run's series never piles up in memory.
- */
-function* histogramLines(
-  w: ChunkWriter,
-  parts: HistogramParts,
-  labels: Uint8Array,
-  buckets: ArrayLike<number>,
-  counts: ArrayLike<number>,
-  sums: ArrayLike<number>,
-  windows: number,
-  times: Times,
-  from: number,
-): Generator<Uint8Array, void, undefined> {
-  const width = parts.le.length;
-  const running = new Float64Array(width);
-  let count = 0;
-  let sum = 0;
-  for (let k = 0; k <= windows; k++) {
-    if (k > 0) {
-      const base = (k - 1) * width;
-      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (buckets[base + b] ?? 0);
-      count += counts[k - 1] ?? 0;
-      sum += sums[k - 1] ?? 0;
-    }
-    if (k < from) continue;
-    const ts = times[k] as Uint8Array;
-    let le = 0;
-    for (let b = 0; b < width - 1; b++) {
-      le += running[b] as number;
-      w.bytes(parts.bucket);
-      w.bytes(labels);
-      w.bytes(parts.le[b] as Uint8Array);
-      w.number(le);
-      w.bytes(ts);
-    }
-    w.bytes(parts.bucket);
-    w.bytes(labels);
-    w.bytes(parts.le[width - 1] as Uint8Array);
-    w.number(count);
-    w.bytes(ts);
-    w.bytes(parts.count);
-    w.bytes(labels);
-    w.bytes(parts.close);
-    w.number(count);
-    w.bytes(ts);
-    w.bytes(parts.sum);
-    w.bytes(labels);
-    w.bytes(parts.close);
-    w.ascii(num(sum));
-    w.bytes(ts);
-    if (w.ready.length > 0) yield* w.take();
-  }
-}
-
 /** One run's telemetry and the labels that tell it apart from the others in the same text. */
 interface Source {
   readonly t: IstioTelemetry;
@@ -256,11 +118,7 @@ function* render(
 ): Generator<Uint8Array, void, undefined> {
   const base = baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
   const w = new ChunkWriter();
-  const header = (f: Family) => {
-    const exposed = !openMetrics && f.type === 'counter' && f.noTotal !== true ? `${f.name}_total` : f.name;
-    const type = openMetrics && f.noTotal === true ? 'unknown' : f.type;
-    w.bytes(utf8(`# HELP ${exposed} ${f.help}\n# TYPE ${exposed} ${type}\n`));
-  };
+  const header = (f: Family) => familyHeader(w, f, openMetrics);
   const prepared = sources.map(({ t, extra }) => {
     const extraText = labelText(extra);
     return {
@@ -281,7 +139,7 @@ function* render(
     for (const [i, s] of t.series.entries()) {
       counterLines(
         w,
-        [requestsOpen, labels[i] as Uint8Array, requestsClose],
+        [concatBytes(requestsOpen, labels[i] as Uint8Array, requestsClose)],
         s.counts,
         t.windows,
         times,
@@ -305,52 +163,51 @@ function* render(
         from,
       );
   }
-  const planes = prepared.filter((p) => p.t.controlPlane !== null);
-  if (planes.length > 0) {
-    header(PUSHES);
-    for (const { t, from, times, withExtra } of planes) {
-      const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
-      counterLines(
-        w,
-        [utf8(`pilot_xds_pushes{${withExtra('type="eds"')}} `)],
-        cp.pushes,
-        t.windows,
-        times,
-        from,
-      );
-    }
-    header(CONVERGENCE);
-    for (const { t, from, times, withExtra } of planes) {
-      const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
-      const labels = withExtra('');
-      yield* histogramLines(
-        w,
-        histogramParts(CONVERGENCE.name, cp.convergenceBucketsS, labels !== ''),
-        utf8(labels),
-        cp.convergenceBuckets,
-        cp.convergenceCounts,
-        cp.convergenceSumsS,
-        t.windows,
-        times,
-        from,
-      );
-    }
-    header(XDS);
-    for (const { t, from, times, withExtra } of planes) {
-      const cp = t.controlPlane as NonNullable<IstioTelemetry['controlPlane']>;
-      for (const { istiod, samples } of cp.xdsClients) {
-        const prefix = utf8(`pilot_xds{${withExtra(labelText([['cluster', istiod]]))}} `);
-        for (let k = from; k <= t.windows; k++) {
-          w.bytes(prefix);
-          w.number(samples[k] ?? 0);
-          w.bytes(times[k] as Uint8Array);
-        }
-      }
-    }
-  }
+  yield* istiodLines(
+    w,
+    prepared.flatMap((p) => (p.t.controlPlane === null ? [] : [{ ...p, cp: p.t.controlPlane }])),
+    openMetrics,
+  );
   if (openMetrics) w.ascii('# EOF\n');
   yield* w.take(true);
 }
+
+/** The longest a sample's value is written: an integer count (16 digits) or `num`'s sum (`1.234567e+21`). */
+const NUMBER_BYTES = 24;
+/** A sample's timestamp (` 1767225600.000`, up to year 33658) and the line's end. */
+const TIME_BYTES = 18;
+/** A line's metric name, `le`, braces and spaces, generously. */
+const NAME_BYTES = 96;
+
+/**
+ * An upper bound of the bytes `render` writes, from the same label sets and sample counts: a report
+ * folder's free-space check counts the export with it before writing (it runs to tens of MB).
+ */
+function renderMaxBytes(sources: readonly Source[], openMetrics: boolean): number {
+  const line = NAME_BYTES + NUMBER_BYTES + (openMetrics ? TIME_BYTES : 1);
+  let bytes = 8192; // HELP and TYPE lines, # EOF
+  for (const { t, extra } of sources) {
+    const samples = openMetrics ? t.windows + 1 : 1;
+    // A counter line and the histogram's buckets, +Inf, count and sum, per sample.
+    const perSample = 1 + t.durationBucketsMs.length + 3;
+    for (const s of t.series)
+      bytes += samples * perSample * (line + Buffer.byteLength(labelText(requestLabels(t, s, extra))));
+    const cp = t.controlPlane;
+    if (cp === null) continue;
+    const extraBytes = Buffer.byteLength(labelText(extra)) + 1;
+    const cpLines = 1 + cp.convergenceBucketsS.length + 3 + cp.xdsClients.length;
+    const istiods = cp.xdsClients.reduce((n, x) => Math.max(n, Buffer.byteLength(x.istiod)), 0);
+    bytes += samples * cpLines * (line + extraBytes + istiods + 32);
+  }
+  return bytes;
+}
+
+/** Chunks of `render`, with their size bound. */
+const rendered = (sources: readonly Source[], baseTimeMs: number | undefined, openMetrics: boolean) =>
+  textChunks(
+    () => render(sources, baseTimeMs, openMetrics),
+    () => renderMaxBytes(sources, openMetrics),
+  );
 
 const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
   t,
@@ -374,24 +231,24 @@ export function openMetricsChunksOfModels(
   runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
   options: { readonly baseTimeMs?: number } = {},
 ): TextChunks {
-  return textChunks(() => render(modelSources(runs), options.baseTimeMs, true));
+  return rendered(modelSources(runs), options.baseTimeMs, true);
 }
 
 /** The final scrape of each model's run (Prometheus text 0.0.4), labelled as `openMetricsChunksOfModels`. */
 export function prometheusChunksOfModels(
   runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
 ): TextChunks {
-  return textChunks(() => render(modelSources(runs), undefined, false));
+  return rendered(modelSources(runs), undefined, false);
 }
 
 /** Every window's sample, OpenMetrics 1.0, timestamps from `options.baseTimeMs` (see the file comment). */
 export function openMetricsChunks(t: IstioTelemetry, options: OpenMetricsOptions = {}): TextChunks {
-  return textChunks(() => render([sourceOf(t, options)], options.baseTimeMs, true));
+  return rendered([sourceOf(t, options)], options.baseTimeMs, true);
 }
 
 /** The final sample as Prometheus text format 0.0.4, no timestamps (see the file comment). */
 export function prometheusChunks(t: IstioTelemetry, options: OpenMetricsOptions = {}): TextChunks {
-  return textChunks(() => render([sourceOf(t, options)], options.baseTimeMs, false));
+  return rendered([sourceOf(t, options)], options.baseTimeMs, false);
 }
 
 /** `openMetricsChunksOfModels` as one string. */

@@ -4,23 +4,39 @@
  * one chunk at a time, and the repeated pieces (label sets, timestamps) are encoded once and copied.
  *
  * `TextChunks` is an `Iterable<Uint8Array>` that produces the chunks afresh on every iteration (a report
- * writer that iterates twice gets the same bytes twice, never an empty second pass).
+ * writer that iterates twice gets the same bytes twice, never an empty second pass). A chunk is valid until
+ * the next one is asked for: its memory is then reused for later text (a fresh 256 KB array per chunk costs
+ * the system a page fault per 4 KB, tens of ms for a long run's export). A reader that keeps chunks copies
+ * them (`chunksToString` does).
  */
 
 /** Chunk size: large enough that per-chunk costs vanish, small enough to stay out of the old generation. */
 const CHUNK_BYTES = 1 << 18;
 
-/** Bytes of a text, re-iterable: each iteration runs `produce` anew. */
-export type TextChunks = Iterable<Uint8Array>;
+/**
+ * Bytes of a text, re-iterable: each iteration runs `produce` anew; a chunk is valid until the next.
+ * `maxBytes`: an upper bound of the text's size, when the producer states one (a free-space check).
+ */
+export type TextChunks = Iterable<Uint8Array> & { readonly maxBytes?: number };
 
-export function textChunks(produce: () => Generator<Uint8Array, void, undefined>): TextChunks {
-  return { [Symbol.iterator]: produce };
+/** Chunks from `produce`; `maxBytes`, when given, is asked only when read (a free-space check). */
+export function textChunks(
+  produce: () => Generator<Uint8Array, void, undefined>,
+  maxBytes?: () => number,
+): TextChunks {
+  if (maxBytes === undefined) return { [Symbol.iterator]: produce };
+  return {
+    [Symbol.iterator]: produce,
+    get maxBytes() {
+      return maxBytes();
+    },
+  };
 }
 
 /** The whole text as one string (tests, small outputs). */
 export function chunksToString(chunks: TextChunks): string {
   const parts: Uint8Array[] = [];
-  for (const c of chunks) parts.push(c);
+  for (const c of chunks) parts.push(c.slice());
   return Buffer.concat(parts).toString('utf8');
 }
 
@@ -31,24 +47,57 @@ export function utf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/** Appends bytes to the current chunk; full chunks wait in `ready` until the producer yields them. */
+/** The pieces one after the other, in one array (a line's fixed start, encoded once and copied whole). */
+export function concatBytes(...pieces: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of pieces) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Appends bytes to the current chunk; full chunks wait in `ready` until the producer yields them (`take`).
+ * Chunks handed out by one `take` are reused from the next `take` on: the reader has finished with them
+ * once the producer runs again (see the file comment).
+ */
 export class ChunkWriter {
-  private chunk = new Uint8Array(CHUNK_BYTES);
+  private chunk: Uint8Array = new Uint8Array(CHUNK_BYTES);
   private at = 0;
   /** Chunks filled and not yet handed out. */
   readonly ready: Uint8Array[] = [];
+  /** Handed out by the last `take`, and free to fill again. */
+  private handedOut: Uint8Array[] = [];
+  private readonly free: Uint8Array[] = [];
 
   private room(n: number): void {
-    if (this.at + n <= this.chunk.length) return;
+    if (this.at + n > this.chunk.length) this.next(n);
+  }
+
+  private next(n: number): void {
     if (this.at > 0) this.ready.push(this.chunk.subarray(0, this.at));
-    this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, n));
+    const spare = this.free.pop();
+    this.chunk = spare !== undefined && spare.length >= n ? spare : new Uint8Array(Math.max(CHUNK_BYTES, n));
     this.at = 0;
   }
 
   bytes(b: Uint8Array): void {
-    this.room(b.length);
+    const n = b.length;
+    if (this.at + n > this.chunk.length) this.next(n);
+    // A short piece by hand: `set` costs a call into the runtime that a few bytes do not repay.
+    if (n <= 16) {
+      const c = this.chunk;
+      let at = this.at;
+      for (let i = 0; i < n; i++) c[at++] = b[i] as number;
+      this.at = at;
+      return;
+    }
     this.chunk.set(b, this.at);
-    this.at += b.length;
+    this.at += n;
   }
 
   /** Text without a non-ASCII character (numbers, fixed words). */
@@ -81,11 +130,14 @@ export class ChunkWriter {
 
   /** Hands out the chunks filled so far, the partly filled one too when `all`. */
   take(all = false): Uint8Array[] {
+    // The reader is done with the chunks of the last take (it asked for more, so the producer runs).
+    for (const c of this.handedOut) if (c.byteOffset === 0) this.free.push(new Uint8Array(c.buffer));
     if (all && this.at > 0) {
       this.ready.push(this.chunk.subarray(0, this.at));
-      this.chunk = new Uint8Array(CHUNK_BYTES);
+      this.chunk = new Uint8Array(0);
       this.at = 0;
     }
-    return this.ready.splice(0, this.ready.length);
+    this.handedOut = this.ready.splice(0, this.ready.length);
+    return this.handedOut;
   }
 }

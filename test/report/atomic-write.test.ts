@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeStaleTemporaries, writeReportFolder } from '../../src/report/index.js';
+import { removeStaleTemporaries, reportFilesBytes, writeReportFolder } from '../../src/report/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'meshsim-atomic-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,6 +35,41 @@ describe('report/atomic-write', () => {
     ).rejects.toThrow();
     expect(readFileSync(join(dir, 'summary.json'), 'utf8')).toBe('previous');
     expect(readdirSync(root).filter((f) => f.startsWith('.meshsim-tmp'))).toEqual([]);
+  });
+
+  it('writeReportFolder refuses, before writing a byte, chunks whose stated size exceeds the free space', async () => {
+    const dir = join(root, 'r-full');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'summary.json'), 'previous');
+    let read = false;
+    const huge = {
+      *[Symbol.iterator]() {
+        read = true;
+        yield new Uint8Array(1);
+      },
+      // More than any disk holds: the check must refuse it whatever this machine has free.
+      maxBytes: 2 ** 62,
+    };
+    const refusal = writeReportFolder(dir, [
+      { name: 'summary.json', content: '{}\n' },
+      { name: 'openmetrics.txt', content: huge },
+    ]);
+    await expect(refusal).rejects.toThrow(/ MiB free; this report needs up to [0-9.]+ MiB\. Free some space/);
+    await expect(refusal).rejects.toMatchObject({ name: 'ReportWriteError', code: 'ENOSPC' });
+    expect(read).toBe(false);
+    expect(readFileSync(join(dir, 'summary.json'), 'utf8')).toBe('previous');
+    expect(readdirSync(root).filter((f) => f.startsWith('.meshsim-tmp'))).toEqual([]);
+  });
+
+  it('reportFilesBytes counts text, bytes and the stated bound of chunks', () => {
+    const chunks = { *[Symbol.iterator]() {}, maxBytes: 1000 };
+    expect(
+      reportFilesBytes([
+        { name: 'a', content: 'é' },
+        { name: 'b', content: new Uint8Array(7) },
+        { name: 'c', content: chunks },
+      ]),
+    ).toBe(2 + 7 + 1000);
   });
 
   it('folder and file modes follow the umask (no 0700 temporary folder renamed into place)', async () => {

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarioWithTelemetry, type RunWithTelemetry } from '../../src/experiment/index.js';
 import { ISTIO_DURATION_BUCKETS_MS } from '../../src/metrics/index.js';
-import { DEFAULT_METRICS_BASE_TIME_MS, openMetricsText, prometheusText } from '../../src/report/index.js';
+import {
+  DEFAULT_METRICS_BASE_TIME_MS,
+  openMetricsChunks,
+  openMetricsText,
+  prometheusChunks,
+  prometheusText,
+} from '../../src/report/index.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
 import {
   type RunningPrometheus,
@@ -52,6 +58,17 @@ function bucketAround(bounds: readonly number[], v: number): [number, number] {
 }
 
 describe('OpenMetrics export through Prometheus', () => {
+  it('the size bound a free-space check reads holds the text, and is not wildly above it', () => {
+    for (const [chunks, text] of [
+      [openMetricsChunks(run.telemetry), openMetricsText(run.telemetry)],
+      [prometheusChunks(run.telemetry), prometheusText(run.telemetry)],
+    ] as const) {
+      const bytes = Buffer.byteLength(text);
+      expect(chunks.maxBytes).toBeGreaterThanOrEqual(bytes);
+      expect(chunks.maxBytes).toBeLessThan(1.5 * bytes + 16384);
+    }
+  });
+
   it('promtool check metrics finds no problem but Istio’s own names (ms unit, istiod’s counter without _total)', () => {
     const r = promtool(['check', 'metrics'], prometheusText(run.telemetry));
     // Exit 3 is promtool's "lint problems" (1 would be a parse error); Istio names its histogram in ms,
