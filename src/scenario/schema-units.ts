@@ -162,7 +162,9 @@ const DistributionObject = z.discriminatedUnion(
     z.strictObject({
       dist: z.literal('normal'),
       mean: Duration,
-      stddev: Duration.describe('Standard deviation of the normal before truncation: samples below 0 are redrawn (a normal truncated at 0), so the mean drawn is above `mean` when stddev is large.'),
+      stddev: Duration.describe(
+        'Standard deviation of the normal before truncation: samples below 0 are redrawn (a normal truncated at 0), so the mean drawn is above `mean` when stddev is large.',
+      ),
     }),
     z.strictObject({ dist: z.literal('uniform'), min: Duration, max: Duration }),
     z.strictObject({
