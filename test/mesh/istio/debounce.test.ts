@@ -125,8 +125,8 @@ describe('mesh/istio: debounce and push', () => {
         'sidecar',
         0,
         0,
-        sampler({ dist: 'constant', value: 0 }, () => 0),
-        () => 0,
+        { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+        { draws: { at: () => () => 0 }, stream: 0 },
         {},
       );
     const a = proxyOf(0);
