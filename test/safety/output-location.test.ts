@@ -88,7 +88,7 @@ describe.concurrent('the output location is checked before simulating', { timeou
 });
 
 describe.runIf(canMount)('file-system errors at write time are plain, with the path', () => {
-  it('ENOSPC while writing: ReportWriteError names the report and the cause; the disk is left clean', async () => {
+  it('ENOSPC known before writing: the free-space check refuses, naming both sizes; nothing is written', async () => {
     const fs = smallTmpfs('128k');
     try {
       const out = join(fs.dir, 'r');
@@ -101,7 +101,33 @@ describe.runIf(canMount)('file-system errors at write time are plain, with the p
       expect(e).toBeInstanceOf(ReportWriteError);
       expect((e as ReportWriteError).code).toBe('ENOSPC');
       expect((e as Error).message).toMatch(
-        new RegExp(`cannot write the report ${out}: no space left on the device \\(at ${out}/[bc]\\.txt\\)`),
+        new RegExp(
+          `cannot write the report ${out}: ${fs.dir} has [0-9.]+ MiB free; this report needs up to 0\\.2 MiB`,
+        ),
+      );
+      expect(readdirSync(fs.dir)).toEqual([]);
+    } finally {
+      fs.cleanup();
+    }
+  });
+
+  it('ENOSPC while writing (the bytes fit, the pages do not): ReportWriteError names the report and the cause; the disk is left clean', async () => {
+    // tmpfs gives every file at least one 4 KiB page: 64 files of 100 bytes pass the free-space check
+    // (6.4 KB) and still need 256 KiB, so the write itself fails, after the check.
+    const fs = smallTmpfs('128k');
+    try {
+      const out = join(fs.dir, 'r');
+      const files = Array.from({ length: 64 }, (_, i) => ({
+        name: `f${String(i).padStart(2, '0')}.txt`,
+        content: 'x'.repeat(100),
+      }));
+      const e = await writeReportFolder(out, files).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ReportWriteError);
+      expect((e as ReportWriteError).code).toBe('ENOSPC');
+      expect((e as Error).message).toMatch(
+        new RegExp(
+          `cannot write the report ${out}: no space left on the device \\(at ${out}/f[0-9]+\\.txt\\)`,
+        ),
       );
       expect(readdirSync(fs.dir)).toEqual([]);
     } finally {
