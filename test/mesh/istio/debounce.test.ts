@@ -59,6 +59,42 @@ faults: ${faults}
   return { converged: samples, pushes };
 }
 
+/** A proxy for a standalone istiod's tests: no latency, no balancing draws, no metadata. */
+function bareProxy(id: number): Proxy {
+  return new Proxy(
+    id,
+    'sidecar',
+    0,
+    0,
+    { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+    { draws: { at: () => () => 0 }, stream: 0 },
+    {},
+  );
+}
+
+/** One istiod on one cluster, no mesh around it, every push taking 10 ms; `hooks` watch its pushes. */
+function standaloneIstiod(hooks: {
+  pushed: (sinceStartMs: number | undefined) => void;
+  deliver: (proxy: Proxy) => void;
+  nextSnapshotVersion: () => number;
+}): { engine: Engine; registry: EndpointRegistry; istiod: Istiod } {
+  const clusters = [{ name: 'a', region: 'r1', zones: ['a1'], network: 'n' }];
+  const engine = new Engine();
+  const topology = new Topology(clusters);
+  const registry = new EndpointRegistry();
+  const istiod = new Istiod('istiod/a', { cluster: 0, region: 'r1' }, 0, 25, {
+    engine,
+    registry,
+    infra: new Infrastructure(topology),
+    topology,
+    settings: { ...CONTROL_PLANE, pushTime: { dist: 'constant', value: 10 } },
+    pushTime: sampler({ dist: 'constant', value: 10 }, () => 0),
+    config: () => ({ routing: { virtualServices: [], destinationRules: [] }, version: 0 }),
+    ...hooks,
+  });
+  return { engine, registry, istiod };
+}
+
 describe('mesh/istio: debounce and push', () => {
   it('one pod change reaches every proxy after the 100 ms quiet period plus one push time', () => {
     const samples = convergence('[{ at: 10s, type: pod-failure, service: backend, cluster: a }]');
@@ -98,19 +134,8 @@ describe('mesh/istio: debounce and push', () => {
     // included; pushqueue.go Enqueue finds no pending or processing entry for it (the initial push is not in
     // the queue), so it queues a request of its own; the stream sends it after the initial push
     // (discovery.go doSendPushes -> PushCh) and pushConnection records time.Since(pushRequest.Start).
-    const clusters = [{ name: 'a', region: 'r1', zones: ['a1'], network: 'n' }];
-    const engine = new Engine();
-    const topology = new Topology(clusters);
-    const registry = new EndpointRegistry();
     const pushes: [at: number, proxy: number, since: number | undefined][] = [];
-    const istiod = new Istiod('istiod/a', { cluster: 0, region: 'r1' }, 0, 25, {
-      engine,
-      registry,
-      infra: new Infrastructure(topology),
-      topology,
-      settings: { ...CONTROL_PLANE, pushTime: { dist: 'constant', value: 10 } },
-      pushTime: sampler({ dist: 'constant', value: 10 }, () => 0),
-      config: () => ({ routing: { virtualServices: [], destinationRules: [] }, version: 0 }),
+    const { engine, registry, istiod } = standaloneIstiod({
       nextSnapshotVersion: () => pushes.length,
       // pushed() comes just before deliver() for the same proxy: deliver names it.
       pushed: (since) => pushes.push([engine.now, -1, since]),
@@ -119,22 +144,12 @@ describe('mesh/istio: debounce and push', () => {
         if (last !== undefined) last[1] = proxy.id;
       },
     });
-    const proxyOf = (id: number) =>
-      new Proxy(
-        id,
-        'sidecar',
-        0,
-        0,
-        { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
-        { draws: { at: () => () => 0 }, stream: 0 },
-        {},
-      );
-    const a = proxyOf(0);
+    const a = bareProxy(0);
     a.connectedTo = istiod;
     istiod.connected.add(a);
     const endpoint = new Endpoint(0, 0, 0, 0, {}, new Resource(1), a);
     registry.add(endpoint);
-    const b = proxyOf(1);
+    const b = bareProxy(1);
     // An endpoint event at 905 ms: the debounced push starts at 1005 ms (100 ms of quiet).
     engine.schedule(905, () => istiod.endpointPublished(endpoint, true), undefined);
     // b connects at 1000 ms: its initial push runs 1000-1010 ms, so the debounced push finds it waiting.
@@ -157,32 +172,13 @@ describe('mesh/istio: debounce and push', () => {
 
   it('a steady stream of changes is pushed at least every 10 s (PILOT_DEBOUNCE_MAX)', () => {
     // Endpoint events every 50 ms never leave 100 ms of quiet: only the 10 s maximum forces a push.
-    const clusters = [{ name: 'a', region: 'r1', zones: ['a1'], network: 'n' }];
-    const engine = new Engine();
-    const topology = new Topology(clusters);
-    const registry = new EndpointRegistry();
     const pushes: number[] = [];
-    const istiod = new Istiod('istiod/a', { cluster: 0, region: 'r1' }, 0, 25, {
-      engine,
-      registry,
-      infra: new Infrastructure(topology),
-      topology,
-      settings: { ...CONTROL_PLANE, pushTime: { dist: 'constant', value: 10 } },
-      pushTime: sampler({ dist: 'constant', value: 10 }, () => 0),
-      config: () => ({ routing: { virtualServices: [], destinationRules: [] }, version: 0 }),
+    const { engine, registry, istiod } = standaloneIstiod({
       nextSnapshotVersion: () => pushes.length,
       deliver: () => pushes.push(engine.now),
       pushed: () => {},
     });
-    const proxy = new Proxy(
-      0,
-      'sidecar',
-      0,
-      0,
-      { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
-      { draws: { at: () => () => 0 }, stream: 0 },
-      {},
-    );
+    const proxy = bareProxy(0);
     proxy.connectedTo = istiod;
     istiod.connected.add(proxy);
     const endpoint = new Endpoint(0, 0, 0, 0, {}, new Resource(1), proxy);
