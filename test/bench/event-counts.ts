@@ -9,9 +9,8 @@
  */
 import { Engine, RngStreams } from '../../src/des/index.js';
 import type { Call, MeshRequest } from '../../src/mesh/index.js';
-import { RunRecorder } from '../../src/metrics/index.js';
 import { buildMesh } from '../../src/scenario/index.js';
-import { scenarioWith } from './mesh-throughput.js';
+import { benchRecorder, scenarioWith } from './mesh-throughput.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const scenario = scenarioWith(seconds);
@@ -29,15 +28,7 @@ const cancel = engine.cancel.bind(engine);
 engine.schedule = (delay, fn, payload) => (count(fn), schedule(delay, fn, payload));
 engine.scheduleAt = (time, fn, payload) => (count(fn), scheduleAt(time, fn, payload));
 engine.cancel = (id) => (cancels++, cancel(id));
-const recorder = new RunRecorder({
-  istiods: 3,
-  clusters: scenario.mesh.clusters.map((c) => c.name),
-  services: scenario.mesh.services.map((s) => s.name),
-  traffic: scenario.mesh.traffic.map((t) => t.name),
-  warmupMs: 0,
-  durationMs: scenario.durationMs,
-  windowMs: scenario.windowMs,
-});
+const recorder = benchRecorder(scenario);
 let requests = 0;
 let calls = 0;
 let tries = 0;

@@ -52,14 +52,10 @@ export function scenarioWith(durationS: number): Scenario {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-export function meshBench(durationS: number): MeshBenchResult {
-  const scenario = scenarioWith(durationS);
-  const model = scenario.models[0];
-  if (model === undefined) throw new Error('no model');
-  gc?.();
-  const engine = new Engine(4096);
-  const recorder = new RunRecorder({
-    istiods: 3,
+/** The run recorder the mesh benches attach: the bench mesh is multi-primary, one istiod per cluster. */
+export function benchRecorder(scenario: Scenario): RunRecorder {
+  return new RunRecorder({
+    istiods: scenario.mesh.clusters.length,
     clusters: scenario.mesh.clusters.map((c) => c.name),
     services: scenario.mesh.services.map((s) => s.name),
     traffic: scenario.mesh.traffic.map((t) => t.name),
@@ -67,6 +63,15 @@ export function meshBench(durationS: number): MeshBenchResult {
     durationMs: scenario.durationMs,
     windowMs: scenario.windowMs,
   });
+}
+
+export function meshBench(durationS: number): MeshBenchResult {
+  const scenario = scenarioWith(durationS);
+  const model = scenario.models[0];
+  if (model === undefined) throw new Error('no model');
+  gc?.();
+  const engine = new Engine(4096);
+  const recorder = benchRecorder(scenario);
   const mesh = buildMesh(scenario, model, engine, new RngStreams(1), recorder);
   mesh.start(scenario.durationMs);
   // Peak live heap: sampled after a full collection at 10 points of the run, outside the timed work.
