@@ -134,10 +134,9 @@ export class UpstreamViews {
         last.snapshotVersion === version
       )
         return last;
-      const existing = proxy.defaultUpstreams[service.index];
+      const existing = proxy.defaultUpstream(service.index);
       if (existing !== undefined && existing.snapshotVersion === version) {
-        proxy.lastUpstream = existing;
-        proxy.lastUpstreamService = service.index;
+        proxy.setDefaultUpstream(service.index, existing);
         return existing;
       }
     }
@@ -163,11 +162,9 @@ export class UpstreamViews {
       if (subsetIndex === 0) return undefined;
     }
     if (subsetIndex === 0) {
-      const existing = proxy.defaultUpstreams[service.index];
+      const existing = proxy.defaultUpstream(service.index);
       const built = this.build(proxy, service, rule, 0, version, existing);
-      proxy.defaultUpstreams[service.index] = built;
-      proxy.lastUpstream = built;
-      proxy.lastUpstreamService = service.index;
+      proxy.setDefaultUpstream(service.index, built);
       return built;
     }
     const key = service.index * 1024 + subsetIndex;

@@ -43,7 +43,7 @@ routing:
 /** The client proxy's circuit-breaker state towards `backend`, and the active counts of its view. */
 function clientPool(r: ReturnType<typeof record>) {
   const client = r.mesh.allProxies.find((p) => p.labels['app'] === 'web');
-  const view = client?.defaultUpstreams[0];
+  const view = client?.defaultUpstream(0);
   if (view === undefined) throw new Error('no client view of backend');
   const pool = view.admissionState;
   return {

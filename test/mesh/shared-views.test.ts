@@ -3,7 +3,8 @@
  * PrioritySet, and each keeps only sparse state of its own.
  */
 import { describe, expect, it } from 'vitest';
-import type { Proxy, Upstream } from '../../src/mesh/index.js';
+import { AleaStates, StreamSampler } from '../../src/des/index.js';
+import { Proxy, type Upstream } from '../../src/mesh/index.js';
 import { HostTable } from '../../src/mesh/host-table.js';
 import { record } from '../helpers/mesh-run.js';
 
@@ -31,7 +32,7 @@ ${rule}
 function frontViews(r: ReturnType<typeof record>): { proxy: Proxy; view: Upstream }[] {
   const back = r.scenario.mesh.services.findIndex((s) => s.name === 'back');
   return r.mesh.allProxies.flatMap((proxy) => {
-    const view = proxy.defaultUpstreams[back];
+    const view = proxy.defaultUpstream(back);
     return proxy.endpoint !== undefined && view !== undefined && proxy.alive ? [{ proxy, view }] : [];
   });
 }
@@ -111,6 +112,34 @@ describe('mesh: shared views', () => {
       for (let h = 0; h < view.hosts.length; h++) active += view.activeRequests(h);
       expect(active).toBeGreaterThanOrEqual(0);
     }
+  });
+});
+
+describe('mesh/proxy default-cluster views', () => {
+  it('keeps the view of every service called, the last one asked for in front', () => {
+    const proxy = new Proxy(
+      0,
+      'sidecar',
+      0,
+      0,
+      { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+      { draws: { at: () => () => 0 }, stream: 0 },
+      {},
+    );
+    // Stand-ins: only their identity matters here.
+    const [a, b, b2] = [{ name: 'a' }, { name: 'b' }, { name: 'b2' }] as unknown as Upstream[];
+    expect(proxy.defaultUpstream(3)).toBeUndefined();
+    proxy.setDefaultUpstream(3, a as Upstream);
+    proxy.setDefaultUpstream(1, b as Upstream);
+    expect([proxy.defaultUpstream(3), proxy.defaultUpstream(1), proxy.lastUpstream]).toEqual([a, b, b]);
+    proxy.setDefaultUpstream(3, a as Upstream);
+    proxy.setDefaultUpstream(1, b2 as Upstream); // rebuilt for a new snapshot: replaces b
+    expect(proxy.defaultUpstream(1)).toBe(b2);
+    proxy.setDefaultUpstream(3, a as Upstream);
+    expect(proxy.defaultUpstream(1)).toBe(b2);
+    expect(new Set(proxy.defaultUpstreams)).toEqual(new Set([a, b2]));
+    expect(proxy.defaultUpstreams.length).toBe(2);
+    expect(proxy.defaultUpstream(2)).toBeUndefined();
   });
 });
 
