@@ -52,31 +52,23 @@ export class HostTable {
 
   /** Sets `host`'s value; 0 removes it. */
   set(host: number, value: number): void {
+    checkHost(host);
     if (value === 0) {
       this.delete(host);
       return;
     }
-    if (!(host >= 0)) throw new RangeError(`HostTable: host ${host} must be >= 0`);
     if (this.key0 === host) {
       this.value0 = value;
       return;
     }
     const at = this.find(host);
-    if (at >= 0) {
-      (this.slots as Int32Array)[at + 1] = value;
-      return;
-    }
-    this.count++;
-    if (this.key0 === EMPTY) {
-      this.key0 = host;
-      this.value0 = value;
-      return;
-    }
-    this.insert(host, value);
+    if (at >= 0) (this.slots as Int32Array)[at + 1] = value;
+    else this.addNew(host, value);
   }
 
   /** Adds `delta` to `host`'s value (absent counts as 0), in one probe when the host is present. */
   add(host: number, delta: number): void {
+    checkHost(host);
     if (this.key0 === host) {
       const v = this.value0 + delta;
       if (v === 0) this.delete(host);
@@ -85,7 +77,7 @@ export class HostTable {
     }
     const at = this.find(host);
     if (at < 0) {
-      this.set(host, delta);
+      if (delta !== 0) this.addNew(host, delta);
       return;
     }
     const t = this.slots as Int32Array;
@@ -115,6 +107,15 @@ export class HostTable {
       if (k === host) return 2 * i;
       if (k === EMPTY) return -1;
     }
+  }
+
+  /** Adds a host held nowhere yet: inline if that entry is free, else in the table. */
+  private addNew(host: number, value: number): void {
+    this.count++;
+    if (this.key0 === EMPTY) {
+      this.key0 = host;
+      this.value0 = value;
+    } else this.insert(host, value);
   }
 
   /** Puts a host the table does not hold into it. */
@@ -171,6 +172,11 @@ export class HostTable {
         if ((old[i] as number) !== EMPTY) this.insert(old[i] as number, old[i + 1] as number);
     return t;
   }
+}
+
+/** A negative host would match the free inline entry's key: a caller's bug, refused. */
+function checkHost(host: number): void {
+  if (!(host >= 0)) throw new RangeError(`HostTable: host ${host} must be >= 0`);
 }
 
 /** Spreads host indices (an integer mix) so runs of consecutive hosts do not cluster in the table. */

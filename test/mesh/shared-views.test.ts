@@ -170,5 +170,8 @@ describe('mesh/host-table', () => {
 
   it('refuses a negative host (a state that cannot happen)', () => {
     expect(() => new HostTable().set(-1, 1)).toThrow(RangeError);
+    // -1 is also the free inline entry's key: without the check it would be taken for that entry.
+    expect(() => new HostTable().add(-1, 1)).toThrow(RangeError);
+    expect(() => new HostTable().set(-1, 0)).toThrow(RangeError);
   });
 });
