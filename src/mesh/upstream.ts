@@ -33,6 +33,7 @@ import type { Attempt } from './request.js';
 import type { AttemptOutcome } from './traffic/attempt-outcome.js';
 import { PendingLine } from './pending-line.js';
 import { PriorityLoad } from './traffic/priority-load.js';
+import { sharedCandidates, type Scratch, type Usable } from './shared-candidates.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
 import type { ConnectionPool } from './traffic/connection-pool.js';
 
@@ -65,54 +66,6 @@ class GatewayConnections {
   pinned: Endpoint | undefined = undefined;
   /** HTTP/1.1: the idle connections' backends (last released on top). */
   idle: Endpoint[] = [];
-}
-
-/** The candidate lists a proxy balances over: the shared ones while nothing is ejected. */
-interface Usable {
-  readonly load: PriorityLoad;
-  /** Per level, the hosts not ejected, and how many. */
-  readonly levelUsable: readonly Int32Array[];
-  readonly healthy: Int32Array;
-  /** Per locality group, the hosts not ejected, and how many. */
-  readonly localityUsable: readonly Int32Array[];
-  readonly localityUsableCount: Int32Array;
-}
-
-/** Scratch a pick uses and drops before returning (single-threaded: one object per PrioritySet suffices). */
-interface Scratch {
-  /** Effective weight per locality. */
-  readonly localityEffective: Float64Array;
-  /** `previous_priorities`: a copy of the load with tried levels excluded, and the mask. */
-  readonly retryLoad: PriorityLoad;
-  readonly excluded: Uint8Array;
-}
-
-const shared = new WeakMap<PrioritySet, { usable: Usable; scratch: Scratch }>();
-
-/** What every proxy of `set` balances over while none of its hosts is ejected, computed once. */
-function sharedOf(set: PrioritySet): { usable: Usable; scratch: Scratch } {
-  let s = shared.get(set);
-  if (s !== undefined) return s;
-  const levels = Math.max(1, set.levels);
-  const healthy = Int32Array.from(set.levelHosts, (l) => l.length);
-  const load = new PriorityLoad(levels).compute(healthy, healthy, set.levels, set.policy.panicThreshold);
-  const localities = set.localityHosts.length;
-  s = {
-    usable: {
-      load,
-      levelUsable: set.levelHosts,
-      healthy,
-      localityUsable: set.localityHosts,
-      localityUsableCount: Int32Array.from(set.localityHosts, (l) => l.length),
-    },
-    scratch: {
-      localityEffective: new Float64Array(localities),
-      retryLoad: new PriorityLoad(levels),
-      excluded: new Uint8Array(levels),
-    },
-  };
-  shared.set(set, s);
-  return s;
 }
 
 /** Non-round-robin clusters never read a cursor; they share this one instead of allocating their own. */
@@ -172,7 +125,7 @@ export class Upstream implements ActiveRequests {
     const start = Math.floor(draws.at(stream)() * Math.max(1, n));
     this.cursor =
       this.policy === LbPolicy.ROUND_ROBIN ? new RoundRobinCursor(Math.max(1, set.levels), start) : NO_CURSOR;
-    const { usable, scratch } = sharedOf(set);
+    const { usable, scratch } = sharedCandidates(set);
     this.usable = usable;
     this.scratch = scratch;
     this.recomputeLoad();
@@ -418,7 +371,7 @@ export class Upstream implements ActiveRequests {
    * Runs when ejections change, never per request.
    */
   private recomputeLoad(): void {
-    const common = sharedOf(this.set).usable;
+    const common = sharedCandidates(this.set).usable;
     const health = this.health;
     if (health === undefined || health.ejectedCount === 0) {
       this.usable = common;

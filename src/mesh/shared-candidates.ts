@@ -1,0 +1,58 @@
+/**
+ * The candidate lists every proxy of one PrioritySet balances over while none of its hosts is ejected
+ * (per level and per locality group, with the priority load), and the scratch a pick uses: computed once
+ * per set and shared, so a proxy's view holds references, not copies (upstream.ts makes its own lists only
+ * while it has ejected hosts).
+ *
+ * Contents: `Usable`, `Scratch`, `sharedCandidates`.
+ */
+import type { PrioritySet } from './priority-set.js';
+import { PriorityLoad } from './traffic/priority-load.js';
+
+/** The candidate lists a proxy balances over: the shared ones while nothing is ejected. */
+export interface Usable {
+  readonly load: PriorityLoad;
+  /** Per level, the hosts not ejected, and how many. */
+  readonly levelUsable: readonly Int32Array[];
+  readonly healthy: Int32Array;
+  /** Per locality group, the hosts not ejected, and how many. */
+  readonly localityUsable: readonly Int32Array[];
+  readonly localityUsableCount: Int32Array;
+}
+
+/** Scratch a pick uses and drops before returning (single-threaded: one object per PrioritySet suffices). */
+export interface Scratch {
+  /** Effective weight per locality. */
+  readonly localityEffective: Float64Array;
+  /** `previous_priorities`: a copy of the load with tried levels excluded, and the mask. */
+  readonly retryLoad: PriorityLoad;
+  readonly excluded: Uint8Array;
+}
+
+const shared = new WeakMap<PrioritySet, { usable: Usable; scratch: Scratch }>();
+
+/** What every proxy of `set` balances over while none of its hosts is ejected, computed once. */
+export function sharedCandidates(set: PrioritySet): { usable: Usable; scratch: Scratch } {
+  let s = shared.get(set);
+  if (s !== undefined) return s;
+  const levels = Math.max(1, set.levels);
+  const healthy = Int32Array.from(set.levelHosts, (l) => l.length);
+  const load = new PriorityLoad(levels).compute(healthy, healthy, set.levels, set.policy.panicThreshold);
+  const localities = set.localityHosts.length;
+  s = {
+    usable: {
+      load,
+      levelUsable: set.levelHosts,
+      healthy,
+      localityUsable: set.localityHosts,
+      localityUsableCount: Int32Array.from(set.localityHosts, (l) => l.length),
+    },
+    scratch: {
+      localityEffective: new Float64Array(localities),
+      retryLoad: new PriorityLoad(levels),
+      excluded: new Uint8Array(levels),
+    },
+  };
+  shared.set(set, s);
+  return s;
+}
