@@ -131,9 +131,9 @@ export class ClientSide implements ClientRole {
       // route's timeout and retries as for any request (Istio sets both whether or not a fault is set:
       // istio/istio pilot/pkg/networking/core/route/route.go `applyHTTPRouteDestination`, commit 86c9f01f;
       // istio/istio#13705). The two percentages are independent draws.
-      const rng = call.source.lbRng;
-      const delayed = fault.delay !== undefined && rng() < fault.delay.fraction;
-      const aborted = fault.abort !== undefined && rng() < fault.abort.fraction;
+      const source = call.source;
+      const delayed = fault.delay !== undefined && source.drawLb() < fault.delay.fraction;
+      const aborted = fault.abort !== undefined && source.drawLb() < fault.abort.fraction;
       if (delayed && fault.delay !== undefined) {
         call.responseFlags |= ResponseFlag.DI;
         if (aborted && fault.abort !== undefined) call.faultAbortStatus = fault.abort.httpStatus;
