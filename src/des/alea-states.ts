@@ -12,7 +12,7 @@
  * (seedrandom lib/alea.js `Alea.next`, Baagoe's algorithm): t = 2091639·s0 + c·2^-32; s0 ← s1; s1 ← s2;
  * c ← t | 0; s2 ← t − c. test/des/rng-streams.test.ts checks sequences against seedrandom's.
  *
- * Contents: `AleaStates`, `StreamCursor`.
+ * Contents: `AleaStates`, `StreamDraws`.
  */
 import seedrandom from 'seedrandom';
 import type { Uniform } from './rng-streams.js';
@@ -20,7 +20,7 @@ import type { Uniform } from './rng-streams.js';
 /** 2^-32. */
 const INV_2_32 = 2.3283064365386963e-10;
 
-export class AleaStates {
+export class AleaStates implements StreamDraws {
   /** Generator i: s0, s1, s2 at 4i, 4i+1, 4i+2 and the carry c at 4i+3. */
   private states = new Float64Array(4 * 64);
   private count = 0;
@@ -64,28 +64,13 @@ export class AleaStates {
   }
 }
 
-/** Where draws of a stream named by index come from (`StreamCursor`, or a scripted fake in a test). */
-export interface StreamDraws {
-  /** The uniform of stream `stream`, valid until the next `at`. */
-  at(stream: number): Uniform;
-}
-
 /**
- * One `Uniform` over every generator of an `AleaStates`, pointed at one by `at(i)` before its draws: many
- * owners (a mesh's proxies) each keep a stream index instead of a closure and its context, two objects
- * per owner that a draw at a random owner missed in cache. Whoever calls `at` must draw before anyone else
- * calls it again (single-threaded, and no owner keeps the returned function): the draws are then exactly
- * `states.next(i)`'s, those of `uniform(i)`.
+ * Draws from many streams that share one state array, each draw naming its stream: an owner (a mesh's
+ * proxy) keeps a stream index instead of a closure and its context, two objects per owner that a draw at a
+ * random owner missed in cache. Nothing is returned that could be held and drawn from later, so no draw
+ * can land on another owner's stream (`AleaStates`, or a scripted fake in a test).
  */
-export class StreamCursor implements StreamDraws {
-  private stream = 0;
-  private readonly draw: Uniform;
-  constructor(states: AleaStates) {
-    this.draw = () => states.next(this.stream);
-  }
-
-  at(stream: number): Uniform {
-    this.stream = stream;
-    return this.draw;
-  }
+export interface StreamDraws {
+  /** The next uniform on [0, 1) of stream `stream`. */
+  next(stream: number): number;
 }

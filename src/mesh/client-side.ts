@@ -14,7 +14,7 @@ import { DeadlineQueue } from './deadline-queue.js';
 import type { ClientRole, DataPlaneContext, DataPlaneRoles, TrafficOrigin } from './data-plane-roles.js';
 import type { Proxy } from './proxy.js';
 import type { ExternalDestination } from './external-destination.js';
-import { checkLive } from './request-pools.js';
+import { checkAttempt, checkCall, checkRequest } from './request-pools.js';
 import { isFailure, type Attempt, type Call, type MeshRequest } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import { AttemptEnd, AttemptOutcome } from './traffic/attempt-outcome.js';
@@ -82,7 +82,7 @@ export class ClientSide implements ClientRole {
    * back-off is never sent.
    */
   private readonly clientGaveUp = (request: MeshRequest): void => {
-    checkLive(request);
+    checkRequest(request);
     this.completeRequest(request, 0, ResponseFlag.DC);
     if (request.entry !== undefined) this.callerGaveUp(request.entry);
   };
@@ -131,9 +131,9 @@ export class ClientSide implements ClientRole {
       // route's timeout and retries as for any request (Istio sets both whether or not a fault is set:
       // istio/istio pilot/pkg/networking/core/route/route.go `applyHTTPRouteDestination`, commit 86c9f01f;
       // istio/istio#13705). The two percentages are independent draws.
-      const rng = call.source.lbRng;
-      const delayed = fault.delay !== undefined && rng() < fault.delay.fraction;
-      const aborted = fault.abort !== undefined && rng() < fault.abort.fraction;
+      const source = call.source;
+      const delayed = fault.delay !== undefined && source.drawLb() < fault.delay.fraction;
+      const aborted = fault.abort !== undefined && source.drawLb() < fault.abort.fraction;
       if (delayed && fault.delay !== undefined) {
         call.responseFlags |= ResponseFlag.DI;
         if (aborted && fault.abort !== undefined) call.faultAbortStatus = fault.abort.httpStatus;
@@ -149,7 +149,7 @@ export class ClientSide implements ClientRole {
   }
 
   private readonly afterDelay = (call: Call): void => {
-    checkLive(call);
+    checkCall(call);
     if (call.finished) return; // The client gave up during the delay.
     if (call.faultAbortStatus > 0) {
       this.finishCall(call, call.faultAbortStatus, ResponseFlag.FI);
@@ -173,7 +173,7 @@ export class ClientSide implements ClientRole {
    * no upstream request: nothing is reset, and the scheduled try finds the call finished.
    */
   private readonly routeTimeout = (call: Call): void => {
-    checkLive(call);
+    checkCall(call);
     call.routeTimer = undefined;
     if (call.finished) return;
     const a = call.current;
@@ -198,7 +198,7 @@ export class ClientSide implements ClientRole {
 
   /** One try: circuit breakers first (Envoy's router asks the connection pool before picking a host). */
   private readonly attempt = (call: Call): void => {
-    checkLive(call);
+    checkCall(call);
     if (call.finished) return;
     call.attempts++;
     if (call.service.external !== undefined) {
@@ -241,13 +241,13 @@ export class ClientSide implements ClientRole {
   }
 
   private readonly externalAnswered = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     if (a.abandoned) return;
     this.attemptEnded(a, a.responseCode, AttemptEnd.response);
   };
 
   private readonly perTryTimeout = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     a.timer = undefined;
     if (a.abandoned) return;
     this.attemptEnded(a, 504, AttemptEnd.perTryTimeout);

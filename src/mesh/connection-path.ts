@@ -16,7 +16,7 @@
  *
  * Contents: `ConnectionPath`.
  */
-import { checkLive } from './request-pools.js';
+import { checkAttempt } from './request-pools.js';
 import type { DataPlaneContext, DataPlaneRoles, PathRole } from './data-plane-roles.js';
 import type { Endpoint } from './endpoint.js';
 import { EndpointState } from './endpoint-registry.js';
@@ -237,7 +237,7 @@ export class ConnectionPath implements PathRole {
   }
 
   private readonly failed = (f: PathFailure): void => {
-    checkLive(f.a);
+    checkAttempt(f.a);
     if (f.a.abandoned) return; // Its caller stopped waiting first.
     this.roles.client.attemptEnded(f.a, f.code, f.end);
   };

@@ -4,7 +4,7 @@
  */
 import {
   sampler,
-  StreamCursor,
+  type StreamDraws,
   StreamSampler,
   type Distribution,
   type Engine,
@@ -45,7 +45,7 @@ export class Mesh {
   private readonly clientProxies: (Proxy | undefined)[][] = [];
   private readonly latencySamplers = new Map<Distribution, StreamSampler>();
   /** Gateways' and clients' balancing draws, each from the proxy's own stream. */
-  private readonly lbDraws: StreamCursor;
+  private readonly lbDraws: StreamDraws;
   private readonly eastWest: Proxy[];
   private readonly ingress: Proxy[];
   private readonly views: UpstreamViews;
@@ -58,7 +58,7 @@ export class Mesh {
     readonly config: MeshConfig,
     runObserver: MeshObserver,
   ) {
-    this.lbDraws = new StreamCursor(streams.alea);
+    this.lbDraws = streams.alea;
     // Closed-loop clients hear of their answers through a tap on the observer (no hook in the data plane).
     const tap = config.traffic.some((t) => t.closedLoop !== undefined)
       ? new ClosedLoopTap(runObserver)

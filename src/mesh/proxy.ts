@@ -11,7 +11,7 @@
  * latency is drawn by one sampler shared by every proxy with the same distribution, from this proxy's own
  * stream, named by a number (des/distribution.ts `StreamSampler`): no sampler object or closure per proxy.
  */
-import type { EventId, StreamDraws, StreamSampler, Uniform } from '../des/index.js';
+import type { EventId, StreamDraws, StreamSampler } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { Istiod } from './istiod.js';
@@ -26,7 +26,7 @@ export interface ProxyLatency {
   readonly stream: number;
 }
 
-/** A proxy's load-balancing stream: shared draws (a `StreamCursor`), and the proxy's stream index in them. */
+/** A proxy's load-balancing stream: shared draws, and the proxy's stream index in them. */
 export interface ProxyStream {
   readonly draws: StreamDraws;
   readonly stream: number;
@@ -134,12 +134,9 @@ export class Proxy {
     return this.latencySampler.sample(this.latencyStream);
   }
 
-  /**
-   * This proxy's balancing stream as a `Uniform`, to draw from at once: it stays this proxy's only until
-   * the next proxy's stream is asked for (the draws are shared, see des/alea-states.ts `StreamCursor`).
-   */
-  get lbRng(): Uniform {
-    return this.lbDraws.at(this.lbStream);
+  /** The next uniform of this proxy's balancing stream (fault, back-off and balancing draws). */
+  drawLb(): number {
+    return this.lbDraws.next(this.lbStream);
   }
 
   /** Whether a new mTLS handshake can use this proxy's certificate at `nowMs`. */

@@ -9,7 +9,7 @@
  * Contents: `ReplicaSide`.
  */
 import { AppCall } from './app-call.js';
-import { checkLive } from './request-pools.js';
+import { checkAttempt, checkCall } from './request-pools.js';
 import { failedCallStatus } from './call-failure.js';
 import type { DataPlaneContext, DataPlaneRoles, ReplicaRole } from './data-plane-roles.js';
 import type { Endpoint } from './endpoint.js';
@@ -25,7 +25,7 @@ export class ReplicaSide implements ReplicaRole {
   ) {}
 
   readonly arrive = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     const endpoint = a.endpoint as Endpoint;
     const state = this.ctx.registry.stateOf(endpoint.id);
     if (state === EndpointState.terminated) {
@@ -46,7 +46,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly admitToReplica = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     const endpoint = a.endpoint as Endpoint;
     const outcome = endpoint.slots.acquire(this.beginService, a);
     if (outcome === 0) this.beginService(a);
@@ -54,7 +54,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly beginService = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     a.startedMs = this.ctx.engine.now;
     a.holdsSlot = true;
     this.ctx.engine.schedule(
@@ -65,7 +65,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly serviceDone = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     const service = a.call.service;
     const endpoint = a.endpoint as Endpoint;
     if (!service.blocking) this.releaseSlot(a);
@@ -121,7 +121,7 @@ export class ReplicaSide implements ReplicaRole {
 
   /** A call the application makes: its own timeout, if it has one, starts with it. */
   private readonly sendCall = (call: Call): void => {
-    checkLive(call);
+    checkCall(call);
     const app = call.app;
     if (app !== undefined && app.policy.timeoutMs > 0)
       app.timer = this.ctx.engine.schedule(app.policy.timeoutMs, this.appTimeout, call);
@@ -129,7 +129,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private readonly appTimeout = (call: Call): void => {
-    checkLive(call);
+    checkCall(call);
     (call.app as AppCall).timer = undefined;
     this.roles.client.callerGaveUp(call);
   };
@@ -191,13 +191,13 @@ export class ReplicaSide implements ReplicaRole {
   }
 
   private readonly resetArrived = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     if (a.abandoned) return;
     this.roles.client.attemptEnded(a, 503, AttemptEnd.connectionReset);
   };
 
   private readonly responseArrived = (a: Attempt): void => {
-    checkLive(a);
+    checkAttempt(a);
     if (a.abandoned) return;
     this.roles.client.attemptEnded(a, a.responseCode, AttemptEnd.response);
     // The replica answered and the caller ended the try: nothing refers to it any more, nor to its call

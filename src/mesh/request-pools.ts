@@ -15,10 +15,10 @@
  *   request. Observers read a request during `requestCompleted` only (observer.ts), before it goes back.
  * Any other way a try or call ends (timeouts, resets, path failures, retries) leaves the objects to the
  * garbage collector. `release` throws if a hold remains; the engine callbacks that receive an attempt ask
- * `checkLive` first, so a callback that outlived its try throws rather than act on the one now using the
+ * `checkAttempt` (`checkCall`, `checkRequest`) first, so a callback that outlived its try throws rather than act on the one now using the
  * object. `generation` counts an object's uses, to name the stale one in that message.
  *
- * Contents: `AttemptPool`, `CallPool`, `RequestPool`, `checkLive`.
+ * Contents: `AttemptPool`, `CallPool`, `RequestPool`, `checkAttempt`, `checkCall`, `checkRequest`.
  */
 import type { SimTime } from '../des/index.js';
 import type { Proxy } from './proxy.js';
@@ -46,7 +46,7 @@ export class AttemptPool {
 
   /** `a`'s answer reached its caller and the caller is done with it: the object may serve another try. */
   release(a: Attempt): void {
-    checkLive(a);
+    checkAttempt(a);
     if (!a.abandoned || a.timer !== undefined || a.pendingTicket >= 0 || a.holdsSlot || a.outstanding > 0)
       throw new Error(
         `AttemptPool.release: attempt of ${a.call.service.name} still held (abandoned ${a.abandoned}, timer ${a.timer !== undefined}, pending ${a.pendingTicket}, slot ${a.holdsSlot}, outstanding ${a.outstanding})`,
@@ -142,9 +142,20 @@ export class RequestPool {
   }
 }
 
-/** Throws when an engine callback receives an attempt, call or request that went back to its pool (see the header). */
-export function checkLive(x: Attempt | Call | MeshRequest): void {
-  if (!x.live) throw stale(x);
+/*
+ * Throw when an engine callback receives an attempt, call or request that went back to its pool (see the
+ * header). One check per class, not one over the union: V8 keeps one type feedback per function, so a shared
+ * check saw three shapes and compiled a chain of shape tests into every callback it was inlined in (~480
+ * instructions per request in the mesh bench).
+ */
+export function checkAttempt(a: Attempt): void {
+  if (!a.live) throw stale(a);
+}
+export function checkCall(call: Call): void {
+  if (!call.live) throw stale(call);
+}
+export function checkRequest(request: MeshRequest): void {
+  if (!request.live) throw stale(request);
 }
 
 // Built out of line: a template literal in the hot path's guard costs even when the branch never runs

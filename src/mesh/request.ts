@@ -1,9 +1,13 @@
 /**
- * A request as it crosses the mesh, in three shapes with fixed fields. Fields are `declare`d and set in
- * the constructor (or `init`): class-field initializers ran as a separate function on every `new`
- * (construction was ~5.5% of a mesh run, ~1.7% after). Attempts and calls are reused through free lists
- * (request-pools.ts), and so are requests, so `init` resets every field and `live`/`generation` tell a reused
- * object from a stale reference.
+ * A request as it crosses the mesh, in three shapes with fixed fields. Attempts and calls are reused through
+ * free lists (request-pools.ts), and so are requests, so `init` resets every field and `live`/`generation`
+ * tell a reused object from a stale reference. A new object gets its defaults from field initializers and
+ * its arguments from the constructor, which does not call `init`: `init` then only ever sees objects of
+ * their final shape, and V8 compiles each of its stores for that one shape. (When the constructor called
+ * `init`, every store in it also saw the shape growing field by field, and stayed polymorphic after the
+ * pools had stopped making objects: ~1,700 more instructions per request in the mesh bench. Initializers
+ * cost a call per `new`, which the pools made rare.) test/mesh/request-pools.test.ts checks that `init`
+ * leaves each object equal to a new one.
  * - `MeshRequest`: a client request, from the client's send to its final response;
  * - `Call`: one logical service-to-service call made by a proxy, with its route, retries and timeouts;
  * - `Attempt`: one try of a call against one upstream host, and the server-side work it triggers.
@@ -20,26 +24,26 @@ import type { Upstream } from './upstream.js';
 import type { ConnectionPool } from './traffic/connection-pool.js';
 
 export class MeshRequest {
-  declare responseCode: number;
-  declare responseFlags: number;
-  declare endMs: SimTime;
+  responseCode: number = 0;
+  responseFlags: number = 0;
+  endMs: SimTime = 0;
   /** Attempts made by the entry call (1 without retries). */
-  declare attempts: number;
+  attempts: number = 1;
   /** Bit i set when the request was served in cluster i (clusters past 31 are not tracked). */
-  declare clustersCrossed: number;
-  declare done: boolean;
+  clustersCrossed: number = 0;
+  done: boolean = false;
   /** The client's timeout, while it runs (see `DeadlineQueue`). */
-  declare clientTimeout: DeadlineQueue<MeshRequest> | undefined;
-  declare clientTimeoutTicket: number;
+  clientTimeout: DeadlineQueue<MeshRequest> | undefined = undefined;
+  clientTimeoutTicket: number = -1;
   /** The client's call to the entry service (reset when the client gives up). */
-  declare entry: Call | undefined;
+  entry: Call | undefined = undefined;
   /**
    * Calls made for this request that have not gone back to their pool (request-pools.ts): a call left to
    * the garbage collector (a retry, a timeout, a reset) keeps it above 0, and the request with it.
    */
-  declare calls: number;
+  calls: number = 0;
   /** False once the request went back to its pool (request-pools.ts). */
-  declare live: boolean;
+  live: boolean = true;
   /** Uses of this object so far (request-pools.ts). */
   declare generation: number;
   declare id: number;
@@ -59,10 +63,15 @@ export class MeshRequest {
     uri: string,
   ) {
     this.generation = 0;
-    this.init(id, traffic, clientCluster, startMs, headers, uri);
+    this.id = id;
+    this.traffic = traffic;
+    this.clientCluster = clientCluster;
+    this.startMs = startMs;
+    this.headers = headers;
+    this.uri = uri;
   }
 
-  /** Every field as a new request has it (the constructor's, and the pool's on reuse). */
+  /** Every field as a new request has it (the pool's, on reuse). */
   init(
     id: number,
     traffic: number,
@@ -94,50 +103,53 @@ export class MeshRequest {
 export class Call {
   /** The service actually called, after routing (a route may send it to another host). */
   declare service: ServiceRuntime;
-  declare subset: string | undefined;
-  declare retry: RetryPolicy;
-  declare timeoutMs: number;
-  declare routeTimer: EventId | undefined;
+  subset: string | undefined = undefined;
+  retry: RetryPolicy = DEFAULT_RETRY_POLICY;
+  timeoutMs: number = 0;
+  routeTimer: EventId | undefined = undefined;
   /** Status of a fault abort drawn for this call, applied after its fault delay; 0 = none. */
-  declare faultAbortStatus: number;
-  declare attempts: number;
-  declare current: Attempt | undefined;
+  faultAbortStatus: number = 0;
+  attempts: number = 0;
+  current: Attempt | undefined = undefined;
   /**
    * Keys of the upstream hosts earlier tries went to, for the retry predicates (`previous_hosts`,
    * `previous_priorities`); undefined until the call retries.
    */
-  declare tried: number[] | undefined;
+  tried: number[] | undefined = undefined;
   /** The circuit breakers holding this call's scheduled or running retry (`maxRetries`), if any. */
-  declare retryHeld: ConnectionPool | undefined;
-  declare finished: boolean;
+  retryHeld: ConnectionPool | undefined = undefined;
+  finished: boolean = false;
   /** The application's own timeout and retries of this call, if it has any (app-call.ts). */
-  declare app: AppCall | undefined;
+  app: AppCall | undefined = undefined;
   // Of the final attempt, for metrics:
-  declare endpoint: Endpoint | undefined;
+  endpoint: Endpoint | undefined = undefined;
   /** The east-west gateway cluster the final attempt crossed, or -1. */
-  declare viaGateway: number;
-  declare sentMs: SimTime;
+  viaGateway: number = -1;
+  sentMs: SimTime = 0;
   /** -1 until a replica received the request. */
-  declare arrivedMs: SimTime;
+  arrivedMs: SimTime = -1;
   /** -1 until a replica slot started work on it. */
-  declare startedMs: SimTime;
-  declare endMs: SimTime;
-  declare responseCode: number;
-  declare responseFlags: number;
+  startedMs: SimTime = -1;
+  endMs: SimTime = 0;
+  responseCode: number = 0;
+  responseFlags: number = 0;
   declare request: MeshRequest;
   /** The server-side attempt that made this call; undefined for the client's entry call. */
   declare parent: Attempt | undefined;
   declare source: Proxy;
   /** False once the call went back to its pool (request-pools.ts). */
-  declare live: boolean;
+  live: boolean = true;
   /** Uses of this object so far (request-pools.ts). */
   declare generation: number;
   constructor(request: MeshRequest, parent: Attempt | undefined, service: ServiceRuntime, source: Proxy) {
     this.generation = 0;
-    this.init(request, parent, service, source);
+    this.service = service;
+    this.request = request;
+    this.parent = parent;
+    this.source = source;
   }
 
-  /** Every field as a new call has it (the constructor's, and the pool's on reuse). */
+  /** Every field as a new call has it (the pool's, on reuse). */
   init(request: MeshRequest, parent: Attempt | undefined, service: ServiceRuntime, source: Proxy): void {
     this.request = request;
     this.parent = parent;
@@ -167,44 +179,45 @@ export class Call {
 }
 
 export class Attempt {
-  declare host: number;
-  declare upstream: Upstream | undefined;
-  declare endpoint: Endpoint | undefined;
+  host: number = -1;
+  upstream: Upstream | undefined = undefined;
+  endpoint: Endpoint | undefined = undefined;
   /** The east-west gateway cluster the attempt went through, or -1. */
-  declare viaGateway: number;
+  viaGateway: number = -1;
   /** Set when the caller stopped waiting (per-try or route timeout); a late response is dropped. */
-  declare abandoned: boolean;
-  declare timer: EventId | undefined;
-  declare arrivedMs: SimTime;
-  declare startedMs: SimTime;
+  abandoned: boolean = false;
+  timer: EventId | undefined = undefined;
+  arrivedMs: SimTime = -1;
+  startedMs: SimTime = -1;
   /** Server side: the step of the service's calls in progress, calls outstanding, a failed child. */
-  declare step: number;
-  declare outstanding: number;
+  step: number = 0;
+  outstanding: number = 0;
   /** The status the replica answers with once its step's calls are done, when one failed (0: none did). */
-  declare downstreamStatus: number;
-  declare holdsSlot: boolean;
+  downstreamStatus: number = 0;
+  holdsSlot: boolean = false;
   /** Its ticket in the connection pool's pending line while it waits there (pending-line.ts), else -1. */
-  declare pendingTicket: number;
+  pendingTicket: number = -1;
   /** Sent on a connection to a gateway that was already open (no connect, no handshake). */
-  declare reusedConnection: boolean;
+  reusedConnection: boolean = false;
   /** The replica's answer, set when it leaves the replica. */
-  declare responseCode: number;
+  responseCode: number = 0;
   /**
    * False once the attempt went back to its pool (request-pools.ts): every engine callback that receives an
    * attempt checks it, so a callback left behind for a recycled attempt throws instead of acting on the
    * try that now uses the object.
    */
-  declare live: boolean;
+  live: boolean = true;
   /** Uses of this object so far (request-pools.ts): tells a recycled attempt from the try it was before. */
   declare generation: number;
   declare call: Call;
   declare sentMs: SimTime;
   constructor(call: Call, sentMs: SimTime) {
     this.generation = 0;
-    this.init(call, sentMs);
+    this.call = call;
+    this.sentMs = sentMs;
   }
 
-  /** Every field as a new try of `call` sent at `sentMs` has it (the constructor's, and the pool's on reuse). */
+  /** Every field as a new try of `call` sent at `sentMs` has it (the pool's, on reuse). */
   init(call: Call, sentMs: SimTime): void {
     this.call = call;
     this.sentMs = sentMs;

@@ -16,7 +16,7 @@
  * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
  * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
-import type { StreamDraws, Uniform } from '../des/index.js';
+import type { StreamDraws } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import {
   LbPolicy,
@@ -80,7 +80,7 @@ export class Upstream implements ActiveRequests {
    */
   readonly set: PrioritySet;
   private usable: Usable;
-  /** The proxy's balancing draws and its stream in them (drawn through `draws.at(stream)` per pick). */
+  /** The proxy's balancing draws and its stream in them (drawn through `draws.next(stream)` per pick). */
   private readonly draws: StreamDraws;
   private readonly stream: number;
   private readonly health: HostHealth | undefined;
@@ -122,7 +122,7 @@ export class Upstream implements ActiveRequests {
     this.connectTimeoutMs = set.policy.connectionPool.connectTimeoutMs;
     // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
     // draw is made whatever the policy, so every view build takes one draw from the proxy's stream.
-    const start = Math.floor(draws.at(stream)() * Math.max(1, n));
+    const start = Math.floor(draws.next(stream) * Math.max(1, n));
     this.cursor =
       this.policy === LbPolicy.ROUND_ROBIN ? new RoundRobinCursor(Math.max(1, set.levels), start) : NO_CURSOR;
     const { usable, scratch } = sharedCandidates(set);
@@ -227,14 +227,12 @@ export class Upstream implements ActiveRequests {
     if (this.set.hosts.length === 0) return -1;
     if (this.health !== undefined && this.health.advance(nowMs)) this.recomputeLoad();
     const base = this.usable.load;
-    // Nothing else draws from the shared draws until this pick returns.
-    const rng = this.draws.at(this.stream);
-    if (tried === undefined || retry === undefined) return this.pickOnce(base, rng);
+    if (tried === undefined || retry === undefined) return this.pickOnce(base);
     const load = retry.retryRemoteLocalities ? this.loadForRetry(tried) : base;
-    if (!retry.previousHosts) return this.pickOnce(load, rng);
+    if (!retry.previousHosts) return this.pickOnce(load);
     let host = -1;
     for (let draw = 0; draw <= retry.hostSelectionMaxAttempts; draw++) {
-      host = this.pickOnce(load, rng);
+      host = this.pickOnce(load);
       if (host < 0 || !tried.includes((this.set.hosts[host] as UpstreamHost).key)) break;
     }
     return host;
@@ -409,16 +407,26 @@ export class Upstream implements ActiveRequests {
     this.usable = { load, levelUsable, healthy, localityUsable, localityUsableCount };
   }
 
-  private pickOnce(load: PriorityLoad, rng: Uniform): number {
+  private pickOnce(load: PriorityLoad): number {
     const set = this.set;
-    const level = set.levels <= 1 ? 0 : load.choosePriority(rng());
+    const level = set.levels <= 1 ? 0 : load.choosePriority(this.draws.next(this.stream));
     // In panic Envoy balances over every host of the level, ejected or not (never with Istio's default),
     // and ignores localities (`hostSourceToUse` returns AllHosts).
     const panic = load.panic[level] === 1;
-    if (!panic && set.localityHosts.length > 0) return this.pickInLocality(level, rng);
+    if (!panic && set.localityHosts.length > 0) return this.pickInLocality(level);
     const candidates = (panic ? set.levelHosts[level] : this.usable.levelUsable[level]) as Int32Array;
     const count = panic ? candidates.length : (this.usable.healthy[level] as number);
-    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, rng);
+    return pickHost(
+      this.policy,
+      candidates,
+      count,
+      level,
+      this,
+      set.weights,
+      this.cursor,
+      this.draws,
+      this.stream,
+    );
   }
 
   /**
@@ -429,7 +437,7 @@ export class Upstream implements ActiveRequests {
    * proportion gives the same shares. Active-request counts only act inside a locality, so they never move
    * traffic between localities.
    */
-  private pickInLocality(level: number, rng: Uniform): number {
+  private pickInLocality(level: number): number {
     const set = this.set;
     const { localityUsable, localityUsableCount } = this.usable;
     const effective = this.scratch.localityEffective;
@@ -446,7 +454,7 @@ export class Upstream implements ActiveRequests {
       total += w;
     }
     if (total <= 0) return -1;
-    let x = rng() * total;
+    let x = this.draws.next(this.stream) * total;
     let chosen = -1;
     for (let l = 0; l < n; l++) {
       const w = effective[l] as number;
@@ -457,6 +465,16 @@ export class Upstream implements ActiveRequests {
     }
     const candidates = localityUsable[chosen] as Int32Array;
     const count = localityUsableCount[chosen] as number;
-    return pickHost(this.policy, candidates, count, level, this, set.weights, this.cursor, rng);
+    return pickHost(
+      this.policy,
+      candidates,
+      count,
+      level,
+      this,
+      set.weights,
+      this.cursor,
+      this.draws,
+      this.stream,
+    );
   }
 }

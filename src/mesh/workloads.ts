@@ -12,7 +12,7 @@
 import {
   Resource,
   sampler,
-  StreamCursor,
+  type StreamDraws,
   StreamSampler,
   type Engine,
   type RngStreams,
@@ -96,7 +96,7 @@ export class Workloads {
   /** Every pod's sidecar latency, each drawn from the pod's own stream. */
   private readonly sidecarLatency: StreamSampler;
   /** Every pod's balancing draws, each from the pod's own stream. */
-  private readonly lbDraws: StreamCursor;
+  private readonly lbDraws: StreamDraws;
   private readonly events: WorkloadEvents;
 
   constructor(c: WorkloadsContext) {
@@ -107,7 +107,7 @@ export class Workloads {
     this.registry = c.registry;
     this.controlPlane = c.controlPlane;
     this.sidecarLatency = new StreamSampler(c.sidecarLatency, c.streams.alea);
-    this.lbDraws = new StreamCursor(c.streams.alea);
+    this.lbDraws = c.streams.alea;
     this.events = c.events;
     this.startup = sampler(c.settings.podStartup, c.streams.stream('pod-startup'));
     this.nextProxyId = c.nextProxyId;

@@ -4,12 +4,18 @@
  * sample time on a loaded machine; this counts, so two trees compare exactly (up to JIT timing).
  *
  *   valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file=/tmp/cg.out \
- *     node --perf-basic-prof --import tsx some-run.ts
+ *     node --single-threaded --predictable --predictable-gc-schedule --perf-basic-prof --import tsx some-run.ts
  *   node --import tsx test/bench/instructions-by-function.ts /tmp/cg.out /tmp/perf-<pid>.map [top]
  *
  * Each instruction address callgrind reports is looked up among the JIT code ranges of the perf map;
  * addresses outside every range are Node's and V8's C++ (start-up, compilation, GC). A single run includes
  * start-up: compare the mapped JS part, or fit two run lengths (see s20-17r's notes) for totals.
+ * `--single-threaded` compiles and collects on the main thread: two runs of one tree then count within
+ * 0.05% of each other (3,862.6 M and 3,864.6 M for an 8 s mesh bench), where background compilation
+ * finishing at varying points made them differ by ~2% (5,089.6 M and 5,183.6 M for 16 s), more than most
+ * changes measured. V8's heap growth still follows wall-clock allocation rates, so runs under different
+ * machine load drifted by ~2,000 instructions per request; `--predictable-gc-schedule` fixes the schedule.
+ * Without tsx (a bundle made with esbuild) start-up is smaller still.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';

@@ -26,6 +26,7 @@ import {
   pickLeastRequestAmong,
   RoundRobinCursor,
 } from '../../src/mesh/traffic/load-balancer.js';
+import { drawsOf } from '../helpers/draws.js';
 
 /** Replays Envoy's mocked random() integers against n candidates. */
 function envoyDraws(n: number, ...r: number[]) {
@@ -47,35 +48,49 @@ describe('conformance: Envoy LeastRequestLoadBalancerTest (P2C)', () => {
     const active = denseActive(new Int32Array(1));
     const rr = new RoundRobinCursor(1);
     // Envoy scripts (0, 2, 3); meshsim does not draw for a single host, as the test's host is returned.
-    expect(pickHost('LEAST_REQUEST', hosts(1), 1, 0, active, undefined, rr, envoyDraws(1))).toBe(0);
+    expect(pickHost('LEAST_REQUEST', hosts(1), 1, 0, active, undefined, rr, drawsOf(envoyDraws(1)), 0)).toBe(
+      0,
+    );
     // No host: Envoy returns nullptr (503 UH); meshsim returns -1.
-    expect(pickHost('LEAST_REQUEST', hosts(0), 0, 0, active, undefined, rr, envoyDraws(1))).toBe(-1);
+    expect(pickHost('LEAST_REQUEST', hosts(0), 0, 0, active, undefined, rr, drawsOf(envoyDraws(1)), 0)).toBe(
+      -1,
+    );
   });
 
   it('Normal: draws (0 | 2, 3) sample hosts 0 and 1; the one with fewer active requests wins', () => {
-    expect(pickLeastRequestAmong(hosts(2), 2, denseActive(Int32Array.of(1, 2)), envoyDraws(2, 2, 3))).toBe(0);
-    expect(pickLeastRequestAmong(hosts(2), 2, denseActive(Int32Array.of(2, 1)), envoyDraws(2, 2, 3))).toBe(1);
+    expect(
+      pickLeastRequestAmong(hosts(2), 2, denseActive(Int32Array.of(1, 2)), drawsOf(envoyDraws(2, 2, 3)), 0),
+    ).toBe(0);
+    expect(
+      pickLeastRequestAmong(hosts(2), 2, denseActive(Int32Array.of(2, 1)), drawsOf(envoyDraws(2, 2, 3)), 0),
+    ).toBe(1);
   });
 
   it('PNC, P2C part: 4 hosts with active (4, 3, 2, 1), every draw 0: host 0 sampled twice is chosen', () => {
     const active = denseActive(Int32Array.of(4, 3, 2, 1));
-    expect(pickLeastRequestAmong(hosts(4), 4, active, envoyDraws(4, 0, 0))).toBe(0);
+    expect(pickLeastRequestAmong(hosts(4), 4, active, drawsOf(envoyDraws(4, 0, 0)), 0)).toBe(0);
     // Exactly choice_count draws per pick (Envoy: Times(3) = 1 priority draw + 2 choices).
     let draws = 0;
-    pickLeastRequestAmong(hosts(4), 4, active, () => (draws++, 0));
+    pickLeastRequestAmong(
+      hosts(4),
+      4,
+      active,
+      drawsOf(() => (draws++, 0)),
+      0,
+    );
     expect(draws).toBe(2);
   });
 
   it('ties keep the first sample (least_request_lb.cc: `sampled_active_rq < candidate_active_rq`)', () => {
     const active = denseActive(Int32Array.of(3, 3));
-    expect(pickLeastRequestAmong(hosts(2), 2, active, envoyDraws(2, 0, 1))).toBe(0);
-    expect(pickLeastRequestAmong(hosts(2), 2, active, envoyDraws(2, 1, 0))).toBe(1);
+    expect(pickLeastRequestAmong(hosts(2), 2, active, drawsOf(envoyDraws(2, 0, 1)), 0)).toBe(0);
+    expect(pickLeastRequestAmong(hosts(2), 2, active, drawsOf(envoyDraws(2, 1, 0)), 0)).toBe(1);
   });
 
   it('the lesser of the two samples wins in either draw order (P2C is not "first of two")', () => {
     const active = denseActive(Int32Array.of(0, 0, 7, 2));
-    expect(pickLeastRequestAmong(hosts(4), 4, active, envoyDraws(4, 2, 3))).toBe(3);
-    expect(pickLeastRequestAmong(hosts(4), 4, active, envoyDraws(4, 3, 2))).toBe(3);
+    expect(pickLeastRequestAmong(hosts(4), 4, active, drawsOf(envoyDraws(4, 2, 3)), 0)).toBe(3);
+    expect(pickLeastRequestAmong(hosts(4), 4, active, drawsOf(envoyDraws(4, 3, 2)), 0)).toBe(3);
   });
 });
 
@@ -87,7 +102,20 @@ describe('conformance: Envoy LeastRequestLoadBalancerTest.WeightImbalance (weigh
     const active = denseActive(counts);
     let zero = 0;
     for (let k = 0; k < n; k++)
-      if (pickHost('LEAST_REQUEST', hosts(2), 2, 0, active, weights, rr, () => (k + 0.5) / n) === 0) zero++;
+      if (
+        pickHost(
+          'LEAST_REQUEST',
+          hosts(2),
+          2,
+          0,
+          active,
+          weights,
+          rr,
+          drawsOf(() => (k + 0.5) / n),
+          0,
+        ) === 0
+      )
+        zero++;
     return zero / n;
   }
 

@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { denseActive, pickLeastRequestAmong } from '../../src/mesh/traffic/load-balancer.js';
+import { drawsOf } from '../helpers/draws.js';
 
 function scripted(values: number[]): () => number {
   let i = 0;
@@ -20,21 +21,27 @@ const draws = [0.25, 0.75]; // Envoy's random() 2 and 3 over 2 hosts: candidates
 
 describe('conformance: Envoy LeastRequestLoadBalancerTest.Normal', () => {
   it('rq_active (1, 2): host 0', () => {
-    expect(pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 2])), scripted(draws))).toBe(
-      0,
-    );
+    expect(
+      pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 2])), drawsOf(scripted(draws)), 0),
+    ).toBe(0);
   });
   it('rq_active (2, 1): host 1', () => {
-    expect(pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([2, 1])), scripted(draws))).toBe(
-      1,
-    );
+    expect(
+      pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([2, 1])), drawsOf(scripted(draws)), 0),
+    ).toBe(1);
   });
   it('a tie keeps the first candidate drawn', () => {
-    expect(pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 1])), scripted(draws))).toBe(
-      0,
-    );
     expect(
-      pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 1])), scripted([0.75, 0.25])),
+      pickLeastRequestAmong(candidates, 2, denseActive(Int32Array.from([1, 1])), drawsOf(scripted(draws)), 0),
+    ).toBe(0);
+    expect(
+      pickLeastRequestAmong(
+        candidates,
+        2,
+        denseActive(Int32Array.from([1, 1])),
+        drawsOf(scripted([0.75, 0.25])),
+        0,
+      ),
     ).toBe(1);
   });
 });

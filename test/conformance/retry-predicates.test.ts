@@ -30,6 +30,7 @@ import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
 import { PriorityLoad } from '../../src/mesh/traffic/priority-load.js';
 import { DEFAULT_RETRY_POLICY, retryPolicy } from '../../src/mesh/traffic/retry-policy.js';
 import { record } from '../helpers/mesh-run.js';
+import { drawsOf } from '../helpers/draws.js';
 
 /** A uniform source that returns the scripted values in order, then fails loudly. */
 function scripted(values: number[]): () => number {
@@ -59,7 +60,7 @@ function upstream(priorities: number[], draws: number[]): Upstream {
     Int32Array.from(hosts, (h) => h.key),
   );
   const rng = scripted([0, ...draws]);
-  return new Upstream(set, 0, { at: () => rng }, 0, undefined, new ConnectionPool());
+  return new Upstream(set, 0, drawsOf(rng), 0, undefined, new ConnectionPool());
 }
 
 describe('conformance: previous_hosts retry host predicate', () => {

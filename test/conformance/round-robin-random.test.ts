@@ -18,6 +18,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { denseActive, pickHost, pickRandom, RoundRobinCursor } from '../../src/mesh/traffic/load-balancer.js';
+import { drawsOf } from '../helpers/draws.js';
 
 const hosts = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 const noDraw = () => {
@@ -28,7 +29,7 @@ const noDraw = () => {
 function rr(cursor: RoundRobinCursor, count: number, n: number, weights?: Float64Array): number[] {
   const active = denseActive(new Int32Array(count));
   return Array.from({ length: n }, () =>
-    pickHost('ROUND_ROBIN', hosts(count), count, 0, active, weights, cursor, noDraw),
+    pickHost('ROUND_ROBIN', hosts(count), count, 0, active, weights, cursor, drawsOf(noDraw), 0),
   );
 }
 
@@ -88,7 +89,9 @@ describe('conformance: Envoy RoundRobinLoadBalancerTest', () => {
     rr(cursor, 3, 4, weights);
     // Host 2 ejected: Envoy rebuilds on the update, so the (1, 2) schedule starts afresh: 1 0 1.
     const left = Int32Array.of(0, 1);
-    const picks = [0, 1, 2].map(() => pickHost('ROUND_ROBIN', left, 2, 0, active, weights, cursor, noDraw));
+    const picks = [0, 1, 2].map(() =>
+      pickHost('ROUND_ROBIN', left, 2, 0, active, weights, cursor, drawsOf(noDraw), 0),
+    );
     expect(picks).toEqual([1, 0, 1]);
   });
 });
@@ -96,20 +99,54 @@ describe('conformance: Envoy RoundRobinLoadBalancerTest', () => {
 describe('conformance: Envoy RandomLoadBalancerTest', () => {
   it('Normal: random() 2 → host 0, 3 → host 1 (r % 2)', () => {
     const u = (r: number) => ((r % 2) + 0.5) / 2;
-    expect(pickRandom(hosts(2), 2, () => u(2))).toBe(0);
-    expect(pickRandom(hosts(2), 2, () => u(3))).toBe(1);
+    expect(
+      pickRandom(
+        hosts(2),
+        2,
+        drawsOf(() => u(2)),
+        0,
+      ),
+    ).toBe(0);
+    expect(
+      pickRandom(
+        hosts(2),
+        2,
+        drawsOf(() => u(3)),
+        0,
+      ),
+    ).toBe(1);
   });
 
   it('RANDOM ignores host weights (RandomLoadBalancer indexes hosts_to_use directly)', () => {
     const weights = Float64Array.of(1, 100);
     const active = denseActive(new Int32Array(2));
-    expect(pickHost('RANDOM', hosts(2), 2, 0, active, weights, new RoundRobinCursor(1), () => 0.25)).toBe(0);
+    expect(
+      pickHost(
+        'RANDOM',
+        hosts(2),
+        2,
+        0,
+        active,
+        weights,
+        new RoundRobinCursor(1),
+        drawsOf(() => 0.25),
+        0,
+      ),
+    ).toBe(0);
   });
 
   it('uniform over 4 hosts within 4 binomial SE (N = 40 000, ±347)', () => {
     const rng = seedrandom('conformance-random');
     const counts = [0, 0, 0, 0];
-    for (let i = 0; i < 40_000; i++) counts[pickRandom(hosts(4), 4, () => rng())]! += 1;
+    for (let i = 0; i < 40_000; i++)
+      counts[
+        pickRandom(
+          hosts(4),
+          4,
+          drawsOf(() => rng()),
+          0,
+        )
+      ]! += 1;
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThanOrEqual(347);
   });
 });

@@ -3,11 +3,24 @@
  * and a callback that outlived its try throws instead of acting on the try that reuses the object.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AttemptPool, CallPool, RequestPool, checkLive } from '../../src/mesh/request-pools.js';
-import { Call, MeshRequest } from '../../src/mesh/request.js';
+import {
+  AttemptPool,
+  CallPool,
+  RequestPool,
+  checkAttempt,
+  checkCall,
+  checkRequest,
+} from '../../src/mesh/request-pools.js';
+import { Attempt, Call, MeshRequest } from '../../src/mesh/request.js';
 import type { Proxy } from '../../src/mesh/proxy.js';
 import type { ServiceRuntime } from '../../src/mesh/service-runtime.js';
 import { record } from '../helpers/mesh-run.js';
+
+/** Every field but `generation` (counted across uses) set to a value no field starts with. */
+function scribble(x: object): void {
+  for (const key of Object.keys(x))
+    if (key !== 'generation') (x as Record<string, unknown>)[key] = 'scribbled';
+}
 
 function aCall(): Call {
   const request = new MeshRequest(0, 0, 0, 0, {}, '/');
@@ -17,6 +30,25 @@ function aCall(): Call {
 describe('mesh/request-pools', () => {
   afterEach(() => {
     vi.restoreAllMocks();
+  });
+
+  it('init() leaves a used attempt, call or request field for field a new one (the defaults are in two places)', () => {
+    const call = aCall();
+    const a = new Attempt(call, 1);
+    scribble(a);
+    a.init(call, 9);
+    expect(a).toStrictEqual(new Attempt(call, 9));
+    const c = aCall();
+    const service = { name: 'front' } as ServiceRuntime;
+    const source = {} as Proxy;
+    scribble(c);
+    c.init(call.request, a, service, source);
+    expect(c).toStrictEqual(new Call(call.request, a, service, source));
+    const headers = { 'x-user': 'u' };
+    const r = new MeshRequest(1, 2, 3, 4, {}, '/a');
+    scribble(r);
+    r.init(5, 6, 7, 8, headers, '/b');
+    expect(r).toStrictEqual(new MeshRequest(5, 6, 7, 8, headers, '/b'));
   });
 
   it('a released attempt serves the next try, reset as new, one generation on', () => {
@@ -62,7 +94,7 @@ describe('mesh/request-pools', () => {
     const a = pool.acquire(aCall(), 0);
     a.abandoned = true;
     pool.release(a);
-    expect(() => checkLive(a)).toThrow(/stale attempt: generation 0/);
+    expect(() => checkAttempt(a)).toThrow(/stale attempt: generation 0/);
     expect(() => pool.release(a)).toThrow(/stale attempt/);
   });
 
@@ -85,7 +117,7 @@ describe('mesh/request-pools', () => {
     c.routeTimer = undefined;
     pool.release(c);
     expect(request.entry).toBeUndefined();
-    expect(() => checkLive(c)).toThrow(/stale call: generation 0/);
+    expect(() => checkCall(c)).toThrow(/stale call: generation 0/);
     expect(() => pool.release(c)).toThrow(/released twice/);
     const d = pool.acquire(request, undefined, service, {} as Proxy);
     expect([d === c, d.live, d.generation, d.finished, d.attempts]).toEqual([true, true, 1, false, 0]);
@@ -114,7 +146,7 @@ describe('mesh/request-pools', () => {
     expect(() => requests.release(r)).toThrow(/client timeout true/);
     r.clientTimeout = undefined;
     requests.release(r);
-    expect(() => checkLive(r)).toThrow(/stale request 7: generation 0/);
+    expect(() => checkRequest(r)).toThrow(/stale request 7: generation 0/);
     expect(() => requests.release(r)).toThrow(/released twice/);
     const s = requests.acquire(8, 0, 1, 50, {}, '/');
     expect(s).toBe(r);

@@ -7,7 +7,7 @@
  * at random with replacement, the one with fewer active requests wins, ties to the first drawn. Active
  * counts are the proxy's own, not global (envoy-users thread cited there).
  */
-import type { Uniform } from '../../des/index.js';
+import type { StreamDraws } from '../../des/index.js';
 import { EdfSchedule } from './edf-schedule.js';
 
 export const LbPolicy = {
@@ -26,7 +26,8 @@ export const LEAST_REQUEST_CHOICES = 2;
 /*
  * Picks over one priority level's usable hosts (istio-behaviour.md 4.2). The caller passes the level's
  * candidates as host indices (`candidates[0..count)`: the non-ejected hosts, or all of them when the level
- * is in panic; see `collectUsable`), so nothing here allocates.
+ * is in panic; see `collectUsable`), so nothing here allocates. Draws come from stream `stream` of `draws`
+ * (the proxy's own balancing stream), each draw naming it.
  */
 
 /** Envoy's `active_request_bias` default for weighted least request. */
@@ -69,8 +70,13 @@ export function collectUsable(
 }
 
 /** RANDOM: Envoy picks uniformly among the usable hosts, ignoring weights (`RandomLoadBalancer`). */
-export function pickRandom(candidates: ArrayLike<number>, count: number, rng: Uniform): number {
-  return candidates[Math.floor(rng() * count)] as number;
+export function pickRandom(
+  candidates: ArrayLike<number>,
+  count: number,
+  draws: StreamDraws,
+  stream: number,
+): number {
+  return candidates[Math.floor(draws.next(stream) * count)] as number;
 }
 
 /**
@@ -111,11 +117,12 @@ export function pickLeastRequestAmong(
   candidates: ArrayLike<number>,
   count: number,
   active: ActiveRequests,
-  rng: Uniform,
+  draws: StreamDraws,
+  stream: number,
 ): number {
-  let best = candidates[Math.floor(rng() * count)] as number;
+  let best = candidates[Math.floor(draws.next(stream) * count)] as number;
   for (let c = 1; c < LEAST_REQUEST_CHOICES; c++) {
-    const candidate = candidates[Math.floor(rng() * count)] as number;
+    const candidate = candidates[Math.floor(draws.next(stream) * count)] as number;
     if (active.activeRequests(candidate) < active.activeRequests(best)) best = candidate;
   }
   return best;
@@ -131,14 +138,15 @@ export function pickWeightedLeastRequest(
   count: number,
   active: ActiveRequests,
   weights: Float64Array,
-  rng: Uniform,
+  draws: StreamDraws,
+  stream: number,
 ): number {
   let total = 0;
   for (let i = 0; i < count; i++) {
     const h = candidates[i] as number;
     total += (weights[h] as number) / (active.activeRequests(h) + 1) ** ACTIVE_REQUEST_BIAS;
   }
-  let x = rng() * total;
+  let x = draws.next(stream) * total;
   for (let i = 0; i < count; i++) {
     const h = candidates[i] as number;
     x -= (weights[h] as number) / (active.activeRequests(h) + 1) ** ACTIVE_REQUEST_BIAS;
@@ -170,20 +178,21 @@ export function pickHost(
   active: ActiveRequests,
   weights: Float64Array | undefined,
   cursor: RoundRobinCursor,
-  rng: Uniform,
+  draws: StreamDraws,
+  stream: number,
 ): number {
   if (count <= 0) return -1;
   if (count === 1) return candidates[0] as number;
   switch (policy) {
     case 'RANDOM':
-      return pickRandom(candidates, count, rng);
+      return pickRandom(candidates, count, draws, stream);
     case 'ROUND_ROBIN':
       return weights === undefined || hasEqualWeights(candidates, count, weights)
         ? cursor.pick(candidates, count, level)
         : cursor.pickWeighted(candidates, count, level, weights);
     default:
       return weights === undefined || hasEqualWeights(candidates, count, weights)
-        ? pickLeastRequestAmong(candidates, count, active, rng)
-        : pickWeightedLeastRequest(candidates, count, active, weights, rng);
+        ? pickLeastRequestAmong(candidates, count, active, draws, stream)
+        : pickWeightedLeastRequest(candidates, count, active, weights, draws, stream);
   }
 }

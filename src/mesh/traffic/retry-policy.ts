@@ -12,7 +12,6 @@
  * Not decided here: the retry budget (`ConnectionPool.tryAdmitRetry`) and the remaining-attempts count,
  * which the caller tracks against `numRetries`.
  */
-import type { Uniform } from '../../des/index.js';
 import { ResponseFlag } from '../response-flag.js';
 import { AttemptOutcome } from './attempt-outcome.js';
 import type { HttpRetry } from '../routing-config.js';
@@ -190,14 +189,14 @@ export function shouldRetry(
 /**
  * Envoy's `JitteredExponentialBackOffStrategy`: the wait before retry `retryIndex` (0 = first retry) is a
  * whole number of ms drawn uniformly from [0, interval), interval = base·2^retryIndex capped at `maxMs`
- * (25, 50, 100, 200, 250, 250 … ms by default).
+ * (25, 50, 100, 200, 250, 250 … ms by default). `u` is the jitter's uniform draw on [0, 1).
  */
 export function backoffMs(
   retryIndex: number,
-  rng: Uniform,
+  u: number,
   baseMs = DEFAULT_BACKOFF_BASE_MS,
   maxMs = 10 * baseMs,
 ): number {
   const interval = Math.min(baseMs * 2 ** retryIndex, maxMs);
-  return Math.floor(rng() * interval);
+  return Math.floor(u * interval);
 }

@@ -41,7 +41,7 @@ export interface RetryingCall {
   /** Tries made so far, the one just ended included. */
   readonly attempts: number;
   /** The source proxy's load-balancing stream (Envoy draws the back-off jitter there). */
-  readonly source: { readonly lbRng: Uniform };
+  readonly source: { drawLb(): number };
 }
 
 /** A resolved destination of a route: precompiled, returned without allocation. */
@@ -115,7 +115,7 @@ export class RouteResolver<S extends RoutedService> {
     const policy = call.retry;
     if (call.attempts > policy.numRetries) return -1;
     if (!shouldRetry(policy, outcome, code, flags)) return -1;
-    return backoffMs(call.attempts - 1, call.source.lbRng, policy.backoffBaseMs, policy.backoffMaxMs);
+    return backoffMs(call.attempts - 1, call.source.drawLb(), policy.backoffBaseMs, policy.backoffMaxMs);
   }
 
   /**

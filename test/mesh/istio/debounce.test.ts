@@ -67,7 +67,7 @@ function bareProxy(id: number): Proxy {
     0,
     0,
     { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
-    { draws: { at: () => () => 0 }, stream: 0 },
+    { draws: { next: () => 0 }, stream: 0 },
     {},
   );
 }

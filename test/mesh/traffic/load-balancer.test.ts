@@ -8,6 +8,7 @@ import {
   pickRandom,
   pickWeightedLeastRequest,
 } from '../../../src/mesh/traffic/load-balancer.js';
+import { drawsOf } from '../../helpers/draws.js';
 
 /** A deterministic Uniform cycling through `values`. */
 function seq(...values: number[]) {
@@ -22,9 +23,18 @@ describe('mesh/traffic/load-balancer (priority-level picks)', () => {
     expect(Array.from(out.subarray(0, n))).toEqual([3, 7]);
   });
 
-  it('pickRandom(candidates, n, rng) picks uniformly by index', () => {
+  it('pickRandom(candidates, n, draws, stream) picks uniformly by index', () => {
     const c = Int32Array.of(10, 20, 30, 40);
-    expect([0, 0.25, 0.5, 0.99].map((u) => pickRandom(c, 4, () => u))).toEqual([10, 20, 30, 40]);
+    expect(
+      [0, 0.25, 0.5, 0.99].map((u) =>
+        pickRandom(
+          c,
+          4,
+          drawsOf(() => u),
+          0,
+        ),
+      ),
+    ).toEqual([10, 20, 30, 40]);
   });
 
   it('RoundRobinCursor.pick() rotates per level over the current candidates', () => {
@@ -40,9 +50,9 @@ describe('mesh/traffic/load-balancer (priority-level picks)', () => {
     const active = denseActive(Int32Array.of(0, 0, 5, 1));
     const c = Int32Array.of(2, 3);
     // Draws index 0 (host 2, 5 active) and index 1 (host 3, 1 active): host 3.
-    expect(pickLeastRequestAmong(c, 2, active, seq(0, 0.6))).toBe(3);
+    expect(pickLeastRequestAmong(c, 2, active, drawsOf(seq(0, 0.6)), 0)).toBe(3);
     // Same host twice: it wins.
-    expect(pickLeastRequestAmong(c, 2, active, seq(0, 0))).toBe(2);
+    expect(pickLeastRequestAmong(c, 2, active, drawsOf(seq(0, 0)), 0)).toBe(2);
   });
 
   it('pickWeightedLeastRequest() draws in proportion to weight/(active+1)', () => {
@@ -52,7 +62,14 @@ describe('mesh/traffic/load-balancer (priority-level picks)', () => {
     const c = Int32Array.of(0, 1);
     let ones = 0;
     for (let i = 0; i < 400; i++)
-      ones += pickWeightedLeastRequest(c, 2, active, weights, () => (i + 0.5) / 400);
+      ones += pickWeightedLeastRequest(
+        c,
+        2,
+        active,
+        weights,
+        drawsOf(() => (i + 0.5) / 400),
+        0,
+      );
     expect(ones).toBe(100);
   });
 
@@ -60,13 +77,73 @@ describe('mesh/traffic/load-balancer (priority-level picks)', () => {
     const active = denseActive(new Int32Array(3));
     const rr = new RoundRobinCursor(1);
     const c = Int32Array.of(0, 1, 2);
-    expect(pickHost('LEAST_REQUEST', c, 0, 0, active, undefined, rr, () => 0)).toBe(-1);
-    expect(pickHost('RANDOM', c, 3, 0, active, undefined, rr, () => 0.7)).toBe(2);
-    expect(pickHost('ROUND_ROBIN', c, 3, 0, active, undefined, rr, () => 0)).toBe(0);
-    expect(pickHost('ROUND_ROBIN', c, 3, 0, active, undefined, rr, () => 0)).toBe(1);
+    expect(
+      pickHost(
+        'LEAST_REQUEST',
+        c,
+        0,
+        0,
+        active,
+        undefined,
+        rr,
+        drawsOf(() => 0),
+        0,
+      ),
+    ).toBe(-1);
+    expect(
+      pickHost(
+        'RANDOM',
+        c,
+        3,
+        0,
+        active,
+        undefined,
+        rr,
+        drawsOf(() => 0.7),
+        0,
+      ),
+    ).toBe(2);
+    expect(
+      pickHost(
+        'ROUND_ROBIN',
+        c,
+        3,
+        0,
+        active,
+        undefined,
+        rr,
+        drawsOf(() => 0),
+        0,
+      ),
+    ).toBe(0);
+    expect(
+      pickHost(
+        'ROUND_ROBIN',
+        c,
+        3,
+        0,
+        active,
+        undefined,
+        rr,
+        drawsOf(() => 0),
+        0,
+      ),
+    ).toBe(1);
     // Unequal weights switch least request to the weighted draw: host 2 has weight 0, never picked.
     const w = Float64Array.of(1, 1, 0);
     for (let i = 0; i < 50; i++)
-      expect(pickHost('LEAST_REQUEST', c, 3, 0, active, w, rr, () => i / 50)).not.toBe(2);
+      expect(
+        pickHost(
+          'LEAST_REQUEST',
+          c,
+          3,
+          0,
+          active,
+          w,
+          rr,
+          drawsOf(() => i / 50),
+          0,
+        ),
+      ).not.toBe(2);
   });
 });
