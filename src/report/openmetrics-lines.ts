@@ -5,7 +5,11 @@
  */
 import { type ChunkWriter, utf8 } from './text-chunks.js';
 
+/** A character a label value escapes; most values have none, and a test is cheaper than three replaces. */
+const ESCAPED = /[\\"\n]/;
+
 export function escapeLabel(v: string): string {
+  if (!ESCAPED.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 

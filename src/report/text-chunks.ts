@@ -50,19 +50,6 @@ export function utf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/** The pieces one after the other, in one array (a line's fixed start, encoded once and copied whole). */
-export function concatBytes(...pieces: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of pieces) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * Appends bytes to the current chunk; full chunks wait in `ready` until the producer yields them (`take`).
  * Chunks handed out by one `take` are reused from the next `take` on: the reader has finished with them
