@@ -37,6 +37,10 @@ const CONVERGENCE: Family = {
   help: "Delay in seconds between config change and a proxy receiving all required configuration (meshsim as istiod records it: one observation per proxy per debounced push, from the push start after debounce to that proxy's push; initial pushes on connect not recorded).",
 };
 
+const PUSHES_OPEN = utf8(`${PUSHES.name}{`);
+const XDS_OPEN = utf8(`${XDS.name}{`);
+const CLOSE = utf8('} ');
+
 /** One run's istiod series and how its samples are written (see render in openmetrics.ts). */
 export interface IstiodPlane {
   readonly cp: IstiodTelemetry;
@@ -59,7 +63,7 @@ export function* istiodLines(
     for (const { cp, t, from, times, withExtra } of planes) {
       counterLines(
         w,
-        [utf8(`pilot_xds_pushes{${withExtra('type="eds"')}} `)],
+        { head: PUSHES_OPEN, labels: utf8(withExtra('type="eds"')), tail: CLOSE },
         cp.pushes,
         t.windows,
         times,
@@ -84,12 +88,9 @@ export function* istiodLines(
     familyHeader(w, XDS, openMetrics);
     for (const { cp, t, from, times, withExtra } of planes) {
       for (const { istiod, samples } of cp.xdsClients) {
-        const prefix = utf8(`pilot_xds{${withExtra(labelText([['cluster', istiod]]))}} `);
-        for (let k = from; k <= t.windows; k++) {
-          w.bytes(prefix);
-          w.number(samples[k] ?? 0);
-          w.bytes(times[k] as Uint8Array);
-        }
+        const labels = utf8(withExtra(labelText([['cluster', istiod]])));
+        for (let k = from; k <= t.windows; k++)
+          w.line(XDS_OPEN, labels, CLOSE, samples[k] ?? 0, times[k] as Uint8Array);
       }
     }
   }

@@ -22,14 +22,7 @@ import {
   labelText,
   seconds,
 } from './openmetrics-lines.js';
-import {
-  ChunkWriter,
-  chunksToString,
-  concatBytes,
-  type TextChunks,
-  textChunks,
-  utf8,
-} from './text-chunks.js';
+import { ChunkWriter, chunksToString, type TextChunks, textChunks, utf8 } from './text-chunks.js';
 
 /** The base time when none is given: simulated time 0 is 2026-01-01T00:00:00Z. */
 export const DEFAULT_METRICS_BASE_TIME_MS = Date.UTC(2026, 0, 1);
@@ -139,7 +132,7 @@ function* render(
     for (const [i, s] of t.series.entries()) {
       counterLines(
         w,
-        [concatBytes(requestsOpen, labels[i] as Uint8Array, requestsClose)],
+        { head: requestsOpen, labels: labels[i] as Uint8Array, tail: requestsClose },
         s.counts,
         t.windows,
         times,

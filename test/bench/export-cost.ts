@@ -3,7 +3,8 @@
  * plain (`runScenario`) and with the export, as `run --openmetrics` does it: Istio telemetry and Fortio
  * records kept (`runScenarioWithTelemetry`), then `openMetricsChunks` and `prometheusChunks` written to
  * files in a new folder (the report folder is new for every run; rewriting last iteration's files would
- * time the file system freeing them instead), without the report writer's fsync (I/O wait, not CPU).
+ * time the file system freeing them instead), after reading their size bound as the report writer's
+ * free-space check does, without the report writer's fsync (I/O wait, not CPU).
  *
  * How it is timed, so that the ratio is stable on a shared machine: CPU time of this process (user +
  * system), which other work disturbs far less than wall time; plain and export interleaved, pair by pair,
@@ -30,8 +31,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-/** Writes the chunks to a new file at `path`, as the report writer does (without its fsync); returns the bytes. */
+/**
+ * Writes the chunks to a new file at `path`, as the report writer does: its free-space check reads their
+ * size bound first; without its fsync. Returns the bytes.
+ */
 function writeChunks(path: string, chunks: TextChunks): number {
+  if (chunks.maxBytes === undefined) throw new Error('export bench: the export states no size bound');
   const fd = openSync(path, 'wx');
   let bytes = 0;
   try {
