@@ -10,6 +10,12 @@
  * Each instruction address callgrind reports is looked up among the JIT code ranges of the perf map;
  * addresses outside every range are Node's and V8's C++ (start-up, compilation, GC). A single run includes
  * start-up: compare the mapped JS part, or fit two run lengths (see s20-17r's notes) for totals.
+ *
+ * "Up to JIT timing" is large by default: V8 compiles on background threads, and under callgrind when each
+ * function gets its optimized code varies, so the per-request slope between two run lengths of the mesh bench
+ * moved by 8% between two runs of the same build (32.9k and 30.2k instructions). With `node --single-threaded`
+ * compilation runs on the main thread and two runs of one tree agreed within 0.1-0.7% (s22-rec's notes):
+ * compare trees that way.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
