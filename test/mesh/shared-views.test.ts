@@ -123,7 +123,7 @@ describe('mesh/proxy default-cluster views', () => {
       0,
       0,
       { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
-      { draws: { at: () => () => 0 }, stream: 0 },
+      { draws: { next: () => 0 }, stream: 0 },
       {},
     );
     // Stand-ins: only their identity matters here.
