@@ -416,13 +416,18 @@ export class Upstream implements ActiveRequests {
     if (!panic && set.localityHosts.length > 0) return this.pickInLocality(level);
     const candidates = (panic ? set.levelHosts[level] : this.usable.levelUsable[level]) as Int32Array;
     const count = panic ? candidates.length : (this.usable.healthy[level] as number);
+    return this.pickAmong(candidates, count, level);
+  }
+
+  /** The cluster's policy over the first `count` of `candidates` (hosts of priority `level`). */
+  private pickAmong(candidates: Int32Array, count: number, level: number): number {
     return pickHost(
       this.policy,
       candidates,
       count,
       level,
       this,
-      set.weights,
+      this.set.weights,
       this.cursor,
       this.draws,
       this.stream,
@@ -465,16 +470,6 @@ export class Upstream implements ActiveRequests {
     }
     const candidates = localityUsable[chosen] as Int32Array;
     const count = localityUsableCount[chosen] as number;
-    return pickHost(
-      this.policy,
-      candidates,
-      count,
-      level,
-      this,
-      set.weights,
-      this.cursor,
-      this.draws,
-      this.stream,
-    );
+    return this.pickAmong(candidates, count, level);
   }
 }

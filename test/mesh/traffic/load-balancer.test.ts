@@ -77,73 +77,18 @@ describe('mesh/traffic/load-balancer (priority-level picks)', () => {
     const active = denseActive(new Int32Array(3));
     const rr = new RoundRobinCursor(1);
     const c = Int32Array.of(0, 1, 2);
-    expect(
-      pickHost(
-        'LEAST_REQUEST',
-        c,
-        0,
-        0,
-        active,
-        undefined,
-        rr,
-        drawsOf(() => 0),
-        0,
-      ),
-    ).toBe(-1);
-    expect(
-      pickHost(
-        'RANDOM',
-        c,
-        3,
-        0,
-        active,
-        undefined,
-        rr,
-        drawsOf(() => 0.7),
-        0,
-      ),
-    ).toBe(2);
-    expect(
-      pickHost(
-        'ROUND_ROBIN',
-        c,
-        3,
-        0,
-        active,
-        undefined,
-        rr,
-        drawsOf(() => 0),
-        0,
-      ),
-    ).toBe(0);
-    expect(
-      pickHost(
-        'ROUND_ROBIN',
-        c,
-        3,
-        0,
-        active,
-        undefined,
-        rr,
-        drawsOf(() => 0),
-        0,
-      ),
-    ).toBe(1);
+    const pick = (
+      policy: Parameters<typeof pickHost>[0],
+      count: number,
+      draw: () => number,
+      weights?: Float64Array,
+    ): number => pickHost(policy, c, count, 0, active, weights, rr, drawsOf(draw), 0);
+    expect(pick('LEAST_REQUEST', 0, () => 0)).toBe(-1);
+    expect(pick('RANDOM', 3, () => 0.7)).toBe(2);
+    expect(pick('ROUND_ROBIN', 3, () => 0)).toBe(0);
+    expect(pick('ROUND_ROBIN', 3, () => 0)).toBe(1);
     // Unequal weights switch least request to the weighted draw: host 2 has weight 0, never picked.
     const w = Float64Array.of(1, 1, 0);
-    for (let i = 0; i < 50; i++)
-      expect(
-        pickHost(
-          'LEAST_REQUEST',
-          c,
-          3,
-          0,
-          active,
-          w,
-          rr,
-          drawsOf(() => i / 50),
-          0,
-        ),
-      ).not.toBe(2);
+    for (let i = 0; i < 50; i++) expect(pick('LEAST_REQUEST', 3, () => i / 50, w)).not.toBe(2);
   });
 });
