@@ -23,6 +23,7 @@ import {
 } from '../../src/des/index.js';
 import { LogHistogram } from '../../src/metrics/stats/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
+import type { Advance } from './measure.js';
 
 class Replica {
   active = 0;
@@ -121,7 +122,8 @@ class MinimalMesh {
     this.arrivalRng = streams.stream('arrivals');
   }
 
-  run(durationMs: number): MinimalMeshResult {
+  /** Schedules the arrivals of `durationMs` of simulated time (then `advance` or `run` runs them). */
+  start(durationMs: number): void {
     const arrive = (): void => {
       const rng = this.arrivalRng;
       const entry = this.entries[(rng() * this.entries.length) | 0] as number;
@@ -130,6 +132,16 @@ class MinimalMesh {
       if (this.engine.now + gap < durationMs) this.engine.schedule(gap, arrive, undefined);
     };
     this.engine.schedule(0, arrive, undefined);
+  }
+
+  /** Runs to simulated time `untilMs`; returns the requests completed so far. */
+  advance(untilMs: number): number {
+    this.engine.run(untilMs);
+    return this.completed;
+  }
+
+  run(durationMs: number): MinimalMeshResult {
+    this.start(durationMs);
     const t0 = performance.now();
     this.engine.run();
     return {
@@ -189,6 +201,16 @@ class MinimalMesh {
       this.completed++;
     }
   };
+}
+
+/**
+ * The minimal model of `scenario`, its arrivals scheduled for `durationMs`, to be advanced slice by slice
+ * (measure.ts `interleave`); the per-request work is `run`'s.
+ */
+export function minimalMeshAdvance(scenario: Scenario, durationMs: number): Advance {
+  const m = new MinimalMesh(scenario);
+  m.start(durationMs);
+  return (untilMs) => m.advance(untilMs);
 }
 
 /** Runs the minimal model of `scenario` for `durationMs` of simulated time. */
