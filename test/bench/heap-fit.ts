@@ -7,7 +7,7 @@
  *   e.g. 4 3 278 3 40 (10,008 pods in 4 chains of 3), 12 1 278 3 40 (the same pods, called by clients only)
  */
 import { Engine, RngStreams } from '../../src/des/index.js';
-import { RunRecorder } from '../../src/metrics/index.js';
+import { benchRecorder } from './mesh-throughput.js';
 import { buildMesh, loadScenarioText } from '../../src/scenario/index.js';
 import { scalingYaml } from './pod-scaling.js';
 const [chains, length, replicas, clusters, durationS] = process.argv.slice(2).map(Number) as [
@@ -28,15 +28,7 @@ const gc = (globalThis as { gc: () => void }).gc;
 gc();
 const before = process.memoryUsage().heapUsed;
 const engine = new Engine(4096);
-const recorder = new RunRecorder({
-  istiods: clusters,
-  clusters: scenario.mesh.clusters.map((c) => c.name),
-  services: scenario.mesh.services.map((s) => s.name),
-  traffic: scenario.mesh.traffic.map((t) => t.name),
-  warmupMs: 0,
-  durationMs: scenario.durationMs,
-  windowMs: scenario.windowMs,
-});
+const recorder = benchRecorder(scenario);
 const mesh = buildMesh(scenario, scenario.models[0]!, engine, new RngStreams(1), recorder);
 mesh.start(scenario.durationMs);
 let peak = 0;
