@@ -265,6 +265,17 @@ export class LogHistogram {
     if (other.highest > this.highest) this.highest = other.highest;
   }
 
+  /**
+   * Replaces the running sums (of values and of their squares) by ones kept elsewhere, for a histogram
+   * merged from parts whose values were also summed in the order recorded (tally.ts `TallySums`): merging
+   * adds the parts' sums in another order, which can change the last bit of a mean; these make the mean
+   * and standard deviation exactly those of recording the values one by one here.
+   */
+  setSums(sum: number, sumSq: number): void {
+    this.runningSum = sum;
+    this.runningSumSq = sumSq;
+  }
+
   /** An independent copy of this histogram. */
   clone(): LogHistogram {
     const copy = new LogHistogram(this.accuracy);
