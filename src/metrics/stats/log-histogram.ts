@@ -129,7 +129,8 @@ export class LogHistogram {
    * @throws RangeError if value is negative, NaN or infinite.
    */
   record(value: number): void {
-    this.recordLn(value, Math.log(value));
+    // Values in the zero bucket need no log: a queue wait is mostly 0, and Math.log(0) is a call into C.
+    this.recordLn(value, value >= LOG_HISTOGRAM_ZERO_FLOOR ? Math.log(value) : 0);
   }
 
   /**
