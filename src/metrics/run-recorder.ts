@@ -246,7 +246,12 @@ export class RunRecorder implements MeshObserver {
     const ln = Math.log(latency);
     const edge = this.graph.call(call, ok, latency, ln);
     (this.byService[service] as TallySums).add(ok, latency, batch, false);
-    this.versions.add(edge, ok, latency, batch);
+    let versionSums = edge.versionSums;
+    if (versionSums === undefined) {
+      versionSums = this.versions.sumsOf(edge.destination);
+      edge.versionSums = versionSums;
+    }
+    if (versionSums !== null) versionSums.add(ok, latency, batch, false);
     const caller = call.source.cluster;
     this.units.services.complete(
       caller * this.shape.services.length + service,

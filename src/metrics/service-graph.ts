@@ -16,7 +16,7 @@
  */
 import type { Call } from '../mesh/index.js';
 import { formatResponseFlags } from '../mesh/index.js';
-import { Tally, round } from './tally.js';
+import { Tally, round, type TallySums } from './tally.js';
 
 /** One edge of the service graph: what a calling proxy saw of its calls to one destination workload. */
 export interface ServiceGraphEdge {
@@ -69,6 +69,11 @@ export interface EdgeCell {
   readonly destination: number;
   /** Calls (`requests`), answered ones and their latency apart from failed ones; no batches. */
   readonly tally: Tally;
+  /**
+   * The run recorder's sums for the destination's version row (version-breakdown.ts), null when it has
+   * none; undefined until the recorder looks: kept here so that a call finds it without another lookup.
+   */
+  versionSums: TallySums | null | undefined;
   /** Response keys `code * 2^16 + flags` and their counts, in order of first sight: an edge sees a few. */
   readonly responseKeys: number[];
   readonly responseCounts: number[];
@@ -171,6 +176,7 @@ export class ServiceGraphRecorder {
         source,
         destination,
         tally: new Tally(0, EDGE_ACCURACY),
+        versionSums: undefined,
         responseKeys: [],
         responseCounts: [],
       };

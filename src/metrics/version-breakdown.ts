@@ -5,14 +5,14 @@
  * it counts in its service's row only, so the version rows of a service may add up to fewer calls.
  *
  * A version is a property of the service graph's destination node (service, version, cluster), so a row
- * is found by the call's edge, an array index per call, and keeps only counts and sums: its histograms
+ * is found once per edge of the service graph (kept on the edge), and keeps only counts and sums: its histograms
  * are its edges' (service-graph.ts), merged at summary time. Nothing grows with calls or pods. Services
  * without versioned pods get no rows, and a run with none reports no breakdown at all.
  *
  * Contents: `VersionTallies`, `ServiceVersionBreakdown`.
  */
 import type { Breakdown } from './run-summary.js';
-import type { EdgeCell, ServiceGraphRecorder } from './service-graph.js';
+import type { ServiceGraphRecorder } from './service-graph.js';
 import { TallySums, type Tally } from './tally.js';
 
 export interface ServiceVersionBreakdown extends Breakdown {
@@ -39,11 +39,13 @@ export class VersionTallies {
     private readonly graph: ServiceGraphRecorder,
   ) {}
 
-  /** Counts a call the graph recorded as `edge`. */
-  add(edge: EdgeCell, ok: boolean, latencyMs: number, batch: number): void {
-    let row = this.byDestination[edge.destination];
-    if (row === undefined) row = this.rowOf(edge.destination);
-    if (row !== null) row.sums.add(ok, latencyMs, batch, false);
+  /**
+   * The sums of the version row of graph node `destination`; null when it has none (unversioned, or no
+   * replica reached). The recorder keeps the answer on the edge (`EdgeCell.versionSums`).
+   */
+  sumsOf(destination: number): TallySums | null {
+    const row = this.byDestination[destination];
+    return (row === undefined ? this.rowOf(destination) : row)?.sums ?? null;
   }
 
   private rowOf(destination: number): Row | null {
