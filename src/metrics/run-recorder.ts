@@ -18,7 +18,7 @@ import {
   type WindowSummary,
 } from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
-import { Tally, round, summarize } from './tally.js';
+import { Tally, TallySums, round, summarize } from './tally.js';
 import { TrafficMatrix, type CrossingCounts, type ZoneRef } from './traffic-matrix.js';
 import { UnitWindows, type UnitWindowsJSON } from './unit-windows.js';
 import { RECOVERY_SLICES_PER_WINDOW, RecoveryTrace, type RecoveryTraceJSON } from './recovery-trace.js';
@@ -100,11 +100,25 @@ export interface RecorderStateSize {
   readonly histogramBuckets: number;
 }
 
+/** A service's queue waits with its zero waits added (see `QueueTally.zeroWaits`). */
+function withZeros(q: QueueTally): LogHistogram {
+  const waits = q.hist.clone();
+  waits.recordMany(0, q.zeroWaits);
+  return waits;
+}
+
 /** Batches for batch-means errors: 32 is in the 20-50 range that trades bias of the variance for its noise. */
 export const BATCHES = 32;
 
 interface QueueTally {
+  /** Waits above zero; the zero waits are counted in `zeroWaits` and added at summary time. */
   readonly hist: LogHistogram;
+  /**
+   * Calls that waited for no slot, most of them: a counter instead of a histogram record (~150
+   * instructions). Adding them at the end leaves the histogram as recording them in turn did: a zero
+   * adds nothing to the running sums (x + 0 is x), and counts, min and max do not depend on order.
+   */
+  zeroWaits: number;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
 }
@@ -112,10 +126,16 @@ interface QueueTally {
 /** The observer of one run: streaming state in, a `RunSummary` out. */
 export class RunRecorder implements MeshObserver {
   private started = 0;
-  private readonly all: Tally;
-  private readonly byCluster: Tally[];
-  private readonly byTraffic: Tally[];
-  private readonly byService: Tally[];
+  /**
+   * Requests by unit (client cluster, traffic): the one tally whose histograms get a request's latency;
+   * all, byCluster and byTraffic keep sums only and merge these histograms at summary time.
+   */
+  private readonly byUnit: Tally[];
+  private readonly all: TallySums;
+  private readonly byCluster: TallySums[];
+  private readonly byTraffic: TallySums[];
+  /** Calls by service: sums only, histograms merged from the service graph's edges (every call has one). */
+  private readonly byService: TallySums[];
   private readonly queueBySvc: QueueTally[];
   private readonly windows: Tally[];
   private readonly units: RunUnits;
@@ -123,7 +143,7 @@ export class RunRecorder implements MeshObserver {
   private readonly controlPlane: ControlPlaneRecorder;
   private readonly graph: ServiceGraphRecorder;
   /** Calls per service version (issue 13; version-breakdown.ts). */
-  private readonly versions = new VersionTallies(BATCHES);
+  private readonly versions: VersionTallies;
   /** By `code * 2^16 + flags` (flags use 11 bits): a number key, so a request allocates no string. */
   private readonly responses = new Map<number, { code: number; flags: string; count: number }>();
   private lastResponseKey = -1;
@@ -133,13 +153,15 @@ export class RunRecorder implements MeshObserver {
 
   constructor(private readonly shape: RecorderShape) {
     this.deadlineMs = shape.deadlineMs ?? Infinity;
-    const tallies = (n: number) => Array.from({ length: n }, () => new Tally(BATCHES));
-    this.all = new Tally(BATCHES);
-    this.byCluster = tallies(shape.clusters.length);
-    this.byTraffic = tallies(shape.traffic.length);
-    this.byService = tallies(shape.services.length);
+    const sums = (n: number) => Array.from({ length: n }, () => new TallySums(BATCHES));
+    this.byUnit = Array.from({ length: shape.clusters.length * shape.traffic.length }, () => new Tally(0));
+    this.all = new TallySums(BATCHES);
+    this.byCluster = sums(shape.clusters.length);
+    this.byTraffic = sums(shape.traffic.length);
+    this.byService = sums(shape.services.length);
     this.queueBySvc = shape.services.map(() => ({
       hist: new LogHistogram(0.01),
+      zeroWaits: 0,
       sums: new Float64Array(BATCHES),
       counts: new Float64Array(BATCHES),
     }));
@@ -156,6 +178,7 @@ export class RunRecorder implements MeshObserver {
       ),
     };
     this.graph = new ServiceGraphRecorder(shape.services, shape.traffic, shape.clusters);
+    this.versions = new VersionTallies(BATCHES, this.graph);
     this.matrix = new TrafficMatrix(shape.clusters, shape.zones ?? []);
     this.controlPlane = new ControlPlaneRecorder(
       shape.warmupMs,
@@ -186,20 +209,16 @@ export class RunRecorder implements MeshObserver {
     const late = ok && latency > this.deadlineMs;
     const batch = Math.floor((r.startMs - this.shape.warmupMs) / this.batchMs);
     const window = this.windowOf(r.startMs);
-    // Five histograms take this latency: one log for all of them.
+    const unit = r.clientCluster * this.shape.traffic.length + r.traffic;
+    // Three histograms take this latency: one log for all of them.
     const ln = Math.log(latency);
-    this.all.add(ok, latency, batch, late, ln);
-    (this.byCluster[r.clientCluster] as Tally).add(ok, latency, batch, late, ln);
-    (this.byTraffic[r.traffic] as Tally).add(ok, latency, batch, late, ln);
+    (this.byUnit[unit] as Tally).add(ok, latency, -1, late, ln);
+    this.all.add(ok, latency, batch, late);
+    (this.byCluster[r.clientCluster] as TallySums).add(ok, latency, batch, late);
+    (this.byTraffic[r.traffic] as TallySums).add(ok, latency, batch, late);
     this.windows[window]?.add(ok, latency, -1, late, ln);
     if (ok && !late) this.units.recovery?.answeredWell(r.startMs);
-    this.units.requests.complete(
-      r.clientCluster * this.shape.traffic.length + r.traffic,
-      window,
-      ok,
-      latency,
-      ln,
-    );
+    this.units.requests.complete(unit, window, ok, latency, ln);
     this.matrix.request(r.clientCluster, r.clustersCrossed);
     const key = r.responseCode * 65536 + r.responseFlags;
     // Nearly every request ends as the one before (200, no flag): skip the map lookup for it.
@@ -223,10 +242,16 @@ export class RunRecorder implements MeshObserver {
     const ok = !isFailure(call.responseCode);
     const latency = call.endMs - call.sentMs;
     const batch = Math.floor((call.sentMs - this.shape.warmupMs) / this.batchMs);
+    // Two histograms take this latency (the edge's and the unit's): one log for both.
     const ln = Math.log(latency);
-    (this.byService[service] as Tally).add(ok, latency, batch, false, ln);
-    this.graph.call(call, latency, ln);
-    this.versions.add(call, ok, latency, batch, ln);
+    const edge = this.graph.call(call, ok, latency, ln);
+    (this.byService[service] as TallySums).add(ok, latency, batch, false);
+    let versionSums = edge.versionSums;
+    if (versionSums === undefined) {
+      versionSums = this.versions.sumsOf(edge.destination);
+      edge.versionSums = versionSums;
+    }
+    if (versionSums !== null) versionSums.add(ok, latency, batch, false);
     const caller = call.source.cluster;
     this.units.services.complete(
       caller * this.shape.services.length + service,
@@ -245,7 +270,8 @@ export class RunRecorder implements MeshObserver {
       const wait = call.startedMs - call.arrivedMs;
       const q = this.queueBySvc[service];
       if (q !== undefined && wait >= 0) {
-        q.hist.record(wait);
+        if (wait === 0) q.zeroWaits++;
+        else q.hist.record(wait);
         if (batch < BATCHES) {
           q.sums[batch] = (q.sums[batch] as number) + wait;
           q.counts[batch] = (q.counts[batch] as number) + 1;
@@ -293,13 +319,12 @@ export class RunRecorder implements MeshObserver {
   }
 
   stateSize(): RecorderStateSize {
-    const tallies = [this.all, ...this.byCluster, ...this.byTraffic, ...this.byService, ...this.windows];
+    const tallies = [...this.byUnit, ...this.windows];
     let buckets = this.units.requests.bucketCount + this.units.services.bucketCount;
     for (const t of tallies) buckets += t.bucketCount;
     for (const q of this.queueBySvc) buckets += q.hist.bucketCount;
     buckets += this.controlPlane.bucketCount;
     buckets += this.graph.bucketCount;
-    buckets += this.versions.bucketCount;
     return {
       windows: this.windows.length,
       unitWindowCells:
@@ -317,7 +342,9 @@ export class RunRecorder implements MeshObserver {
     version: string;
   }): RunSummary {
     const withSlo = this.deadlineMs !== Infinity;
-    const all = this.all.breakdown(withSlo);
+    const traffic = this.shape.traffic.length;
+    const edges = this.graph.edges;
+    const all = this.all.breakdown(this.byUnit, withSlo);
     const timeline = this.timeline();
     const slo = this.sloSummary(timeline);
     return {
@@ -344,22 +371,31 @@ export class RunRecorder implements MeshObserver {
       responses: [...this.responses.values()].sort(
         (a, b) => a.code - b.code || a.flags.localeCompare(b.flags),
       ),
-      byCluster: this.shape.clusters.map((cluster, i) => ({
+      byCluster: this.shape.clusters.map((cluster, c) => ({
         cluster,
-        ...(this.byCluster[i] as Tally).breakdown(withSlo),
+        ...(this.byCluster[c] as TallySums).breakdown(
+          this.byUnit.slice(c * traffic, (c + 1) * traffic),
+          withSlo,
+        ),
       })),
-      byTraffic: this.shape.traffic.map((traffic, i) => ({
-        traffic,
-        ...(this.byTraffic[i] as Tally).breakdown(withSlo),
+      byTraffic: this.shape.traffic.map((name, t) => ({
+        traffic: name,
+        ...(this.byTraffic[t] as TallySums).breakdown(
+          this.byUnit.filter((_, u) => u % traffic === t),
+          withSlo,
+        ),
       })),
       byService: this.shape.services.map((service, i) => {
         const q = this.queueBySvc[i] as QueueTally;
+        const parts = edges
+          .filter((e) => this.graph.nodeKey(e.destination).workload === i)
+          .map((e) => e.tally);
         return {
           service,
           ...(this.shape.externalServices?.includes(i) === true ? { kind: 'external' as const } : {}),
           // The deadline is a request's, not a call's: services report availability only.
-          ...(this.byService[i] as Tally).breakdown(),
-          queueMs: summarize(q.hist, batchMeansStandardError([...q.sums], [...q.counts])),
+          ...(this.byService[i] as TallySums).breakdown(parts),
+          queueMs: summarize(withZeros(q), batchMeansStandardError([...q.sums], [...q.counts])),
         };
       }),
       // Only where served pods carry a version label, so runs without versions report as before.

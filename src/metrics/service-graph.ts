@@ -3,16 +3,20 @@
  * destination service, version, cluster) with its call count, errors by response code and Envoy response
  * flag, and latency percentiles.
  *
- * The hot path allocates nothing per call and hashes nothing: a calling proxy's node is cached by proxy id
- * (a client's by traffic source and cluster), a destination's by endpoint id, and the edge is an array
- * cell; an edge's cell (a histogram and its few response codes) is created the first time the edge is
- * seen. Memory grows with the pods and the edges the run exercised, never with calls. (Resolving both
- * nodes through label and key maps on every call was 9% of the mesh bench's profile.)
+ * The hot path allocates nothing per call and hashes nothing: a replica's node (caller or destination)
+ * is found by its service and cluster among the few deployments there, by the deployment's labels object
+ * (its pods share it); a client's by traffic source and cluster; the edge is an array cell, created with
+ * its tally and its few response codes the first time the edge is seen. Memory grows with deployments
+ * and the edges the run exercised, never with pods or calls. (Resolving both nodes through label and key
+ * maps on every call was 9% of the mesh bench's profile; caching them per proxy and per endpoint id read
+ * two arrays of one entry per pod, cold in cache at 25,000 pods.)
+ *
+ * An edge's tally is the finest cell of a call's latency: the recorder's per-service and per-version
+ * breakdowns keep sums only and merge the histograms of their edges (`tallies`).
  */
 import type { Call } from '../mesh/index.js';
-import { formatResponseFlags, isFailure } from '../mesh/index.js';
-import { LogHistogram } from './stats/index.js';
-import { round } from './tally.js';
+import { formatResponseFlags } from '../mesh/index.js';
+import { Tally, round, type TallySums } from './tally.js';
 
 /** One edge of the service graph: what a calling proxy saw of its calls to one destination workload. */
 export interface ServiceGraphEdge {
@@ -59,18 +63,23 @@ export const INGRESS_GATEWAY = 'istio-ingressgateway';
 /** Relative accuracy of the edges' latency histograms (1%, as every latency meshsim reports). */
 const EDGE_ACCURACY = 0.01;
 
-interface EdgeCell {
+export interface EdgeCell {
   readonly source: number;
+  /** The destination node: its service is the call's (`node(destination).workload`). */
   readonly destination: number;
-  calls: number;
-  errors: number;
-  readonly latency: LogHistogram;
+  /** Calls (`requests`), answered ones and their latency apart from failed ones; no batches. */
+  readonly tally: Tally;
+  /**
+   * The run recorder's sums for the destination's version row (version-breakdown.ts), null when it has
+   * none; undefined until the recorder looks: kept here so that a call finds it without another lookup.
+   */
+  versionSums: TallySums | null | undefined;
   /** Response keys `code * 2^16 + flags` and their counts, in order of first sight: an edge sees a few. */
   readonly responseKeys: number[];
   readonly responseCounts: number[];
 }
 
-interface NodeKey {
+export interface NodeKey {
   /** Service index, or `services + traffic index` for a client. */
   readonly workload: number;
   /** Index into the interned versions; 0 = none. */
@@ -88,11 +97,15 @@ export class ServiceGraphRecorder {
   /** Per source node, its edges by destination node (sparse, grown on first sight). */
   private readonly edgesFrom: (EdgeCell | undefined)[][] = [];
   private readonly cells: EdgeCell[] = [];
-  /** Node of a calling sidecar, by proxy id; of a client (no endpoint), by traffic x clusters + cluster. */
-  private readonly sourceNodeByProxy: (number | undefined)[] = [];
+  /**
+   * Nodes of replicas by service x clusters + cluster: per deployment there, its labels object and node
+   * (a service has one deployment per cluster but with versions, and then a few).
+   */
+  private readonly replicaNodes: ({ readonly labels: object; readonly node: number }[] | undefined)[];
+  /** Node of a client (no endpoint), by traffic x clusters + cluster; of the ingress gateway, by cluster. */
   private readonly clientNode: (number | undefined)[] = [];
-  /** Node of a destination replica, by endpoint id; of a call that reached none, by service. */
-  private readonly destinationNodeByEndpoint: (number | undefined)[] = [];
+  private readonly ingressNode: (number | undefined)[] = [];
+  /** Node of a call that reached no replica, by service. */
   private readonly unreachedNode: (number | undefined)[] = [];
   /** Service indices of ServiceEntry hosts seen as destinations. */
   private readonly external = new Set<number>();
@@ -106,30 +119,36 @@ export class ServiceGraphRecorder {
       throw new RangeError(
         `ServiceGraphRecorder: ${clusters.length} clusters and ${services.length + traffic.length} workloads exceed the node key's 1023 and 2047`,
       );
+    this.replicaNodes = new Array<{ labels: object; node: number }[] | undefined>(
+      services.length * clusters.length,
+    ).fill(undefined);
   }
 
-  /** Records one completed call (the caller decides whether it is past warm-up). */
-  call(call: Readonly<Call>, latencyMs: number, lnLatency: number): void {
+  /**
+   * Records one completed call (the caller decides whether it is past warm-up) and returns its edge.
+   *
+   * @param ok - a final response that is not 5xx (the caller's `isFailure` verdict: an error otherwise).
+   */
+  call(call: Readonly<Call>, ok: boolean, latencyMs: number, lnLatency: number): EdgeCell {
     const proxy = call.source;
     const caller = proxy.endpoint;
+    const clusters = this.clusters.length;
     // A call with no replica behind its proxy is a client's; from a router, the ingress gateway's (one
     // node per cluster after the traffic sources), as Kiali draws istio-ingressgateway.
     let source: number | undefined;
-    if (caller === undefined && proxy.nodeType !== 'router') {
-      const k = call.request.traffic * this.clusters.length + proxy.cluster;
+    if (caller !== undefined) source = this.replicaNode(caller.service, caller.cluster, caller.labels);
+    else if (proxy.nodeType !== 'router') {
+      const k = call.request.traffic * clusters + proxy.cluster;
       source = this.clientNode[k];
       if (source === undefined) {
         source = this.node(this.services.length + call.request.traffic, 0, proxy.cluster);
         this.clientNode[k] = source;
       }
     } else {
-      source = this.sourceNodeByProxy[proxy.id];
+      source = this.ingressNode[proxy.cluster];
       if (source === undefined) {
-        source =
-          caller !== undefined
-            ? this.node(caller.service, this.version(caller.labels), caller.cluster)
-            : this.node(this.services.length + this.traffic.length, 0, proxy.cluster);
-        this.sourceNodeByProxy[proxy.id] = source;
+        source = this.node(this.services.length + this.traffic.length, 0, proxy.cluster);
+        this.ingressNode[proxy.cluster] = source;
       }
     }
     if (call.service.external !== undefined) this.external.add(call.service.index);
@@ -139,17 +158,13 @@ export class ServiceGraphRecorder {
     if (endpoint === undefined) {
       destination = this.unreachedNode[service];
       if (destination === undefined) {
-        destination = this.node(service, 0, this.clusters.length);
+        destination = this.node(service, 0, clusters);
         this.unreachedNode[service] = destination;
       }
-    } else if (endpoint.service === service) {
-      destination = this.destinationNodeByEndpoint[endpoint.id];
-      if (destination === undefined) {
-        destination = this.node(service, this.version(endpoint.labels), endpoint.cluster);
-        this.destinationNodeByEndpoint[endpoint.id] = destination;
-      }
-      // The cache holds an endpoint's node as its own service's; a call to another service is not cached.
-    } else destination = this.node(service, this.version(endpoint.labels), endpoint.cluster);
+    } else if (endpoint.service === service)
+      destination = this.replicaNode(service, endpoint.cluster, endpoint.labels);
+    // A replica's node is its own service's; a call routed to another service's replica is not cached.
+    else destination = this.node(service, this.version(endpoint.labels), endpoint.cluster);
     let row = this.edgesFrom[source];
     if (row === undefined) {
       row = [];
@@ -160,18 +175,15 @@ export class ServiceGraphRecorder {
       cell = {
         source,
         destination,
-        calls: 0,
-        errors: 0,
-        latency: new LogHistogram(EDGE_ACCURACY),
+        tally: new Tally(0, EDGE_ACCURACY),
+        versionSums: undefined,
         responseKeys: [],
         responseCounts: [],
       };
       row[destination] = cell;
       this.cells.push(cell);
     }
-    cell.calls++;
-    if (isFailure(call.responseCode)) cell.errors++;
-    cell.latency.recordLn(latencyMs, lnLatency);
+    cell.tally.add(ok, latencyMs, -1, false, lnLatency);
     const key = call.responseCode * 65536 + call.responseFlags;
     const keys = cell.responseKeys;
     // A loop, not `indexOf`: the builtin call on an array of one or two keys was 3% of the mesh bench.
@@ -182,6 +194,46 @@ export class ServiceGraphRecorder {
       keys.push(key);
       cell.responseCounts.push(1);
     }
+    return cell;
+  }
+
+  /** The node of `service`'s replicas in `cluster` that carry `labels`. */
+  private replicaNode(service: number, cluster: number, labels: Readonly<Record<string, string>>): number {
+    const k = service * this.clusters.length + cluster;
+    let deployments = this.replicaNodes[k];
+    if (deployments === undefined) {
+      deployments = [];
+      this.replicaNodes[k] = deployments;
+    }
+    for (let i = 0; i < deployments.length; i++) {
+      const d = deployments[i] as { readonly labels: object; readonly node: number };
+      if (d.labels === labels) return d.node;
+    }
+    const node = this.node(service, this.version(labels), cluster);
+    deployments.push({ labels, node });
+    return node;
+  }
+
+  /** Every edge the run exercised, in order of first sight. */
+  get edges(): readonly EdgeCell[] {
+    return this.cells;
+  }
+
+  /** What a node stands for (`EdgeCell.source`, `EdgeCell.destination`). */
+  nodeKey(node: number): NodeKey {
+    const key = this.nodes[node];
+    if (key === undefined) throw new RangeError(`ServiceGraphRecorder: no node ${node}`);
+    return key;
+  }
+
+  /** Clusters: a node's `cluster` equal to this is none (the call reached no replica). */
+  get clusterCount(): number {
+    return this.clusters.length;
+  }
+
+  /** The `version` label behind a node's version index; null for 0 (none). */
+  versionName(version: number): string | null {
+    return this.versions[version] ?? null;
   }
 
   /** Edges the run exercised, and histogram buckets they hold (for `stateSize`). */
@@ -191,7 +243,7 @@ export class ServiceGraphRecorder {
 
   get bucketCount(): number {
     let n = 0;
-    for (const c of this.cells) n += c.latency.bucketCount;
+    for (const c of this.cells) n += c.tally.bucketCount;
     return n;
   }
 
@@ -202,7 +254,12 @@ export class ServiceGraphRecorder {
       const d = this.nodes[c.destination] as NodeKey;
       const isClient = s.workload >= this.services.length;
       const isIngress = s.workload === this.services.length + this.traffic.length;
-      const q = (p: number) => round(c.latency.quantile(p) ?? 0, 4);
+      // Kiali's edge latency is every call's: answered and failed histograms merge exactly.
+      const latency = c.tally.latency.clone();
+      latency.merge(c.tally.failedLatency);
+      const q = (p: number) => round(latency.quantile(p) ?? 0, 4);
+      const calls = c.tally.requests;
+      const errors = calls - c.tally.succeeded;
       return {
         sourceKind: isIngress ? 'ingress' : isClient ? 'traffic' : 'service',
         source: isIngress
@@ -216,10 +273,10 @@ export class ServiceGraphRecorder {
         destinationVersion: this.versions[d.version] ?? null,
         destinationCluster: this.clusters[d.cluster] ?? null,
         ...(this.external.has(d.workload) ? { destinationKind: 'external' as const } : {}),
-        calls: c.calls,
-        ratePerSecond: seconds > 0 ? round(c.calls / seconds, 4) : 0,
-        errors: c.errors,
-        errorRatio: round(c.errors / c.calls, 6),
+        calls,
+        ratePerSecond: seconds > 0 ? round(calls / seconds, 4) : 0,
+        errors,
+        errorRatio: round(errors / calls, 6),
         latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99) },
         responses: c.responseKeys
           .map((key, i) => ({
