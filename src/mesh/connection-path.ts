@@ -221,7 +221,9 @@ export class ConnectionPath implements PathRole {
     const { infra, registry } = this.ctx;
     const state = registry.stateOf(endpoint.id);
     if (state === EndpointState.terminated) return PathState.silentNew;
-    if (state === EndpointState.unavailable || !infra.isZoneUp(endpoint.zone)) return PathState.silent;
+    if (state === EndpointState.unavailable) return PathState.silent;
+    if (infra.allReachable) return PathState.open;
+    if (!infra.isZoneUp(endpoint.zone)) return PathState.silent;
     if (!viaGateway && !infra.clustersConnected(source.cluster, endpoint.cluster)) return PathState.silent;
     return PathState.open;
   }

@@ -167,7 +167,9 @@ export class ReplicaSide implements ReplicaRole {
     const source = a.call.source;
     if (
       state === EndpointState.unavailable ||
-      (a.viaGateway < 0 && !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster))
+      (a.viaGateway < 0 &&
+        !this.ctx.infra.allReachable &&
+        !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster))
     ) {
       this.roles.path.hang(a);
       return;
