@@ -219,9 +219,13 @@ export class ConnectionPath implements PathRole {
   /** Whether packets get from `source` to the replica, and how they fail if not. */
   private pathTo(source: Proxy, endpoint: Endpoint, viaGateway: boolean): PathState {
     const { infra, registry } = this.ctx;
-    const state = registry.stateOf(endpoint.id);
-    if (state === EndpointState.terminated) return PathState.silentNew;
-    if (state === EndpointState.unavailable || !infra.isZoneUp(endpoint.zone)) return PathState.silent;
+    if (registry.lost !== 0) {
+      const state = registry.stateOf(endpoint.id);
+      if (state === EndpointState.terminated) return PathState.silentNew;
+      if (state === EndpointState.unavailable) return PathState.silent;
+    }
+    if (infra.allReachable) return PathState.open;
+    if (!infra.isZoneUp(endpoint.zone)) return PathState.silent;
     if (!viaGateway && !infra.clustersConnected(source.cluster, endpoint.cluster)) return PathState.silent;
     return PathState.open;
   }

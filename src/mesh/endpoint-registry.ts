@@ -29,6 +29,11 @@ export class EndpointRegistry {
   readonly all: Endpoint[] = [];
   /** Per endpoint, its state in reality. */
   private state = new Uint8Array(64);
+  /**
+   * Endpoints now terminated or unavailable. While it is 0 no endpoint is either, and the request path,
+   * which asks for every try, arrival and response, reads this instead of each endpoint's state.
+   */
+  lost = 0;
   /** Per endpoint, whether its cluster's API server lists it as ready (lags reality while the server is down). */
   private published = new Uint8Array(64);
   private readonly listeners: EndpointListener[] = [];
@@ -76,7 +81,9 @@ export class EndpointRegistry {
 
   /** Changes reality; publishes the change at once if `apiServerUp`, otherwise when `republish` is called. */
   setState(id: number, state: EndpointState, apiServerUp: boolean): void {
-    const wasReady = this.state[id] === EndpointState.ready;
+    const was = this.state[id];
+    const wasReady = was === EndpointState.ready;
+    this.lost += (isLost(state) ? 1 : 0) - (isLost(was as EndpointState) ? 1 : 0);
     this.state[id] = state;
     const isReady = state === EndpointState.ready;
     if (wasReady !== isReady) for (const l of this.realityListeners) l(id, isReady);
@@ -95,4 +102,8 @@ export class EndpointRegistry {
     const endpoint = this.all[id] as Endpoint;
     for (const l of this.listeners) l(endpoint, ready === 1);
   }
+}
+
+function isLost(state: EndpointState): boolean {
+  return state === EndpointState.terminated || state === EndpointState.unavailable;
 }

@@ -16,6 +16,11 @@ export class Infrastructure {
   private readonly partitions = new Map<string, number>();
   /** Bumped on every change, so that cached reachability can be invalidated cheaply. */
   version = 0;
+  /**
+   * Every cluster and zone up and no partition: `isZoneUp` and `clustersConnected` then answer true for
+   * every place, and the request path, which asks them for every try and response, reads this instead.
+   */
+  allReachable = true;
 
   constructor(private readonly topology: Topology) {
     const n = topology.clusterNames.length;
@@ -47,6 +52,7 @@ export class Infrastructure {
   setClusterUp(c: number, up: boolean): void {
     this.clusterUp[c] = up ? 1 : 0;
     this.version++;
+    this.updateReachable();
   }
   setApiServerUp(c: number, up: boolean): void {
     this.apiServerUp[c] = up ? 1 : 0;
@@ -59,6 +65,7 @@ export class Infrastructure {
   setZoneUp(zone: number, up: boolean): void {
     this.zoneUp[zone] = up ? 1 : 0;
     this.version++;
+    this.updateReachable();
   }
 
   /** Starts (or, with `heal`, ends) a partition between two regions or clusters, by name. */
@@ -68,6 +75,12 @@ export class Infrastructure {
     if (n <= 0) this.partitions.delete(key);
     else this.partitions.set(key, n);
     this.version++;
+    this.updateReachable();
+  }
+
+  private updateReachable(): void {
+    this.allReachable =
+      this.partitions.size === 0 && this.clusterUp.every((u) => u === 1) && this.zoneUp.every((u) => u === 1);
   }
 
   /**

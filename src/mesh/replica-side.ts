@@ -27,14 +27,17 @@ export class ReplicaSide implements ReplicaRole {
   readonly arrive = (a: Attempt): void => {
     checkAttempt(a);
     const endpoint = a.endpoint as Endpoint;
-    const state = this.ctx.registry.stateOf(endpoint.id);
-    if (state === EndpointState.terminated) {
-      this.respondReset(a);
-      return;
-    }
-    if (state === EndpointState.unavailable) {
-      this.roles.path.hang(a); // Swallowed by a dead node.
-      return;
+    const registry = this.ctx.registry;
+    if (registry.lost !== 0) {
+      const state = registry.stateOf(endpoint.id);
+      if (state === EndpointState.terminated) {
+        this.respondReset(a);
+        return;
+      }
+      if (state === EndpointState.unavailable) {
+        this.roles.path.hang(a); // Swallowed by a dead node.
+        return;
+      }
     }
     a.arrivedMs = this.ctx.engine.now;
     const injectedDelay = this.ctx.injected.delayFor(endpoint.service, endpoint.cluster);
@@ -69,7 +72,8 @@ export class ReplicaSide implements ReplicaRole {
     const service = a.call.service;
     const endpoint = a.endpoint as Endpoint;
     if (!service.blocking) this.releaseSlot(a);
-    if (this.ctx.registry.stateOf(endpoint.id) === EndpointState.terminated) {
+    const registry = this.ctx.registry;
+    if (registry.lost !== 0 && registry.stateOf(endpoint.id) === EndpointState.terminated) {
       this.respondReset(a);
       return;
     }
@@ -159,7 +163,9 @@ export class ReplicaSide implements ReplicaRole {
   private respond(a: Attempt, code: number): void {
     this.releaseSlot(a);
     const endpoint = a.endpoint as Endpoint;
-    const state = this.ctx.registry.stateOf(endpoint.id);
+    const registry = this.ctx.registry;
+    // With no endpoint lost, this one is neither terminated nor unavailable: the only states asked below.
+    const state = registry.lost === 0 ? EndpointState.ready : registry.stateOf(endpoint.id);
     if (state === EndpointState.terminated) {
       this.respondReset(a);
       return;
@@ -167,7 +173,9 @@ export class ReplicaSide implements ReplicaRole {
     const source = a.call.source;
     if (
       state === EndpointState.unavailable ||
-      (a.viaGateway < 0 && !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster))
+      (a.viaGateway < 0 &&
+        !this.ctx.infra.allReachable &&
+        !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster))
     ) {
       this.roles.path.hang(a);
       return;

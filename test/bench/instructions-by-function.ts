@@ -79,9 +79,11 @@ async function selfByAddress(file: string): Promise<Map<number, number>> {
     if (!(c === '0' || c === '+' || c === '-' || c === '*')) continue;
     const [position, , ir] = line.split(' ');
     if (position === undefined) continue;
+    // Absolute positions are hex (0x...); relative ones (+n, -n) are decimal: read as hex, an address drifted
+    // off its instruction within a run of relative lines (checked against V8's --print-opt-code listing).
     if (position.startsWith('0x')) address = parseInt(position, 16);
-    else if (c === '+') address += parseInt(position.slice(1), 16);
-    else if (c === '-') address -= parseInt(position.slice(1), 16);
+    else if (c === '+') address += parseInt(position.slice(1), 10);
+    else if (c === '-') address -= parseInt(position.slice(1), 10);
     if (callCost) {
       callCost = false;
       continue;
