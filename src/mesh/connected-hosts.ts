@@ -24,7 +24,7 @@ export class ConnectedHosts {
 
   /** `hosts`: the view's host count (host indices lie in [0, hosts)). */
   constructor(private readonly hosts: number) {
-    if (words(hosts) <= DIRECT_BITSET_WORDS) this.sparse = undefined;
+    if (directBitsetWords(hosts) > 0) this.sparse = undefined;
   }
 
   /** Hosts connected. */
@@ -34,7 +34,7 @@ export class ConnectedHosts {
 
   has(host: number): boolean {
     const bits = this.bits;
-    if (bits !== undefined) return (((bits[host >>> 5] as number) >>> (host & 31)) & 1) === 1;
+    if (bits !== undefined) return hasBit(bits, host);
     // A small view's bitset is made by the first connection: until then nothing is connected.
     return this.sparse !== undefined && this.sparse.get(host) === 1;
   }
@@ -46,7 +46,7 @@ export class ConnectedHosts {
     this.count += connected ? 1 : -1;
     const bits = this.sparse === undefined ? (this.bits ??= new Int32Array(words(this.hosts))) : this.bits;
     if (bits !== undefined) {
-      bits[host >>> 5] = (bits[host >>> 5] as number) ^ (1 << (host & 31));
+      setBit(bits, host, connected);
       return;
     }
     const sparse = this.sparse as HostTable;
@@ -54,9 +54,7 @@ export class ConnectedHosts {
     // A table is at most half full, 8 bytes a slot: past the bitset's size, switch for good.
     if (16 * this.count > 4 * words(this.hosts)) {
       const b = new Int32Array(words(this.hosts));
-      sparse.forEach((h) => {
-        b[h >>> 5] = (b[h >>> 5] as number) | (1 << (h & 31));
-      });
+      sparse.forEach((h) => setBit(b, h, true));
       this.bits = b;
       this.sparse = undefined;
     }
@@ -64,16 +62,8 @@ export class ConnectedHosts {
 
   /** Calls `visit` with every connected host, in no particular order. */
   forEach(visit: (host: number) => void): void {
-    const bits = this.bits;
-    if (bits === undefined) {
-      this.sparse?.forEach((h) => visit(h));
-      return;
-    }
-    for (let w = 0; w < bits.length; w++) {
-      const word = bits[w] as number;
-      if (word === 0) continue;
-      for (let b = 0; b < 32; b++) if (((word >>> b) & 1) === 1) visit(w * 32 + b);
-    }
+    if (this.bits === undefined) this.sparse?.forEach((h) => visit(h));
+    else forEachBit(this.bits, visit);
   }
 }
 
@@ -83,4 +73,39 @@ const DIRECT_BITSET_WORDS = 128;
 /** 32-bit words of a bitset of `n` bits. */
 function words(n: number): number {
   return Math.max(1, Math.ceil(n / 32));
+}
+
+/**
+ * The words of the bitset a view of `hosts` hosts starts with on its first connection, or 0 when it is
+ * too large for one (then a ConnectedHosts, sparse first). upstream.ts keeps a small view's bitset itself.
+ */
+export function directBitsetWords(hosts: number): number {
+  const n = words(hosts);
+  return n <= DIRECT_BITSET_WORDS ? n : 0;
+}
+
+export function hasBit(bits: Int32Array, host: number): boolean {
+  return (((bits[host >>> 5] as number) >>> (host & 31)) & 1) === 1;
+}
+
+export function setBit(bits: Int32Array, host: number, on: boolean): void {
+  const w = host >>> 5;
+  const mask = 1 << (host & 31);
+  bits[w] = on ? (bits[w] as number) | mask : (bits[w] as number) & ~mask;
+}
+
+/** Bits set (0 for no bitset). */
+export function countBits(bits: Int32Array | undefined): number {
+  let n = 0;
+  if (bits !== undefined) forEachBit(bits, () => n++);
+  return n;
+}
+
+/** Calls `visit` with every bit set, in increasing order. */
+export function forEachBit(bits: Int32Array, visit: (bit: number) => void): void {
+  for (let w = 0; w < bits.length; w++) {
+    const word = bits[w] as number;
+    if (word === 0) continue;
+    for (let b = 0; b < 32; b++) if (((word >>> b) & 1) === 1) visit(w * 32 + b);
+  }
 }
