@@ -106,7 +106,6 @@ export class Upstream implements ActiveRequests {
   private readonly stream: number;
   private readonly policy: LbPolicy;
   private readonly health: HostHealth | undefined;
-  private readonly cursor: RoundRobinCursor;
   /**
    * The hosts of a view of up to 4,096 hosts this proxy holds a pooled connection to: one bit per host,
    * made on the first connection and referenced from here (a ConnectedHosts object in between was one
@@ -119,6 +118,8 @@ export class Upstream implements ActiveRequests {
   private activeMore: HostTable | undefined = undefined;
   /** Pooled connections of a view of more than 4,096 hosts (sparse, then a bitset: connected-hosts.ts). */
   private readonly wide: ConnectedHosts | undefined;
+  /** ROUND_ROBIN's cursors (read by that policy only, so after the fields every pick reads). */
+  private readonly cursor: RoundRobinCursor;
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
   private gateways: Map<number, GatewayConnections> | undefined = undefined;
   /** Attempts waiting for a connection, made when the first one waits (most views never queue). */
@@ -225,8 +226,7 @@ export class Upstream implements ActiveRequests {
       return;
     }
     const more = this.activeMore;
-    if (more !== undefined && more.get(host) !== 0) more.add(host, delta);
-    else if (this.activeN === 0) {
+    if (this.activeN === 0 && (more === undefined || more.get(host) === 0)) {
       this.activeHost = host;
       this.activeN = delta;
     } else (this.activeMore ??= new HostTable()).add(host, delta);
@@ -496,7 +496,7 @@ export class Upstream implements ActiveRequests {
       level,
       this,
       this.set.weights,
-      this.cursor,
+      this.policy === LbPolicy.ROUND_ROBIN ? this.cursor : NO_CURSOR,
       this.draws,
       this.stream,
     );
