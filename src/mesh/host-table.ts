@@ -5,11 +5,9 @@
  * requests exist for the handful of hosts with requests in flight, and pooled connections for the hosts
  * it has sent to (Envoy keeps one to every host it used until Istio's one-hour idle timeout).
  *
- * 0 is the absent value: `get` returns 0 for a host not in the table. A host whose value goes back to 0
- * keeps its entry (a try's count goes 0 -> 1 -> 0: no delete and re-insert per try) until the table, half
- * full, is rebuilt without its zero entries, at the same size when that makes room, else twice the size:
- * the table is bounded by the hosts with non-zero values, not by the hosts ever seen. Linear probing, no
- * deletion; nothing is allocated until the first entry. The first table is 8 slots, 64 bytes: V8 keeps a typed array
+ * 0 is the absent value: `get` returns 0 for a host not in the table and `set(host, 0)` removes it.
+ * Linear probing with backward-shift deletion (no tombstones); the table doubles past half full and
+ * allocates nothing until the first entry. The first table is 8 slots, 64 bytes: V8 keeps a typed array
  * that small inside the heap next to its object, where a larger one lives off the heap behind a pointer
  * (one more cache miss per access on a large mesh, and a malloc per allocation). A proxy's active requests
  * rarely exceed 4 hosts, so most tables never leave it.
@@ -25,14 +23,13 @@ const EMPTY = -1;
 const FIRST_TABLE_INTS = 16;
 
 export class HostTable {
-  /** The inline entry: its host, free while its value is 0 (a host is never non-zero both here and in the table). */
+  /** The inline entry: its host, or EMPTY while it is free (a host is never both here and in the table). */
   private key0 = EMPTY;
   private value0 = 0;
-  /** Hosts with a non-zero value, inline and in the table. */
   private count = 0;
   /** Slot i holds its key at 2i and its value at 2i + 1; EMPTY keys are free slots. */
   private slots: Int32Array | undefined = undefined;
-  /** Entries in `slots`, those whose value went back to 0 included (dropped when the table is rebuilt). */
+  /** Entries in `slots`. */
   private inTable = 0;
 
   /** Hosts with a non-zero value. */
@@ -53,52 +50,51 @@ export class HostTable {
     }
   }
 
-  /** Sets `host`'s value (0: absent). */
+  /** Sets `host`'s value; 0 removes it. */
   set(host: number, value: number): void {
-    this.add(host, value - this.get(host));
-  }
-
-  /**
-   * Adds `delta` to `host`'s value (absent counts as 0), in one probe when the host has an entry. An entry
-   * whose value goes back to 0 stays: a proxy's active counts go 0 -> 1 -> 0 on every try, and deleting
-   * and re-inserting each time was most of the table's work; zero entries go when the table is rebuilt.
-   */
-  add(host: number, delta: number): void {
     checkHost(host);
-    if (delta === 0) return;
+    if (value === 0) {
+      this.delete(host);
+      return;
+    }
     if (this.key0 === host) {
-      this.value0 = this.counted(this.value0, this.value0 + delta);
+      this.value0 = value;
       return;
     }
     const at = this.find(host);
-    if (at >= 0) {
-      const t = this.slots as Int32Array;
-      t[at + 1] = this.counted(t[at + 1] as number, (t[at + 1] as number) + delta);
-      return;
-    }
-    this.count++;
-    if (this.value0 === 0) {
-      this.key0 = host;
-      this.value0 = delta;
-    } else this.insert(host, delta);
+    if (at >= 0) (this.slots as Int32Array)[at + 1] = value;
+    else this.addNew(host, value);
   }
 
-  /** Calls `visit` with every host of non-zero value and its value, in no particular order. */
+  /** Adds `delta` to `host`'s value (absent counts as 0), in one probe when the host is present. */
+  add(host: number, delta: number): void {
+    checkHost(host);
+    if (this.key0 === host) {
+      const v = this.value0 + delta;
+      if (v === 0) this.delete(host);
+      else this.value0 = v;
+      return;
+    }
+    const at = this.find(host);
+    if (at < 0) {
+      if (delta !== 0) this.addNew(host, delta);
+      return;
+    }
+    const t = this.slots as Int32Array;
+    const v = (t[at + 1] as number) + delta;
+    if (v === 0) this.delete(host);
+    else t[at + 1] = v;
+  }
+
+  /** Calls `visit` with every host and its value, in no particular order. */
   forEach(visit: (host: number, value: number) => void): void {
-    if (this.value0 !== 0) visit(this.key0, this.value0);
+    if (this.key0 !== EMPTY) visit(this.key0, this.value0);
     const t = this.slots;
     if (t === undefined) return;
     for (let i = 0; i < t.length; i += 2) {
       const k = t[i] as number;
-      if (k !== EMPTY && (t[i + 1] as number) !== 0) visit(k, t[i + 1] as number);
+      if (k !== EMPTY) visit(k, t[i + 1] as number);
     }
-  }
-
-  /** `now`, after counting a value going from `before` to `now` in and out of `count`. */
-  private counted(before: number, now: number): number {
-    if (before === 0) this.count++;
-    else if (now === 0) this.count--;
-    return now;
   }
 
   /** The index of `host`'s key in the table, or -1 if the table does not hold it. */
@@ -113,10 +109,19 @@ export class HostTable {
     }
   }
 
-  /** Puts a host the table does not hold into it, rebuilding the table first if it is half full. */
+  /** Adds a host held nowhere yet: inline if that entry is free, else in the table. */
+  private addNew(host: number, value: number): void {
+    this.count++;
+    if (this.key0 === EMPTY) {
+      this.key0 = host;
+      this.value0 = value;
+    } else this.insert(host, value);
+  }
+
+  /** Puts a host the table does not hold into it. */
   private insert(host: number, value: number): void {
     let t = this.slots;
-    if (t === undefined || 4 * (this.inTable + 1) > t.length) t = this.rebuild();
+    if (t === undefined || 4 * (this.inTable + 1) > t.length) t = this.grow();
     const mask = (t.length >> 1) - 1;
     let i = hash(host) & mask;
     while ((t[2 * i] as number) !== EMPTY) i = (i + 1) & mask;
@@ -125,28 +130,46 @@ export class HostTable {
     this.inTable++;
   }
 
-  /**
-   * A new table holding the non-zero entries: the same size when dropping the zero entries made room,
-   * else twice the size. Past the first table, a rebuilt table is at most a quarter full with the new
-   * entry, so rebuilds are at least as many inserts apart as the table holds entries; the first (8 slots)
-   * may be rebuilt as soon as it is half full again, which costs little at its size.
-   */
-  private rebuild(): Int32Array {
+  private delete(host: number): void {
+    if (this.key0 === host) {
+      this.key0 = EMPTY;
+      this.value0 = 0;
+      this.count--;
+      return;
+    }
+    const found = this.find(host);
+    if (found < 0) return;
+    const t = this.slots as Int32Array;
+    const mask = (t.length >> 1) - 1;
+    let hole = found >> 1;
+    // Backward shift: later entries of the probe run move into the hole when their home slot allows.
+    for (let j = (hole + 1) & mask; ; j = (j + 1) & mask) {
+      const k = t[2 * j] as number;
+      if (k === EMPTY) break;
+      const home = hash(k) & mask;
+      // The entry must stay unless its home lies cyclically outside (hole, j].
+      const homeInRun = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!homeInRun) {
+        t[2 * hole] = k;
+        t[2 * hole + 1] = t[2 * j + 1] as number;
+        hole = j;
+      }
+    }
+    t[2 * hole] = EMPTY;
+    t[2 * hole + 1] = 0;
+    this.inTable--;
+    this.count--;
+  }
+
+  private grow(): Int32Array {
     const old = this.slots;
-    let live = 0;
-    if (old !== undefined)
-      for (let i = 0; i < old.length; i += 2)
-        if ((old[i] as number) !== EMPTY && (old[i + 1] as number) !== 0) live++;
-    let size = old === undefined ? FIRST_TABLE_INTS : old.length;
-    while (live + 1 > (size === FIRST_TABLE_INTS ? size / 4 : size / 8)) size *= 2;
-    const t = new Int32Array(size).fill(EMPTY);
+    const t = new Int32Array(old === undefined ? FIRST_TABLE_INTS : old.length * 2).fill(EMPTY);
     for (let i = 1; i < t.length; i += 2) t[i] = 0;
     this.slots = t;
     this.inTable = 0;
     if (old !== undefined)
       for (let i = 0; i < old.length; i += 2)
-        if ((old[i] as number) !== EMPTY && (old[i + 1] as number) !== 0)
-          this.insert(old[i] as number, old[i + 1] as number);
+        if ((old[i] as number) !== EMPTY) this.insert(old[i] as number, old[i + 1] as number);
     return t;
   }
 }

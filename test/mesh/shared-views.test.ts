@@ -144,7 +144,7 @@ describe('mesh/proxy default-cluster views', () => {
 });
 
 describe('mesh/host-table', () => {
-  // 300 hosts: growth and rebuilds of the table; 3: the inline entry freed and retaken while the table holds others.
+  // 300 hosts: growth and deletions in the table; 3: the inline entry freed and retaken while the table holds others.
   it.each([300, 3])('get/set/add/forEach against a Map, over %i hosts', (hosts) => {
     const t = new HostTable();
     const m = new Map<number, number>();
@@ -166,21 +166,6 @@ describe('mesh/host-table', () => {
     for (const h of [...m.keys()]) t.set(h, 0);
     expect(t.size).toBe(0);
     for (let h = 0; h < hosts; h++) expect(t.get(h)).toBe(0);
-  });
-
-  it('is bounded by the hosts with non-zero values, not by the hosts ever seen', () => {
-    const t = new HostTable();
-    const slots = () => (t as unknown as { slots: Int32Array | undefined }).slots?.length ?? 0;
-    // Two hosts always in flight (one inline, one in the table), 10,000 others passing through 0 -> 1 -> 0.
-    t.add(1_000_000, 1);
-    t.add(1_000_001, 1);
-    for (let h = 0; h < 10_000; h++) {
-      t.add(h, 1);
-      t.add(h, -1);
-    }
-    expect(slots()).toBe(16);
-    expect(t.size).toBe(2);
-    expect([t.get(1_000_000), t.get(1_000_001), t.get(9_999)]).toEqual([1, 1, 0]);
   });
 
   it('refuses a negative host (a state that cannot happen)', () => {
