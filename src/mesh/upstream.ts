@@ -32,10 +32,11 @@ import type { PrioritySet, UpstreamHost } from './priority-set.js';
 import { HostTable } from './host-table.js';
 import {
   ConnectedHosts,
-  countBits,
+  ConnectionRows,
   directBitsetWords,
   forEachBit,
   hasBit,
+  rowBase,
   setBit,
 } from './connected-hosts.js';
 import type { Attempt } from './request.js';
@@ -107,17 +108,22 @@ export class Upstream implements ActiveRequests {
   private readonly policy: LbPolicy;
   private readonly health: HostHealth | undefined;
   /**
-   * The hosts of a view of up to 4,096 hosts this proxy holds a pooled connection to: one bit per host,
-   * made on the first connection and referenced from here (a ConnectedHosts object in between was one
-   * more cold cache line per try). Larger views keep theirs in `wide`.
+   * The hosts of a view of up to 4,096 hosts this proxy holds a pooled connection to: one bit per host
+   * from word `bitsAt` of `bits`, made on the first connection: a row of the mesh's shared chunks while
+   * the view is current (connected-hosts.ts ConnectionRows), an array of its own once it was replaced or
+   * when the view has no row store. Larger views keep theirs in `wide`.
    */
   private bits: Int32Array | undefined = undefined;
+  private bitsAt = 0;
   /** The view that replaced this one (set by `inherit`): late completions are counted there. */
   private successor: Upstream | undefined = undefined;
   /** Active requests of hosts other than the inline one (made when a second host has any). */
   private activeMore: HostTable | undefined = undefined;
   /** Pooled connections of a view of more than 4,096 hosts (sparse, then a bitset: connected-hosts.ts). */
   private readonly wide: ConnectedHosts | undefined;
+  /** Where this view's row came from (undefined: the view's bits are its own array), and its id (-1: none). */
+  private readonly rows: ConnectionRows | undefined;
+  private row = -1;
   /** ROUND_ROBIN's cursors (read by that policy only, so after the fields every pick reads). */
   private readonly cursor: RoundRobinCursor;
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
@@ -132,7 +138,9 @@ export class Upstream implements ActiveRequests {
     stream: number,
     health: HostHealth | undefined,
     admission: ConnectionPool,
+    rows?: ConnectionRows,
   ) {
+    this.rows = rows;
     this.set = set;
     this.draws = draws;
     this.stream = stream;
@@ -164,7 +172,9 @@ export class Upstream implements ActiveRequests {
   /** Hosts with requests in flight, and hosts with a pooled connection (what its memory grows with). */
   get touchedHosts(): { active: number; connected: number } {
     const active = (this.activeN !== 0 ? 1 : 0) + (this.activeMore?.size ?? 0);
-    return { active, connected: this.wide?.size ?? countBits(this.bits) };
+    let connected = 0;
+    this.forEachConnected(() => connected++);
+    return { active, connected };
   }
 
   /** Carries balancing and connection state over from the view this one replaces, host by host. */
@@ -184,6 +194,7 @@ export class Upstream implements ActiveRequests {
       const i = moved(j);
       if (i >= 0) this.setConnected(i, true);
     });
+    previous.retire();
     // The gateway connections themselves carry over (the idle stack is shared with the old view).
     previous.gateways?.forEach((c, j) => {
       const i = moved(j);
@@ -239,7 +250,8 @@ export class Upstream implements ActiveRequests {
 
   private forEachConnected(visit: (host: number) => void): void {
     if (this.wide !== undefined) this.wide.forEach(visit);
-    else if (this.bits !== undefined) forEachBit(this.bits, visit);
+    else if (this.bits !== undefined)
+      forEachBit(this.bits, this.bitsAt, directBitsetWords(this.set.hosts.length), visit);
   }
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
@@ -361,7 +373,7 @@ export class Upstream implements ActiveRequests {
 
   isConnected(host: number): boolean {
     const bits = this.bits;
-    if (bits !== undefined) return hasBit(bits, host);
+    if (bits !== undefined) return hasBit(bits, this.bitsAt, host);
     return this.wide !== undefined && this.wide.has(host);
   }
 
@@ -374,8 +386,31 @@ export class Upstream implements ActiveRequests {
     const n = this.set.hosts.length;
     if (!(host < n)) throw new RangeError(`Upstream: host ${host} outside the view's ${n}`);
     // Nothing connected yet: a reset of a host never connected changes nothing.
-    if (this.bits === undefined && !connected) return;
-    setBit((this.bits ??= new Int32Array(directBitsetWords(n))), host, connected);
+    if (this.bits === undefined) {
+      if (!connected) return;
+      const words = directBitsetWords(n);
+      if (this.rows === undefined || this.successor !== undefined) this.bits = new Int32Array(words);
+      else {
+        this.row = this.rows.allocate(words);
+        this.bits = this.rows.chunk(this.row);
+        this.bitsAt = rowBase(this.row);
+      }
+    }
+    setBit(this.bits, this.bitsAt, host, connected);
+  }
+
+  /**
+   * The view was replaced: its connections move from the shared row to an array of its own (attempts
+   * still on it may read and reset them), and the row goes back to the store.
+   */
+  private retire(): void {
+    if (this.row < 0) return;
+    const words = directBitsetWords(this.set.hosts.length);
+    const own = (this.bits as Int32Array).slice(this.bitsAt, this.bitsAt + words);
+    (this.rows as ConnectionRows).release(this.row, words);
+    this.bits = own;
+    this.bitsAt = 0;
+    this.row = -1;
   }
 
   private gatewayOf(host: number): GatewayConnections {

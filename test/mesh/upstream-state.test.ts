@@ -11,12 +11,13 @@ import { PodHost, PrioritySet } from '../../src/mesh/priority-set.js';
 import type { Endpoint } from '../../src/mesh/endpoint.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
+import { ConnectionRows } from '../../src/mesh/connected-hosts.js';
 
 /** A view of hosts with the given keys (state only: no pick is made). */
-function view(keys: readonly number[], version = 0): Upstream {
+function view(keys: readonly number[], version = 0, rows?: ConnectionRows): Upstream {
   const hosts = keys.map((k) => new PodHost(k, 0, 0, 1, 0, -1, 0, {} as Endpoint));
   const set = new PrioritySet(hosts, effectiveTrafficPolicy(undefined), Int32Array.from(keys));
-  return new Upstream(set, version, { next: () => 0 }, 0, undefined, new ConnectionPool());
+  return new Upstream(set, version, { next: () => 0 }, 0, undefined, new ConnectionPool(), rows);
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -34,8 +35,9 @@ describe('mesh/upstream per-host state', () => {
           maxLength: 300,
           size: 'max',
         }),
-        (n, ops: Op[]) => {
-          const u = view(range(n));
+        fc.boolean(),
+        (n, ops: Op[], shared) => {
+          const u = view(range(n), 0, shared ? new ConnectionRows() : undefined);
           const active = new Map<number, number>();
           const connected = new Set<number>();
           // Few hosts at a time, so the inline entry is shared, freed and retaken.
@@ -82,6 +84,35 @@ describe('mesh/upstream per-host state', () => {
     before.finished(2);
     expect(after.activeRequests(1)).toBe(1);
     expect(before.activeRequests(2)).toBe(2);
+  });
+
+  it('a current view keeps its connections in a shared row; the view it replaced gets its own copy', () => {
+    const rows = new ConnectionRows();
+    const before = view(range(100), 0, rows);
+    const other = view(range(100), 0, rows);
+    expect(rows.rows).toBe(0); // nothing connected yet: no row
+    before.setConnected(3, true);
+    before.setConnected(70, true);
+    other.setConnected(5, true);
+    expect(rows.rows).toBe(2);
+    const after = view(range(100), 1, rows);
+    after.inherit(before);
+    // before's row went back and was reused by a view of the same size, zeroed.
+    expect(rows.rows).toBe(2);
+    const third = view(range(100), 0, rows);
+    third.setConnected(9, true);
+    expect(rows.rows).toBe(3);
+    expect([3, 70, 9].map((h) => after.isConnected(h))).toEqual([true, true, false]);
+    expect([3, 70, 9].map((h) => third.isConnected(h))).toEqual([false, false, true]);
+    // The replaced view answers from its own copy, and a reset there touches no other view.
+    expect([3, 70, 9].map((h) => before.isConnected(h))).toEqual([true, true, false]);
+    before.setConnected(3, false);
+    expect([before.isConnected(3), after.isConnected(3), other.isConnected(5)]).toEqual([false, true, true]);
+  });
+
+  it('refuses a row larger than a chunk', () => {
+    expect(() => new ConnectionRows().allocate(0)).toThrow(RangeError);
+    expect(() => new ConnectionRows().allocate(70_000)).toThrow(RangeError);
   });
 
   it('refuses a host outside the view and a negative start', () => {
