@@ -371,6 +371,10 @@ export class Upstream implements ActiveRequests {
       this.recomputeLoad();
   }
 
+  /**
+   * Whether this proxy holds a pooled connection to `host`, a host of this view (the caller checked it
+   * against `hosts`: past the view's words a shared row would read its neighbour's).
+   */
   isConnected(host: number): boolean {
     const bits = this.bits;
     if (bits !== undefined) return hasBit(bits, this.bitsAt, host);
