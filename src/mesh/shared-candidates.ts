@@ -18,6 +18,8 @@ export interface Usable {
   /** Per locality group, the hosts not ejected, and how many. */
   readonly localityUsable: readonly Int32Array[];
   readonly localityUsableCount: Int32Array;
+  /** The set's scratch (shared whichever lists a proxy balances over). */
+  readonly scratch: Scratch;
 }
 
 /** Scratch a pick uses and drops before returning (single-threaded: one object per PrioritySet suffices). */
@@ -29,10 +31,10 @@ export interface Scratch {
   readonly excluded: Uint8Array;
 }
 
-const shared = new WeakMap<PrioritySet, { usable: Usable; scratch: Scratch }>();
+const shared = new WeakMap<PrioritySet, Usable>();
 
 /** What every proxy of `set` balances over while none of its hosts is ejected, computed once. */
-export function sharedCandidates(set: PrioritySet): { usable: Usable; scratch: Scratch } {
+export function sharedCandidates(set: PrioritySet): Usable {
   let s = shared.get(set);
   if (s !== undefined) return s;
   const levels = Math.max(1, set.levels);
@@ -40,13 +42,11 @@ export function sharedCandidates(set: PrioritySet): { usable: Usable; scratch: S
   const load = new PriorityLoad(levels).compute(healthy, healthy, set.levels, set.policy.panicThreshold);
   const localities = set.localityHosts.length;
   s = {
-    usable: {
-      load,
-      levelUsable: set.levelHosts,
-      healthy,
-      localityUsable: set.localityHosts,
-      localityUsableCount: Int32Array.from(set.localityHosts, (l) => l.length),
-    },
+    load,
+    levelUsable: set.levelHosts,
+    healthy,
+    localityUsable: set.localityHosts,
+    localityUsableCount: Int32Array.from(set.localityHosts, (l) => l.length),
     scratch: {
       localityEffective: new Float64Array(localities),
       retryLoad: new PriorityLoad(levels),

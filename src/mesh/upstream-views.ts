@@ -33,6 +33,7 @@ import { localityPriority, type WorkloadLocality } from './traffic/locality-prio
 import { OutlierDetector } from './traffic/outlier-detector.js';
 import { outlierFailureOf, type AttemptOutcome } from './traffic/attempt-outcome.js';
 import { ConnectionPool } from './traffic/connection-pool.js';
+import { ConnectionRows } from './connected-hosts.js';
 
 /** OutlierDetector seen through the upstream's interface: attempt outcomes become Envoy's failure kinds. */
 class OutlierHealth implements HostHealth {
@@ -111,6 +112,8 @@ export class UpstreamViews {
    * result (equal content), only memory.
    */
   private readonly byContent = new Map<string, WeakRef<PrioritySet>>();
+  /** The connection bitsets of the current views (connected-hosts.ts): one store per mesh. */
+  private readonly rows = new ConnectionRows();
   private readonly collected = new FinalizationRegistry<string>((key) => {
     const ref = this.byContent.get(key);
     if (ref !== undefined && ref.deref() === undefined) this.byContent.delete(key);
@@ -205,7 +208,7 @@ export class UpstreamViews {
     }
     const pool = policy.connectionPool;
     const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
-    const upstream = new Upstream(set, version, proxy.lbDraws, proxy.lbStream, health, admission);
+    const upstream = new Upstream(set, version, proxy.lbDraws, proxy.lbStream, health, admission, this.rows);
     if (previous !== undefined) upstream.inherit(previous);
     return upstream;
   }

@@ -10,11 +10,13 @@
  * `previous_hosts` (re-draw while the host was already tried, up to host_selection_retry_max_attempts + 1
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
  *
- * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes), 16-32 bytes per host with
- * requests in flight (host-table.ts), and its pooled connections (Envoy keeps one to every host it sent
- * to) in a set bounded by one bit per host of the view (connected-hosts.ts); the host arrays, level orderings and, while nothing is ejected, the
- * priority load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a
- * proxy with ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
+ * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes, its active-request count
+ * for one host inline), 16-32 bytes per further host with requests in flight (host-table.ts), and its
+ * pooled connections (Envoy keeps one to every host it sent to) in a bitset of one bit per host of the
+ * view, or for a view of more than 4,096 hosts a set bounded by that (connected-hosts.ts); the host arrays,
+ * level orderings and, while nothing is ejected, the priority load are the PrioritySet's. Outlier detection
+ * keeps monitors for the hosts that failed only; a proxy with ejected hosts keeps its own filtered
+ * candidate lists, rebuilt when an ejection changes.
  */
 import type { StreamDraws } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
@@ -28,12 +30,20 @@ import {
 } from './traffic/load-balancer.js';
 import type { PrioritySet, UpstreamHost } from './priority-set.js';
 import { HostTable } from './host-table.js';
-import { ConnectedHosts } from './connected-hosts.js';
+import {
+  ConnectedHosts,
+  ConnectionRows,
+  directBitsetWords,
+  forEachBit,
+  hasBit,
+  rowBase,
+  setBit,
+} from './connected-hosts.js';
 import type { Attempt } from './request.js';
 import type { AttemptOutcome } from './traffic/attempt-outcome.js';
 import { PendingLine } from './pending-line.js';
 import { PriorityLoad } from './traffic/priority-load.js';
-import { sharedCandidates, type Scratch, type Usable } from './shared-candidates.js';
+import { sharedCandidates, type Usable } from './shared-candidates.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
 import type { ConnectionPool } from './traffic/connection-pool.js';
 
@@ -78,25 +88,44 @@ export class Upstream implements ActiveRequests {
    * failures, gateways and retries read follows; a view untouched for a second (a sidecar of a
    * 25,000-pod mesh sends about one request a second) is read from as few cache lines as its size allows.
    */
+  /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
+  readonly snapshotVersion: number;
+  private readonly admission: ConnectionPool;
   readonly set: PrioritySet;
   private usable: Usable;
+  /**
+   * Active requests per host (Envoy `rq_active`, this proxy's own), in the view itself: one host inline
+   * (`activeHost`, `activeN`), the others in a table made when a second host has requests in flight.
+   * At 25,000 pods a sidecar nearly always has at most one; a separate table object was one more cold
+   * cache line per pick, start and end. The inline entry is free while `activeN` is 0 and is kept, not
+   * cleared, when a count drops to 0: the next start, to that host or another, takes it in one store.
+   */
+  private activeHost = -1;
+  private activeN = 0;
   /** The proxy's balancing draws and its stream in them (drawn through `draws.next(stream)` per pick). */
   private readonly draws: StreamDraws;
   private readonly stream: number;
-  private readonly health: HostHealth | undefined;
   private readonly policy: LbPolicy;
-  private readonly cursor: RoundRobinCursor;
-  /** Active requests per host, for the hosts with any (Envoy `rq_active`, this proxy's own). */
-  private readonly active = new HostTable();
-  /** The hosts this proxy holds a pooled connection to (sparse, then a bitset: connected-hosts.ts). */
-  private readonly connected: ConnectedHosts;
-  private readonly admission: ConnectionPool;
-  /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
-  readonly snapshotVersion: number;
+  private readonly health: HostHealth | undefined;
+  /**
+   * The hosts of a view of up to 4,096 hosts this proxy holds a pooled connection to: one bit per host
+   * from word `bitsAt` of `bits`, made on the first connection: a row of the mesh's shared chunks while
+   * the view is current (connected-hosts.ts ConnectionRows), an array of its own once it was replaced or
+   * when the view has no row store. Larger views keep theirs in `wide`.
+   */
+  private bits: Int32Array | undefined = undefined;
+  private bitsAt = 0;
   /** The view that replaced this one (set by `inherit`): late completions are counted there. */
   private successor: Upstream | undefined = undefined;
-  readonly connectTimeoutMs: number;
-  private readonly scratch: Scratch;
+  /** Active requests of hosts other than the inline one (made when a second host has any). */
+  private activeMore: HostTable | undefined = undefined;
+  /** Pooled connections of a view of more than 4,096 hosts (sparse, then a bitset: connected-hosts.ts). */
+  private readonly wide: ConnectedHosts | undefined;
+  /** Where this view's row came from (undefined: the view's bits are its own array), and its id (-1: none). */
+  private readonly rows: ConnectionRows | undefined;
+  private row = -1;
+  /** ROUND_ROBIN's cursors (read by that policy only, so after the fields every pick reads). */
+  private readonly cursor: RoundRobinCursor;
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
   private gateways: Map<number, GatewayConnections> | undefined = undefined;
   /** Attempts waiting for a connection, made when the first one waits (most views never queue). */
@@ -109,7 +138,9 @@ export class Upstream implements ActiveRequests {
     stream: number,
     health: HostHealth | undefined,
     admission: ConnectionPool,
+    rows?: ConnectionRows,
   ) {
+    this.rows = rows;
     this.set = set;
     this.draws = draws;
     this.stream = stream;
@@ -117,18 +148,20 @@ export class Upstream implements ActiveRequests {
     this.admission = admission;
     this.snapshotVersion = snapshotVersion;
     const n = set.hosts.length;
-    this.connected = new ConnectedHosts(n);
+    this.wide = directBitsetWords(n) > 0 ? undefined : new ConnectedHosts(n);
     this.policy = set.policy.lbPolicy;
-    this.connectTimeoutMs = set.policy.connectionPool.connectTimeoutMs;
     // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
     // draw is made whatever the policy, so every view build takes one draw from the proxy's stream.
     const start = Math.floor(draws.next(stream) * Math.max(1, n));
     this.cursor =
       this.policy === LbPolicy.ROUND_ROBIN ? new RoundRobinCursor(Math.max(1, set.levels), start) : NO_CURSOR;
-    const { usable, scratch } = sharedCandidates(set);
-    this.usable = usable;
-    this.scratch = scratch;
+    this.usable = sharedCandidates(set);
     this.recomputeLoad();
+  }
+
+  /** Envoy's connect timeout for this cluster (read on a failed connection only, so not kept per view). */
+  get connectTimeoutMs(): number {
+    return this.set.policy.connectionPool.connectTimeoutMs;
   }
 
   /** The hosts, shared with every proxy that sees the same (index = host number in every method). */
@@ -138,7 +171,10 @@ export class Upstream implements ActiveRequests {
 
   /** Hosts with requests in flight, and hosts with a pooled connection (what its memory grows with). */
   get touchedHosts(): { active: number; connected: number } {
-    return { active: this.active.size, connected: this.connected.size };
+    const active = (this.activeN !== 0 ? 1 : 0) + (this.activeMore?.size ?? 0);
+    let connected = 0;
+    this.forEachConnected(() => connected++);
+    return { active, connected };
   }
 
   /** Carries balancing and connection state over from the view this one replaces, host by host. */
@@ -150,14 +186,15 @@ export class Upstream implements ActiveRequests {
     previous.successor = this;
     const moved = (j: number) => this.set.indexOfKey((previous.hosts[j] as UpstreamHost).key);
     // Copies: the old view keeps its own values for the attempts still on it.
-    previous.active.forEach((j, n) => {
+    previous.forEachActive((j, n) => {
       const i = moved(j);
-      if (i >= 0) this.active.set(i, n);
+      if (i >= 0) this.addActive(i, n);
     });
-    previous.connected.forEach((j) => {
+    previous.forEachConnected((j) => {
       const i = moved(j);
-      if (i >= 0) this.connected.set(i, true);
+      if (i >= 0) this.setConnected(i, true);
     });
+    previous.retire();
     // The gateway connections themselves carry over (the idle stack is shared with the old view).
     previous.gateways?.forEach((c, j) => {
       const i = moved(j);
@@ -185,7 +222,36 @@ export class Upstream implements ActiveRequests {
 
   /** Active requests this proxy has on `host` (0 for a host it never sent to). */
   activeRequests(host: number): number {
-    return this.active.get(host);
+    if (host === this.activeHost) return this.activeN;
+    const more = this.activeMore;
+    return more === undefined ? 0 : more.get(host);
+  }
+
+  /**
+   * Adds `delta` to `host`'s active count. A host with a non-zero count is in one place only: inline, or
+   * in the table; the inline entry goes to a host not in the table once its own count is 0.
+   */
+  private addActive(host: number, delta: number): void {
+    if (host === this.activeHost) {
+      this.activeN += delta;
+      return;
+    }
+    const more = this.activeMore;
+    if (this.activeN === 0 && (more === undefined || more.get(host) === 0)) {
+      this.activeHost = host;
+      this.activeN = delta;
+    } else (this.activeMore ??= new HostTable()).add(host, delta);
+  }
+
+  private forEachActive(visit: (host: number, n: number) => void): void {
+    if (this.activeN !== 0) visit(this.activeHost, this.activeN);
+    this.activeMore?.forEach(visit);
+  }
+
+  private forEachConnected(visit: (host: number) => void): void {
+    if (this.wide !== undefined) this.wide.forEach(visit);
+    else if (this.bits !== undefined)
+      forEachBit(this.bits, this.bitsAt, directBitsetWords(this.set.hosts.length), visit);
   }
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
@@ -250,7 +316,7 @@ export class Upstream implements ActiveRequests {
     const load = this.usable.load;
     const counted = tried.length - (tried.length % PREVIOUS_PRIORITIES_UPDATE_FREQUENCY);
     if (counted < PREVIOUS_PRIORITIES_UPDATE_FREQUENCY || this.set.levels <= 1) return load;
-    const { excluded, retryLoad } = this.scratch;
+    const { excluded, retryLoad } = this.usable.scratch;
     excluded.fill(0);
     for (let i = 0; i < counted; i++) {
       const h = this.set.indexOfKey(tried[i] as number);
@@ -269,7 +335,9 @@ export class Upstream implements ActiveRequests {
   }
 
   started(host: number): void {
-    this.active.add(host, 1);
+    // A negative host would match the free inline entry's key (-1): the caller's bug, refused.
+    if (!(host >= 0)) throw new RangeError(`Upstream: started on host ${host}`);
+    this.addActive(host, 1);
   }
 
   /** An attempt sent to `host` of this view ended (counted in the newest view if this one was replaced). */
@@ -277,7 +345,7 @@ export class Upstream implements ActiveRequests {
     if (this.successor === undefined) {
       // The count may go below 0: an attempt started before its host left a view and ended after the host
       // came back is counted off a view that never counted it (as the dense arrays did).
-      this.active.add(host, -1);
+      this.addActive(host, -1);
       return;
     }
     const now = this.latest(host);
@@ -303,12 +371,50 @@ export class Upstream implements ActiveRequests {
       this.recomputeLoad();
   }
 
+  /**
+   * Whether this proxy holds a pooled connection to `host`, a host of this view (the caller checked it
+   * against `hosts`: past the view's words a shared row would read its neighbour's).
+   */
   isConnected(host: number): boolean {
-    return this.connected.has(host);
+    const bits = this.bits;
+    if (bits !== undefined) return hasBit(bits, this.bitsAt, host);
+    return this.wide !== undefined && this.wide.has(host);
   }
 
   setConnected(host: number, connected: boolean): void {
-    if (host >= 0) this.connected.set(host, connected);
+    if (host < 0) return;
+    if (this.wide !== undefined) {
+      this.wide.set(host, connected);
+      return;
+    }
+    const n = this.set.hosts.length;
+    if (!(host < n)) throw new RangeError(`Upstream: host ${host} outside the view's ${n}`);
+    // Nothing connected yet: a reset of a host never connected changes nothing.
+    if (this.bits === undefined) {
+      if (!connected) return;
+      const words = directBitsetWords(n);
+      if (this.rows === undefined || this.successor !== undefined) this.bits = new Int32Array(words);
+      else {
+        this.row = this.rows.allocate(words);
+        this.bits = this.rows.chunk(this.row);
+        this.bitsAt = rowBase(this.row);
+      }
+    }
+    setBit(this.bits, this.bitsAt, host, connected);
+  }
+
+  /**
+   * The view was replaced: its connections move from the shared row to an array of its own (attempts
+   * still on it may read and reset them), and the row goes back to the store.
+   */
+  private retire(): void {
+    if (this.row < 0) return;
+    const words = directBitsetWords(this.set.hosts.length);
+    const own = (this.bits as Int32Array).slice(this.bitsAt, this.bitsAt + words);
+    (this.rows as ConnectionRows).release(this.row, words);
+    this.bits = own;
+    this.bitsAt = 0;
+    this.row = -1;
   }
 
   private gatewayOf(host: number): GatewayConnections {
@@ -369,7 +475,7 @@ export class Upstream implements ActiveRequests {
    * Runs when ejections change, never per request.
    */
   private recomputeLoad(): void {
-    const common = sharedCandidates(this.set).usable;
+    const common = sharedCandidates(this.set);
     const health = this.health;
     if (health === undefined || health.ejectedCount === 0) {
       this.usable = common;
@@ -404,7 +510,8 @@ export class Upstream implements ActiveRequests {
       set.levels,
       set.policy.panicThreshold,
     );
-    this.usable = { load, levelUsable, healthy, localityUsable, localityUsableCount };
+    const scratch = common.scratch;
+    this.usable = { load, levelUsable, healthy, localityUsable, localityUsableCount, scratch };
   }
 
   private pickOnce(load: PriorityLoad): number {
@@ -428,7 +535,7 @@ export class Upstream implements ActiveRequests {
       level,
       this,
       this.set.weights,
-      this.cursor,
+      this.policy === LbPolicy.ROUND_ROBIN ? this.cursor : NO_CURSOR,
       this.draws,
       this.stream,
     );
@@ -445,7 +552,7 @@ export class Upstream implements ActiveRequests {
   private pickInLocality(level: number): number {
     const set = this.set;
     const { localityUsable, localityUsableCount } = this.usable;
-    const effective = this.scratch.localityEffective;
+    const effective = this.usable.scratch.localityEffective;
     let total = 0;
     const n = set.localityHosts.length;
     for (let l = 0; l < n; l++) {
