@@ -129,9 +129,8 @@ interface Source {
 /**
  * The text of one or more runs, as chunks of bytes (see text-chunks.ts). Each metric family appears once,
  * its series of every run together under one HELP/TYPE header (OpenMetrics and the text format both
- * require a family's samples to be contiguous). Chunks are yielded as they fill, sample by sample, so a
- * long run's series never piles up in memory. One generator: a generator per series (`yield*`) costs a
- * resumable frame per series and V8 compiles each apart.
+ * require a family's samples to be contiguous). Chunks are yielded as they fill, sample by sample
+ * (`sampleChunks`), so a long run's series never piles up in memory.
  */
 function* render(
   sources: readonly Source[],
