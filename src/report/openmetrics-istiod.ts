@@ -4,12 +4,17 @@
  */
 import type { IstiodTelemetry } from '../metrics/index.js';
 import {
-  counterLines,
+  CounterSamples,
   type Family,
   familyHeader,
-  histogramLines,
+  GaugeSamples,
+  HistogramSamples,
   histogramParts,
+  histogramLines,
   labelText,
+  lineStarts,
+  SampleLines,
+  sampleChunks,
   type Times,
 } from './openmetrics-lines.js';
 import { type ChunkWriter, utf8 } from './text-chunks.js';
@@ -37,8 +42,8 @@ const CONVERGENCE: Family = {
   help: "Delay in seconds between config change and a proxy receiving all required configuration (meshsim as istiod records it: one observation per proxy per debounced push, from the push start after debounce to that proxy's push; initial pushes on connect not recorded).",
 };
 
-const PUSHES_OPEN = utf8(`${PUSHES.name}{`);
-const XDS_OPEN = utf8(`${XDS.name}{`);
+const PUSHES_HEAD = utf8(`${PUSHES.name}{`);
+const XDS_HEAD = utf8(`${XDS.name}{`);
 const CLOSE = utf8('} ');
 
 /** One run's istiod series and how its samples are written (see render in openmetrics.ts). */
@@ -58,40 +63,45 @@ export function* istiodLines(
   planes: readonly IstiodPlane[],
   openMetrics: boolean,
 ): Generator<Uint8Array, void, undefined> {
-  if (planes.length > 0) {
-    familyHeader(w, PUSHES, openMetrics);
-    for (const { cp, t, from, times, withExtra } of planes) {
-      counterLines(
-        w,
-        { head: PUSHES_OPEN, labels: utf8(withExtra('type="eds"')), tail: CLOSE },
-        cp.pushes,
-        t.windows,
-        times,
-        from,
-      );
-    }
-    familyHeader(w, CONVERGENCE, openMetrics);
-    for (const { cp, t, from, times, withExtra } of planes) {
-      const labels = withExtra('');
-      yield* histogramLines(
-        w,
-        histogramParts(CONVERGENCE.name, cp.convergenceBucketsS, labels !== ''),
-        utf8(labels),
-        cp.convergenceBuckets,
-        cp.convergenceCounts,
-        cp.convergenceSumsS,
-        t.windows,
-        times,
-        from,
-      );
-    }
-    familyHeader(w, XDS, openMetrics);
-    for (const { cp, t, from, times, withExtra } of planes) {
-      for (const { istiod, samples } of cp.xdsClients) {
-        const labels = utf8(withExtra(labelText([['cluster', istiod]])));
-        for (let k = from; k <= t.windows; k++)
-          w.line(XDS_OPEN, labels, CLOSE, samples[k] ?? 0, times[k] as Uint8Array);
-      }
-    }
-  }
+  if (planes.length === 0) return;
+  familyHeader(w, PUSHES, openMetrics);
+  yield* sampleChunks(w, planes.length, (i) => {
+    const { cp, t, from, times, withExtra } = planes[i] as IstiodPlane;
+    return new SampleLines(
+      lineStarts([PUSHES_HEAD], utf8(withExtra('type="eds"')), [CLOSE]),
+      new CounterSamples(cp.pushes),
+      t.windows,
+      from,
+      times,
+    );
+  });
+  familyHeader(w, CONVERGENCE, openMetrics);
+  yield* sampleChunks(w, planes.length, (i) => {
+    const { cp, t, from, times, withExtra } = planes[i] as IstiodPlane;
+    const labels = withExtra('');
+    const parts = histogramParts(CONVERGENCE.name, cp.convergenceBucketsS, labels !== '');
+    const { heads, tails } = histogramLines(parts);
+    return new SampleLines(
+      lineStarts(heads, utf8(labels), tails),
+      new HistogramSamples(cp.convergenceBuckets, cp.convergenceCounts, cp.convergenceSumsS, parts.le.length),
+      t.windows,
+      from,
+      times,
+    );
+  });
+  familyHeader(w, XDS, openMetrics);
+  const gauges = planes.flatMap(({ cp, t, from, times, withExtra }) =>
+    cp.xdsClients.map(
+      ({ istiod, samples }) =>
+        () =>
+          new SampleLines(
+            lineStarts([XDS_HEAD], utf8(withExtra(labelText([['cluster', istiod]]))), [CLOSE]),
+            new GaugeSamples(samples),
+            t.windows,
+            from,
+            times,
+          ),
+    ),
+  );
+  yield* sampleChunks(w, gauges.length, (i) => (gauges[i] as () => SampleLines)());
 }

@@ -1,7 +1,8 @@
 /**
  * The pieces of the text format that the sidecars' metrics (openmetrics.ts) and istiod's
  * (openmetrics-istiod.ts) share: label text, numbers and timestamps as Prometheus reads them, a family's
- * HELP/TYPE lines, and the sample lines of a counter and of a histogram, written into chunks (text-chunks.ts).
+ * HELP/TYPE lines, and a label set's sample lines (counter, gauge, histogram), written into chunks
+ * (text-chunks.ts) a chunk at a time.
  */
 import { type ChunkWriter, utf8 } from './text-chunks.js';
 
@@ -51,29 +52,34 @@ export function familyHeader(w: ChunkWriter, f: Family, openMetrics: boolean): v
 /** Encoded once per text: each sample's timestamp with its leading space (none in a final scrape), `\n`. */
 export type Times = readonly Uint8Array[];
 
-/** The pieces before a sample's value: `head labels tail` (e.g. `name{`, labels, `} `). */
-export interface LineStart {
-  readonly head: Uint8Array;
-  readonly labels: Uint8Array;
-  readonly tail: Uint8Array;
-}
-
-/** A counter's samples: the running total at each window boundary from `from` on. */
-export function counterLines(
-  w: ChunkWriter,
-  start: LineStart,
-  counts: ArrayLike<number>,
-  windows: number,
-  times: Times,
-  from: number,
-): void {
-  const { head, labels, tail } = start;
-  let total = 0;
-  for (let k = 0; k <= windows; k++) {
-    if (k > 0) total += counts[k - 1] ?? 0;
-    if (k < from) continue;
-    w.line(head, labels, tail, total, times[k] as Uint8Array);
+/**
+ * The starts of a label set's lines, `heads[j] labels tails[j]` per line of a sample, each in one piece
+ * (built once per label set, then copied once per sample: a line costs two copies and its number).
+ */
+export function lineStarts(
+  heads: readonly Uint8Array[],
+  labels: Uint8Array,
+  tails: readonly Uint8Array[],
+): Uint8Array[] {
+  const n = heads.length;
+  let bytes = n * labels.length;
+  for (let j = 0; j < n; j++) bytes += (heads[j] as Uint8Array).length + (tails[j] as Uint8Array).length;
+  const all = new Uint8Array(bytes);
+  const starts = new Array<Uint8Array>(n);
+  let at = 0;
+  for (let j = 0; j < n; j++) {
+    const from = at;
+    const head = heads[j] as Uint8Array;
+    const tail = tails[j] as Uint8Array;
+    all.set(head, at);
+    at += head.length;
+    all.set(labels, at);
+    at += labels.length;
+    all.set(tail, at);
+    at += tail.length;
+    starts[j] = all.subarray(from, at);
   }
+  return starts;
 }
 
 /** The fixed parts of a histogram's lines, encoded once per family and label layout. */
@@ -98,56 +104,156 @@ export function histogramParts(name: string, bounds: readonly number[], labelled
   };
 }
 
-/**
- * The sample lines of one histogram label set, sample by sample: buckets (cumulative in `le`), count,
- * sum. Yields full chunks after each sample, so a long run's series never piles up in memory.
- */
-export function* histogramLines(
-  w: ChunkWriter,
-  parts: HistogramParts,
-  labels: Uint8Array,
-  buckets: ArrayLike<number>,
-  counts: ArrayLike<number>,
-  sums: ArrayLike<number>,
-  windows: number,
-  times: Times,
-  from: number,
-): Generator<Uint8Array, void, undefined> {
-  const width = parts.le.length;
-  const running = new Float64Array(width);
-  let count = 0;
-  let sum = 0;
-  for (let k = 0; k <= windows; k++) {
-    if (k > 0) {
-      const base = (k - 1) * width;
-      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (buckets[base + b] ?? 0);
-      count += counts[k - 1] ?? 0;
-      sum += sums[k - 1] ?? 0;
-    }
-    if (k < from) continue;
-    histogramSample(w, parts, labels, running, count, sum, times[k] as Uint8Array);
-    if (w.ready.length > 0) yield* w.take();
+/** The heads and tails of a histogram's lines, in `HistogramSamples.values` order: buckets, +Inf, count, sum. */
+export function histogramLines(parts: HistogramParts): {
+  readonly heads: readonly Uint8Array[];
+  readonly tails: readonly Uint8Array[];
+} {
+  return {
+    heads: [...parts.le.map(() => parts.bucket), parts.count, parts.sum],
+    tails: [...parts.le, parts.close, parts.close],
+  };
+}
+
+/** A label set's samples in turn: `next()` moves to the next sample (0 first), `values` its lines' values. */
+export interface Samples {
+  readonly values: ArrayLike<number>;
+  next(): void;
+}
+
+/** A counter's samples: the running total at each window boundary. */
+export class CounterSamples implements Samples {
+  readonly values = new Float64Array(1);
+  private k = -1;
+
+  constructor(private readonly counts: ArrayLike<number>) {}
+
+  next(): void {
+    const k = ++this.k;
+    if (k > 0) this.values[0] = (this.values[0] as number) + (this.counts[k - 1] ?? 0);
   }
 }
 
-/** One sample of a histogram: its bucket lines, count and sum, each ending with `end`. */
-function histogramSample(
-  w: ChunkWriter,
-  parts: HistogramParts,
-  labels: Uint8Array,
-  running: Float64Array,
-  count: number,
-  sum: number,
-  end: Uint8Array,
-): void {
-  const last = parts.le.length - 1;
-  let le = 0;
-  for (let b = 0; b < last; b++) {
-    le += running[b] as number;
-    w.line(parts.bucket, labels, parts.le[b] as Uint8Array, le, end);
+/** A gauge's samples: its value at each window boundary. */
+export class GaugeSamples implements Samples {
+  readonly values = new Float64Array(1);
+  private k = -1;
+
+  constructor(private readonly samples: ArrayLike<number>) {}
+
+  next(): void {
+    this.values[0] = this.samples[++this.k] ?? 0;
   }
-  w.line(parts.bucket, labels, parts.le[last] as Uint8Array, count, end);
-  w.line(parts.count, labels, parts.close, count, end);
-  // `num`'s rounding, as a number whose `String` is `num(sum)`.
-  w.line(parts.sum, labels, parts.close, Number.isInteger(sum) ? sum : Math.round(sum * 1e6) / 1e6, end);
+}
+
+/**
+ * A histogram label set's samples from its per-window record: per sample, its lines' values (buckets
+ * cumulative in `le`, +Inf, count, sum).
+ */
+export class HistogramSamples implements Samples {
+  /** Per line of a sample, in `histogramStarts` order. */
+  readonly values: Float64Array;
+  /** Per bucket, the total so far (the last: above every bound). */
+  private readonly running: Float64Array;
+  private count = 0;
+  private sum = 0;
+  private k = -1;
+
+  constructor(
+    private readonly buckets: ArrayLike<number>,
+    private readonly counts: ArrayLike<number>,
+    private readonly sums: ArrayLike<number>,
+    width: number,
+  ) {
+    this.running = new Float64Array(width);
+    this.values = new Float64Array(width + 2);
+  }
+
+  next(): void {
+    const k = ++this.k;
+    const running = this.running;
+    const width = running.length;
+    if (k > 0) {
+      const base = (k - 1) * width;
+      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (this.buckets[base + b] ?? 0);
+      this.count += this.counts[k - 1] ?? 0;
+      this.sum += this.sums[k - 1] ?? 0;
+    }
+    const values = this.values;
+    let le = 0;
+    for (let b = 0; b < width - 1; b++) {
+      le += running[b] as number;
+      values[b] = le;
+    }
+    values[width - 1] = this.count;
+    values[width] = this.count;
+    // `num`'s rounding, as a number whose `String` is `num(sum)`.
+    values[width + 1] = Number.isInteger(this.sum) ? this.sum : Math.round(this.sum * 1e6) / 1e6;
+  }
+}
+
+/** A label set's sample lines: the starts, values and timestamps `sampleChunks` writes them from. */
+export class SampleLines {
+  /** The next sample to write or skip. */
+  k = 0;
+
+  constructor(
+    readonly starts: readonly Uint8Array[],
+    readonly samples: Samples,
+    /** The last sample (samples are 0 .. windows). */
+    readonly windows: number,
+    /** The first sample written (0, or the last for a final scrape). */
+    readonly from: number,
+    readonly times: Times,
+  ) {}
+}
+
+/**
+ * Writes `count` label sets' lines into `w` (`series(i)` made as the text reaches it), yielding chunks as
+ * they fill. The generator runs once per chunk and the loops over label sets and samples are one small
+ * function (`SeriesText.write`): V8 compiles a generator per family, or a writer inlined into several
+ * callers, once per caller, and an export's first text paid more in compiling than in writing.
+ */
+export function* sampleChunks(
+  w: ChunkWriter,
+  count: number,
+  series: (i: number) => SampleLines,
+): Generator<Uint8Array, void, undefined> {
+  const text = new SeriesText(count, series);
+  while (!text.write(w)) yield* w.take();
+  if (w.ready.length > 0) yield* w.take();
+}
+
+/** Label sets' lines one after another, a chunk at a time. */
+class SeriesText {
+  private i = 0;
+  private current: SampleLines | undefined;
+
+  constructor(
+    private readonly count: number,
+    private readonly series: (i: number) => SampleLines,
+  ) {}
+
+  /** Writes on until a chunk is ready (then false) or every label set is written (then true). */
+  write(w: ChunkWriter): boolean {
+    for (;;) {
+      let s = this.current;
+      if (s === undefined) {
+        if (this.i >= this.count) return true;
+        s = this.current = this.series(this.i++);
+      }
+      const { starts, samples, windows, from, times } = s;
+      while (s.k <= windows) {
+        const k = s.k++;
+        samples.next();
+        if (k < from) continue;
+        w.lines(starts, samples.values, starts.length, times[k] as Uint8Array);
+        if (w.ready.length > 0) {
+          if (s.k > windows) this.current = undefined;
+          return false;
+        }
+      }
+      this.current = undefined;
+    }
+  }
 }

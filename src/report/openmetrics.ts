@@ -14,12 +14,17 @@
 import type { IstioTelemetry, TelemetrySeries, TelemetryWorkload } from '../metrics/index.js';
 import { istiodLines } from './openmetrics-istiod.js';
 import {
-  counterLines,
+  CounterSamples,
   type Family,
+  escapeLabel,
   familyHeader,
+  HistogramSamples,
   histogramLines,
   histogramParts,
   labelText,
+  lineStarts,
+  SampleLines,
+  sampleChunks,
   seconds,
 } from './openmetrics-lines.js';
 import { ChunkWriter, chunksToString, type TextChunks, textChunks, utf8 } from './text-chunks.js';
@@ -45,42 +50,64 @@ const UNKNOWN: TelemetryWorkload = {
   principal: 'unknown',
 };
 
-/** Istio's labels of one series, in the stats filter's order. */
-function requestLabels(
-  t: IstioTelemetry,
-  s: TelemetrySeries,
-  extra: readonly (readonly [string, string])[],
-): (readonly [string, string])[] {
-  const src = t.workloads[s.source] ?? UNKNOWN;
-  const dst = t.workloads[s.destination] ?? UNKNOWN;
-  return [
-    ['reporter', s.reporter],
-    ['source_workload', src.workload],
-    ['source_workload_namespace', src.namespace],
-    ['source_principal', src.principal],
-    ['source_app', src.app],
-    ['source_version', src.version],
-    ['source_canonical_service', src.canonicalService],
-    ['source_canonical_revision', src.canonicalRevision],
-    ['source_cluster', src.cluster],
-    ['destination_workload', dst.workload],
-    ['destination_workload_namespace', dst.namespace],
-    ['destination_principal', dst.principal],
-    ['destination_app', dst.app],
-    ['destination_version', dst.version],
-    ['destination_service', `${s.destinationService}.${t.namespace}.svc.cluster.local`],
-    ['destination_service_name', s.destinationService],
-    ['destination_service_namespace', t.namespace],
-    ['destination_canonical_service', s.destination < 0 ? s.destinationService : dst.canonicalService],
-    ['destination_canonical_revision', dst.canonicalRevision],
-    ['destination_cluster', dst.cluster],
-    ['request_protocol', 'http'],
-    ['response_flags', s.responseFlags],
+/**
+ * Istio's labels of each series, in the stats filter's order, encoded: a workload's source and
+ * destination labels are written once per workload and shared by its series.
+ */
+function seriesLabels(t: IstioTelemetry, extra: readonly (readonly [string, string])[]): Uint8Array[] {
+  const sources = new Map<number, string>();
+  const destinations = new Map<number, string>();
+  const source = (id: number) => {
+    let text = sources.get(id);
+    if (text === undefined) {
+      const w = t.workloads[id] ?? UNKNOWN;
+      text = labelText([
+        ['source_workload', w.workload],
+        ['source_workload_namespace', w.namespace],
+        ['source_principal', w.principal],
+        ['source_app', w.app],
+        ['source_version', w.version],
+        ['source_canonical_service', w.canonicalService],
+        ['source_canonical_revision', w.canonicalRevision],
+        ['source_cluster', w.cluster],
+      ]);
+      sources.set(id, text);
+    }
+    return text;
+  };
+  const destination = (id: number) => {
+    let text = destinations.get(id);
+    if (text === undefined) {
+      const w = t.workloads[id] ?? UNKNOWN;
+      text = labelText([
+        ['destination_workload', w.workload],
+        ['destination_workload_namespace', w.namespace],
+        ['destination_principal', w.principal],
+        ['destination_app', w.app],
+        ['destination_version', w.version],
+      ]);
+      destinations.set(id, text);
+    }
+    return text;
+  };
+  const extraText = extra.length === 0 ? '' : `,${labelText(extra)}`;
+  return t.series.map(function labelsOf(s) {
+    const dst = t.workloads[s.destination] ?? UNKNOWN;
+    const service = escapeLabel(s.destinationService);
+    const namespace = escapeLabel(t.namespace);
     // Istio's source reporter cannot see the server's mTLS mode and reports "unknown".
-    ['connection_security_policy', s.reporter === 'destination' ? 'mutual_tls' : 'unknown'],
-    ['response_code', String(s.responseCode)],
-    ...extra,
-  ];
+    const security = s.reporter === 'destination' ? 'mutual_tls' : 'unknown';
+    const canonical = escapeLabel(s.destination < 0 ? s.destinationService : dst.canonicalService);
+    return utf8(
+      `reporter="${escapeLabel(s.reporter)}",${source(s.source)},${destination(s.destination)},` +
+        `destination_service="${service}.${namespace}.svc.cluster.local",destination_service_name="${service}",` +
+        `destination_service_namespace="${namespace}",destination_canonical_service="${canonical}",` +
+        `destination_canonical_revision="${escapeLabel(dst.canonicalRevision)}",` +
+        `destination_cluster="${escapeLabel(dst.cluster)}",request_protocol="http",` +
+        `response_flags="${escapeLabel(s.responseFlags)}",connection_security_policy="${security}",` +
+        `response_code="${s.responseCode}"${extraText}`,
+    );
+  });
 }
 
 const REQUESTS: Family = {
@@ -102,17 +129,20 @@ interface Source {
 /**
  * The text of one or more runs, as chunks of bytes (see text-chunks.ts). Each metric family appears once,
  * its series of every run together under one HELP/TYPE header (OpenMetrics and the text format both
- * require a family's samples to be contiguous). Chunks are yielded as they fill, series by series.
+ * require a family's samples to be contiguous). Chunks are yielded as they fill, sample by sample
+ * (`sampleChunks`), so a long run's series never piles up in memory.
  */
 function* render(
   sources: readonly Source[],
   baseTimeMs: number | undefined,
   openMetrics: boolean,
+  labelSets: () => readonly (readonly Uint8Array[])[],
 ): Generator<Uint8Array, void, undefined> {
   const base = baseTimeMs ?? DEFAULT_METRICS_BASE_TIME_MS;
   const w = new ChunkWriter();
   const header = (f: Family) => familyHeader(w, f, openMetrics);
-  const prepared = sources.map(({ t, extra }) => {
+  const labels = labelSets();
+  const prepared = sources.map(({ t, extra }, i) => {
     const extraText = labelText(extra);
     return {
       t,
@@ -120,41 +150,37 @@ function* render(
       times: Array.from({ length: t.windows + 1 }, (_, k) =>
         utf8(`${openMetrics ? ` ${seconds(base + t.startMs + k * t.windowMs)}` : ''}\n`),
       ),
-      // Each label set encoded once, for the counter and the histogram alike.
-      labels: t.series.map((s) => utf8(labelText(requestLabels(t, s, extra)))),
+      labels: labels[i] as readonly Uint8Array[],
       withExtra: (x: string) => (x === '' ? extraText : extraText === '' ? x : `${x},${extraText}`),
     };
   });
   header(REQUESTS);
-  const requestsOpen = utf8('istio_requests_total{');
-  const requestsClose = utf8('} ');
+  const requestsHead = [utf8('istio_requests_total{')];
+  const requestsTail = [utf8('} ')];
   for (const { t, from, times, labels } of prepared)
-    for (const [i, s] of t.series.entries()) {
-      counterLines(
-        w,
-        { head: requestsOpen, labels: labels[i] as Uint8Array, tail: requestsClose },
-        s.counts,
+    yield* sampleChunks(w, t.series.length, function requestLines(i) {
+      return new SampleLines(
+        lineStarts(requestsHead, labels[i] as Uint8Array, requestsTail),
+        new CounterSamples((t.series[i] as TelemetrySeries).counts),
         t.windows,
-        times,
         from,
+        times,
       );
-      if (w.ready.length > 0) yield* w.take();
-    }
+    });
   header(DURATION);
   for (const { t, from, times, labels } of prepared) {
     const parts = histogramParts(DURATION.name, t.durationBucketsMs, true);
-    for (const [i, s] of t.series.entries())
-      yield* histogramLines(
-        w,
-        parts,
-        labels[i] as Uint8Array,
-        s.buckets,
-        s.counts,
-        s.sumsMs,
+    const { heads, tails } = histogramLines(parts);
+    yield* sampleChunks(w, t.series.length, function durationLines(i) {
+      const s = t.series[i] as TelemetrySeries;
+      return new SampleLines(
+        lineStarts(heads, labels[i] as Uint8Array, tails),
+        new HistogramSamples(s.buckets, s.counts, s.sumsMs, parts.le.length),
         t.windows,
-        times,
         from,
+        times,
       );
+    });
   }
   yield* istiodLines(
     w,
@@ -176,15 +202,19 @@ const NAME_BYTES = 96;
  * An upper bound of the bytes `render` writes, from the same label sets and sample counts: a report
  * folder's free-space check counts the export with it before writing (it runs to tens of MB).
  */
-function renderMaxBytes(sources: readonly Source[], openMetrics: boolean): number {
+function renderMaxBytes(
+  sources: readonly Source[],
+  openMetrics: boolean,
+  labelSets: readonly (readonly Uint8Array[])[],
+): number {
   const line = NAME_BYTES + NUMBER_BYTES + (openMetrics ? TIME_BYTES : 1);
   let bytes = 8192; // HELP and TYPE lines, # EOF
-  for (const { t, extra } of sources) {
+  for (const [i, { t, extra }] of sources.entries()) {
     const samples = openMetrics ? t.windows + 1 : 1;
     // A counter line and the histogram's buckets, +Inf, count and sum, per sample.
     const perSample = 1 + t.durationBucketsMs.length + 3;
-    for (const s of t.series)
-      bytes += samples * perSample * (line + Buffer.byteLength(labelText(requestLabels(t, s, extra))));
+    for (const labels of labelSets[i] as readonly Uint8Array[])
+      bytes += samples * perSample * (line + labels.length);
     const cp = t.controlPlane;
     if (cp === null) continue;
     const extraBytes = Buffer.byteLength(labelText(extra)) + 1;
@@ -195,12 +225,22 @@ function renderMaxBytes(sources: readonly Source[], openMetrics: boolean): numbe
   return bytes;
 }
 
-/** Chunks of `render`, with their size bound. */
-const rendered = (sources: readonly Source[], baseTimeMs: number | undefined, openMetrics: boolean) =>
-  textChunks(
-    () => render(sources, baseTimeMs, openMetrics),
-    () => renderMaxBytes(sources, openMetrics),
+/**
+ * Chunks of `render`, with their size bound. The label sets are encoded once for both (a free-space check
+ * reads the bound, then the text is written).
+ */
+function rendered(
+  sources: readonly Source[],
+  baseTimeMs: number | undefined,
+  openMetrics: boolean,
+): TextChunks {
+  let labels: (readonly Uint8Array[])[] | undefined;
+  const labelSets = () => (labels ??= sources.map(({ t, extra }) => seriesLabels(t, extra)));
+  return textChunks(
+    () => render(sources, baseTimeMs, openMetrics, labelSets),
+    () => renderMaxBytes(sources, openMetrics, labelSets()),
   );
+}
 
 const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
   t,
