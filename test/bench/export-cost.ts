@@ -6,107 +6,74 @@
  * time the file system freeing them instead), after reading their size bound as the report writer's
  * free-space check does, without the report writer's fsync (I/O wait, not CPU).
  *
- * How it is timed, so that the ratio is stable on a shared machine: CPU time of this process (user +
- * system), which other work disturbs far less than wall time; plain and export interleaved, pair by pair,
- * after two warm-up pairs (V8 compiles both paths and the heap reaches its working size); each side ends
- * with a full collection when `--expose-gc` is given (npm run bench gives it), so each pays for collecting
- * its own garbage rather than the next side paying for it; the folder is removed outside the timed work.
- * The figure is the median of the pairs' ratios (a slow phase of the machine hits both sides of a pair);
- * the medians of each side are shown too. Target: the export adds under 10% (issue 15).
+ * How it is timed: each side in a fresh Node process of its own (export-cost-side.ts), as `meshsim run`
+ * and `meshsim run --openmetrics` are, so both pay a cold start: V8 compiling the simulator, and the export
+ * side also its recorders and the renderer (callgrind counts ~230 M instructions for this mesh's first
+ * export, ~130 M for a later one). What is timed is the CPU time (user + system, every thread: V8 compiles
+ * on background threads) of the work after the modules are loaded, ending with a full collection so that
+ * each side pays for collecting its own garbage; the folder is removed outside it. Sides run in pairs whose
+ * order alternates; the figure is the median of the pairs' ratios (a slow phase of a shared machine hits
+ * both sides of a pair). Target: the export adds under 10% (issue 15).
  *
- * Fair to `run --openmetrics`? The work timed is the same (recording, both texts rendered and written, the
- * size bound read); the V8 state is not. The CLI simulates in a fresh worker and renders once in a fresh
- * process, so its export is cold (compiling the renderer is part of its cost: callgrind counts ~230 M
- * instructions for this mesh's first export, ~130 M for a later one). Here both paths alternate in one
- * isolate: the mesh's observer call sites see two recorder classes and are deoptimized and recompiled at
- * each switch (node --trace-deopt: "wrong map" in callCompleted), and the full collection after an export
- * drops part of the renderer's optimized code ("weak objects"), recompiled at the next export. Those
- * recompiles run on V8's background threads, which CPU time counts. So this ratio is neither the CLI's cold one nor a
- * warm steady state; on a loaded machine it moves by ±0.1 between runs of one tree.
+ * Why not both sides in one process, as this bench did before: the two paths alternating in one isolate
+ * made the mesh's observer call sites see two recorder classes, deoptimized and recompiled at each switch
+ * (node --trace-deopt: "wrong map" in callCompleted), and the full collection after an export dropped
+ * part of the renderer's optimized code, recompiled at the next one; that ratio was neither the CLI's
+ * cold one nor a warm steady state, and moved by 0.1 between runs of one tree on a loaded machine.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runScenario, runScenarioWithTelemetry } from '../../src/experiment/index.js';
-import { openMetricsChunks, prometheusChunks, type TextChunks } from '../../src/report/index.js';
-import { scenarioWith } from './mesh-throughput.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ExportSide } from './export-cost-side.js';
+import { median, spread } from './measure.js';
 
-/** CPU time of this process so far, in ms. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
+const SIDE = fileURLToPath(new URL('./export-cost-side.ts', import.meta.url));
+
+function runSide(mode: 'plain' | 'export', durationS: number): ExportSide {
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', SIDE, mode, String(durationS)],
+    { encoding: 'utf8' },
+  );
+  if (child.status !== 0) throw new Error(`export bench: the ${mode} side failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as ExportSide;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-
-/**
- * Writes the chunks to a new file at `path`, as the report writer does: its free-space check reads their
- * size bound first; without its fsync. Returns the bytes.
- */
-function writeChunks(path: string, chunks: TextChunks): number {
-  if (chunks.maxBytes === undefined) throw new Error('export bench: the export states no size bound');
-  const fd = openSync(path, 'wx');
-  let bytes = 0;
-  try {
-    for (const c of chunks) {
-      for (let at = 0; at < c.length;) at += writeSync(fd, c, at);
-      bytes += c.length;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return bytes;
-}
-
-const WARM_UP = 2;
-
-export function exportCostBench(durationS = 60, repeats = 7): boolean {
-  const scenario = scenarioWith(durationS);
+export function exportCostBench(durationS = 60, pairs = 7): boolean {
   const plain: number[] = [];
   const exported: number[] = [];
   const recorded: number[] = [];
   const ratios: number[] = [];
-  let bytes = 0;
-  let series = 0;
-  for (let i = 0; i < WARM_UP + repeats; i++) {
-    const dir = mkdtempSync(join(tmpdir(), 'meshsim-export-bench-'));
-    try {
-      gc();
-      const t0 = cpuMs();
-      runScenario(scenario);
-      gc();
-      const t1 = cpuMs();
-      const r = runScenarioWithTelemetry(scenario);
-      const t2 = cpuMs();
-      bytes = writeChunks(join(dir, 'openmetrics.txt'), openMetricsChunks(r.telemetry));
-      writeChunks(join(dir, 'metrics.prom'), prometheusChunks(r.telemetry));
-      gc();
-      const t3 = cpuMs();
-      series = r.telemetry.series.length;
-      if (i < WARM_UP) continue;
-      plain.push(t1 - t0);
-      exported.push(t3 - t1);
-      recorded.push(t2 - t1);
-      ratios.push((t3 - t1) / (t1 - t0));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  let last: ExportSide | undefined;
+  for (let i = 0; i < pairs; i++) {
+    let p: ExportSide;
+    let e: ExportSide;
+    if (i % 2 === 0) {
+      p = runSide('plain', durationS);
+      e = runSide('export', durationS);
+    } else {
+      e = runSide('export', durationS);
+      p = runSide('plain', durationS);
     }
+    last = e;
+    plain.push(p.cpuMs);
+    exported.push(e.cpuMs);
+    recorded.push(e.recordedMs);
+    ratios.push(e.cpuMs / p.cpuMs);
   }
+  if (last === undefined) throw new Error('export bench: no pairs');
   const ratio = median(ratios);
   const pass = ratio < 1.1;
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s CPU`;
   console.log('');
   console.log(
-    `OpenMetrics export: the bench mesh, ${durationS} s simulated, ${repeats} interleaved pairs after ${WARM_UP} warm-up pairs`,
+    `OpenMetrics export: the bench mesh, ${durationS} s simulated, ${pairs} pairs of fresh processes in alternating order`,
   );
   console.log(`  run                  : ${s(median(plain))} (median)`);
   console.log(
-    `  run + export         : ${s(median(exported))} (median; recording ${s(median(recorded))}, then ${series} label sets, ${(bytes / 2 ** 20).toFixed(1)} MB of OpenMetrics written)`,
+    `  run + export         : ${s(median(exported))} (median; recording ${s(median(recorded))}, then ${last.series} label sets, ${(last.bytes / 2 ** 20).toFixed(1)} MB of OpenMetrics written)`,
   );
   console.log(
-    `  export / run         : ${ratio.toFixed(3)}  (median of the pairs' ratios, ${Math.min(...ratios).toFixed(3)} to ${Math.max(...ratios).toFixed(3)}; target < 1.10) ${pass ? 'PASS' : 'MISS'}`,
+    `  export / run         : ${ratio.toFixed(3)}  (median of the pairs' ratios, ${spread(ratios, 3)}; target < 1.10) ${pass ? 'PASS' : 'MISS'}`,
   );
   return pass;
 }
