@@ -9,6 +9,9 @@ import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 /** Relative accuracy of the latency histograms a run keeps (DDSketch, 1%): what its percentiles are worth. */
 export const LATENCY_RELATIVE_ACCURACY = 0.01;
 
+/** Batch sums of a tally that keeps none (never written: `add` checks the batch against the length). */
+const NO_BATCHES = new Float64Array(0);
+
 export class Tally {
   requests = 0;
   /** Answered without error (not 5xx), however late: what availability counts. */
@@ -27,8 +30,8 @@ export class Tally {
    * @param relativeAccuracy - of the latency histograms.
    */
   constructor(batches: number, relativeAccuracy = LATENCY_RELATIVE_ACCURACY) {
-    this.batchSums = new Float64Array(batches);
-    this.batchCounts = new Float64Array(batches);
+    this.batchSums = batches === 0 ? NO_BATCHES : new Float64Array(batches);
+    this.batchCounts = batches === 0 ? NO_BATCHES : new Float64Array(batches);
     this.latency = new LogHistogram(relativeAccuracy);
     this.failedLatency = new LogHistogram(relativeAccuracy);
   }
@@ -92,8 +95,8 @@ export class TallySums {
 
   /** @param batches - batches of simulated time for batch-means errors (0: none). */
   constructor(batches: number) {
-    this.batchSums = new Float64Array(batches);
-    this.batchCounts = new Float64Array(batches);
+    this.batchSums = batches === 0 ? NO_BATCHES : new Float64Array(batches);
+    this.batchCounts = batches === 0 ? NO_BATCHES : new Float64Array(batches);
   }
 
   /** Adds one finished request, as `Tally.add` does; its finest tally gets the same call. */
