@@ -9,7 +9,7 @@ import { exportCostBench } from './export-cost.js';
 import { sweepRunWorkersBench } from './sweep-run-workers.js';
 import { mm1Bare } from './mm1-bare.js';
 import { mm1Kernel } from './mm1-kernel.js';
-import { cpuSeconds, fmtRate, interleave, median, spread } from './measure.js';
+import { cpuSeconds, fmtRate, interleave, median, spread, sum } from './measure.js';
 import { meshAdvance, meshBench, scenarioWith } from './mesh-throughput.js';
 import { minimalMeshAdvance, minimalMeshBench } from './minimal-mesh.js';
 import { costPerRequestBench, largeMeshBench } from './pod-scaling.js';
@@ -86,11 +86,11 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
     sliceMs,
     MESH_SLICES,
   );
-  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
   const meshRate = sum(sides.requestsA) / sum(sides.cpuA);
   const floorRate = sum(sides.requestsB) / sum(sides.cpuB);
   const meshOverMinimal = median(sides.ratios);
-  const at60 = sides.heapAfter[60_000 / sliceMs - 1] as number;
+  const at60 = sides.heapAfter[60_000 / sliceMs - 1];
+  if (at60 === undefined) throw new Error('mesh bench: 60 s simulated is not the end of a slice');
   const peak = Math.max(...sides.heapAfter);
   const memoryRatio = peak / at60;
   const pass = meshOverMinimal >= 0.6 && memoryRatio < 1.5;

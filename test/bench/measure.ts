@@ -29,6 +29,8 @@ export function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
+export const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
 export const median = (xs: readonly number[]): number => {
   if (xs.length === 0) throw new Error('median of no values');
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;

@@ -17,7 +17,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Engine, RngStreams } from '../../src/des/index.js';
 import { RunRecorder } from '../../src/metrics/index.js';
 import { buildMesh, loadScenarioText, type Scenario } from '../../src/scenario/index.js';
-import { interleave, median, spread } from './measure.js';
+import { interleave, median, spread, sum } from './measure.js';
 import { meshAdvance } from './mesh-throughput.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -174,7 +174,6 @@ export function costPerRequestBench(largeReplicas = 694): boolean {
   const small = built(28);
   const large = built(largeReplicas);
   const sides = interleave(small.advance, large.advance, WARMUP_MS, SLICE_MS, SLICES);
-  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
   const line = (pods: number, heap: number, cpu: readonly number[], requests: readonly number[]) =>
     console.log(
       `  ${pods.toLocaleString('en').padStart(6)} pods: ${((sum(cpu) * 1e6) / sum(requests)).toFixed(2)} us CPU per request (${sum(requests).toLocaleString('en')} requests in ${sum(cpu).toFixed(2)} s CPU), live heap when built ${(heap / 2 ** 20).toFixed(1)} MB`,
