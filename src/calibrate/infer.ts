@@ -227,12 +227,13 @@ export function inferCalibration(obs: Observations, base?: BaseShape): Calibrati
         requests,
         ratePerS: requests / obs.rangeSeconds,
         from: [...t.byCluster.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
+          // 'en', not the host's locale (LANG): the written scenario's order must not depend on it.
+          .sort(([a], [b]) => a.localeCompare(b, 'en'))
           .map(([cluster, n]) => ({ cluster, share: n / requests })),
       };
     })
     .filter((t) => t.requests > 0)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'));
   if (trafficOut.some((t) => t.external))
     notes.push(
       'callers outside the mesh (source_workload "unknown") are written as direct clients in the cluster they reached: meshsim gives them a sidecar they lack',
@@ -430,7 +431,10 @@ export function inferCalibration(obs: Observations, base?: BaseShape): Calibrati
       byDeployment.set(key, x);
     }
     const deployments = [...byDeployment.values()]
-      .sort((a, b) => a.cluster.localeCompare(b.cluster) || (a.version ?? '').localeCompare(b.version ?? ''))
+      .sort(
+        (a, b) =>
+          a.cluster.localeCompare(b.cluster, 'en') || (a.version ?? '').localeCompare(b.version ?? '', 'en'),
+      )
       .map((d) => {
         const r = obs.replicas.filter(
           (x) => x.deployment === d.workload && (x.cluster === undefined || x.cluster === d.cluster),

@@ -94,14 +94,14 @@ const LOWER_NAME = /^[a-z0-9-]*$/;
 const FLAGS_NAME = /^(?:-|[A-Z][A-Z,]*)$/;
 
 /**
- * `a.localeCompare(b)`, by code units when both are names of one such kind: the export's order is
+ * `a.localeCompare(b, 'en')`, by code units when both are names of one such kind: the export's order is
  * unchanged, and a run that sorts only such names never sets up ICU's collator (tens of millions of
  * instructions, once per process: a share of what recording adds to `run --openmetrics`).
  */
 function textOrder(a: string, b: string): number {
   if ((LOWER_NAME.test(a) && LOWER_NAME.test(b)) || (FLAGS_NAME.test(a) && FLAGS_NAME.test(b)))
     return a < b ? -1 : a > b ? 1 : 0;
-  return a.localeCompare(b);
+  return a.localeCompare(b, 'en');
 }
 
 /** Int32Array `a` grown (by doubling) to hold index `i`, new slots `fill`. */

@@ -369,7 +369,7 @@ export class RunRecorder implements MeshObserver {
       latencyMs: all.latencyMs,
       failedLatencyMs: all.failedLatencyMs ?? null,
       responses: [...this.responses.values()].sort(
-        (a, b) => a.code - b.code || a.flags.localeCompare(b.flags),
+        (a, b) => a.code - b.code || a.flags.localeCompare(b.flags, 'en'),
       ),
       byCluster: this.shape.clusters.map((cluster, c) => ({
         cluster,

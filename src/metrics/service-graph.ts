@@ -284,7 +284,7 @@ export class ServiceGraphRecorder {
             flags: formatResponseFlags(key % 65536),
             count: c.responseCounts[i] as number,
           }))
-          .sort((a, b) => a.code - b.code || a.flags.localeCompare(b.flags)),
+          .sort((a, b) => a.code - b.code || a.flags.localeCompare(b.flags, 'en')),
       };
     });
     const text = (e: ServiceGraphEdge) =>
@@ -388,7 +388,7 @@ export function meanServiceGraph(graphs: readonly ServiceGraphSummary[]): Servic
       },
       responses: [...responses.values()]
         .map((r) => ({ ...r, count: round(r.count / n, 3) }))
-        .sort((a, b) => a.code - b.code || a.flags.localeCompare(b.flags)),
+        .sort((a, b) => a.code - b.code || a.flags.localeCompare(b.flags, 'en')),
     };
   });
   return { edges };

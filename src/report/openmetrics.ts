@@ -244,7 +244,7 @@ function rendered(
 
 const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
   t,
-  extra: Object.entries(options.extraLabels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+  extra: Object.entries(options.extraLabels ?? {}).sort(([a], [b]) => a.localeCompare(b, 'en')),
 });
 
 /**

@@ -123,8 +123,9 @@ export function importKubernetes(
 
   const selected = (s: Svc, w: Workload) =>
     s.namespace === w.namespace && Object.entries(s.selector).every(([k, v]) => w.labels[k] === v);
-  const svcList = [...services.values()].sort((a, b) =>
-    (a.namespace + a.name).localeCompare(b.namespace + b.name),
+  // By namespace, then name ('en', not the host's locale: the written scenario must not depend on LANG).
+  const svcList = [...services.values()].sort(
+    (a, b) => a.namespace.localeCompare(b.namespace, 'en') || a.name.localeCompare(b.name, 'en'),
   );
   // One scenario name per Service: its name, or name-namespace when two namespaces share a name.
   const nameCount = new Map<string, number>();
