@@ -65,6 +65,7 @@ export {
 } from './fortio-histogram.js';
 export { ThresholdRecorder, type ThresholdRecord, type ThresholdCellJSON } from './threshold-recorder.js';
 export { ExportRecorders } from './export-recorders.js';
+export { estimateTelemetrySeries, OUTCOMES_PER_PAIR } from './telemetry-series-estimate.js';
 export {
   ServiceGraphRecorder,
   edgeKey,

@@ -77,10 +77,20 @@ export interface OutputRequest {
 
 /**
  * A generous size of a report folder, from measured ones: a quickstart run 180 KB, a twenty-cluster run
- * 700 KB; per model about half a megabyte plus the time series and the cluster-by-cluster matrix.
+ * 700 KB; per model about half a megabyte plus the time series and the cluster-by-cluster matrix. With
+ * `--openmetrics`, `telemetrySeries` label sets per model (metrics/telemetry-series-estimate.ts): each
+ * sample of one is 23 lines (the counter, the histogram's 20 buckets, sum and count) of about 1 KB (Istio's
+ * full label set: 900-980 bytes a line measured on the quickstart and the bench mesh), one sample per
+ * window plus the first in openmetrics.txt, one more in metrics.prom.
  */
-export function estimateReportBytes(models: number, windows: number, clusters: number): number {
-  return 1024 * 1024 + models * (512 * 1024 + windows * 2048 + clusters * clusters * 256);
+export function estimateReportBytes(
+  models: number,
+  windows: number,
+  clusters: number,
+  telemetrySeries = 0,
+): number {
+  const openMetrics = telemetrySeries * (windows + 2) * 23 * 1024;
+  return 1024 * 1024 + models * (512 * 1024 + windows * 2048 + clusters * clusters * 256 + openMetrics);
 }
 
 /** Adds the marker to `files`. */

@@ -85,6 +85,32 @@ describe.concurrent('the output location is checked before simulating', { timeou
       fs.cleanup();
     }
   });
+
+  it.runIf(canMount)(
+    '--openmetrics is counted before simulating: room for the report, not for openmetrics.txt (~11 MB on the quickstart): exit 2',
+    async () => {
+      const fs = smallTmpfs('4m');
+      try {
+        const quickstart = 'scenarios/quickstart.yaml';
+        const plain = await meshsimEnv(['run', quickstart, '--out', join(fs.dir, 'r')], { env: STOP });
+        expect(plain.signal, plain.stderr).toBe('SIGKILL');
+        for (const cmd of [['run'], ['compare', '--replications', '2']]) {
+          const r = await meshsimEnv([...cmd, quickstart, '--openmetrics', '--out', join(fs.dir, 'r')], {
+            env: STOP,
+          });
+          expect(r.signal, r.stderr).toBeNull();
+          expect(r.status).toBe(2);
+          expect(r.stderr).toMatch(
+            new RegExp(`${fs.dir} has \\d\\.\\d MiB free; a report of this size needs about \\d+\\.\\d MiB`),
+          );
+          expect(traceless(r.stderr)).toBe(true);
+        }
+        expect(readdirSync(fs.dir)).toEqual([]);
+      } finally {
+        fs.cleanup();
+      }
+    },
+  );
 });
 
 describe.runIf(canMount)('file-system errors at write time are plain, with the path', () => {

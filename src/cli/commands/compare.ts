@@ -86,6 +86,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         args.models?.length ?? scenario.models.length,
         Math.ceil(scenario.durationMs / scenario.windowMs),
         scenario.mesh.clusters.length,
+        args.openmetrics
+          ? (await import('../../metrics/index.js')).estimateTelemetrySeries(scenario.mesh)
+          : 0,
       ),
       { scenarioFile: file },
     );

@@ -75,7 +75,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const report = await import('../../report/index.js');
     await checkOutput(
       out,
-      report.estimateReportBytes(1, windowsOf(scenario), scenario.mesh.clusters.length),
+      report.estimateReportBytes(
+        1,
+        windowsOf(scenario),
+        scenario.mesh.clusters.length,
+        args.openmetrics
+          ? (await import('../../metrics/index.js')).estimateTelemetrySeries(scenario.mesh)
+          : 0,
+      ),
       {
         scenarioFile: file,
       },
