@@ -64,14 +64,19 @@ class ConstantSampler implements Sampler {
 const TWO_32 = 4294967296;
 const TWO_M24 = 1 / 16777216;
 
-/** Strip edges x[0..layers] (x[0] = the base strip's virtual width, x[1] = r, x[layers] = 0) and x[i+1]/x[i]. */
-function zigguratTables(
+/**
+ * The strip table, interleaved: `[2i]` = x[i+1]/x[i] (the fast path's bound) and `[2i+1]` = x[i], the strip
+ * edges x[0..layers] (x[0] = the base strip's virtual width, x[1] = r, x[layers] = 0). A draw reads one
+ * strip's bound and edge, which side by side share a cache line; in two arrays they were two lines, and on
+ * a mesh, where a request's other work evicts the tables between draws, each a miss.
+ */
+function zigguratTable(
   layers: number,
   r: number,
   v: number,
   f: (x: number) => number,
   fInverse: (y: number) => number,
-): { readonly x: Float64Array; readonly ratio: Float64Array } {
+): Float64Array {
   const x = new Float64Array(layers + 1);
   x[0] = v / f(r);
   x[1] = r;
@@ -80,14 +85,17 @@ function zigguratTables(
     x[i] = fInverse(v / prev + f(prev));
   }
   x[layers] = 0;
-  const ratio = new Float64Array(layers);
-  for (let i = 0; i < layers; i++) ratio[i] = (x[i + 1] as number) / (x[i] as number);
-  return { x, ratio };
+  const table = new Float64Array(2 * layers + 2);
+  for (let i = 0; i <= layers; i++) {
+    table[2 * i] = i < layers ? (x[i + 1] as number) / (x[i] as number) : 0;
+    table[2 * i + 1] = x[i] as number;
+  }
+  return table;
 }
 
 /** 128 strips for exp(-x^2/2) (Marsaglia-Tsang's r and strip area; Doornik's ZIGNOR_R, ZIGNOR_V). */
 const NORMAL_R = 3.442619855899;
-const NORMAL_ZIG = zigguratTables(
+const NORMAL_ZIG = zigguratTable(
   128,
   NORMAL_R,
   9.91256303526217e-3,
@@ -96,7 +104,7 @@ const NORMAL_ZIG = zigguratTables(
 );
 /** 256 strips for exp(-x) (Marsaglia-Tsang's r and strip area). */
 const EXPONENTIAL_R = 7.69711747013104972;
-const EXPONENTIAL_ZIG = zigguratTables(
+const EXPONENTIAL_ZIG = zigguratTable(
   256,
   EXPONENTIAL_R,
   3.949659822581572e-3,
@@ -106,38 +114,36 @@ const EXPONENTIAL_ZIG = zigguratTables(
 
 /** A standard exponential (mean 1) by the ziggurat. */
 export function standardExponential(rng: Uniform): number {
-  const x = EXPONENTIAL_ZIG.x;
-  const ratio = EXPONENTIAL_ZIG.ratio;
+  const t = EXPONENTIAL_ZIG;
   for (;;) {
     const bits = rng() * TWO_32;
     const i = bits & 255;
     const u = (bits >>> 8) * TWO_M24;
-    if (u < (ratio[i] as number)) return u * (x[i] as number);
+    const xi = t[2 * i + 1] as number;
+    if (u < (t[2 * i] as number)) return u * xi;
     // The base strip's overhang is the tail beyond r, itself exponential (memoryless): r + Exp(1).
     if (i === 0) return EXPONENTIAL_R - Math.log(1 - rng());
-    const xi = x[i] as number;
     const xx = u * xi;
     // In the wedge between the strip's edges: accept under the density, y uniform in [f(x[i]), f(x[i+1])].
     const f0 = Math.exp(xx - xi);
-    const f1 = Math.exp(xx - (x[i + 1] as number));
+    const f1 = Math.exp(xx - (t[2 * i + 3] as number));
     if (f1 + rng() * (f0 - f1) < 1) return xx;
   }
 }
 
 /** A standard normal by the ziggurat (ZIGNOR: strips over both halves, the sign from the same uniform). */
 export function standardNormal(rng: Uniform): number {
-  const x = NORMAL_ZIG.x;
-  const ratio = NORMAL_ZIG.ratio;
+  const t = NORMAL_ZIG;
   for (;;) {
     const bits = rng() * TWO_32;
     const i = bits & 127;
     // 25 high bits: u uniform on [-1, 1).
     const u = (bits >>> 7) * TWO_M24 - 1;
-    if (Math.abs(u) < (ratio[i] as number)) return u * (x[i] as number);
+    const xi = t[2 * i + 1] as number;
+    if (Math.abs(u) < (t[2 * i] as number)) return u * xi;
     if (i === 0) return normalTail(rng, u < 0);
-    const xi = x[i] as number;
     const xx = u * xi;
-    const xn = x[i + 1] as number;
+    const xn = t[2 * i + 3] as number;
     const f0 = Math.exp(-0.5 * (xi * xi - xx * xx));
     const f1 = Math.exp(-0.5 * (xn * xn - xx * xx));
     if (f1 + rng() * (f0 - f1) < 1) return xx;

@@ -173,9 +173,11 @@ export class Mesh {
         clientTimeoutMs: t.timeoutMs,
       };
       const weights = t.from.map((f) => f.weight);
+      // Summed once here, in pickWeighted's order, rather than per request.
+      const totalWeight = weightSum(weights);
       const clusters = t.from.map((f) => this.topology.cluster(f.cluster));
       const send = () => {
-        const cluster = clusters[pickWeighted(weights, placement())] as number;
+        const cluster = clusters[pickWeightedOf(weights, totalWeight, placement())] as number;
         const zones = this.topology.zonesOf(cluster);
         const zone = zones[Math.floor(placement() * zones.length)] as number;
         const source =
@@ -323,8 +325,17 @@ export class Mesh {
 
 /** Index i with probability weights[i] / sum, given u uniform on [0, 1). */
 export function pickWeighted(weights: readonly number[], u: number): number {
+  return pickWeightedOf(weights, weightSum(weights), u);
+}
+
+function weightSum(weights: readonly number[]): number {
   let total = 0;
   for (const w of weights) total += w;
+  return total;
+}
+
+/** `pickWeighted` with the weights' sum given (`weightSum(weights)`, summed in the same order). */
+function pickWeightedOf(weights: readonly number[], total: number, u: number): number {
   let x = u * total;
   for (let i = 0; i < weights.length; i++) {
     x -= weights[i] as number;

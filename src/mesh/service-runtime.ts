@@ -38,6 +38,12 @@ export class ServiceRuntime implements ServiceBehaviour {
   external: ExternalDestination | undefined = undefined;
   /** Behaviour of the pods of one deployment, keyed by its labels object (shared by all its pods). */
   private readonly versions = new Map<object, ServiceBehaviour>();
+  /**
+   * Whether any version behaves on its own (`versions` not empty), a field of this object: a replica asks
+   * `behaviourOf` three times per request it serves, and the Map's size lives in its backing store, two
+   * more objects to load.
+   */
+  private versioned = false;
 
   constructor(
     readonly index: number,
@@ -52,12 +58,13 @@ export class ServiceRuntime implements ServiceBehaviour {
 
   /** How the replica `endpoint` behaves: its deployment's own behaviour, else the service's. */
   behaviourOf(endpoint: Endpoint): ServiceBehaviour {
-    return this.versions.size === 0 ? this : (this.versions.get(endpoint.labels) ?? this);
+    return this.versioned ? (this.versions.get(endpoint.labels) ?? this) : this;
   }
 
   /** The pods whose labels are `labels` (that very object) behave as `behaviour`. */
   addVersion(labels: object, behaviour: ServiceBehaviour): void {
     this.versions.set(labels, behaviour);
+    this.versioned = true;
   }
 }
 

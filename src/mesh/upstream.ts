@@ -11,7 +11,8 @@
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
  *
  * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes, its active-request count
- * for one host inline), 16-32 bytes per further host with requests in flight (host-table.ts), and its
+ * for one host inline), 16-32 bytes per further host with requests in flight (host-table.ts; 4 bytes per
+ * host of the view once that is no more, as for a busy proxy calling a small service), and its
  * pooled connections (Envoy keeps one to every host it sent to) in a bitset of one bit per host of the
  * view, or for a view of more than 4,096 hosts a set bounded by that (connected-hosts.ts); the host arrays,
  * level orderings and, while nothing is ejected, the priority load are the PrioritySet's. Outlier detection
@@ -241,7 +242,7 @@ export class Upstream implements ActiveRequests {
     if (this.activeN === 0 && (more === undefined || more.get(host) === 0)) {
       this.activeHost = host;
       this.activeN = delta;
-    } else (this.activeMore ??= new HostTable()).add(host, delta);
+    } else (this.activeMore ??= new HostTable(this.set.hosts.length)).add(host, delta);
   }
 
   private forEachActive(visit: (host: number, n: number) => void): void {

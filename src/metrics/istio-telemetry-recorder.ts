@@ -16,7 +16,7 @@
  * - Sampling continues through the drain after the run's duration, so calls finishing then are counted.
  *
  * Memory grows with windows times label sets, never with requests. The hot path does array indexing per
- * report and a scan of the bucket bounds below the duration (see the class comment).
+ * report and a table lookup of the duration's bucket (a scan of the bounds above 1 s; see the class comment).
  */
 import type { Call, Endpoint, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, ResponseFlag } from '../mesh/index.js';
@@ -58,11 +58,11 @@ const STRIDE = B + 1;
 const NO_KEY = -1;
 
 /**
- * Istio's bucket of durations up to 25 ms by `ceil(2 * ms)`: every bound up to 25 is a multiple of 0.5, so
+ * Istio's bucket of durations up to 1 s by `ceil(2 * ms)`: every bound up to 1000 is a multiple of 0.5, so
  * each interval ((k - 1) / 2, k / 2] lies in one bucket and the table gives exactly what a scan of the
- * bounds (`v > bound` moves on) gives; doubling a float is exact.
+ * bounds (`v > bound` moves on) gives; doubling a float is exact. 2,001 bytes; a call rarely takes longer.
  */
-const TABLE_MS = 25;
+const TABLE_MS = 1000;
 const BUCKET_BY_HALF_MS = Int8Array.from({ length: 2 * TABLE_MS + 1 }, (_, k) => scanBucket(k / 2, 0));
 /** The first bound above the table's range. */
 const FIRST_ABOVE_TABLE = scanBucket(TABLE_MS, 0) + 1;
@@ -73,13 +73,20 @@ function scanBucket(v: number, from: number): number {
   return i;
 }
 
+/**
+ * The bucket of a duration (`B - 1`: above every bound; NaN in bucket 0, as a scan puts it), by `table`
+ * (`BUCKET_BY_HALF_MS`, passed in: the hot path reads it from a field, as V8 reads a module binding with
+ * checks). A table index for every `ms` in [0, TABLE_MS]; -0.5 < ms < 0 indexes 0 (-0), whose bucket 0 is
+ * also theirs; NaN fails `i >= 0`.
+ */
+function bucketOf(table: Int8Array, ms: number): number {
+  const i = Math.ceil(2 * ms);
+  return i >= 0 && i < table.length ? (table[i] as number) : ms > 0 ? scanBucket(ms, FIRST_ABOVE_TABLE) : 0;
+}
+
 /** The bucket of a duration (`B - 1`: above every bound; NaN in bucket 0, as a scan puts it). */
 export function durationBucket(ms: number): number {
-  return ms <= TABLE_MS && ms >= 0
-    ? (BUCKET_BY_HALF_MS[Math.ceil(2 * ms)] as number)
-    : ms > TABLE_MS
-      ? scanBucket(ms, FIRST_ABOVE_TABLE)
-      : 0;
+  return bucketOf(BUCKET_BY_HALF_MS, ms);
 }
 
 /**
@@ -142,16 +149,20 @@ export class IstioTelemetryRecorder implements MeshObserver {
   private pairDst = new Int32Array(256);
   private pairId = new Int32Array(256);
   private pairs = 0;
-  /** Per pair: the last outcome key and its source- and destination-reporter series (-1: not yet). */
+  /**
+   * Per pair: the last outcome key and where its source- and destination-reporter series' cells start in
+   * `cells` (-1: not yet).
+   */
   private lastKey = new Int32Array(64).fill(NO_KEY);
-  private lastSource = new Int32Array(64);
-  private lastDestination = new Int32Array(64);
+  private lastSourceAt = new Int32Array(64);
+  private lastDestinationAt = new Int32Array(64);
   /** Per pair and reporter (`pair * 2 + reporter`): series by (code, flags) key. */
   private readonly byResponse: Map<number, number>[] = [];
   /** Series metadata by id; cells in `cells` at `id * block`. */
   private readonly meta: Omit<TelemetrySeries, 'counts' | 'sumsMs' | 'buckets'>[] = [];
   private readonly block: number;
   private cells: Float64Array;
+  private readonly bucketByHalfMs = BUCKET_BY_HALF_MS;
   private lastWindow = 0;
   /** istiod's series, when the model has istiods. */
   private readonly istiod: IstiodTelemetryRecorder | undefined;
@@ -260,8 +271,8 @@ export class IstioTelemetryRecorder implements MeshObserver {
     this.pairId[slot] = id;
     this.byResponse.push(new Map(), new Map());
     this.lastKey = grownTo(this.lastKey, id, NO_KEY);
-    this.lastSource = grownTo(this.lastSource, id, 0);
-    this.lastDestination = grownTo(this.lastDestination, id, 0);
+    this.lastSourceAt = grownTo(this.lastSourceAt, id, 0);
+    this.lastDestinationAt = grownTo(this.lastDestinationAt, id, 0);
     // Kept at most half full, so a probe stays short.
     if (2 * this.pairs > this.pairSrc.length) this.rehashPairs();
     return id;
@@ -323,12 +334,15 @@ export class IstioTelemetryRecorder implements MeshObserver {
   /** A pair's outcome changed: both reporters' series for it (the destination's -1 until a call arrives). */
   private outcomeOf(pair: number, code: number, flags: number, src: number, dst: number, service: number) {
     this.lastKey[pair] = code * 4096 + flags;
-    this.lastSource[pair] = this.seriesOf(pair, 0, code, flags, src, dst, service);
-    this.lastDestination[pair] = -1;
+    this.lastSourceAt[pair] = this.seriesOf(pair, 0, code, flags, src, dst, service) * this.block;
+    this.lastDestinationAt[pair] = -1;
   }
 
-  /** The destination reporter's series of a pair's last outcome: the replica's code, server-side flags. */
-  private destinationSeries(
+  /**
+   * Where the destination reporter's series of a pair's last outcome starts in `cells`: the replica's code,
+   * server-side flags.
+   */
+  private destinationAt(
     pair: number,
     code: number,
     flags: number,
@@ -346,16 +360,9 @@ export class IstioTelemetryRecorder implements MeshObserver {
       dst,
       service,
     );
-    this.lastDestination[pair] = id;
-    return id;
-  }
-
-  private add(series: number, window: number, ms: number): void {
-    const cells = this.cells;
-    const at = series * this.block + window * STRIDE;
-    cells[at] = (cells[at] as number) + ms;
-    const i = at + 1 + durationBucket(ms);
-    cells[i] = (cells[i] as number) + 1;
+    const at = id * this.block;
+    this.lastDestinationAt[pair] = at;
+    return at;
   }
 
   requestStarted(_r: Readonly<MeshRequest>): void {}
@@ -364,29 +371,53 @@ export class IstioTelemetryRecorder implements MeshObserver {
   callCompleted(call: Readonly<Call>): void {
     const sentMs = call.sentMs;
     if (sentMs < this.warmupMs) return;
+    // Every field read once, before any call (each call after a read makes V8 check the object's map again).
     const endMs = call.endMs;
-    const window = this.windowOf(endMs);
-    // Workload ids are numbered in the order first seen (the export's order): source before destination.
-    const from = call.source.endpoint;
-    const src =
-      from === undefined
-        ? this.clientWorkload(call.request.traffic, call.source.cluster)
-        : this.endpointWorkload(from);
-    const to = call.endpoint;
-    const dst = to === undefined ? -1 : this.endpointWorkload(to);
-    const service = call.service.index;
-    const pair = this.pairOf(src, dst >= 0 ? 2 * dst : 2 * service + 1);
+    const arrivedMs = call.arrivedMs;
     const code = call.responseCode;
     const flags = call.responseFlags;
-    if (this.lastKey[pair] !== code * 4096 + flags) this.outcomeOf(pair, code, flags, src, dst, service);
-    this.add(this.lastSource[pair] as number, window, endMs - sentMs);
-    if (to === undefined || call.arrivedMs < 0) return;
-    const d = this.lastDestination[pair] as number;
-    this.add(
-      d >= 0 ? d : this.destinationSeries(pair, code, flags, src, dst, service),
-      window,
-      endMs - call.arrivedMs,
-    );
+    const to = call.endpoint;
+    const proxy = call.source;
+    const from = proxy.endpoint;
+    const service = call.service.index;
+    const w = Math.floor((endMs - this.warmupMs) / this.windowMs);
+    if (!(w >= 0 && w < this.windows))
+      throw new Error(`telemetry: ${endMs} ms is outside the sampled windows`);
+    if (w > this.lastWindow) this.lastWindow = w;
+    const byEndpoint = this.byEndpoint;
+    // Workload ids are numbered in the order first seen (the export's order): source before destination.
+    let src = from === undefined || from.id >= byEndpoint.length ? -1 : (byEndpoint[from.id] as number);
+    if (src < 0)
+      src =
+        from === undefined
+          ? this.clientWorkload(call.request.traffic, proxy.cluster)
+          : this.endpointWorkload(from);
+    let dst = -1;
+    if (to !== undefined) {
+      const ids = this.byEndpoint;
+      dst = to.id < ids.length ? (ids[to.id] as number) : -1;
+      if (dst < 0) dst = this.endpointWorkload(to);
+    }
+    const pair = this.pairOf(src, dst >= 0 ? 2 * dst : 2 * service + 1);
+    const key = code * 4096 + flags;
+    if (this.lastKey[pair] !== key) this.outcomeOf(pair, code, flags, src, dst, service);
+    let cells = this.cells;
+    const window = w * STRIDE;
+    const ms = endMs - sentMs;
+    let at = (this.lastSourceAt[pair] as number) + window;
+    cells[at] = (cells[at] as number) + ms;
+    at += 1 + bucketOf(this.bucketByHalfMs, ms);
+    cells[at] = (cells[at] as number) + 1;
+    if (to === undefined || arrivedMs < 0) return;
+    let d = this.lastDestinationAt[pair] as number;
+    if (d < 0) d = this.destinationAt(pair, code, flags, src, dst, service);
+    const served = endMs - arrivedMs;
+    // Read again: a new series may have grown the cells.
+    cells = this.cells;
+    at = d + window;
+    cells[at] = (cells[at] as number) + served;
+    at += 1 + bucketOf(this.bucketByHalfMs, served);
+    cells[at] = (cells[at] as number) + 1;
   }
 
   /**

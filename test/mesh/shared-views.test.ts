@@ -2,6 +2,7 @@
  * Shared views (issue 17): proxies that see the same (snapshot, service, subset, locality class) share one
  * PrioritySet, and each keeps only sparse state of its own.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AleaStates, StreamSampler } from '../../src/des/index.js';
 import { Proxy, type Upstream } from '../../src/mesh/index.js';
@@ -143,21 +144,97 @@ describe('mesh/proxy default-cluster views', () => {
   });
 });
 
+describe('mesh/proxy certificate', () => {
+  const proxy = () =>
+    new Proxy(
+      0,
+      'sidecar',
+      0,
+      0,
+      { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+      { draws: { next: () => 0 }, stream: 0 },
+      {},
+    );
+
+  it('hasValidCert answers nowMs < certExpiresMs exactly, with the rounded expiry kept inline', () => {
+    // Around the rounding (fractions), the inline cap (2^30 - 1 ms), none issued (Infinity), 0 and NaN.
+    const cap = 2 ** 30 - 1;
+    const expiries = [Infinity, 0, NaN, -3.5, 5, 5.25, 86_400_000.75, cap - 0.5, cap, cap + 0.5, 2 ** 40];
+    const p = proxy();
+    expect(p.certExpiresMs).toBe(Infinity);
+    expect(p.hasValidCert(2 ** 40)).toBe(true);
+    for (const e of expiries) {
+      p.certExpiresMs = e;
+      expect(p.certExpiresMs).toBe(e);
+      for (const d of [-1, -0.5, -0.25, -1e-9, 0, 1e-9, 0.25, 0.5, 1]) {
+        const now = Number.isFinite(e) ? Math.max(0, e + d) : 1e6 + d;
+        expect(p.hasValidCert(now)).toBe(now < e);
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 2 ** 32, noNaN: true }),
+        fc.double({ min: 0, max: 2 ** 32 }),
+        (e, now) => {
+          p.certExpiresMs = e;
+          return p.hasValidCert(now) === now < e;
+        },
+      ),
+    );
+  });
+});
+
+describe('mesh/proxy control flags', () => {
+  it('pushQueued and certExpiredReported are set and cleared independently', () => {
+    const p = new Proxy(
+      0,
+      'sidecar',
+      0,
+      0,
+      { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+      { draws: { next: () => 0 }, stream: 0 },
+      {},
+    );
+    expect([p.pushQueued, p.certExpiredReported]).toEqual([false, false]);
+    let x = 7;
+    const model = { pushQueued: false, certExpiredReported: false };
+    for (let i = 0; i < 200; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const v = (x & 4) !== 0;
+      if ((x & 2) !== 0) p.pushQueued = model.pushQueued = v;
+      else p.certExpiredReported = model.certExpiredReported = v;
+      expect({ pushQueued: p.pushQueued, certExpiredReported: p.certExpiredReported }).toEqual(model);
+    }
+  });
+});
+
 describe('mesh/host-table', () => {
-  // 300 hosts: growth and deletions in the table; 3: the inline entry freed and retaken while the table holds others.
-  it.each([300, 3])('get/set/add/forEach against a Map, over %i hosts', (hosts) => {
-    const t = new HostTable();
+  // 300 hosts unbounded: growth and deletions in the hashed table; 3: a small one; with the universe given,
+  // 6 and 16 are dense from the start, 20 after one growth, 300 after four (with 4 to 300 hosts non-zero).
+  it.each([
+    [300, Infinity],
+    [3, Infinity],
+    [6, 6],
+    [16, 16],
+    [20, 20],
+    [300, 300],
+  ])('get/set/add/forEach against a Map, over %i hosts (universe %d)', (hosts, universe) => {
+    const t = new HostTable(universe);
     const m = new Map<number, number>();
     let x = 12345;
     const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
     for (let i = 0; i < 20_000; i++) {
       const host = next() % hosts;
       const delta = (next() % 3) - 1;
-      t.add(host, delta);
-      const v = (m.get(host) ?? 0) + delta;
+      if (i % 11 === 0) t.set(host, delta);
+      else t.add(host, delta);
+      const v = (i % 11 === 0 ? 0 : (m.get(host) ?? 0)) + delta;
       if (v === 0) m.delete(host);
       else m.set(host, v);
-      if (i % 97 === 0) for (let h = 0; h < hosts; h++) expect(t.get(h)).toBe(m.get(h) ?? 0);
+      if (i % 97 === 0) {
+        for (let h = 0; h < hosts; h++) expect(t.get(h)).toBe(m.get(h) ?? 0);
+        expect(t.size).toBe(m.size);
+      }
     }
     expect(t.size).toBe(m.size);
     const seen = new Map<number, number>();
@@ -168,10 +245,35 @@ describe('mesh/host-table', () => {
     for (let h = 0; h < hosts; h++) expect(t.get(h)).toBe(0);
   });
 
-  it('refuses a negative host (a state that cannot happen)', () => {
+  it('turns dense only when the hashed table would take no fewer ints than the universe', () => {
+    // 100 hosts: hashed at 16, 32 and 64 ints (up to 16 entries), dense (100 ints) at the 17th.
+    const t = new HostTable(100);
+    const dense = () => (t as unknown as { dense: boolean }).dense;
+    for (let h = 0; h < 16; h++) t.add(h * 6, 1);
+    expect(dense()).toBe(false);
+    t.add(99, 2);
+    expect(dense()).toBe(true);
+    expect(t.size).toBe(17);
+    expect(t.get(99)).toBe(2);
+    expect(t.get(90)).toBe(1);
+    expect(t.get(1)).toBe(0);
+  });
+
+  it('refuses a host outside [0, universe) (a state that cannot happen)', () => {
     expect(() => new HostTable().set(-1, 1)).toThrow(RangeError);
-    // -1 is also the free inline entry's key: without the check it would be taken for that entry.
+    // -1 is also the hashed table's free-slot key: without the check it would be taken for a free slot.
     expect(() => new HostTable().add(-1, 1)).toThrow(RangeError);
     expect(() => new HostTable().set(-1, 0)).toThrow(RangeError);
+    // Past the universe a dense table would drop the write (a typed array ignores writes out of range).
+    for (const universe of [6, 100]) {
+      const t = new HostTable(universe);
+      expect(() => t.add(universe, 1)).toThrow(RangeError);
+      expect(() => t.set(universe, 1)).toThrow(RangeError);
+      expect(() => t.add(0.5, 1)).toThrow(RangeError);
+    }
+    // A dense table's get reads the array: past it, refused rather than read as 0.
+    const dense = new HostTable(6);
+    dense.add(0, 1);
+    expect(() => dense.get(6)).toThrow(RangeError);
   });
 });

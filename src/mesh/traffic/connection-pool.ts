@@ -54,26 +54,31 @@ const NO_LIMITS: Limits = {
  * stream is attached).
  */
 export class ConnectionPool {
+  /*
+   * Field order is V8's in-object layout order (8 bytes a field after a 24-byte header): what every
+   * admission and release reads (http2, active, the limits, pending) comes first, so on a large mesh,
+   * where a sidecar's pool is untouched for about a second between requests, they are one cache line with
+   * the header more often than when the retry and overflow counters came between them.
+   */
+  /** true when the upstream speaks HTTP/2 (requests multiplexed, connections never the limit). */
+  readonly http2: boolean;
   /** Requests sent upstream and not finished. */
   active = 0;
-  /** Requests waiting for a connection. */
-  pending = 0;
-  /** Retries scheduled or in flight. */
-  retries = 0;
-  /** Requests refused by a circuit breaker so far. */
-  overflows = 0;
   /**
    * The thresholds, read from the DestinationRule's settings rather than copied: every proxy calling the
    * cluster shares one settings object, where four copied limits (2^32-1 is no small integer, so each a
    * boxed double) cost ~100 bytes and three cache lines per proxy and cluster on every admission.
    */
   private readonly limits: Limits;
+  /** Requests waiting for a connection. */
+  pending = 0;
+  /** Retries scheduled or in flight. */
+  retries = 0;
+  /** Requests refused by a circuit breaker so far. */
+  overflows = 0;
 
-  constructor(
-    limits: Limits = NO_LIMITS,
-    /** true when the upstream speaks HTTP/2 (requests multiplexed, connections never the limit). */
-    readonly http2 = false,
-  ) {
+  constructor(limits: Limits = NO_LIMITS, http2 = false) {
+    this.http2 = http2;
     this.limits = limits;
   }
 
