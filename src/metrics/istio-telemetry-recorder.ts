@@ -163,6 +163,10 @@ export class IstioTelemetryRecorder implements MeshObserver {
   private readonly block: number;
   private cells: Float64Array;
   private readonly bucketByHalfMs = BUCKET_BY_HALF_MS;
+  /**
+   * The last window istiod's series recorded in; the calls' last is read from `cells` at the end (a store
+   * per call here deoptimized the hot path once a long run was under way).
+   */
   private lastWindow = 0;
   /** istiod's series, when the model has istiods. */
   private readonly istiod: IstiodTelemetryRecorder | undefined;
@@ -221,6 +225,18 @@ export class IstioTelemetryRecorder implements MeshObserver {
     this.byEndpoint = grownTo(this.byEndpoint, e.id, -1);
     this.byEndpoint[e.id] = id;
     return id;
+  }
+
+  /**
+   * The source workload of a call whose source is not known yet (a client's, or a new replica's). Its own
+   * method, reading the call again: property reads that the hot path rarely makes deoptimized it when first
+   * made there (V8 had no type feedback for them).
+   */
+  private sourceWorkload(call: Readonly<Call>): number {
+    const from = call.source.endpoint;
+    return from === undefined
+      ? this.clientWorkload(call.request.traffic, call.source.cluster)
+      : this.endpointWorkload(from);
   }
 
   /** The caller of an entry call: the ingress gateway, or the traffic source's in-mesh client workload. */
@@ -383,15 +399,10 @@ export class IstioTelemetryRecorder implements MeshObserver {
     const w = Math.floor((endMs - this.warmupMs) / this.windowMs);
     if (!(w >= 0 && w < this.windows))
       throw new Error(`telemetry: ${endMs} ms is outside the sampled windows`);
-    if (w > this.lastWindow) this.lastWindow = w;
     const byEndpoint = this.byEndpoint;
     // Workload ids are numbered in the order first seen (the export's order): source before destination.
     let src = from === undefined || from.id >= byEndpoint.length ? -1 : (byEndpoint[from.id] as number);
-    if (src < 0)
-      src =
-        from === undefined
-          ? this.clientWorkload(call.request.traffic, proxy.cluster)
-          : this.endpointWorkload(from);
+    if (src < 0) src = this.sourceWorkload(call);
     let dst = -1;
     if (to !== undefined) {
       const ids = this.byEndpoint;
@@ -446,13 +457,29 @@ export class IstioTelemetryRecorder implements MeshObserver {
     return this.meta.length;
   }
 
+  /** The last window with an event: istiod's, or a call's (every call counts 1 in a bucket of its window). */
+  private lastEventWindow(): number {
+    let last = this.lastWindow;
+    for (let id = 0; id < this.meta.length; id++)
+      for (let k = this.windows - 1; k > last; k--) {
+        const at = id * this.block + k * STRIDE + 1;
+        let b = 0;
+        while (b < B && this.cells[at + b] === 0) b++;
+        if (b < B) {
+          last = k;
+          break;
+        }
+      }
+    return last;
+  }
+
   /**
    * The record as plain data, windows up to the last with an event (at least up to `runEndMs`, the end of
    * arrivals), series in a stable order.
    */
   telemetry(runEndMs: number): IstioTelemetry {
     const runWindows = Math.ceil((runEndMs - this.shape.warmupMs) / this.shape.windowMs);
-    const n = Math.min(this.windows, Math.max(runWindows, this.lastWindow + 1));
+    const n = Math.min(this.windows, Math.max(runWindows, this.lastEventWindow() + 1));
     // Per series, windows up to n: counts (each window's bucket total), sums and buckets, each kind in one
     // array for every series (plain data that a worker thread hands back whole).
     const m = this.meta.length;

@@ -69,9 +69,9 @@ export const INGRESS_GATEWAY = 'istio-ingressgateway';
  * the number of pods; a pair that misses takes the lookup by service, cluster and labels.
  */
 const enum EdgeCache {
-  Slots = 1024,
+  Slots = 2048,
   /** 32 - log2(Slots): a 32-bit hash's top bits index a slot. */
-  Shift = 22,
+  Shift = 21,
 }
 
 /**
