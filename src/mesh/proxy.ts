@@ -5,7 +5,7 @@
  * control plane (connection, certificates) and the data plane (requests); this is the proxy's state.
  *
  * Layout: a request hop reads a random proxy, which on a large mesh is not in cache. The fields a hop reads
- * (cluster, zone, latency stream, certificate expiry, balancing stream, last view, endpoint, id and kind)
+ * (cluster, zone, latency stream, balancing stream, certificate expiry, last view, endpoint, id and kind)
  * are declared first, so V8 lays them out in the object's first 128 bytes (Node's V8 has no pointer
  * compression: 8 bytes a field after a 24-byte header); the control plane's fields follow. The sidecar's
  * latency is drawn by one sampler shared by every proxy with the same distribution, from this proxy's own
@@ -32,17 +32,30 @@ export interface ProxyStream {
   readonly stream: number;
 }
 
+/** The largest rounded expiry kept inline: 2^30 - 1 ms (12.4 days), a small integer in every V8 build. */
+const CERT_CHECK_CAP_MS = 2 ** 30 - 1;
+
+/** Bits of `Proxy.controlFlags`. */
+const PUSH_QUEUED = 1;
+const CERT_EXPIRED_REPORTED = 2;
+
 export class Proxy {
   // Read by every request hop (declaration order is V8's in-object layout order).
   readonly cluster: number;
   readonly zone: number;
   /** This proxy's latency stream, an index into the shared sampler's states. */
   private readonly latencyStream: number;
-  certExpiresMs = Infinity;
   private readonly latencySampler: StreamSampler;
   /** Load balancing, retry backoff and fault draws: this proxy's own stream, by index in shared draws. */
   readonly lbStream: number;
   readonly lbDraws: StreamDraws;
+  /**
+   * `certExpiresMs` rounded down and capped at CERT_CHECK_CAP_MS, a small integer V8 keeps in the object
+   * itself: `hasValidCert` answers from it while the time is before it. A double field is a pointer to a
+   * separate number object, one more cache line per handshake on a large mesh (where nearly every hop
+   * opens a new connection: a sidecar of a 25,000-pod mesh meets a new host on most requests).
+   */
+  private certOkBeforeMs = CERT_CHECK_CAP_MS;
   /** The last config received; kept while istiod is unreachable (its version tells a view is current). */
   snapshot: EndpointSnapshot | undefined = undefined;
   /**
@@ -78,12 +91,17 @@ export class Proxy {
   istiod: Istiod | undefined = undefined;
   /** The istiod it has a live xDS stream to, if any. */
   connectedTo: Istiod | undefined = undefined;
-  pushQueued = false;
   reconnectAttempts = 0;
   reconnectTimer: EventId | undefined = undefined;
   /** When the current certificate's rotation (or its next retry) is due; earlier rotation timers are stale. */
   certRotateAtMs = Infinity;
-  certExpiredReported = false;
+  /** When the current certificate expires (Infinity: none issued yet, as before the first push). */
+  private certExpiry = Infinity;
+  /**
+   * `pushQueued` and `certExpiredReported`, one bit each in one field: the inline rounded expiry above
+   * took a field, and this gives it back (a proxy per pod: 8 bytes a pod at 100,000 pods).
+   */
+  private controlFlags = 0;
 
   constructor(
     id: number,
@@ -139,8 +157,45 @@ export class Proxy {
     return this.lbDraws.next(this.lbStream);
   }
 
+  /** A push to this proxy is queued at its istiod. */
+  get pushQueued(): boolean {
+    return (this.controlFlags & PUSH_QUEUED) !== 0;
+  }
+
+  set pushQueued(queued: boolean) {
+    this.controlFlags = queued ? this.controlFlags | PUSH_QUEUED : this.controlFlags & ~PUSH_QUEUED;
+  }
+
+  /** The current certificate's expiry was reported (once per certificate). */
+  get certExpiredReported(): boolean {
+    return (this.controlFlags & CERT_EXPIRED_REPORTED) !== 0;
+  }
+
+  set certExpiredReported(reported: boolean) {
+    this.controlFlags = reported
+      ? this.controlFlags | CERT_EXPIRED_REPORTED
+      : this.controlFlags & ~CERT_EXPIRED_REPORTED;
+  }
+
+  /** When the current certificate expires (ms). */
+  get certExpiresMs(): number {
+    return this.certExpiry;
+  }
+
+  set certExpiresMs(ms: number) {
+    this.certExpiry = ms;
+    // Never above the expiry, so before it the certificate is valid (NaN, never valid, gives the floor).
+    this.certOkBeforeMs =
+      ms >= CERT_CHECK_CAP_MS
+        ? CERT_CHECK_CAP_MS
+        : ms >= -CERT_CHECK_CAP_MS
+          ? Math.floor(ms)
+          : -CERT_CHECK_CAP_MS;
+  }
+
   /** Whether a new mTLS handshake can use this proxy's certificate at `nowMs`. */
   hasValidCert(nowMs: number): boolean {
-    return nowMs < this.certExpiresMs;
+    // The exact expiry only when the time has reached the rounded one (or passed the cap, 12 days).
+    return nowMs < this.certOkBeforeMs || nowMs < this.certExpiry;
   }
 }

@@ -2,6 +2,7 @@
  * Shared views (issue 17): proxies that see the same (snapshot, service, subset, locality class) share one
  * PrioritySet, and each keeps only sparse state of its own.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AleaStates, StreamSampler } from '../../src/des/index.js';
 import { Proxy, type Upstream } from '../../src/mesh/index.js';
@@ -140,6 +141,70 @@ describe('mesh/proxy default-cluster views', () => {
     expect(new Set(proxy.defaultUpstreams)).toEqual(new Set([a, b2]));
     expect(proxy.defaultUpstreams.length).toBe(2);
     expect(proxy.defaultUpstream(2)).toBeUndefined();
+  });
+});
+
+describe('mesh/proxy certificate', () => {
+  const proxy = () =>
+    new Proxy(
+      0,
+      'sidecar',
+      0,
+      0,
+      { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+      { draws: { next: () => 0 }, stream: 0 },
+      {},
+    );
+
+  it('hasValidCert answers nowMs < certExpiresMs exactly, with the rounded expiry kept inline', () => {
+    // Around the rounding (fractions), the inline cap (2^30 - 1 ms), none issued (Infinity), 0 and NaN.
+    const cap = 2 ** 30 - 1;
+    const expiries = [Infinity, 0, NaN, -3.5, 5, 5.25, 86_400_000.75, cap - 0.5, cap, cap + 0.5, 2 ** 40];
+    const p = proxy();
+    expect(p.certExpiresMs).toBe(Infinity);
+    expect(p.hasValidCert(2 ** 40)).toBe(true);
+    for (const e of expiries) {
+      p.certExpiresMs = e;
+      expect(p.certExpiresMs).toBe(e);
+      for (const d of [-1, -0.5, -0.25, -1e-9, 0, 1e-9, 0.25, 0.5, 1]) {
+        const now = Number.isFinite(e) ? Math.max(0, e + d) : 1e6 + d;
+        expect(p.hasValidCert(now)).toBe(now < e);
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 2 ** 32, noNaN: true }),
+        fc.double({ min: 0, max: 2 ** 32 }),
+        (e, now) => {
+          p.certExpiresMs = e;
+          return p.hasValidCert(now) === now < e;
+        },
+      ),
+    );
+  });
+});
+
+describe('mesh/proxy control flags', () => {
+  it('pushQueued and certExpiredReported are set and cleared independently', () => {
+    const p = new Proxy(
+      0,
+      'sidecar',
+      0,
+      0,
+      { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+      { draws: { next: () => 0 }, stream: 0 },
+      {},
+    );
+    expect([p.pushQueued, p.certExpiredReported]).toEqual([false, false]);
+    let x = 7;
+    const model = { pushQueued: false, certExpiredReported: false };
+    for (let i = 0; i < 200; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const v = (x & 4) !== 0;
+      if ((x & 2) !== 0) p.pushQueued = model.pushQueued = v;
+      else p.certExpiredReported = model.certExpiredReported = v;
+      expect({ pushQueued: p.pushQueued, certExpiredReported: p.certExpiredReported }).toEqual(model);
+    }
   });
 });
 
