@@ -19,6 +19,8 @@
  * ~670 instructions per request. The dense array never takes more room than the table it replaces.
  */
 const EMPTY = -1;
+/** No bound given: 2^30 - 1, a small integer in every V8 build (see the constructor). */
+const UNBOUNDED = 2 ** 30 - 1;
 /** 8 slots of (key, value): 64 bytes, V8's largest on-heap typed array (`typed_array_max_size_in_heap`). */
 const FIRST_TABLE_INTS = 16;
 
@@ -32,8 +34,16 @@ export class HostTable {
   private slots: Int32Array | undefined = undefined;
   private dense = false;
 
-  /** `universe`: hosts lie in [0, universe) (Infinity: unbounded, the table never turns dense). */
-  constructor(private readonly universe = Infinity) {}
+  /**
+   * `universe`: hosts lie in [0, universe). The default, 2^30 - 1, stands for unbounded (the table cannot
+   * grow that far): a small integer, where Infinity would be a separate number object per table.
+   */
+  constructor(private readonly universe = UNBOUNDED) {}
+
+  /** Whether the table holds one count per host of the universe (see the header). */
+  get isDense(): boolean {
+    return this.dense;
+  }
 
   /** Hosts with a non-zero value. */
   get size(): number {
