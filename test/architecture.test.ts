@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/cli.js';
+import { typeScriptFiles } from './helpers/source-files.js';
 
 const SRC = join(REPO_ROOT, 'src');
 
@@ -26,13 +27,6 @@ interface ImportLine {
   from: string;
   to: string;
   typeOnly: boolean;
-}
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-  });
 }
 
 export function importsOf(file: string, text: string): ImportLine[] {
@@ -75,7 +69,7 @@ function violations(all: ImportLine[]): string[] {
 }
 
 describe('architecture', () => {
-  const all = files(SRC).flatMap((f) => importsOf(f, readFileSync(f, 'utf8')));
+  const all = typeScriptFiles(SRC).flatMap((f) => importsOf(f, readFileSync(f, 'utf8')));
 
   it('every folder under src/ is a known module', () => {
     const modules = readdirSync(SRC).filter((f) => statSync(join(SRC, f)).isDirectory());

@@ -6,19 +6,13 @@
  * process with an Estonian locale.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/cli.js';
+import { typeScriptFiles } from './helpers/source-files.js';
 
 const SRC = join(REPO_ROOT, 'src');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
 
 /**
  * Calls of `localeCompare(` or `toLocaleString(` whose argument list (up to its closing parenthesis,
@@ -47,7 +41,7 @@ export function unlocalizedCalls(file: string, text: string): string[] {
 
 describe('output does not depend on the host locale', () => {
   it('every localeCompare / toLocaleString under src/ names its locale', () => {
-    const all = files(SRC);
+    const all = typeScriptFiles(SRC);
     expect(all.length).toBeGreaterThan(50);
     const bad = all.flatMap((f) => unlocalizedCalls(relative(REPO_ROOT, f), readFileSync(f, 'utf8')));
     expect(bad).toEqual([]);
