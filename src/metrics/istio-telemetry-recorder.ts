@@ -405,6 +405,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
     if (src < 0) src = this.sourceWorkload(call);
     let dst = -1;
     if (to !== undefined) {
+      // Read again: a new source's workload (sourceWorkload) may have grown `byEndpoint`.
       const ids = this.byEndpoint;
       dst = to.id < ids.length ? (ids[to.id] as number) : -1;
       if (dst < 0) dst = this.endpointWorkload(to);
