@@ -160,7 +160,11 @@ export class LogHistogram {
       this.zeroCount += 1;
       return;
     }
-    const index = Math.ceil(lnValue * this.invLnGamma);
+    // `+ 0`: Math.ceil of a value in (-1, 0) is -0 (a latency just under 1 ms), which is no small integer:
+    // stored as the first bucket's offset, it turned that field into a double for every histogram, and
+    // the recorder's optimized code then deoptimized ("minus zero", then "wrong map" on each histogram
+    // made before) in the middle of a run. -0 + 0 is +0; every other index is unchanged.
+    const index = Math.ceil(lnValue * this.invLnGamma) + 0;
     let slot = index - this.offset;
     if (slot < 0 || slot >= this.counts.length) {
       this.cover(index, index);
@@ -190,7 +194,7 @@ export class LogHistogram {
       this.zeroCount += count;
       return;
     }
-    const index = Math.ceil(Math.log(value) * this.invLnGamma);
+    const index = Math.ceil(Math.log(value) * this.invLnGamma) + 0; // + 0: no -0 offset (see recordLn)
     this.cover(index, index);
     const slot = index - this.offset;
     this.counts[slot] = (this.counts[slot] ?? 0) + count;
@@ -355,7 +359,7 @@ export class LogHistogram {
       throw new RangeError(`LogHistogram.fromJSON: count is 0 but buckets hold ${bucketTotal}`);
     }
     histogram.counts = counts;
-    histogram.offset = json.offset;
+    histogram.offset = json.offset + 0; // a structured clone keeps a -0 (see recordLn)
     histogram.zeroCount = json.zeroCount;
     histogram.total = json.count;
     histogram.runningSum = json.sum;

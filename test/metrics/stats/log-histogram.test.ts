@@ -233,6 +233,20 @@ describe('metrics/stats/log-histogram', () => {
     expect(new LogHistogram(0.02).relativeAccuracy).toBe(0.02);
   });
 
+  it('a first value just under 1 (bucket index -0) leaves the offset +0, through record, recordMany and fromJSON', () => {
+    // Math.ceil(x) is -0 for x in (-1, 0): a -0 offset made the field a double for every histogram, and
+    // the recorder's optimized code deoptimized mid-run (s25).
+    const a = new LogHistogram(0.02);
+    a.record(0.99);
+    expect(Object.is(a.toJSON().offset, 0)).toBe(true);
+    const b = new LogHistogram(0.02);
+    b.recordMany(0.99, 3);
+    expect(Object.is(b.toJSON().offset, 0)).toBe(true);
+    const c = LogHistogram.fromJSON({ ...a.toJSON(), offset: -0 });
+    expect(Object.is(c.toJSON().offset, 0)).toBe(true);
+    expect(c.quantile(0.5)).toBe(a.quantile(0.5));
+  });
+
   it('merge(other) throws a RangeError when the accuracies differ', () => {
     expect(() => new LogHistogram(0.01).merge(new LogHistogram(0.02))).toThrow(RangeError);
   });
