@@ -9,6 +9,12 @@ import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 /** Relative accuracy of the latency histograms a run keeps (DDSketch, 1%): what its percentiles are worth. */
 export const LATENCY_RELATIVE_ACCURACY = 0.01;
 
+/** The histograms of a finer cell that a `TallySums` breakdown merges (a `Tally`, or a unit's cells merged). */
+export interface LatencyParts {
+  readonly latency: LogHistogram;
+  readonly failedLatency: LogHistogram;
+}
+
 /** Batch sums of a tally that keeps none (never written: `add` checks the batch against the length). */
 const NO_BATCHES = new Float64Array(0);
 
@@ -123,7 +129,7 @@ export class TallySums {
    *
    * @throws Error if the parts' counts differ from these (a part missing or counted twice).
    */
-  breakdown(parts: readonly Tally[], withSlo = false): Breakdown {
+  breakdown(parts: readonly LatencyParts[], withSlo = false): Breakdown {
     const accuracy = parts[0]?.latency.relativeAccuracy ?? LATENCY_RELATIVE_ACCURACY;
     const latency = new LogHistogram(accuracy);
     const failedLatency = new LogHistogram(accuracy);

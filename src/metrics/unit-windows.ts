@@ -7,9 +7,10 @@
 import { LogHistogram, type LogHistogramJSON } from './stats/index.js';
 
 /**
- * Relative accuracy of the per (unit, window) histograms: coarser than the 1% of the run's own, because
- * there are units x windows of them and blast radius only asks "did p99 rise by 50%?" and "how many
- * requests were slower than a deadline?", where 2% is far below the thresholds.
+ * Relative accuracy of the per (unit, window) histograms of calls: coarser than the 1% of the run's own,
+ * because there are units x windows of them and blast radius only asks "did p99 rise by 50%?", where 2% is
+ * far below the threshold. Request cells are the run's finest latency cells instead, at the run's 1%
+ * (run-recorder.ts): every coarser request histogram is merged from them.
  */
 export const UNIT_WINDOW_ACCURACY = 0.02;
 
@@ -23,6 +24,8 @@ export interface UnitWindowsJSON {
   readonly failed: Float64Array;
   /** Per cell, its histogram or null. */
   readonly latency: readonly (LogHistogramJSON | null)[];
+  /** Per cell, its failed requests' latency histogram or null; absent when the cells keep none. */
+  readonly failedLatency?: readonly (LogHistogramJSON | null)[];
 }
 
 /** Counts and answered-latency histograms per (unit, window) cell; cell = unit x windows + window. */
@@ -33,17 +36,28 @@ export class UnitWindows {
   readonly failed: Float64Array;
   /** Answered latencies per cell, created on first use so that empty cells cost a pointer. */
   private readonly latency: (LogHistogram | undefined)[];
+  /**
+   * Failed requests' latencies per cell, as `latency`, when the cells are the finest cells of a run's
+   * failed-latency figures too (`keepFailed`); otherwise empty, and a failure is only counted.
+   */
+  private readonly failedLatency: (LogHistogram | undefined)[];
 
+  /**
+   * @param keepFailed - also keep a histogram of failed requests' latencies per cell (request cells:
+   *   the run's failed-latency figures are merged from them).
+   */
   constructor(
     readonly units: number,
     readonly windows: number,
     readonly accuracy = UNIT_WINDOW_ACCURACY,
+    readonly keepFailed = false,
   ) {
     const cells = units * windows;
     this.started = new Float64Array(cells);
     this.completed = new Float64Array(cells);
     this.failed = new Float64Array(cells);
     this.latency = new Array<LogHistogram | undefined>(cells).fill(undefined);
+    this.failedLatency = new Array<LogHistogram | undefined>(keepFailed ? cells : 0).fill(undefined);
   }
 
   /** Index of a cell; `window` outside [0, windows) gives -1. */
@@ -69,6 +83,7 @@ export class UnitWindows {
     this.completed[c] = (this.completed[c] as number) + 1;
     if (!ok) {
       this.failed[c] = (this.failed[c] as number) + 1;
+      if (this.keepFailed) this.recordFailed(c, latencyMs);
       return;
     }
     let h = this.latency[c];
@@ -79,6 +94,16 @@ export class UnitWindows {
     h.recordLn(latencyMs, lnLatency);
   }
 
+  /** Out of `complete`, which runs per request: failures are few, and this keeps its code small. */
+  private recordFailed(c: number, latencyMs: number): void {
+    let h = this.failedLatency[c];
+    if (h === undefined) {
+      h = new LogHistogram(this.accuracy);
+      this.failedLatency[c] = h;
+    }
+    h.record(latencyMs);
+  }
+
   /** Answered latencies of a cell; undefined when it has none. */
   histogram(unit: number, window: number): LogHistogram | undefined {
     const c = this.cell(unit, window);
@@ -87,12 +112,50 @@ export class UnitWindows {
 
   /** Answered latencies of a unit over every window. */
   unitHistogram(unit: number): LogHistogram {
+    return this.merged(this.latency, unit * this.windows, unit * this.windows + this.windows, 1);
+  }
+
+  /** Failed requests' latencies of a unit over every window (`keepFailed`). */
+  unitFailedHistogram(unit: number): LogHistogram {
+    this.mustKeepFailed();
+    return this.merged(this.failedLatency, unit * this.windows, unit * this.windows + this.windows, 1);
+  }
+
+  /** Answered latencies of a window over every unit. */
+  windowHistogram(window: number): LogHistogram {
+    return this.merged(this.latency, window, this.units * this.windows, this.windows);
+  }
+
+  /** Failed requests' latencies of a window over every unit (`keepFailed`). */
+  windowFailedHistogram(window: number): LogHistogram {
+    this.mustKeepFailed();
+    return this.merged(this.failedLatency, window, this.units * this.windows, this.windows);
+  }
+
+  /** Requests completed in a window, over every unit, and those of them that failed. */
+  windowCounts(window: number): { readonly completed: number; readonly failed: number } {
+    let completed = 0;
+    let failed = 0;
+    for (let c = window; c < this.units * this.windows; c += this.windows) {
+      completed += this.completed[c] as number;
+      failed += this.failed[c] as number;
+    }
+    return { completed, failed };
+  }
+
+  /** The histograms of cells from, from + step, ... below `end`, merged (bucket counts add exactly). */
+  private merged(cells: readonly (LogHistogram | undefined)[], from: number, end: number, step: number) {
     const all = new LogHistogram(this.accuracy);
-    for (let w = 0; w < this.windows; w++) {
-      const h = this.latency[unit * this.windows + w];
+    for (let c = from; c < end; c += step) {
+      const h = cells[c];
       if (h !== undefined) all.merge(h);
     }
     return all;
+  }
+
+  private mustKeepFailed(): void {
+    if (!this.keepFailed)
+      throw new Error('UnitWindows: these cells keep no failed latencies (constructed without keepFailed)');
   }
 
   /** The cells as plain data; `UnitWindows.fromJSON` restores them exactly. */
@@ -105,6 +168,9 @@ export class UnitWindows {
       completed: this.completed.slice(),
       failed: this.failed.slice(),
       latency: this.latency.map((h) => (h === undefined ? null : h.toJSON())),
+      ...(this.keepFailed
+        ? { failedLatency: this.failedLatency.map((h) => (h === undefined ? null : h.toJSON())) }
+        : {}),
     };
   }
 
@@ -112,12 +178,18 @@ export class UnitWindows {
     const cells = json.units * json.windows;
     if (json.started.length !== cells || json.completed.length !== cells || json.failed.length !== cells)
       throw new RangeError(`UnitWindows.fromJSON: counts do not have ${cells} cells`);
-    const u = new UnitWindows(json.units, json.windows, json.accuracy);
+    const failedLatency = json.failedLatency;
+    if (failedLatency !== undefined && failedLatency.length !== cells)
+      throw new RangeError(`UnitWindows.fromJSON: failed latencies do not have ${cells} cells`);
+    const u = new UnitWindows(json.units, json.windows, json.accuracy, failedLatency !== undefined);
     u.started.set(json.started);
     u.completed.set(json.completed);
     u.failed.set(json.failed);
     json.latency.forEach((h, c) => {
       if (h !== null) u.latency[c] = LogHistogram.fromJSON(h);
+    });
+    failedLatency?.forEach((h, c) => {
+      if (h !== null) u.failedLatency[c] = LogHistogram.fromJSON(h);
     });
     return u;
   }
@@ -126,6 +198,7 @@ export class UnitWindows {
   get bucketCount(): number {
     let n = 0;
     for (const h of this.latency) if (h !== undefined) n += h.bucketCount;
+    for (const h of this.failedLatency) if (h !== undefined) n += h.bucketCount;
     return n;
   }
 }

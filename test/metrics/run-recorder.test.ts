@@ -85,6 +85,34 @@ describe('metrics/run-recorder', () => {
     expect(s.slo).toEqual({ availability: 0.9, deadlineMs: 15, windows: 2, violatingWindows: 1 });
   });
 
+  it('a request is recorded once, in its cell: window and run-wide means are its own sums in arrival order', () => {
+    const r = new RunRecorder(SHAPE);
+    // Latencies whose sum depends on the order of addition (0.1 + 0.2 + 0.3 !== 0.3 + 0.2 + 0.1).
+    const ms = [0.1, 0.2, 0.3, 1e-3, 7.7, 0.7];
+    ms.forEach((x, i) => request(r, i % 2, 2000 + i, x, 200));
+    request(r, 1, 2500, 4, 503);
+    request(r, 0, 12_000, 3, 200);
+    const s = r.summary(meta);
+    let sum = 0;
+    for (const x of ms) sum += x;
+    expect(s.timeline[0]?.latencyMs?.mean).toBe(Math.round((sum / ms.length) * 1e4) / 1e4);
+    expect(s.timeline.map((w) => [w.requests, w.succeeded])).toEqual([
+      [7, 6],
+      [1, 1],
+    ]);
+    expect(s.timeline[0]?.failedLatencyMs).toEqual({ mean: 4, p50: 4, p99: 4 });
+    // Cells merge into the run-wide histogram: min and max exact, counts per cluster.
+    expect(s.latencyMs).toMatchObject({ count: 7, min: 0.001, max: 7.7 });
+    expect(s.byCluster.map((c) => c.latencyMs?.count)).toEqual([4, 3]);
+  });
+
+  it('summary() throws when a completed request has no cell (it started past the last window)', () => {
+    const r = new RunRecorder(SHAPE);
+    request(r, 0, 2000, 10, 200);
+    request(r, 0, SHAPE.durationMs + 5, 10, 200);
+    expect(() => r.summary(meta)).toThrow(/parts hold 1 answered/);
+  });
+
   it('summary() leaves control-plane events of the warm-up out of the figures', () => {
     let now = 0;
     const r = new RunRecorder({ ...SHAPE, now: () => now });

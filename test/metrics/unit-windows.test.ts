@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnitWindows } from '../../src/metrics/index.js';
+import { LogHistogram, UnitWindows } from '../../src/metrics/index.js';
 
 describe('metrics/unit-windows', () => {
   it('toJSON/fromJSON restore every cell exactly, through a structured clone', () => {
@@ -21,6 +21,47 @@ describe('metrics/unit-windows', () => {
       }
     }
     expect(back.bucketCount).toBe(u.bucketCount);
+  });
+
+  it('with keepFailed, unit and window histograms merge the cells into what one histogram per slice records', () => {
+    const u = new UnitWindows(3, 4, 0.01, true);
+    const byUnit = [0, 1, 2].map(() => ({ ok: new LogHistogram(0.01), failed: new LogHistogram(0.01) }));
+    const byWindow = [0, 1, 2, 3].map(() => ({ ok: new LogHistogram(0.01), failed: new LogHistogram(0.01) }));
+    for (let i = 0; i < 700; i++) {
+      const unit = i % 3;
+      const window = (i * 7) % 4;
+      const ok = i % 11 !== 0;
+      const ms = 0.5 + ((i * 37) % 101) * 0.173;
+      u.complete(unit, window, ok, ms);
+      (ok ? byUnit[unit]?.ok : byUnit[unit]?.failed)?.record(ms);
+      (ok ? byWindow[window]?.ok : byWindow[window]?.failed)?.record(ms);
+    }
+    // Sums merge in another order (the recorder keeps its own); buckets, counts, min and max exactly.
+    const shape = (h: LogHistogram) => ({ ...h.toJSON(), sum: 0, sumSq: 0 });
+    for (let unit = 0; unit < 3; unit++) {
+      expect(shape(u.unitHistogram(unit))).toEqual(shape(byUnit[unit]?.ok as LogHistogram));
+      expect(shape(u.unitFailedHistogram(unit))).toEqual(shape(byUnit[unit]?.failed as LogHistogram));
+    }
+    for (let w = 0; w < 4; w++) {
+      expect(shape(u.windowHistogram(w))).toEqual(shape(byWindow[w]?.ok as LogHistogram));
+      expect(shape(u.windowFailedHistogram(w))).toEqual(shape(byWindow[w]?.failed as LogHistogram));
+      const counts = u.windowCounts(w);
+      expect(counts.completed).toBe((byWindow[w]?.ok.count ?? 0) + (byWindow[w]?.failed.count ?? 0));
+      expect(counts.failed).toBe(byWindow[w]?.failed.count);
+    }
+    const back = UnitWindows.fromJSON(structuredClone(u.toJSON()));
+    expect(back.keepFailed).toBe(true);
+    expect(back.unitFailedHistogram(1).toJSON()).toEqual(u.unitFailedHistogram(1).toJSON());
+    expect(back.bucketCount).toBe(u.bucketCount);
+  });
+
+  it('without keepFailed, asking for failed latencies throws (a failure was only counted)', () => {
+    const u = new UnitWindows(1, 1);
+    u.complete(0, 0, false, 3);
+    expect(u.failed[0]).toBe(1);
+    expect(() => u.unitFailedHistogram(0)).toThrow(/keepFailed/);
+    expect(() => u.windowFailedHistogram(0)).toThrow(/keepFailed/);
+    expect(UnitWindows.fromJSON(u.toJSON()).keepFailed).toBe(false);
   });
 
   it('fromJSON refuses counts of the wrong size', () => {
