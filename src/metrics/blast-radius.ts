@@ -20,8 +20,8 @@
  *   clipped at zero on its own; `collateral` is the part of `traffic` whose client cluster is outside the
  *   failed domain;
  * - too slow: answered after a deadline, `slo.latency.p99` when the scenario sets it, else the baseline
- *   unit's own p99 over the whole run times `deadlineFactor`; counted from the histograms, so within their
- *   2% resolution.
+ *   unit's own p99 over the whole run times `deadlineFactor`; counted from the request cells' histograms,
+ *   so within their 1% resolution (the run's own: the cells are its finest request histograms).
  * Excesses are summed before they are clipped at zero, so that noise in opposite directions cancels.
  */
 import type { FaultDomain } from '../mesh/index.js';
