@@ -52,6 +52,28 @@ export interface HostEntry {
   readonly localityWeight: number;
 }
 
+/** 0, 1, 2, ...: what every set whose host lists run in host order shares (see `inHostOrder`). */
+let identity = new Int32Array(0);
+
+/**
+ * `hosts` itself when its entries are not consecutive, else the same run as a view of one identity array
+ * for every set. A view's candidate lists are the set's lists of hosts per level (or locality): with one
+ * level they hold 0..n-1, and a pick reads two random entries. Each set's own copy (4 bytes a host; a
+ * 25,000-pod mesh's 12 sets of 2,082 hosts, 100 KB) was read at random and so mostly from memory; one
+ * array all sets share (8 KB) stays in cache.
+ */
+function inHostOrder(hosts: Int32Array): Int32Array {
+  const n = hosts.length;
+  if (n === 0) return hosts;
+  const first = hosts[0] as number;
+  for (let i = 1; i < n; i++) if (hosts[i] !== first + i) return hosts;
+  if (identity.length < first + n) {
+    identity = new Int32Array(Math.max(first + n, 2 * identity.length));
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+  }
+  return identity.subarray(first, first + n);
+}
+
 /**
  * The immutable, shared part of a proxy's view of one cluster: hosts ordered into priority levels and
  * locality groups, their weights, and the cluster's traffic policy. Index arrays here are what the
@@ -108,7 +130,7 @@ export class PrioritySet {
     });
     const levelHosts: Int32Array[] = [];
     for (let p = 0; p < levels; p++)
-      levelHosts.push(byLevel.subarray(levelStart[p] as number, levelStart[p + 1] as number));
+      levelHosts.push(inHostOrder(byLevel.subarray(levelStart[p] as number, levelStart[p + 1] as number)));
     this.levelHosts = levelHosts;
     const weighted = entries.some((e) => e.weight !== (entries[0] as HostEntry).weight);
     this.weights = weighted ? Float64Array.from(entries, (e) => e.weight) : undefined;
@@ -119,7 +141,7 @@ export class PrioritySet {
     localities.forEach((l, i) => {
       if (l >= 0) (groups[l] as number[]).push(i);
     });
-    this.localityHosts = groups.map((m) => Int32Array.from(m));
+    this.localityHosts = groups.map((m) => inHostOrder(Int32Array.from(m)));
     this.localityLevel = new Int32Array(groupCount);
     this.localityWeights = new Float64Array(groupCount);
     for (let l = 0; l < groupCount; l++) {
