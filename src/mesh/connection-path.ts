@@ -87,8 +87,8 @@ export class ConnectionPath implements PathRole {
       endpoint = backend;
       delay += this.ctx.network.sample(target.zone, endpoint.zone);
     } else {
-      // A pod host always has its endpoint (the host union makes "neither" a type error).
-      endpoint = target.endpoint;
+      // A pod host is its endpoint (the host union makes "neither" a type error).
+      endpoint = target;
       delay += this.ctx.network.sample(source.zone, endpoint.zone);
     }
     a.endpoint = endpoint;
@@ -211,7 +211,7 @@ export class ConnectionPath implements PathRole {
     const h = view.pick(undefined, undefined, this.ctx.engine.now);
     // A gateway sees only its own network (REQUESTED_NETWORK_VIEW): every host of its view is a pod.
     const picked = h < 0 ? undefined : view.hosts[h];
-    const backend = picked?.kind === 'pod' ? picked.endpoint : undefined;
+    const backend = picked?.kind === 'pod' ? picked : undefined;
     if (backend !== undefined) upstream.openedGatewayConnection(host, backend);
     return backend;
   }

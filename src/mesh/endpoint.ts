@@ -1,18 +1,43 @@
 /**
  * A service replica (Istio's `IstioEndpoint` backed by a pod): its locality, labels, worker slots and queue,
- * and its sidecar. Whether it is ready or gone is reality, kept by the EndpointRegistry.
+ * and its sidecar. Whether it is ready or gone is reality, kept by the EndpointRegistry. It is also the
+ * host a proxy's view lists for the pod (priority-set.ts `UpstreamHost`, tagged `kind` 'pod').
+ *
+ * Layout: the endpoint is its own worker slots (a des Resource) rather than holding one. A request hop
+ * reads the host it picked, the endpoint, and its slots; on a 25,000-pod mesh each was a separate cold
+ * object (a sidecar sends about a request a second, each to a host it has not touched for seconds), so
+ * a hop paid a cache miss per object. One object of 128 bytes now holds what three (256 bytes) did.
  */
-import type { Resource } from '../des/index.js';
+import { Resource } from '../des/index.js';
 import type { Proxy } from './proxy.js';
 
-export class Endpoint {
+export class Endpoint extends Resource {
   constructor(
     readonly id: number,
     readonly service: number,
     readonly cluster: number,
     readonly zone: number,
     readonly labels: Readonly<Record<string, string>>,
-    readonly slots: Resource,
     readonly sidecar: Proxy,
-  ) {}
+    /** Worker slots (the deployment's `concurrency`) and the longest line waiting for one. */
+    concurrency: number,
+    queueLimit: number = Infinity,
+  ) {
+    super(concurrency, queueLimit);
+  }
+
+  /** The union's tag (on the prototype: no field per pod). */
+  get kind(): 'pod' {
+    return 'pod';
+  }
+
+  /** Stable identity across view rebuilds: the endpoint id (as a gateway host's key is its group's). */
+  get key(): number {
+    return this.id;
+  }
+
+  /** The replica's worker slots and their waiting line: the endpoint itself (see the layout note). */
+  get slots(): Resource {
+    return this;
+  }
 }

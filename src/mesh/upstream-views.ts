@@ -24,7 +24,7 @@ import type { ServiceRuntime } from './service-runtime.js';
 import type { Proxy } from './proxy.js';
 import type { Topology } from './topology.js';
 import { Upstream, type HostHealth } from './upstream.js';
-import { GatewayHost, PodHost, PrioritySet, type UpstreamHost } from './priority-set.js';
+import { GatewayHost, PrioritySet, type HostEntry, type UpstreamHost } from './priority-set.js';
 import type { Endpoint } from './endpoint.js';
 import type { EndpointSnapshot } from './endpoint-snapshot.js';
 import type { DestinationRule } from './routing-config.js';
@@ -317,7 +317,7 @@ export class UpstreamViews {
       policy.localityLbSetting,
       policy.outlierDetection !== undefined,
     );
-    const upstreamHosts: UpstreamHost[] = [];
+    const entries: HostEntry[] = [];
     // With `distribute`, Istio sends one LocalityLbEndpoints per locality with its weight and sets
     // `locality_weighted_lb_config`: the locality weight stays the locality's, apart from the hosts' own
     // weights (a gateway host's endpoint count), so Envoy can choose the locality first.
@@ -346,13 +346,16 @@ export class UpstreamViews {
         weight = h.weight;
         localityWeight = m * (localityTotal[locality] as number);
       }
-      upstreamHosts.push(
-        h.endpoint === undefined
-          ? new GatewayHost(h.key, h.gatewayCluster, h.zone, weight, p, locality, localityWeight)
-          : new PodHost(h.key, h.cluster, h.zone, weight, p, locality, localityWeight, h.endpoint),
-      );
+      entries.push({
+        // A pod's host is its endpoint itself (priority-set.ts `UpstreamHost`).
+        host: h.endpoint ?? new GatewayHost(h.key, h.gatewayCluster, h.zone),
+        weight,
+        priority: p,
+        locality,
+        localityWeight,
+      });
     });
-    return new PrioritySet(upstreamHosts, policy, members);
+    return new PrioritySet(entries, policy, members);
   }
 
   private networkOf(cluster: number): string {

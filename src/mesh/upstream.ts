@@ -329,7 +329,7 @@ export class Upstream implements ActiveRequests {
     excluded.fill(0);
     for (let i = 0; i < counted; i++) {
       const h = this.set.indexOfKey(tried[i] as number);
-      if (h >= 0) excluded[(this.set.hosts[h] as UpstreamHost).priority] = 1;
+      if (h >= 0) excluded[this.set.priorities[h] as number] = 1;
     }
     retryLoad.copyFrom(load);
     return retryLoad.excludeLevels(excluded) ? retryLoad : load;
@@ -495,9 +495,9 @@ export class Upstream implements ActiveRequests {
     const touchedLevel = new Uint8Array(levels);
     const touchedLocality = new Uint8Array(set.localityHosts.length);
     health.forEachEjected((h) => {
-      const host = set.hosts[h] as UpstreamHost;
-      touchedLevel[host.priority] = 1;
-      if (host.locality >= 0) touchedLocality[host.locality] = 1;
+      touchedLevel[set.priorities[h] as number] = 1;
+      const locality = set.localities[h] as number;
+      if (locality >= 0) touchedLocality[locality] = 1;
     });
     const healthy = Int32Array.from(common.healthy);
     const levelUsable = common.levelUsable.map((all, p) => {

@@ -10,7 +10,6 @@
  *   after the default 300 s toleration.
  */
 import {
-  Resource,
   sampler,
   type StreamDraws,
   StreamSampler,
@@ -385,8 +384,9 @@ export class Workloads {
       rs.cluster,
       zone,
       rs.labels,
-      new Resource(rs.config.concurrency, rs.config.queueLimit),
       proxy,
+      rs.config.concurrency,
+      rs.config.queueLimit,
     );
     proxy.endpoint = e;
     this.registry.add(e);

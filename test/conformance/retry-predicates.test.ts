@@ -23,8 +23,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Upstream } from '../../src/mesh/upstream.js';
-import { PodHost, PrioritySet, type UpstreamHost } from '../../src/mesh/priority-set.js';
-import type { Endpoint } from '../../src/mesh/endpoint.js';
+import { PrioritySet, type HostEntry } from '../../src/mesh/priority-set.js';
+import { Endpoint } from '../../src/mesh/endpoint.js';
+import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
 import { PriorityLoad } from '../../src/mesh/traffic/priority-load.js';
@@ -44,9 +45,10 @@ function scripted(values: number[]): () => number {
 /** The uniform value that makes RANDOM pick candidate `i` of `n` (floor(u·n) = i). */
 const draw = (i: number, n: number) => (i + 0.5) / n;
 
-function host(key: number, priority: number): UpstreamHost {
-  // The predicates read keys and priorities only; the endpoint is never reached.
-  return new PodHost(key, 0, 0, 1, priority, -1, 0, {} as Endpoint);
+function host(key: number, priority: number): HostEntry {
+  // The predicates read keys and priorities only; the sidecar is never reached.
+  const endpoint = new Endpoint(key, 0, 0, 0, {}, {} as Proxy, 1);
+  return { host: endpoint, weight: 1, priority, locality: -1, localityWeight: 0 };
 }
 
 /** An Upstream of `priorities.length` hosts (key = 100 + index) under RANDOM, with scripted draws. */
@@ -57,7 +59,7 @@ function upstream(priorities: number[], draws: number[]): Upstream {
   const set = new PrioritySet(
     hosts,
     policy,
-    Int32Array.from(hosts, (h) => h.key),
+    Int32Array.from(hosts, (h) => h.host.key),
   );
   const rng = scripted([0, ...draws]);
   return new Upstream(set, 0, drawsOf(rng), 0, undefined, new ConnectionPool());

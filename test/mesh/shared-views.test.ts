@@ -97,7 +97,9 @@ describe('mesh: shared views', () => {
     expect(new Set(views.map((v) => v.view.set)).size).toBe(byZone.size);
     // Priorities relative to the zone: the proxy's own zone is level 0.
     for (const { proxy, view } of views)
-      for (const h of view.hosts) if (h.zone === proxy.zone) expect(h.priority).toBe(0);
+      view.hosts.forEach((h, i) => {
+        if (h.zone === proxy.zone) expect(view.set.priorities[i]).toBe(0);
+      });
   });
 
   it("a proxy's own state is sparse: active counts for hosts in flight, connections for hosts it sent to", () => {

@@ -7,15 +7,22 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Upstream } from '../../src/mesh/upstream.js';
-import { PodHost, PrioritySet } from '../../src/mesh/priority-set.js';
-import type { Endpoint } from '../../src/mesh/endpoint.js';
+import { PrioritySet } from '../../src/mesh/priority-set.js';
+import { Endpoint } from '../../src/mesh/endpoint.js';
+import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
 import { ConnectionRows } from '../../src/mesh/connected-hosts.js';
 
 /** A view of hosts with the given keys (state only: no pick is made). */
 function view(keys: readonly number[], version = 0, rows?: ConnectionRows): Upstream {
-  const hosts = keys.map((k) => new PodHost(k, 0, 0, 1, 0, -1, 0, {} as Endpoint));
+  const hosts = keys.map((k) => ({
+    host: new Endpoint(k, 0, 0, 0, {}, {} as Proxy, 1),
+    weight: 1,
+    priority: 0,
+    locality: -1,
+    localityWeight: 0,
+  }));
   const set = new PrioritySet(hosts, effectiveTrafficPolicy(undefined), Int32Array.from(keys));
   return new Upstream(set, version, { next: () => 0 }, 0, undefined, new ConnectionPool(), rows);
 }

@@ -3,7 +3,7 @@
  * PILOT_DEBOUNCE_MAX 10 s at most, then a push per proxy taking the push time.
  */
 import { describe, expect, it } from 'vitest';
-import { AleaStates, Engine, Resource, RngStreams, StreamSampler, sampler } from '../../../src/des/index.js';
+import { AleaStates, Engine, RngStreams, StreamSampler, sampler } from '../../../src/des/index.js';
 import { Endpoint, Proxy, Topology } from '../../../src/mesh/index.js';
 import { EndpointRegistry } from '../../../src/mesh/endpoint-registry.js';
 import { Infrastructure } from '../../../src/mesh/infrastructure.js';
@@ -147,7 +147,7 @@ describe('mesh/istio: debounce and push', () => {
     const a = bareProxy(0);
     a.connectedTo = istiod;
     istiod.connected.add(a);
-    const endpoint = new Endpoint(0, 0, 0, 0, {}, new Resource(1), a);
+    const endpoint = new Endpoint(0, 0, 0, 0, {}, a, 1);
     registry.add(endpoint);
     const b = bareProxy(1);
     // An endpoint event at 905 ms: the debounced push starts at 1005 ms (100 ms of quiet).
@@ -181,7 +181,7 @@ describe('mesh/istio: debounce and push', () => {
     const proxy = bareProxy(0);
     proxy.connectedTo = istiod;
     istiod.connected.add(proxy);
-    const endpoint = new Endpoint(0, 0, 0, 0, {}, new Resource(1), proxy);
+    const endpoint = new Endpoint(0, 0, 0, 0, {}, proxy, 1);
     registry.add(endpoint);
     let ready = false;
     const flip = (): void => {
