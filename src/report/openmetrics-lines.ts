@@ -121,12 +121,24 @@ export interface Samples {
   next(): void;
 }
 
+/**
+ * `a` when it is a Float64Array, else a copy in one (same values): the samples' loops then meet one kind
+ * of array. The sidecars' series come in Float64Arrays and istiod's in plain arrays, and meeting the second
+ * kind deoptimized the loops compiled for the first on an export's first text ("wrong map").
+ */
+function float64(a: ArrayLike<number>): Float64Array {
+  return a instanceof Float64Array ? a : Float64Array.from(a);
+}
+
 /** A counter's samples: the running total at each window boundary. */
 export class CounterSamples implements Samples {
   readonly values = new Float64Array(1);
   private k = -1;
+  private readonly counts: Float64Array;
 
-  constructor(private readonly counts: ArrayLike<number>) {}
+  constructor(counts: ArrayLike<number>) {
+    this.counts = float64(counts);
+  }
 
   next(): void {
     const k = ++this.k;
@@ -138,8 +150,11 @@ export class CounterSamples implements Samples {
 export class GaugeSamples implements Samples {
   readonly values = new Float64Array(1);
   private k = -1;
+  private readonly samples: Float64Array;
 
-  constructor(private readonly samples: ArrayLike<number>) {}
+  constructor(samples: ArrayLike<number>) {
+    this.samples = float64(samples);
+  }
 
   next(): void {
     this.values[0] = this.samples[++this.k] ?? 0;
@@ -155,16 +170,20 @@ export class HistogramSamples implements Samples {
   readonly values: Float64Array;
   /** Per bucket, the total so far (the last: above every bound). */
   private readonly running: Float64Array;
-  private count = 0;
-  private sum = 0;
+  /**
+   * The count and sum so far. In an array, not fields: a field that starts as a small integer and later
+   * holds a fraction changes representation, and the objects' new map deoptimized the loop using them.
+   */
+  private readonly totals = new Float64Array(2);
   private k = -1;
+  private readonly buckets: Float64Array;
+  private readonly counts: Float64Array;
+  private readonly sums: Float64Array;
 
-  constructor(
-    private readonly buckets: ArrayLike<number>,
-    private readonly counts: ArrayLike<number>,
-    private readonly sums: ArrayLike<number>,
-    width: number,
-  ) {
+  constructor(buckets: ArrayLike<number>, counts: ArrayLike<number>, sums: ArrayLike<number>, width: number) {
+    this.buckets = float64(buckets);
+    this.counts = float64(counts);
+    this.sums = float64(sums);
     this.running = new Float64Array(width);
     this.values = new Float64Array(width + 2);
   }
@@ -172,12 +191,13 @@ export class HistogramSamples implements Samples {
   next(): void {
     const k = ++this.k;
     const running = this.running;
+    const totals = this.totals;
     const width = running.length;
     if (k > 0) {
       const base = (k - 1) * width;
       for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (this.buckets[base + b] ?? 0);
-      this.count += this.counts[k - 1] ?? 0;
-      this.sum += this.sums[k - 1] ?? 0;
+      totals[0] = (totals[0] as number) + (this.counts[k - 1] ?? 0);
+      totals[1] = (totals[1] as number) + (this.sums[k - 1] ?? 0);
     }
     const values = this.values;
     let le = 0;
@@ -185,10 +205,12 @@ export class HistogramSamples implements Samples {
       le += running[b] as number;
       values[b] = le;
     }
-    values[width - 1] = this.count;
-    values[width] = this.count;
+    const count = totals[0] as number;
+    const sum = totals[1] as number;
+    values[width - 1] = count;
+    values[width] = count;
     // `num`'s rounding, as a number whose `String` is `num(sum)`.
-    values[width + 1] = Number.isInteger(this.sum) ? this.sum : Math.round(this.sum * 1e6) / 1e6;
+    values[width + 1] = Number.isInteger(sum) ? sum : Math.round(sum * 1e6) / 1e6;
   }
 }
 

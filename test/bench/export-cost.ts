@@ -20,13 +20,29 @@
  * (node --trace-deopt: "wrong map" in callCompleted), and the full collection after an export dropped
  * part of the renderer's optimized code, recompiled at the next one; that ratio was neither the CLI's
  * cold one nor a warm steady state, and moved by 0.1 between runs of one tree on a loaded machine.
+ *
+ * A second line, informational, is the same ratio for the CLI as a user types it (`cliRatio`): the built
+ * `meshsim run` of the same mesh with and without `--openmetrics`, each process's whole CPU time. Its run
+ * also writes the report folder (charts, HTML, CSV, fsyncs), and its simulation runs in a worker thread.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportSide } from './export-cost-side.js';
 import { median, spread } from './measure.js';
+import { MESH_BENCH_YAML } from './mesh-throughput.js';
 
 const SIDE = fileURLToPath(new URL('./export-cost-side.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/main.js');
+
+/**
+ * Loaded before the CLI (`node --import`): at exit, the process's CPU time (user + system, every thread,
+ * start-up included: what the user waits for) on stderr's last line.
+ */
+const CPU_AT_EXIT = `data:text/javascript,process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\ncpu-ms ' + (u.user + u.system) / 1000 + '\\n'); });`;
 
 function runSide(mode: 'plain' | 'export', durationS: number): ExportSide {
   const child = spawnSync(
@@ -38,7 +54,83 @@ function runSide(mode: 'plain' | 'export', durationS: number): ExportSide {
   return JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as ExportSide;
 }
 
-export function exportCostBench(durationS = 60, pairs = 7): boolean {
+/** The newest modification time of a file under `dir`, in ms. */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  return newest;
+}
+
+/** CPU ms of `meshsim run SCENARIO --out FOLDER` (with `--openmetrics` when `exported`), as typed. */
+function runCli(scenario: string, folder: string, exported: boolean): number {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', CPU_AT_EXIT, CLI, 'run', scenario, '--out', folder, ...(exported ? ['--openmetrics'] : [])],
+    { encoding: 'utf8' },
+  );
+  if (child.status !== 0) throw new Error(`export bench: meshsim run failed: ${child.stderr}`);
+  const last = child.stderr.trim().split('\n').at(-1) ?? '';
+  const ms = /^cpu-ms ([\d.]+)$/.exec(last)?.[1];
+  if (ms === undefined) throw new Error(`export bench: meshsim run reported no CPU time: ${last}`);
+  return Number(ms);
+}
+
+/**
+ * Informational: the same ratio for the CLI as a user runs it, `meshsim run` of the bench mesh with and
+ * without `--openmetrics` (its report folder's charts, HTML, CSV and fsyncs included, so the export is a
+ * smaller share of it than of the bare run above), each a fresh process timed whole (start-up too).
+ * Runs the built CLI (dist/); says so and skips when dist is older than src (npm run build).
+ */
+function cliRatio(durationS: number, pairs: number): void {
+  const label = '  CLI, as typed       ';
+  let built = 0;
+  try {
+    built = statSync(CLI).mtimeMs;
+  } catch {
+    console.log(`${label}: skipped, no ${CLI} (npm run build)`);
+    return;
+  }
+  if (built < newestUnder(join(ROOT, 'src'))) {
+    console.log(`${label}: skipped, dist/ is older than src/ (npm run build)`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'meshsim-export-bench-cli-'));
+  try {
+    const scenario = join(dir, 'bench.yaml');
+    writeFileSync(scenario, MESH_BENCH_YAML.replace('duration: 60s', `duration: ${durationS}s`));
+    const plain: number[] = [];
+    const exported: number[] = [];
+    const ratios: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      // A new report folder per run, as a user's (see the file comment); alternating order.
+      const p = () => runCli(scenario, join(dir, `plain-${i}`), false);
+      const e = () => runCli(scenario, join(dir, `export-${i}`), true);
+      let cp: number;
+      let ce: number;
+      if (i % 2 === 0) {
+        cp = p();
+        ce = e();
+      } else {
+        ce = e();
+        cp = p();
+      }
+      plain.push(cp);
+      exported.push(ce);
+      ratios.push(ce / cp);
+      rmSync(join(dir, `plain-${i}`), { recursive: true, force: true });
+      rmSync(join(dir, `export-${i}`), { recursive: true, force: true });
+    }
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(
+      `${label}: ${median(ratios).toFixed(3)}  (informational: \`meshsim run --out d\` with / without --openmetrics, ${pairs} pairs' median, ${spread(ratios, 3)}; ${s(median(plain))} and ${s(median(exported))} CPU, whole process)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function exportCostBench(durationS = 60, pairs = 7, cliPairs = 3): boolean {
   const plain: number[] = [];
   const exported: number[] = [];
   const recorded: number[] = [];
@@ -75,5 +167,6 @@ export function exportCostBench(durationS = 60, pairs = 7): boolean {
   console.log(
     `  export / run         : ${ratio.toFixed(3)}  (median of the pairs' ratios, ${spread(ratios, 3)}; target < 1.10) ${pass ? 'PASS' : 'MISS'}`,
   );
+  cliRatio(durationS, cliPairs);
   return pass;
 }
