@@ -47,7 +47,7 @@ import { PendingLine } from './pending-line.js';
 import { PriorityLoad } from './traffic/priority-load.js';
 import { sharedCandidates, type Usable } from './shared-candidates.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
-import type { ConnectionPool } from './traffic/connection-pool.js';
+import { Admission, type ConnectionPool } from './traffic/connection-pool.js';
 
 export type { UpstreamHost } from './priority-set.js';
 
@@ -93,6 +93,12 @@ export class Upstream implements ActiveRequests {
   /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
   readonly snapshotVersion: number;
   private readonly admission: ConnectionPool;
+  /**
+   * Whether admissions are counted in the pool: not when it limits neither connections nor requests
+   * (Istio's default, `ConnectionPool.limitsAdmission`), where every request is admitted and none waits
+   * whatever the counts. On a large mesh the pool was one more cold object per try for nothing.
+   */
+  private readonly countsAdmission: boolean;
   readonly set: PrioritySet;
   private usable: Usable;
   /**
@@ -148,6 +154,7 @@ export class Upstream implements ActiveRequests {
     this.stream = stream;
     this.health = health;
     this.admission = admission;
+    this.countsAdmission = admission.limitsAdmission;
     this.snapshotVersion = snapshotVersion;
     const n = set.hosts.length;
     this.wide = directBitsetWords(n) > 0 ? undefined : new ConnectedHosts(n);
@@ -265,12 +272,12 @@ export class Upstream implements ActiveRequests {
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
   admit(): number {
-    return this.admission.tryAdmit();
+    return this.countsAdmission ? this.admission.tryAdmit() : Admission.admitted;
   }
 
   /** The request finished; returns true if a pending one may now start. */
   releaseAdmission(): boolean {
-    return this.admission.release();
+    return this.countsAdmission && this.admission.release();
   }
 
   /** Attempts waiting for a connection (HTTP/1.1 with maxConnections reached), oldest first. */
@@ -283,6 +290,8 @@ export class Upstream implements ActiveRequests {
   }
 
   cancelPending(): void {
+    // Nothing waits for a pool that is not counted (see `countsAdmission`): a caller's bug.
+    if (!this.countsAdmission) throw new Error('Upstream: a pending request left a pool that admits all');
     this.admission.cancelPending();
   }
 

@@ -11,7 +11,7 @@ import { PrioritySet } from '../../src/mesh/priority-set.js';
 import { Endpoint } from '../../src/mesh/endpoint.js';
 import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
-import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
+import { Admission, ConnectionPool, UNLIMITED } from '../../src/mesh/traffic/connection-pool.js';
 import { ConnectionRows } from '../../src/mesh/connected-hosts.js';
 
 /** A view of hosts with the given keys (state only: no pick is made). */
@@ -25,6 +25,12 @@ function view(keys: readonly number[], version = 0, rows?: ConnectionRows): Upst
   }));
   const set = new PrioritySet(hosts, effectiveTrafficPolicy(undefined), Int32Array.from(keys));
   return new Upstream(set, version, { next: () => 0 }, 0, undefined, new ConnectionPool(), rows);
+}
+
+/** A view of two hosts over `pool`. */
+function viewWith(pool: ConnectionPool): Upstream {
+  const u = view([1, 2]);
+  return new Upstream(u.set, 0, { next: () => 0 }, 0, undefined, pool);
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -120,6 +126,39 @@ describe('mesh/upstream per-host state', () => {
   it('refuses a row larger than a chunk', () => {
     expect(() => new ConnectionRows().allocate(0)).toThrow(RangeError);
     expect(() => new ConnectionRows().allocate(70_000)).toThrow(RangeError);
+  });
+
+  it('counts admissions in the pool only when it limits connections or requests', () => {
+    const limited = (maxConnections: number, http2MaxRequests: number) => ({
+      maxConnections,
+      http1MaxPendingRequests: 1,
+      http2MaxRequests,
+      maxRetries: 5,
+    });
+    expect(new ConnectionPool().limitsAdmission).toBe(false);
+    expect(new ConnectionPool(limited(UNLIMITED, UNLIMITED)).limitsAdmission).toBe(false);
+    expect(new ConnectionPool(limited(3, UNLIMITED)).limitsAdmission).toBe(true);
+    expect(new ConnectionPool(limited(UNLIMITED, 3), true).limitsAdmission).toBe(true);
+    // Unlimited: every try admitted, nothing counted, nothing ever pending; the retry budget still counts.
+    const open = new ConnectionPool(limited(UNLIMITED, UNLIMITED));
+    const u = viewWith(open);
+    for (let i = 0; i < 1000; i++) expect(u.admit()).toBe(Admission.admitted);
+    expect(u.releaseAdmission()).toBe(false);
+    expect(open.active).toBe(0);
+    expect(() => u.cancelPending()).toThrow(/admits all/);
+    expect(u.admissionState.tryAdmitRetry()).toBe(true);
+    expect(open.retries).toBe(1);
+    // Limited: as the pool decides (2 connections, 1 pending, then overflow).
+    const tight = new ConnectionPool(limited(2, UNLIMITED));
+    const v = viewWith(tight);
+    expect([v.admit(), v.admit(), v.admit(), v.admit()]).toEqual([
+      Admission.admitted,
+      Admission.admitted,
+      Admission.pending,
+      Admission.overflow,
+    ]);
+    expect(v.releaseAdmission()).toBe(true); // the pending one takes the freed connection
+    expect([tight.active, tight.pending]).toEqual([2, 0]);
   });
 
   it('refuses a host outside the view and a negative start', () => {

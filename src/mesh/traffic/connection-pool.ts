@@ -62,7 +62,7 @@ export class ConnectionPool {
    */
   /** true when the upstream speaks HTTP/2 (requests multiplexed, connections never the limit). */
   readonly http2: boolean;
-  /** Requests sent upstream and not finished. */
+  /** Requests sent upstream and not finished (counted only when `limitsAdmission`). */
   active = 0;
   /**
    * The thresholds, read from the DestinationRule's settings rather than copied: every proxy calling the
@@ -93,6 +93,16 @@ export class ConnectionPool {
   }
   get maxRetries(): number {
     return this.limits.maxRetries;
+  }
+
+  /**
+   * Whether admission can ever be refused or wait: false when neither connections nor requests are limited
+   * (UNLIMITED, 2^32-1, cannot be reached), where `tryAdmit` always admits and `release` never starts a
+   * pending request. A view then skips both (upstream.ts), and `active` stays 0: read it only when this
+   * is true.
+   */
+  get limitsAdmission(): boolean {
+    return this.maxConnections !== UNLIMITED || this.maxRequests !== UNLIMITED;
   }
 
   /** Admits a new request (or a retry's new attempt): `Admission.admitted`, `.pending` or `.overflow`. */
