@@ -207,7 +207,14 @@ export class UpstreamViews {
       } else health = new OutlierHealth(new OutlierDetector(od, n, 0));
     }
     const pool = policy.connectionPool;
-    const admission = previous?.admissionState ?? new ConnectionPool(pool, pool.http2);
+    // The same settings keep the pool, its counters and its waiting line; changed settings (a pushed
+    // DestinationRule that adds, tightens or drops limits) make a new one, as Envoy's rebuilt cluster does:
+    // attempts already sent finish on the old pool's counters (they hold the old view).
+    const carried = previous?.admissionState;
+    const admission =
+      carried !== undefined && carried.hasSettings(pool, pool.http2)
+        ? carried
+        : new ConnectionPool(pool, pool.http2);
     const upstream = new Upstream(set, version, proxy.lbDraws, proxy.lbStream, health, admission, this.rows);
     if (previous !== undefined) upstream.inherit(previous);
     return upstream;

@@ -188,8 +188,10 @@ export class Upstream implements ActiveRequests {
 
   /** Carries balancing and connection state over from the view this one replaces, host by host. */
   inherit(previous: Upstream): void {
-    // The connection pool is the same Envoy cluster's: its waiting line carries over.
-    this.pending = previous.pending;
+    // The same connection pool (same settings: upstream-views.ts `build`) is the same Envoy cluster's: its
+    // waiting line carries over. A new pool starts with none: the old line's attempts wait for the old
+    // pool's requests to finish, as in Envoy's old cluster.
+    if (previous.admission === this.admission) this.pending = previous.pending;
     // Attempts sent on the old view end later: their counts and outlier reports must land here, where
     // the active counts were carried over and the shared outlier detector now uses this view's indices.
     previous.successor = this;
@@ -285,7 +287,9 @@ export class Upstream implements ActiveRequests {
     // One line per Envoy cluster, whichever view asks: a view replaced before its line was made uses its
     // successor's (`inherit` shares a line made earlier).
     this.pending ??=
-      this.successor === undefined ? new PendingLine<Attempt>() : this.successor.pendingAttempts;
+      this.successor === undefined || this.successor.admission !== this.admission
+        ? new PendingLine<Attempt>()
+        : this.successor.pendingAttempts;
     return this.pending;
   }
 

@@ -82,6 +82,24 @@ export class ConnectionPool {
     this.limits = limits;
   }
 
+  /**
+   * Whether a view built under `limits` and `http2` is the same Envoy cluster as far as circuit breakers go:
+   * equal thresholds and protocol. Envoy rebuilds a cluster whose config changed, with new resource
+   * managers (new thresholds, counters from zero; ClusterInfoImpl in envoy source/common/upstream/
+   * upstream_impl.cc), and skips an update whose config is unchanged (ClusterManagerImpl::addOrUpdateCluster).
+   * Compared by value: a push that rewrites a DestinationRule without changing its pool is no change.
+   */
+  hasSettings(limits: Limits, http2: boolean): boolean {
+    const own = this.limits;
+    return (
+      this.http2 === http2 &&
+      own.maxConnections === limits.maxConnections &&
+      own.http1MaxPendingRequests === limits.http1MaxPendingRequests &&
+      own.http2MaxRequests === limits.http2MaxRequests &&
+      own.maxRetries === limits.maxRetries
+    );
+  }
+
   get maxConnections(): number {
     return this.limits.maxConnections;
   }

@@ -1,0 +1,58 @@
+/**
+ * A DestinationRule's connection pool pushed mid-run reaches the proxies that already called the service.
+ *
+ * Envoy: a CDS update whose cluster config changed (its hash differs) builds a new cluster
+ * (envoy source/common/upstream/cluster_manager_impl.cc, ClusterManagerImpl::addOrUpdateCluster: an
+ * update with the same hash is skipped, otherwise a new ClusterInfoImpl is made), and the new
+ * ClusterInfoImpl owns new ResourceManagers (source/common/upstream/upstream_impl.cc, ClusterInfoImpl's
+ * `resource_managers_`): new thresholds, counters from zero, while requests already sent finish on the old
+ * cluster's counters. Before this test, a proxy that had called the service kept the pool (limits and
+ * counters) of the first rule it saw for the rest of the run: a pushed circuit breaker was silently ignored.
+ */
+import { describe, expect, it } from 'vitest';
+import { ResponseFlag } from '../../../src/mesh/index.js';
+import { record, type Recording } from '../../helpers/mesh-run.js';
+
+const scenario = (push: string) => `
+name: pool-push
+duration: 3m
+clusters:
+  - { name: a, region: r1, zones: [a1] }
+services:
+  - { name: backend, deployments: [{ cluster: a, replicas: 4 }], concurrency: 64, serviceTime: 100ms }
+traffic:
+  - { name: t, entry: backend, from: a, rate: 50/s }
+models: [{ name: mp, controlPlane: multi-primary }]
+faults:
+  - at: 60s
+    type: config-push
+    cluster: a
+    destinationRules: [{ host: backend, trafficPolicy: { connectionPool: ${push} } }]
+`;
+
+/** Share of the requests started in [from, to) ms answered 503 UO (circuit breaker overflow). */
+const overflowShare = (r: Recording, from: number, to: number) => {
+  const q = r.requests.filter((x) => x.startMs >= from && x.startMs < to);
+  if (q.length === 0) throw new Error('no requests in the window');
+  return q.filter((x) => (x.flags & ResponseFlag.UO) !== 0).length / q.length;
+};
+
+describe('mesh/traffic: a connection pool pushed mid-run', () => {
+  it('limits applied by a push take effect for proxies that already called the service', () => {
+    // ~5 requests in flight per client proxy (50/s x 100 ms): one connection and one pending slot overflow
+    // most of them once the push has reached the proxies (well before 90 s).
+    const r = record(scenario('{ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1 } }'));
+    r.runUntil(180_000);
+    expect(overflowShare(r, 10_000, 60_000)).toBe(0);
+    expect(overflowShare(r, 90_000, 170_000)).toBeGreaterThan(0.3);
+  });
+
+  it('a push that leaves the pool as it was keeps it (no reset of the counters by an unrelated change)', () => {
+    // Same limits before and after: the DestinationRule is new but its pool settings are equal, so the
+    // proxy's pool (and its waiting line) carries over; nothing overflows that would not have before.
+    const same = '{ tcp: { maxConnections: 64 } }';
+    const r = record(scenario(same));
+    r.runUntil(180_000);
+    expect(overflowShare(r, 90_000, 170_000)).toBe(0);
+  });
+});
