@@ -96,6 +96,10 @@ export interface WorkEstimate {
  * constants were kept: the model stays above every measurement (11.5 / 40.7 / 253 MiB for the 1,008- and
  * 10,008-pod chains and the 100,000-pod mesh), and a small view's bitset (at most 512 B) now lies outside
  * the V8 heap, where the next change may bring it back.
+ * Since a pod's view host is its Endpoint (issue 17, s25: no host object of its own), a view host costs
+ * its slot in the set's host list plus its priority and locality (about 16 B), and the 100,000-pod mesh
+ * peaks at 162 MB (1,703 B per pod, test/bench/pod-scaling.ts); HEAP_BYTES_PER_VIEW_HOST keeps 140 B, so
+ * the guard errs higher than before, never lower.
  * Before views were shared (issue 17), every proxy copied every host of every service it called: about
  * 160 B per proxy-host pair, 4 GiB at 27,500 pods; before the compaction, 3,200 B per pod (84 MiB at 24,984
  * pods, now 49).
