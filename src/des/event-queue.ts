@@ -24,15 +24,11 @@
  * adapts both (Brown's resize at size 2x and 0.5x the days, and a re-estimate of the width when scans or
  * list walks grow long).
  *
- * Layout, for speed (see shared/design/performance-anchors.md): events live in numbered slots, the heap holds
- * slot numbers and sifts holes instead of swapping, calendar lists are links between slot numbers, and a free
- * list recycles slots, so scheduling allocates nothing once the arrays have grown. Each slot knows its heap
- * position or its list neighbours, which makes `cancel` a removal instead of a tombstone that could leak.
- * A slot's fields sit together, not in parallel arrays: its numbers in one 32-byte record of `keys` (time,
- * order, day, and two 32-bit links read through `links`, a view of the same memory), its handler and payload
- * side by side in `entries`. An event then touches two or three cache lines instead of eight (time, order,
- * day, next, prev, generation, handler, payload): in a mesh, whose own data evicts the queue's between
- * events, that was ~66 first-level cache misses per request (s24-path).
+ * Layout, for speed (see shared/design/performance-anchors.md): events live in slots of parallel arrays
+ * (typed arrays for numbers), the heap holds slot numbers and sifts holes instead of swapping, calendar lists
+ * are links between slot numbers, and a free list recycles slots, so scheduling allocates nothing once the
+ * arrays have grown. Each slot knows its heap position or its list neighbours, which makes `cancel` a
+ * removal instead of a tombstone that could leak.
  *
  * Far events (due more than FAR_AHEAD past the front: certificate rotations hours ahead) wait in a heap of
  * their own (far-events.ts) and join the heap or calendar only when the front comes within FAR_AHEAD / 2 of
@@ -73,29 +69,18 @@ const WIDTH_SAMPLE = 25;
  */
 const FAR_AHEAD = 60_000;
 
-// A slot's record in `keys` (Float64Array, KEY_STRIDE numbers per slot) and `links` (Int32Array over the same
-// memory, twice as many entries). A slot is in the heap or in a day's list, never both, so its heap position
-// and its next link share one field.
-const KEY_STRIDE = 4;
-const TIME = 0;
-/** priority * 2^44 + sequence: one number compares both. */
-const ORDER = 1;
-/** The event's day number, floor(time / width), fixed while it is queued (recomputed on a rebuild). */
-const DAY = 2;
-const LINK_STRIDE = 2 * KEY_STRIDE;
-/** Heap layout: the slot's index in the heap. Calendar layout: the next slot in its day's list, or NONE. */
-const NEXT_OR_POS = 6;
-const PREV = 7;
-
 export class EventQueue {
   private capacity = 0;
-  /** Each slot's time, order and day (see KEY_STRIDE). */
-  private keys = new Float64Array(0);
-  /** Each slot's links (see NEXT_OR_POS, PREV): a view of `keys`' memory. */
-  private links = new Int32Array(0);
+  private time = new Float64Array(0);
+  /** priority * 2^44 + sequence: one number compares both. */
+  private order = new Float64Array(0);
+  /** The event's day number, floor(time / width), fixed while it is queued (recomputed on a rebuild). */
+  private day = new Float64Array(0);
+  private next = new Int32Array(0);
+  private prev = new Int32Array(0);
   private generation = new Uint32Array(0);
-  /** Slot s's handler at 2s (undefined while the slot is free), its payload at 2s + 1. */
-  private entries: unknown[] = [];
+  private handlers: (EventHandler<never> | undefined)[] = [];
+  private payloads: unknown[] = [];
   private free = new Int32Array(0);
   private freeCount = 0;
   private used = 0;
@@ -114,8 +99,9 @@ export class EventQueue {
   /** Once the front of the near part reaches this, the boundary moves on (and far events come near). */
   private farSoon = FAR_AHEAD / 2;
 
-  // Heap layout: heap[i] is a slot, whose NEXT_OR_POS field is i.
+  // Heap layout: heap[i] is a slot; pos[slot] is its index in the heap.
   private heap = new Int32Array(0);
+  private pos = new Int32Array(0);
 
   // Calendar layout.
   /** Head slot of each day's sorted list, or NONE. */
@@ -143,11 +129,10 @@ export class EventQueue {
   /** Time of the next event, or `Infinity` when none is pending. */
   peekTime(): SimTime {
     if (this.count > 0) {
-      const slot = this.calendar ? this.locate() : (this.heap[0] as number);
-      const t = this.keys[slot * KEY_STRIDE + TIME] as number;
+      const t = this.time[this.calendar ? this.locate() : (this.heap[0] as number)] as number;
       if (t < this.farSoon) return t;
     } else if (this.farCount === 0) return Infinity;
-    return this.keys[this.front() * KEY_STRIDE + TIME] as number;
+    return this.time[this.front()] as number;
   }
 
   /** Adds an event; `priority` is a small non-negative integer, lower first among equal times. */
@@ -156,12 +141,10 @@ export class EventQueue {
     let slot: number;
     if (this.freeCount > 0) slot = this.free[--this.freeCount] as number;
     else slot = this.used++;
-    const k = slot * KEY_STRIDE;
-    this.keys[k + TIME] = time;
-    this.keys[k + ORDER] = priority * PRIORITY_SPAN + this.seq++;
-    // Handler first: a new slot's two entries are appended in order, and the array stays packed.
-    this.entries[2 * slot] = handler;
-    this.entries[2 * slot + 1] = data;
+    this.time[slot] = time;
+    this.order[slot] = priority * PRIORITY_SPAN + this.seq++;
+    this.handlers[slot] = handler as EventHandler<never>;
+    this.payloads[slot] = data;
     if (time >= this.farFrom && time !== Infinity) {
       this.isFar[slot] = 1;
       this.far.push(slot);
@@ -177,7 +160,7 @@ export class EventQueue {
   /** The earliest pending slot (some event is pending), after bringing far events near if they are due. */
   private front(): number {
     let slot = this.count === 0 ? NONE : this.calendar ? this.locate() : (this.heap[0] as number);
-    const time = slot === NONE ? Infinity : (this.keys[slot * KEY_STRIDE + TIME] as number);
+    const time = slot === NONE ? Infinity : (this.time[slot] as number);
     if (time >= this.farSoon) {
       this.advance(time);
       slot = this.calendar ? this.locate() : (this.heap[0] as number);
@@ -191,17 +174,14 @@ export class EventQueue {
    */
   private advance(nearTime: number): void {
     const farFirst = this.far.peek();
-    const start = Math.min(
-      nearTime,
-      farFirst === NONE ? Infinity : (this.keys[farFirst * KEY_STRIDE + TIME] as number),
-    );
+    const start = Math.min(nearTime, farFirst === NONE ? Infinity : (this.time[farFirst] as number));
     // Nothing finite pending: keep the boundary where it is.
     if (start === Infinity) return;
     this.farFrom = start + FAR_AHEAD;
     this.farSoon = start + FAR_AHEAD / 2;
     for (
       let s = this.far.peek();
-      s !== NONE && (this.keys[s * KEY_STRIDE + TIME] as number) < this.farFrom;
+      s !== NONE && (this.time[s] as number) < this.farFrom;
       s = this.far.peek()
     ) {
       this.far.pop();
@@ -223,12 +203,12 @@ export class EventQueue {
     let slot: number;
     if (this.count > 0) {
       slot = this.calendar ? this.locate() : (this.heap[0] as number);
-      if ((this.keys[slot * KEY_STRIDE + TIME] as number) >= this.farSoon) slot = this.front();
+      if ((this.time[slot] as number) >= this.farSoon) slot = this.front();
     } else if (this.farCount === 0) return false;
     else slot = this.front();
-    visit.time = this.keys[slot * KEY_STRIDE + TIME] as number;
-    visit.handler = this.entries[2 * slot] as EventHandler<unknown>;
-    visit.data = this.entries[2 * slot + 1];
+    visit.time = this.time[slot] as number;
+    visit.handler = this.handlers[slot] as EventHandler<unknown>;
+    visit.data = this.payloads[slot];
     this.remove(slot);
     return true;
   }
@@ -237,8 +217,7 @@ export class EventQueue {
   cancel(id: EventId): boolean {
     const slot = id % SLOT_BITS;
     const gen = (id - slot) / SLOT_BITS;
-    if (slot >= this.used || this.generation[slot] !== gen || this.entries[2 * slot] === undefined)
-      return false;
+    if (slot >= this.used || this.generation[slot] !== gen || this.handlers[slot] === undefined) return false;
     if (this.isFar[slot] === 1) {
       this.far.remove(slot);
       this.farCount--;
@@ -251,24 +230,21 @@ export class EventQueue {
   /** Removes a near event. */
   private remove(slot: number): void {
     if (this.calendar) this.dequeue(slot);
-    else this.removeAt(this.links[slot * LINK_STRIDE + NEXT_OR_POS] as number);
+    else this.removeAt(this.pos[slot] as number);
     this.release(slot);
   }
 
   private release(slot: number): void {
-    this.entries[2 * slot] = undefined;
-    this.entries[2 * slot + 1] = undefined;
+    this.handlers[slot] = undefined;
+    this.payloads[slot] = undefined;
     this.generation[slot] = ((this.generation[slot] as number) + 1) % 2 ** 27;
     this.free[this.freeCount++] = slot;
   }
 
   private less(a: number, b: number): boolean {
-    const keys = this.keys;
-    const ka = a * KEY_STRIDE;
-    const kb = b * KEY_STRIDE;
-    const ta = keys[ka + TIME] as number;
-    const tb = keys[kb + TIME] as number;
-    return ta < tb || (ta === tb && (keys[ka + ORDER] as number) < (keys[kb + ORDER] as number));
+    const ta = this.time[a] as number;
+    const tb = this.time[b] as number;
+    return ta < tb || (ta === tb && (this.order[a] as number) < (this.order[b] as number));
   }
 
   /** Every pending slot, in (time, order) order. */
@@ -277,12 +253,7 @@ export class EventQueue {
     let k = 0;
     if (this.calendar) {
       for (let b = 0; b <= this.mask; b++) {
-        for (
-          let s = this.heads[b] as number;
-          s !== NONE;
-          s = this.links[s * LINK_STRIDE + NEXT_OR_POS] as number
-        )
-          slots[k++] = s;
+        for (let s = this.heads[b] as number; s !== NONE; s = this.next[s] as number) slots[k++] = s;
       }
     } else slots.set(this.heap.subarray(0, this.count));
     return slots.sort((a, b) => (this.less(a, b) ? -1 : 1));
@@ -300,23 +271,23 @@ export class EventQueue {
 
   private siftUp(index: number, slot: number): void {
     const heap = this.heap;
-    const links = this.links;
+    const pos = this.pos;
     let i = index;
     while (i > 0) {
       const parentIndex = (i - 1) >> 1;
       const parent = heap[parentIndex] as number;
       if (!this.less(slot, parent)) break;
       heap[i] = parent;
-      links[parent * LINK_STRIDE + NEXT_OR_POS] = i;
+      pos[parent] = i;
       i = parentIndex;
     }
     heap[i] = slot;
-    links[slot * LINK_STRIDE + NEXT_OR_POS] = i;
+    pos[slot] = i;
   }
 
   private siftDown(index: number, slot: number): void {
     const heap = this.heap;
-    const links = this.links;
+    const pos = this.pos;
     const n = this.count;
     let i = index;
     for (;;) {
@@ -327,11 +298,11 @@ export class EventQueue {
       const c = heap[child] as number;
       if (!this.less(c, slot)) break;
       heap[i] = c;
-      links[c * LINK_STRIDE + NEXT_OR_POS] = i;
+      pos[c] = i;
       i = child;
     }
     heap[i] = slot;
-    links[slot * LINK_STRIDE + NEXT_OR_POS] = i;
+    pos[slot] = i;
   }
 
   /** A sorted array is a heap: the calendar's events, earliest first. */
@@ -339,7 +310,7 @@ export class EventQueue {
     const slots = this.sortedSlots();
     this.calendar = false;
     this.heap.set(slots);
-    slots.forEach((s, i) => (this.links[s * LINK_STRIDE + NEXT_OR_POS] = i));
+    slots.forEach((s, i) => (this.pos[s] = i));
   }
 
   // ---- calendar layout ----
@@ -353,9 +324,8 @@ export class EventQueue {
   }
 
   private enqueue(slot: number): void {
-    const k = slot * KEY_STRIDE;
-    const day = this.dayOf(this.keys[k + TIME] as number);
-    this.keys[k + DAY] = day;
+    const day = this.dayOf(this.time[slot] as number);
+    this.day[slot] = day;
     this.link(slot);
     if (day < this.currentDay) {
       // Earlier than where a peek left the scan (a run that stopped at `until`, then a schedule before it).
@@ -380,14 +350,14 @@ export class EventQueue {
   private locate(): number {
     if (this.earliest !== NONE) return this.earliest;
     const heads = this.heads;
-    const keys = this.keys;
+    const dayOfSlot = this.day;
     const mask = this.mask;
     let bucket = this.currentBucket;
     let day = this.currentDay;
     for (let n = 0; n <= mask; n++) {
       const head = heads[bucket] as number;
       // A list is sorted, so its head has its earliest day; any other day there is a later year's.
-      if (head !== NONE && keys[head * KEY_STRIDE + DAY] === day) {
+      if (head !== NONE && dayOfSlot[head] === day) {
         this.currentBucket = bucket;
         this.currentDay = day;
         this.scanned += n;
@@ -404,7 +374,7 @@ export class EventQueue {
       if (head !== NONE && (best === NONE || this.less(head, best))) best = head;
     }
     this.scanned += 2 * (mask + 1);
-    this.currentDay = keys[best * KEY_STRIDE + DAY] as number;
+    this.currentDay = dayOfSlot[best] as number;
     this.currentBucket = this.bucketOf(this.currentDay);
     this.earliest = best;
     return best;
@@ -421,37 +391,35 @@ export class EventQueue {
 
   /** Inserts `slot` into its day's list, after every event that orders before it. */
   private link(slot: number): void {
-    const bucket = this.bucketOf(this.keys[slot * KEY_STRIDE + DAY] as number);
-    const links = this.links;
-    const l = slot * LINK_STRIDE;
+    const bucket = this.bucketOf(this.day[slot] as number);
+    const next = this.next;
+    const prev = this.prev;
     let p = this.heads[bucket] as number;
     if (p === NONE || this.less(slot, p)) {
-      links[l + NEXT_OR_POS] = p;
-      links[l + PREV] = NONE;
-      if (p !== NONE) links[p * LINK_STRIDE + PREV] = slot;
+      next[slot] = p;
+      prev[slot] = NONE;
+      if (p !== NONE) prev[p] = slot;
       this.heads[bucket] = slot;
       return;
     }
-    let q = links[p * LINK_STRIDE + NEXT_OR_POS] as number;
+    let q = next[p] as number;
     while (q !== NONE && !this.less(slot, q)) {
       p = q;
-      q = links[q * LINK_STRIDE + NEXT_OR_POS] as number;
+      q = next[q] as number;
       this.walked++;
     }
-    links[l + NEXT_OR_POS] = q;
-    links[l + PREV] = p;
-    links[p * LINK_STRIDE + NEXT_OR_POS] = slot;
-    if (q !== NONE) links[q * LINK_STRIDE + PREV] = slot;
+    next[slot] = q;
+    prev[slot] = p;
+    next[p] = slot;
+    if (q !== NONE) prev[q] = slot;
   }
 
   private unlink(slot: number): void {
-    const links = this.links;
-    const l = slot * LINK_STRIDE;
-    const p = links[l + PREV] as number;
-    const q = links[l + NEXT_OR_POS] as number;
-    if (p !== NONE) links[p * LINK_STRIDE + NEXT_OR_POS] = q;
-    else this.heads[this.bucketOf(this.keys[slot * KEY_STRIDE + DAY] as number)] = q;
-    if (q !== NONE) links[q * LINK_STRIDE + PREV] = p;
+    const p = this.prev[slot] as number;
+    const q = this.next[slot] as number;
+    if (p !== NONE) this.next[p] = q;
+    else this.heads[this.bucketOf(this.day[slot] as number)] = q;
+    if (q !== NONE) this.prev[q] = p;
   }
 
   /** Every TUNE_EVERY operations: a re-estimated width if scans or walks have grown long. */
@@ -469,18 +437,17 @@ export class EventQueue {
    * the front.
    */
   private rebuild(buckets: number, slots: Int32Array): void {
-    this.invWidth =
-      1 / this.estimateWidth(Float64Array.from(slots, (s) => this.keys[s * KEY_STRIDE + TIME] as number));
+    this.invWidth = 1 / this.estimateWidth(Float64Array.from(slots, (s) => this.time[s] as number));
     this.heads = new Int32Array(buckets).fill(NONE);
     this.mask = buckets - 1;
     // Linking from the latest event back makes every insertion land at its list's head: O(n), no walks.
     for (let i = slots.length - 1; i >= 0; i--) {
-      const k = (slots[i] as number) * KEY_STRIDE;
-      this.keys[k + DAY] = this.dayOf(this.keys[k + TIME] as number);
-      this.link(slots[i] as number);
+      const s = slots[i] as number;
+      this.day[s] = this.dayOf(this.time[s] as number);
+      this.link(s);
     }
     const first = slots[0];
-    this.currentDay = first === undefined ? 0 : (this.keys[first * KEY_STRIDE + DAY] as number);
+    this.currentDay = first === undefined ? 0 : (this.day[first] as number);
     this.currentBucket = this.bucketOf(this.currentDay);
     this.earliest = NONE;
     this.ops = 0;
@@ -516,9 +483,13 @@ export class EventQueue {
       fresh.set(old);
       return fresh;
     };
-    this.keys = copy(this.keys, new Float64Array(capacity * KEY_STRIDE));
-    this.links = new Int32Array(this.keys.buffer);
+    this.time = copy(this.time, new Float64Array(capacity));
+    this.order = copy(this.order, new Float64Array(capacity));
     this.heap = copy(this.heap, new Int32Array(capacity));
+    this.pos = copy(this.pos, new Int32Array(capacity));
+    this.day = copy(this.day, new Float64Array(capacity));
+    this.next = copy(this.next, new Int32Array(capacity));
+    this.prev = copy(this.prev, new Int32Array(capacity));
     this.generation = copy(this.generation, new Uint32Array(capacity));
     this.free = copy(this.free, new Int32Array(capacity));
     this.isFar = copy(this.isFar, new Uint8Array(capacity));

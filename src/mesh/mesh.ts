@@ -176,15 +176,15 @@ export class Mesh {
       // Summed once here, in pickWeighted's order, rather than per request.
       const totalWeight = weightSum(weights);
       const clusters = t.from.map((f) => this.topology.cluster(f.cluster));
+      const viaIngress = t.via === 'ingress';
       const send = () => {
         const cluster = clusters[pickWeightedOf(weights, totalWeight, placement())] as number;
         const zones = this.topology.zonesOf(cluster);
         const zone = zones[Math.floor(placement() * zones.length)] as number;
-        const source =
-          t.via === 'ingress'
-            ? (this.ingress[cluster] as Proxy)
-            : this.clientProxy(ti, t.name, cluster, zone);
-        const down = t.via === 'ingress' ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone);
+        const source = viaIngress
+          ? (this.ingress[cluster] as Proxy)
+          : this.clientProxy(ti, t.name, cluster, zone);
+        const down = viaIngress ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone);
         this.dataPlane.sendRequest(origin, cluster, source, down);
       };
       if (t.closedLoop === undefined)
@@ -294,31 +294,36 @@ export class Mesh {
 
   /** A client workload's sidecar per (traffic source, zone), present from the start. */
   private clientProxy(index: number, traffic: string, cluster: number, zone: number): Proxy {
-    const byZone = (this.clientProxies[index] ??= []);
-    let p = byZone[zone];
-    if (p === undefined) {
-      const key = `${traffic}/${zone}`;
-      p = new Proxy(
-        this.proxies.length,
-        'sidecar',
-        cluster,
-        zone,
-        {
-          sampler: this.latencySampler(this.config.sidecar.latency),
-          stream: this.streams.streamIndex(`proxy-latency/client/${key}`),
-        },
-        { draws: this.lbDraws, stream: this.streams.streamIndex(`lb/client/${key}`) },
-        { app: traffic },
-      );
-      this.proxies.push(p);
-      this.controlPlane.attachInitial(
-        p,
-        this.streams.stream(`cert-age/${key}`)() *
-          this.config.controlPlane.certTtlMs *
-          this.config.controlPlane.certRotationFraction,
-      );
-      byZone[zone] = p;
-    }
+    return this.clientProxies[index]?.[zone] ?? this.newClientProxy(index, traffic, cluster, zone);
+  }
+
+  /**
+   * The sidecar of a (traffic source, zone) sending its first request. Out of line: once every zone has one,
+   * this never runs, and V8 leaves a call made this rarely out of the per-request code it inlines
+   * `clientProxy` into.
+   */
+  private newClientProxy(index: number, traffic: string, cluster: number, zone: number): Proxy {
+    const key = `${traffic}/${zone}`;
+    const p = new Proxy(
+      this.proxies.length,
+      'sidecar',
+      cluster,
+      zone,
+      {
+        sampler: this.latencySampler(this.config.sidecar.latency),
+        stream: this.streams.streamIndex(`proxy-latency/client/${key}`),
+      },
+      { draws: this.lbDraws, stream: this.streams.streamIndex(`lb/client/${key}`) },
+      { app: traffic },
+    );
+    this.proxies.push(p);
+    this.controlPlane.attachInitial(
+      p,
+      this.streams.stream(`cert-age/${key}`)() *
+        this.config.controlPlane.certTtlMs *
+        this.config.controlPlane.certRotationFraction,
+    );
+    (this.clientProxies[index] ??= [])[zone] = p;
     return p;
   }
 }

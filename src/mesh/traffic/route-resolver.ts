@@ -143,6 +143,14 @@ export class RouteResolver<S extends RoutedService> {
 
   private compile(routing: RoutingConfig): CompiledRouting<S> {
     if (routing === this.lastRouting && this.lastCompiled !== undefined) return this.lastCompiled;
+    return this.compileOther(routing);
+  }
+
+  /**
+   * `compile` for a config other than the last one. Out of line: it runs when routing changes, and V8 leaves
+   * a call made this rarely out of the per-call code that `resolve` and `compile` are inlined into.
+   */
+  private compileOther(routing: RoutingConfig): CompiledRouting<S> {
     let c = this.compiled.get(routing);
     this.lastRouting = routing;
     if (c !== undefined) {
