@@ -182,8 +182,12 @@ export function costPerRequestBench(largeReplicas = 694): boolean {
   line(large.pods, large.heap, sides.cpuB, sides.requestsB);
   const ratio = median(sides.ratios);
   const pass = ratio <= 1.5;
+  // Beside the median, the pooled ratio (all slices' CPU over all their requests, each side): a cost that
+  // lands in a few slices only (a major collection of the larger heap) counts in full there, where the
+  // median of slice ratios would pass it over.
+  const pooled = sum(sides.cpuB) / sum(sides.requestsB) / (sum(sides.cpuA) / sum(sides.requestsA));
   console.log(
-    `  cost ratio ${large.pods.toLocaleString('en')} / ${small.pods.toLocaleString('en')} pods: ${ratio.toFixed(2)} (median of ${SLICES} slice pairs' ratios, ${spread(sides.ratios)}; target <= 1.5) ${pass ? 'PASS' : 'MISS'}`,
+    `  cost ratio ${large.pods.toLocaleString('en')} / ${small.pods.toLocaleString('en')} pods: ${ratio.toFixed(2)} (median of ${SLICES} slice pairs' ratios, ${spread(sides.ratios)}; pooled over all slices ${pooled.toFixed(2)}; target <= 1.5) ${pass ? 'PASS' : 'MISS'}`,
   );
   return pass;
 }
