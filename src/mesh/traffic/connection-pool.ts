@@ -86,7 +86,8 @@ export class ConnectionPool {
    * Whether a view built under `limits` and `http2` is the same Envoy cluster as far as circuit breakers go:
    * equal thresholds and protocol. Envoy rebuilds a cluster whose config changed, with new resource
    * managers (new thresholds, counters from zero; ClusterInfoImpl in envoy source/common/upstream/
-   * upstream_impl.cc), and skips an update whose config is unchanged (ClusterManagerImpl::addOrUpdateCluster).
+   * upstream_impl.cc), and skips an update whose config is unchanged (ClusterManagerImpl::addOrUpdateCluster
+   * in cluster_manager_impl.cc at envoyproxy/envoy 008ca2de6a8e6b24f595f38d07921597e26da107).
    * Compared by value: a push that rewrites a DestinationRule without changing its pool is no change.
    */
   hasSettings(limits: Limits, http2: boolean): boolean {

@@ -1,12 +1,13 @@
 /**
  * A DestinationRule's connection pool pushed mid-run reaches the proxies that already called the service.
  *
- * Envoy: a CDS update whose cluster config changed (its hash differs) builds a new cluster
- * (envoy source/common/upstream/cluster_manager_impl.cc, ClusterManagerImpl::addOrUpdateCluster: an
- * update with the same hash is skipped, otherwise a new ClusterInfoImpl is made), and the new
- * ClusterInfoImpl owns new ResourceManagers (source/common/upstream/upstream_impl.cc, ClusterInfoImpl's
- * `resource_managers_`): new thresholds, counters from zero, while requests already sent finish on the old
- * cluster's counters. Before this test, a proxy that had called the service kept the pool (limits and
+ * Envoy: a CDS update whose cluster config changed builds a new cluster (envoyproxy/envoy
+ * source/common/upstream/cluster_manager_impl.cc at 008ca2de6a8e6b24f595f38d07921597e26da107,
+ * ClusterManagerImpl::addOrUpdateCluster: `blockUpdate(MessageUtil::hash(cluster))` skips an update with an
+ * unchanged hash; otherwise `loadCluster` makes a new cluster by `clusterFromProto` and
+ * `createOrUpdateThreadLocalCluster` replaces each thread's ClusterEntry with one over the new ClusterInfo),
+ * and a ClusterInfoImpl owns its ResourceManagers (source/common/upstream/upstream_impl.cc): new thresholds,
+ * counters from zero, while requests already sent finish on the old cluster's counters. Before this test, a proxy that had called the service kept the pool (limits and
  * counters) of the first rule it saw for the rest of the run: a pushed circuit breaker was silently ignored.
  */
 import { describe, expect, it } from 'vitest';
