@@ -48,12 +48,29 @@ describe('mesh/traffic: a connection pool pushed mid-run', () => {
     expect(overflowShare(r, 90_000, 170_000)).toBeGreaterThan(0.3);
   });
 
-  it('a push that leaves the pool as it was keeps it (no reset of the counters by an unrelated change)', () => {
-    // Same limits before and after: the DestinationRule is new but its pool settings are equal, so the
-    // proxy's pool (and its waiting line) carries over; nothing overflows that would not have before.
-    const same = '{ tcp: { maxConnections: 64 } }';
-    const r = record(scenario(same));
-    r.runUntil(180_000);
-    expect(overflowShare(r, 90_000, 170_000)).toBe(0);
+  it('a push that leaves the pool as it was keeps it (counters and line); one that changes it makes a new one', () => {
+    // The same limits as the rule in force, with another field changed (the load balancer): the proxy's
+    // view is rebuilt, but it is the same Envoy cluster as far as circuit breakers go, so the pool object
+    // (its counters and waiting line) must carry over; changed limits must not.
+    const pool = '{ tcp: { maxConnections: 64 } }';
+    const withRule = (pushed: string) =>
+      scenario(pushed).replace(
+        'models:',
+        `routing: { destinationRules: [{ host: backend, trafficPolicy: { connectionPool: ${pool} } }] }\nmodels:`,
+      );
+    const poolsAround = (pushed: string) => {
+      const r = record(withRule(pushed));
+      r.runUntil(50_000);
+      const callers = r.mesh.allProxies.filter((p) => p.defaultUpstream(0) !== undefined);
+      if (callers.length === 0) throw new Error('no proxy called backend before the push');
+      const before = callers.map((p) => p.defaultUpstream(0)!);
+      r.runUntil(120_000);
+      const after = callers.map((p) => p.defaultUpstream(0)!);
+      // The push did rebuild every caller's view (else the identity below would prove nothing).
+      expect(after.every((u, i) => u !== before[i])).toBe(true);
+      return after.map((u, i) => u.admissionState === before[i]!.admissionState);
+    };
+    expect(poolsAround(`${pool}, loadBalancer: { simple: ROUND_ROBIN }`).every(Boolean)).toBe(true);
+    expect(poolsAround('{ tcp: { maxConnections: 32 } }').some(Boolean)).toBe(false);
   });
 });
