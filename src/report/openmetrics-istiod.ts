@@ -4,20 +4,20 @@
  */
 import type { IstiodTelemetry } from '../metrics/index.js';
 import {
-  CounterSamples,
+  counterValues,
   type Family,
   familyHeader,
-  GaugeSamples,
-  HistogramSamples,
+  gaugeValues,
   histogramParts,
   histogramLines,
+  histogramValues,
   labelText,
   lineStarts,
-  SampleLines,
   sampleChunks,
+  type LabelSetMemory,
   type Times,
 } from './openmetrics-lines.js';
-import { type ChunkWriter, utf8 } from './text-chunks.js';
+import { type ChunkWriter, SampleLines, utf8 } from './text-chunks.js';
 
 /**
  * istiod's series, names, types and labels from istio/istio pilot/pkg/xds/monitoring.go at 86c9f01f:
@@ -65,43 +65,53 @@ export function* istiodLines(
 ): Generator<Uint8Array, void, undefined> {
   if (planes.length === 0) return;
   familyHeader(w, PUSHES, openMetrics);
-  yield* sampleChunks(w, planes.length, (i) => {
+  yield* sampleChunks(w, planes.length, (i, memory) => {
     const { cp, t, from, times, withExtra } = planes[i] as IstiodPlane;
     return new SampleLines(
-      lineStarts([PUSHES_HEAD], utf8(withExtra('type="eds"')), [CLOSE]),
-      new CounterSamples(cp.pushes),
-      t.windows,
-      from,
+      lineStarts([PUSHES_HEAD], utf8(withExtra('type="eds"')), [CLOSE], memory),
+      counterValues(Float64Array.from(cp.pushes), t.windows, from, memory),
       times,
+      from,
+      t.windows,
     );
   });
   familyHeader(w, CONVERGENCE, openMetrics);
-  yield* sampleChunks(w, planes.length, (i) => {
+  yield* sampleChunks(w, planes.length, (i, memory) => {
     const { cp, t, from, times, withExtra } = planes[i] as IstiodPlane;
     const labels = withExtra('');
     const parts = histogramParts(CONVERGENCE.name, cp.convergenceBucketsS, labels !== '');
     const { heads, tails } = histogramLines(parts);
     return new SampleLines(
-      lineStarts(heads, utf8(labels), tails),
-      new HistogramSamples(cp.convergenceBuckets, cp.convergenceCounts, cp.convergenceSumsS, parts.le.length),
-      t.windows,
-      from,
+      lineStarts(heads, utf8(labels), tails, memory),
+      histogramValues(
+        Float64Array.from(cp.convergenceBuckets),
+        Float64Array.from(cp.convergenceCounts),
+        Float64Array.from(cp.convergenceSumsS),
+        parts.le.length,
+        t.windows,
+        from,
+        memory,
+      ),
       times,
+      from,
+      t.windows,
     );
   });
   familyHeader(w, XDS, openMetrics);
   const gauges = planes.flatMap(({ cp, t, from, times, withExtra }) =>
     cp.xdsClients.map(
       ({ istiod, samples }) =>
-        () =>
+        (memory: LabelSetMemory) =>
           new SampleLines(
-            lineStarts([XDS_HEAD], utf8(withExtra(labelText([['cluster', istiod]]))), [CLOSE]),
-            new GaugeSamples(samples),
-            t.windows,
-            from,
+            lineStarts([XDS_HEAD], utf8(withExtra(labelText([['cluster', istiod]]))), [CLOSE], memory),
+            gaugeValues(Float64Array.from(samples), t.windows, from, memory),
             times,
+            from,
+            t.windows,
           ),
     ),
   );
-  yield* sampleChunks(w, gauges.length, (i) => (gauges[i] as () => SampleLines)());
+  yield* sampleChunks(w, gauges.length, (i, memory) =>
+    (gauges[i] as (m: LabelSetMemory) => SampleLines)(memory),
+  );
 }

@@ -4,7 +4,14 @@
  * HELP/TYPE lines, and a label set's sample lines (counter, gauge, histogram), written into chunks
  * (text-chunks.ts) a chunk at a time.
  */
-import { type ChunkWriter, utf8 } from './text-chunks.js';
+import {
+  type ChunkWriter,
+  type LineStarts,
+  type SampleLines,
+  type SampleValues,
+  setRounded,
+  utf8,
+} from './text-chunks.js';
 
 /** A character a label value escapes; most values have none, and a test is cheaper than three replaces. */
 const ESCAPED = /[\\"\n]/;
@@ -53,18 +60,49 @@ export function familyHeader(w: ChunkWriter, f: Family, openMetrics: boolean): v
 export type Times = readonly Uint8Array[];
 
 /**
+ * Memory for a label set's line starts and sample values, lent to one label set at a time and reused by
+ * the next: `SeriesText` asks for a label set's lines only when the last one's are written. (New arrays
+ * per label set cost an allocation and its zeroing, ~20 KB per histogram label set, every text.)
+ */
+export class LabelSetMemory {
+  private bytes = new Uint8Array(0);
+  private values = new Float64Array(0);
+  private decimals = new Uint8Array(0);
+
+  /** At least `n` bytes, overwritten by the next call. */
+  lendBytes(n: number): Uint8Array {
+    if (this.bytes.length < n) this.bytes = new Uint8Array(Math.max(n, 2 * this.bytes.length));
+    return this.bytes;
+  }
+
+  /** At least `n` values and `n` decimals, zeros, overwritten by the next call. */
+  lendValues(n: number): SampleValues {
+    if (this.values.length < n) {
+      this.values = new Float64Array(Math.max(n, 2 * this.values.length));
+      this.decimals = new Uint8Array(this.values.length);
+    } else {
+      this.values.fill(0, 0, n);
+      this.decimals.fill(0, 0, n);
+    }
+    return { values: this.values, decimals: this.decimals };
+  }
+}
+
+/**
  * The starts of a label set's lines, `heads[j] labels tails[j]` per line of a sample, each in one piece
- * (built once per label set, then copied once per sample: a line costs two copies and its number).
+ * (built once per label set, then copied once per sample: a line costs two copies and its number), in
+ * `memory` (valid until the next label set's).
  */
 export function lineStarts(
   heads: readonly Uint8Array[],
   labels: Uint8Array,
   tails: readonly Uint8Array[],
-): Uint8Array[] {
+  memory: LabelSetMemory,
+): LineStarts {
   const n = heads.length;
   let bytes = n * labels.length;
   for (let j = 0; j < n; j++) bytes += (heads[j] as Uint8Array).length + (tails[j] as Uint8Array).length;
-  const all = new Uint8Array(bytes);
+  const all = memory.lendBytes(bytes);
   const starts = new Array<Uint8Array>(n);
   let at = 0;
   for (let j = 0; j < n; j++) {
@@ -79,7 +117,7 @@ export function lineStarts(
     at += tail.length;
     starts[j] = all.subarray(from, at);
   }
-  return starts;
+  return { starts, bytes };
 }
 
 /** The fixed parts of a histogram's lines, encoded once per family and label layout. */
@@ -115,131 +153,104 @@ export function histogramLines(parts: HistogramParts): {
   };
 }
 
-/** A label set's samples in turn: `next()` moves to the next sample (0 first), `values` its lines' values. */
-export interface Samples {
-  readonly values: ArrayLike<number>;
-  next(): void;
-}
-
 /**
- * `a` when it is a Float64Array, else a copy in one (same values): the samples' loops then meet one kind
- * of array. The sidecars' series come in Float64Arrays and istiod's in plain arrays, and meeting the second
- * kind deoptimized the loops compiled for the first on an export's first text ("wrong map").
+ * `a` when it is a Float64Array, else a copy in one (same values), for the value functions below: their
+ * loops then meet one kind of array. The sidecars' series come in Float64Arrays and istiod's in plain
+ * arrays, and meeting the second kind deoptimized the loops compiled for the first on an export's first
+ * text ("wrong map"); so did the copy, when it was first taken inside them (istiod's series come last).
  */
-function float64(a: ArrayLike<number>): Float64Array {
+export function float64(a: ArrayLike<number>): Float64Array {
   return a instanceof Float64Array ? a : Float64Array.from(a);
 }
 
-/** A counter's samples: the running total at each window boundary. */
-export class CounterSamples implements Samples {
-  readonly values = new Float64Array(1);
-  private k = -1;
-  private readonly counts: Float64Array;
-
-  constructor(counts: ArrayLike<number>) {
-    this.counts = float64(counts);
+/**
+ * A counter's samples `from` .. `windows` (one line each): the running total at each window boundary. A
+ * final scrape (`from` = `windows`) adds up every window too, in the same order, so its total is the same
+ * double as the last sample's in the full text.
+ */
+export function counterValues(
+  series: Float64Array,
+  windows: number,
+  from: number,
+  memory: LabelSetMemory,
+): SampleValues {
+  const out = memory.lendValues(windows + 1 - from);
+  const values = out.values;
+  // Sample 0 is 0, as lent.
+  let total = 0;
+  for (let k = 1; k <= windows; k++) {
+    total += series[k - 1] ?? 0;
+    if (k >= from) values[k - from] = total;
   }
-
-  next(): void {
-    const k = ++this.k;
-    if (k > 0) this.values[0] = (this.values[0] as number) + (this.counts[k - 1] ?? 0);
-  }
+  return out;
 }
 
-/** A gauge's samples: its value at each window boundary. */
-export class GaugeSamples implements Samples {
-  readonly values = new Float64Array(1);
-  private k = -1;
-  private readonly samples: Float64Array;
-
-  constructor(samples: ArrayLike<number>) {
-    this.samples = float64(samples);
-  }
-
-  next(): void {
-    this.values[0] = this.samples[++this.k] ?? 0;
-  }
+/** A gauge's samples `from` .. `windows` (one line each): its value at each window boundary. */
+export function gaugeValues(
+  series: Float64Array,
+  windows: number,
+  from: number,
+  memory: LabelSetMemory,
+): SampleValues {
+  const out = memory.lendValues(windows + 1 - from);
+  for (let k = from; k <= windows; k++) out.values[k - from] = series[k] ?? 0;
+  return out;
 }
 
 /**
- * A histogram label set's samples from its per-window record: per sample, its lines' values (buckets
- * cumulative in `le`, +Inf, count, sum).
+ * A histogram label set's samples `from` .. `windows` from its per-window record, `width + 2` lines each in
+ * `histogramLines` order: buckets cumulative in `le`, +Inf, count, sum (rounded as `num` does). Every
+ * window is added up whatever `from` is, in the same order (see `counterValues`).
  */
-export class HistogramSamples implements Samples {
-  /** Per line of a sample, in `histogramStarts` order. */
-  readonly values: Float64Array;
-  /** Per bucket, the total so far (the last: above every bound). */
-  private readonly running: Float64Array;
-  /**
-   * The count and sum so far. In an array, not fields: a field that starts as a small integer and later
-   * holds a fraction changes representation, and the objects' new map deoptimized the loop using them.
-   */
-  private readonly totals = new Float64Array(2);
-  private k = -1;
-  private readonly buckets: Float64Array;
-  private readonly counts: Float64Array;
-  private readonly sums: Float64Array;
-
-  constructor(buckets: ArrayLike<number>, counts: ArrayLike<number>, sums: ArrayLike<number>, width: number) {
-    this.buckets = float64(buckets);
-    this.counts = float64(counts);
-    this.sums = float64(sums);
-    this.running = new Float64Array(width);
-    this.values = new Float64Array(width + 2);
-  }
-
-  next(): void {
-    const k = ++this.k;
-    const running = this.running;
-    const totals = this.totals;
-    const width = running.length;
+export function histogramValues(
+  perWindow: Float64Array,
+  countOf: Float64Array,
+  sumOf: Float64Array,
+  width: number,
+  windows: number,
+  from: number,
+  memory: LabelSetMemory,
+): SampleValues {
+  const n = width + 2;
+  const rows = windows + 1 - from;
+  // The rows, then per bucket the total so far (the last: above every bound).
+  const out = memory.lendValues(rows * n + width);
+  const { values, decimals } = out;
+  const running = rows * n;
+  let count = 0;
+  let sum = 0;
+  for (let k = 0; k <= windows; k++) {
     if (k > 0) {
       const base = (k - 1) * width;
-      for (let b = 0; b < width; b++) running[b] = (running[b] as number) + (this.buckets[base + b] ?? 0);
-      totals[0] = (totals[0] as number) + (this.counts[k - 1] ?? 0);
-      totals[1] = (totals[1] as number) + (this.sums[k - 1] ?? 0);
+      for (let b = 0; b < width; b++)
+        values[running + b] = (values[running + b] as number) + (perWindow[base + b] ?? 0);
+      count += countOf[k - 1] ?? 0;
+      sum += sumOf[k - 1] ?? 0;
     }
-    const values = this.values;
+    if (k < from) continue;
+    const row = (k - from) * n;
     let le = 0;
     for (let b = 0; b < width - 1; b++) {
-      le += running[b] as number;
-      values[b] = le;
+      le += values[running + b] as number;
+      values[row + b] = le;
     }
-    const count = totals[0] as number;
-    const sum = totals[1] as number;
-    values[width - 1] = count;
-    values[width] = count;
-    // `num`'s rounding, as a number whose `String` is `num(sum)`.
-    values[width + 1] = Number.isInteger(sum) ? sum : Math.round(sum * 1e6) / 1e6;
+    values[row + width - 1] = count;
+    values[row + width] = count;
+    setRounded(values, decimals, row + width + 1, sum);
   }
-}
-
-/** A label set's sample lines: the starts, values and timestamps `sampleChunks` writes them from. */
-export class SampleLines {
-  /** The next sample to write or skip. */
-  k = 0;
-
-  constructor(
-    readonly starts: readonly Uint8Array[],
-    readonly samples: Samples,
-    /** The last sample (samples are 0 .. windows). */
-    readonly windows: number,
-    /** The first sample written (0, or the last for a final scrape). */
-    readonly from: number,
-    readonly times: Times,
-  ) {}
+  return out;
 }
 
 /**
  * Writes `count` label sets' lines into `w` (`series(i)` made as the text reaches it), yielding chunks as
- * they fill. The generator runs once per chunk and the loops over label sets and samples are one small
- * function (`SeriesText.write`): V8 compiles a generator per family, or a writer inlined into several
- * callers, once per caller, and an export's first text paid more in compiling than in writing.
+ * they fill. The generator runs once per chunk and the loop over label sets is one small function
+ * (`SeriesText.write`): V8 compiles a generator per family, or a writer inlined into several callers, once
+ * per caller, and an export's first text paid more in compiling than in writing.
  */
 export function* sampleChunks(
   w: ChunkWriter,
   count: number,
-  series: (i: number) => SampleLines,
+  series: (i: number, memory: LabelSetMemory) => SampleLines,
 ): Generator<Uint8Array, void, undefined> {
   const text = new SeriesText(count, series);
   while (!text.write(w)) yield* w.take();
@@ -250,10 +261,12 @@ export function* sampleChunks(
 class SeriesText {
   private i = 0;
   private current: SampleLines | undefined;
+  private readonly memory = new LabelSetMemory();
 
   constructor(
     private readonly count: number,
-    private readonly series: (i: number) => SampleLines,
+    /** Label set `i`'s lines, their starts in `memory` (which the next label set's reuse). */
+    private readonly series: (i: number, memory: LabelSetMemory) => SampleLines,
   ) {}
 
   /** Writes on until a chunk is ready (then false) or every label set is written (then true). */
@@ -262,20 +275,11 @@ class SeriesText {
       let s = this.current;
       if (s === undefined) {
         if (this.i >= this.count) return true;
-        s = this.current = this.series(this.i++);
+        s = this.current = this.series(this.i++, this.memory);
       }
-      const { starts, samples, windows, from, times } = s;
-      while (s.k <= windows) {
-        const k = s.k++;
-        samples.next();
-        if (k < from) continue;
-        w.lines(starts, samples.values, starts.length, times[k] as Uint8Array);
-        if (w.ready.length > 0) {
-          if (s.k > windows) this.current = undefined;
-          return false;
-        }
-      }
-      this.current = undefined;
+      w.samples(s);
+      if (s.k > s.last) this.current = undefined;
+      if (w.ready.length > 0) return false;
     }
   }
 }

@@ -14,20 +14,27 @@
 import type { IstioTelemetry, TelemetrySeries, TelemetryWorkload } from '../metrics/index.js';
 import { istiodLines } from './openmetrics-istiod.js';
 import {
-  CounterSamples,
+  counterValues,
   type Family,
   escapeLabel,
   familyHeader,
-  HistogramSamples,
+  float64,
   histogramLines,
+  histogramValues,
   histogramParts,
   labelText,
   lineStarts,
-  SampleLines,
   sampleChunks,
   seconds,
 } from './openmetrics-lines.js';
-import { ChunkWriter, chunksToString, type TextChunks, textChunks, utf8 } from './text-chunks.js';
+import {
+  ChunkWriter,
+  chunksToString,
+  SampleLines,
+  type TextChunks,
+  textChunks,
+  utf8,
+} from './text-chunks.js';
 
 /** The base time when none is given: simulated time 0 is 2026-01-01T00:00:00Z. */
 export const DEFAULT_METRICS_BASE_TIME_MS = Date.UTC(2026, 0, 1);
@@ -158,27 +165,35 @@ function* render(
   const requestsHead = [utf8('istio_requests_total{')];
   const requestsTail = [utf8('} ')];
   for (const { t, from, times, labels } of prepared)
-    yield* sampleChunks(w, t.series.length, function requestLines(i) {
+    yield* sampleChunks(w, t.series.length, function requestLines(i, memory) {
       return new SampleLines(
-        lineStarts(requestsHead, labels[i] as Uint8Array, requestsTail),
-        new CounterSamples((t.series[i] as TelemetrySeries).counts),
-        t.windows,
-        from,
+        lineStarts(requestsHead, labels[i] as Uint8Array, requestsTail, memory),
+        counterValues(float64((t.series[i] as TelemetrySeries).counts), t.windows, from, memory),
         times,
+        from,
+        t.windows,
       );
     });
   header(DURATION);
   for (const { t, from, times, labels } of prepared) {
     const parts = histogramParts(DURATION.name, t.durationBucketsMs, true);
     const { heads, tails } = histogramLines(parts);
-    yield* sampleChunks(w, t.series.length, function durationLines(i) {
+    yield* sampleChunks(w, t.series.length, function durationLines(i, memory) {
       const s = t.series[i] as TelemetrySeries;
       return new SampleLines(
-        lineStarts(heads, labels[i] as Uint8Array, tails),
-        new HistogramSamples(s.buckets, s.counts, s.sumsMs, parts.le.length),
-        t.windows,
-        from,
+        lineStarts(heads, labels[i] as Uint8Array, tails, memory),
+        histogramValues(
+          float64(s.buckets),
+          float64(s.counts),
+          float64(s.sumsMs),
+          parts.le.length,
+          t.windows,
+          from,
+          memory,
+        ),
         times,
+        from,
+        t.windows,
       );
     });
   }

@@ -51,6 +51,82 @@ export function utf8(s: string): Uint8Array {
 }
 
 /**
+ * The largest integer `samples` writes by its digits (larger ones by `String`). Below it a digit is exact
+ * from doubles: `v / 10` is within 1/128 of its true value, so its floor is the quotient and ten times its
+ * fraction rounds to the digit.
+ */
+const MAX_DIGITS_VALUE = 1e15;
+
+/**
+ * Sets value `i` of a sample table (`SampleLines.values`, `decimals` 0 until set) to `v` rounded to 6
+ * decimals, which `samples` then writes as `num(v)` (openmetrics-lines.ts) does: `String` of the rounded
+ * value. A fraction below 1e9 is stored as its digits without the point (`values`) and how many of them
+ * follow it (`decimals`): the rounded value `r` is the double nearest to the decimal `round(v * 1e6) /
+ * 10^6` of at most 15 digits, and no other decimal of 15 digits or fewer is nearest to `r`, so that
+ * decimal, less its trailing zeros, is `r`'s shortest round trip: what `String(r)` writes (in fixed
+ * notation from 1e-6 on). So integers and fractions share one digit loop in `samples`.
+ */
+export function setRounded(values: Float64Array, decimals: Uint8Array, i: number, v: number): void {
+  const r = Number.isInteger(v) ? v : Math.round(v * 1e6) / 1e6;
+  if (!(r > 0 && r < 1e9) || Number.isInteger(r)) {
+    values[i] = r;
+    decimals[i] = 0;
+    return;
+  }
+  let digits = Math.round(r * 1e6);
+  let after = 6;
+  while (digits % 10 === 0) {
+    digits /= 10;
+    after--;
+  }
+  values[i] = digits;
+  decimals[i] = after;
+}
+
+/** The starts of a label set's lines (`name{labels} `, one per line of a sample) and their bytes together. */
+export interface LineStarts {
+  readonly starts: readonly Uint8Array[];
+  readonly bytes: number;
+}
+
+/** A label set's sample values: each written as `String` writes it, or as `setRounded` says. */
+export interface SampleValues {
+  readonly values: Float64Array;
+  readonly decimals: Uint8Array;
+}
+
+/** A label set's sample lines, as `ChunkWriter.samples` writes them (openmetrics-lines.ts makes them). */
+export class SampleLines {
+  /** The next sample to write. */
+  k: number;
+  /** Per line of a sample, its text up to the value. */
+  readonly starts: readonly Uint8Array[];
+  /** The starts' bytes together. */
+  readonly startBytes: number;
+  /** Sample `k`'s values from `(k - from) * starts.length`, one per start. */
+  readonly values: Float64Array;
+  /** Per value, how many of its digits follow the point (see `setRounded`). */
+  readonly decimals: Uint8Array;
+
+  constructor(
+    starts: LineStarts,
+    values: SampleValues,
+    /** Per sample, what follows each value: ` timestamp\n` (`\n` alone in a final scrape). */
+    readonly times: readonly Uint8Array[],
+    /** The first sample written (0, or the last for a final scrape). */
+    readonly from: number,
+    /** The last sample. */
+    readonly last: number,
+  ) {
+    this.starts = starts.starts;
+    this.startBytes = starts.bytes;
+    this.values = values.values;
+    this.decimals = values.decimals;
+    this.k = from;
+  }
+}
+
+/**
  * Appends bytes to the current chunk; full chunks wait in `ready` until the producer yields them (`take`).
  * Chunks handed out by one `take` are reused from the next `take` on: the reader has finished with them
  * once the producer runs again (see the file comment).
@@ -81,18 +157,68 @@ export class ChunkWriter {
   }
 
   /**
-   * A sample's lines `starts[j] values[j] end`, j < n (e.g. `name_bucket{` labels `,le="5"} ` in one start,
-   * 12, ` 1767225600.000\n`): every sample line of the export is written here, two copies and a number per
-   * line. One small function that V8 compiles cheaply, where a line writer inlined into each renderer was
-   * compiled again per caller (an export's first text paid more in compiling than in writing).
+   * Writes `rows`' samples from `rows.k` on, each sample's lines `starts[j] value end` (e.g. `name_bucket{`
+   * labels `,le="5"} ` in one start, 12, ` 1767225600.000\n`): every sample line of an export is written
+   * here. Stops after the last sample, or after a sample that began a new chunk (the filled one waits in
+   * `ready`; the next call goes on from `rows.k`).
+   *
+   * One function with no calls but the copies, and room made once per sample: an export's first text runs
+   * much of this before V8 has optimized it, and every line's calls and checks cost there; and each helper
+   * it called was compiled on its own and again inlined into it (an export's first text paid more in
+   * compiling than in writing).
    */
-  lines(starts: readonly Uint8Array[], values: ArrayLike<number>, n: number, end: Uint8Array): void {
-    for (let j = 0; j < n; j++) {
-      const start = starts[j] as Uint8Array;
-      this.room(start.length + MAX_NUMBER_CHARS + end.length);
-      this.put(start);
-      this.number(values[j] as number);
-      this.put(end);
+  samples(rows: SampleLines): void {
+    const { starts, values, decimals, times } = rows;
+    const n = starts.length;
+    for (let k = rows.k; k <= rows.last; k = rows.k) {
+      const end = times[k] as Uint8Array;
+      const endBytes = end.length;
+      const need = rows.startBytes + n * (MAX_NUMBER_CHARS + endBytes);
+      // Whether to stop after this sample is this, not `ready.length`: reading a new writer's empty
+      // `ready` (an array of another map) deoptimized this function on an export's second text.
+      const filled = this.at + need > this.chunk.length;
+      if (filled) this.next(need);
+      const c = this.chunk;
+      let at = this.at;
+      let value = (k - rows.from) * n;
+      for (let j = 0; j < n; j++) {
+        const start = starts[j] as Uint8Array;
+        c.set(start, at);
+        at += start.length;
+        const after = decimals[value] as number;
+        let v = values[value++] as number;
+        if (!(v >= 0 && v <= MAX_DIGITS_VALUE && Math.floor(v) === v)) {
+          const text = String(v);
+          for (let i = 0; i < text.length; i++) c[at++] = text.charCodeAt(i);
+        } else {
+          // One loop for integers and fractions (see `setRounded`): the counters that come first in a
+          // text are all integers, and a path of its own for fractions, first taken at the first
+          // histogram sum after V8 had optimized this function on the counters, deoptimized it (and
+          // it was compiled again: ~20 M instructions). Digits are counted by dividing, not by powers
+          // of 10: a power past 2^31 (a fraction's digits) overflowed the small integers V8 had seen.
+          let digits = 1;
+          for (let rest = v; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+          digits = Math.max(digits, after + 1);
+          const numberEnd = at + digits + (after > 0 ? 1 : 0);
+          const point = numberEnd - after - 1;
+          c[point] = 46; // '.', which the last digit overwrites when there are no decimals
+          for (let i = numberEnd; digits > 0; digits--) {
+            i -= i - 1 === point && after > 0 ? 2 : 1;
+            // Not `v - q * 10`: that product outgrew the small integers V8 had seen (the counters'), and
+            // deoptimized this function at the first fraction's digits.
+            const tenth = v / 10;
+            const q = Math.floor(tenth);
+            c[i] = 48 + Math.round((tenth - q) * 10);
+            v = q;
+          }
+          at = numberEnd;
+        }
+        c.set(end, at);
+        at += endBytes;
+      }
+      this.at = at;
+      rows.k = k + 1;
+      if (filled) return;
     }
   }
 
