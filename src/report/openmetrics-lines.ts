@@ -277,8 +277,9 @@ class SeriesText {
         if (this.i >= this.count) return true;
         s = this.current = this.series(this.i++, this.memory);
       }
-      w.samples(s);
-      if (s.k > s.last) this.current = undefined;
+      const need = w.samples(s);
+      if (need === 0) this.current = undefined;
+      else w.makeRoom(need);
       if (w.ready.length > 0) return false;
     }
   }

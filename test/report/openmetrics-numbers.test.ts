@@ -27,7 +27,8 @@ function written(values: readonly number[], round: boolean): string[] {
     });
     const empty = new Uint8Array(0);
     const starts = { starts: values.map(() => empty), bytes: 0 };
-    w.samples(new SampleLines(starts, out, [utf8('\n')], 0, 0));
+    const sample = new SampleLines(starts, out, [utf8('\n')], 0, 0);
+    for (let need = w.samples(sample); need > 0; need = w.samples(sample)) w.makeRoom(need);
     yield* w.take(true);
   });
   return chunksToString(chunks).split('\n').slice(0, -1);
