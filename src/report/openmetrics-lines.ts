@@ -69,6 +69,24 @@ export class LabelSetMemory {
   private values = new Float64Array(0);
   private decimals = new Uint8Array(0);
 
+  private parts: readonly (readonly Uint8Array[])[] = [];
+  private partsTotal = 0;
+
+  /**
+   * The bytes of `heads` and `tails` together, counted again only when they are other arrays than last
+   * time: a family's label sets share them, and a loop over them per label set made `lineStarts` hot
+   * enough for V8 to compile it.
+   */
+  partsBytes(heads: readonly Uint8Array[], tails: readonly Uint8Array[]): number {
+    if (heads !== this.parts[0] || tails !== this.parts[1]) {
+      let bytes = 0;
+      for (const part of [...heads, ...tails]) bytes += part.length;
+      this.parts = [heads, tails];
+      this.partsTotal = bytes;
+    }
+    return this.partsTotal;
+  }
+
   /** At least `n` bytes, overwritten by the next call. */
   lendBytes(n: number): Uint8Array {
     if (this.bytes.length < n) this.bytes = new Uint8Array(Math.max(n, 2 * this.bytes.length));
@@ -99,10 +117,21 @@ export function lineStarts(
   tails: readonly Uint8Array[],
   memory: LabelSetMemory,
 ): LineStarts {
+  const bytes = heads.length * labels.length + memory.partsBytes(heads, tails);
+  return { starts: fillStarts(heads, labels, tails, memory.lendBytes(bytes)), bytes };
+}
+
+/**
+ * `lineStarts`' loop, apart from its memory: V8 compiles this function (it runs every line of every label
+ * set), and inlined into it the lending and its allocation, a larger compile for a call per label set.
+ */
+function fillStarts(
+  heads: readonly Uint8Array[],
+  labels: Uint8Array,
+  tails: readonly Uint8Array[],
+  all: Uint8Array,
+): Uint8Array[] {
   const n = heads.length;
-  let bytes = n * labels.length;
-  for (let j = 0; j < n; j++) bytes += (heads[j] as Uint8Array).length + (tails[j] as Uint8Array).length;
-  const all = memory.lendBytes(bytes);
   const starts = new Array<Uint8Array>(n);
   let at = 0;
   for (let j = 0; j < n; j++) {
@@ -117,7 +146,7 @@ export function lineStarts(
     at += tail.length;
     starts[j] = all.subarray(from, at);
   }
-  return { starts, bytes };
+  return starts;
 }
 
 /** The fixed parts of a histogram's lines, encoded once per family and label layout. */
