@@ -21,15 +21,18 @@ export const Priority = {
 export type Priority = (typeof Priority)[keyof typeof Priority];
 
 export class Engine {
-  private clock: SimTime = 0;
+  /** Starts as -0 for V8's sake, set to 0 in the constructor (see `EventQueue`'s `farFrom`). */
+  private clock: SimTime = -0;
   private readonly queue: EventQueue;
   private stopped = false;
   /** Events processed so far (for throughput measurements). */
   processed = 0;
-  private readonly popped: PoppedEvent = { time: 0, handler: noop, data: undefined };
+  /** `time` starts as -0, a double, for V8's sake (see `EventQueue`'s `farFrom`); popInto sets it first. */
+  private readonly popped: PoppedEvent = { time: -0, handler: noop, data: undefined };
 
   constructor(initialCapacity = 1024) {
     this.queue = new EventQueue(initialCapacity);
+    this.clock = 0;
   }
 
   /** The current simulated time. */

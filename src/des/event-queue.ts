@@ -93,11 +93,18 @@ export class EventQueue {
   // time in `far`; times of Infinity always stay near (they sort last anyway and never come due).
   private readonly far = new FarEvents((a, b) => this.less(a, b));
   private isFar = new Uint8Array(0);
-  private farFrom = FAR_AHEAD;
+  /**
+   * Starts as -0 and gets its value in the constructor, as do `farSoon` and `invWidth`: V8 gives a field the
+   * representation of the first value stored in it, and a small integer (60000, 1) would make it a Smi field.
+   * The first fraction stored later then deprecates the queue's map, and every kernel function compiled
+   * against it deoptimizes ("wrong map" in `less`, `siftDown`, `release`, `peekTime`) and compiles again.
+   * -0 is a double, so the field is a double field from the start and the map never changes.
+   */
+  private farFrom = -0;
   /** `far.size`, mirrored: the hot path reads a field of its own instead of calling into another object. */
   private farCount = 0;
   /** Once the front of the near part reaches this, the boundary moves on (and far events come near). */
-  private farSoon = FAR_AHEAD / 2;
+  private farSoon = -0;
 
   // Heap layout: heap[i] is a slot; pos[slot] is its index in the heap.
   private heap = new Int32Array(0);
@@ -107,9 +114,13 @@ export class EventQueue {
   /** Head slot of each day's sorted list, or NONE. */
   private heads = new Int32Array(MIN_BUCKETS).fill(NONE);
   private mask = MIN_BUCKETS - 1;
-  private invWidth = 1;
-  /** The day being scanned, and its bucket; no queued event has an earlier day. */
-  private currentDay = 0;
+  private invWidth = -0;
+  /**
+   * The day being scanned, and its bucket; no queued event has an earlier day. A double field (-0 first, as
+   * `farFrom`): it is read from the `day` array, whose loads V8 boxes as heap numbers, and a day can pass
+   * the Smi range (2^30) in a long run with a narrow width.
+   */
+  private currentDay = -0;
   private currentBucket = 0;
   /** The earliest event, once found by a peek and until the set changes in a way that could undo it. */
   private earliest = NONE;
@@ -118,6 +129,10 @@ export class EventQueue {
   private ops = 0;
 
   constructor(initialCapacity = 1024) {
+    this.farFrom = FAR_AHEAD;
+    this.farSoon = FAR_AHEAD / 2;
+    this.invWidth = 1;
+    this.currentDay = 0;
     this.grow(Math.max(16, initialCapacity));
   }
 

@@ -11,6 +11,15 @@
 import { Resource } from '../des/index.js';
 import type { Proxy } from './proxy.js';
 
+/**
+ * The longest waiting line of a replica with no `queueLimit`, a small integer where Infinity made V8 keep
+ * the field in a number object of its own per pod (16 bytes, and one more object for every full collection
+ * to mark and sweep). It cannot be reached: 2^30 - 1 waiting tries hold far more than Node's heap (a waiting
+ * request is a kilobyte or more, check-size.ts `MAX_QUEUED`), so the run fails on memory long before a try
+ * could be refused for it.
+ */
+const UNLIMITED_LINE = 2 ** 30 - 1;
+
 export class Endpoint extends Resource {
   constructor(
     readonly id: number,
@@ -23,7 +32,7 @@ export class Endpoint extends Resource {
     concurrency: number,
     queueLimit: number = Infinity,
   ) {
-    super(concurrency, queueLimit);
+    super(concurrency, Math.min(queueLimit, UNLIMITED_LINE));
   }
 
   /** The union's tag (on the prototype: no field per pod). */

@@ -5,9 +5,10 @@
  * control plane (connection, certificates) and the data plane (requests); this is the proxy's state.
  *
  * Layout: a request hop reads a random proxy, which on a large mesh is not in cache. The fields a hop reads
- * (cluster, zone, latency stream, balancing stream, certificate expiry, last view, endpoint, id and kind)
- * are declared first, so V8 lays them out in the object's first 128 bytes (Node's V8 has no pointer
- * compression: 8 bytes a field after a 24-byte header); the control plane's fields follow. The sidecar's
+ * (latency stream, certificate expiry, snapshot, last view, zone, cluster, endpoint and kind) are declared
+ * first, so V8 lays them out in the object's first 104 bytes (Node's V8 has no pointer compression: 8 bytes
+ * a field after a 24-byte header); the balancing stream (copied into each view) and the id follow, then the
+ * control plane's fields. The sidecar's
  * latency is drawn by one sampler shared by every proxy with the same distribution, from this proxy's own
  * stream, named by a number (des/distribution.ts `StreamSampler`): no sampler object or closure per proxy.
  */
@@ -45,7 +46,8 @@ export class Proxy {
    * of the proxy it sends to (its latency and its certificate, at the handshake): that proxy is usually
    * cold on a large mesh, and a replica that calls no further service has its sidecar read for nothing
    * else, so these three come right after the header, in the object's first cache line more often. Then
-   * what the sending proxy reads.
+   * what the sending proxy reads: its route and view (snapshot, last view), where it is (zone, cluster:
+   * the path and the recorder), its replica (the recorder's edge) and its kind (the route resolver).
    */
   /** This proxy's latency stream, an index into the shared sampler's states. */
   private readonly latencyStream: number;
@@ -57,11 +59,6 @@ export class Proxy {
    * opens a new connection: a sidecar of a 25,000-pod mesh meets a new host on most requests).
    */
   private certOkBeforeMs = CERT_CHECK_CAP_MS;
-  readonly cluster: number;
-  readonly zone: number;
-  /** Load balancing, retry backoff and fault draws: this proxy's own stream, by index in shared draws. */
-  readonly lbStream: number;
-  readonly lbDraws: StreamDraws;
   /** The last config received; kept while istiod is unreachable (its version tells a view is current). */
   snapshot: EndpointSnapshot | undefined = undefined;
   /**
@@ -70,11 +67,20 @@ export class Proxy {
    */
   lastUpstream: Upstream | undefined = undefined;
   lastUpstreamService = -1;
+  readonly zone: number;
+  readonly cluster: number;
   /** The replica this sidecar belongs to (undefined for clients and gateways). */
   endpoint: Endpoint | undefined = undefined;
-  // Read by the route resolver and the service graph on every call.
-  readonly id: number;
+  // Read by the route resolver on every call.
   readonly nodeType: NodeType;
+  /*
+   * Not read per hop: a view copies the balancing stream when it is built (fault, back-off and retry draws
+   * read it here), and the id names the proxy to the control plane.
+   */
+  /** Load balancing, retry backoff and fault draws: this proxy's own stream, by index in shared draws. */
+  readonly lbStream: number;
+  readonly lbDraws: StreamDraws;
+  readonly id: number;
 
   // Read when a view is (re)built or a subset called.
   /**

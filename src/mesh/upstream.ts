@@ -85,22 +85,16 @@ const NO_CURSOR = new RoundRobinCursor(0);
 
 export class Upstream implements ActiveRequests {
   /*
-   * Field order is V8's in-object layout order (8 bytes a field, Node's V8 has no pointer compression):
-   * what a pick, a start and an end read comes first, in the object's first 128 bytes, and what only
-   * failures, gateways and retries read follows; a view untouched for a second (a sidecar of a
-   * 25,000-pod mesh sends about one request a second) is read from as few cache lines as its size allows.
+   * Field order is V8's in-object layout order (8 bytes a field after a 24-byte header, Node's V8 has no
+   * pointer compression). A view untouched for a second (a sidecar of a 25,000-pod mesh sends about one
+   * request a second) is read from as few cache lines as its size allows, twice per try: at the pick and
+   * again when the answer comes back, tens of milliseconds later, when it is cold again. So what the end of
+   * a try reads comes first (`finished`, `recordSuccess`, `releaseAdmission`), then the rest of what a pick
+   * and a start read, all fourteen in the 112 bytes after the header; what only failures, gateways, limited
+   * pools, retries and views of more than 4,096 hosts read follows.
    */
-  /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
-  readonly snapshotVersion: number;
-  private readonly admission: ConnectionPool;
-  /**
-   * Whether admissions are counted in the pool: not when it limits neither connections nor requests
-   * (Istio's default, `ConnectionPool.limitsAdmission`), where every request is admitted and none waits
-   * whatever the counts. On a large mesh the pool was one more cold object per try for nothing.
-   */
-  private readonly countsAdmission: boolean;
-  readonly set: PrioritySet;
-  private usable: Usable;
+  /** The view that replaced this one (set by `inherit`): late completions are counted there. */
+  private successor: Upstream | undefined = undefined;
   /**
    * Active requests per host (Envoy `rq_active`, this proxy's own), in the view itself: one host inline
    * (`activeHost`, `activeN`), the others in a table made when a second host has requests in flight.
@@ -110,11 +104,23 @@ export class Upstream implements ActiveRequests {
    */
   private activeHost = -1;
   private activeN = 0;
+  /**
+   * Whether admissions are counted in the pool: not when it limits neither connections nor requests
+   * (Istio's default, `ConnectionPool.limitsAdmission`), where every request is admitted and none waits
+   * whatever the counts. On a large mesh the pool was one more cold object per try for nothing.
+   */
+  private readonly countsAdmission: boolean;
+  private readonly health: HostHealth | undefined;
+  /** Active requests of hosts other than the inline one (made when a second host has any). */
+  private activeMore: HostTable | undefined = undefined;
+  /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
+  readonly snapshotVersion: number;
+  readonly set: PrioritySet;
+  private usable: Usable;
+  private readonly policy: LbPolicy;
   /** The proxy's balancing draws and its stream in them (drawn through `draws.next(stream)` per pick). */
   private readonly draws: StreamDraws;
   private readonly stream: number;
-  private readonly policy: LbPolicy;
-  private readonly health: HostHealth | undefined;
   /**
    * The hosts of a view of up to 4,096 hosts this proxy holds a pooled connection to: one bit per host
    * from word `bitsAt` of `bits`, made on the first connection: a row of the mesh's shared chunks while
@@ -123,16 +129,14 @@ export class Upstream implements ActiveRequests {
    */
   private bits: Int32Array | undefined = undefined;
   private bitsAt = 0;
-  /** The view that replaced this one (set by `inherit`): late completions are counted there. */
-  private successor: Upstream | undefined = undefined;
-  /** Active requests of hosts other than the inline one (made when a second host has any). */
-  private activeMore: HostTable | undefined = undefined;
+  /** The circuit-breaker counters (read per try only when `countsAdmission`). */
+  private readonly admission: ConnectionPool;
   /** Pooled connections of a view of more than 4,096 hosts (sparse, then a bitset: connected-hosts.ts). */
   private readonly wide: ConnectedHosts | undefined;
   /** Where this view's row came from (undefined: the view's bits are its own array), and its id (-1: none). */
   private readonly rows: ConnectionRows | undefined;
   private row = -1;
-  /** ROUND_ROBIN's cursors (read by that policy only, so after the fields every pick reads). */
+  /** ROUND_ROBIN's cursors (read by that policy only). */
   private readonly cursor: RoundRobinCursor;
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
   private gateways: Map<number, GatewayConnections> | undefined = undefined;
@@ -405,7 +409,9 @@ export class Upstream implements ActiveRequests {
 
   setConnected(host: number, connected: boolean): void {
     if (host < 0) return;
-    if (this.wide !== undefined) {
+    // `bits` and `wide` never both exist (`wide` only for views of more than 4,096 hosts, which never make
+    // bits): asking `bits` first keeps `wide`, past the hop's fields, out of a hop that has bits.
+    if (this.bits === undefined && this.wide !== undefined) {
       this.wide.set(host, connected);
       return;
     }
