@@ -171,7 +171,7 @@ export function histogramParts(name: string, bounds: readonly number[], labelled
   };
 }
 
-/** The heads and tails of a histogram's lines, in `HistogramSamples.values` order: buckets, +Inf, count, sum. */
+/** The heads and tails of a histogram's lines, in `histogramValues`' order: buckets, +Inf, count, sum. */
 export function histogramLines(parts: HistogramParts): {
   readonly heads: readonly Uint8Array[];
   readonly tails: readonly Uint8Array[];

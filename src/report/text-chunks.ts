@@ -244,25 +244,6 @@ export class ChunkWriter {
     this.at = at;
   }
 
-  /** A number as `String(v)` writes it; non-negative integers below 2^53 without making a string. */
-  number(v: number): void {
-    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v)) {
-      this.ascii(String(v));
-      return;
-    }
-    this.room(MAX_NUMBER_CHARS);
-    const c = this.chunk;
-    let digits = 1;
-    for (let p = 10; p <= v; p *= 10) digits++;
-    let at = this.at + digits;
-    this.at = at;
-    do {
-      const q = Math.floor(v / 10);
-      c[--at] = 48 + (v - q * 10);
-      v = q;
-    } while (v > 0);
-  }
-
   /** Hands out the chunks filled so far, the partly filled one too when `all`. */
   take(all = false): Uint8Array[] {
     // The reader is done with the chunks of the last take (it asked for more, so the producer runs).

@@ -61,8 +61,7 @@ describe('ChunkWriter', () => {
     const piece = new TextEncoder().encode('x'.repeat(190));
     for (let i = 0; i < 6000; i++) {
       w.bytes(piece);
-      w.number(i);
-      w.ascii('\n');
+      w.ascii(`${i}\n`);
       if (w.ready.length > 0) yield* w.take();
     }
     yield* w.take(true);
