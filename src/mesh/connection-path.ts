@@ -20,7 +20,8 @@ import { checkAttempt } from './request-pools.js';
 import type { DataPlaneContext, DataPlaneRoles, PathRole } from './data-plane-roles.js';
 import type { Endpoint } from './endpoint.js';
 import { EndpointState } from './endpoint-registry.js';
-import type { Proxy } from './proxy.js';
+import type { GatewayHost } from './priority-set.js';
+import { certsValidAt, type Proxy } from './proxy.js';
 import { isFailure, type Attempt } from './request.js';
 import type { ServiceRuntime } from './service-runtime.js';
 import { AttemptEnd, AttemptOutcome } from './traffic/attempt-outcome.js';
@@ -59,37 +60,43 @@ export class ConnectionPath implements PathRole {
       this.roles.client.attemptEnded(a, 503, AttemptEnd.noHealthyUpstream);
       return;
     }
-    const target = upstream.hosts[host];
+    const set = upstream.set;
+    const target = set.hosts[host];
     // A pick outside the view is the view's bug: failing here keeps it from leaving a try open forever.
     if (target === undefined)
-      throw new Error(`upstream pick returned host ${host} of a view of ${upstream.hosts.length}`);
+      throw new Error(`upstream pick returned host ${host} of a view of ${set.hosts.length}`);
     a.host = host;
     upstream.started(host);
     const source = call.source;
     let endpoint: Endpoint;
     let delay = source.sampleLatency();
-    if (target.kind === 'gateway') {
-      a.viaGateway = target.cluster;
-      const reach = this.reachGateway(source, target.cluster);
+    // The host's zone and sidecar latency stream come from the set (priority-set.ts `hop`): the Endpoint and
+    // its sidecar are not read here, only when the try arrives (replica-side.ts).
+    const hop = set.hop;
+    const podStream = hop[2 * host + 1] as number;
+    if (podStream < 0) {
+      const gateway = target as GatewayHost;
+      a.viaGateway = gateway.cluster;
+      const reach = this.reachGateway(source, gateway.cluster);
       if (reach !== PathState.open) {
         this.failConnect(a, reach, upstream.connectTimeoutMs, delay);
         return;
       }
       delay +=
-        this.ctx.network.sample(source.zone, target.zone) +
-        this.ctx.eastWestGateway(target.cluster).sampleLatency();
-      const backend = this.gatewayBackend(a, upstream, host, target.cluster, call.service);
+        this.ctx.network.sample(source.zone, gateway.zone) +
+        this.ctx.eastWestGateway(gateway.cluster).sampleLatency();
+      const backend = this.gatewayBackend(a, upstream, host, gateway.cluster, call.service);
       if (backend === undefined) {
         // The gateway has no backend for the service in its view: it closes the client's connection.
         this.failAfter(a, delay, 503, AttemptEnd.gatewayNoBackend);
         return;
       }
       endpoint = backend;
-      delay += this.ctx.network.sample(target.zone, endpoint.zone);
+      delay += this.ctx.network.sample(gateway.zone, endpoint.zone);
     } else {
-      // A pod host is its endpoint (the host union makes "neither" a type error).
-      endpoint = target;
-      delay += this.ctx.network.sample(source.zone, endpoint.zone);
+      // A pod host is its endpoint (the set marks gateways with stream -1).
+      endpoint = target as Endpoint;
+      delay += this.ctx.network.sample(source.zone, hop[2 * host] as number);
     }
     a.endpoint = endpoint;
     const state = this.pathTo(source, endpoint, a.viaGateway >= 0);
@@ -105,7 +112,7 @@ export class ConnectionPath implements PathRole {
         this.failConnect(a, state, upstream.connectTimeoutMs, delay);
         return;
       }
-      if (!source.hasValidCert(now) || !endpoint.sidecar.hasValidCert(now)) {
+      if (!source.hasValidCert(now) || !(certsValidAt(now) || endpoint.sidecar.hasValidCert(now))) {
         // mTLS handshake with an expired certificate: refused at once.
         this.failAfter(a, delay, 503, AttemptEnd.connectFailure);
         return;
@@ -119,7 +126,12 @@ export class ConnectionPath implements PathRole {
       this.hang(a); // No answer: a timeout, or the path coming back, ends this attempt.
       return;
     }
-    delay += endpoint.sidecar.sampleLatency();
+    // Through a gateway the backend is not a host of this set: its sidecar is asked.
+    const podLatency = set.podLatency;
+    delay +=
+      podStream >= 0 && podLatency !== undefined
+        ? podLatency.sample(podStream)
+        : endpoint.sidecar.sampleLatency();
     engine.schedule(delay, this.roles.replica.arrive, a);
   }
 

@@ -10,6 +10,7 @@
  * Contents: `UpstreamHost` (a pod's Endpoint, or a remote network's east-west gateway), `GatewayHost`,
  * `HostEntry`, `PrioritySet`.
  */
+import type { StreamSampler } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { ResolvedTrafficPolicy } from './traffic/effective-traffic-policy.js';
 
@@ -97,6 +98,19 @@ export class PrioritySet {
   readonly localityHosts: readonly Int32Array[];
   readonly localityLevel: Int32Array;
   readonly localityWeights: Float64Array;
+  /**
+   * What a request hop needs of its host, two ints per host: its zone, then, for a pod, its sidecar's
+   * latency stream in `podLatency` (-1: a gateway host). With these a hop to a pod reads neither the
+   * Endpoint nor its sidecar (each a cold object on a large mesh, whose host a sidecar has seldom touched
+   * in the last second) until the try arrives there; the hosts of one set are read by every proxy that
+   * sees it, so these stay in cache (connection-path.ts `dispatch`).
+   */
+  readonly hop: Int32Array;
+  /**
+   * The sampler every pod host's sidecar draws its latency with (`hop` holds the stream), or undefined when
+   * they do not share one: a hop then asks the sidecar itself.
+   */
+  readonly podLatency: StreamSampler | undefined;
   /** Host index by key, built on first use (rebuilds and retry predicates). */
   private byKey: Map<number, number> | undefined = undefined;
 
@@ -111,6 +125,23 @@ export class PrioritySet {
   ) {
     const n = entries.length;
     this.hosts = entries.map((e) => e.host);
+    const hop = new Int32Array(2 * n);
+    let podLatency: StreamSampler | undefined = undefined;
+    let shared = true;
+    entries.forEach((e, i) => {
+      const h = e.host;
+      hop[2 * i] = h.zone;
+      if (h.kind === 'gateway') {
+        hop[2 * i + 1] = -1;
+        return;
+      }
+      const latency = h.sidecar.latency;
+      hop[2 * i + 1] = latency.stream;
+      podLatency ??= latency.sampler;
+      if (latency.sampler !== podLatency) shared = false;
+    });
+    this.hop = hop;
+    this.podLatency = shared ? podLatency : undefined;
     const priorities = Int32Array.from(entries, (e) => e.priority);
     const localities = Int32Array.from(entries, (e) => e.locality);
     this.priorities = priorities;

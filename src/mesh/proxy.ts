@@ -36,6 +36,20 @@ export interface ProxyStream {
 /** The largest rounded expiry kept inline: 2^30 - 1 ms (12.4 days), a small integer in every V8 build. */
 const CERT_CHECK_CAP_MS = 2 ** 30 - 1;
 
+/**
+ * A lower bound on every proxy's rounded certificate expiry (`certOkBeforeMs`) in this process: the lowest
+ * value ever given one. Before it, every proxy's certificate is valid (`certsValidAt`), so a hop can skip
+ * reading the replica's sidecar (a cold object on a large mesh) for its handshake. Only ever lowered, so it
+ * is never above any proxy's current bound, whichever mesh of the process set it; a run with short-lived or
+ * expired certificates lowers it and its hops read the sidecars again.
+ */
+let certFloorMs = CERT_CHECK_CAP_MS;
+
+/** Whether, at `nowMs`, every proxy of this process holds a valid certificate (see `certFloorMs`). */
+export function certsValidAt(nowMs: number): boolean {
+  return nowMs < certFloorMs;
+}
+
 /** Bits of `Proxy.controlFlags`. */
 const PUSH_QUEUED = 1;
 const CERT_EXPIRED_REPORTED = 2;
@@ -159,6 +173,11 @@ export class Proxy {
     return views;
   }
 
+  /** How this proxy draws its latency (read when a view's hosts are laid out, priority-set.ts). */
+  get latency(): ProxyLatency {
+    return { sampler: this.latencySampler, stream: this.latencyStream };
+  }
+
   /** A draw of this proxy's processing latency (ms), from its own stream. */
   sampleLatency(): number {
     return this.latencySampler.sample(this.latencyStream);
@@ -197,12 +216,14 @@ export class Proxy {
   set certExpiresMs(ms: number) {
     this.certExpiry = ms;
     // Never above the expiry, so before it the certificate is valid (NaN, never valid, gives the floor).
-    this.certOkBeforeMs =
+    const okBefore =
       ms >= CERT_CHECK_CAP_MS
         ? CERT_CHECK_CAP_MS
         : ms >= -CERT_CHECK_CAP_MS
           ? Math.floor(ms)
           : -CERT_CHECK_CAP_MS;
+    this.certOkBeforeMs = okBefore;
+    if (okBefore < certFloorMs) certFloorMs = okBefore;
   }
 
   /** Whether a new mTLS handshake can use this proxy's certificate at `nowMs`. */

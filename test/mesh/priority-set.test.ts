@@ -10,7 +10,11 @@ import { GatewayHost, PrioritySet, type HostEntry } from '../../src/mesh/priorit
 import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 
-const pod = (id: number) => new Endpoint(id, 0, 0, 0, {}, {} as Proxy, 1);
+/** A sidecar as a set reads it: its latency, drawn by `sampler` from stream 100 + id. */
+const sidecar = (id: number, sampler: unknown = SAMPLER) =>
+  ({ latency: { sampler, stream: 100 + id } }) as unknown as Proxy;
+const SAMPLER = { name: 'sidecar latency' };
+const pod = (id: number, zone = 0) => new Endpoint(id, 0, 0, zone, {}, sidecar(id), 1);
 
 function set(entries: readonly Partial<HostEntry>[]): PrioritySet {
   const full = entries.map((e, i) => ({
@@ -87,5 +91,18 @@ describe('mesh/priority-set', () => {
     expect(() => same.weightOf(-1)).toThrow(RangeError);
     expect(s.indexOfKey(-3)).toBe(1);
     expect(s.indexOfKey(7)).toBe(-1);
+  });
+
+  it("lays out each host's zone and sidecar latency stream for a hop; gateways marked -1", () => {
+    const gateway = new GatewayHost(-3, 1, 2);
+    const s = set([{ host: pod(0, 4) }, { host: gateway }, { host: pod(7, 1) }]);
+    expect([...s.hop]).toEqual([4, 100, 2, -1, 1, 107]);
+    expect(s.podLatency).toBe(SAMPLER);
+    // Pods whose sidecars draw with different samplers: a hop must ask each sidecar.
+    const other = new Endpoint(9, 0, 0, 0, {}, sidecar(9, { name: 'another' }), 1);
+    const mixed = set([{ host: pod(0) }, { host: other }]);
+    expect([...mixed.hop]).toEqual([0, 100, 0, 109]);
+    expect(mixed.podLatency).toBeUndefined();
+    expect(set([{ host: gateway }]).podLatency).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * PrioritySet, and each keeps only sparse state of its own.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AleaStates, StreamSampler } from '../../src/des/index.js';
 import { Proxy, type Upstream } from '../../src/mesh/index.js';
 import { HostTable } from '../../src/mesh/host-table.js';
@@ -183,6 +183,44 @@ describe('mesh/proxy certificate', () => {
         },
       ),
     );
+  });
+  it('certsValidAt(now) holds only while no certificate set so far rounds to now or earlier', async () => {
+    // A fresh module: the floor is process-wide and other tests lowered it.
+    vi.resetModules();
+    const fresh = await import('../../src/mesh/proxy.js');
+    const make = () =>
+      new fresh.Proxy(
+        0,
+        'sidecar',
+        0,
+        0,
+        { sampler: new StreamSampler({ dist: 'constant', value: 0 }, new AleaStates()), stream: 0 },
+        { draws: { next: () => 0 }, stream: 0 },
+        {},
+      );
+    const proxies = [make(), make(), make()];
+    expect(fresh.certsValidAt(2 ** 29)).toBe(true);
+    let lowest = 2 ** 30 - 1;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(2), fc.double({ min: 1e6, max: 2 ** 31, noNaN: true })), { maxLength: 6 }),
+        fc.double({ min: 0, max: 2 ** 31, noNaN: true }),
+        (sets, now) => {
+          for (const [i, e] of sets) {
+            (proxies[i] as Proxy).certExpiresMs = e;
+            lowest = Math.min(lowest, Math.floor(e));
+          }
+          const valid = fresh.certsValidAt(now);
+          return valid === now < lowest && (!valid || proxies.every((p) => p.hasValidCert(now)));
+        },
+      ),
+    );
+    // An expired certificate anywhere turns the shortcut off from then on, renewed or not.
+    (proxies[0] as Proxy).certExpiresMs = 5;
+    expect(fresh.certsValidAt(5)).toBe(false);
+    (proxies[0] as Proxy).certExpiresMs = 2 ** 40;
+    expect(fresh.certsValidAt(4)).toBe(true);
+    expect(fresh.certsValidAt(5)).toBe(false);
   });
 });
 

@@ -17,7 +17,7 @@ import { ConnectionRows } from '../../src/mesh/connected-hosts.js';
 /** A view of hosts with the given keys (state only: no pick is made). */
 function view(keys: readonly number[], version = 0, rows?: ConnectionRows): Upstream {
   const hosts = keys.map((k) => ({
-    host: new Endpoint(k, 0, 0, 0, {}, {} as Proxy, 1),
+    host: new Endpoint(k, 0, 0, 0, {}, { latency: { sampler: undefined, stream: k } } as unknown as Proxy, 1),
     weight: 1,
     priority: 0,
     locality: -1,
