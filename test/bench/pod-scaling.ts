@@ -73,6 +73,12 @@ export interface ScalingRun {
   cpuSeconds: number;
   /** Peak live heap over the run (after a full collection), minus the heap before building, in bytes. */
   peakHeapBytes: number;
+  /**
+   * Peak of the ArrayBuffers' backing stores over the run, minus before building, in bytes: typed arrays
+   * larger than 64 bytes (random streams, connection bitsets, host tables) live outside V8's heap, so the
+   * heap figure does not count them.
+   */
+  peakArrayBufferBytes: number;
   /** Proxy-service pairs: for every pod, the services its workload calls. */
   proxyServicePairs: number;
   /** Proxy-host pairs a per-proxy copy of every view would hold (each caller x hosts of its callees). */
@@ -87,7 +93,7 @@ export function runScaling(scenario: Scenario, warmupS: number, windowS: number,
   const model = scenario.models[0];
   if (model === undefined) throw new Error('no model');
   gc?.();
-  const before = process.memoryUsage().heapUsed;
+  const { heapUsed: before, arrayBuffers: buffersBefore } = process.memoryUsage();
   const engine = new Engine(4096);
   const recorder = new RunRecorder({
     istiods: scenario.mesh.clusters.length,
@@ -101,9 +107,12 @@ export function runScaling(scenario: Scenario, warmupS: number, windowS: number,
   const mesh = buildMesh(scenario, model, engine, new RngStreams(1), recorder);
   mesh.start(scenario.durationMs);
   let peak = 0;
+  let peakBuffers = 0;
   const sample = () => {
     gc?.();
-    peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.heapUsed - before);
+    peakBuffers = Math.max(peakBuffers, m.arrayBuffers - buffersBefore);
   };
   const warmupMs = warmupS * 1000;
   for (let i = 1; i <= samples / 2; i++) {
@@ -140,6 +149,7 @@ export function runScaling(scenario: Scenario, warmupS: number, windowS: number,
     seconds,
     cpuSeconds,
     peakHeapBytes: peak,
+    peakArrayBufferBytes: peakBuffers,
     proxyServicePairs: pairs,
     proxyHostPairs: hostPairs,
   };
@@ -287,7 +297,11 @@ export function costPerRequestBench(largeReplicas = 694): boolean {
 const podsOf = (scenario: Scenario) =>
   scenario.mesh.services.reduce((n, s) => n + s.deployments.reduce((m, d) => m + d.replicas, 0), 0);
 
-/** Target (b): 100,000 pods, 60 s at 5,000 requests/s under the default heap, peak live heap < 1 GB. */
+/**
+ * Target (b): 100,000 pods, 60 s at 5,000 requests/s under the default heap, peak live heap plus the typed
+ * arrays' backing stores < 1 GB. The heap figure alone left those out: 101 MB at the peak, 1,059 B a pod
+ * beside the heap's 1,675 (2026-12-06), most of it the sidecars' connection bitsets and random streams.
+ */
 export function largeMeshBench(): boolean {
   const scenario = load(
     scalingYaml({ clusters: 50, chains: 5, length: 4, replicas: 100, ratePerSecond: 5000, durationS: 60 }),
@@ -296,7 +310,8 @@ export function largeMeshBench(): boolean {
   const r = runScaling(scenario, 10, 50);
   const wall = (performance.now() - t0) / 1000;
   const mb = r.peakHeapBytes / 2 ** 20;
-  const pass = mb < 1024 && r.requests > 0;
+  const buffersMb = r.peakArrayBufferBytes / 2 ** 20;
+  const pass = mb + buffersMb < 1024 && r.requests > 0;
   console.log('');
   console.log(
     'Large mesh: 50 clusters x 20 services x 100 pods, 5 chains of 4, 5,000 requests/s, 60 s, multi-primary',
@@ -306,7 +321,7 @@ export function largeMeshBench(): boolean {
   );
   const limitMb = getHeapStatistics().heap_size_limit / 2 ** 20;
   console.log(
-    `  peak live heap ${mb.toFixed(0)} MB under the default heap limit of ${limitMb.toFixed(0)} MB (target < 1024 MB) ${pass ? 'PASS' : 'MISS'}`,
+    `  peak live heap ${mb.toFixed(0)} MB under the default heap limit of ${limitMb.toFixed(0)} MB, and ${buffersMb.toFixed(0)} MB of typed arrays outside it (${(r.peakArrayBufferBytes / r.pods).toFixed(0)} B per pod): ${(mb + buffersMb).toFixed(0)} MB (target < 1024 MB) ${pass ? 'PASS' : 'MISS'}`,
   );
   console.log(
     `  peak heap / pods ${(r.peakHeapBytes / r.pods).toFixed(0)} B, / proxy-service pairs ${(r.peakHeapBytes / r.proxyServicePairs).toFixed(0)} B, / proxy-host pairs ${(r.peakHeapBytes / r.proxyHostPairs).toFixed(2)} B (per-proxy copies cost about 100 B per proxy-host pair)`,
