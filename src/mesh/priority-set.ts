@@ -75,6 +75,25 @@ function inHostOrder(hosts: Int32Array): Int32Array {
   return identity.subarray(first, first + n);
 }
 
+/** Runs of one value (0: every host in level 0; -1: no locality groups), by value, shared like `identity`. */
+const constantRuns = new Map<number, Int32Array>();
+
+/**
+ * `values` itself unless every entry is `value`, else a run of n `value`s that every such set shares: most
+ * clusters have one level and no locality groups, and a copy per set cost 4 bytes a host each (at 100,000
+ * pods as much as `hop` takes). Never written (the fields' type says so).
+ */
+function sharedIfAll(values: Int32Array, value: number): Int32Array {
+  const n = values.length;
+  if (!values.every((v) => v === value)) return values;
+  let run = constantRuns.get(value);
+  if (run === undefined || run.length < n) {
+    run = new Int32Array(Math.max(n, 2 * (run?.length ?? 0))).fill(value);
+    constantRuns.set(value, run);
+  }
+  return run.subarray(0, n);
+}
+
 /**
  * The immutable, shared part of a proxy's view of one cluster: hosts ordered into priority levels and
  * locality groups, their weights, and the cluster's traffic policy. Index arrays here are what the
@@ -83,10 +102,10 @@ function inHostOrder(hosts: Int32Array): Int32Array {
 export class PrioritySet {
   /** The hosts (index = host number in every array here and in the views). */
   readonly hosts: readonly UpstreamHost[];
-  /** Per host, its priority level. */
-  readonly priorities: Int32Array;
-  /** Per host, its locality group (-1: the cluster is not locality-weighted). */
-  readonly localities: Int32Array;
+  /** Per host, its priority level (maybe shared with other sets: never written). */
+  readonly priorities: Readonly<Int32Array>;
+  /** Per host, its locality group (-1: the cluster is not locality-weighted; maybe shared, never written). */
+  readonly localities: Readonly<Int32Array>;
   readonly levels: number;
   /** Per level, its hosts (indices into `hosts`), in host order. */
   readonly levelHosts: readonly Int32Array[];
@@ -144,8 +163,8 @@ export class PrioritySet {
     this.podLatency = shared ? podLatency : undefined;
     const priorities = Int32Array.from(entries, (e) => e.priority);
     const localities = Int32Array.from(entries, (e) => e.locality);
-    this.priorities = priorities;
-    this.localities = localities;
+    this.priorities = sharedIfAll(priorities, 0);
+    this.localities = sharedIfAll(localities, -1);
     let levels = 0;
     for (const p of priorities) levels = Math.max(levels, p + 1);
     this.levels = levels;

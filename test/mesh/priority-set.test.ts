@@ -105,4 +105,24 @@ describe('mesh/priority-set', () => {
     expect(mixed.podLatency).toBeUndefined();
     expect(set([{ host: gateway }]).podLatency).toBeUndefined();
   });
+
+  it('one level and no locality groups: priorities and localities are runs every such set shares', () => {
+    const a = set([{}, {}, {}]);
+    const b = set([{}, {}]);
+    expect([...a.priorities]).toEqual([0, 0, 0]);
+    expect([...a.localities]).toEqual([-1, -1, -1]);
+    expect([...b.priorities]).toEqual([0, 0]);
+    expect(a.priorities.buffer).toBe(b.priorities.buffer);
+    expect(a.localities.buffer).toBe(b.localities.buffer);
+    // A set with a second level, or locality groups, keeps its own.
+    const c = set([{ priority: 1 }, {}]);
+    expect([...c.priorities]).toEqual([1, 0]);
+    expect(c.priorities.buffer).not.toBe(a.priorities.buffer);
+    const d = set([
+      { locality: 0, localityWeight: 1 },
+      { locality: 0, localityWeight: 1 },
+    ]);
+    expect([...d.localities]).toEqual([0, 0]);
+    expect(d.priorities.buffer).toBe(a.priorities.buffer);
+  });
 });
