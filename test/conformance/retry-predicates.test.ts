@@ -46,8 +46,9 @@ function scripted(values: number[]): () => number {
 const draw = (i: number, n: number) => (i + 0.5) / n;
 
 function host(key: number, priority: number): HostEntry {
-  // The predicates read keys and priorities only; the sidecar is never reached.
-  const endpoint = new Endpoint(key, 0, 0, 0, {}, {} as Proxy, 1);
+  // The predicates read keys and priorities only; of the sidecar, only the set reads its latency stream.
+  const sidecar = { latency: { sampler: undefined, stream: key } } as unknown as Proxy;
+  const endpoint = new Endpoint(key, 0, 0, 0, {}, sidecar, 1);
   return { host: endpoint, weight: 1, priority, locality: -1, localityWeight: 0 };
 }
 
