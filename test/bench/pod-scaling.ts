@@ -178,8 +178,9 @@ const idleCell = new Int32Array(new SharedArrayBuffer(4));
  *
  * What it moved (same tree, 2026-12-06, machine load 3-9): in one process, slice pairs timed the old way
  * and with the wait alternating, 11 runs, the ratio read higher with the wait by a median 0.09 (-0.06 to
- * +0.26), the 1,000-pod side's CPU per request falling 0.1-0.8 us and the 25,000-pod side's less; as whole
- * runs, 6 of each alternating, medians 1.24-1.47 (their median 1.36) before, 1.40-1.51 (1.43) with it.
+ * +0.26), the 1,000-pod side's CPU per request falling in all 11 (0.1-1.5 us), the 25,000-pod side's in 9
+ * (-0.1 to 1.6 us); as whole runs, 6 of each alternating, medians 1.24-1.47 (their median 1.36) before,
+ * 1.40-1.51 (1.43) with it.
  */
 function settle(): { cpuSeconds: number; settled: boolean } {
   const c0 = cpuSeconds();
