@@ -23,6 +23,7 @@ import {
   histogramValues,
   histogramParts,
   labelText,
+  LineParts,
   lineStarts,
   sampleChunks,
   seconds,
@@ -162,12 +163,11 @@ function* render(
     };
   });
   header(REQUESTS);
-  const requestsHead = [utf8('istio_requests_total{')];
-  const requestsTail = [utf8('} ')];
+  const requestsParts = new LineParts([utf8('istio_requests_total{')], [utf8('} ')]);
   for (const { t, from, times, labels } of prepared)
     yield* sampleChunks(w, t.series.length, function requestLines(i, memory) {
       return new SampleLines(
-        lineStarts(requestsHead, labels[i] as Uint8Array, requestsTail, memory),
+        lineStarts(requestsParts, labels[i] as Uint8Array, memory),
         counterValues(float64((t.series[i] as TelemetrySeries).counts), t.windows, from, memory),
         times,
         from,
@@ -177,11 +177,11 @@ function* render(
   header(DURATION);
   for (const { t, from, times, labels } of prepared) {
     const parts = histogramParts(DURATION.name, t.durationBucketsMs, true);
-    const { heads, tails } = histogramLines(parts);
+    const lines = histogramLines(parts);
     yield* sampleChunks(w, t.series.length, function durationLines(i, memory) {
       const s = t.series[i] as TelemetrySeries;
       return new SampleLines(
-        lineStarts(heads, labels[i] as Uint8Array, tails, memory),
+        lineStarts(lines, labels[i] as Uint8Array, memory),
         histogramValues(
           float64(s.buckets),
           float64(s.counts),
