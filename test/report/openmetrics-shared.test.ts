@@ -1,10 +1,22 @@
 /**
  * What the export shares to write less: a label set's line starts laid out once and, when the next label
- * set's labels are as long, kept but for the labels (`lineStarts`).
+ * set's labels are as long, kept but for the labels (`lineStarts`); and one table of label sets for both
+ * texts of a run (`metricsTexts`). Either must give the bytes each text gives alone.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenarioWithTelemetry, type RunWithTelemetry } from '../../src/experiment/index.js';
+import {
+  chunksToString,
+  metricsTexts,
+  metricsTextsOfModels,
+  openMetricsChunks,
+  openMetricsChunksOfModels,
+  prometheusChunks,
+  prometheusChunksOfModels,
+} from '../../src/report/index.js';
 import { LabelSetMemory, LineParts, lineStarts } from '../../src/report/openmetrics-lines.js';
 import { utf8 } from '../../src/report/text-chunks.js';
+import { loadScenarioFile } from '../../src/scenario/index.js';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 
@@ -39,5 +51,41 @@ describe('line starts', () => {
   it('a family needs as many heads as tails, and one at least', () => {
     expect(() => new LineParts([utf8('a{')], [])).toThrow(/1 heads and 0 tails/);
     expect(() => new LineParts([], [])).toThrow(/0 heads/);
+  });
+});
+
+describe('both texts from one table of label sets', () => {
+  let run: RunWithTelemetry;
+  beforeAll(async () => {
+    const loaded = await loadScenarioFile('test/fixtures/telemetry/shop.yaml');
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    run = runScenarioWithTelemetry(loaded.scenario);
+  }, 120_000);
+
+  it('are the bytes and size bounds of each text alone, read in either order and twice', () => {
+    const options = { baseTimeMs: Date.UTC(2025, 2, 1, 12), extraLabels: { a: 'x"y', b: 'ü' } };
+    const om = chunksToString(openMetricsChunks(run.telemetry, options));
+    const prom = chunksToString(prometheusChunks(run.telemetry, options));
+    const first = metricsTexts(run.telemetry, options);
+    expect(chunksToString(first.openMetrics)).toBe(om);
+    expect(chunksToString(first.prometheus)).toBe(prom);
+    expect(chunksToString(first.openMetrics)).toBe(om);
+    expect(first.openMetrics.maxBytes).toBe(openMetricsChunks(run.telemetry, options).maxBytes);
+    const second = metricsTexts(run.telemetry, options);
+    expect(chunksToString(second.prometheus)).toBe(prom);
+    expect(chunksToString(second.openMetrics)).toBe(om);
+    expect(second.prometheus.maxBytes).toBe(prometheusChunks(run.telemetry, options).maxBytes);
+  });
+
+  it('are the bytes of each text alone for a comparison’s models', () => {
+    const runs = [
+      { model: 'multi-primary', telemetry: run.telemetry },
+      { model: 'primary-remote', telemetry: run.telemetry },
+    ];
+    const texts = metricsTextsOfModels(runs, { baseTimeMs: 1e12 });
+    expect(chunksToString(texts.prometheus)).toBe(chunksToString(prometheusChunksOfModels(runs)));
+    expect(chunksToString(texts.openMetrics)).toBe(
+      chunksToString(openMetricsChunksOfModels(runs, { baseTimeMs: 1e12 })),
+    );
   });
 });
