@@ -67,6 +67,8 @@ export type Times = readonly Uint8Array[];
 export class LineParts {
   /** `tails[j]` then `heads[j + 1]`, and last the last tail: what lies between two lines' labels. */
   readonly joins: readonly Uint8Array[];
+  /** Each join's bytes. */
+  readonly joinBytes: readonly number[];
   /** The heads' and tails' bytes together. */
   readonly bytes: number;
 
@@ -84,6 +86,7 @@ export class LineParts {
       join.set(head, tail.length);
       return join;
     });
+    this.joinBytes = this.joins.map((join) => join.length);
     this.bytes = [...heads, ...tails].reduce((bytes, part) => bytes + part.length, 0);
   }
 }
@@ -183,11 +186,12 @@ function fillStarts(parts: LineParts, labels: Uint8Array, all: Uint8Array): Uint
 
 /** Copies `labels` into starts laid out by `fillStarts` for labels as long. */
 function copyLabels(parts: LineParts, labels: Uint8Array, all: Uint8Array): void {
-  const { heads, joins } = parts;
-  let at = (heads[0] as Uint8Array).length;
-  for (let j = 0; j < joins.length; j++) {
+  const stride = labels.length;
+  const { joinBytes } = parts;
+  let at = (parts.heads[0] as Uint8Array).length;
+  for (let j = 0; j < joinBytes.length; j++) {
     all.set(labels, at);
-    at += labels.length + (joins[j] as Uint8Array).length;
+    at += stride + (joinBytes[j] as number);
   }
 }
 
