@@ -52,10 +52,11 @@ export async function exportFiles(
   const { MESHSIM_VERSION } = await import('../experiment/index.js');
   const files: ReportFile[] = [];
   if (choice.openMetrics) {
-    const options = { baseTimeMs: choice.baseTimeMs };
+    // One table of label sets for both texts (metricsTexts).
+    const texts = report.metricsTexts(run.telemetry, { baseTimeMs: choice.baseTimeMs });
     files.push(
-      { name: 'openmetrics.txt', content: report.openMetricsChunks(run.telemetry, options) },
-      { name: 'metrics.prom', content: report.prometheusChunks(run.telemetry, options) },
+      { name: 'openmetrics.txt', content: texts.openMetrics },
+      { name: 'metrics.prom', content: texts.prometheus },
     );
   }
   if (choice.fortio) {

@@ -12,6 +12,7 @@ import {
   histogramLines,
   histogramValues,
   labelText,
+  LineParts,
   lineStarts,
   sampleChunks,
   type LabelSetMemory,
@@ -42,9 +43,9 @@ const CONVERGENCE: Family = {
   help: "Delay in seconds between config change and a proxy receiving all required configuration (meshsim as istiod records it: one observation per proxy per debounced push, from the push start after debounce to that proxy's push; initial pushes on connect not recorded).",
 };
 
-const PUSHES_HEAD = utf8(`${PUSHES.name}{`);
-const XDS_HEAD = utf8(`${XDS.name}{`);
 const CLOSE = utf8('} ');
+const PUSHES_PARTS = new LineParts([utf8(`${PUSHES.name}{`)], [CLOSE]);
+const XDS_PARTS = new LineParts([utf8(`${XDS.name}{`)], [CLOSE]);
 
 /** One run's istiod series and how its samples are written (see render in openmetrics.ts). */
 export interface IstiodPlane {
@@ -68,7 +69,7 @@ export function* istiodLines(
   yield* sampleChunks(w, planes.length, (i, memory) => {
     const { cp, t, from, times, withExtra } = planes[i] as IstiodPlane;
     return new SampleLines(
-      lineStarts([PUSHES_HEAD], utf8(withExtra('type="eds"')), [CLOSE], memory),
+      lineStarts(PUSHES_PARTS, utf8(withExtra('type="eds"')), memory),
       counterValues(Float64Array.from(cp.pushes), t.windows, from, memory),
       times,
       from,
@@ -80,9 +81,8 @@ export function* istiodLines(
     const { cp, t, from, times, withExtra } = planes[i] as IstiodPlane;
     const labels = withExtra('');
     const parts = histogramParts(CONVERGENCE.name, cp.convergenceBucketsS, labels !== '');
-    const { heads, tails } = histogramLines(parts);
     return new SampleLines(
-      lineStarts(heads, utf8(labels), tails, memory),
+      lineStarts(histogramLines(parts), utf8(labels), memory),
       histogramValues(
         Float64Array.from(cp.convergenceBuckets),
         Float64Array.from(cp.convergenceCounts),
@@ -103,7 +103,7 @@ export function* istiodLines(
       ({ istiod, samples }) =>
         (memory: LabelSetMemory) =>
           new SampleLines(
-            lineStarts([XDS_HEAD], utf8(withExtra(labelText([['cluster', istiod]]))), [CLOSE], memory),
+            lineStarts(XDS_PARTS, utf8(withExtra(labelText([['cluster', istiod]]))), memory),
             gaugeValues(Float64Array.from(samples), t.windows, from, memory),
             times,
             from,

@@ -60,6 +60,38 @@ export function familyHeader(w: ChunkWriter, f: Family, openMetrics: boolean): v
 export type Times = readonly Uint8Array[];
 
 /**
+ * A family's fixed pieces of its lines' starts, `heads[j] labels tails[j]` per line of a sample (e.g.
+ * `name_bucket{`, labels, `,le="5"} `), encoded once per family and label layout. A label set's starts lie
+ * one after another in one array, so a tail and the next line's head are copied as one piece (`joins`).
+ */
+export class LineParts {
+  /** `tails[j]` then `heads[j + 1]`, and last the last tail: what lies between two lines' labels. */
+  readonly joins: readonly Uint8Array[];
+  /** Each join's bytes. */
+  readonly joinBytes: readonly number[];
+  /** The heads' and tails' bytes together. */
+  readonly bytes: number;
+
+  constructor(
+    readonly heads: readonly Uint8Array[],
+    readonly tails: readonly Uint8Array[],
+  ) {
+    const n = heads.length;
+    if (n === 0 || tails.length !== n) throw new Error(`line parts: ${n} heads and ${tails.length} tails`);
+    this.joins = tails.map((tail, j) => {
+      const head = heads[j + 1];
+      if (head === undefined) return tail;
+      const join = new Uint8Array(tail.length + head.length);
+      join.set(tail);
+      join.set(head, tail.length);
+      return join;
+    });
+    this.joinBytes = this.joins.map((join) => join.length);
+    this.bytes = [...heads, ...tails].reduce((bytes, part) => bytes + part.length, 0);
+  }
+}
+
+/**
  * Memory for a label set's line starts and sample values, lent to one label set at a time and reused by
  * the next: `SeriesText` asks for a label set's lines only when the last one's are written. (New arrays
  * per label set cost an allocation and its zeroing, ~20 KB per histogram label set, every text.)
@@ -69,28 +101,33 @@ export class LabelSetMemory {
   private values = new Float64Array(0);
   private decimals = new Uint8Array(0);
 
-  private parts: readonly (readonly Uint8Array[])[] = [];
-  private partsTotal = 0;
+  /** The last label set's starts, and what they were laid out for (see `lineStarts`). */
+  private starts: readonly Uint8Array[] = [];
+  private startsParts: LineParts | undefined;
+  private startsLabelBytes = -1;
 
-  /**
-   * The bytes of `heads` and `tails` together, counted again only when they are other arrays than last
-   * time: a family's label sets share them, and a loop over them per label set made `lineStarts` hot
-   * enough for V8 to compile it.
-   */
-  partsBytes(heads: readonly Uint8Array[], tails: readonly Uint8Array[]): number {
-    if (heads !== this.parts[0] || tails !== this.parts[1]) {
-      let bytes = 0;
-      for (const part of [...heads, ...tails]) bytes += part.length;
-      this.parts = [heads, tails];
-      this.partsTotal = bytes;
+  /** At least `n` bytes, overwritten by the next call; a new array forgets the last starts. */
+  lendBytes(n: number): Uint8Array {
+    if (this.bytes.length < n) {
+      this.bytes = new Uint8Array(Math.max(n, 2 * this.bytes.length));
+      this.startsParts = undefined;
     }
-    return this.partsTotal;
+    return this.bytes;
   }
 
-  /** At least `n` bytes, overwritten by the next call. */
-  lendBytes(n: number): Uint8Array {
-    if (this.bytes.length < n) this.bytes = new Uint8Array(Math.max(n, 2 * this.bytes.length));
-    return this.bytes;
+  /**
+   * The last label set's starts (in `lendBytes`' array) when they were laid out for `parts` and labels of
+   * `labelBytes` bytes, the same array still lent: then only the labels in them differ.
+   */
+  lastStarts(parts: LineParts, labelBytes: number): readonly Uint8Array[] | undefined {
+    return parts === this.startsParts && labelBytes === this.startsLabelBytes ? this.starts : undefined;
+  }
+
+  /** Remembers the starts just laid out (see `lastStarts`). */
+  keepStarts(parts: LineParts, labelBytes: number, starts: readonly Uint8Array[]): void {
+    this.starts = starts;
+    this.startsParts = parts;
+    this.startsLabelBytes = labelBytes;
   }
 
   /** At least `n` values and `n` decimals, zeros, overwritten by the next call. */
@@ -109,44 +146,57 @@ export class LabelSetMemory {
 /**
  * The starts of a label set's lines, `heads[j] labels tails[j]` per line of a sample, each in one piece
  * (built once per label set, then copied once per sample: a line costs two copies and its number), in
- * `memory` (valid until the next label set's).
+ * `memory` (valid until the next label set's). When the last label set's starts had the same parts and
+ * labels as long, they are the same pieces at the same places but for the labels: only those are copied.
  */
-export function lineStarts(
-  heads: readonly Uint8Array[],
-  labels: Uint8Array,
-  tails: readonly Uint8Array[],
-  memory: LabelSetMemory,
-): LineStarts {
-  const bytes = heads.length * labels.length + memory.partsBytes(heads, tails);
-  return { starts: fillStarts(heads, labels, tails, memory.lendBytes(bytes)), bytes };
+export function lineStarts(parts: LineParts, labels: Uint8Array, memory: LabelSetMemory): LineStarts {
+  const bytes = parts.heads.length * labels.length + parts.bytes;
+  const all = memory.lendBytes(bytes);
+  const last = memory.lastStarts(parts, labels.length);
+  if (last !== undefined) {
+    copyLabels(parts, labels, all);
+    return { starts: last, bytes };
+  }
+  const starts = fillStarts(parts, labels, all);
+  memory.keepStarts(parts, labels.length, starts);
+  return { starts, bytes };
 }
 
 /**
- * `lineStarts`' loop, apart from its memory: V8 compiles this function (it runs every line of every label
- * set), and inlined into it the lending and its allocation, a larger compile for a call per label set.
+ * `lineStarts`' loop for a label set whose starts are laid out anew, apart from its memory: V8 compiled
+ * it when it ran for every label set, and inlined into it the lending and its allocation, a larger compile
+ * for a call per label set. (Now most label sets take `copyLabels`, and V8 leaves this one in baseline.)
  */
-function fillStarts(
-  heads: readonly Uint8Array[],
-  labels: Uint8Array,
-  tails: readonly Uint8Array[],
-  all: Uint8Array,
-): Uint8Array[] {
+function fillStarts(parts: LineParts, labels: Uint8Array, all: Uint8Array): Uint8Array[] {
+  const { heads, tails, joins } = parts;
   const n = heads.length;
   const starts = new Array<Uint8Array>(n);
-  let at = 0;
+  all.set(heads[0] as Uint8Array, 0);
+  let at = (heads[0] as Uint8Array).length;
   for (let j = 0; j < n; j++) {
-    const from = at;
-    const head = heads[j] as Uint8Array;
-    const tail = tails[j] as Uint8Array;
-    all.set(head, at);
-    at += head.length;
+    const from = at - (heads[j] as Uint8Array).length;
     all.set(labels, at);
     at += labels.length;
-    all.set(tail, at);
-    at += tail.length;
-    starts[j] = all.subarray(from, at);
+    const join = joins[j] as Uint8Array;
+    all.set(join, at);
+    starts[j] = all.subarray(from, at + (tails[j] as Uint8Array).length);
+    at += join.length;
   }
   return starts;
+}
+
+/**
+ * Copies `labels` into starts laid out by `fillStarts` for labels as long. It runs for most label sets, and
+ * V8 compiles it (~6 M instructions; baseline code would cost about as much).
+ */
+function copyLabels(parts: LineParts, labels: Uint8Array, all: Uint8Array): void {
+  const stride = labels.length;
+  const { joinBytes } = parts;
+  let at = (parts.heads[0] as Uint8Array).length;
+  for (let j = 0; j < joinBytes.length; j++) {
+    all.set(labels, at);
+    at += stride + (joinBytes[j] as number);
+  }
 }
 
 /** The fixed parts of a histogram's lines, encoded once per family and label layout. */
@@ -172,14 +222,11 @@ export function histogramParts(name: string, bounds: readonly number[], labelled
 }
 
 /** The heads and tails of a histogram's lines, in `histogramValues`' order: buckets, +Inf, count, sum. */
-export function histogramLines(parts: HistogramParts): {
-  readonly heads: readonly Uint8Array[];
-  readonly tails: readonly Uint8Array[];
-} {
-  return {
-    heads: [...parts.le.map(() => parts.bucket), parts.count, parts.sum],
-    tails: [...parts.le, parts.close, parts.close],
-  };
+export function histogramLines(parts: HistogramParts): LineParts {
+  return new LineParts(
+    [...parts.le.map(() => parts.bucket), parts.count, parts.sum],
+    [...parts.le, parts.close, parts.close],
+  );
 }
 
 /**
@@ -242,13 +289,20 @@ export function histogramValues(
 ): SampleValues {
   // The rows, then per bucket the total so far (the last: above every bound).
   const out = memory.lendValues((windows + 1 - from) * (width + 2) + width);
-  addHistogram(perWindow, countOf, sumOf, width, windows, from, out.values, out.decimals);
+  addHistogram(perWindow, countOf, sumOf, width, windows, from, out.values);
+  // Each row's sum rounded here, not in addHistogram: inlined there, setRounded made V8's compile of it
+  // ~5 M instructions larger (an export's first text), for one call per row.
+  const { values, decimals } = out;
+  const n = width + 2;
+  for (let sum = width + 1; sum < (windows + 1 - from) * n; sum += n)
+    setRounded(values, decimals, sum, values[sum] as number);
   return out;
 }
 
 /**
  * `histogramValues`' loops, apart from its memory: V8 compiles this function (it runs every window's
  * buckets), and inlined into it the lending and its allocation, a larger compile for a call per label set.
+ * Each row's sum is left unrounded (see `histogramValues`).
  */
 function addHistogram(
   perWindow: Float64Array,
@@ -258,7 +312,6 @@ function addHistogram(
   windows: number,
   from: number,
   values: Float64Array,
-  decimals: Uint8Array,
 ): void {
   const n = width + 2;
   const running = (windows + 1 - from) * n;
@@ -281,7 +334,7 @@ function addHistogram(
     }
     values[row + width - 1] = count;
     values[row + width] = count;
-    setRounded(values, decimals, row + width + 1, sum);
+    values[row + width + 1] = sum;
   }
 }
 

@@ -23,6 +23,7 @@ import {
   histogramValues,
   histogramParts,
   labelText,
+  LineParts,
   lineStarts,
   sampleChunks,
   seconds,
@@ -162,12 +163,11 @@ function* render(
     };
   });
   header(REQUESTS);
-  const requestsHead = [utf8('istio_requests_total{')];
-  const requestsTail = [utf8('} ')];
+  const requestsParts = new LineParts([utf8('istio_requests_total{')], [utf8('} ')]);
   for (const { t, from, times, labels } of prepared)
     yield* sampleChunks(w, t.series.length, function requestLines(i, memory) {
       return new SampleLines(
-        lineStarts(requestsHead, labels[i] as Uint8Array, requestsTail, memory),
+        lineStarts(requestsParts, labels[i] as Uint8Array, memory),
         counterValues(float64((t.series[i] as TelemetrySeries).counts), t.windows, from, memory),
         times,
         from,
@@ -177,11 +177,11 @@ function* render(
   header(DURATION);
   for (const { t, from, times, labels } of prepared) {
     const parts = histogramParts(DURATION.name, t.durationBucketsMs, true);
-    const { heads, tails } = histogramLines(parts);
+    const lines = histogramLines(parts);
     yield* sampleChunks(w, t.series.length, function durationLines(i, memory) {
       const s = t.series[i] as TelemetrySeries;
       return new SampleLines(
-        lineStarts(heads, labels[i] as Uint8Array, tails, memory),
+        lineStarts(lines, labels[i] as Uint8Array, memory),
         histogramValues(
           float64(s.buckets),
           float64(s.counts),
@@ -241,20 +241,42 @@ function renderMaxBytes(
 }
 
 /**
- * Chunks of `render`, with their size bound. The label sets are encoded once for both (a free-space check
- * reads the bound, then the text is written).
+ * Each source's label sets, encoded at the first call and then the same arrays: a text reads them for its
+ * size bound and again for its lines, and `metricsTexts` shares them between its two texts.
  */
+function labelTable(sources: readonly Source[]): () => readonly (readonly Uint8Array[])[] {
+  let labels: (readonly Uint8Array[])[] | undefined;
+  return () => (labels ??= sources.map(({ t, extra }) => seriesLabels(t, extra)));
+}
+
+/** Chunks of `render`, with their size bound, from `labelSets` (see `labelTable`). */
 function rendered(
   sources: readonly Source[],
   baseTimeMs: number | undefined,
   openMetrics: boolean,
+  labelSets = labelTable(sources),
 ): TextChunks {
-  let labels: (readonly Uint8Array[])[] | undefined;
-  const labelSets = () => (labels ??= sources.map(({ t, extra }) => seriesLabels(t, extra)));
   return textChunks(
     () => render(sources, baseTimeMs, openMetrics, labelSets),
     () => renderMaxBytes(sources, openMetrics, labelSets()),
   );
+}
+
+/** A run's two texts (see the file comment), as an export writes both. */
+export interface MetricsTexts {
+  /** Every window's sample, OpenMetrics 1.0 (`openMetricsChunks`). */
+  readonly openMetrics: TextChunks;
+  /** The final scrape, Prometheus text format 0.0.4 (`prometheusChunks`). */
+  readonly prometheus: TextChunks;
+}
+
+/** Both texts of `sources`, their label sets encoded once for the two (each text encoded them anew). */
+function bothTexts(sources: readonly Source[], baseTimeMs: number | undefined): MetricsTexts {
+  const labelSets = labelTable(sources);
+  return {
+    openMetrics: rendered(sources, baseTimeMs, true, labelSets),
+    prometheus: rendered(sources, baseTimeMs, false, labelSets),
+  };
 }
 
 const sourceOf = (t: IstioTelemetry, options: OpenMetricsOptions): Source => ({
@@ -273,6 +295,19 @@ export const MODEL_LABEL = 'meshsim_model';
 
 const modelSources = (runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[]) =>
   runs.map((r): Source => ({ t: r.telemetry, extra: [[MODEL_LABEL, r.model]] }));
+
+/** `openMetricsChunks` and `prometheusChunks` of `t`, the same bytes, for writing both (openmetrics.txt and metrics.prom). */
+export function metricsTexts(t: IstioTelemetry, options: OpenMetricsOptions = {}): MetricsTexts {
+  return bothTexts([sourceOf(t, options)], options.baseTimeMs);
+}
+
+/** `openMetricsChunksOfModels` and `prometheusChunksOfModels` of `runs`, the same bytes, for writing both. */
+export function metricsTextsOfModels(
+  runs: readonly { readonly model: string; readonly telemetry: IstioTelemetry }[],
+  options: { readonly baseTimeMs?: number } = {},
+): MetricsTexts {
+  return bothTexts(modelSources(runs), options.baseTimeMs);
+}
 
 /** Each model's run in one OpenMetrics text, its series labelled `meshsim_model` (see MODEL_LABEL). */
 export function openMetricsChunksOfModels(

@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenario, runScenarioWithTelemetry } from '../../src/experiment/index.js';
-import { openMetricsChunks, prometheusChunks, type TextChunks } from '../../src/report/index.js';
+import { metricsTexts, type TextChunks } from '../../src/report/index.js';
 import { cpuSeconds } from './measure.js';
 import { scenarioWith } from './mesh-throughput.js';
 
@@ -58,8 +58,9 @@ function side(mode: 'plain' | 'export', durationS: number): ExportSide {
     }
     const r = runScenarioWithTelemetry(scenario);
     const t1 = cpuSeconds();
-    const bytes = writeChunks(join(dir, 'openmetrics.txt'), openMetricsChunks(r.telemetry));
-    writeChunks(join(dir, 'metrics.prom'), prometheusChunks(r.telemetry));
+    const texts = metricsTexts(r.telemetry);
+    const bytes = writeChunks(join(dir, 'openmetrics.txt'), texts.openMetrics);
+    writeChunks(join(dir, 'metrics.prom'), texts.prometheus);
     gc();
     return {
       cpuMs: (cpuSeconds() - t0) * 1000,

@@ -1,19 +1,20 @@
 /**
  * What the OpenMetrics export costs a run: the bench mesh (3 clusters, 12 services, 4,000 requests/s) run
  * plain (`runScenario`) and with the export, as `run --openmetrics` does it: Istio telemetry and Fortio
- * records kept (`runScenarioWithTelemetry`), then `openMetricsChunks` and `prometheusChunks` written to
- * files in a new folder (the report folder is new for every run; rewriting last iteration's files would
- * time the file system freeing them instead), after reading their size bound as the report writer's
- * free-space check does, without the report writer's fsync (I/O wait, not CPU).
+ * records kept (`runScenarioWithTelemetry`), then both texts (`metricsTexts`: openmetrics.txt and
+ * metrics.prom) written to files in a new folder (the report folder is new for every run; rewriting last
+ * iteration's files would time the file system freeing them instead), after reading their size bound as
+ * the report writer's free-space check does, without the report writer's fsync (I/O wait, not CPU).
  *
  * How it is timed: each side in a fresh Node process of its own (export-cost-side.ts), as `meshsim run`
  * and `meshsim run --openmetrics` are, so both pay a cold start: V8 compiling the simulator, and the export
- * side also its recorders and the renderer (callgrind counts ~230 M instructions for this mesh's first
- * export, ~130 M for a later one). What is timed is the CPU time (user + system, every thread: V8 compiles
- * on background threads) of the work after the modules are loaded, ending with a full collection so that
- * each side pays for collecting its own garbage; the folder is removed outside it. Sides run in pairs whose
- * order alternates; the figure is the median of the pairs' ratios (a slow phase of a shared machine hits
- * both sides of a pair). Target: the export adds under 10% (issue 15).
+ * side also its recorders and the renderer (callgrind counts ~127 M instructions for this mesh's texts
+ * after its run, ~34 M of them V8 compiling the writer's loops). What is timed is the CPU time (user +
+ * system, every thread: V8 compiles on background threads) of the work after the modules are loaded,
+ * ending with a full collection so that each side pays for collecting its own garbage; the folder is
+ * removed outside it. Sides run in pairs whose order alternates; the figure is the median of the pairs'
+ * ratios (a slow phase of a shared machine hits both sides of a pair). Target: the export adds under 10%
+ * (issue 15).
  *
  * Why not both sides in one process, as this bench did before: the two paths alternating in one isolate
  * made the mesh's observer call sites see two recorder classes, deoptimized and recompiled at each switch
