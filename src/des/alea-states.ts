@@ -60,8 +60,39 @@ export class AleaStates implements StreamDraws {
 
   /** Generator `i` as a `Uniform`. */
   uniform(i: number): Uniform {
-    return () => this.next(i);
+    const rng = (): number => this.next(i);
+    uniforms.set(rng, { draws: this, stream: i });
+    return rng;
   }
+}
+
+/** A stream of a `StreamDraws`: where a sampler (distribution.ts) takes its uniforms. */
+export interface DrawSource {
+  readonly draws: StreamDraws;
+  readonly stream: number;
+}
+
+/** A `Uniform` as a stream (its only one): for one that `AleaStates.uniform` did not make, or in a slow path. */
+export class UniformDraws implements StreamDraws {
+  constructor(private readonly rng: Uniform) {}
+  next(): number {
+    return this.rng();
+  }
+}
+
+/** The generator behind each `Uniform` that `AleaStates.uniform` made. */
+const uniforms = new WeakMap<Uniform, DrawSource>();
+
+/**
+ * Where `rng`'s draws come from: its generator in its `AleaStates` when `uniform` made it, else `rng` itself
+ * behind a `StreamDraws` (a scripted uniform in a test). Either way the draws are `rng`'s, in the same order.
+ *
+ * Why: a sampler that called its `Uniform` made every `rng()` call site in the shared ziggurat code see
+ * closures from two places (`uniform` and `StreamSampler`), so V8 could inline neither: each draw was a call
+ * that returned its double boxed. A sampler that calls `AleaStates.next` sees one class, and V8 inlines it.
+ */
+export function drawSource(rng: Uniform): DrawSource {
+  return uniforms.get(rng) ?? { draws: new UniformDraws(rng), stream: 0 };
 }
 
 /**

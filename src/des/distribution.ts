@@ -6,7 +6,7 @@
  * inline it. `distributionMean` gives the exact mean, for reports and for checking models against theory.
  */
 import { SimulationError } from './errors.js';
-import type { AleaStates } from './alea-states.js';
+import { drawSource, UniformDraws, type AleaStates, type StreamDraws } from './alea-states.js';
 import type { Uniform } from './rng-streams.js';
 
 /** z such that P(Z <= z) = 0.99 for a standard normal; turns (median, p99) into a lognormal sigma. */
@@ -41,7 +41,17 @@ export interface Sampler {
   sample(): number;
 }
 
-class ConstantSampler implements Sampler {
+/**
+ * A sampler and the stream it draws from next: `StreamSampler` sets `stream` before each draw. Every sampler
+ * draws through `StreamDraws.next` (an `AleaStates` in a run), never through a `Uniform` closure: see
+ * alea-states.ts `drawSource`.
+ */
+interface StreamedSampler extends Sampler {
+  stream: number;
+}
+
+class ConstantSampler implements StreamedSampler {
+  stream = 0;
   constructor(private readonly value: number) {}
   sample(): number {
     return this.value;
@@ -113,11 +123,26 @@ const EXPONENTIAL_ZIG = zigguratTable(
 );
 
 /**
- * A standard exponential (mean 1) by the ziggurat. Only the first strip test is here (about 98.9% of draws
+ * A standard exponential (mean 1) by the ziggurat, from stream `stream` of `draws`. Only the first strip test is here (about 98.9% of draws
  * end there); the rest is `exponentialSlow`, out of line. Each uniform draw is alea's step inlined (~680
  * bytes of machine code), and V8 inlines this function into every sampler and event handler that draws: with
  * the wedge and tail inline it was 2.2-3.4 KB in each of five places in the mesh bench, for branches taken
  * about once in a hundred draws. Same draws, in the same order, as the loop written whole.
+ */
+export function exponentialDraw(draws: StreamDraws, stream: number): number {
+  const t = EXPONENTIAL_ZIG;
+  const bits = draws.next(stream) * TWO_32;
+  const i = bits & 255;
+  const u = (bits >>> 8) * TWO_M24;
+  if (u < (t[2 * i] as number)) return u * (t[2 * i + 1] as number);
+  return exponentialSlow(draws, stream, i, u);
+}
+
+/**
+ * `exponentialDraw` from a bare `Uniform` (a seedrandom generator in the bench's bare M/M/1 loop, tests):
+ * the same fast path written again over `rng()`, so that its call site sees only such callers' closures and
+ * the samplers' draws never meet them (alea-states.ts `drawSource`). Same draws as `exponentialDraw` over
+ * the same generator (test/des/ziggurat.test.ts).
  */
 export function standardExponential(rng: Uniform): number {
   const t = EXPONENTIAL_ZIG;
@@ -125,55 +150,66 @@ export function standardExponential(rng: Uniform): number {
   const i = bits & 255;
   const u = (bits >>> 8) * TWO_M24;
   if (u < (t[2 * i] as number)) return u * (t[2 * i + 1] as number);
-  return exponentialSlow(rng, i, u);
+  // Not `drawSource`: its WeakMap miss for a bare generator cost the bench's bare M/M/1 loop 0.7%.
+  return exponentialSlow(new UniformDraws(rng), 0, i, u);
 }
 
-/** The rest of `standardExponential`'s ziggurat loop, from a draw (`i`, `u`) that missed its strip's core. */
-function exponentialSlow(rng: Uniform, strip: number, uniform: number): number {
+/** The rest of `exponentialDraw`'s ziggurat loop, from a draw (`i`, `u`) that missed its strip's core. */
+function exponentialSlow(draws: StreamDraws, stream: number, strip: number, uniform: number): number {
   const t = EXPONENTIAL_ZIG;
   let i = strip;
   let u = uniform;
   for (;;) {
     // The base strip's overhang is the tail beyond r, itself exponential (memoryless): r + Exp(1).
-    if (i === 0) return EXPONENTIAL_R - Math.log(1 - rng());
+    if (i === 0) return EXPONENTIAL_R - Math.log(1 - draws.next(stream));
     const xi = t[2 * i + 1] as number;
     const xx = u * xi;
     // In the wedge between the strip's edges: accept under the density, y uniform in [f(x[i]), f(x[i+1])].
     const f0 = Math.exp(xx - xi);
     const f1 = Math.exp(xx - (t[2 * i + 3] as number));
-    if (f1 + rng() * (f0 - f1) < 1) return xx;
-    const bits = rng() * TWO_32;
+    if (f1 + draws.next(stream) * (f0 - f1) < 1) return xx;
+    const bits = draws.next(stream) * TWO_32;
     i = bits & 255;
     u = (bits >>> 8) * TWO_M24;
     if (u < (t[2 * i] as number)) return u * (t[2 * i + 1] as number);
   }
 }
 
-/** A standard normal by the ziggurat (ZIGNOR: strips over both halves, the sign from the same uniform). */
-export function standardNormal(rng: Uniform): number {
+/** A standard normal by the ziggurat (ZIGNOR: strips over both halves, the sign from the same uniform), from stream `stream` of `draws`. */
+export function normalDraw(draws: StreamDraws, stream: number): number {
   const t = NORMAL_ZIG;
-  const bits = rng() * TWO_32;
+  const bits = draws.next(stream) * TWO_32;
   const i = bits & 127;
   // 25 high bits: u uniform on [-1, 1).
   const u = (bits >>> 7) * TWO_M24 - 1;
   if (Math.abs(u) < (t[2 * i] as number)) return u * (t[2 * i + 1] as number);
-  return normalSlow(rng, i, u);
+  return normalSlow(draws, stream, i, u);
 }
 
-/** The rest of `standardNormal`'s ziggurat loop (out of line, as `exponentialSlow`). */
-function normalSlow(rng: Uniform, strip: number, uniform: number): number {
+/** `normalDraw` from a bare `Uniform` (as `standardExponential`). */
+export function standardNormal(rng: Uniform): number {
+  const t = NORMAL_ZIG;
+  const bits = rng() * TWO_32;
+  const i = bits & 127;
+  const u = (bits >>> 7) * TWO_M24 - 1;
+  if (Math.abs(u) < (t[2 * i] as number)) return u * (t[2 * i + 1] as number);
+  return normalSlow(new UniformDraws(rng), 0, i, u);
+}
+
+/** The rest of `normalDraw`'s ziggurat loop (out of line, as `exponentialSlow`). */
+function normalSlow(draws: StreamDraws, stream: number, strip: number, uniform: number): number {
   const t = NORMAL_ZIG;
   let i = strip;
   let u = uniform;
   for (;;) {
-    if (i === 0) return normalTail(rng, u < 0);
+    if (i === 0) return normalTail(draws, stream, u < 0);
     const xi = t[2 * i + 1] as number;
     const xx = u * xi;
     const xn = t[2 * i + 3] as number;
     const f0 = Math.exp(-0.5 * (xi * xi - xx * xx));
     const f1 = Math.exp(-0.5 * (xn * xn - xx * xx));
-    if (f1 + rng() * (f0 - f1) < 1) return xx;
-    const bits = rng() * TWO_32;
+    if (f1 + draws.next(stream) * (f0 - f1) < 1) return xx;
+    const bits = draws.next(stream) * TWO_32;
     i = bits & 127;
     u = (bits >>> 7) * TWO_M24 - 1;
     if (Math.abs(u) < (t[2 * i] as number)) return u * (t[2 * i + 1] as number);
@@ -181,30 +217,32 @@ function normalSlow(rng: Uniform, strip: number, uniform: number): number {
 }
 
 /** The normal's tail beyond r (Marsaglia, 1964), out of line: about 1 draw in 3,500 takes it. */
-function normalTail(rng: Uniform, negative: boolean): number {
+function normalTail(draws: StreamDraws, stream: number, negative: boolean): number {
   for (;;) {
     // 1 - u lies in (0, 1]: log never sees 0.
-    const a = Math.log(1 - rng()) / NORMAL_R;
-    const b = Math.log(1 - rng());
+    const a = Math.log(1 - draws.next(stream)) / NORMAL_R;
+    const b = Math.log(1 - draws.next(stream));
     if (-2 * b >= a * a) return negative ? a - NORMAL_R : NORMAL_R - a;
   }
 }
 
-class ExponentialSampler implements Sampler {
+class ExponentialSampler implements StreamedSampler {
   constructor(
-    private readonly rng: Uniform,
+    private readonly draws: StreamDraws,
+    public stream: number,
     private readonly mean: number,
   ) {}
   sample(): number {
-    return this.mean * standardExponential(this.rng);
+    return this.mean * exponentialDraw(this.draws, this.stream);
   }
 }
 
-class LognormalSampler implements Sampler {
+class LognormalSampler implements StreamedSampler {
   private readonly mu: number;
   private readonly sigma: number;
   constructor(
-    private readonly rng: Uniform,
+    private readonly draws: StreamDraws,
+    public stream: number,
     median: number,
     p99: number,
   ) {
@@ -212,47 +250,50 @@ class LognormalSampler implements Sampler {
     this.sigma = (Math.log(p99) - this.mu) / Z_99;
   }
   sample(): number {
-    return Math.exp(this.mu + this.sigma * standardNormal(this.rng));
+    return Math.exp(this.mu + this.sigma * normalDraw(this.draws, this.stream));
   }
 }
 
-class TruncatedNormalSampler implements Sampler {
+class TruncatedNormalSampler implements StreamedSampler {
   constructor(
-    private readonly rng: Uniform,
+    private readonly draws: StreamDraws,
+    public stream: number,
     private readonly mean: number,
     private readonly stddev: number,
   ) {}
   sample(): number {
     // Rejection gives the exact truncated law; validation keeps mean >= 0, so acceptance is at least 1/2.
     for (;;) {
-      const x = this.mean + this.stddev * standardNormal(this.rng);
+      const x = this.mean + this.stddev * normalDraw(this.draws, this.stream);
       if (x >= 0) return x;
     }
   }
 }
 
-class UniformSampler implements Sampler {
+class UniformSampler implements StreamedSampler {
   constructor(
-    private readonly rng: Uniform,
+    private readonly draws: StreamDraws,
+    public stream: number,
     private readonly min: number,
     private readonly max: number,
   ) {}
   sample(): number {
-    return this.min + (this.max - this.min) * this.rng();
+    return this.min + (this.max - this.min) * this.draws.next(this.stream);
   }
 }
 
-class ParetoSampler implements Sampler {
+class ParetoSampler implements StreamedSampler {
   private readonly inverseShape: number;
   constructor(
-    private readonly rng: Uniform,
+    private readonly draws: StreamDraws,
+    public stream: number,
     private readonly scale: number,
     shape: number,
   ) {
     this.inverseShape = 1 / shape;
   }
   sample(): number {
-    return this.scale / Math.pow(1 - this.rng(), this.inverseShape);
+    return this.scale / Math.pow(1 - this.draws.next(this.stream), this.inverseShape);
   }
 }
 
@@ -281,18 +322,19 @@ function empiricalKnots(percentiles: readonly (readonly [number, number])[]): Em
   };
 }
 
-class EmpiricalSampler implements Sampler {
+class EmpiricalSampler implements StreamedSampler {
   private readonly ps: Float64Array;
   private readonly vs: Float64Array;
   private readonly tailScale: number;
   constructor(
-    private readonly rng: Uniform,
+    private readonly draws: StreamDraws,
+    public stream: number,
     percentiles: readonly (readonly [number, number])[],
   ) {
     ({ ps: this.ps, vs: this.vs, tailScale: this.tailScale } = empiricalKnots(percentiles));
   }
   sample(): number {
-    return empiricalQuantile(this.ps, this.vs, this.tailScale, this.rng());
+    return empiricalQuantile(this.ps, this.vs, this.tailScale, this.draws.next(this.stream));
   }
 }
 
@@ -308,27 +350,32 @@ function empiricalQuantile(ps: Float64Array, vs: Float64Array, tailScale: number
   return v0 + ((vs[i] as number) - v0) * ((u - p0) / (p1 - p0));
 }
 
-/** Builds the sampler of `d` drawing from `rng`. */
+/** Builds the sampler of `d` drawing from `rng` (through its generator, see alea-states.ts `drawSource`). */
 export function sampler(d: Distribution, rng: Uniform): Sampler {
+  const { draws, stream } = drawSource(rng);
+  return streamedSampler(d, draws, stream);
+}
+
+function streamedSampler(d: Distribution, draws: StreamDraws, stream: number): StreamedSampler {
   switch (d.dist) {
     case 'constant':
       return new ConstantSampler(d.value);
     case 'exponential':
-      return new ExponentialSampler(rng, d.mean);
+      return new ExponentialSampler(draws, stream, d.mean);
     case 'lognormal':
       if (!(d.median > 0 && d.p99 >= d.median))
         throw new SimulationError(`lognormal: need 0 < median <= p99`);
-      return new LognormalSampler(rng, d.median, d.p99);
+      return new LognormalSampler(draws, stream, d.median, d.p99);
     case 'normal':
       if (!(d.mean >= 0 && d.stddev >= 0))
         throw new SimulationError(`normal: need mean >= 0 and stddev >= 0`);
-      return new TruncatedNormalSampler(rng, d.mean, d.stddev);
+      return new TruncatedNormalSampler(draws, stream, d.mean, d.stddev);
     case 'uniform':
-      return new UniformSampler(rng, d.min, d.max);
+      return new UniformSampler(draws, stream, d.min, d.max);
     case 'pareto':
-      return new ParetoSampler(rng, d.scale, d.shape);
+      return new ParetoSampler(draws, stream, d.scale, d.shape);
     case 'empirical':
-      return new EmpiricalSampler(rng, d.percentiles);
+      return new EmpiricalSampler(draws, stream, d.percentiles);
   }
 }
 
@@ -337,19 +384,18 @@ export function sampler(d: Distribution, rng: Uniform): Sampler {
  * `AleaStates` (RngStreams `streamIndex` / `ownStreamIndex`). A mesh draws every sidecar's latency from the
  * sidecar's own stream; a sampler object and a closure per sidecar were two more objects per pod that a
  * draw at a random pod missed in cache. Here every sidecar shares this one object and keeps a number; the
- * draws are those of `sampler(d, streams.stream(name))` bit for bit (the same sampler class over a uniform
- * that reads the stream chosen for this draw).
+ * draws are those of `sampler(d, streams.stream(name))` bit for bit (the same sampler class, its stream set
+ * before each draw).
  */
 export class StreamSampler {
-  private stream = 0;
-  private readonly inner: Sampler;
+  private readonly inner: StreamedSampler;
   constructor(d: Distribution, states: AleaStates) {
-    this.inner = sampler(d, () => states.next(this.stream));
+    this.inner = streamedSampler(d, states, 0);
   }
 
   /** A draw from generator `stream` of the states. */
   sample(stream: number): number {
-    this.stream = stream;
+    this.inner.stream = stream;
     return this.inner.sample();
   }
 }

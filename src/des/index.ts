@@ -13,6 +13,8 @@ export {
   sampler,
   StreamSampler,
   distributionMean,
+  exponentialDraw,
+  normalDraw,
   standardExponential,
   standardNormal,
   Z_99,

@@ -120,6 +120,26 @@ describe('des/engine', () => {
     expect(log).toEqual([['x', 4]]);
   });
 
+  it('post() is schedule() without an id: same time, priority and scheduling order among both', () => {
+    const engine = new Engine();
+    const { log, record } = traced(engine);
+    engine.post(2, record, 'post-late', Priority.LATE);
+    engine.schedule(2, record, 'schedule');
+    engine.post(2, record, 'post');
+    engine.post(1, record, 'first');
+    expect(engine.post(0, record, 'now')).toBeUndefined();
+    engine.run();
+    expect(log).toEqual([
+      ['now', 0],
+      ['first', 1],
+      ['schedule', 2],
+      ['post', 2],
+      ['post-late', 2],
+    ]);
+    expect(() => engine.post(-1, record, 'x')).toThrow(SimulationError);
+    expect(() => engine.post(NaN, record, 'x')).toThrow(SimulationError);
+  });
+
   it('schedule() rejects negative and NaN delays; handler errors end the run', () => {
     const engine = new Engine();
     expect(() => engine.schedule(-1, () => {}, undefined)).toThrow(SimulationError);

@@ -9,7 +9,15 @@
  * distance below the asymptotic critical value sqrt(ln(2 / alpha) / (2 n)) at alpha = 1e-6.
  */
 import { describe, expect, it } from 'vitest';
-import { RngStreams, standardExponential, standardNormal, type Uniform } from '../../src/des/index.js';
+import {
+  exponentialDraw,
+  normalDraw,
+  RngStreams,
+  sampler,
+  standardExponential,
+  standardNormal,
+  type Uniform,
+} from '../../src/des/index.js';
 
 const N = 400_000;
 const Z = 5;
@@ -112,6 +120,26 @@ describe('ziggurat samplers', () => {
       const expected = Math.exp(-t);
       within(p, expected, Math.sqrt(expected * (1 - expected)));
     }
+  });
+
+  it('the samplers draw through the generator behind a Uniform, exactly as the Uniform itself would', () => {
+    // The samplers take `AleaStates.next` (exponentialDraw, normalDraw) where a bare Uniform takes the
+    // closure: the two fast paths are written twice, so check they agree, slow paths included (N draws
+    // reach the wedges and the tails).
+    const viaUniform = draws(standardNormal, 31);
+    const streams = new RngStreams(31);
+    const stream = streams.streamIndex('ziggurat');
+    expect(viaUniform.every((x) => x === normalDraw(streams.alea, stream))).toBe(true);
+    const expViaUniform = draws(standardExponential, 32);
+    const streams2 = new RngStreams(32);
+    const stream2 = streams2.streamIndex('ziggurat');
+    expect(expViaUniform.every((x) => x === exponentialDraw(streams2.alea, stream2))).toBe(true);
+    // A Uniform that AleaStates did not make (a seedrandom-like closure here) is drawn from as it is.
+    const alea = new RngStreams(33).stream('ziggurat');
+    const bare: Uniform = () => alea();
+    const s = sampler({ dist: 'exponential', mean: 2 }, bare);
+    const again = new RngStreams(33).stream('ziggurat');
+    for (let i = 0; i < 1000; i++) expect(s.sample()).toBe(2 * standardExponential(again));
   });
 
   it('draws depend on the stream alone: the same seed gives the same sequence', () => {
