@@ -132,7 +132,7 @@ export class ConnectionPath implements PathRole {
       podStream >= 0 && podLatency !== undefined
         ? podLatency.sample(podStream)
         : endpoint.sidecar.sampleLatency();
-    engine.schedule(delay, this.roles.replica.arrive, a);
+    engine.post(delay, this.roles.replica.arrive, a);
   }
 
   /**

@@ -60,7 +60,7 @@ export class ReplicaSide implements ReplicaRole {
     checkAttempt(a);
     a.startedMs = this.ctx.engine.now;
     a.holdsSlot = true;
-    this.ctx.engine.schedule(
+    this.ctx.engine.post(
       a.call.service.behaviourOf(a.endpoint as Endpoint).serviceTime.sample(),
       this.serviceDone,
       a,
@@ -183,7 +183,7 @@ export class ReplicaSide implements ReplicaRole {
     let delay = this.ctx.network.sample(endpoint.zone, source.zone);
     if (a.viaGateway >= 0) delay += this.ctx.eastWestGateway(a.viaGateway).sampleLatency();
     a.responseCode = code;
-    this.ctx.engine.schedule(delay, this.responseArrived, a);
+    this.ctx.engine.post(delay, this.responseArrived, a);
   }
 
   /** The replica's pod is gone: the caller's connection is reset. */
