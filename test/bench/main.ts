@@ -9,7 +9,7 @@ import { exportCostBench } from './export-cost.js';
 import { sweepRunWorkersBench } from './sweep-run-workers.js';
 import { mm1Bare } from './mm1-bare.js';
 import { mm1Kernel } from './mm1-kernel.js';
-import { cpuSeconds, fmtRate, interleave, median, spread, sum } from './measure.js';
+import { cpuSeconds, fmtRate, interleave, median, SETTLE_LIMIT_MS, spread, sum } from './measure.js';
 import { meshAdvance, meshBench, scenarioWith } from './mesh-throughput.js';
 import { minimalMeshAdvance, minimalMeshBench } from './minimal-mesh.js';
 import { costPerRequestBench, largeMeshBench } from './pod-scaling.js';
@@ -107,6 +107,9 @@ function meshThroughputBench(kernelEventsPerSecond: number): boolean {
   );
   console.log(
     `  minimal model       : ${fmtRate(floorRate)} requests/s, the same traffic and hops without Istio (test/bench/minimal-mesh.ts)`,
+  );
+  console.log(
+    `  each slice timed after gc() and an idle wait for its background sweep: ${spread(sides.settleCpu.map((c) => c * 1000))} ms CPU seen in the wait${sides.unsettled > 0 ? ` (${sides.unsettled} waits hit the ${SETTLE_LIMIT_MS} ms limit)` : ''}`,
   );
   console.log(
     `  mesh / minimal      : ${meshOverMinimal.toFixed(2)} (median of the slice pairs' ratios, ${spread(sides.ratios)}; target >= 0.60, issue 17)`,

@@ -41,6 +41,43 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** A simulation that can be advanced to a simulated time (ms); returns its requests completed so far. */
 export type Advance = (untilMs: number) => number;
 
+/** Idle steps of the wait after a forced collection, and the CPU a step may see and still count as quiet. */
+const SETTLE_STEP_MS = 2;
+const QUIET_CPU_S = 0.0002;
+export const SETTLE_LIMIT_MS = 200;
+const idleCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Waits, idle, until the process's background threads have finished the work a forced collection left them
+ * (V8 sweeps the old generation's pages concurrently after `gc()` returns): two consecutive 2 ms steps with
+ * under 0.2 ms of process CPU each, at most 200 ms. Returns the CPU seconds seen while waiting.
+ *
+ * Why: process CPU counts every thread, so without the wait that sweep lands in the next timed slice. Both
+ * sides of an interleaved row share one heap, so each slice, of either side, paid about the same few ms: on
+ * the pod row the wait sees 0.2-7.4 ms of CPU, ~1-2 ms or ~7 ms, as much before a 1,000-pod slice as before a
+ * 25,000-pod one (idle the process uses ~0.03 ms per 2 ms). A constant added to both sides pulls a ratio
+ * toward 1, so it flattered the pod row (above 1) and the mesh row (below 1) alike. The sweep is the
+ * bench's, not the model's: a model's own collections during a slice stay in it.
+ *
+ * What it moved on the pod row (same tree, 2026-12-06, machine load 3-9): in one process, slice pairs timed the old way
+ * and with the wait alternating, 11 runs, the ratio read higher with the wait by a median 0.09 (-0.06 to
+ * +0.26), the 1,000-pod side's CPU per request falling in all 11 (0.1-1.5 us), the 25,000-pod side's in 9
+ * (-0.1 to 1.6 us); as whole runs, 6 of each alternating, medians 1.24-1.47 (their median 1.36) before,
+ * 1.40-1.51 (1.43) with it.
+ */
+function settle(): { cpuSeconds: number; settled: boolean } {
+  const c0 = cpuSeconds();
+  let c = c0;
+  let quiet = 0;
+  for (let waited = 0; quiet < 2 && waited < SETTLE_LIMIT_MS; waited += SETTLE_STEP_MS) {
+    Atomics.wait(idleCell, 0, 0, SETTLE_STEP_MS);
+    const now = cpuSeconds();
+    quiet = now - c < QUIET_CPU_S ? quiet + 1 : 0;
+    c = now;
+  }
+  return { cpuSeconds: c - c0, settled: quiet >= 2 };
+}
+
 export interface InterleavedSides {
   /** Per slice: CPU seconds and requests completed in it, side A then side B. */
   readonly cpuA: readonly number[];
@@ -51,14 +88,18 @@ export interface InterleavedSides {
   readonly ratios: readonly number[];
   /** Live heap after a full collection at the end of each slice pair, in bytes. */
   readonly heapAfter: readonly number[];
+  /** Per slice: the CPU seconds `settle` saw before the slice's clock started, and how many waits hit its limit. */
+  readonly settleCpu: readonly number[];
+  readonly unsettled: number;
 }
 
 /**
  * Two simulations advanced in alternating slices of simulated time, each slice timed by CPU time (user +
  * system: a process waiting for a core is not charged), the first of each pair alternating (A then B, B
  * then A) so that neither side always runs right after the other's garbage. Every slice starts after a
- * full collection (outside the timed work, when `--expose-gc` is given), so each side pays for the
- * garbage it makes during its slice, not for the other's.
+ * full collection (outside the timed work, when `--expose-gc` is given) and the idle wait for its
+ * background sweep (`settle`), so each side pays for the garbage it makes during its slice, not for the
+ * other's, and not for the bench's own collection.
  *
  * Why: on this kind of shared machine the speed of the host moved up to 2x within minutes (the bare M/M/1
  * loop read 6.5-15.4 M events/s in one session). Two long runs one after the other then compare two
@@ -77,10 +118,15 @@ export function interleave(
   const requestsA: number[] = [];
   const requestsB: number[] = [];
   const heapAfter: number[] = [];
+  const settleCpu: number[] = [];
+  let unsettled = 0;
   let doneA = a(fromMs);
   let doneB = b(fromMs);
   const slice = (side: Advance, untilMs: number, before: number, cpu: number[], requests: number[]) => {
     gc();
+    const waited = settle();
+    settleCpu.push(waited.cpuSeconds);
+    if (!waited.settled) unsettled++;
     const c0 = cpuSeconds();
     const done = side(untilMs);
     cpu.push(cpuSeconds() - c0);
@@ -102,7 +148,7 @@ export function interleave(
   const perRequest = (cpu: readonly number[], requests: readonly number[], i: number) =>
     (cpu[i] as number) / Math.max(1, requests[i] as number);
   const ratios = cpuA.map((_, i) => perRequest(cpuB, requestsB, i) / perRequest(cpuA, requestsA, i));
-  return { cpuA, cpuB, requestsA, requestsB, ratios, heapAfter };
+  return { cpuA, cpuB, requestsA, requestsB, ratios, heapAfter, settleCpu, unsettled };
 }
 
 /** `xs`' smallest and largest, as `lo to hi` with `digits` decimals. */

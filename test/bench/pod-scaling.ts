@@ -17,7 +17,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Engine, RngStreams } from '../../src/des/index.js';
 import { RunRecorder } from '../../src/metrics/index.js';
 import { buildMesh, loadScenarioText, type Scenario } from '../../src/scenario/index.js';
-import { cpuSeconds, median, spread, sum, type Advance, type InterleavedSides } from './measure.js';
+import { interleave, median, SETTLE_LIMIT_MS, spread, sum } from './measure.js';
 import { meshAdvance } from './mesh-throughput.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -159,101 +159,13 @@ const WARMUP_MS = 10_000;
 const SLICE_MS = 2_000;
 const SLICES = 15;
 
-/** Idle steps of the wait after a forced collection, and the CPU a step may see and still count as quiet. */
-const SETTLE_STEP_MS = 2;
-const QUIET_CPU_S = 0.0002;
-const SETTLE_LIMIT_MS = 200;
-const idleCell = new Int32Array(new SharedArrayBuffer(4));
-
-/**
- * Waits, idle, until the process's background threads have finished the work a forced collection left them
- * (V8 sweeps the old generation's pages concurrently after `gc()` returns): two consecutive 2 ms steps with
- * under 0.2 ms of process CPU each, at most 200 ms. Returns the CPU seconds seen while waiting.
- *
- * Why: process CPU counts every thread, so without the wait that sweep lands in the next timed slice. Both
- * meshes share one heap, so each slice, of either mesh, paid about the same few ms: the wait sees 0.2-7.4 ms
- * of CPU, ~1-2 ms or ~7 ms, as much before a 1,000-pod slice as before a 25,000-pod one (idle the process
- * uses ~0.03 ms per 2 ms). A constant added to both sides pulls the ratio toward 1, so it flattered the large
- * side. The sweep is the bench's, not the mesh's: the mesh's own collections during a slice stay in it.
- *
- * What it moved (same tree, 2026-12-06, machine load 3-9): in one process, slice pairs timed the old way
- * and with the wait alternating, 11 runs, the ratio read higher with the wait by a median 0.09 (-0.06 to
- * +0.26), the 1,000-pod side's CPU per request falling in all 11 (0.1-1.5 us), the 25,000-pod side's in 9
- * (-0.1 to 1.6 us); as whole runs, 6 of each alternating, medians 1.24-1.47 (their median 1.36) before,
- * 1.40-1.51 (1.43) with it.
- */
-function settle(): { cpuSeconds: number; settled: boolean } {
-  const c0 = cpuSeconds();
-  let c = c0;
-  let quiet = 0;
-  for (let waited = 0; quiet < 2 && waited < SETTLE_LIMIT_MS; waited += SETTLE_STEP_MS) {
-    Atomics.wait(idleCell, 0, 0, SETTLE_STEP_MS);
-    const now = cpuSeconds();
-    quiet = now - c < QUIET_CPU_S ? quiet + 1 : 0;
-    c = now;
-  }
-  return { cpuSeconds: c - c0, settled: quiet >= 2 };
-}
-
-/**
- * measure.ts `interleave`, with each slice's clock started only after the forced collection's background
- * work is done (`settle`). Returns the sides, the CPU seconds each wait saw and how many waits hit the limit.
- */
-function interleaveSettled(
-  a: Advance,
-  b: Advance,
-  fromMs: number,
-  sliceMs: number,
-  slices: number,
-): InterleavedSides & { settleCpu: readonly number[]; unsettled: number } {
-  const collect = gc;
-  if (collect === undefined)
-    throw new Error('the pod row needs --expose-gc: every slice starts after a collection');
-  const cpuA: number[] = [];
-  const cpuB: number[] = [];
-  const requestsA: number[] = [];
-  const requestsB: number[] = [];
-  const heapAfter: number[] = [];
-  const settleCpu: number[] = [];
-  let unsettled = 0;
-  let doneA = a(fromMs);
-  let doneB = b(fromMs);
-  const slice = (side: Advance, untilMs: number, before: number, cpu: number[], requests: number[]) => {
-    collect();
-    const waited = settle();
-    settleCpu.push(waited.cpuSeconds);
-    if (!waited.settled) unsettled++;
-    const c0 = cpuSeconds();
-    const done = side(untilMs);
-    cpu.push(cpuSeconds() - c0);
-    requests.push(done - before);
-    return done;
-  };
-  for (let i = 1; i <= slices; i++) {
-    const until = fromMs + i * sliceMs;
-    if (i % 2 === 1) {
-      doneA = slice(a, until, doneA, cpuA, requestsA);
-      doneB = slice(b, until, doneB, cpuB, requestsB);
-    } else {
-      doneB = slice(b, until, doneB, cpuB, requestsB);
-      doneA = slice(a, until, doneA, cpuA, requestsA);
-    }
-    collect();
-    heapAfter.push(process.memoryUsage().heapUsed);
-  }
-  const perRequest = (cpu: readonly number[], requests: readonly number[], i: number) =>
-    (cpu[i] as number) / Math.max(1, requests[i] as number);
-  const ratios = cpuA.map((_, i) => perRequest(cpuB, requestsB, i) / perRequest(cpuA, requestsA, i));
-  return { cpuA, cpuB, requestsA, requestsB, ratios, heapAfter, settleCpu, unsettled };
-}
-
 /**
  * Target (a): cost per request at 25,000 pods / at 1,000 pods <= 1.5. Both meshes built in this process
  * and warmed up for 10 s simulated (the pods' start and first pushes), then advanced in 15 alternating
  * slices of 2 s simulated (~10,000 requests each), each timed by CPU time; the figure is the median of the
  * slice pairs' ratios of CPU per completed request (measure.ts `interleave`: two runs one after the other
  * read 1.17 to 2.24 on one day as the host's speed moved). Each slice's clock starts after the forced
- * collection's background sweep is done (`settle`).
+ * collection's background sweep is done (measure.ts `settle`).
  */
 export function costPerRequestBench(largeReplicas = 694): boolean {
   const shape = { clusters: 3, chains: 4, length: 3, ratePerSecond: 5000 };
@@ -272,7 +184,7 @@ export function costPerRequestBench(largeReplicas = 694): boolean {
   };
   const small = built(28);
   const large = built(largeReplicas);
-  const sides = interleaveSettled(small.advance, large.advance, WARMUP_MS, SLICE_MS, SLICES);
+  const sides = interleave(small.advance, large.advance, WARMUP_MS, SLICE_MS, SLICES);
   const line = (pods: number, heap: number, cpu: readonly number[], requests: readonly number[]) =>
     console.log(
       `  ${pods.toLocaleString('en').padStart(6)} pods: ${((sum(cpu) * 1e6) / sum(requests)).toFixed(2)} us CPU per request (${sum(requests).toLocaleString('en')} requests in ${sum(cpu).toFixed(2)} s CPU), live heap when built ${(heap / 2 ** 20).toFixed(1)} MB`,
