@@ -42,14 +42,13 @@ export async function compareExtras(
       if (r.telemetry === undefined) throw new Error(`compare: the run of ${r.model} kept no telemetry`);
       return { model: r.model, telemetry: r.telemetry };
     });
+    // One table of label sets for both texts (metricsTextsOfModels), as `run` does.
+    const texts = report.metricsTextsOfModels(telemetry, {
+      ...(choice.baseTimeMs === undefined ? {} : { baseTimeMs: choice.baseTimeMs }),
+    });
     files.push(
-      {
-        name: 'openmetrics.txt',
-        content: report.openMetricsChunksOfModels(telemetry, {
-          ...(choice.baseTimeMs === undefined ? {} : { baseTimeMs: choice.baseTimeMs }),
-        }),
-      },
-      { name: 'metrics.prom', content: report.prometheusChunksOfModels(telemetry) },
+      { name: 'openmetrics.txt', content: texts.openMetrics },
+      { name: 'metrics.prom', content: texts.prometheus },
     );
   }
   const outcomes = runs.flatMap((r) =>
