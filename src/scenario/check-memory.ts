@@ -9,7 +9,15 @@
  */
 import { expectedArrivals } from './normalize-traffic.js';
 import type { Scenario } from './scenario.js';
-import { estimateWork } from './work-estimate.js';
+import {
+  estimateWork,
+  HEAP_BASE_BYTES,
+  HEAP_BYTES_PER_CONNECTION,
+  HEAP_BYTES_PER_POD,
+  HEAP_BYTES_PER_PROXY_SERVICE,
+  HEAP_BYTES_PER_VIEW_HOST,
+  HEAP_BYTES_PER_WAITING_REQUEST,
+} from './work-estimate.js';
 
 /** Estimated peak heap of one simulation of `scenario`, in bytes. */
 export function simulationHeapBytes(scenario: Scenario): number {
@@ -30,13 +38,27 @@ export interface MemoryLimits {
 
 const mb = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
 
+/** A per-item size as the message gives it: bytes under 1,000, else KB with one decimal. */
+const perItem = (bytes: number) => (bytes < 1000 ? `${bytes} B` : `${(bytes / 1000).toFixed(1)} KB`);
+
+/**
+ * The estimate's terms, written from work-estimate.ts's constants: the message once hard-coded them and kept
+ * 3.2 KB per pod and 200 B per proxy-service pair after the constants had become 1,200 B and 1,100 B.
+ */
+const ESTIMATE_TERMS =
+  `${HEAP_BASE_BYTES / 2 ** 20} MB + ${perItem(HEAP_BYTES_PER_POD)} per pod + ` +
+  `${perItem(HEAP_BYTES_PER_VIEW_HOST)} per shared upstream view host + ` +
+  `${perItem(HEAP_BYTES_PER_PROXY_SERVICE)} per proxy-service pair + ` +
+  `${perItem(HEAP_BYTES_PER_CONNECTION)} per pooled connection + ` +
+  `${perItem(HEAP_BYTES_PER_WAITING_REQUEST)} per request waiting in an unbounded queue`;
+
 /**
  * Why `jobs` simulations of `perSimulationBytes` each, `workers` at a time, would not fit, or undefined
  * when they fit. The message names the estimate, the workers at once and every way out.
  */
 export function memoryLimitExceeded(perSimulationBytes: number, limits: MemoryLimits): string | undefined {
   const atOnce = Math.max(1, Math.min(limits.workers, limits.jobs));
-  const estimate = `one simulation needs about ${mb(perSimulationBytes)} of heap (8 MB + 3.2 KB per pod + 140 B per shared upstream view host + 200 B per proxy-service pair + 20 B per pooled connection + 700 B per request waiting in an unbounded queue)`;
+  const estimate = `one simulation needs about ${mb(perSimulationBytes)} of heap (${ESTIMATE_TERMS})`;
   const neededMb = Math.ceil((perSimulationBytes * 1.25) / 2 ** 20);
   if (perSimulationBytes > limits.heapLimitBytes)
     return (
