@@ -56,6 +56,13 @@ describe('the memory guard', { timeout: 120_000 }, () => {
       expect(r.signal, r.stderr).toBeNull();
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr).toContain(`one simulation needs about ${mb(bytes)} of heap`);
+      // The terms are the estimate's own constants (the message once hard-coded 3.2 KB per pod and 200 B per
+      // proxy-service pair after they had become 1,200 B and 1,100 B).
+      expect(r.stderr).toContain(`${(HEAP_BYTES_PER_POD / 1000).toFixed(1)} KB per pod`);
+      expect(r.stderr).toContain(
+        `${(HEAP_BYTES_PER_PROXY_SERVICE / 1000).toFixed(1)} KB per proxy-service pair`,
+      );
+      expect(r.stderr).toContain(`${HEAP_BYTES_PER_VIEW_HOST} B per shared upstream view host`);
       // V8's heap limit is the old space plus the young generation (3 x 16 MB semi-spaces): 32 + 48.
       expect(r.stderr).toContain("more than a thread's heap limit of 80 MB");
       expect(r.stderr).toContain(`${args[0] === 'run' ? '1 worker' : '2 workers'} at once`);
