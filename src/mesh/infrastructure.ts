@@ -14,13 +14,7 @@ export class Infrastructure {
   private readonly zoneUp: Uint8Array;
   /** Partitions as counted pairs of names (regions or clusters); counts allow overlapping faults. */
   private readonly partitions = new Map<string, number>();
-  /** Bumped on every change, so that cached reachability can be invalidated cheaply. */
-  version = 0;
-  /**
-   * Every cluster and zone up and no partition: `isZoneUp` and `clustersConnected` then answer true for
-   * every place, and the request path, which asks them for every try and response, reads this instead.
-   */
-  allReachable = true;
+  private reachable = true;
 
   constructor(private readonly topology: Topology) {
     const n = topology.clusterNames.length;
@@ -29,6 +23,15 @@ export class Infrastructure {
     this.eastWestUp = new Uint8Array(n).fill(1);
     this.ingressUp = new Uint8Array(n).fill(1);
     this.zoneUp = new Uint8Array(topology.zones.length).fill(1);
+  }
+
+  /**
+   * Every cluster and zone up and no partition: `isZoneUp` and `clustersConnected` then answer true for
+   * every place, and the request path, which asks them for every try and response, reads this instead.
+   * Read-only outside: only the setters below, which change what it summarises, may change it.
+   */
+  get allReachable(): boolean {
+    return this.reachable;
   }
 
   isClusterUp(c: number): boolean {
@@ -51,20 +54,16 @@ export class Infrastructure {
 
   setClusterUp(c: number, up: boolean): void {
     this.clusterUp[c] = up ? 1 : 0;
-    this.version++;
     this.updateReachable();
   }
   setApiServerUp(c: number, up: boolean): void {
     this.apiServerUp[c] = up ? 1 : 0;
-    this.version++;
   }
   setGatewayUp(c: number, gateway: 'east-west' | 'ingress', up: boolean): void {
     (gateway === 'east-west' ? this.eastWestUp : this.ingressUp)[c] = up ? 1 : 0;
-    this.version++;
   }
   setZoneUp(zone: number, up: boolean): void {
     this.zoneUp[zone] = up ? 1 : 0;
-    this.version++;
     this.updateReachable();
   }
 
@@ -74,12 +73,11 @@ export class Infrastructure {
     const n = (this.partitions.get(key) ?? 0) + (heal ? -1 : 1);
     if (n <= 0) this.partitions.delete(key);
     else this.partitions.set(key, n);
-    this.version++;
     this.updateReachable();
   }
 
   private updateReachable(): void {
-    this.allReachable =
+    this.reachable =
       this.partitions.size === 0 && this.clusterUp.every((u) => u === 1) && this.zoneUp.every((u) => u === 1);
   }
 
