@@ -34,12 +34,15 @@ export class Tally {
   /**
    * @param batches - batches of simulated time for batch-means errors (0: none).
    * @param relativeAccuracy - of the latency histograms.
+   * @param keepSums - the histograms keep running sums (LogHistogram `keepSums`); false for a finest
+   *   cell that a `TallySums` breakdown merges (its sums come from there), and then `breakdown` and
+   *   `latencySummary` throw.
    */
-  constructor(batches: number, relativeAccuracy = LATENCY_RELATIVE_ACCURACY) {
+  constructor(batches: number, relativeAccuracy = LATENCY_RELATIVE_ACCURACY, keepSums = true) {
     this.batchSums = batches === 0 ? NO_BATCHES : new Float64Array(batches);
     this.batchCounts = batches === 0 ? NO_BATCHES : new Float64Array(batches);
-    this.latency = new LogHistogram(relativeAccuracy);
-    this.failedLatency = new LogHistogram(relativeAccuracy);
+    this.latency = new LogHistogram(relativeAccuracy, keepSums);
+    this.failedLatency = new LogHistogram(relativeAccuracy, keepSums);
   }
 
   /**

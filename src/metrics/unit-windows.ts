@@ -34,7 +34,11 @@ export class UnitWindows {
   readonly started: Float64Array;
   readonly completed: Float64Array;
   readonly failed: Float64Array;
-  /** Answered latencies per cell, created on first use so that empty cells cost a pointer. */
+  /**
+   * Answered latencies per cell, created on first use so that empty cells cost a pointer. Without running
+   * sums (LogHistogram `keepSums`): blast radius reads a cell's counts and quantiles, and the run's
+   * means come from sums the recorder adds in the order requests completed (run-recorder.ts).
+   */
   private readonly latency: (LogHistogram | undefined)[];
   /**
    * Failed requests' latencies per cell, as `latency`, when the cells are the finest cells of a run's
@@ -88,7 +92,7 @@ export class UnitWindows {
     }
     let h = this.latency[c];
     if (h === undefined) {
-      h = new LogHistogram(this.accuracy);
+      h = new LogHistogram(this.accuracy, false);
       this.latency[c] = h;
     }
     h.recordLn(latencyMs, lnLatency);
@@ -98,7 +102,7 @@ export class UnitWindows {
   private recordFailed(c: number, latencyMs: number): void {
     let h = this.failedLatency[c];
     if (h === undefined) {
-      h = new LogHistogram(this.accuracy);
+      h = new LogHistogram(this.accuracy, false);
       this.failedLatency[c] = h;
     }
     h.record(latencyMs);

@@ -321,6 +321,39 @@ describe('metrics/stats/log-histogram', () => {
     }
   });
 
+  it('keepSums false: counts, buckets, min, max and quantiles as with sums; sum, mean, stddev throw until setSums', () => {
+    const rng = seedrandom('keep-sums');
+    const withSums = new LogHistogram(0.02);
+    const without = new LogHistogram(0.02, false);
+    for (let i = 0; i < 5_000; i++) {
+      const v = Math.exp(rng() * 8 - 2);
+      withSums.record(v);
+      without.recordLn(v, Math.log(v));
+    }
+    without.recordMany(3, 7);
+    withSums.recordMany(3, 7);
+    const sumless = (h: LogHistogram) => ({ ...h.toJSON(), sum: 0, sumSq: 0 });
+    expect(sumless(without)).toEqual(sumless(withSums));
+    for (const q of [0, 0.5, 0.99, 1]) expect(without.quantile(q)).toBe(withSums.quantile(q));
+    expect(() => without.sum).toThrow(/keeps no sums/);
+    expect(() => without.mean).toThrow(/keeps no sums/);
+    expect(() => without.stddev).toThrow(/keeps no sums/);
+    // Its NaN sums travel: through merge, clone and JSON, never read as a number.
+    const merged = new LogHistogram(0.02);
+    merged.merge(without);
+    expect(() => merged.mean).toThrow(/keeps no sums/);
+    expect(() => without.clone().mean).toThrow(/keeps no sums/);
+    expect(() => LogHistogram.fromJSON(JSON.parse(JSON.stringify(without.toJSON()))).mean).toThrow(
+      /keeps no sums/,
+    );
+    expect(() => LogHistogram.fromJSON(structuredClone(without.toJSON())).mean).toThrow(/keeps no sums/);
+    merged.setSums(withSums.sum, withSums.toJSON().sumSq ?? NaN);
+    expect(merged.mean).toBe(withSums.mean);
+    expect(merged.stddev).toBe(withSums.stddev);
+    // Empty, it has no mean as any empty histogram has none.
+    expect(new LogHistogram(0.02, false).mean).toBeUndefined();
+  });
+
   it('countAbove(t) of an empty histogram is 0', () => {
     expect(new LogHistogram().countAbove(1)).toBe(0);
   });
