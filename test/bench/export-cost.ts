@@ -8,13 +8,19 @@
  *
  * How it is timed: each side in a fresh Node process of its own (export-cost-side.ts), as `meshsim run`
  * and `meshsim run --openmetrics` are, so both pay a cold start: V8 compiling the simulator, and the export
- * side also its recorders and the renderer (callgrind counts ~127 M instructions for this mesh's texts
- * after its run, ~34 M of them V8 compiling the writer's loops). What is timed is the CPU time (user +
- * system, every thread: V8 compiles on background threads) of the work after the modules are loaded,
- * ending with a full collection so that each side pays for collecting its own garbage; the folder is
- * removed outside it. Sides run in pairs whose order alternates; the figure is the median of the pairs'
- * ratios (a slow phase of a shared machine hits both sides of a pair). Target: the export adds under 10%
- * (issue 15).
+ * side also its recorders and the renderer. Where the export's extra work goes (callgrind, single-threaded,
+ * 2026-12-06): of a plain run's ~9,650 M instructions, recording adds ~526 M (5.5%) and the texts ~127 M
+ * (1.3%, ~34 M of them V8 compiling the writer's loops). Recording is ~1,720 instructions per request
+ * (the slope from 8 to 16 s simulated) and ~130 M once, ~76 M of that TurboFan compiling the recorders
+ * and the mesh functions that now call them. By recorder (each made a no-op in turn): Istio telemetry
+ * ~1,220 per request (its callCompleted, ~400 per call) and ~75 M once; Fortio ~190 and ~29 M once; the
+ * rest (ExportRecorders' dispatch, inlined into the mesh's attemptEnded) ~300 and ~23 M.
+ *
+ * What is timed is the CPU time (user + system, every thread: V8 compiles on background threads) of the
+ * work after the modules are loaded, ending with a full collection so that each side pays for collecting
+ * its own garbage; the folder is removed outside it. Sides run in pairs whose order alternates; the
+ * figure is the median of the pairs' ratios (a slow phase of a shared machine hits both sides of a pair).
+ * Target: the export adds under 10% (issue 15).
  *
  * Why not both sides in one process, as this bench did before: the two paths alternating in one isolate
  * made the mesh's observer call sites see two recorder classes, deoptimized and recompiled at each switch
