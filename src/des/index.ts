@@ -4,7 +4,7 @@ export { EventQueue, type EventHandler, type EventId, type PoppedEvent } from '.
 export { Engine, Priority } from './engine.js';
 export { Resource, Acquire } from './resource.js';
 export { RngStreams, replicationSeed, type Uniform } from './rng-streams.js';
-export { AleaStates, type StreamDraws } from './alea-states.js';
+export { AleaStates, drawSource, type StreamDraws } from './alea-states.js';
 export {
   type Distribution,
   type Sampler,

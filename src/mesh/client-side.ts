@@ -162,7 +162,7 @@ export class ClientSide implements ClientRole {
   private route(call: Call): void {
     if (call.timeoutMs > 0)
       call.routeTimer = this.ctx.engine.schedule(call.timeoutMs, this.routeTimeout, call);
-    this.attempt(call);
+    this.tryCall(call);
   }
 
   /**
@@ -196,8 +196,17 @@ export class ClientSide implements ClientRole {
     this.roles.path.releaseReset(a, reportTimeout);
   }
 
-  /** One try: circuit breakers first (Envoy's router asks the connection pool before picking a host). */
+  /**
+   * A retry's try, when its back-off ends. The first try is `tryCall` called directly: this arrow is a new
+   * closure per mesh, and `route`, compiled against the warm-up mesh's, deoptimized on a new mesh's ("wrong
+   * call target"); a method is the same function in every mesh.
+   */
   private readonly attempt = (call: Call): void => {
+    this.tryCall(call);
+  };
+
+  /** One try: circuit breakers first (Envoy's router asks the connection pool before picking a host). */
+  private tryCall(call: Call): void {
     checkCall(call);
     if (call.finished) return;
     call.attempts++;
@@ -223,7 +232,7 @@ export class ClientSide implements ClientRole {
     if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
     if (admission === Admission.pending) this.roles.path.wait(a);
     else this.roles.path.dispatch(a);
-  };
+  }
 
   /**
    * A try to a ServiceEntry host outside the clusters (external-destination.ts). No view, no pod: it leaves

@@ -41,8 +41,12 @@ export class Mesh {
   readonly workloads: Workloads;
   readonly tracker: ViewTracker;
   private readonly proxies: Proxy[] = [];
-  /** Client sidecars per traffic source, by zone. */
-  private readonly clientProxies: (Proxy | undefined)[][] = [];
+  /**
+   * Client sidecars per traffic source, by zone; every row has a slot per zone from the start, so each is
+   * an array of one elements kind whatever zone sends first (a row grown zone by zone could be holey or
+   * not, and a new mesh's `clientProxy` then deoptimized on a map the warmed-up code had not seen).
+   */
+  private readonly clientProxies: (Proxy | undefined)[][];
   private readonly latencySamplers = new Map<Distribution, StreamSampler>();
   /** Gateways' and clients' balancing draws, each from the proxy's own stream. */
   private readonly lbDraws: StreamDraws;
@@ -65,6 +69,9 @@ export class Mesh {
       : undefined;
     const observer: MeshObserver = tap ?? runObserver;
     this.topology = new Topology(config.clusters);
+    this.clientProxies = config.traffic.map(() =>
+      this.topology.zones.map((): Proxy | undefined => undefined),
+    );
     this.infra = new Infrastructure(this.topology);
     const network = new NetworkLatency(this.topology, config.network, (zone) =>
       streams.stream(`network/${zone}`),
@@ -323,7 +330,7 @@ export class Mesh {
         this.config.controlPlane.certTtlMs *
         this.config.controlPlane.certRotationFraction,
     );
-    (this.clientProxies[index] ??= [])[zone] = p;
+    (this.clientProxies[index] as (Proxy | undefined)[])[zone] = p;
     return p;
   }
 }

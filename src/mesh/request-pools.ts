@@ -1,6 +1,10 @@
 /**
  * Attempts, calls and requests are reused instead of allocated per try, per call and per request: one whose
- * work is over goes to a free list and the next takes it from there, reset. In the mesh bench a request
+ * work is over goes to a free list and the next takes it from there, reset. The free list is a chain through
+ * the objects' own `nextFree`, last released first out, not an array: an array's elements kind (a fresh `[]`
+ * holds small integers until its first object) differed between a warmed-up process's pools and a new
+ * mesh's, and `acquire`, compiled for the first, deoptimized on the second ("wrong map"); a chain also
+ * touches no memory but the objects themselves. In the mesh bench a request
  * allocated ~2.4 KB, a third of it attempts and calls (20-odd fields each, doubles boxed).
  *
  * An object goes back only where nothing can reach it any more, so reuse cannot change what the run does:
@@ -26,15 +30,17 @@ import { Attempt, Call, MeshRequest } from './request.js';
 import type { ServiceRuntime } from './service-runtime.js';
 
 export class AttemptPool {
-  private readonly free: Attempt[] = [];
+  /** The most recently released attempt; the rest chain through `nextFree`. */
+  private free: Attempt | undefined = undefined;
   /** Attempts made and reused, for tests and benchmarks. */
   created = 0;
   reused = 0;
 
   /** A try of `call` sent at `sentMs`: a free attempt, reset, or a new one. */
   acquire(call: Call, sentMs: SimTime): Attempt {
-    const a = this.free.pop();
+    const a = this.free;
     if (a === undefined) return this.create(call, sentMs);
+    this.free = a.nextFree;
     this.reused++;
     a.generation++;
     a.init(call, sentMs);
@@ -60,19 +66,22 @@ export class AttemptPool {
       );
     if (a.call.current === a) a.call.current = undefined;
     a.live = false;
-    this.free.push(a);
+    a.nextFree = this.free;
+    this.free = a;
   }
 }
 
 export class CallPool {
-  private readonly free: Call[] = [];
+  /** The most recently released call; the rest chain through `nextFree`. */
+  private free: Call | undefined = undefined;
   created = 0;
   reused = 0;
 
   acquire(request: MeshRequest, parent: Attempt | undefined, service: ServiceRuntime, source: Proxy): Call {
-    const c = this.free.pop();
+    const c = this.free;
     request.calls++;
     if (c === undefined) return this.create(request, parent, service, source);
+    this.free = c.nextFree;
     this.reused++;
     c.generation++;
     c.init(request, parent, service, source);
@@ -111,12 +120,14 @@ export class CallPool {
     if (request.entry === call) request.entry = undefined;
     request.calls--;
     call.live = false;
-    this.free.push(call);
+    call.nextFree = this.free;
+    this.free = call;
   }
 }
 
 export class RequestPool {
-  private readonly free: MeshRequest[] = [];
+  /** The most recently released request; the rest chain through `nextFree`. */
+  private free: MeshRequest | undefined = undefined;
   created = 0;
   reused = 0;
 
@@ -129,8 +140,9 @@ export class RequestPool {
     headers: Readonly<Record<string, string>>,
     uri: string,
   ): MeshRequest {
-    const r = this.free.pop();
+    const r = this.free;
     if (r === undefined) return this.create(id, traffic, clientCluster, startMs, headers, uri);
+    this.free = r.nextFree;
     this.reused++;
     r.generation++;
     r.init(id, traffic, clientCluster, startMs, headers, uri);
@@ -162,7 +174,8 @@ export class RequestPool {
         `RequestPool.release: request ${request.id} still held (done ${request.done}, calls ${request.calls}, client timeout ${request.clientTimeout !== undefined})`,
       );
     request.live = false;
-    this.free.push(request);
+    request.nextFree = this.free;
+    this.free = request;
   }
 }
 

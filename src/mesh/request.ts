@@ -44,6 +44,8 @@ export class MeshRequest {
   calls: number = 0;
   /** False once the request went back to its pool (request-pools.ts). */
   live: boolean = true;
+  /** The next free request while this one is in its pool's free list (request-pools.ts). */
+  nextFree: MeshRequest | undefined = undefined;
   /** Uses of this object so far (request-pools.ts). */
   declare generation: number;
   declare id: number;
@@ -97,6 +99,7 @@ export class MeshRequest {
     this.entry = undefined;
     this.calls = 0;
     this.live = true;
+    this.nextFree = undefined;
   }
 }
 
@@ -139,6 +142,8 @@ export class Call {
   declare source: Proxy;
   /** False once the call went back to its pool (request-pools.ts). */
   live: boolean = true;
+  /** The next free call while this one is in its pool's free list (request-pools.ts). */
+  nextFree: Call | undefined = undefined;
   /** Uses of this object so far (request-pools.ts). */
   declare generation: number;
   constructor(request: MeshRequest, parent: Attempt | undefined, service: ServiceRuntime, source: Proxy) {
@@ -175,6 +180,7 @@ export class Call {
     this.responseCode = 0;
     this.responseFlags = 0;
     this.live = true;
+    this.nextFree = undefined;
   }
 }
 
@@ -207,6 +213,8 @@ export class Attempt {
    * try that now uses the object.
    */
   live: boolean = true;
+  /** The next free attempt while this one is in its pool's free list (request-pools.ts). */
+  nextFree: Attempt | undefined = undefined;
   /** Uses of this object so far (request-pools.ts): tells a recycled attempt from the try it was before. */
   declare generation: number;
   declare call: Call;
@@ -237,6 +245,7 @@ export class Attempt {
     this.reusedConnection = false;
     this.responseCode = 0;
     this.live = true;
+    this.nextFree = undefined;
   }
 }
 
