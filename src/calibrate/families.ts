@@ -11,6 +11,7 @@
  * charges each for its parameters; the values are the fitted parameters. A law with a density break at a
  * level outside the menu is approximated, not matched (said in the fit's explanation when chosen).
  */
+import { Z_99 } from '../des/index.js';
 import { ms } from './format-duration.js';
 import { goldenMax, nelderMeadMax } from './optimize.js';
 import { normalCdf, normalQuantile, normalSurvival } from './normal.js';
@@ -50,8 +51,6 @@ export interface Binned {
   readonly edges: readonly (readonly [number, number])[];
   readonly counts: readonly number[];
 }
-
-const Z_99 = 2.3263478740408408;
 
 export function logLikelihood(f: Parametric, b: Binned): number {
   let ll = 0;

@@ -19,6 +19,7 @@
  * What the telemetry cannot tell (call order and parallelism without a base scenario, concurrency, queue
  * wait inside the measured time) is returned as notes for the file's comments.
  */
+import { Z_99 } from '../des/index.js';
 import { type BucketCounts, fitLatency, type LatencyFit, ms } from './fit.js';
 import { normalQuantile } from './normal.js';
 import type { EdgeSample, Observations, WorkloadRef } from './observations.js';
@@ -373,7 +374,7 @@ export function inferCalibration(obs: Observations, base?: BaseShape): Calibrati
     const mu = Math.log(ownMean) - s2 / 2;
     const sigma = Math.sqrt(s2);
     const median = Math.exp(mu);
-    const p99 = Math.exp(mu + 2.3263478740408408 * sigma);
+    const p99 = Math.exp(mu + Z_99 * sigma);
     w.fit = {
       family: 'lognormal',
       shiftMs: total.shiftMs,

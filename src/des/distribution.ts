@@ -12,6 +12,12 @@ import type { Uniform } from './rng-streams.js';
 /** z such that P(Z <= z) = 0.99 for a standard normal; turns (median, p99) into a lognormal sigma. */
 export const Z_99 = 2.3263478740408408;
 
+/** A lognormal given by its median and p99, as ln X ~ N(mu, sigma^2): the one place that converts them. */
+export function lognormalShape(median: number, p99: number): { mu: number; sigma: number } {
+  const mu = Math.log(median);
+  return { mu, sigma: (Math.log(p99) - mu) / Z_99 };
+}
+
 /** A resolved distribution; every value in milliseconds (or the unit of whatever it samples). */
 export type Distribution =
   | { readonly dist: 'constant'; readonly value: number }
@@ -246,8 +252,7 @@ class LognormalSampler implements StreamedSampler {
     median: number,
     p99: number,
   ) {
-    this.mu = Math.log(median);
-    this.sigma = (Math.log(p99) - this.mu) / Z_99;
+    ({ mu: this.mu, sigma: this.sigma } = lognormalShape(median, p99));
   }
   sample(): number {
     return Math.exp(this.mu + this.sigma * normalDraw(this.draws, this.stream));
@@ -403,8 +408,8 @@ export class StreamSampler {
   ) {
     this.inner = streamedSampler(d, states, 0);
     this.lognormal = d.dist === 'lognormal';
-    this.mu = d.dist === 'lognormal' ? Math.log(d.median) : 0;
-    this.sigma = d.dist === 'lognormal' ? (Math.log(d.p99) - this.mu) / Z_99 : 0;
+    ({ mu: this.mu, sigma: this.sigma } =
+      d.dist === 'lognormal' ? lognormalShape(d.median, d.p99) : { mu: 0, sigma: 0 });
   }
 
   /** A draw from generator `stream` of the states. */
@@ -423,7 +428,7 @@ export function distributionMean(d: Distribution): number {
     case 'exponential':
       return d.mean;
     case 'lognormal': {
-      const sigma = (Math.log(d.p99) - Math.log(d.median)) / Z_99;
+      const { sigma } = lognormalShape(d.median, d.p99);
       return d.median * Math.exp((sigma * sigma) / 2);
     }
     case 'normal': {

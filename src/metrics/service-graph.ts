@@ -88,7 +88,7 @@ export function edgeCacheSlot(caller: number, endpointId: number): number {
 const EDGE_ACCURACY = 0.01;
 
 export interface EdgeCell {
-  /** Its index in `ServiceGraphRecorder.edges` (the edge cache holds it). */
+  /** Its index in `ServiceGraphRecorder.cells` (what the edge cache holds). */
   readonly index: number;
   readonly source: number;
   /** The destination node: its service is the call's (`node(destination).workload`). */
