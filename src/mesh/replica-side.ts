@@ -51,7 +51,7 @@ export class ReplicaSide implements ReplicaRole {
   private readonly admitToReplica = (a: Attempt): void => {
     checkAttempt(a);
     const endpoint = a.endpoint as Endpoint;
-    const outcome = endpoint.slots.acquire(this.beginService, a);
+    const outcome = endpoint.acquire(this.beginService, a);
     if (outcome === 0) this.beginService(a);
     else if (outcome === 2) this.respond(a, 503);
   };
@@ -93,7 +93,7 @@ export class ReplicaSide implements ReplicaRole {
   private releaseSlot(a: Attempt): void {
     if (!a.holdsSlot) return;
     a.holdsSlot = false;
-    (a.endpoint as Endpoint).slots.release();
+    (a.endpoint as Endpoint).release();
   }
 
   /** The application makes the calls of its first step from `first` on that draws any; none left: 200. */
