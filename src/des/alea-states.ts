@@ -1,25 +1,16 @@
 /**
- * The state of many alea generators in one Uint32Array, four 32-bit words (16 bytes) per generator.
+ * The state of many alea generators in one Float64Array, four numbers per generator.
  *
  * seedrandom's `alea` keeps a generator's state in an object of its own (three doubles, each boxed in a
  * heap number, and a carry) reached through three closures: about 500 bytes and six scattered cache lines
  * per generator. A mesh has two streams per sidecar (its latency and its load balancing), so at 25,000 pods
  * those objects were a fifth of the live heap, and every draw on a large mesh missed the cache several
- * times. Here a generator is four adjacent words; its `Uniform` is one small closure over an index.
- *
- * Why 16 bytes, not four doubles (32): alea's three state numbers are multiples of 2^-32 in [0, 1) and its
- * carry is at most 2091639, so each fits a 32-bit word exactly (the state scaled by 2^32). Four states share
- * a 64-byte cache line and none straddles two (a typed array's data starts 16-byte aligned; as doubles, a
- * large array's data started 16 bytes past a page and every odd generator's 32 bytes spanned two lines), a
- * sidecar's two streams (made one after the other) share a line three times in four, and a 25,000-pod
- * mesh's states take 0.8 MB instead of 1.6.
+ * times. Here a generator is four adjacent doubles; its `Uniform` is one small closure over an index.
  *
  * The draws are seedrandom's own, bit for bit: seeding is done by seedrandom (its `Mash` over the seed
- * string; its state is read back through `{ state: true }`), and `next` is alea's step (seedrandom
- * lib/alea.js `Alea.next`, Baagoe's algorithm): t = 2091639·s0 + c·2^-32; s0 ← s1; s1 ← s2; c ← t | 0;
- * s2 ← t − c, here on the words (S = s·2^32): T = 2091639·S0 + c, exact in a double (below 2^53), so
- * T·2^-32 is alea's t to the bit, and S2 ← T − c'·2^32 is its s2·2^32. test/des/rng-streams.test.ts checks
- * sequences against seedrandom's.
+ * string; its state is read back through `{ state: true }`), and `next` is alea's step verbatim
+ * (seedrandom lib/alea.js `Alea.next`, Baagoe's algorithm): t = 2091639·s0 + c·2^-32; s0 ← s1; s1 ← s2;
+ * c ← t | 0; s2 ← t − c. test/des/rng-streams.test.ts checks sequences against seedrandom's.
  *
  * Contents: `AleaStates`, `StreamDraws`.
  */
@@ -28,20 +19,10 @@ import type { Uniform } from './rng-streams.js';
 
 /** 2^-32. */
 const INV_2_32 = 2.3283064365386963e-10;
-/** 2^32. */
-const TWO_32 = 4294967296;
-
-/** `x` as a word of a state (x·2^32, an integer below 2^32); a value alea cannot hold throws. */
-function word(x: number): number {
-  const w = x * TWO_32;
-  if (!(Number.isInteger(w) && w >= 0 && w < TWO_32))
-    throw new Error(`AleaStates: ${x} is not a multiple of 2^-32 in [0, 1)`);
-  return w;
-}
 
 export class AleaStates implements StreamDraws {
-  /** Generator i: S0, S1, S2 (alea's s0, s1, s2 times 2^32) at 4i, 4i+1, 4i+2 and the carry c at 4i+3. */
-  private states = new Uint32Array(4 * 64);
+  /** Generator i: s0, s1, s2 at 4i, 4i+1, 4i+2 and the carry c at 4i+3. */
+  private states = new Float64Array(4 * 64);
   private count = 0;
 
   /** Generators created so far. */
@@ -52,18 +33,15 @@ export class AleaStates implements StreamDraws {
   /** A new generator seeded as `seedrandom.alea(seed)`; returns its index. */
   add(seed: string): number {
     const s = seedrandom.alea(seed, { state: true }).state();
-    // alea's carry never exceeds 2091639 (t < 2091639 + c·2^-32); below 2^21 keeps `next` exact.
-    if (!(Number.isInteger(s.c) && s.c >= 0 && s.c < 2 ** 21))
-      throw new Error(`AleaStates: carry ${s.c} is not alea's`);
     if (4 * (this.count + 1) > this.states.length) {
-      const grown = new Uint32Array(this.states.length * 2);
+      const grown = new Float64Array(this.states.length * 2);
       grown.set(this.states);
       this.states = grown;
     }
     const o = 4 * this.count;
-    this.states[o] = word(s.s0);
-    this.states[o + 1] = word(s.s1);
-    this.states[o + 2] = word(s.s2);
+    this.states[o] = s.s0;
+    this.states[o + 1] = s.s1;
+    this.states[o + 2] = s.s2;
     this.states[o + 3] = s.c;
     return this.count++;
   }
@@ -72,16 +50,12 @@ export class AleaStates implements StreamDraws {
   next(i: number): number {
     const s = this.states;
     const o = 4 * i;
-    // Below 2091639·2^32 + 2^21 < 2^53: exact.
-    const t = 2091639 * (s[o] as number) + (s[o + 3] as number);
+    const t = 2091639 * (s[o] as number) + (s[o + 3] as number) * INV_2_32;
     s[o] = s[o + 1] as number;
     s[o + 1] = s[o + 2] as number;
-    // t·2^-32 < 2091640: its integer part fits an int32.
-    const c = (t * INV_2_32) | 0;
+    const c = t | 0;
     s[o + 3] = c;
-    const s2 = t - c * TWO_32;
-    s[o + 2] = s2;
-    return s2 * INV_2_32;
+    return (s[o + 2] = t - c);
   }
 
   /** Generator `i` as a `Uniform`. */
