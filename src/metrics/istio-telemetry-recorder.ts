@@ -243,7 +243,14 @@ export class IstioTelemetryRecorder implements MeshObserver {
   private clientWorkload(traffic: number, cluster: number): number {
     const slot = traffic * this.shape.clusters.length + cluster;
     const known = this.clients[slot] as number;
-    if (known >= 0) return known;
+    return known >= 0 ? known : this.newClient(slot, traffic, cluster);
+  }
+
+  /**
+   * A client workload first seen, in `clients[slot]`. Its own method, as `addPair`: `clientWorkload` is
+   * inlined in `callCompleted` (every entry call takes it), and this path is taken once per client.
+   */
+  private newClient(slot: number, traffic: number, cluster: number): number {
     const t = this.shape.traffic[traffic];
     const clusterName = this.shape.clusters[cluster] ?? `cluster-${cluster}`;
     const name = t === undefined ? `traffic-${traffic}` : t.name;
