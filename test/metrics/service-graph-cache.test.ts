@@ -58,3 +58,20 @@ describe('metrics/service-graph edge cache', () => {
     ]);
   });
 });
+
+describe('metrics/service-graph edge cache trial', () => {
+  it('stays on while most lookups hit, turns off when most miss, and counts every call either way', () => {
+    const graph = (pods: number) => {
+      const g = new ServiceGraphRecorder(['front', 'back'], ['web'], ['c1']);
+      const labels = { front: { app: 'front' }, back: { app: 'back' } };
+      const fronts = Array.from({ length: pods }, (_, i) => endpoint(i, 0, labels.front));
+      const backs = Array.from({ length: pods }, (_, i) => endpoint(pods + i, 1, labels.back));
+      // A caller picks callees at random-ish (a pod pair repeats only among few pods).
+      for (let i = 0; i < 40_000; i++)
+        g.call(call(fronts[i % pods] as Endpoint, backs[(i * 7919) % pods] as Endpoint, 1), true, 1, 0);
+      return { on: g.edgeCacheOn, calls: g.summary(1000).edges.map((e) => e.calls) };
+    };
+    expect(graph(8)).toEqual({ on: true, calls: [40_000] });
+    expect(graph(4000)).toEqual({ on: false, calls: [40_000] });
+  });
+});
