@@ -56,12 +56,14 @@ const CERT_EXPIRED_REPORTED = 2;
 
 export class Proxy {
   /*
-   * Read by every request hop (declaration order is V8's in-object layout order). First what a hop reads
-   * of the proxy it sends to (its latency and its certificate, at the handshake): that proxy is usually
-   * cold on a large mesh, and a replica that calls no further service has its sidecar read for nothing
-   * else, so these three come right after the header, in the object's first cache line more often. Then
-   * what the sending proxy reads: its route and view (snapshot, last view), where it is (zone, cluster:
-   * the path and the recorder), its replica (the recorder's edge) and its kind (the route resolver).
+   * Read by every request hop (declaration order is V8's in-object layout order). First its latency and
+   * its certificate: every hop draws the sending proxy's latency and checks its certificate at the
+   * handshake; the proxy it sends to is read for them only through a gateway (a pod's own latency stream
+   * is in the view's hop table) or while some certificate may have expired (`certsValidAt`), and that
+   * proxy is usually cold on a large mesh, so these three come right after the header, in the object's
+   * first cache line more often. Then the sending proxy's route and view (snapshot, last view), where it
+   * is (zone, cluster: the path and the recorder), its replica (the recorder's edge) and its kind (the
+   * route resolver).
    */
   /** This proxy's latency stream, an index into the shared sampler's states. */
   private readonly latencyStream: number;
