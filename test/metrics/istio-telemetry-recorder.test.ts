@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../../src/mesh/index.js';
-import { IstioTelemetryRecorder } from '../../src/metrics/istio-telemetry-recorder.js';
+import {
+  ISTIO_DURATION_BUCKETS_MS,
+  IstioTelemetryRecorder,
+} from '../../src/metrics/istio-telemetry-recorder.js';
 
 const SERVICES = 40;
 const CLUSTERS = 3;
@@ -102,5 +105,80 @@ describe('IstioTelemetryRecorder pair table', () => {
     expect(new Set([...expected.keys()].map((k) => k.slice(0, k.lastIndexOf('|')))).size).toBeGreaterThan(
       1025,
     );
+  });
+
+  it('records sums and buckets the same whether a call takes the fast path or the general one', () => {
+    // callCompleted records a call whose lookups all hit on its own path, anything else the general
+    // way (record): a pair's first call, an outcome change, a duration above the bucket table (1 s), a
+    // call not yet served (arrivedMs -1). Interleaved here, each label set's sum and buckets must be
+    // what a plain scan of the bounds gives for its calls.
+    const recorder = new IstioTelemetryRecorder({
+      services: ['a', 'b'],
+      clusters: ['c0', 'c1', 'c2'],
+      traffic: [{ name: 't', via: 'direct' }],
+      warmupMs: 0,
+      endMs: 100 * WINDOW_MS,
+      windowMs: WINDOW_MS,
+      istiods: [],
+      now: () => 0,
+    });
+    const bucket = (v: number) => {
+      const i = ISTIO_DURATION_BUCKETS_MS.findIndex((b) => v <= b);
+      return i < 0 ? ISTIO_DURATION_BUCKETS_MS.length : i;
+    };
+    const durations = [0.2, 0.5, 0.75, 1, 4.99, 5, 24.5, 250.25, 999.5, 1000, 1000.5, 2500, 70000];
+    const expected = new Map<string, { sum: number; buckets: number[] }>();
+    const add = (key: string, ms: number) => {
+      let e = expected.get(key);
+      if (e === undefined) {
+        e = { sum: 0, buckets: new Array<number>(ISTIO_DURATION_BUCKETS_MS.length + 1).fill(0) };
+        expected.set(key, e);
+      }
+      e.sum += ms;
+      e.buckets[bucket(ms)] = (e.buckets[bucket(ms)] as number) + 1;
+    };
+    for (let i = 0; i < 600; i++) {
+      const from = i % 3 === 0 ? undefined : endpoint(0, 0);
+      const code = i % 17 === 0 ? 503 : 200;
+      const served = i % 11 !== 0;
+      const ms = durations[i % durations.length] as number;
+      const sentMs = (i * 9000) / 600;
+      const c = {
+        sentMs,
+        endMs: sentMs + ms,
+        arrivedMs: served ? sentMs + ms / 4 : -1,
+        responseCode: code,
+        responseFlags: 0,
+        endpoint: endpoint(1, i % 2),
+        source: { endpoint: from, cluster: 0 },
+        service: { index: 1 },
+        request: { traffic: 0 },
+      } as unknown as Readonly<Call>;
+      recorder.callCompleted(c);
+      const pair = `${from === undefined ? 't' : 'a'}>${i % 2}|${code}`;
+      add(`source|${pair}`, c.endMs - c.sentMs);
+      if (served) add(`destination|${pair}`, c.endMs - c.arrivedMs);
+    }
+    const t = recorder.telemetry(100 * WINDOW_MS);
+    const got = new Map<string, { sum: number; buckets: number[] }>();
+    const width = ISTIO_DURATION_BUCKETS_MS.length + 1;
+    for (const s of t.series) {
+      const src = t.workloads[s.source]?.workload === 'a' ? 'a' : 't';
+      const dst = t.workloads[s.destination]?.cluster === 'c0' ? 0 : 1;
+      const buckets = new Array<number>(width).fill(0);
+      let sum = 0;
+      for (let k = 0; k < t.windows; k++) {
+        sum += s.sumsMs[k] as number;
+        for (let b = 0; b < width; b++)
+          buckets[b] = (buckets[b] as number) + (s.buckets[k * width + b] as number);
+      }
+      got.set(`${s.reporter}|${src}>${dst}|${s.responseCode}`, { sum, buckets });
+    }
+    expect(got.size).toBe(expected.size);
+    for (const [key, e] of expected) {
+      const g = got.get(key);
+      expect(g?.buckets, key).toEqual(e.buckets);
+      expect(g?.sum, key).toBeCloseTo(e.sum, 6);
+    }
   });
 });
