@@ -147,18 +147,30 @@ export class ServiceGraphRecorder {
 
   /**
    * The edge of a call: its caller's node, then its destination's (that order: nodes are numbered in order
-   * of first sight, and so are the edges the summary lists), then the cell of the pair.
+   * of first sight, and so are the edges the summary lists), then the cell of the pair. Only the common
+   * case is here, a replica's call served by its service's replica on an edge seen before, so that V8
+   * inlines it into `call`; the rest is in functions of its own.
    */
   private edgeOf(call: Readonly<Call>): EdgeCell {
+    const caller = call.source.endpoint;
+    const source = caller !== undefined ? this.replicaNode(caller) : this.proxyNode(call);
+    const endpoint = call.endpoint;
+    const destination =
+      endpoint !== undefined && endpoint.service === call.service.index
+        ? this.replicaNode(endpoint)
+        : this.otherDestination(call);
+    return this.edgesFrom[source]?.[destination] ?? this.newEdge(source, destination);
+  }
+
+  /**
+   * The node of a call with no replica behind its proxy: a client's; from a router, the ingress gateway's
+   * (one node per cluster after the traffic sources), as Kiali draws istio-ingressgateway.
+   */
+  private proxyNode(call: Readonly<Call>): number {
     const proxy = call.source;
-    const caller = proxy.endpoint;
-    const clusters = this.clusters.length;
-    // A call with no replica behind its proxy is a client's; from a router, the ingress gateway's (one
-    // node per cluster after the traffic sources), as Kiali draws istio-ingressgateway.
     let source: number | undefined;
-    if (caller !== undefined) source = this.replicaNode(caller);
-    else if (proxy.nodeType !== 'router') {
-      const k = call.request.traffic * clusters + proxy.cluster;
+    if (proxy.nodeType !== 'router') {
+      const k = call.request.traffic * this.clusters.length + proxy.cluster;
       source = this.clientNode[k];
       if (source === undefined) {
         source = this.node(this.services.length + call.request.traffic, 0, proxy.cluster);
@@ -171,38 +183,44 @@ export class ServiceGraphRecorder {
         this.ingressNode[proxy.cluster] = source;
       }
     }
+    return source;
+  }
+
+  /**
+   * The destination node of a call not served by its service's replica: none reached (its service's node
+   * with no cluster), or routed to another service's replica (a node of the service it called, found by
+   * key: rare, a VirtualService routing to another host).
+   */
+  private otherDestination(call: Readonly<Call>): number {
     const endpoint = call.endpoint;
     const service = call.service.index;
-    let destination: number | undefined;
-    if (endpoint === undefined) {
-      destination = this.unreachedNode[service];
-      if (destination === undefined) {
-        destination = this.node(service, 0, clusters);
-        this.unreachedNode[service] = destination;
-      }
-    } else if (endpoint.service === service) destination = this.replicaNode(endpoint);
-    // A replica's node is its own service's: a call routed to another service's replica goes to a node of
-    // the service it called, found by key (rare: a VirtualService routing to another host).
-    else destination = this.node(service, this.version(endpoint.labels), endpoint.cluster);
+    if (endpoint !== undefined) return this.node(service, this.version(endpoint.labels), endpoint.cluster);
+    let destination = this.unreachedNode[service];
+    if (destination === undefined) {
+      destination = this.node(service, 0, this.clusters.length);
+      this.unreachedNode[service] = destination;
+    }
+    return destination;
+  }
+
+  /** An edge's first call: its cell, created with an empty tally. */
+  private newEdge(source: number, destination: number): EdgeCell {
     let row = this.edgesFrom[source];
     if (row === undefined) {
       row = [];
       this.edgesFrom[source] = row;
     }
-    let cell = row[destination];
-    if (cell === undefined) {
-      cell = {
-        source,
-        destination,
-        // No sums: an edge reports percentiles, and the breakdowns merging it keep their own (`TallySums`).
-        tally: new Tally(0, EDGE_ACCURACY, false),
-        versionSums: undefined,
-        responseKeys: [],
-        responseCounts: [],
-      };
-      row[destination] = cell;
-      this.cells.push(cell);
-    }
+    const cell: EdgeCell = {
+      source,
+      destination,
+      // No sums: an edge reports percentiles, and the breakdowns merging it keep their own (`TallySums`).
+      tally: new Tally(0, EDGE_ACCURACY, false),
+      versionSums: undefined,
+      responseKeys: [],
+      responseCounts: [],
+    };
+    row[destination] = cell;
+    this.cells.push(cell);
     return cell;
   }
 
