@@ -10,7 +10,8 @@
  * fields out in the order they are set, the base class's before the derived one's): what a try's arrival,
  * service and answer read (slots, capacity, service, cluster, zone, sidecar) spanned bytes 24-127, 2-3
  * cache lines. Here those come first (bytes 24-71, 1-2 lines), the waiting line is an object of its own
- * made when the first try waits (most pods never queue), and the endpoint is 104 bytes instead of 128.
+ * made when the first try waits (most pods never queue), and the endpoint is 112 bytes instead of 128 (104
+ * until it carried its deployment's index).
  * des Resource keeps its own layout: it is the slots of issue 17's yardsticks (the minimal model and the
  * M/M/1 kernel bench), so a change to it would move what the mesh is measured against. The waiting line
  * below repeats Resource's ring buffer for that reason; test/mesh/endpoint.test.ts checks the two against
@@ -45,6 +46,13 @@ export class Endpoint {
   readonly zone: number;
   readonly sidecar: Proxy;
   readonly id: number;
+  /**
+   * Its ReplicaSet's index among the mesh's (dense, from 0; -1 for an endpoint made outside Workloads):
+   * the run recorder finds the replica's service graph node by it in one array read, where its service,
+   * cluster and labels took a search (~240 instructions a call, s24). After `id`, out of the bytes a try
+   * reads (24-71), at byte 80, on the line the recorder read `labels` from (byte 80 then, 88 now).
+   */
+  readonly deployment: number;
   readonly labels: Readonly<Record<string, string>>;
   /** The longest line of tries waiting for a slot (`UNLIMITED_LINE` for none). */
   private readonly queueLimit: number;
@@ -61,6 +69,7 @@ export class Endpoint {
     /** Worker slots (the deployment's `concurrency`) and the longest line waiting for one. */
     concurrency: number,
     queueLimit: number = Infinity,
+    deployment = -1,
   ) {
     if (!(Number.isInteger(concurrency) && concurrency > 0))
       throw new SimulationError(`Endpoint: concurrency must be a positive integer, got ${concurrency}`);
@@ -71,6 +80,7 @@ export class Endpoint {
     this.zone = zone;
     this.sidecar = sidecar;
     this.id = id;
+    this.deployment = deployment;
     this.labels = labels;
     this.queueLimit = Math.min(queueLimit, UNLIMITED_LINE);
   }

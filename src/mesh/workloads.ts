@@ -64,6 +64,8 @@ export class ReplicaSet {
     public desired: number,
     /** Its own stream (certificate ages, zones of new pods), so one ReplicaSet's churn shifts no other. */
     readonly rng: Uniform,
+    /** Its index in `Workloads.replicaSets`, which its pods carry (`Endpoint.deployment`). */
+    readonly index: number,
   ) {}
 }
 
@@ -131,6 +133,7 @@ export class Workloads {
       d.labels,
       d.replicas,
       this.streams.stream(`replicaset/${service.name}/${cluster}/${this.replicaSets.length}`),
+      this.replicaSets.length,
     );
     this.replicaSets.push(rs);
     for (let r = 0; r < d.replicas; r++) {
@@ -387,6 +390,7 @@ export class Workloads {
       proxy,
       rs.config.concurrency,
       rs.config.queueLimit,
+      rs.index,
     );
     proxy.endpoint = e;
     this.registry.add(e);

@@ -3,17 +3,17 @@
  * destination service, version, cluster) with its call count, errors by response code and Envoy response
  * flag, and latency percentiles.
  *
- * The hot path allocates nothing per call: a call served by its service's replica finds its edge in a
- * small direct-mapped cache keyed by the caller and the serving endpoint's id (`EdgeCache`, fixed
- * size, turned off for the run when most lookups miss, as on a mesh of thousands of pods); otherwise a
- * replica's node
- * (caller or destination) is found by its service and cluster among the few deployments there, by the
- * deployment's labels object (its pods share it); a client's by traffic source and cluster; the edge is
- * an array cell, created with its tally and its few response codes the first time the edge is seen.
- * Memory grows with deployments and the edges the run exercised, never with pods or calls. (Resolving
- * both nodes through label and key maps on every call was 9% of the mesh bench's profile; caching them
- * per proxy and per endpoint id read two arrays of one entry per pod, cold in cache at 25,000 pods;
- * finding both nodes by labels cost ~240 instructions a call, s24.)
+ * The hot path allocates nothing per call: a replica's node (caller or destination) is found by its
+ * deployment's index (`Endpoint.deployment`) in one array read, a client's by traffic source and cluster,
+ * and the edge by the two nodes in two more; the edge is an array cell, created with its tally and its few
+ * response codes the first time the edge is seen. Memory grows with deployments and the edges the run
+ * exercised, never with pods or calls. (Resolving both nodes through label and key maps on every call was
+ * 9% of the mesh bench's profile; caching them per proxy and per endpoint id read two arrays of one entry
+ * per pod, cold in cache at 25,000 pods; finding both nodes by service, cluster and labels cost ~240
+ * instructions a call, s24; a cache of edges by pod pair hit 95% of calls on the 72-pod mesh bench but
+ * 14% at 1,000 pods and 0.7% at 25,000, where it turned itself off. By deployment, callgrind: the graph's
+ * code ~130 instructions a call fewer at 1,000 and 25,000 pods than that lookup, ~14 more on the mesh bench
+ * than the cache where it hit, s30-dep.)
  *
  * An edge's tally is the finest cell of a call's latency: the recorder's per-service and per-version
  * breakdowns keep sums only and merge the histograms of their edges (`tallies`).
@@ -64,41 +64,10 @@ export interface ServiceGraphSummary {
 /** The ingress gateway's workload name (a default install's, as Istio's telemetry labels it). */
 export const INGRESS_GATEWAY = 'istio-ingressgateway';
 
-/**
- * The edge cache of `ServiceGraphRecorder.call`: slots of (caller key, serving endpoint id) -> edge, direct-mapped, a power of two (a const enum: literals in the compiled code, where a module-level
- * const is loaded from the module context and type-checked at every use). Its size is fixed, whatever
- * the number of pods; a pair that misses takes the lookup by service, cluster and labels.
- */
-const enum EdgeCache {
-  Slots = 2048,
-  /** 32 - log2(Slots): a 32-bit hash's top bits index a slot. */
-  Shift = 21,
-  /** Ints a slot: caller key, endpoint id, edge index, and one unused so that a slot never straddles a line. */
-  Stride = 4,
-  /**
-   * Lookups per trial: after each, the cache is turned off for the rest of the run if fewer than half
-   * hit. It is keyed by pod pair, and an edge is a function of the two deployments: on the mesh bench (72
-   * pods) 95% of lookups hit, and the cache saves ~95 instructions a call against finding the edge by
-   * labels; at 1,000 pods 14% hit and at 25,000 0.7%, and a miss costs a lookup and a refill on top of
-   * the search (s28-pod: the cache bypassed saved 298 and 675 instructions a request there).
-   */
-  Trial = 16_384,
-}
-
-/**
- * The edge cache's slot of (caller key, serving endpoint id): Fibonacci hashing, the product's top bits
- * (`caller * 31 + id` modulo the slots left a fifth of the mesh bench's calls missing).
- */
-export function edgeCacheSlot(caller: number, endpointId: number): number {
-  return Math.imul(caller ^ Math.imul(endpointId, 0x85ebca6b), 0x9e3779b1) >>> EdgeCache.Shift;
-}
-
 /** Relative accuracy of the edges' latency histograms (1%, as every latency meshsim reports). */
 const EDGE_ACCURACY = 0.01;
 
 export interface EdgeCell {
-  /** Its index in `ServiceGraphRecorder.cells` (what the edge cache holds). */
-  readonly index: number;
   readonly source: number;
   /** The destination node: its service is the call's (`node(destination).workload`). */
   readonly destination: number;
@@ -133,26 +102,15 @@ export class ServiceGraphRecorder {
   private readonly edgesFrom: (EdgeCell | undefined)[][] = [];
   private readonly cells: EdgeCell[] = [];
   /**
-   * Nodes of replicas by service x clusters + cluster: per deployment there, its labels object and node
-   * (a service has one deployment per cluster but with versions, and then a few).
+   * Node of a replica by its deployment's index (`Endpoint.deployment`), -1 until the deployment is seen:
+   * the deployment fixes service, cluster and labels, and so the node.
    */
-  private readonly replicaNodes: ({ readonly labels: object; readonly node: number }[] | undefined)[];
+  private readonly deploymentNode: number[] = [];
   /** Node of a client (no endpoint), by traffic x clusters + cluster; of the ingress gateway, by cluster. */
   private readonly clientNode: (number | undefined)[] = [];
   private readonly ingressNode: (number | undefined)[] = [];
   /** Node of a call that reached no replica, by service. */
   private readonly unreachedNode: (number | undefined)[] = [];
-  /**
-   * The edge cache (`EdgeCache`): per slot, the caller key (a replica's endpoint id, or below 0 a client's
-   * or the ingress gateway's, see `call`), the serving endpoint id it holds (none: -1) and their edge's
-   * index in `cells`, side by side in one array (`EdgeCache.Stride` ints a slot): a lookup reads one
-   * cache line where three arrays read three (the slots are hit at random, so mostly out of L1).
-   */
-  private readonly cache = new Int32Array(EdgeCache.Slots * EdgeCache.Stride).fill(-1);
-  /** 1 while the cache is used (a number: TurboFan tests a boolean field as any value); see `EdgeCache.Trial`. */
-  private cacheOn = 1;
-  private trialLeft: number = EdgeCache.Trial;
-  private trialMisses = 0;
   /** Service indices of ServiceEntry hosts seen as destinations. */
   private readonly external = new Set<number>();
 
@@ -165,9 +123,6 @@ export class ServiceGraphRecorder {
       throw new RangeError(
         `ServiceGraphRecorder: ${clusters.length} clusters and ${services.length + traffic.length} workloads exceed the node key's 1023 and 2047`,
       );
-    this.replicaNodes = new Array<{ labels: object; node: number }[] | undefined>(
-      services.length * clusters.length,
-    ).fill(undefined);
   }
 
   /**
@@ -176,38 +131,8 @@ export class ServiceGraphRecorder {
    * @param ok - a final response that is not 5xx (the caller's `isFailure` verdict: an error otherwise).
    */
   call(call: Readonly<Call>, ok: boolean, latencyMs: number, lnLatency: number): EdgeCell {
-    const proxy = call.source;
-    const endpoint = call.endpoint;
-    const service = call.service.index;
-    if (call.service.external !== undefined) this.external.add(service);
-    // A call served by a replica of the service it called: the edge is a function of the caller (its
-    // replica's endpoint id; a client or the ingress gateway by a negative key of its node's) and the
-    // serving endpoint.
-    let cell: EdgeCell | undefined;
-    let slot = -1;
-    let caller = 0;
-    if (this.cacheOn === 1 && endpoint !== undefined && endpoint.service === service) {
-      const clusters = this.clusters.length;
-      caller =
-        proxy.endpoint !== undefined
-          ? proxy.endpoint.id
-          : -1 -
-            (proxy.nodeType !== 'router' ? call.request.traffic : this.traffic.length) * clusters -
-            proxy.cluster;
-      slot = edgeCacheSlot(caller, endpoint.id) * EdgeCache.Stride;
-      if (this.cache[slot] === caller && this.cache[slot + 1] === endpoint.id)
-        cell = this.cells[this.cache[slot + 2] as number];
-      else this.trialMisses++;
-      if (--this.trialLeft === 0) this.judgeCache();
-    }
-    if (cell === undefined) {
-      cell = this.edgeOf(call);
-      if (slot >= 0) {
-        this.cache[slot] = caller;
-        this.cache[slot + 1] = (endpoint as Endpoint).id;
-        this.cache[slot + 2] = cell.index;
-      }
-    }
+    if (call.service.external !== undefined) this.external.add(call.service.index);
+    const cell = this.edgeOf(call);
     cell.tally.add(ok, latencyMs, -1, false, lnLatency);
     const key = call.responseCode * 65536 + call.responseFlags;
     const keys = cell.responseKeys;
@@ -222,29 +147,32 @@ export class ServiceGraphRecorder {
     return cell;
   }
 
-  /** The end of a trial (`EdgeCache.Trial`): the cache stays on only while most lookups hit. */
-  private judgeCache(): void {
-    if (this.trialMisses * 2 > EdgeCache.Trial) this.cacheOn = 0;
-    this.trialLeft = EdgeCache.Trial;
-    this.trialMisses = 0;
-  }
-
-  /** Whether `call` still consults the edge cache (false once a trial found it missing mostly). */
-  get edgeCacheOn(): boolean {
-    return this.cacheOn === 1;
-  }
-
-  /** The edge of a call: its caller's and its destination's nodes, found by service, cluster and labels. */
+  /**
+   * The edge of a call: its caller's node, then its destination's (that order: nodes are numbered in order
+   * of first sight, and so are the edges the summary lists), then the cell of the pair. Only the common
+   * case is here, a replica's call served by its service's replica on an edge seen before, so that V8
+   * inlines it into `call`; the rest is in functions of its own.
+   */
   private edgeOf(call: Readonly<Call>): EdgeCell {
+    const caller = call.source.endpoint;
+    const source = caller !== undefined ? this.replicaNode(caller) : this.proxyNode(call);
+    const endpoint = call.endpoint;
+    const destination =
+      endpoint !== undefined && endpoint.service === call.service.index
+        ? this.replicaNode(endpoint)
+        : this.otherDestination(call);
+    return this.edgesFrom[source]?.[destination] ?? this.newEdge(source, destination);
+  }
+
+  /**
+   * The node of a call with no replica behind its proxy: a client's; from a router, the ingress gateway's
+   * (one node per cluster after the traffic sources), as Kiali draws istio-ingressgateway.
+   */
+  private proxyNode(call: Readonly<Call>): number {
     const proxy = call.source;
-    const caller = proxy.endpoint;
-    const clusters = this.clusters.length;
-    // A call with no replica behind its proxy is a client's; from a router, the ingress gateway's (one
-    // node per cluster after the traffic sources), as Kiali draws istio-ingressgateway.
     let source: number | undefined;
-    if (caller !== undefined) source = this.replicaNode(caller.service, caller.cluster, caller.labels);
-    else if (proxy.nodeType !== 'router') {
-      const k = call.request.traffic * clusters + proxy.cluster;
+    if (proxy.nodeType !== 'router') {
+      const k = call.request.traffic * this.clusters.length + proxy.cluster;
       source = this.clientNode[k];
       if (source === undefined) {
         source = this.node(this.services.length + call.request.traffic, 0, proxy.cluster);
@@ -257,56 +185,63 @@ export class ServiceGraphRecorder {
         this.ingressNode[proxy.cluster] = source;
       }
     }
+    return source;
+  }
+
+  /**
+   * The destination node of a call not served by its service's replica: none reached (its service's node
+   * with no cluster), or routed to another service's replica (a node of the service it called, found by
+   * key: rare, a VirtualService routing to another host).
+   */
+  private otherDestination(call: Readonly<Call>): number {
     const endpoint = call.endpoint;
     const service = call.service.index;
-    let destination: number | undefined;
-    if (endpoint === undefined) {
-      destination = this.unreachedNode[service];
-      if (destination === undefined) {
-        destination = this.node(service, 0, clusters);
-        this.unreachedNode[service] = destination;
-      }
-    } else if (endpoint.service === service)
-      destination = this.replicaNode(service, endpoint.cluster, endpoint.labels);
-    // A replica's node is its own service's; a call routed to another service's replica is not cached.
-    else destination = this.node(service, this.version(endpoint.labels), endpoint.cluster);
+    if (endpoint !== undefined) return this.node(service, this.version(endpoint.labels), endpoint.cluster);
+    let destination = this.unreachedNode[service];
+    if (destination === undefined) {
+      destination = this.node(service, 0, this.clusters.length);
+      this.unreachedNode[service] = destination;
+    }
+    return destination;
+  }
+
+  /** An edge's first call: its cell, created with an empty tally. */
+  private newEdge(source: number, destination: number): EdgeCell {
     let row = this.edgesFrom[source];
     if (row === undefined) {
       row = [];
       this.edgesFrom[source] = row;
     }
-    let cell = row[destination];
-    if (cell === undefined) {
-      cell = {
-        index: this.cells.length,
-        source,
-        destination,
-        // No sums: an edge reports percentiles, and the breakdowns merging it keep their own (`TallySums`).
-        tally: new Tally(0, EDGE_ACCURACY, false),
-        versionSums: undefined,
-        responseKeys: [],
-        responseCounts: [],
-      };
-      row[destination] = cell;
-      this.cells.push(cell);
-    }
+    const cell: EdgeCell = {
+      source,
+      destination,
+      // No sums: an edge reports percentiles, and the breakdowns merging it keep their own (`TallySums`).
+      tally: new Tally(0, EDGE_ACCURACY, false),
+      versionSums: undefined,
+      responseKeys: [],
+      responseCounts: [],
+    };
+    row[destination] = cell;
+    this.cells.push(cell);
     return cell;
   }
 
-  /** The node of `service`'s replicas in `cluster` that carry `labels`. */
-  private replicaNode(service: number, cluster: number, labels: Readonly<Record<string, string>>): number {
-    const k = service * this.clusters.length + cluster;
-    let deployments = this.replicaNodes[k];
-    if (deployments === undefined) {
-      deployments = [];
-      this.replicaNodes[k] = deployments;
-    }
-    for (let i = 0; i < deployments.length; i++) {
-      const d = deployments[i] as { readonly labels: object; readonly node: number };
-      if (d.labels === labels) return d.node;
-    }
-    const node = this.node(service, this.version(labels), cluster);
-    deployments.push({ labels, node });
+  /** The node of `replica`'s deployment: one array read once the deployment has been seen. */
+  private replicaNode(replica: Endpoint): number {
+    const node = this.deploymentNode[replica.deployment] ?? -1;
+    return node >= 0 ? node : this.firstSight(replica);
+  }
+
+  /** A deployment's first call: its node, by service, version and cluster (one per deployment seen). */
+  private firstSight(replica: Endpoint): number {
+    const d = replica.deployment;
+    if (!(Number.isInteger(d) && d >= 0))
+      throw new RangeError(
+        `ServiceGraphRecorder: endpoint ${replica.id} carries no deployment index (${d}); endpoints come from Workloads`,
+      );
+    const node = this.node(replica.service, this.version(replica.labels), replica.cluster);
+    while (this.deploymentNode.length <= d) this.deploymentNode.push(-1);
+    this.deploymentNode[d] = node;
     return node;
   }
 

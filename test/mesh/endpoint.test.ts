@@ -17,6 +17,8 @@ describe('mesh/endpoint: worker slots', () => {
       'zone',
       'sidecar',
     ]);
+    // The deployment's index after them, where the recorder used to read `labels` (endpoint.ts, `deployment`).
+    expect(Object.keys(pod(1)).slice(6, 9)).toEqual(['id', 'deployment', 'labels']);
   });
 
   it('grants, queues in order, refuses past the line, and hands a freed slot to the oldest waiter', () => {
