@@ -67,6 +67,24 @@ export class Tally {
     }
   }
 
+  /**
+   * `add(ok, cell[0], batch, false, cell[1])` with the latency and its log read from a cell
+   * (LogHistogram.recordCell says why): nothing is boxed on the way to the histogram.
+   */
+  addCell(ok: boolean, cell: Float64Array, batch: number): void {
+    this.requests++;
+    if (!ok) {
+      this.failedLatency.recordCell(cell);
+      return;
+    }
+    this.succeeded++;
+    this.latency.recordCell(cell);
+    if (batch >= 0 && batch < this.batchSums.length) {
+      this.batchSums[batch] = (this.batchSums[batch] as number) + (cell[0] as number);
+      this.batchCounts[batch] = (this.batchCounts[batch] as number) + 1;
+    }
+  }
+
   /** @param withSlo - the run has a latency objective, so the within-SLO figures are reported. */
   breakdown(withSlo = false): Breakdown {
     return breakdownOf(this, this.latency, this.failedLatency, this.batchSums, this.batchCounts, withSlo);

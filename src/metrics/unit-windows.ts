@@ -98,6 +98,27 @@ export class UnitWindows {
     h.recordLn(latencyMs, lnLatency);
   }
 
+  /**
+   * `complete(unit, window, ok, cell[0], cell[1])` with the latency and its log read from a cell
+   * (LogHistogram.recordCell says why): nothing is boxed on the way to the histogram.
+   */
+  completeCell(unit: number, window: number, ok: boolean, cell: Float64Array): void {
+    const c = this.cell(unit, window);
+    if (c < 0) return;
+    this.completed[c] = (this.completed[c] as number) + 1;
+    if (!ok) {
+      this.failed[c] = (this.failed[c] as number) + 1;
+      if (this.keepFailed) this.recordFailed(c, cell[0] as number);
+      return;
+    }
+    let h = this.latency[c];
+    if (h === undefined) {
+      h = new LogHistogram(this.accuracy, false);
+      this.latency[c] = h;
+    }
+    h.recordCell(cell);
+  }
+
   /** Out of `complete`, which runs per request: failures are few, and this keeps its code small. */
   private recordFailed(c: number, latencyMs: number): void {
     let h = this.failedLatency[c];

@@ -39,3 +39,29 @@ describe('TallySums', () => {
     expect(() => sums.breakdown([part])).toThrow(/parts hold 1 answered and 0 failed/);
   });
 });
+
+describe('Tally.addCell', () => {
+  it('keeps exactly what add(ok, ms, batch, false, Math.log(ms)) does: counts, histograms, batch sums', () => {
+    const request = fc.record({
+      ok: fc.boolean(),
+      latency: fc.double({ min: 0, max: 1e4, noNaN: true }),
+      batch: fc.integer({ min: -1, max: BATCHES }),
+    });
+    fc.assert(
+      fc.property(fc.array(request, { maxLength: 300 }), (requests) => {
+        const a = new Tally(BATCHES);
+        const b = new Tally(BATCHES);
+        const cell = new Float64Array(2);
+        for (const r of requests) {
+          a.add(r.ok, r.latency, r.batch, false, Math.log(r.latency));
+          cell[0] = r.latency;
+          cell[1] = Math.log(r.latency);
+          b.addCell(r.ok, cell, r.batch);
+        }
+        expect(b.breakdown(true)).toStrictEqual(a.breakdown(true));
+        expect(b.latency.toJSON()).toEqual(a.latency.toJSON());
+        expect(b.failedLatency.toJSON()).toEqual(a.failedLatency.toJSON());
+      }),
+    );
+  });
+});

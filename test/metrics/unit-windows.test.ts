@@ -23,6 +23,25 @@ describe('metrics/unit-windows', () => {
     expect(back.bucketCount).toBe(u.bucketCount);
   });
 
+  it('completeCell(.., [ms, Math.log(ms)]) keeps exactly what complete(.., ms) does, failures too', () => {
+    for (const keepFailed of [false, true]) {
+      const a = new UnitWindows(3, 4, 0.01, keepFailed);
+      const b = new UnitWindows(3, 4, 0.01, keepFailed);
+      const cell = new Float64Array(2);
+      for (let i = 0; i < 700; i++) {
+        const unit = i % 3;
+        const window = ((i * 7) % 5) - 1; // -1 and 4: outside, no cell
+        const ok = i % 11 !== 0;
+        const ms = ((i * 37) % 101) * 0.173; // 0 included
+        a.complete(unit, window, ok, ms);
+        cell[0] = ms;
+        cell[1] = Math.log(ms);
+        b.completeCell(unit, window, ok, cell);
+      }
+      expect(b.toJSON()).toEqual(a.toJSON());
+    }
+  });
+
   it('with keepFailed, unit and window histograms merge the cells into what one histogram per slice records', () => {
     const u = new UnitWindows(3, 4, 0.01, true);
     const byUnit = [0, 1, 2].map(() => ({ ok: new LogHistogram(0.01), failed: new LogHistogram(0.01) }));

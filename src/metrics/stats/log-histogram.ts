@@ -200,6 +200,38 @@ export class LogHistogram {
   }
 
   /**
+   * Records `cell[0]`, whose natural log the caller put in `cell[1]`: `recordLn` with both numbers read
+   * from a Float64Array. A double passed as an argument to a call V8 does not inline is boxed (a 16-byte
+   * HeapNumber) at each call; a request's latency crosses several such calls, so the run recorder writes it
+   * and its log once into a cell and hands the cell on (a pointer, nothing allocated). The body is
+   * `recordLn`'s, not a call to it: that call would box both numbers again whenever V8 did not inline it.
+   *
+   * @throws RangeError if cell[0] is negative, NaN or infinite.
+   */
+  recordCell(cell: Float64Array): void {
+    const value = cell[0] as number;
+    if (!(value >= 0 && value < Infinity)) throw invalid('record', 'value must be finite and >= 0', value);
+    this.total += 1;
+    if (this.keepSums) {
+      this.runningSum += value;
+      this.runningSumSq += value * value;
+    }
+    if (value < this.lowest) this.lowest = value;
+    if (value > this.highest) this.highest = value;
+    if (value < 1e-9) {
+      this.zeroCount += 1;
+      return;
+    }
+    const index = Math.ceil((cell[1] as number) * this.invLnGamma) + 0; // + 0: no -0 (see recordLn)
+    let slot = index - this.offset;
+    if (slot < 0 || slot >= this.counts.length) {
+      this.cover(index, index);
+      slot = index - this.offset;
+    }
+    this.counts[slot] = (this.counts[slot] ?? 0) + 1;
+  }
+
+  /**
    * Records `value` with weight `count`, as if `record(value)` were called `count` times.
    *
    * @throws RangeError if value is negative, NaN or infinite, or count is negative or not finite.

@@ -99,6 +99,29 @@ describe('metrics/stats/log-histogram', () => {
     expect(() => new LogHistogram(ACCURACY).recordLn(-1, Math.log(1))).toThrow(RangeError);
   });
 
+  it('recordCell([v, Math.log(v)]) leaves exactly the state record(v) does, with and without sums', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { maxLength: 200 }),
+        fc.boolean(),
+        (values, keepSums) => {
+          const a = new LogHistogram(ACCURACY, keepSums);
+          const b = new LogHistogram(ACCURACY, keepSums);
+          const cell = new Float64Array(2);
+          for (const v of values) {
+            a.record(v);
+            cell[0] = v;
+            cell[1] = Math.log(v);
+            b.recordCell(cell);
+          }
+          expect(b.toJSON()).toEqual(a.toJSON());
+        },
+      ),
+    );
+    expect(() => new LogHistogram(ACCURACY).recordCell(new Float64Array([-1, 0]))).toThrow(RangeError);
+    expect(() => new LogHistogram(ACCURACY).recordCell(new Float64Array([NaN, NaN]))).toThrow(RangeError);
+  });
+
   it('quantile(q) is within relativeAccuracy of the exact value at rank ceil(q·n) for any positive doubles', () => {
     fc.assert(
       fc.property(
