@@ -18,6 +18,9 @@ export interface LatencyParts {
 /** Batch sums of a tally that keeps none (never written: `add` checks the batch against the length). */
 const NO_BATCHES = new Float64Array(0);
 
+/** `Tally.add`'s cell: written and read within one call, so one serves every tally. */
+const ADD_CELL = new Float64Array(2);
+
 export class Tally {
   requests = 0;
   /** Answered without error (not 5xx), however late: what availability counts. */
@@ -46,30 +49,22 @@ export class Tally {
   }
 
   /**
-   * Adds one finished request.
+   * Adds one finished request: `addCell` with the latency and its log put in a cell here (the recorder's
+   * hot path calls `addCell` with a cell of its own; this is for callers that hold a number).
    *
    * @param ok - a final response that is not 5xx.
    * @param late - answered after the deadline: still a success, but not within the SLO.
-   * @param lnLatency - `Math.log(latencyMs)`, when the caller computed it for other tallies too.
    */
-  add(ok: boolean, latencyMs: number, batch: number, late = false, lnLatency = Math.log(latencyMs)): void {
-    this.requests++;
-    if (!ok) {
-      this.failedLatency.recordLn(latencyMs, lnLatency);
-      return;
-    }
-    this.succeeded++;
-    if (late) this.late++;
-    this.latency.recordLn(latencyMs, lnLatency);
-    if (batch >= 0 && batch < this.batchSums.length) {
-      this.batchSums[batch] = (this.batchSums[batch] as number) + latencyMs;
-      this.batchCounts[batch] = (this.batchCounts[batch] as number) + 1;
-    }
+  add(ok: boolean, latencyMs: number, batch: number, late = false): void {
+    if (ok && late) this.late++;
+    ADD_CELL[0] = latencyMs;
+    ADD_CELL[1] = Math.log(latencyMs);
+    this.addCell(ok, ADD_CELL, batch);
   }
 
   /**
-   * `add(ok, cell[0], batch, false, cell[1])` with the latency and its log read from a cell
-   * (LogHistogram.recordCell says why): nothing is boxed on the way to the histogram.
+   * Adds one finished request, not late, whose latency and its natural log are `cell[0]` and `cell[1]`
+   * (LogHistogram.recordCell says why a cell): nothing is boxed on the way to the histogram.
    */
   addCell(ok: boolean, cell: Float64Array, batch: number): void {
     this.requests++;

@@ -28,6 +28,9 @@ export interface UnitWindowsJSON {
   readonly failedLatency?: readonly (LogHistogramJSON | null)[];
 }
 
+/** `UnitWindows.complete`'s cell: written and read within one call, so one serves every instance. */
+const COMPLETE_CELL = new Float64Array(2);
+
 /** Counts and answered-latency histograms per (unit, window) cell; cell = unit x windows + window. */
 export class UnitWindows {
   /** Requests that started in the cell (requests not completed by the end count as failed later). */
@@ -74,33 +77,19 @@ export class UnitWindows {
     if (c >= 0) this.started[c] = (this.started[c] as number) + 1;
   }
 
-  /** `lnLatency`: `Math.log(latencyMs)`, when the caller has it already. */
-  complete(
-    unit: number,
-    window: number,
-    ok: boolean,
-    latencyMs: number,
-    lnLatency = Math.log(latencyMs),
-  ): void {
-    const c = this.cell(unit, window);
-    if (c < 0) return;
-    this.completed[c] = (this.completed[c] as number) + 1;
-    if (!ok) {
-      this.failed[c] = (this.failed[c] as number) + 1;
-      if (this.keepFailed) this.recordFailed(c, latencyMs);
-      return;
-    }
-    let h = this.latency[c];
-    if (h === undefined) {
-      h = new LogHistogram(this.accuracy, false);
-      this.latency[c] = h;
-    }
-    h.recordLn(latencyMs, lnLatency);
+  /**
+   * `completeCell` with the latency and its log put in a cell here (the recorder's hot path calls
+   * `completeCell` with a cell of its own; this is for callers that hold a number).
+   */
+  complete(unit: number, window: number, ok: boolean, latencyMs: number): void {
+    COMPLETE_CELL[0] = latencyMs;
+    COMPLETE_CELL[1] = Math.log(latencyMs);
+    this.completeCell(unit, window, ok, COMPLETE_CELL);
   }
 
   /**
-   * `complete(unit, window, ok, cell[0], cell[1])` with the latency and its log read from a cell
-   * (LogHistogram.recordCell says why): nothing is boxed on the way to the histogram.
+   * Counts one request that started in (unit, window), whose latency and its natural log are `cell[0]`
+   * and `cell[1]` (LogHistogram.recordCell says why a cell): nothing is boxed on the way to the histogram.
    */
   completeCell(unit: number, window: number, ok: boolean, cell: Float64Array): void {
     const c = this.cell(unit, window);
@@ -119,7 +108,7 @@ export class UnitWindows {
     h.recordCell(cell);
   }
 
-  /** Out of `complete`, which runs per request: failures are few, and this keeps its code small. */
+  /** Out of `completeCell`, which runs per request: failures are few, and this keeps its code small. */
   private recordFailed(c: number, latencyMs: number): void {
     let h = this.failedLatency[c];
     if (h === undefined) {

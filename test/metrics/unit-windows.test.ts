@@ -23,22 +23,47 @@ describe('metrics/unit-windows', () => {
     expect(back.bucketCount).toBe(u.bucketCount);
   });
 
-  it('completeCell(.., [ms, Math.log(ms)]) keeps exactly what complete(.., ms) does, failures too', () => {
+  it('completeCell counts and records each cell as LogHistogram.record would, failures too', () => {
     for (const keepFailed of [false, true]) {
-      const a = new UnitWindows(3, 4, 0.01, keepFailed);
-      const b = new UnitWindows(3, 4, 0.01, keepFailed);
+      const u = new UnitWindows(3, 4, 0.01, keepFailed);
+      const answered = new Map<number, LogHistogram>();
+      const failed = new Map<number, LogHistogram>();
+      const completed = new Float64Array(12);
+      const failures = new Float64Array(12);
+      const of = (m: Map<number, LogHistogram>, c: number) => {
+        let h = m.get(c);
+        if (h === undefined) {
+          h = new LogHistogram(0.01, false);
+          m.set(c, h);
+        }
+        return h;
+      };
       const cell = new Float64Array(2);
       for (let i = 0; i < 700; i++) {
         const unit = i % 3;
         const window = ((i * 7) % 5) - 1; // -1 and 4: outside, no cell
         const ok = i % 11 !== 0;
         const ms = ((i * 37) % 101) * 0.173; // 0 included
-        a.complete(unit, window, ok, ms);
         cell[0] = ms;
         cell[1] = Math.log(ms);
-        b.completeCell(unit, window, ok, cell);
+        u.completeCell(unit, window, ok, cell);
+        if (window < 0 || window >= 4) continue;
+        const c = unit * 4 + window;
+        completed[c] = (completed[c] as number) + 1;
+        if (ok) of(answered, c).record(ms);
+        else {
+          failures[c] = (failures[c] as number) + 1;
+          if (keepFailed) of(failed, c).record(ms);
+        }
       }
-      expect(b.toJSON()).toEqual(a.toJSON());
+      const json = u.toJSON();
+      expect(json.completed).toEqual(completed);
+      expect(json.failed).toEqual(failures);
+      expect(json.latency).toEqual(Array.from({ length: 12 }, (_, c) => answered.get(c)?.toJSON() ?? null));
+      if (keepFailed)
+        expect(json.failedLatency).toEqual(
+          Array.from({ length: 12 }, (_, c) => failed.get(c)?.toJSON() ?? null),
+        );
     }
   });
 
