@@ -17,7 +17,7 @@
  * below repeats Resource's ring buffer for that reason; test/mesh/endpoint.test.ts checks the two against
  * each other step for step.
  *
- * Contents: `Endpoint`.
+ * Contents: `Endpoint`, `EndpointContext`.
  */
 import { Acquire, SimulationError, type EventHandler } from '../des/index.js';
 import type { Proxy } from './proxy.js';
@@ -30,6 +30,26 @@ import type { Proxy } from './proxy.js';
  * could be refused for it.
  */
 const UNLIMITED_LINE = 2 ** 30 - 1;
+
+/**
+ * What a replica is made from (Workloads.newPod), one complete object rather than nine positional
+ * arguments: every field is required, a test included (test/helpers/endpoint.ts builds one).
+ */
+export interface EndpointContext {
+  /** The registry's id: its index in EndpointRegistry, never reused. */
+  readonly id: number;
+  readonly service: number;
+  readonly cluster: number;
+  readonly zone: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly sidecar: Proxy;
+  /** Worker slots: the deployment's `concurrency`, a positive integer. */
+  readonly concurrency: number;
+  /** The longest line of tries waiting for a slot (the deployment's `queueLimit`; Infinity for none). */
+  readonly queueLimit: number;
+  /** Its ReplicaSet's index among the mesh's (`Endpoint.deployment`). */
+  readonly deployment: number;
+}
 
 export class Endpoint {
   /*
@@ -47,10 +67,11 @@ export class Endpoint {
   readonly sidecar: Proxy;
   readonly id: number;
   /**
-   * Its ReplicaSet's index among the mesh's (dense, from 0; -1 for an endpoint made outside Workloads):
-   * the run recorder finds the replica's service graph node by it in one array read, where its service,
-   * cluster and labels took a search (~240 instructions a call, s24). After `id`, out of the bytes a try
-   * reads (24-71), at byte 80, on the line the recorder read `labels` from (byte 80 then, 88 now).
+   * Its ReplicaSet's index among the mesh's (dense, from 0; a test's endpoint may carry -1, which the
+   * service graph refuses): the run recorder finds the replica's service graph node by it in one array
+   * read, where its service, cluster and labels took a search (~240 instructions a call, s24). After `id`,
+   * out of the bytes a try reads (24-71), at byte 80, on the line the recorder read `labels` from (byte 80
+   * then, 88 now).
    */
   readonly deployment: number;
   readonly labels: Readonly<Record<string, string>>;
@@ -59,29 +80,21 @@ export class Endpoint {
   /** Tries waiting for a slot, oldest first; made when the first one waits. */
   private line: SlotLine | undefined = undefined;
 
-  constructor(
-    id: number,
-    service: number,
-    cluster: number,
-    zone: number,
-    labels: Readonly<Record<string, string>>,
-    sidecar: Proxy,
-    /** Worker slots (the deployment's `concurrency`) and the longest line waiting for one. */
-    concurrency: number,
-    queueLimit: number = Infinity,
-    deployment = -1,
-  ) {
+  constructor(c: EndpointContext) {
+    const { concurrency, queueLimit } = c;
     if (!(Number.isInteger(concurrency) && concurrency > 0))
       throw new SimulationError(`Endpoint: concurrency must be a positive integer, got ${concurrency}`);
     if (!(queueLimit >= 0)) throw new SimulationError(`Endpoint: queueLimit must be >= 0, got ${queueLimit}`);
+    // In declaration order, as before the context object: V8 lays the fields out as declared (ES2022
+    // class fields), and the stores below only fill them.
     this.capacity = concurrency;
-    this.service = service;
-    this.cluster = cluster;
-    this.zone = zone;
-    this.sidecar = sidecar;
-    this.id = id;
-    this.deployment = deployment;
-    this.labels = labels;
+    this.service = c.service;
+    this.cluster = c.cluster;
+    this.zone = c.zone;
+    this.sidecar = c.sidecar;
+    this.id = c.id;
+    this.deployment = c.deployment;
+    this.labels = c.labels;
     this.queueLimit = Math.min(queueLimit, UNLIMITED_LINE);
   }
 

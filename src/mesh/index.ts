@@ -9,7 +9,7 @@ export { Call, MeshRequest, isFailure } from './request.js';
 export { ResponseFlag, formatResponseFlags } from './response-flag.js';
 export { LbPolicy, isLbPolicy, LEAST_REQUEST_CHOICES } from './traffic/load-balancer.js';
 export { Proxy, NodeType } from './proxy.js';
-export { Endpoint } from './endpoint.js';
+export { Endpoint, type EndpointContext } from './endpoint.js';
 export { ServiceRuntime, type CallStep } from './service-runtime.js';
 export { Upstream } from './upstream.js';
 export { OpenLoopSource } from './load/open-loop-source.js';

@@ -46,8 +46,33 @@ export interface WorkloadEvents {
   proxyCreated(proxy: Proxy): void;
 }
 
+/** What a ReplicaSet is made from (Workloads.deploy): one complete object, not eight positional arguments. */
+export interface ReplicaSetContext {
+  readonly service: ServiceRuntime;
+  readonly config: ServiceConfig;
+  readonly cluster: number;
+  /** The zones its pods may land in: the deployment's pinned zone, or every zone of its cluster. */
+  readonly zones: readonly number[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** The deployment's `replicas` when the run starts. */
+  readonly desired: number;
+  /** Its own stream (certificate ages, zones of new pods), so one ReplicaSet's churn shifts no other. */
+  readonly rng: Uniform;
+  /** Its index in `Workloads.replicaSets`, which its pods carry (`Endpoint.deployment`). */
+  readonly index: number;
+}
+
 /** A Deployment's pods in one cluster (and zone, if pinned). */
 export class ReplicaSet {
+  readonly service: ServiceRuntime;
+  readonly config: ServiceConfig;
+  readonly cluster: number;
+  readonly zones: readonly number[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** The pods it keeps: the deployment's `replicas`, then what `scale` sets. */
+  desired: number;
+  readonly rng: Uniform;
+  readonly index: number;
   readonly pods: Endpoint[] = [];
   pendingCreates = 0;
   createFailures = 0;
@@ -55,18 +80,17 @@ export class ReplicaSet {
   surge = 0;
   /** A rolling update in progress: the pods still of the old template, and its resolved limits. */
   rollout: { old: Set<Endpoint>; maxUnavailable: number; strategy: RollingUpdate } | undefined = undefined;
-  constructor(
-    readonly service: ServiceRuntime,
-    readonly config: ServiceConfig,
-    readonly cluster: number,
-    readonly zones: readonly number[],
-    readonly labels: Readonly<Record<string, string>>,
-    public desired: number,
-    /** Its own stream (certificate ages, zones of new pods), so one ReplicaSet's churn shifts no other. */
-    readonly rng: Uniform,
-    /** Its index in `Workloads.replicaSets`, which its pods carry (`Endpoint.deployment`). */
-    readonly index: number,
-  ) {}
+
+  constructor(c: ReplicaSetContext) {
+    this.service = c.service;
+    this.config = c.config;
+    this.cluster = c.cluster;
+    this.zones = c.zones;
+    this.labels = c.labels;
+    this.desired = c.desired;
+    this.rng = c.rng;
+    this.index = c.index;
+  }
 }
 
 /** What the workloads are built from (one object, not ten positional arguments). */
@@ -125,16 +149,17 @@ export class Workloads {
     const cluster = this.topology.cluster(d.cluster);
     const zones =
       d.zone === undefined ? this.topology.zonesOf(cluster) : [this.topology.zone(cluster, d.zone)];
-    const rs = new ReplicaSet(
+    const index = this.replicaSets.length;
+    const rs = new ReplicaSet({
       service,
       config,
       cluster,
       zones,
-      d.labels,
-      d.replicas,
-      this.streams.stream(`replicaset/${service.name}/${cluster}/${this.replicaSets.length}`),
-      this.replicaSets.length,
-    );
+      labels: d.labels,
+      desired: d.replicas,
+      rng: this.streams.stream(`replicaset/${service.name}/${cluster}/${index}`),
+      index,
+    });
     this.replicaSets.push(rs);
     for (let r = 0; r < d.replicas; r++) {
       const e = this.newPod(rs, zones[r % zones.length] as number);
@@ -381,17 +406,17 @@ export class Workloads {
       { draws: this.lbDraws, stream: this.streams.ownStreamIndex(`lb/${name}`) },
       rs.labels,
     );
-    const e = new Endpoint(
+    const e = new Endpoint({
       id,
-      rs.service.index,
-      rs.cluster,
+      service: rs.service.index,
+      cluster: rs.cluster,
       zone,
-      rs.labels,
-      proxy,
-      rs.config.concurrency,
-      rs.config.queueLimit,
-      rs.index,
-    );
+      labels: rs.labels,
+      sidecar: proxy,
+      concurrency: rs.config.concurrency,
+      queueLimit: rs.config.queueLimit,
+      deployment: rs.index,
+    });
     proxy.endpoint = e;
     this.registry.add(e);
     rs.service.endpoints.push(e);

@@ -24,7 +24,6 @@
 import { describe, expect, it } from 'vitest';
 import { Upstream } from '../../src/mesh/upstream.js';
 import { PrioritySet, type HostEntry } from '../../src/mesh/priority-set.js';
-import { Endpoint } from '../../src/mesh/endpoint.js';
 import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
@@ -32,6 +31,7 @@ import { PriorityLoad } from '../../src/mesh/traffic/priority-load.js';
 import { DEFAULT_RETRY_POLICY, retryPolicy } from '../../src/mesh/traffic/retry-policy.js';
 import { record } from '../helpers/mesh-run.js';
 import { drawsOf } from '../helpers/draws.js';
+import { testEndpoint } from '../helpers/endpoint.js';
 
 /** A uniform source that returns the scripted values in order, then fails loudly. */
 function scripted(values: number[]): () => number {
@@ -48,7 +48,7 @@ const draw = (i: number, n: number) => (i + 0.5) / n;
 function host(key: number, priority: number): HostEntry {
   // The predicates read keys and priorities only; of the sidecar, only the set reads its latency stream.
   const sidecar = { latency: { sampler: undefined, stream: key } } as unknown as Proxy;
-  const endpoint = new Endpoint(key, 0, 0, 0, {}, sidecar, 1);
+  const endpoint = testEndpoint(key, sidecar);
   return { host: endpoint, weight: 1, priority, locality: -1, localityWeight: 0 };
 }
 

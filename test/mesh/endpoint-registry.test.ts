@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Endpoint, type Proxy } from '../../src/mesh/index.js';
+import type { Proxy } from '../../src/mesh/index.js';
+import { testEndpoint } from '../helpers/endpoint.js';
 import { EndpointRegistry, EndpointState } from '../../src/mesh/endpoint-registry.js';
 
 describe('mesh/endpoint-registry: lost', () => {
   it('counts the endpoints now terminated or unavailable, through every change of state', () => {
     const registry = new EndpointRegistry();
     const sidecar = {} as Proxy;
-    for (let id = 0; id < 3; id++) registry.add(new Endpoint(id, 0, 0, 0, {}, sidecar, 1));
+    for (let id = 0; id < 3; id++) registry.add(testEndpoint(id, sidecar));
     /** `lost` must equal a count over every endpoint, for the request path skips their states while it is 0. */
     const counted = () =>
       [0, 1, 2].filter((id) => {

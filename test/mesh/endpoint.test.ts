@@ -3,8 +3,18 @@ import fc from 'fast-check';
 import { Acquire, Resource } from '../../src/des/index.js';
 import { Endpoint, type Proxy } from '../../src/mesh/index.js';
 
-const pod = (concurrency: number, queueLimit?: number) =>
-  new Endpoint(7, 1, 2, 3, {}, {} as Proxy, concurrency, queueLimit);
+const pod = (concurrency: number, queueLimit = Infinity) =>
+  new Endpoint({
+    id: 7,
+    service: 1,
+    cluster: 2,
+    zone: 3,
+    labels: {},
+    sidecar: {} as Proxy,
+    concurrency,
+    queueLimit,
+    deployment: 4,
+  });
 
 describe('mesh/endpoint: worker slots', () => {
   it('lays out what a try reads first (V8 keeps the order fields are set in)', () => {

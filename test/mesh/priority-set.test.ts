@@ -5,16 +5,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Endpoint } from '../../src/mesh/endpoint.js';
 import { GatewayHost, PrioritySet, type HostEntry } from '../../src/mesh/priority-set.js';
 import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
+import { testEndpoint } from '../helpers/endpoint.js';
 
 /** A sidecar as a set reads it: its latency, drawn by `sampler` from stream 100 + id. */
 const sidecar = (id: number, sampler: unknown = SAMPLER) =>
   ({ latency: { sampler, stream: 100 + id } }) as unknown as Proxy;
 const SAMPLER = { name: 'sidecar latency' };
-const pod = (id: number, zone = 0) => new Endpoint(id, 0, 0, zone, {}, sidecar(id), 1);
+const pod = (id: number, zone = 0) => testEndpoint(id, sidecar(id), { zone });
 
 function set(entries: readonly Partial<HostEntry>[]): PrioritySet {
   const full = entries.map((e, i) => ({
@@ -99,7 +99,7 @@ describe('mesh/priority-set', () => {
     expect([...s.hop]).toEqual([4, 100, 2, -1, 1, 107]);
     expect(s.podLatency).toBe(SAMPLER);
     // Pods whose sidecars draw with different samplers: a hop must ask each sidecar.
-    const other = new Endpoint(9, 0, 0, 0, {}, sidecar(9, { name: 'another' }), 1);
+    const other = testEndpoint(9, sidecar(9, { name: 'another' }));
     const mixed = set([{ host: pod(0) }, { host: other }]);
     expect([...mixed.hop]).toEqual([0, 100, 0, 109]);
     expect(mixed.podLatency).toBeUndefined();

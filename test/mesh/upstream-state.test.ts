@@ -8,16 +8,16 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Upstream } from '../../src/mesh/upstream.js';
 import { PrioritySet } from '../../src/mesh/priority-set.js';
-import { Endpoint } from '../../src/mesh/endpoint.js';
 import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 import { Admission, ConnectionPool, UNLIMITED } from '../../src/mesh/traffic/connection-pool.js';
 import { ConnectionRows } from '../../src/mesh/connected-hosts.js';
+import { testEndpoint } from '../helpers/endpoint.js';
 
 /** A view of hosts with the given keys (state only: no pick is made). */
 function view(keys: readonly number[], version = 0, rows?: ConnectionRows): Upstream {
   const hosts = keys.map((k) => ({
-    host: new Endpoint(k, 0, 0, 0, {}, { latency: { sampler: undefined, stream: k } } as unknown as Proxy, 1),
+    host: testEndpoint(k, { latency: { sampler: undefined, stream: k } } as unknown as Proxy),
     weight: 1,
     priority: 0,
     locality: -1,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AleaStates, Engine, RngStreams, StreamSampler, sampler } from '../../../src/des/index.js';
-import { Endpoint, Proxy, Topology } from '../../../src/mesh/index.js';
+import { Proxy, Topology } from '../../../src/mesh/index.js';
 import { EndpointRegistry } from '../../../src/mesh/endpoint-registry.js';
 import { Infrastructure } from '../../../src/mesh/infrastructure.js';
 import { Istiod } from '../../../src/mesh/istiod.js';
@@ -12,6 +12,7 @@ import { CONTROL_PLANE } from '../../helpers/mesh-config.js';
 import type { MeshObserver } from '../../../src/mesh/index.js';
 import { buildMesh } from '../../../src/scenario/index.js';
 import { loadInline } from '../../helpers/mesh-run.js';
+import { testEndpoint } from '../../helpers/endpoint.js';
 
 interface Pushes {
   /** meshsim's convergence: a change until its last proxy (the run summary's figure). */
@@ -147,7 +148,7 @@ describe('mesh/istio: debounce and push', () => {
     const a = bareProxy(0);
     a.connectedTo = istiod;
     istiod.connected.add(a);
-    const endpoint = new Endpoint(0, 0, 0, 0, {}, a, 1);
+    const endpoint = testEndpoint(0, a);
     registry.add(endpoint);
     const b = bareProxy(1);
     // An endpoint event at 905 ms: the debounced push starts at 1005 ms (100 ms of quiet).
@@ -181,7 +182,7 @@ describe('mesh/istio: debounce and push', () => {
     const proxy = bareProxy(0);
     proxy.connectedTo = istiod;
     istiod.connected.add(proxy);
-    const endpoint = new Endpoint(0, 0, 0, 0, {}, proxy, 1);
+    const endpoint = testEndpoint(0, proxy);
     registry.add(endpoint);
     let ready = false;
     const flip = (): void => {
