@@ -8,13 +8,40 @@ import type { FortioRecorder } from './fortio-recorder.js';
 import type { IstioTelemetryRecorder } from './istio-telemetry-recorder.js';
 import type { ThresholdRecorder } from './threshold-recorder.js';
 
+/** Where a completed call goes besides the run's recorder. */
+interface CallRecorder {
+  callCompleted(call: Readonly<Call>): void;
+}
+
+const NO_CALL_RECORDER: CallRecorder = { callCompleted() {} };
+
 export class ExportRecorders implements MeshObserver {
+  /**
+   * The call's other recorders as one, chosen once: `callCompleted` is then two calls with no test, small
+   * enough that V8, inlining it into the mesh's attemptEnded, still inlines the run recorder's
+   * `callCompleted` too (with two optional calls it did not, and that call cost ~155 instructions a
+   * request out of line: callgrind, the bench mesh).
+   */
+  private readonly calls: CallRecorder;
+
   constructor(
     private readonly run: MeshObserver,
     private readonly telemetry: IstioTelemetryRecorder | undefined,
     private readonly fortio: FortioRecorder | undefined,
     private readonly thresholds: ThresholdRecorder | undefined,
-  ) {}
+  ) {
+    this.calls =
+      telemetry === undefined
+        ? (thresholds ?? NO_CALL_RECORDER)
+        : thresholds === undefined
+          ? telemetry
+          : {
+              callCompleted(call) {
+                telemetry.callCompleted(call);
+                thresholds.callCompleted(call);
+              },
+            };
+  }
 
   requestStarted(r: Readonly<MeshRequest>): void {
     this.run.requestStarted(r);
@@ -22,8 +49,7 @@ export class ExportRecorders implements MeshObserver {
 
   callCompleted(call: Readonly<Call>): void {
     this.run.callCompleted(call);
-    this.telemetry?.callCompleted(call);
-    this.thresholds?.callCompleted(call);
+    this.calls.callCompleted(call);
   }
 
   requestCompleted(r: Readonly<MeshRequest>): void {

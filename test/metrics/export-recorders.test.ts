@@ -1,0 +1,65 @@
+/**
+ * ExportRecorders hands each event to every recorder it was given, in order (the run's first), whichever
+ * of the optional ones are there: its call dispatch is chosen once in the constructor, so each of the four
+ * combinations of telemetry and thresholds is checked, not only the one the export uses.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Call, MeshObserver, MeshRequest } from '../../src/mesh/index.js';
+import { ExportRecorders } from '../../src/metrics/export-recorders.js';
+import type { FortioRecorder } from '../../src/metrics/fortio-recorder.js';
+import type { IstioTelemetryRecorder } from '../../src/metrics/istio-telemetry-recorder.js';
+import type { ThresholdRecorder } from '../../src/metrics/threshold-recorder.js';
+
+/** A recorder that logs `name:event` for the hooks ExportRecorders forwards. */
+function logger(name: string, log: string[]) {
+  return {
+    requestStarted: () => log.push(`${name}:started`),
+    callCompleted: () => log.push(`${name}:call`),
+    requestCompleted: () => log.push(`${name}:request`),
+    converged: () => log.push(`${name}:converged`),
+    staleProxies: () => log.push(`${name}:stale`),
+    pushed: () => log.push(`${name}:pushed`),
+    xdsClients: () => log.push(`${name}:xds`),
+    podCreationRejected: () => log.push(`${name}:rejected`),
+    certExpired: () => log.push(`${name}:cert`),
+  };
+}
+
+const call = {} as Readonly<Call>;
+const request = {} as Readonly<MeshRequest>;
+
+describe('ExportRecorders', () => {
+  for (const withTelemetry of [false, true])
+    for (const withThresholds of [false, true])
+      it(`forwards calls and requests (telemetry ${withTelemetry}, thresholds ${withThresholds})`, () => {
+        const log: string[] = [];
+        const recorders = new ExportRecorders(
+          logger('run', log) as unknown as MeshObserver,
+          withTelemetry ? (logger('telemetry', log) as unknown as IstioTelemetryRecorder) : undefined,
+          logger('fortio', log) as unknown as FortioRecorder,
+          withThresholds ? (logger('thresholds', log) as unknown as ThresholdRecorder) : undefined,
+        );
+        recorders.requestStarted(request);
+        recorders.callCompleted(call);
+        recorders.callCompleted(call);
+        recorders.requestCompleted(request);
+        const some = (name: string, on: boolean, ...events: string[]) =>
+          on ? events.map((e) => `${name}:${e}`) : [];
+        expect(log).toEqual([
+          'run:started',
+          ...[
+            'run:call',
+            ...some('telemetry', withTelemetry, 'call'),
+            ...some('thresholds', withThresholds, 'call'),
+          ],
+          ...[
+            'run:call',
+            ...some('telemetry', withTelemetry, 'call'),
+            ...some('thresholds', withThresholds, 'call'),
+          ],
+          'run:request',
+          'fortio:request',
+          ...some('thresholds', withThresholds, 'request'),
+        ]);
+      });
+});
