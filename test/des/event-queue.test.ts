@@ -353,3 +353,31 @@ describe('des/event-queue far events', () => {
     );
   });
 });
+
+describe('des/event-queue calendar width', () => {
+  it('follows the events when they grow 3x denser at the same count (walks too short to trigger a re-estimate)', () => {
+    // 600 pending, each pop pushes the next at now + U(0, 2 * gap): gaps of `gap` between events. The width
+    // is private: read through a cast, as it is the only visible trace of the re-estimate (order never is).
+    const queue = new EventQueue(16);
+    const width = (): number => 1 / (queue as unknown as { invWidth: number }).invWidth;
+    let state = 5;
+    const rnd = (): number => {
+      state = (state * 48271) % 2147483647;
+      return state / 2147483647;
+    };
+    const visit = popped();
+    const churn = (gap: number, n: number): void => {
+      for (let i = 0; i < n; i++) {
+        queue.popInto(visit);
+        queue.push(visit.time + 2 * gap * 600 * rnd(), 1, () => undefined, i);
+      }
+    };
+    for (let i = 0; i < 600; i++) queue.push(2 * 600 * rnd(), 1, () => undefined, i);
+    churn(1, 40_000);
+    const sparse = width();
+    expect(sparse).toBeGreaterThan(1.5);
+    expect(sparse).toBeLessThan(6);
+    churn(1 / 3, 80_000);
+    expect(width()).toBeLessThan(sparse / 1.5);
+  });
+});
