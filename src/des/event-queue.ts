@@ -148,8 +148,7 @@ export class EventQueue {
   private walked = 0;
   private ops = 0;
   private estimates = 0;
-  /** -0, a double, from the start (see `farFrom`): its first fraction would otherwise deoptimize the kernel. */
-  private estimatesSum = -0;
+  private estimatesSum = 0;
 
   constructor(initialCapacity = 1024) {
     this.farFrom = FAR_AHEAD;
