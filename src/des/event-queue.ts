@@ -148,6 +148,11 @@ export class EventQueue {
   private walked = 0;
   private ops = 0;
   private estimates = 0;
+  /**
+   * Starts as 0, a small integer, unlike `farFrom`: its first fraction (the first tune, in start-up) changes
+   * the queue's map and deoptimizes the kernel, which compiles again with the calendar's feedback. As -0 the
+   * pod row cost more (JS instructions a request at 24,984 pods: 23,212 against 22,731; notes/s31-far.md).
+   */
   private estimatesSum = 0;
 
   constructor(initialCapacity = 1024) {
