@@ -30,9 +30,11 @@
  * arrays have grown. Each slot knows its heap position or its list neighbours, which makes `cancel` a
  * removal instead of a tombstone that could leak.
  *
- * Far events (due more than FAR_AHEAD past the front: certificate rotations hours ahead) wait in a heap of
- * their own (far-events.ts) and join the heap or calendar only when the front comes within FAR_AHEAD / 2 of
+ * Far events (due more than FAR_AHEAD past the front: certificate rotations hours ahead) wait in a heap and
+ * slots of their own (far-events.ts) and take a slot here only when the front comes within FAR_AHEAD / 2 of
  * them; the boundary is a time, compared once per push and once per pop, and it never changes the order.
+ * Their ids stay valid across the move: an id names its part by its slot field (FAR_SLOT and up), and a far
+ * id that moved near finds its event through `forwarded`.
  *
  * One class, past the ~300 lines the style notes aim for, on purpose: split into a queue, a heap and a
  * calendar over shared key arrays, the extra call layers on the hottest path cost the M/M/1 kernel about
@@ -50,6 +52,9 @@ export type EventId = number;
 
 // A slot's generation is folded into its id so that an id outlives neither its event nor a slot reuse.
 const SLOT_BITS = 2 ** 26;
+const GENERATIONS = 2 ** 27;
+/** Slot fields from here up name a far event's slot (minus FAR_SLOT) in `far`; below, a near slot. */
+const FAR_SLOT = 2 ** 25;
 const PRIORITY_SPAN = 2 ** 44;
 const NONE = -1;
 const MIN_BUCKETS = 16;
@@ -62,6 +67,15 @@ const TUNE_EVERY = 8192;
 const TUNE_LIMIT = 6;
 /** Events at the front whose gaps set the width (Brown: "about 25"); the width is three mean gaps. */
 const WIDTH_SAMPLE = 25;
+/**
+ * Checks (one per TUNE_EVERY operations) whose mean width estimate, from the events at the front, must be
+ * STALE_RATIO off the width in use to re-estimate it: a mesh of 25,000 pods set its width during start-up
+ * (0.076 ms) and kept it, since walks never grew past TUNE_LIMIT, while its events wanted ~0.04 ms (the
+ * same traffic at 1,000 pods: 0.054 ms), and walked 1.0 links an insert against 0.33. A mean of four,
+ * because one estimate from 25 events swings by up to 1.8x from check to check.
+ */
+const STALE_CHECKS = 4;
+const STALE_RATIO = 1.5;
 /**
  * How far ahead of the clock an event is far (ms; SimTime is ms): a simulated minute is beyond the life of
  * any request (timeouts are seconds) and short against what a mesh schedules hours ahead (certificate
@@ -91,8 +105,14 @@ export class EventQueue {
 
   // Far events (see far-events.ts). Invariant: every finite time in the heap or calendar is < farFrom <= every
   // time in `far`; times of Infinity always stay near (they sort last anyway and never come due).
-  private readonly far = new FarEvents((a, b) => this.less(a, b));
-  private isFar = new Uint8Array(0);
+  private readonly far = new FarEvents(GENERATIONS);
+  /**
+   * A far event's id -> its near id, once it has come near, so that its first id still cancels it. Entries
+   * whose near event has left are dropped in sweeps (`forward`), so the map holds about the far events that
+   * came near and are still pending.
+   */
+  private readonly forwarded = new Map<EventId, EventId>();
+  private sweepAt = 1024;
   /**
    * Starts as -0 and gets its value in the constructor, as do `farSoon` and `invWidth`: V8 gives a field the
    * representation of the first value stored in it, and a small integer (60000, 1) would make it a Smi field.
@@ -127,6 +147,13 @@ export class EventQueue {
   private scanned = 0;
   private walked = 0;
   private ops = 0;
+  private estimates = 0;
+  /**
+   * Starts as 0, a small integer, unlike `farFrom`: its first fraction (the first tune, in start-up) changes
+   * the queue's map and deoptimizes the kernel, which compiles again with the calendar's feedback. As -0 the
+   * pod row cost more (JS instructions a request at 24,984 pods: 23,212 against 22,731; notes/s31-far.md).
+   */
+  private estimatesSum = 0;
 
   constructor(initialCapacity = 1024) {
     this.farFrom = FAR_AHEAD;
@@ -141,6 +168,14 @@ export class EventQueue {
     return this.count + this.farCount;
   }
 
+  /**
+   * Slots the near part's arrays have handed out: the most near events pending at once so far, whatever
+   * the number of far ones (a test's handle on the storage's extent).
+   */
+  get nearSlots(): number {
+    return this.used;
+  }
+
   /** Time of the next event, or `Infinity` when none is pending. */
   peekTime(): SimTime {
     if (this.count > 0) {
@@ -152,7 +187,8 @@ export class EventQueue {
 
   /** Adds an event; `priority` is a small non-negative integer, lower first among equal times. */
   push<T>(time: SimTime, priority: number, handler: EventHandler<T>, data: T): EventId {
-    if (this.count + this.farCount === this.capacity) this.grow(this.capacity * 2);
+    if (time >= this.farFrom && time !== Infinity) return this.pushFar(time, priority, handler, data);
+    if (this.count === this.capacity) this.grow(this.capacity * 2);
     let slot: number;
     if (this.freeCount > 0) slot = this.free[--this.freeCount] as number;
     else slot = this.used++;
@@ -160,16 +196,19 @@ export class EventQueue {
     this.order[slot] = priority * PRIORITY_SPAN + this.seq++;
     this.handlers[slot] = handler as EventHandler<never>;
     this.payloads[slot] = data;
-    if (time >= this.farFrom && time !== Infinity) {
-      this.isFar[slot] = 1;
-      this.far.push(slot);
-      this.farCount++;
-    } else if (this.calendar) this.enqueue(slot);
+    if (this.calendar) this.enqueue(slot);
     else {
       this.siftUp(this.count++, slot);
       if (this.count > TO_CALENDAR) this.toCalendar();
     }
     return (this.generation[slot] as number) * SLOT_BITS + slot;
+  }
+
+  /** Out of `push`'s line: rare (a mesh's certificate rotations), and `push` is inlined into every caller. */
+  private pushFar(time: number, priority: number, handler: EventHandler<never>, data: unknown): EventId {
+    const slot = this.far.push(time, priority * PRIORITY_SPAN + this.seq++, handler, data);
+    this.farCount++;
+    return this.far.generationOf(slot) * SLOT_BITS + FAR_SLOT + slot;
   }
 
   /** The earliest pending slot (some event is pending), after bringing far events near if they are due. */
@@ -188,26 +227,48 @@ export class EventQueue {
    * when it has only never-due events or none), and brings every far event before it near.
    */
   private advance(nearTime: number): void {
-    const farFirst = this.far.peek();
-    const start = Math.min(nearTime, farFirst === NONE ? Infinity : (this.time[farFirst] as number));
+    const start = Math.min(nearTime, this.far.firstTime());
     // Nothing finite pending: keep the boundary where it is.
     if (start === Infinity) return;
     this.farFrom = start + FAR_AHEAD;
     this.farSoon = start + FAR_AHEAD / 2;
-    for (
-      let s = this.far.peek();
-      s !== NONE && (this.time[s] as number) < this.farFrom;
-      s = this.far.peek()
-    ) {
-      this.far.pop();
+    const far = this.far;
+    for (let f = far.first(); f !== NONE && far.timeOf(f) < this.farFrom; f = far.first()) {
+      if (this.count === this.capacity) this.grow(this.capacity * 2);
+      const s = this.freeCount > 0 ? (this.free[--this.freeCount] as number) : this.used++;
+      this.time[s] = far.timeOf(f);
+      this.order[s] = far.orderOf(f);
+      this.handlers[s] = far.handlerOf(f);
+      this.payloads[s] = far.dataOf(f);
+      this.forward(
+        far.generationOf(f) * SLOT_BITS + FAR_SLOT + f,
+        (this.generation[s] as number) * SLOT_BITS + s,
+      );
+      far.pop();
       this.farCount--;
-      this.isFar[s] = 0;
       if (this.calendar) this.enqueue(s);
       else {
         this.siftUp(this.count++, s);
         if (this.count > TO_CALENDAR) this.toCalendar();
       }
     }
+  }
+
+  /** Records that far id `from` is near id `to` now; drops the records of events gone, now and then. */
+  private forward(from: EventId, to: EventId): void {
+    this.forwarded.set(from, to);
+    if (this.forwarded.size < this.sweepAt) return;
+    for (const [f, t] of this.forwarded) if (!this.isPendingNear(t)) this.forwarded.delete(f);
+    this.sweepAt = Math.max(1024, 2 * this.forwarded.size);
+  }
+
+  private isPendingNear(id: EventId): boolean {
+    const slot = id % SLOT_BITS;
+    return (
+      slot < this.used &&
+      this.generation[slot] === (id - slot) / SLOT_BITS &&
+      this.handlers[slot] !== undefined
+    );
   }
 
   /**
@@ -231,15 +292,23 @@ export class EventQueue {
   /** Cancels a pending event; returns false if it already fired or was cancelled. */
   cancel(id: EventId): boolean {
     const slot = id % SLOT_BITS;
+    if (slot >= FAR_SLOT) return this.cancelFar(id, slot - FAR_SLOT);
     const gen = (id - slot) / SLOT_BITS;
     if (slot >= this.used || this.generation[slot] !== gen || this.handlers[slot] === undefined) return false;
-    if (this.isFar[slot] === 1) {
-      this.far.remove(slot);
-      this.farCount--;
-      this.isFar[slot] = 0;
-      this.release(slot);
-    } else this.remove(slot);
+    this.remove(slot);
     return true;
+  }
+
+  /** A far id: its event is still far, or came near (and may have left since), or has left. */
+  private cancelFar(id: EventId, slot: number): boolean {
+    if (this.far.cancel(slot, (id - FAR_SLOT - slot) / SLOT_BITS)) {
+      this.farCount--;
+      return true;
+    }
+    const near = this.forwarded.get(id);
+    if (near === undefined) return false;
+    this.forwarded.delete(id);
+    return this.cancel(near);
   }
 
   /** Removes a near event. */
@@ -252,7 +321,7 @@ export class EventQueue {
   private release(slot: number): void {
     this.handlers[slot] = undefined;
     this.payloads[slot] = undefined;
-    this.generation[slot] = ((this.generation[slot] as number) + 1) % 2 ** 27;
+    this.generation[slot] = ((this.generation[slot] as number) + 1) % GENERATIONS;
     this.free[this.freeCount++] = slot;
   }
 
@@ -444,15 +513,49 @@ export class EventQueue {
     this.ops = 0;
     this.scanned = 0;
     this.walked = 0;
-    if (long) this.rebuild(this.mask + 1, this.sortedSlots());
+    if (long) return this.rebuild(this.mask + 1, this.sortedSlots());
+    this.estimatesSum += this.estimateWidth(this.frontTimes());
+    if (++this.estimates < STALE_CHECKS) return;
+    const estimate = this.estimatesSum / this.estimates;
+    this.estimates = 0;
+    this.estimatesSum = 0;
+    const width = 1 / this.invWidth;
+    if (estimate > STALE_RATIO * width || STALE_RATIO * estimate < width)
+      this.rebuild(this.mask + 1, this.sortedSlots(), estimate);
+  }
+
+  /** The first WIDTH_SAMPLE events' times (fewer if a year holds fewer), in order, with no sort. */
+  private frontTimes(): Float64Array {
+    const times = new Float64Array(WIDTH_SAMPLE);
+    let n = 0;
+    let bucket = this.currentBucket;
+    let day = this.currentDay;
+    for (let d = 0; d <= this.mask && n < WIDTH_SAMPLE; d++) {
+      // No event has a day before currentDay, and a list is sorted: its events of `day` come first.
+      for (
+        let s = this.heads[bucket] as number;
+        s !== NONE && this.day[s] === day;
+        s = this.next[s] as number
+      ) {
+        times[n++] = this.time[s] as number;
+        if (n === WIDTH_SAMPLE) break;
+      }
+      bucket = (bucket + 1) & this.mask;
+      day++;
+    }
+    return times.subarray(0, n);
   }
 
   /**
-   * Hashes every event (`slots`, in order) into `buckets` days of a width re-estimated from the events at
-   * the front.
+   * Hashes every event (`slots`, in order) into `buckets` days of `width`, by default re-estimated from the
+   * events at the front.
    */
-  private rebuild(buckets: number, slots: Int32Array): void {
-    this.invWidth = 1 / this.estimateWidth(Float64Array.from(slots, (s) => this.time[s] as number));
+  private rebuild(
+    buckets: number,
+    slots: Int32Array,
+    width = this.estimateWidth(Float64Array.from(slots, (s) => this.time[s] as number)),
+  ): void {
+    this.invWidth = 1 / width;
     this.heads = new Int32Array(buckets).fill(NONE);
     this.mask = buckets - 1;
     // Linking from the latest event back makes every insertion land at its list's head: O(n), no walks.
@@ -468,6 +571,8 @@ export class EventQueue {
     this.ops = 0;
     this.scanned = 0;
     this.walked = 0;
+    this.estimates = 0;
+    this.estimatesSum = 0;
   }
 
   /** Brown's estimate: three times the mean gap between the first events, ignoring gaps over twice the mean. */
@@ -493,8 +598,8 @@ export class EventQueue {
   }
 
   private grow(capacity: number): void {
-    if (capacity > SLOT_BITS) throw new SimulationError(`EventQueue: more than ${SLOT_BITS} pending events`);
-    const copy = <A extends Int32Array | Float64Array | Uint32Array | Uint8Array>(old: A, fresh: A): A => {
+    if (capacity > FAR_SLOT) throw new SimulationError(`EventQueue: more than ${FAR_SLOT} near events`);
+    const copy = <A extends Int32Array | Float64Array | Uint32Array>(old: A, fresh: A): A => {
       fresh.set(old);
       return fresh;
     };
@@ -507,7 +612,6 @@ export class EventQueue {
     this.prev = copy(this.prev, new Int32Array(capacity));
     this.generation = copy(this.generation, new Uint32Array(capacity));
     this.free = copy(this.free, new Int32Array(capacity));
-    this.isFar = copy(this.isFar, new Uint8Array(capacity));
     this.capacity = capacity;
   }
 }

@@ -221,3 +221,163 @@ describe('des/event-queue', () => {
     replay(ops);
   });
 });
+
+describe('des/event-queue far events', () => {
+  const noop = (): undefined => undefined;
+  // FAR_AHEAD is 60 s: an event more than that past the front is far, and comes near once the front is
+  // within 30 s of it.
+  const rnd = ((state) => (): number => {
+    state = (state * 48271) % 2147483647;
+    return state / 2147483647;
+  })(11);
+
+  it('hold no near slots: with 50,000 rotations pending, the near storage stays at the near events', () => {
+    const queue = new EventQueue(16);
+    for (let i = 0; i < 50_000; i++) queue.push(4.32e7 * (1 + rnd()), 1, noop, i);
+    const visit = popped();
+    let now = 0;
+    for (let i = 0; i < 500; i++) queue.push(50 * rnd(), 1, noop, i);
+    for (let i = 0; i < 100_000; i++) {
+      queue.popInto(visit);
+      now = visit.time;
+      queue.push(now + 50 * rnd(), 1, noop, i);
+    }
+    expect(queue.size).toBe(50_500);
+    // 500 near events pending throughout; the arrays hand out slots up to the most pending at once.
+    expect(queue.nearSlots).toBe(500);
+    expect(now).toBeLessThan(4.32e7);
+  });
+
+  it("a far event's first id cancels it after it came near, and is refused once it has left", () => {
+    const queue = new EventQueue(16);
+    const visit = popped();
+    const far = queue.push(200_000, 1, noop, 'far');
+    const farFired = queue.push(210_000, 1, noop, 'fired');
+    const farCancelled = queue.push(220_000, 1, noop, 'cancelled');
+    expect(queue.cancel(farCancelled)).toBe(true);
+    expect(queue.cancel(farCancelled)).toBe(false);
+    // Near events walk the clock to 180 s: both remaining far events come near on the way.
+    for (let t = 0; t <= 180_000; t += 1000) queue.push(t, 1, noop, t);
+    for (let t = 0; t <= 180_000; t += 1000) {
+      expect(queue.popInto(visit)).toBe(true);
+      expect(visit.data).toBe(t);
+    }
+    expect(queue.cancel(far)).toBe(true);
+    expect(queue.cancel(far)).toBe(false);
+    expect(queue.popInto(visit)).toBe(true);
+    expect(visit.data).toBe('fired');
+    expect(queue.cancel(farFired)).toBe(false);
+    expect(queue.popInto(visit)).toBe(false);
+  });
+
+  it('first ids still cancel after thousands of crossings (the forwarding records are swept, not lost)', () => {
+    // 4,000 far events 100 ms apart from 1,000 s on; near events walk the clock through them, so they come
+    // near a batch at a time (over 1,024 records: sweeps). Every 5 s, cancel one due 20 s ahead (near by
+    // now, still pending) and one due 20 s back (fired).
+    const queue = new EventQueue(16);
+    const visit = popped();
+    const ids = Array.from({ length: 4000 }, (_, i) => queue.push(1e6 + 100 * i, 1, noop, i));
+    const cancelled = new Set<number>();
+    for (let t = 0; t < 1e6 + 410_000; t += 50) queue.push(t + 25, 1, noop, -1);
+    let checks = 0;
+    while (queue.popInto(visit)) {
+      if (visit.data !== -1) {
+        expect(cancelled.has(visit.data as number)).toBe(false);
+        continue;
+      }
+      const t = visit.time - 25;
+      if (t < 1e6 + 20_000 || t % 5000 !== 0 || t > 1e6 + 375_000) continue;
+      const ahead = (t + 20_000 - 1e6) / 100;
+      const behind = (t - 20_000 - 1e6) / 100;
+      expect(queue.cancel(ids[ahead] as number)).toBe(true);
+      cancelled.add(ahead);
+      expect(queue.cancel(ids[behind] as number)).toBe(false);
+      checks++;
+    }
+    expect(checks).toBe(72);
+  });
+
+  it('property: far events crossing to near, cancels of far, crossed, fired and cancelled ids, in reference order', () => {
+    // Gaps straddle the far boundary, so the clock crosses it often; more than 1,024 crossings in a run
+    // drive the sweep of forwarded ids. Each cancel names any id ever issued (pending or not).
+    const step = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant('push' as const),
+          gap: fc.double({ min: 0, max: 2e5, noNaN: true }),
+          priority: fc.integer({ min: 0, max: 2 }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('push' as const),
+          gap: fc.constantFrom(0, 30_000, 60_000, 90_000),
+          priority: fc.integer({ min: 0, max: 2 }),
+        }),
+      },
+      { weight: 4, arbitrary: fc.constant({ kind: 'pop' as const }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 200, maxLength: 3000 }), (steps) => {
+        const queue = new EventQueue(16);
+        const reference = new Reference();
+        const issued: number[] = [];
+        const visit = popped();
+        let now = 0;
+        for (const s of steps) {
+          if (s.kind === 'push') {
+            const n = issued.length;
+            issued.push(queue.push(now + s.gap, s.priority, noop, n));
+            reference.push(now + s.gap, s.priority, n);
+          } else if (s.kind === 'pop') {
+            const expected = reference.pop();
+            expect(queue.popInto(visit)).toBe(expected !== undefined);
+            if (expected === undefined) continue;
+            if (visit.data !== expected.id) expect(visit.data).toBe(expected.id);
+            now = expected.time;
+          } else if (issued.length > 0) {
+            const n = s.pick % issued.length;
+            expect(queue.cancel(issued[n] as number)).toBe(reference.cancel(n));
+          }
+        }
+        for (let e = reference.pop(); e !== undefined; e = reference.pop()) {
+          expect(queue.popInto(visit)).toBe(true);
+          expect(visit.data).toBe(e.id);
+        }
+        expect(queue.popInto(visit)).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('des/event-queue calendar width', () => {
+  it('follows the events when they grow 3x denser at the same count (walks too short to trigger a re-estimate)', () => {
+    // 600 pending, each pop pushes the next at now + U(0, 2 * gap): gaps of `gap` between events. The width
+    // is private: read through a cast, as it is the only visible trace of the re-estimate (order never is).
+    const queue = new EventQueue(16);
+    const width = (): number => 1 / (queue as unknown as { invWidth: number }).invWidth;
+    let state = 5;
+    const rnd = (): number => {
+      state = (state * 48271) % 2147483647;
+      return state / 2147483647;
+    };
+    const visit = popped();
+    const churn = (gap: number, n: number): void => {
+      for (let i = 0; i < n; i++) {
+        queue.popInto(visit);
+        queue.push(visit.time + 2 * gap * 600 * rnd(), 1, () => undefined, i);
+      }
+    };
+    for (let i = 0; i < 600; i++) queue.push(2 * 600 * rnd(), 1, () => undefined, i);
+    churn(1, 40_000);
+    const sparse = width();
+    expect(sparse).toBeGreaterThan(1.5);
+    expect(sparse).toBeLessThan(6);
+    churn(1 / 3, 80_000);
+    expect(width()).toBeLessThan(sparse / 1.5);
+  });
+});
