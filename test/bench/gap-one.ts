@@ -6,14 +6,44 @@
  *
  *   MARK_DIR=/tmp/x valgrind --tool=callgrind --cache-sim=yes --LL=1048576,16,64 --branch-sim=yes \
  *     --dump-instr=yes node --expose-gc --single-threaded --predictable --predictable-gc-schedule --perf-basic-prof \
- *     --import tsx test/bench/gap-one.ts mesh|minimal SECONDS MARK1 MARK2
+ *     --import tsx test/bench/gap-one.ts mesh|mesh-null|minimal SECONDS MARK1 MARK2
  *
  * With PROGRESS=1 (and no marks) it prints a line per simulated second, to place `--trace-gc-nvp`'s
  * collections in simulated time (/work/notes/s31-ipc/alloc.sh).
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { Engine, RngStreams } from '../../src/des/index.js';
+import type { MeshObserver } from '../../src/mesh/index.js';
+import { buildMesh, type Scenario } from '../../src/scenario/index.js';
+import type { Advance } from './measure.js';
 import { meshAdvance, scenarioWith } from './mesh-throughput.js';
 import { minimalMeshAdvance } from './minimal-mesh.js';
+
+/** The bench mesh with an observer that records nothing (counts completions): the recorder's share. */
+function nullObserverAdvance(scenario: Scenario): Advance {
+  const model = scenario.models[0];
+  if (model === undefined) throw new Error('no model');
+  let completed = 0;
+  const observer: MeshObserver = {
+    requestStarted() {},
+    callCompleted() {},
+    requestCompleted() {
+      completed++;
+    },
+    converged() {},
+    staleProxies() {},
+    pushed() {},
+    xdsClients() {},
+    podCreationRejected() {},
+    certExpired() {},
+  };
+  const engine = new Engine(4096);
+  buildMesh(scenario, model, engine, new RngStreams(1), observer).start(scenario.durationMs);
+  return (untilMs) => {
+    engine.run(untilMs);
+    return completed;
+  };
+}
 
 const [kind, secondsArg, ...markArgs] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -21,10 +51,12 @@ const scenario = scenarioWith(seconds);
 const advance =
   kind === 'mesh'
     ? meshAdvance(scenario)
-    : kind === 'minimal'
-      ? minimalMeshAdvance(scenario, seconds * 1000)
-      : undefined;
-if (advance === undefined) throw new Error(`gap-one: kind ${kind}: mesh or minimal`);
+    : kind === 'mesh-null'
+      ? nullObserverAdvance(scenario)
+      : kind === 'minimal'
+        ? minimalMeshAdvance(scenario, seconds * 1000)
+        : undefined;
+if (advance === undefined) throw new Error(`gap-one: kind ${kind}: mesh, mesh-null or minimal`);
 const dir = process.env.MARK_DIR;
 const gc = (globalThis as { gc?: () => void }).gc;
 const nap = new Int32Array(new SharedArrayBuffer(4));
