@@ -16,8 +16,8 @@ import { Engine, RngStreams } from '../../src/des/index.js';
 import type { MeshObserver } from '../../src/mesh/index.js';
 import { buildMesh, type Scenario } from '../../src/scenario/index.js';
 import type { Advance } from './measure.js';
-import { meshAdvance, scenarioWith } from './mesh-throughput.js';
-import { minimalMeshAdvance } from './minimal-mesh.js';
+import { meshAdvance, meshBench, scenarioWith } from './mesh-throughput.js';
+import { minimalMeshAdvance, minimalMeshBench } from './minimal-mesh.js';
 
 /** The bench mesh with an observer that records nothing (counts completions): the recorder's share. */
 function nullObserverAdvance(scenario: Scenario): Advance {
@@ -47,6 +47,12 @@ function nullObserverAdvance(scenario: Scenario): Advance {
 
 const [kind, secondsArg, ...markArgs] = process.argv.slice(2);
 const seconds = Number(secondsArg);
+// ROW=1: the mesh row's warm-ups first, so the kernel's code is compiled from both models' feedback, as in
+// the row's one process.
+if (process.env.ROW === '1') {
+  meshBench(10);
+  minimalMeshBench(scenarioWith(10), 10_000);
+}
 const scenario = scenarioWith(seconds);
 const advance =
   kind === 'mesh'
