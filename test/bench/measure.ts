@@ -65,7 +65,7 @@ const idleCell = new Int32Array(new SharedArrayBuffer(4));
  * (-0.1 to 1.6 us); as whole runs, 6 of each alternating, medians 1.24-1.47 (their median 1.36) before,
  * 1.40-1.51 (1.43) with it.
  */
-function settle(): { cpuSeconds: number; settled: boolean } {
+export function settle(): { cpuSeconds: number; settled: boolean } {
   const c0 = cpuSeconds();
   let c = c0;
   let quiet = 0;
