@@ -153,9 +153,10 @@ export interface MeshConfig {
   readonly routing: RoutingConfig;
   /**
    * Clusters whose API server starts with a routing config of its own (`--istio-config CLUSTER=PATH`),
-   * by cluster name; the others start with `routing`. An istiod reads its config cluster's only.
+   * by cluster name (empty when none does); the others start with `routing`. An istiod reads its config
+   * cluster's only.
    */
-  readonly clusterRouting?: Readonly<Record<string, RoutingConfig>> | undefined;
+  readonly clusterRouting: Readonly<Record<string, RoutingConfig>>;
   readonly faults: readonly FaultConfig[];
 }
 

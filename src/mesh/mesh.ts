@@ -104,7 +104,7 @@ export class Mesh {
         certExpired: () => observer.certExpired(),
         viewChanged: (proxy) => this.workloads.sidecarConfigured(proxy),
       },
-      clusterRouting: config.clusterRouting ?? {},
+      clusterRouting: config.clusterRouting,
     });
     this.trackReality();
     this.workloads = new Workloads({

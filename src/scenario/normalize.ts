@@ -186,13 +186,9 @@ export function normalize(
       ingress: gateway(input.mesh?.ingressGateway),
     },
     routing: initialRouting,
-    ...(clusterRouting === undefined
-      ? {}
-      : {
-          clusterRouting: Object.fromEntries(
-            Object.entries(clusterRouting).map(([c, r]) => [c, normalizeRouting(r)]),
-          ),
-        }),
+    clusterRouting: Object.fromEntries(
+      Object.entries(clusterRouting ?? {}).map(([c, r]) => [c, normalizeRouting(r)]),
+    ),
     faults: (input.faults ?? [])
       .map((f, i) => {
         const merged = pushed.get(i);

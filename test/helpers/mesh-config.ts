@@ -86,6 +86,7 @@ export function meshConfig(
     controlPlane: CONTROL_PLANE,
     gateways: { eastWest: { replicas: 2, latency: zero }, ingress: { replicas: 2, latency: zero } },
     routing: { virtualServices: [], destinationRules: [] },
+    clusterRouting: {},
     faults: [],
     ...overrides,
   };
