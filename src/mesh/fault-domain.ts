@@ -88,9 +88,7 @@ export function faultDomain(
     }
     case 'config-push':
       // One rollout to several clusters is one fault: every target cluster is inside it.
-      inside = [fault.cluster, ...(fault.alsoTo ?? []).map((t) => t.cluster)]
-        .flatMap(index)
-        .sort((a, b) => a - b);
+      inside = [fault.cluster, ...fault.alsoTo.map((t) => t.cluster)].flatMap(index).sort((a, b) => a - b);
       break;
     default:
       inside = index(fault.cluster);

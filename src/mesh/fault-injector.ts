@@ -172,7 +172,7 @@ export class FaultInjector implements FaultInjections {
       }
       case 'config-push': {
         // One rollout to every target cluster at once (issue 13: `clusters:`); undone the same way.
-        const targets = [{ cluster: f.cluster, routing: f.routing }, ...(f.alsoTo ?? [])];
+        const targets = [{ cluster: f.cluster, routing: f.routing }, ...f.alsoTo];
         if (starting)
           this.previousConfig.set(
             f,

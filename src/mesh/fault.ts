@@ -76,9 +76,9 @@ export type FaultConfig = { readonly atMs: number; readonly forMs: number } & (
       readonly routing: RoutingConfig;
       /**
        * Further clusters of the same rollout (`clusters:`), each with its whole config once applied: one
-       * fault, applied to every cluster at once, one blast radius.
+       * fault, applied to every cluster at once, one blast radius. Empty for a push to one cluster.
        */
-      readonly alsoTo?: readonly { readonly cluster: string; readonly routing: RoutingConfig }[] | undefined;
+      readonly alsoTo: readonly { readonly cluster: string; readonly routing: RoutingConfig }[];
     }
 );
 
@@ -120,7 +120,7 @@ export function faultTarget(f: FaultConfig): string {
     case 'error-injection':
       return f.cluster === undefined ? f.service : `${f.service} in ${f.cluster}`;
     case 'config-push':
-      return [f.cluster, ...(f.alsoTo ?? []).map((t) => t.cluster)].join(', ');
+      return [f.cluster, ...f.alsoTo.map((t) => t.cluster)].join(', ');
     default:
       return f.cluster;
   }

@@ -62,10 +62,21 @@ export interface CallConfig {
    * 'continue' carries on without it, a number answers that status.
    */
   readonly onError?: 'fail' | 'continue' | number | undefined;
-  /** The application's own timeout for the call (outside Envoy); absent: none. */
-  readonly timeoutMs?: number | undefined;
-  /** The application's own retries of the call (outside Envoy); absent: none. */
-  readonly retries?: { readonly attempts: number; readonly backoffMs: number } | undefined;
+  /**
+   * The application's own timeout and retries for the call (outside Envoy, app-call.ts); undefined when it
+   * has neither: one try, waiting as long as Envoy does.
+   */
+  readonly app: AppCallConfig | undefined;
+}
+
+/** An application's own handling of one call, resolved: every field set, 0 where the scenario gave none. */
+export interface AppCallConfig {
+  /** Its timeout for one try; 0: none. */
+  readonly timeoutMs: number;
+  /** Tries after the first (Istio HTTPRetry.attempts counts the same way); 0: none. */
+  readonly retries: number;
+  /** Its wait before each retry. */
+  readonly backoffMs: number;
 }
 
 /** A step of a service's work: one call, or a group of calls made in parallel and awaited together. */
@@ -153,9 +164,10 @@ export interface MeshConfig {
   readonly routing: RoutingConfig;
   /**
    * Clusters whose API server starts with a routing config of its own (`--istio-config CLUSTER=PATH`),
-   * by cluster name; the others start with `routing`. An istiod reads its config cluster's only.
+   * by cluster name (empty when none does); the others start with `routing`. An istiod reads its config
+   * cluster's only.
    */
-  readonly clusterRouting?: Readonly<Record<string, RoutingConfig>> | undefined;
+  readonly clusterRouting: Readonly<Record<string, RoutingConfig>>;
   readonly faults: readonly FaultConfig[];
 }
 

@@ -104,7 +104,7 @@ export class Mesh {
         certExpired: () => observer.certExpired(),
         viewChanged: (proxy) => this.workloads.sidecarConfigured(proxy),
       },
-      clusterRouting: config.clusterRouting ?? {},
+      clusterRouting: config.clusterRouting,
     });
     this.trackReality();
     this.workloads = new Workloads({
@@ -226,15 +226,13 @@ export class Mesh {
         onError: step.some((c) => c.onError !== undefined && c.onError !== 'fail')
           ? Int32Array.from(step, (c) => onErrorCode(c.onError))
           : undefined,
-        app: step.some((c) => c.timeoutMs !== undefined || c.retries !== undefined)
-          ? step.map((c) =>
-              c.timeoutMs === undefined && c.retries === undefined
+        // Copied into literals made here rather than shared with the config: the policy a call reads is
+        // built as before, whatever path (a worker's structured clone, a parts file) the config came by.
+        app: step.some((c) => c.app !== undefined)
+          ? step.map(({ app: a }) =>
+              a === undefined
                 ? undefined
-                : {
-                    timeoutMs: c.timeoutMs ?? 0,
-                    retries: c.retries?.attempts ?? 0,
-                    backoffMs: c.retries?.backoffMs ?? 0,
-                  },
+                : { timeoutMs: a.timeoutMs, retries: a.retries, backoffMs: a.backoffMs },
             )
           : undefined,
       }));

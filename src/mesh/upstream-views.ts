@@ -317,7 +317,8 @@ export class UpstreamViews {
         } else g.weight++;
       }
     }
-    const client = this.locality(proxy.cluster, proxy.zone, proxy.labels);
+    // The client is one pod: its weight as an endpoint is 1 (localityPriority does not read it).
+    const client = this.locality(proxy.cluster, proxy.zone, proxy.labels, 1);
     const priorities = localityPriority(
       client,
       hosts.map((h) => this.locality(h.cluster, h.zone, h.endpoint?.labels ?? {}, h.weight)),
@@ -373,13 +374,15 @@ export class UpstreamViews {
     cluster: number,
     zone: number,
     labels: Readonly<Record<string, string>>,
-    weight = 1,
+    weight: number,
   ): WorkloadLocality {
     const c = this.topology.clusters[cluster];
     return {
       network: c?.network ?? '',
       region: c?.region ?? '',
       zone: this.topology.zones[zone]?.name ?? '',
+      // The mesh's clusters have no subzones (ClusterConfig names zones only).
+      subzone: '',
       cluster: c?.name ?? '',
       labels,
       weight,

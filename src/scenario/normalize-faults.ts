@@ -88,7 +88,7 @@ export function normalizeFault(f: FaultInput, merged?: ReadonlyMap<string, Routi
         type: f.type,
         cluster: first.cluster,
         routing: first.routing,
-        ...(rest.length === 0 ? {} : { alsoTo: rest }),
+        alsoTo: rest,
       };
     }
   }

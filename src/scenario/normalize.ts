@@ -57,10 +57,14 @@ function calls(steps: ServiceInput['calls']): CallConfig[][] {
       service: c.service,
       probability: fraction(c.probability ?? 1),
       onError: c.onError === undefined || typeof c.onError === 'string' ? c.onError : c.onError.respond,
-      ...(c.timeout === undefined ? {} : { timeoutMs: ms(c.timeout) }),
-      ...(c.retries === undefined
-        ? {}
-        : { retries: { attempts: c.retries.attempts, backoffMs: ms(c.retries.backoff ?? 0) } }),
+      app:
+        c.timeout === undefined && c.retries === undefined
+          ? undefined
+          : {
+              timeoutMs: c.timeout === undefined ? 0 : ms(c.timeout),
+              retries: c.retries?.attempts ?? 0,
+              backoffMs: ms(c.retries?.backoff ?? 0),
+            },
     })),
   );
 }
@@ -186,13 +190,9 @@ export function normalize(
       ingress: gateway(input.mesh?.ingressGateway),
     },
     routing: initialRouting,
-    ...(clusterRouting === undefined
-      ? {}
-      : {
-          clusterRouting: Object.fromEntries(
-            Object.entries(clusterRouting).map(([c, r]) => [c, normalizeRouting(r)]),
-          ),
-        }),
+    clusterRouting: Object.fromEntries(
+      Object.entries(clusterRouting ?? {}).map(([c, r]) => [c, normalizeRouting(r)]),
+    ),
     faults: (input.faults ?? [])
       .map((f, i) => {
         const merged = pushed.get(i);

@@ -31,7 +31,7 @@ const ep = (
   labels: Record<string, string> = { key: 'value' },
 ): WorkloadLocality => {
   const [region = '', zone = '', subzone = ''] = loc.split('/');
-  return { network, cluster, region, zone, subzone, labels };
+  return { network, cluster, region, zone, subzone, labels, weight: 1 };
 };
 /** buildSmallClusterForFailOverPriority + buildWrappedLocalityLbEndpoints, in fixture order. */
 const small = [
@@ -49,6 +49,7 @@ const client = (network: string, cluster: string, labels: Record<string, string>
   zone: 'zone1',
   subzone: 'subzone1',
   labels,
+  weight: 1,
 });
 const setting = (failoverPriority: string[], failover: { from: string; to: string }[] = []) => ({
   enabled: true,

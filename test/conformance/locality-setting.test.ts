@@ -21,6 +21,7 @@ const at = (region: string, zone: string, subzone: string): WorkloadLocality => 
   zone,
   subzone,
   labels: {},
+  weight: 1,
 });
 const client = at('region1', 'zone1', 'subzone1');
 /** buildFakeCluster's seven localities. */

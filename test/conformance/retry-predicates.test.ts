@@ -26,7 +26,7 @@ import { Upstream } from '../../src/mesh/upstream.js';
 import { PrioritySet, type HostEntry } from '../../src/mesh/priority-set.js';
 import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
-import { ConnectionPool } from '../../src/mesh/traffic/connection-pool.js';
+import { unlimitedPool } from '../helpers/connection-pool.js';
 import { PriorityLoad } from '../../src/mesh/traffic/priority-load.js';
 import { DEFAULT_RETRY_POLICY, retryPolicy } from '../../src/mesh/traffic/retry-policy.js';
 import { record } from '../helpers/mesh-run.js';
@@ -63,7 +63,7 @@ function upstream(priorities: number[], draws: number[]): Upstream {
     Int32Array.from(hosts, (h) => h.host.key),
   );
   const rng = scripted([0, ...draws]);
-  return new Upstream(set, 0, drawsOf(rng), 0, undefined, new ConnectionPool());
+  return new Upstream(set, 0, drawsOf(rng), 0, undefined, unlimitedPool());
 }
 
 describe('conformance: previous_hosts retry host predicate', () => {

@@ -1,6 +1,7 @@
 /** Builders for small resolved mesh configs, so mesh tests start at the phase they test. */
 import type { Distribution } from '../../src/des/index.js';
 import type {
+  CallConfig,
   ControlPlaneConfig,
   DeploymentModel,
   MeshConfig,
@@ -22,6 +23,11 @@ export function service(name: string, overrides: Partial<ServiceConfig> = {}): S
     calls: [],
     ...overrides,
   };
+}
+
+/** A call the application makes `probability` of the time, with no timeout or retries of its own. */
+export function call(name: string, probability = 1): CallConfig {
+  return { service: name, probability, app: undefined };
 }
 
 export function traffic(
@@ -86,6 +92,7 @@ export function meshConfig(
     controlPlane: CONTROL_PLANE,
     gateways: { eastWest: { replicas: 2, latency: zero }, ingress: { replicas: 2, latency: zero } },
     routing: { virtualServices: [], destinationRules: [] },
+    clusterRouting: {},
     faults: [],
     ...overrides,
   };

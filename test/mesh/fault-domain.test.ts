@@ -99,6 +99,7 @@ describe('mesh/fault-domain', () => {
       type: 'config-push',
       cluster: 'p',
       routing: { virtualServices: [], destinationRules: [] },
+      alsoTo: [],
     };
     expect(faultDomain(api, MULTI_PRIMARY, CLUSTERS, SERVICES)).toEqual({
       clusters: [1],

@@ -7,7 +7,7 @@ import {
   type MeshObserver,
   type MeshRequest,
 } from '../../src/mesh/index.js';
-import { meshConfig, service, traffic } from '../helpers/mesh-config.js';
+import { call, meshConfig, service, traffic } from '../helpers/mesh-config.js';
 
 interface Recorded {
   requests: { start: number; end: number; code: number }[];
@@ -53,13 +53,7 @@ describe('mesh/mesh', () => {
       [
         service('front', {
           serviceTime: constant(1),
-          calls: [
-            [
-              { service: 'a', probability: 1 },
-              { service: 'b', probability: 1 },
-            ],
-            [{ service: 'c', probability: 1 }],
-          ],
+          calls: [[call('a'), call('b')], [call('c')]],
         }),
         service('a', { serviceTime: constant(5) }),
         service('b', { serviceTime: constant(9) }),
@@ -85,7 +79,7 @@ describe('mesh/mesh', () => {
     const config = meshConfig(
       [
         service('front', {
-          calls: [[{ service: 'bad', probability: 1 }], [{ service: 'never', probability: 1 }]],
+          calls: [[call('bad')], [call('never')]],
         }),
         service('bad', { errorRate: 1 }),
         service('never'),
@@ -100,7 +94,7 @@ describe('mesh/mesh', () => {
 
   it('a call with probability p is made in about p of requests (within 4 binomial SE)', () => {
     const config = meshConfig(
-      [service('front', { calls: [[{ service: 'maybe', probability: 0.3 }]] }), service('maybe')],
+      [service('front', { calls: [[call('maybe', 0.3)]] }), service('maybe')],
       [traffic('front', 1000)],
     );
     const rec = simulate(config, 20_000);

@@ -12,6 +12,7 @@ import type { Proxy } from '../../src/mesh/proxy.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
 import { Admission, ConnectionPool, UNLIMITED } from '../../src/mesh/traffic/connection-pool.js';
 import { ConnectionRows } from '../../src/mesh/connected-hosts.js';
+import { unlimitedPool } from '../helpers/connection-pool.js';
 import { testEndpoint } from '../helpers/endpoint.js';
 
 /** A view of hosts with the given keys (state only: no pick is made). */
@@ -24,7 +25,7 @@ function view(keys: readonly number[], version = 0, rows?: ConnectionRows): Upst
     localityWeight: 0,
   }));
   const set = new PrioritySet(hosts, effectiveTrafficPolicy(undefined), Int32Array.from(keys));
-  return new Upstream(set, version, { next: () => 0 }, 0, undefined, new ConnectionPool(), rows);
+  return new Upstream(set, version, { next: () => 0 }, 0, undefined, unlimitedPool(), rows);
 }
 
 /** A view of two hosts over `pool`. */
@@ -135,12 +136,12 @@ describe('mesh/upstream per-host state', () => {
       http2MaxRequests,
       maxRetries: 5,
     });
-    expect(new ConnectionPool().limitsAdmission).toBe(false);
-    expect(new ConnectionPool(limited(UNLIMITED, UNLIMITED)).limitsAdmission).toBe(false);
-    expect(new ConnectionPool(limited(3, UNLIMITED)).limitsAdmission).toBe(true);
+    expect(unlimitedPool().limitsAdmission).toBe(false);
+    expect(new ConnectionPool(limited(UNLIMITED, UNLIMITED), false).limitsAdmission).toBe(false);
+    expect(new ConnectionPool(limited(3, UNLIMITED), false).limitsAdmission).toBe(true);
     expect(new ConnectionPool(limited(UNLIMITED, 3), true).limitsAdmission).toBe(true);
     // Unlimited: every try admitted, nothing counted, nothing ever pending; the retry budget still counts.
-    const open = new ConnectionPool(limited(UNLIMITED, UNLIMITED));
+    const open = new ConnectionPool(limited(UNLIMITED, UNLIMITED), false);
     const u = viewWith(open);
     for (let i = 0; i < 1000; i++) expect(u.admit()).toBe(Admission.admitted);
     expect(u.releaseAdmission()).toBe(false);
@@ -149,7 +150,7 @@ describe('mesh/upstream per-host state', () => {
     expect(u.admissionState.tryAdmitRetry()).toBe(true);
     expect(open.retries).toBe(1);
     // Limited: as the pool decides (2 connections, 1 pending, then overflow).
-    const tight = new ConnectionPool(limited(2, UNLIMITED));
+    const tight = new ConnectionPool(limited(2, UNLIMITED), false);
     const v = viewWith(tight);
     expect([v.admit(), v.admit(), v.admit(), v.admit()]).toEqual([
       Admission.admitted,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine, RngStreams } from '../../src/des/index.js';
 import { Mesh, MeshRequest } from '../../src/mesh/index.js';
 import { RunRecorder, type RecorderShape, type RecorderStateSize } from '../../src/metrics/index.js';
-import { meshConfig, service, traffic } from '../helpers/mesh-config.js';
+import { call, meshConfig, service, traffic } from '../helpers/mesh-config.js';
 
 const SHAPE: RecorderShape = {
   istiods: 1,
@@ -164,7 +164,7 @@ function recorderState(
     [
       service('front', {
         serviceTime: { dist: 'exponential', mean: 2 },
-        calls: [[{ service: 'back', probability: 1 }]],
+        calls: [[call('back')]],
         deployments: [
           { cluster: 'c1', zone: undefined, replicas: 2, labels: {} },
           { cluster: 'c2', zone: undefined, replicas: 2, labels: {} },

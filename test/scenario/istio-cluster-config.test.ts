@@ -104,7 +104,7 @@ faults:
     expect(faults.length).toBe(1);
     const f = faults[0];
     if (f?.type !== 'config-push') throw new Error('expected a config-push');
-    expect([f.cluster, ...(f.alsoTo ?? []).map((t) => t.cluster)]).toEqual(['east', 'west']);
+    expect([f.cluster, ...f.alsoTo.map((t) => t.cluster)]).toEqual(['east', 'west']);
     const model = r.scenario.models[0];
     if (model === undefined) throw new Error('no model');
     expect(faultDomain(f, model, r.scenario.mesh.clusters, r.scenario.mesh.services).clusters).toEqual([

@@ -37,13 +37,6 @@ type Limits = Pick<
   'maxConnections' | 'http1MaxPendingRequests' | 'http2MaxRequests' | 'maxRetries'
 >;
 
-const NO_LIMITS: Limits = {
-  maxConnections: UNLIMITED,
-  http1MaxPendingRequests: UNLIMITED,
-  http2MaxRequests: UNLIMITED,
-  maxRetries: UNLIMITED,
-};
-
 /**
  * Circuit-breaker counters of one proxy towards one upstream cluster.
  *
@@ -77,7 +70,7 @@ export class ConnectionPool {
   /** Requests refused by a circuit breaker so far. */
   overflows = 0;
 
-  constructor(limits: Limits = NO_LIMITS, http2 = false) {
+  constructor(limits: Limits, http2: boolean) {
     this.http2 = http2;
     this.limits = limits;
   }

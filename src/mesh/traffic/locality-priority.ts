@@ -32,11 +32,15 @@ export interface WorkloadLocality {
   readonly network: string;
   readonly region: string;
   readonly zone: string;
-  readonly subzone?: string | undefined;
+  /**
+   * '' when the workload has none, as Istio's Go strings are: the mesh's clusters have no subzones, so every
+   * workload the mesh builds has ''; tests set one to check Istio's subzone rules.
+   */
+  readonly subzone: string;
   readonly cluster: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** Endpoint load-balancing weight (Istio `LbWeight`; a network gateway stands for several); default 1. */
-  readonly weight?: number | undefined;
+  /** Load-balancing weight as an endpoint (Istio `LbWeight`): 1 for a pod, a network gateway stands for several. */
+  readonly weight: number;
 }
 
 /** Priorities and weights of a service's endpoints as one client proxy receives them. */
@@ -116,7 +120,7 @@ function regionPriority(
 ): number {
   if (client.region === ep.region) {
     if (client.zone !== ep.zone) return 2;
-    return (client.subzone ?? '') === (ep.subzone ?? '') ? 0 : 1;
+    return client.subzone === ep.subzone ? 0 : 1;
   }
   // The first rule whose `from` is the client's region decides (the loop breaks on it).
   for (const rule of failover) {
@@ -143,7 +147,9 @@ function parseFailoverPriority(entries: readonly string[]): PriorityRule[] {
 
 /**
  * Istio `applyFailoverPriorityPerLocality`: with N labels, an endpoint matching the client on all N gets 0,
- * the first mismatch at label j gives N - j. A missing label reads as "" on both sides, as a Go map does.
+ * the first mismatch at label j gives N - j. A missing label reads as "" on both sides, as a Go map does
+ * (`valueForProxy = proxyLabels[label]` against `istioEndpoint.Labels[label]`): a label absent on a pod is a
+ * real state, not an option left unresolved, so the two `?? ''` below stay.
  * Network first (istio-behaviour.md 4.3 [code]): if label 0 is the network and it differs, the other labels
  * still rank the endpoint, shifted down by N, so other-network endpoints come after all same-network ones.
  */
@@ -179,7 +185,8 @@ function topologyLabels(w: WorkloadLocality): Record<string, string> {
     [TopologyLabel.region]: w.region,
     [TopologyLabel.zone]: w.zone,
   };
-  if (w.subzone !== undefined) out[TopologyLabel.subzone] = w.subzone;
+  // AugmentLabels sets the subzone label only when the locality has one (`len(subzone) > 0`).
+  if (w.subzone !== '') out[TopologyLabel.subzone] = w.subzone;
   return out;
 }
 
@@ -196,7 +203,7 @@ function localityMatches(w: WorkloadLocality, pattern: string): boolean {
   return (
     (region === '*' || region === w.region) &&
     (zone === '*' || zone === '' || zone === w.zone) &&
-    (subzone === '*' || subzone === '' || subzone === (w.subzone ?? ''))
+    (subzone === '*' || subzone === '' || subzone === w.subzone)
   );
 }
 
@@ -225,14 +232,14 @@ function applyDistribute(
   if (rule === undefined) return false;
   const groups = new Map<string, LocalityGroup>();
   endpoints.forEach((ep, i) => {
-    const key = `${ep.region}/${ep.zone}/${ep.subzone ?? ''}`;
+    const key = `${ep.region}/${ep.zone}/${ep.subzone}`;
     let g = groups.get(key);
     if (g === undefined) {
       g = { members: [], total: 0, locality: ep };
       groups.set(key, g);
     }
     g.members.push(i);
-    g.total += ep.weight ?? 1;
+    g.total += ep.weight;
   });
   const unclaimed = new Set(groups.values());
   const groupWeight = new Map<LocalityGroup, number>();

@@ -71,7 +71,7 @@ export class PriorityLoad {
     healthy: ArrayLike<number>,
     total: ArrayLike<number>,
     levels: number,
-    panicThreshold = 0,
+    panicThreshold: number,
     degraded?: ArrayLike<number>,
   ): this {
     if (levels > this.health.length)
@@ -264,7 +264,7 @@ export class PriorityLoad {
 export function priorityLoad(
   healthy: ArrayLike<number>,
   total: ArrayLike<number>,
-  panicThreshold = 0,
+  panicThreshold: number,
   degraded?: ArrayLike<number>,
 ): Float64Array {
   const levels = total.length;

@@ -24,7 +24,7 @@ export function configClusters(model: DeploymentModel): Set<string> {
 /** A warning per (cluster given its own config, model under which no istiod reads that cluster). */
 export function unreadClusterConfig(scenario: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  for (const cluster of Object.keys(scenario.mesh.clusterRouting ?? {}))
+  for (const cluster of Object.keys(scenario.mesh.clusterRouting))
     for (const model of scenario.models) {
       if (configClusters(model).has(cluster)) continue;
       const by = model.servedBy[cluster];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Admission, ConnectionPool, UNLIMITED } from '../../../src/mesh/traffic/connection-pool.js';
+import { unlimitedPool } from '../../helpers/connection-pool.js';
 
 const limits = (
   maxConnections: number,
@@ -14,8 +15,8 @@ const limits = (
 });
 
 describe('mesh/traffic/connection-pool', () => {
-  it('new ConnectionPool() has Istio limits of 2^32-1 and admits everything', () => {
-    const p = new ConnectionPool();
+  it('unlimitedPool(), Istio default limits of 2^32-1 each, admits everything', () => {
+    const p = unlimitedPool();
     expect([p.maxConnections, p.maxPending, p.maxRequests, p.maxRetries]).toEqual([
       4_294_967_295, 4_294_967_295, 4_294_967_295, 4_294_967_295,
     ]);
@@ -25,7 +26,7 @@ describe('mesh/traffic/connection-pool', () => {
 
   it('tryAdmit() over HTTP/1.1: busy connections make requests pend, then overflow (503 UO)', () => {
     // 2 connections, 1 pending slot: admitted, admitted, pending, overflow.
-    const p = new ConnectionPool(limits(2, 1, UNLIMITED));
+    const p = new ConnectionPool(limits(2, 1, UNLIMITED), false);
     expect([p.tryAdmit(), p.tryAdmit(), p.tryAdmit(), p.tryAdmit()]).toEqual([
       Admission.admitted,
       Admission.admitted,
@@ -56,7 +57,7 @@ describe('mesh/traffic/connection-pool', () => {
   });
 
   it('cancelPending() frees a pending slot', () => {
-    const p = new ConnectionPool(limits(1, 1, UNLIMITED));
+    const p = new ConnectionPool(limits(1, 1, UNLIMITED), false);
     p.tryAdmit();
     expect(p.tryAdmit()).toBe(Admission.pending);
     expect(p.tryAdmit()).toBe(Admission.overflow);
@@ -65,7 +66,7 @@ describe('mesh/traffic/connection-pool', () => {
   });
 
   it('tryAdmitRetry() enforces maxRetries until releaseRetry()', () => {
-    const p = new ConnectionPool(limits(UNLIMITED, UNLIMITED, UNLIMITED, 1));
+    const p = new ConnectionPool(limits(UNLIMITED, UNLIMITED, UNLIMITED, 1), false);
     expect(p.tryAdmitRetry()).toBe(true);
     expect(p.tryAdmitRetry()).toBe(false);
     p.releaseRetry();

@@ -3,8 +3,8 @@ import type { LocalityLbSetting } from '../../../src/mesh/routing-config.js';
 import { localityPriority, type WorkloadLocality } from '../../../src/mesh/traffic/locality-priority.js';
 
 function at(locality: string, extra: Partial<WorkloadLocality> = {}): WorkloadLocality {
-  const [region = '', zone = '', subzone] = locality.split('/');
-  return { network: 'net1', region, zone, subzone, cluster: `c-${region}`, labels: {}, ...extra };
+  const [region = '', zone = '', subzone = ''] = locality.split('/');
+  return { network: 'net1', region, zone, subzone, cluster: `c-${region}`, labels: {}, weight: 1, ...extra };
 }
 
 function setting(overrides: Partial<LocalityLbSetting> = {}): LocalityLbSetting {
@@ -63,6 +63,19 @@ describe('mesh/traffic/locality-priority', () => {
     expect(priorities(localityPriority(at('r1/z1'), [at('r1/z1'), at('r1/z1/s')], setting(), true))).toEqual([
       0, 1,
     ]);
+  });
+
+  it('localityPriority() keeps a pod label topology.istio.io/subzone when the locality has none (AugmentLabels sets it only if non-empty)', () => {
+    const own = { labels: { 'topology.istio.io/subzone': 's1' } };
+    const r = localityPriority(
+      at('r1/z1', own),
+      // The client's pod label stays 's1': the endpoint labelled 's1' matches; one without the label does
+      // not, nor one whose locality's subzone s2 overwrites its label.
+      [at('r1/z1', own), at('r1/z1'), at('r1/z1/s2', own)],
+      setting({ failoverPriority: ['topology.istio.io/subzone'] }),
+      true,
+    );
+    expect(priorities(r)).toEqual([0, 1, 1]);
   });
 
   it('localityPriority() with a failover rule whose from is another region ignores it', () => {

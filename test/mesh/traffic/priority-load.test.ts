@@ -103,7 +103,7 @@ describe('mesh/traffic/priority-load', () => {
   });
 
   it('choosePriority(u) walks the integer loads with hash ⌊100u⌋+1', () => {
-    const s = new PriorityLoad(2).compute([50, 100], [100, 100], 2); // 70/30
+    const s = new PriorityLoad(2).compute([50, 100], [100, 100], 2, 0); // 70/30
     expect(s.choosePriority(0)).toBe(0); // hash 1
     expect(s.choosePriority(0.699)).toBe(0); // hash 70
     expect(s.choosePriority(0.7)).toBe(1); // hash 71
@@ -119,7 +119,7 @@ describe('mesh/traffic/priority-load', () => {
   });
 
   it('excludeLevels([1, 0]) moves the load of the tried level away (previous_priorities)', () => {
-    const base = new PriorityLoad(2).compute([50, 100], [100, 100], 2); // 70/30
+    const base = new PriorityLoad(2).compute([50, 100], [100, 100], 2, 0); // 70/30
     const retry = new PriorityLoad(2).copyFrom(base);
     expect(retry.excludeLevels(Uint8Array.of(1, 0))).toBe(true);
     expect(Array.from(retry.healthyPercent)).toEqual([0, 100]);
@@ -128,7 +128,7 @@ describe('mesh/traffic/priority-load', () => {
   });
 
   it('priorityLoad(healthy, total) returns fractions', () => {
-    expect(Array.from(priorityLoad([50, 100], [100, 100]))).toEqual([0.7, 0.3]);
+    expect(Array.from(priorityLoad([50, 100], [100, 100], 0))).toEqual([0.7, 0.3]);
   });
 
   it('priorityLoad() loads lie in [0, 1] and sum to 1 (property)', () => {
@@ -161,7 +161,7 @@ describe('mesh/traffic/priority-load', () => {
         const healthy = pairs.map(([h]) => h);
         const total = pairs.map(([h, e]) => h + e);
         fc.pre(healthy.some((h, i) => h > 0 && (total[i] as number) > 0));
-        const load = priorityLoad(healthy, total);
+        const load = priorityLoad(healthy, total, 0);
         load.forEach((x, i) => {
           if (healthy[i] === 0) expect(x).toBe(0);
         });
