@@ -42,6 +42,7 @@
  */
 import { SimulationError } from './errors.js';
 import { FarEvents } from './far-events.js';
+import { grown } from './grown.js';
 import type { SimTime } from './sim-time.js';
 
 /** What runs when an event fires: a stable function (not a closure made per event) and its data. */
@@ -151,7 +152,7 @@ export class EventQueue {
   /**
    * Starts as 0, a small integer, unlike `farFrom`: its first fraction (the first tune, in start-up) changes
    * the queue's map and deoptimizes the kernel, which compiles again with the calendar's feedback. As -0 the
-   * pod row cost more (JS instructions a request at 24,984 pods: 23,212 against 22,731; notes/s31-far.md).
+   * pod row cost more (JS instructions a request at 24,984 pods: 23,212 against 22,731, by callgrind).
    */
   private estimatesSum = 0;
 
@@ -599,19 +600,15 @@ export class EventQueue {
 
   private grow(capacity: number): void {
     if (capacity > FAR_SLOT) throw new SimulationError(`EventQueue: more than ${FAR_SLOT} near events`);
-    const copy = <A extends Int32Array | Float64Array | Uint32Array>(old: A, fresh: A): A => {
-      fresh.set(old);
-      return fresh;
-    };
-    this.time = copy(this.time, new Float64Array(capacity));
-    this.order = copy(this.order, new Float64Array(capacity));
-    this.heap = copy(this.heap, new Int32Array(capacity));
-    this.pos = copy(this.pos, new Int32Array(capacity));
-    this.day = copy(this.day, new Float64Array(capacity));
-    this.next = copy(this.next, new Int32Array(capacity));
-    this.prev = copy(this.prev, new Int32Array(capacity));
-    this.generation = copy(this.generation, new Uint32Array(capacity));
-    this.free = copy(this.free, new Int32Array(capacity));
+    this.time = grown(this.time, capacity);
+    this.order = grown(this.order, capacity);
+    this.heap = grown(this.heap, capacity);
+    this.pos = grown(this.pos, capacity);
+    this.day = grown(this.day, capacity);
+    this.next = grown(this.next, capacity);
+    this.prev = grown(this.prev, capacity);
+    this.generation = grown(this.generation, capacity);
+    this.free = grown(this.free, capacity);
     this.capacity = capacity;
   }
 }

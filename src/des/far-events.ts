@@ -17,6 +17,7 @@
  * copied here and back unchanged, so moving an event between the parts never changes where it comes out.
  */
 import type { EventHandler } from './event-queue.js';
+import { grown } from './grown.js';
 
 const NONE = -1;
 
@@ -154,15 +155,11 @@ export class FarEvents {
   }
 
   private grow(capacity: number): void {
-    const copy = <A extends Int32Array | Float64Array | Uint32Array>(old: A, fresh: A): A => {
-      fresh.set(old);
-      return fresh;
-    };
-    this.time = copy(this.time, new Float64Array(capacity));
-    this.order = copy(this.order, new Float64Array(capacity));
-    this.generation = copy(this.generation, new Uint32Array(capacity));
-    this.heap = copy(this.heap, new Int32Array(capacity));
-    this.pos = copy(this.pos, new Int32Array(capacity));
-    this.free = copy(this.free, new Int32Array(capacity));
+    this.time = grown(this.time, capacity);
+    this.order = grown(this.order, capacity);
+    this.generation = grown(this.generation, capacity);
+    this.heap = grown(this.heap, capacity);
+    this.pos = grown(this.pos, capacity);
+    this.free = grown(this.free, capacity);
   }
 }

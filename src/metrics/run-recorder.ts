@@ -216,7 +216,7 @@ export class RunRecorder implements MeshObserver {
   // The warm-up test stays alone in each hook, the recording in a method of its own: V8 weighs a call
   // site by how often the calling function reached it. A hook optimized in the warm-up returned early
   // nearly every time, so TurboFan inlined none of its callees for the rest of the run, and every double
-  // (a latency, its log) crossed a real call boxed as a HeapNumber: ~100 B a request (notes/s30-box.md).
+  // (a latency, its log) crossed a real call boxed as a HeapNumber: ~100 B a request (s30).
   requestStarted(r: Readonly<MeshRequest>): void {
     if (r.startMs >= this.shape.warmupMs) this.recordStart(r);
   }

@@ -9,41 +9,12 @@
  *     --import tsx test/bench/gap-one.ts mesh|mesh-null|minimal SECONDS MARK1 MARK2
  *
  * With PROGRESS=1 (and no marks) it prints a line per simulated second, to place `--trace-gc-nvp`'s
- * collections in simulated time (/work/notes/s31-ipc/alloc.sh).
+ * collections in simulated time.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { Engine, RngStreams } from '../../src/des/index.js';
-import type { MeshObserver } from '../../src/mesh/index.js';
-import { buildMesh, type Scenario } from '../../src/scenario/index.js';
-import type { Advance } from './measure.js';
 import { meshAdvance, meshBench, scenarioWith } from './mesh-throughput.js';
 import { minimalMeshAdvance, minimalMeshBench } from './minimal-mesh.js';
-
-/** The bench mesh with an observer that records nothing (counts completions): the recorder's share. */
-function nullObserverAdvance(scenario: Scenario): Advance {
-  const model = scenario.models[0];
-  if (model === undefined) throw new Error('no model');
-  let completed = 0;
-  const observer: MeshObserver = {
-    requestStarted() {},
-    callCompleted() {},
-    requestCompleted() {
-      completed++;
-    },
-    converged() {},
-    staleProxies() {},
-    pushed() {},
-    xdsClients() {},
-    podCreationRejected() {},
-    certExpired() {},
-  };
-  const engine = new Engine(4096);
-  buildMesh(scenario, model, engine, new RngStreams(1), observer).start(scenario.durationMs);
-  return (untilMs) => {
-    engine.run(untilMs);
-    return completed;
-  };
-}
+import { unrecordedAdvance } from './pod-scaling.js';
 
 const [kind, secondsArg, ...markArgs] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -58,7 +29,7 @@ const advance =
   kind === 'mesh'
     ? meshAdvance(scenario)
     : kind === 'mesh-null'
-      ? nullObserverAdvance(scenario)
+      ? unrecordedAdvance(scenario)
       : kind === 'minimal'
         ? minimalMeshAdvance(scenario, seconds * 1000)
         : undefined;

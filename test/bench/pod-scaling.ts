@@ -175,7 +175,7 @@ class CompletionCounter implements MeshObserver {
 }
 
 /** `scenario`'s mesh built and started with a CompletionCounter, advanced as measure.ts `interleave` asks. */
-function unrecordedAdvance(scenario: Scenario): Advance {
+export function unrecordedAdvance(scenario: Scenario): Advance {
   const model = scenario.models[0];
   if (model === undefined) throw new Error('no model');
   const engine = new Engine(4096);
