@@ -294,8 +294,7 @@ export class EventQueue {
   cancel(id: EventId): boolean {
     const slot = id % SLOT_BITS;
     if (slot >= FAR_SLOT) return this.cancelFar(id, slot - FAR_SLOT);
-    const gen = (id - slot) / SLOT_BITS;
-    if (slot >= this.used || this.generation[slot] !== gen || this.handlers[slot] === undefined) return false;
+    if (!this.isPendingNear(id)) return false;
     this.remove(slot);
     return true;
   }
