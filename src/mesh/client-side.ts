@@ -45,7 +45,8 @@ export class ClientSide implements ClientRole {
       origin.uri,
     );
     observer.requestStarted(request);
-    if (down) {
+    // Booleans against `true` in this file: a bare test of one is a long truthiness check (request.ts).
+    if (down === true) {
       // The ingress gateway's pods are gone (or, for in-mesh clients, their own node or cluster is):
       // the request fails at once.
       this.completeRequest(request, 503, ResponseFlag.UF);
@@ -92,7 +93,7 @@ export class ClientSide implements ClientRole {
    * own timeout expired (app-call.ts). Same reset, same DC, no outlier report.
    */
   callerGaveUp(call: Call): void {
-    if (call.finished) return;
+    if (call.finished === true) return;
     const a = call.current;
     if (a !== undefined) this.resetAttempt(a, false);
     this.finishCall(call, 0, ResponseFlag.DC);
@@ -150,7 +151,7 @@ export class ClientSide implements ClientRole {
 
   private readonly afterDelay = (call: Call): void => {
     checkCall(call);
-    if (call.finished) return; // The client gave up during the delay.
+    if (call.finished === true) return; // The client gave up during the delay.
     if (call.faultAbortStatus > 0) {
       this.finishCall(call, call.faultAbortStatus, ResponseFlag.FI);
       return;
@@ -175,7 +176,7 @@ export class ClientSide implements ClientRole {
   private readonly routeTimeout = (call: Call): void => {
     checkCall(call);
     call.routeTimer = undefined;
-    if (call.finished) return;
+    if (call.finished === true) return;
     const a = call.current;
     if (a !== undefined) this.resetAttempt(a, true);
     this.finishCall(call, 504, ResponseFlag.UT);
@@ -190,7 +191,7 @@ export class ClientSide implements ClientRole {
    * already ended.
    */
   private resetAttempt(a: Attempt, reportTimeout: boolean): void {
-    if (a.abandoned) return;
+    if (a.abandoned === true) return;
     this.abandon(a);
     this.noteFinalAttempt(a.call, a);
     this.roles.path.releaseReset(a, reportTimeout);
@@ -208,7 +209,7 @@ export class ClientSide implements ClientRole {
   /** One try: circuit breakers first (Envoy's router asks the connection pool before picking a host). */
   private tryCall(call: Call): void {
     checkCall(call);
-    if (call.finished) return;
+    if (call.finished === true) return;
     call.attempts++;
     if (call.service.external !== undefined) {
       this.externalAttempt(call, call.service.external);
@@ -251,14 +252,14 @@ export class ClientSide implements ClientRole {
 
   private readonly externalAnswered = (a: Attempt): void => {
     checkAttempt(a);
-    if (a.abandoned) return;
+    if (a.abandoned === true) return;
     this.attemptEnded(a, a.responseCode, AttemptEnd.response);
   };
 
   private readonly perTryTimeout = (a: Attempt): void => {
     checkAttempt(a);
     a.timer = undefined;
-    if (a.abandoned) return;
+    if (a.abandoned === true) return;
     this.attemptEnded(a, 504, AttemptEnd.perTryTimeout);
   };
 
@@ -277,7 +278,7 @@ export class ClientSide implements ClientRole {
     if (upstream !== undefined && end.outcome !== AttemptOutcome.overflow)
       this.roles.path.release(a, code, end);
     this.noteFinalAttempt(call, a);
-    if (call.finished) return;
+    if (call.finished === true) return;
     // Envoy holds a retry against the cluster's `max_retries` circuit breaker from the time it is
     // scheduled until the retried try's outcome is judged (`RetryStateImpl::resetRetry`).
     this.releaseRetry(call);
@@ -330,7 +331,7 @@ export class ClientSide implements ClientRole {
   }
 
   private finishCall(call: Call, code: number, flags: number): void {
-    if (call.finished) return;
+    if (call.finished === true) return;
     call.finished = true;
     this.releaseRetry(call);
     if (call.routeTimer !== undefined) this.ctx.engine.cancel(call.routeTimer);
@@ -346,6 +347,6 @@ export class ClientSide implements ClientRole {
     }
     const request = call.request;
     request.attempts = call.attempts;
-    if (!request.done) this.completeRequest(request, call.responseCode, call.responseFlags);
+    if (request.done !== true) this.completeRequest(request, call.responseCode, call.responseFlags);
   }
 }

@@ -254,7 +254,7 @@ export class ConnectionPath implements PathRole {
 
   private readonly failed = (f: PathFailure): void => {
     checkAttempt(f.a);
-    if (f.a.abandoned) return; // Its caller stopped waiting first.
+    if (f.a.abandoned === true) return; // Its caller stopped waiting first. (`=== true`: request.ts.)
     this.roles.client.attemptEnded(f.a, f.code, f.end);
   };
 

@@ -42,7 +42,8 @@ export class HostTable {
 
   /** Whether the table holds one count per host of the universe (see the header). */
   get isDense(): boolean {
-    return this.dense;
+    // Against `true`, here and below: a bare boolean field test is a long truthiness check (request.ts).
+    return this.dense === true;
   }
 
   /** Hosts with a non-zero value. */
@@ -53,7 +54,7 @@ export class HostTable {
   get(host: number): number {
     const t = this.slots;
     if (t === undefined) return 0;
-    if (this.dense) return denseValue(t, host);
+    if (this.dense === true) return denseValue(t, host);
     if (this.count === 0) return 0;
     const mask = (t.length >> 1) - 1;
     for (let i = hash(host) & mask; ; i = (i + 1) & mask) {
@@ -66,7 +67,7 @@ export class HostTable {
   /** Sets `host`'s value; 0 removes it. */
   set(host: number, value: number): void {
     this.checkHost(host);
-    if (this.dense) {
+    if (this.dense === true) {
       this.add(host, value - this.get(host));
       return;
     }
@@ -82,7 +83,7 @@ export class HostTable {
   /** Adds `delta` to `host`'s value (absent counts as 0), in one probe when the host is present. */
   add(host: number, delta: number): void {
     this.checkHost(host);
-    if (this.dense) {
+    if (this.dense === true) {
       const t = this.slots as Int32Array;
       const old = denseValue(t, host);
       const v = old + delta;
@@ -105,7 +106,7 @@ export class HostTable {
   forEach(visit: (host: number, value: number) => void): void {
     const t = this.slots;
     if (t === undefined) return;
-    if (this.dense) {
+    if (this.dense === true) {
       for (let h = 0; h < t.length; h++) if ((t[h] as number) !== 0) visit(h, t[h] as number);
       return;
     }

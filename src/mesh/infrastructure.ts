@@ -31,7 +31,9 @@ export class Infrastructure {
    * Read-only outside: only the setters below, which change what it summarises, may change it.
    */
   get allReachable(): boolean {
-    return this.reachable;
+    // Against `true`: the inlined getter then yields a boolean V8 knows as one, and callers' tests of it
+    // are one compare, not a truthiness check (request.ts).
+    return this.reachable === true;
   }
 
   isClusterUp(c: number): boolean {

@@ -71,7 +71,7 @@ export class ReplicaSide implements ReplicaRole {
     checkAttempt(a);
     const service = a.call.service;
     const endpoint = a.endpoint as Endpoint;
-    if (!service.blocking) this.releaseSlot(a);
+    if (service.blocking !== true) this.releaseSlot(a); // Booleans against `true`: see request.ts.
     const registry = this.ctx.registry;
     if (registry.lost !== 0 && registry.stateOf(endpoint.id) === EndpointState.terminated) {
       this.respondReset(a);
@@ -91,7 +91,7 @@ export class ReplicaSide implements ReplicaRole {
   };
 
   private releaseSlot(a: Attempt): void {
-    if (!a.holdsSlot) return;
+    if (a.holdsSlot !== true) return;
     a.holdsSlot = false;
     (a.endpoint as Endpoint).release();
   }
@@ -200,13 +200,13 @@ export class ReplicaSide implements ReplicaRole {
 
   private readonly resetArrived = (a: Attempt): void => {
     checkAttempt(a);
-    if (a.abandoned) return;
+    if (a.abandoned === true) return;
     this.roles.client.attemptEnded(a, 503, AttemptEnd.connectionReset);
   };
 
   private readonly responseArrived = (a: Attempt): void => {
     checkAttempt(a);
-    if (a.abandoned) return;
+    if (a.abandoned === true) return;
     this.roles.client.attemptEnded(a, a.responseCode, AttemptEnd.response);
     // The replica answered and the caller ended the try: nothing refers to it any more, nor to its call
     // if this answer finished it at the first try, nor to the request once its last call is back

@@ -58,7 +58,8 @@ export class ServiceRuntime implements ServiceBehaviour {
 
   /** How the replica `endpoint` behaves: its deployment's own behaviour, else the service's. */
   behaviourOf(endpoint: Endpoint): ServiceBehaviour {
-    return this.versioned ? (this.versions.get(endpoint.labels) ?? this) : this;
+    // Against `true`: a bare boolean field test is a long truthiness check, per call (request.ts).
+    return this.versioned === true ? (this.versions.get(endpoint.labels) ?? this) : this;
   }
 
   /** The pods whose labels are `labels` (that very object) behave as `behaviour`. */

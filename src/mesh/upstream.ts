@@ -278,12 +278,14 @@ export class Upstream implements ActiveRequests {
 
   /** Circuit breakers: admitted (0), pending a connection (1) or overflow (2), as traffic/connection-pool.ts. */
   admit(): number {
-    return this.countsAdmission ? this.admission.tryAdmit() : Admission.admitted;
+    // Against `true`, here and in `releaseAdmission`: a bare boolean field test is a long truthiness
+    // check, per try (request.ts).
+    return this.countsAdmission === true ? this.admission.tryAdmit() : Admission.admitted;
   }
 
   /** The request finished; returns true if a pending one may now start. */
   releaseAdmission(): boolean {
-    return this.countsAdmission && this.admission.release();
+    return this.countsAdmission === true && this.admission.release();
   }
 
   /** Attempts waiting for a connection (HTTP/1.1 with maxConnections reached), oldest first. */
