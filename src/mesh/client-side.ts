@@ -10,20 +10,11 @@
  *
  * Contents: `ClientSide`.
  */
-import type { Engine } from '../des/index.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { ClientRole, DataPlaneContext, DataPlaneRoles, TrafficOrigin } from './data-plane-roles.js';
-import type { MeshObserver } from './observer.js';
 import type { Proxy } from './proxy.js';
 import type { ExternalDestination } from './external-destination.js';
-import {
-  checkAttempt,
-  checkCall,
-  checkRequest,
-  type AttemptPool,
-  type CallPool,
-  type RequestPool,
-} from './request-pools.js';
+import { checkAttempt, checkCall, checkRequest } from './request-pools.js';
 import { isFailure, type Attempt, type Call, type MeshRequest } from './request.js';
 import { ResponseFlag } from './response-flag.js';
 import { AttemptEnd, AttemptOutcome } from './traffic/attempt-outcome.js';
@@ -37,34 +28,15 @@ export class ClientSide implements ClientRole {
   /** The same queues by traffic source index, so that a request finds its queue without a Map lookup. */
   private readonly clientTimeoutOf: (DeadlineQueue<MeshRequest> | undefined)[] = [];
 
-  // The context's and the roles' objects this role reads per request, held here: through `ctx` or
-  // `roles` every read after a call re-checks one more object's shape (V8 cannot assume after a call that
-  // `ctx` still has the shape it checked), ~20 bytes of machine code each time on the request path.
-  private readonly engine: Engine;
-  private readonly observer: MeshObserver;
-  private readonly attempts: AttemptPool;
-  private readonly calls: CallPool;
-  private readonly requests: RequestPool;
-  private readonly routes: DataPlaneContext['routes'];
-  private readonly upstreamOf: DataPlaneContext['upstreamOf'];
-
   constructor(
-    ctx: DataPlaneContext,
+    private readonly ctx: DataPlaneContext,
     private readonly roles: DataPlaneRoles,
-  ) {
-    this.engine = ctx.engine;
-    this.observer = ctx.observer;
-    this.attempts = roles.attempts;
-    this.calls = roles.calls;
-    this.requests = roles.requests;
-    this.routes = ctx.routes;
-    this.upstreamOf = ctx.upstreamOf;
-  }
+  ) {}
 
   /** A client of `origin` sends a request from proxy `client` in `cluster`; `down`: its way in is gone. */
   sendRequest(origin: TrafficOrigin, cluster: number, client: Proxy, down: boolean): void {
-    const { engine, observer } = this;
-    const request = this.requests.acquire(
+    const { engine, observer } = this.ctx;
+    const request = this.roles.requests.acquire(
       this.requestSeq++,
       origin.index,
       cluster,
@@ -86,7 +58,7 @@ export class ClientSide implements ClientRole {
       request.clientTimeout = queue;
       request.clientTimeoutTicket = queue.add(request);
     }
-    const call = this.calls.acquire(request, undefined, origin.entry, client);
+    const call = this.roles.calls.acquire(request, undefined, origin.entry, client);
     request.entry = call;
     this.startCall(call);
   }
@@ -96,7 +68,7 @@ export class ClientSide implements ClientRole {
     const timeoutMs = origin.clientTimeoutMs;
     let queue = this.clientTimeouts.get(timeoutMs);
     if (queue === undefined) {
-      queue = new DeadlineQueue(this.engine, timeoutMs, this.clientGaveUp);
+      queue = new DeadlineQueue(this.ctx.engine, timeoutMs, this.clientGaveUp);
       this.clientTimeouts.set(timeoutMs, queue);
     }
     this.clientTimeoutOf[origin.index] = queue;
@@ -133,16 +105,16 @@ export class ClientSide implements ClientRole {
     request.clientTimeout = undefined;
     request.responseCode = code;
     request.responseFlags = flags;
-    request.endMs = this.engine.now;
-    this.observer.requestCompleted(request);
+    request.endMs = this.ctx.engine.now;
+    this.ctx.observer.requestCompleted(request);
     // Refused at once (no call made), or its last call already went back: nothing refers to it any more.
-    if (this.requests.canRelease(request)) this.requests.release(request);
+    if (this.roles.requests.canRelease(request)) this.roles.requests.release(request);
   }
 
   /** Routing at the source proxy: VirtualService match, destination, fault injection, timeouts. */
   startCall(call: Call): void {
-    call.sentMs = this.engine.now;
-    const route = this.routes.resolve(call.source, call.service, call.request.headers, call.request.uri);
+    call.sentMs = this.ctx.engine.now;
+    const route = this.ctx.routes.resolve(call.source, call.service, call.request.headers, call.request.uri);
     if (route.kind === 'no-route') {
       this.finishCall(call, 404, ResponseFlag.NR);
       return;
@@ -166,7 +138,7 @@ export class ClientSide implements ClientRole {
       if (delayed && fault.delay !== undefined) {
         call.responseFlags |= ResponseFlag.DI;
         if (aborted && fault.abort !== undefined) call.faultAbortStatus = fault.abort.httpStatus;
-        this.engine.schedule(fault.delay.fixedDelayMs, this.afterDelay, call);
+        this.ctx.engine.schedule(fault.delay.fixedDelayMs, this.afterDelay, call);
         return;
       }
       if (aborted && fault.abort !== undefined) {
@@ -189,7 +161,8 @@ export class ClientSide implements ClientRole {
 
   /** The router takes the request: the route timeout starts (Envoy `onRequestComplete`), then the first try. */
   private route(call: Call): void {
-    if (call.timeoutMs > 0) call.routeTimer = this.engine.schedule(call.timeoutMs, this.routeTimeout, call);
+    if (call.timeoutMs > 0)
+      call.routeTimer = this.ctx.engine.schedule(call.timeoutMs, this.routeTimeout, call);
     this.tryCall(call);
   }
 
@@ -242,13 +215,13 @@ export class ClientSide implements ClientRole {
       this.externalAttempt(call, call.service.external);
       return;
     }
-    const upstream = this.upstreamOf(call.source, call.service, call.subset);
+    const upstream = this.ctx.upstreamOf(call.source, call.service, call.subset);
     if (upstream === undefined) {
       // A route to a subset no DestinationRule defines: Envoy has no such cluster.
       this.finishCall(call, 503, ResponseFlag.NC);
       return;
     }
-    const a = this.attempts.acquire(call, this.engine.now);
+    const a = this.roles.attempts.acquire(call, this.ctx.engine.now);
     call.current = a;
     a.upstream = upstream;
     const admission = upstream.admit();
@@ -257,7 +230,7 @@ export class ClientSide implements ClientRole {
       return;
     }
     const perTry = call.retry.perTryTimeoutMs;
-    if (perTry > 0) a.timer = this.engine.schedule(perTry, this.perTryTimeout, a);
+    if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
     if (admission === Admission.pending) this.roles.path.wait(a);
     else this.roles.path.dispatch(a);
   }
@@ -268,13 +241,13 @@ export class ClientSide implements ClientRole {
    * timeout, per-try timeout and retries act on it as on any try.
    */
   private externalAttempt(call: Call, external: ExternalDestination): void {
-    const a = this.attempts.acquire(call, this.engine.now);
+    const a = this.roles.attempts.acquire(call, this.ctx.engine.now);
     call.current = a;
     const perTry = call.retry.perTryTimeoutMs;
-    if (perTry > 0) a.timer = this.engine.schedule(perTry, this.perTryTimeout, a);
+    if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);
     a.responseCode = external.status();
     const delay = call.source.sampleLatency() + external.answerAfterMs(call.source.cluster);
-    this.engine.schedule(delay, this.externalAnswered, a);
+    this.ctx.engine.schedule(delay, this.externalAnswered, a);
   }
 
   private readonly externalAnswered = (a: Attempt): void => {
@@ -293,7 +266,7 @@ export class ClientSide implements ClientRole {
   /** The caller stops waiting for `a`: its per-try timer is cancelled, a late answer is dropped. */
   private abandon(a: Attempt): void {
     a.abandoned = true;
-    if (a.timer !== undefined) this.engine.cancel(a.timer);
+    if (a.timer !== undefined) this.ctx.engine.cancel(a.timer);
     a.timer = undefined;
   }
 
@@ -314,7 +287,7 @@ export class ClientSide implements ClientRole {
     let retry =
       end.outcome === AttemptOutcome.response && code < 400
         ? -1
-        : this.routes.retryDecision(call, code, flags, end.outcome);
+        : this.ctx.routes.retryDecision(call, code, flags, end.outcome);
     if (retry >= 0 && upstream !== undefined && !upstream.admissionState.tryAdmitRetry()) {
       // Retry circuit breaker open: Envoy `RetryStatus::NoOverflow`, the response as it is, flag UO
       // (envoyproxy/envoy source/common/router/router.cc `onUpstreamReset`/`onUpstreamHeaders`).
@@ -329,7 +302,7 @@ export class ClientSide implements ClientRole {
         if (call.tried === undefined) call.tried = [key];
         else call.tried.push(key);
       }
-      this.engine.schedule(retry, this.attempt, call);
+      this.ctx.engine.schedule(retry, this.attempt, call);
       return;
     }
     const exhausted =
@@ -361,12 +334,12 @@ export class ClientSide implements ClientRole {
     if (call.finished === true) return;
     call.finished = true;
     this.releaseRetry(call);
-    if (call.routeTimer !== undefined) this.engine.cancel(call.routeTimer);
+    if (call.routeTimer !== undefined) this.ctx.engine.cancel(call.routeTimer);
     call.routeTimer = undefined;
     call.responseCode = code;
     call.responseFlags |= flags;
-    call.endMs = this.engine.now;
-    this.observer.callCompleted(call);
+    call.endMs = this.ctx.engine.now;
+    this.ctx.observer.callCompleted(call);
     const parent = call.parent;
     if (parent !== undefined) {
       this.roles.replica.childDone(parent, call);

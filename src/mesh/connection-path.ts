@@ -16,13 +16,10 @@
  *
  * Contents: `ConnectionPath`.
  */
-import type { Engine } from '../des/index.js';
 import { checkAttempt } from './request-pools.js';
 import type { DataPlaneContext, DataPlaneRoles, PathRole } from './data-plane-roles.js';
 import type { Endpoint } from './endpoint.js';
-import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
-import type { Infrastructure } from './infrastructure.js';
-import type { NetworkLatency } from './network-latency.js';
+import { EndpointState } from './endpoint-registry.js';
 import type { GatewayHost } from './priority-set.js';
 import { certsValidAt, type Proxy } from './proxy.js';
 import { isFailure, type Attempt } from './request.js';
@@ -41,23 +38,10 @@ export class ConnectionPath implements PathRole {
   /** Attempts waiting on a path that gives no answer (see `hang`). */
   private hung: Attempt[] = [];
 
-  // The context's and the roles' objects this role reads per request, held here: through `ctx` or
-  // `roles` every read after a call re-checks one more object's shape (V8 cannot assume after a call that
-  // `ctx` still has the shape it checked), ~20 bytes of machine code each time on the request path.
-  private readonly engine: Engine;
-  private readonly network: NetworkLatency;
-  private readonly infra: Infrastructure;
-  private readonly registry: EndpointRegistry;
-
   constructor(
     private readonly ctx: DataPlaneContext,
     private readonly roles: DataPlaneRoles,
-  ) {
-    this.engine = ctx.engine;
-    this.network = ctx.network;
-    this.infra = ctx.infra;
-    this.registry = ctx.registry;
-  }
+  ) {}
 
   wait(a: Attempt): void {
     a.pendingTicket = (a.upstream as Upstream).pendingAttempts.push(a);
@@ -65,7 +49,7 @@ export class ConnectionPath implements PathRole {
 
   /** The attempt has a connection slot: pick a host and send. */
   dispatch(a: Attempt): void {
-    const { engine } = this;
+    const { engine } = this.ctx;
     const now = engine.now;
     const call = a.call;
     const upstream = a.upstream as Upstream;
@@ -99,7 +83,7 @@ export class ConnectionPath implements PathRole {
         return;
       }
       delay +=
-        this.network.sample(source.zone, gateway.zone) +
+        this.ctx.network.sample(source.zone, gateway.zone) +
         this.ctx.eastWestGateway(gateway.cluster).sampleLatency();
       const backend = this.gatewayBackend(a, upstream, host, gateway.cluster, call.service);
       if (backend === undefined) {
@@ -108,11 +92,11 @@ export class ConnectionPath implements PathRole {
         return;
       }
       endpoint = backend;
-      delay += this.network.sample(gateway.zone, endpoint.zone);
+      delay += this.ctx.network.sample(gateway.zone, endpoint.zone);
     } else {
       // A pod host is its endpoint (the set marks gateways with stream -1).
       endpoint = target as Endpoint;
-      delay += this.network.sample(source.zone, hop[2 * host] as number);
+      delay += this.ctx.network.sample(source.zone, hop[2 * host] as number);
     }
     a.endpoint = endpoint;
     const state = this.pathTo(source, endpoint, a.viaGateway >= 0);
@@ -165,7 +149,7 @@ export class ConnectionPath implements PathRole {
     if (a.host >= 0) {
       upstream.finished(a.host);
       if (end.outcome === AttemptOutcome.response && !isFailure(code)) upstream.recordSuccess(a.host);
-      else upstream.recordFailure(a.host, code, end.outcome, this.engine.now);
+      else upstream.recordFailure(a.host, code, end.outcome, this.ctx.engine.now);
       // A response leaves an HTTP/1.1 connection reusable; a reset or timeout closed it.
       if (end.outcome === AttemptOutcome.response && a.viaGateway >= 0 && a.endpoint !== undefined)
         upstream.releaseGatewayConnection(a.host, a.endpoint);
@@ -182,7 +166,8 @@ export class ConnectionPath implements PathRole {
     }
     if (a.host >= 0) {
       upstream.finished(a.host);
-      if (reportTimeout) upstream.recordFailure(a.host, 504, AttemptOutcome.perTryTimeout, this.engine.now);
+      if (reportTimeout)
+        upstream.recordFailure(a.host, 504, AttemptOutcome.perTryTimeout, this.ctx.engine.now);
     }
     this.releaseConnection(upstream);
   }
@@ -204,7 +189,7 @@ export class ConnectionPath implements PathRole {
   }
 
   private reachGateway(source: Proxy, gatewayCluster: number): PathState {
-    const { infra } = this;
+    const { infra } = this.ctx;
     if (!infra.clustersConnected(source.cluster, gatewayCluster) || !infra.isClusterUp(gatewayCluster))
       return PathState.silent;
     return infra.isEastWestUp(gatewayCluster) ? PathState.open : PathState.refused;
@@ -222,7 +207,7 @@ export class ConnectionPath implements PathRole {
     gatewayCluster: number,
     service: ServiceRuntime,
   ): Endpoint | undefined {
-    const { registry } = this;
+    const { registry } = this.ctx;
     for (;;) {
       const reused = upstream.takeGatewayConnection(host);
       if (reused === undefined) break;
@@ -235,7 +220,7 @@ export class ConnectionPath implements PathRole {
     const gateway = this.ctx.eastWestGateway(gatewayCluster);
     const view = this.ctx.upstreamOf(gateway, service, undefined);
     if (view === undefined) return undefined;
-    const h = view.pick(undefined, undefined, this.engine.now);
+    const h = view.pick(undefined, undefined, this.ctx.engine.now);
     // A gateway sees only its own network (REQUESTED_NETWORK_VIEW): every host of its view is a pod.
     const picked = h < 0 ? undefined : view.hosts[h];
     const backend = picked?.kind === 'pod' ? picked : undefined;
@@ -245,7 +230,7 @@ export class ConnectionPath implements PathRole {
 
   /** Whether packets get from `source` to the replica, and how they fail if not. */
   private pathTo(source: Proxy, endpoint: Endpoint, viaGateway: boolean): PathState {
-    const { infra, registry } = this;
+    const { infra, registry } = this.ctx;
     if (registry.lost !== 0) {
       const state = registry.stateOf(endpoint.id);
       if (state === EndpointState.terminated) return PathState.silentNew;
@@ -264,7 +249,7 @@ export class ConnectionPath implements PathRole {
   /** The try fails on the way; the source proxy learns it after `delay`. */
   private failAfter(a: Attempt, delay: number, code: number, end: AttemptEnd): void {
     const failure: PathFailure = { a, code, end };
-    this.engine.schedule(delay, this.failed, failure);
+    this.ctx.engine.schedule(delay, this.failed, failure);
   }
 
   private readonly failed = (f: PathFailure): void => {
@@ -291,11 +276,11 @@ export class ConnectionPath implements PathRole {
       if (a.abandoned) continue;
       const endpoint = a.endpoint as Endpoint;
       const open =
-        this.registry.stateOf(endpoint.id) !== EndpointState.unavailable &&
-        this.infra.isZoneUp(endpoint.zone) &&
+        this.ctx.registry.stateOf(endpoint.id) !== EndpointState.unavailable &&
+        this.ctx.infra.isZoneUp(endpoint.zone) &&
         (a.viaGateway >= 0
-          ? this.infra.isClusterUp(a.viaGateway)
-          : this.infra.clustersConnected(a.call.source.cluster, endpoint.cluster));
+          ? this.ctx.infra.isClusterUp(a.viaGateway)
+          : this.ctx.infra.clustersConnected(a.call.source.cluster, endpoint.cluster));
       if (open) this.roles.replica.respondReset(a);
       else still.push(a);
     }

@@ -9,57 +9,25 @@
  * Contents: `ReplicaSide`.
  */
 import { AppCall } from './app-call.js';
-import type { Engine } from '../des/index.js';
-import {
-  checkAttempt,
-  checkCall,
-  type AttemptPool,
-  type CallPool,
-  type RequestPool,
-} from './request-pools.js';
+import { checkAttempt, checkCall } from './request-pools.js';
 import { failedCallStatus } from './call-failure.js';
 import type { DataPlaneContext, DataPlaneRoles, ReplicaRole } from './data-plane-roles.js';
 import type { Endpoint } from './endpoint.js';
-import { EndpointState, type EndpointRegistry } from './endpoint-registry.js';
-import type { Infrastructure } from './infrastructure.js';
-import type { NetworkLatency } from './network-latency.js';
+import { EndpointState } from './endpoint-registry.js';
 import { isFailure, type Attempt, type Call } from './request.js';
 import type { CallStep, ServiceRuntime } from './service-runtime.js';
 import { AttemptEnd } from './traffic/attempt-outcome.js';
 
 export class ReplicaSide implements ReplicaRole {
-  // The context's and the roles' objects this role reads per request, held here: through `ctx` or
-  // `roles` every read after a call re-checks one more object's shape (V8 cannot assume after a call that
-  // `ctx` still has the shape it checked), ~20 bytes of machine code each time on the request path.
-  private readonly engine: Engine;
-  private readonly network: NetworkLatency;
-  private readonly infra: Infrastructure;
-  private readonly registry: EndpointRegistry;
-  private readonly attempts: AttemptPool;
-  private readonly calls: CallPool;
-  private readonly requests: RequestPool;
-  private readonly injected: DataPlaneContext['injected'];
-  private readonly services: DataPlaneContext['services'];
-
   constructor(
     private readonly ctx: DataPlaneContext,
     private readonly roles: DataPlaneRoles,
-  ) {
-    this.engine = ctx.engine;
-    this.network = ctx.network;
-    this.infra = ctx.infra;
-    this.registry = ctx.registry;
-    this.attempts = roles.attempts;
-    this.calls = roles.calls;
-    this.requests = roles.requests;
-    this.injected = ctx.injected;
-    this.services = ctx.services;
-  }
+  ) {}
 
   readonly arrive = (a: Attempt): void => {
     checkAttempt(a);
     const endpoint = a.endpoint as Endpoint;
-    const registry = this.registry;
+    const registry = this.ctx.registry;
     if (registry.lost !== 0) {
       const state = registry.stateOf(endpoint.id);
       if (state === EndpointState.terminated) {
@@ -71,10 +39,10 @@ export class ReplicaSide implements ReplicaRole {
         return;
       }
     }
-    a.arrivedMs = this.engine.now;
-    const injectedDelay = this.injected.delayFor(endpoint.service, endpoint.cluster);
+    a.arrivedMs = this.ctx.engine.now;
+    const injectedDelay = this.ctx.injected.delayFor(endpoint.service, endpoint.cluster);
     if (injectedDelay > 0) {
-      this.engine.schedule(injectedDelay, this.admitToReplica, a);
+      this.ctx.engine.schedule(injectedDelay, this.admitToReplica, a);
       return;
     }
     this.admitToReplica(a);
@@ -90,9 +58,9 @@ export class ReplicaSide implements ReplicaRole {
 
   private readonly beginService = (a: Attempt): void => {
     checkAttempt(a);
-    a.startedMs = this.engine.now;
+    a.startedMs = this.ctx.engine.now;
     a.holdsSlot = true;
-    this.engine.post(
+    this.ctx.engine.post(
       a.call.service.behaviourOf(a.endpoint as Endpoint).serviceTime.sample(),
       this.serviceDone,
       a,
@@ -104,12 +72,12 @@ export class ReplicaSide implements ReplicaRole {
     const service = a.call.service;
     const endpoint = a.endpoint as Endpoint;
     if (service.blocking !== true) this.releaseSlot(a); // Booleans against `true`: see request.ts.
-    const registry = this.registry;
+    const registry = this.ctx.registry;
     if (registry.lost !== 0 && registry.stateOf(endpoint.id) === EndpointState.terminated) {
       this.respondReset(a);
       return;
     }
-    const abort = this.injected.abortFor(endpoint.service, endpoint.cluster);
+    const abort = this.ctx.injected.abortFor(endpoint.service, endpoint.cluster);
     if (abort > 0) {
       this.respond(a, abort);
       return;
@@ -141,8 +109,8 @@ export class ReplicaSide implements ReplicaRole {
         if (p < 1 && service.behaviourRng() >= p) continue;
         made++;
         a.outstanding++;
-        const callee = this.services[step.services[k] as number] as ServiceRuntime;
-        const call = this.calls.acquire(a.call.request, a, callee, endpoint.sidecar);
+        const callee = this.ctx.services[step.services[k] as number] as ServiceRuntime;
+        const call = this.roles.calls.acquire(a.call.request, a, callee, endpoint.sidecar);
         const app = step.app?.[k];
         if (app !== undefined) call.app = new AppCall(app, callee);
         this.sendCall(call);
@@ -160,7 +128,7 @@ export class ReplicaSide implements ReplicaRole {
     checkCall(call);
     const app = call.app;
     if (app !== undefined && app.policy.timeoutMs > 0)
-      app.timer = this.engine.schedule(app.policy.timeoutMs, this.appTimeout, call);
+      app.timer = this.ctx.engine.schedule(app.policy.timeoutMs, this.appTimeout, call);
     this.roles.client.startCall(call);
   };
 
@@ -173,13 +141,13 @@ export class ReplicaSide implements ReplicaRole {
   /** A try of an application call ended: the application tries again (true), or the call is done. */
   private appRetried(parent: Attempt, child: Call): boolean {
     const app = child.app as AppCall;
-    if (app.timer !== undefined) this.engine.cancel(app.timer);
+    if (app.timer !== undefined) this.ctx.engine.cancel(app.timer);
     app.timer = undefined;
     if (!app.retriesAfter(isFailure(child.responseCode))) return false;
     app.tries++;
-    const next = this.calls.acquire(child.request, parent, app.callee, child.source);
+    const next = this.roles.calls.acquire(child.request, parent, app.callee, child.source);
     next.app = app;
-    this.engine.schedule(app.policy.backoffMs, this.sendCall, next);
+    this.ctx.engine.schedule(app.policy.backoffMs, this.sendCall, next);
     return true;
   }
 
@@ -195,7 +163,7 @@ export class ReplicaSide implements ReplicaRole {
   private respond(a: Attempt, code: number): void {
     this.releaseSlot(a);
     const endpoint = a.endpoint as Endpoint;
-    const registry = this.registry;
+    const registry = this.ctx.registry;
     // With no endpoint lost, this one is neither terminated nor unavailable: the only states asked below.
     const state = registry.lost === 0 ? EndpointState.ready : registry.stateOf(endpoint.id);
     if (state === EndpointState.terminated) {
@@ -206,16 +174,16 @@ export class ReplicaSide implements ReplicaRole {
     if (
       state === EndpointState.unavailable ||
       (a.viaGateway < 0 &&
-        !this.infra.allReachable &&
-        !this.infra.clustersConnected(endpoint.cluster, source.cluster))
+        !this.ctx.infra.allReachable &&
+        !this.ctx.infra.clustersConnected(endpoint.cluster, source.cluster))
     ) {
       this.roles.path.hang(a);
       return;
     }
-    let delay = this.network.sample(endpoint.zone, source.zone);
+    let delay = this.ctx.network.sample(endpoint.zone, source.zone);
     if (a.viaGateway >= 0) delay += this.ctx.eastWestGateway(a.viaGateway).sampleLatency();
     a.responseCode = code;
-    this.engine.post(delay, this.responseArrived, a);
+    this.ctx.engine.post(delay, this.responseArrived, a);
   }
 
   /** The replica's pod is gone: the caller's connection is reset. */
@@ -223,7 +191,11 @@ export class ReplicaSide implements ReplicaRole {
     this.releaseSlot(a);
     a.upstream?.setConnected(a.host, false);
     const endpoint = a.endpoint as Endpoint;
-    this.engine.schedule(this.network.sample(endpoint.zone, a.call.source.zone), this.resetArrived, a);
+    this.ctx.engine.schedule(
+      this.ctx.network.sample(endpoint.zone, a.call.source.zone),
+      this.resetArrived,
+      a,
+    );
   }
 
   private readonly resetArrived = (a: Attempt): void => {
@@ -240,10 +212,10 @@ export class ReplicaSide implements ReplicaRole {
     // if this answer finished it at the first try, nor to the request once its last call is back
     // (request-pools.ts).
     const call = a.call;
-    this.attempts.release(a);
-    if (!this.calls.canRelease(call)) return;
+    this.roles.attempts.release(a);
+    if (!this.roles.calls.canRelease(call)) return;
     const request = call.request;
-    this.calls.release(call);
-    if (this.requests.canRelease(request)) this.requests.release(request);
+    this.roles.calls.release(call);
+    if (this.roles.requests.canRelease(request)) this.roles.requests.release(request);
   };
 }
