@@ -399,6 +399,7 @@ export class StreamSampler {
    * not through `inner`: that call was a second out-of-line call per draw (V8 inlined neither level into the
    * hops that draw), each returning its double boxed. Same formula, same draws as `LognormalSampler`.
    */
+  /** Tested against `true`, not bare: see `EventQueue`'s `calendar`. */
   private readonly lognormal: boolean;
   private readonly mu: number;
   private readonly sigma: number;
@@ -414,7 +415,7 @@ export class StreamSampler {
 
   /** A draw from generator `stream` of the states. */
   sample(stream: number): number {
-    if (this.lognormal) return Math.exp(this.mu + this.sigma * normalDraw(this.states, stream));
+    if (this.lognormal === true) return Math.exp(this.mu + this.sigma * normalDraw(this.states, stream));
     this.inner.stream = stream;
     return this.inner.sample();
   }

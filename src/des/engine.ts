@@ -24,6 +24,7 @@ export class Engine {
   /** Starts as -0 for V8's sake, set to 0 in the constructor (see `EventQueue`'s `farFrom`). */
   private clock: SimTime = -0;
   private readonly queue: EventQueue;
+  /** Compared with `false`, not tested bare: see `EventQueue`'s `calendar`. */
   private stopped = false;
   /** Events processed so far (for throughput measurements). */
   processed = 0;
@@ -112,7 +113,7 @@ export class Engine {
     this.stopped = false;
     const queue = this.queue;
     const e = this.popped;
-    while (!this.stopped && queue.size > 0 && queue.peekTime() < until) {
+    while (this.stopped === false && queue.size > 0 && queue.peekTime() < until) {
       queue.popInto(e);
       this.clock = e.time;
       this.processed++;
@@ -121,7 +122,7 @@ export class Engine {
       e.data = undefined;
       handler(data);
     }
-    if (!this.stopped && until !== Infinity) this.clock = until;
+    if (this.stopped === false && until !== Infinity) this.clock = until;
   }
 
   /** Makes the current `run` return after the event being processed. */
