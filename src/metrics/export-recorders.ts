@@ -6,12 +6,7 @@
  */
 import type { FortioRecorder } from './fortio-recorder.js';
 import type { IstioTelemetryRecorder } from './istio-telemetry-recorder.js';
-import type {
-  CallRecord,
-  RecordSink,
-  RequestRecord,
-  StartedRequestRecord,
-} from './record-buffer.js';
+import type { CallRecord, RecordSink, RequestRecord, StartedRequestRecord } from './record-buffer.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { ThresholdRecorder } from './threshold-recorder.js';
 

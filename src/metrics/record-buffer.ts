@@ -19,14 +19,7 @@
  * Contents: the record types (`StartedRequestRecord`, `RequestRecord`, `CallRecord`), `RecordSink` (what
  * a recorder implements), `RecordBuffer` (the mesh's observer, owning the recorders).
  */
-import type {
-  Call,
-  Endpoint,
-  MeshObserver,
-  MeshRequest,
-  Proxy,
-  ServiceRuntime,
-} from '../mesh/index.js';
+import type { Call, Endpoint, MeshObserver, MeshRequest, Proxy, ServiceRuntime } from '../mesh/index.js';
 
 /** What the recorders read of a request that started: copied scalars (the mesh reuses its requests). */
 export interface StartedRequestRecord {

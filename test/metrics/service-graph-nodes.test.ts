@@ -249,7 +249,11 @@ traffic: [ { name: web, entry: front, from: { c1: 50%, c2: 50% }, rate: 300/s } 
     const graph = new ServiceGraphRecorder(['s0'], ['t0'], ['c0']);
     const orphan = replica(0, -1, 0, 0, {});
     expect(() =>
-      graph.call(callRecord(completedCall({ traffic: 0, cluster: 0 }, orphan, 0)), true, new Float64Array([1, 0])),
+      graph.call(
+        callRecord(completedCall({ traffic: 0, cluster: 0 }, orphan, 0)),
+        true,
+        new Float64Array([1, 0]),
+      ),
     ).toThrow(/endpoint 0 carries no deployment index/);
   });
 });
