@@ -7,7 +7,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Engine, RngStreams } from '../../src/des/index.js';
-import { RecordBuffer, RunRecorder, type RequestRecord } from '../../src/metrics/index.js';
+import {
+  RECORD_BUFFER_CAPACITY,
+  RecordBuffer,
+  RunRecorder,
+  type RequestRecord,
+} from '../../src/metrics/index.js';
 import { buildMesh, loadScenarioText, type Scenario } from '../../src/scenario/index.js';
 import type { Advance } from './measure.js';
 
@@ -121,7 +126,9 @@ export function meshAdvance(scenario: Scenario, seed = 1): Advance {
   const model = scenario.models[0];
   if (model === undefined) throw new Error('no model');
   const engine = new Engine(4096);
-  const recorder = new RecordBuffer(() => new CountingRecorder(benchShape(scenario)));
+  // RECORD_BUFFER=K: the ring's size, to compare sizes under callgrind (record-buffer.ts).
+  const capacity = Number(process.env['RECORD_BUFFER'] ?? RECORD_BUFFER_CAPACITY);
+  const recorder = new RecordBuffer(() => new CountingRecorder(benchShape(scenario)), capacity);
   const mesh = buildMesh(scenario, model, engine, new RngStreams(seed), recorder);
   mesh.start(scenario.durationMs);
   return (untilMs) => {
