@@ -188,6 +188,8 @@ export function runPart(
         : undefined,
     );
   };
+  // Without exports the run recorder is the buffer's only recorder (no dispatch through ExportRecorders
+  // in the replay loop); it is wrapped after the run only so that both cases are read alike below.
   const recorders = exporting
     ? record(scenario, model, seed, () => true, onProgress, exportsOf)
     : new ExportRecorders(
