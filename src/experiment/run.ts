@@ -9,10 +9,11 @@
  * `baselines: false`.
  */
 import { Engine, RngStreams } from '../des/index.js';
-import { Topology, istiodCount, istiodsOf, type DeploymentModel, type MeshObserver } from '../mesh/index.js';
+import { Topology, istiodCount, istiodsOf, type DeploymentModel } from '../mesh/index.js';
 import {
   FortioRecorder,
   ExportRecorders,
+  RecordBuffer,
   IstioTelemetryRecorder,
   type FortioRecord,
   ThresholdRecorder,
@@ -162,38 +163,42 @@ export function runPart(
     const baseline = simulate(scenario, model, seed, (j) => j !== part, onProgress);
     return { kind: 'baseline', fault: part, units: runUnitsToJSON(baseline.unitWindows) };
   }
-  let telemetry: IstioTelemetryRecorder | undefined;
-  let fortio: FortioRecorder | undefined;
-  let thresholds: ThresholdRecorder | undefined;
-  const extras = (run: MeshObserver, now: () => number): MeshObserver => {
-    if (options.telemetry === true) {
-      telemetry = new IstioTelemetryRecorder(telemetryShape(scenario, model, now));
-      fortio = new FortioRecorder(
-        scenario.mesh.traffic.map((t) => t.name),
-        scenario.warmupMs,
-        scenario.durationMs,
-      );
-    }
-    if (options.thresholds === true) {
-      thresholds = new ThresholdRecorder({
-        traffic: scenario.mesh.traffic.map((t) => t.name),
-        clusters: scenario.mesh.clusters.map((c) => c.name),
-        services: scenario.mesh.services.map((s) => s.name),
-        warmupMs: scenario.warmupMs,
-        durationMs: scenario.durationMs,
-        deadlineMs: scenario.slo.latencyMs.p99 ?? Infinity,
-      });
-    }
-    return new ExportRecorders(run, telemetry, fortio, thresholds);
+  const exporting = options.telemetry === true || options.thresholds === true;
+  const exportsOf = (run: RunRecorder, now: () => number): ExportRecorders => {
+    const telemetry = options.telemetry === true;
+    return new ExportRecorders(
+      run,
+      telemetry ? new IstioTelemetryRecorder(telemetryShape(scenario, model, now)) : undefined,
+      telemetry
+        ? new FortioRecorder(
+            scenario.mesh.traffic.map((t) => t.name),
+            scenario.warmupMs,
+            scenario.durationMs,
+          )
+        : undefined,
+      options.thresholds === true
+        ? new ThresholdRecorder({
+            traffic: scenario.mesh.traffic.map((t) => t.name),
+            clusters: scenario.mesh.clusters.map((c) => c.name),
+            services: scenario.mesh.services.map((s) => s.name),
+            warmupMs: scenario.warmupMs,
+            durationMs: scenario.durationMs,
+            deadlineMs: scenario.slo.latencyMs.p99 ?? Infinity,
+          })
+        : undefined,
+    );
   };
-  const recorder = simulate(
-    scenario,
-    model,
-    seed,
-    () => true,
-    onProgress,
-    options.telemetry === true || options.thresholds === true ? extras : undefined,
-  );
+  // Without exports the run recorder is the buffer's only recorder (no dispatch through ExportRecorders
+  // in the replay loop); it is wrapped after the run only so that both cases are read alike below.
+  const recorders = exporting
+    ? record(scenario, model, seed, () => true, onProgress, exportsOf)
+    : new ExportRecorders(
+        simulate(scenario, model, seed, () => true, onProgress),
+        undefined,
+        undefined,
+        undefined,
+      );
+  const { run: recorder, telemetry, fortio, thresholds } = recorders;
   const summary = recorder.summary({
     scenario: scenario.name,
     model: model.name,
@@ -300,27 +305,47 @@ export function simulate(
   seed: number,
   faultFilter: (index: number) => boolean,
   onProgress?: (fraction: number) => void,
-  /** Wraps the run's recorder with more records (Istio telemetry, Fortio, thresholds), given the clock. */
-  extra?: (run: MeshObserver, now: () => number) => MeshObserver,
 ): RunRecorder {
+  return record(scenario, model, seed, faultFilter, onProgress, (run) => run);
+}
+
+/**
+ * Builds and runs one simulation into the recorders `recordersOf` makes around the run's recorder (given
+ * the clock), and returns them once every record reached them. They are made inside the record buffer
+ * (record-buffer.ts), which is the mesh's observer, and reached only through its `drained()`: nothing
+ * here can read a recorder that has not seen the whole run.
+ */
+function record<S extends RunRecorder | ExportRecorders>(
+  scenario: Scenario,
+  model: DeploymentModel,
+  seed: number,
+  faultFilter: (index: number) => boolean,
+  onProgress: ((fraction: number) => void) | undefined,
+  recordersOf: (run: RunRecorder, now: () => number) => S,
+): S {
   const engine = new Engine(4096);
   const streams = new RngStreams(seed);
-  const recorder = new RunRecorder({
-    istiods: istiodCount(model),
-    clusters: scenario.mesh.clusters.map((c) => c.name),
-    services: scenario.mesh.services.map((s) => s.name),
-    externalServices: scenario.mesh.services.flatMap((s, i) => (s.external === undefined ? [] : [i])),
-    traffic: scenario.mesh.traffic.map((t) => t.name),
-    zones: new Topology(scenario.mesh.clusters).zones,
-    warmupMs: scenario.warmupMs,
-    durationMs: scenario.durationMs,
-    windowMs: scenario.windowMs,
-    deadlineMs: scenario.slo.latencyMs.p99 ?? Infinity,
-    sloAvailability: scenario.slo.availability,
-    now: () => engine.now,
-  });
-  const observer = extra === undefined ? recorder : extra(recorder, () => engine.now);
-  const mesh = buildMesh(scenario, model, engine, streams, observer, faultFilter);
+  const now = () => engine.now;
+  const buffer = new RecordBuffer(() =>
+    recordersOf(
+      new RunRecorder({
+        istiods: istiodCount(model),
+        clusters: scenario.mesh.clusters.map((c) => c.name),
+        services: scenario.mesh.services.map((s) => s.name),
+        externalServices: scenario.mesh.services.flatMap((s, i) => (s.external === undefined ? [] : [i])),
+        traffic: scenario.mesh.traffic.map((t) => t.name),
+        zones: new Topology(scenario.mesh.clusters).zones,
+        warmupMs: scenario.warmupMs,
+        durationMs: scenario.durationMs,
+        windowMs: scenario.windowMs,
+        deadlineMs: scenario.slo.latencyMs.p99 ?? Infinity,
+        sloAvailability: scenario.slo.availability,
+        now,
+      }),
+      now,
+    ),
+  );
+  const mesh = buildMesh(scenario, model, engine, streams, buffer, faultFilter);
   mesh.start(scenario.durationMs);
   const end = scenario.durationMs + DRAIN_MS;
   // Run in slices so progress can be reported; slicing does not change the event order.
@@ -330,6 +355,9 @@ export function simulate(
     onProgress?.(i / slices);
   }
   engine.run(end);
-  recorder.endOfRun({ pendingChanges: mesh.tracker.pendingChanges });
-  return recorder;
+  const recorders = buffer.drained();
+  const drained: RunRecorder | ExportRecorders = recorders;
+  const run = drained instanceof ExportRecorders ? drained.run : drained;
+  run.endOfRun({ pendingChanges: mesh.tracker.pendingChanges });
+  return recorders;
 }

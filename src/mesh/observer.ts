@@ -2,6 +2,11 @@
  * The only way data leaves the mesh: metrics/ implements this. Records are the live objects, read-only
  * to the observer, so that observing allocates nothing. They are valid during the callback only: requests,
  * calls and attempts are reused once done (request-pools.ts), so an observer copies what it keeps.
+ *
+ * A run's observer copies what its recorders read of the three hot hooks (`requestStarted`,
+ * `callCompleted`, `requestCompleted`) and records them later, in batches, out of the request path
+ * (metrics/record-buffer.ts): what a hot hook reports is its argument's fields at the call, never the
+ * mesh's state (or the clock) at the time it is recorded. The other hooks are recorded as they come.
  */
 import type { Call, MeshRequest } from './request.js';
 

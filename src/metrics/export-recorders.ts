@@ -1,34 +1,36 @@
 /**
- * The records a run keeps besides its summary, as one observer: Istio telemetry, Fortio's per-source
- * record and the thresholds' cells, each optional. One object calling concrete classes (no chain of tees,
- * no calls to the no-op methods) keeps what they add to the hot path small (npm run bench measures it).
+ * The records a run keeps besides its summary, as one recorder for the record buffer (record-buffer.ts) to
+ * replay into: Istio telemetry, Fortio's per-source record and the thresholds' cells, each optional. One
+ * object calling concrete classes (no chain of tees, no calls to the no-op methods) keeps the replay loop
+ * small (npm run bench measures it).
  */
-import type { Call, MeshObserver, MeshRequest } from '../mesh/index.js';
 import type { FortioRecorder } from './fortio-recorder.js';
 import type { IstioTelemetryRecorder } from './istio-telemetry-recorder.js';
+import type { CallRecord, RecordSink, RequestRecord, StartedRequestRecord } from './record-buffer.js';
+import type { RunRecorder } from './run-recorder.js';
 import type { ThresholdRecorder } from './threshold-recorder.js';
 
 /** Where a completed call goes besides the run's recorder. */
 interface CallRecorder {
-  callCompleted(call: Readonly<Call>): void;
+  callCompleted(call: Readonly<CallRecord>): void;
 }
 
 const NO_CALL_RECORDER: CallRecorder = { callCompleted() {} };
 
-export class ExportRecorders implements MeshObserver {
+export class ExportRecorders implements RecordSink {
   /**
    * The call's other recorders as one, chosen once: `callCompleted` is then two calls with no test, small
-   * enough that V8, inlining it into the mesh's attemptEnded, still inlines the run recorder's
-   * `callCompleted` too (with two optional calls it did not, and that call cost ~155 instructions a
-   * request out of line: callgrind, the bench mesh).
+   * enough that V8, inlining it into its caller, still inlines the run recorder's `callCompleted` too
+   * (with two optional calls it did not, and that call cost ~155 instructions a request out of line:
+   * callgrind, the bench mesh, when the caller was the mesh's attemptEnded).
    */
   private readonly calls: CallRecorder;
 
   constructor(
-    private readonly run: MeshObserver,
-    private readonly telemetry: IstioTelemetryRecorder | undefined,
-    private readonly fortio: FortioRecorder | undefined,
-    private readonly thresholds: ThresholdRecorder | undefined,
+    readonly run: RunRecorder,
+    readonly telemetry: IstioTelemetryRecorder | undefined,
+    readonly fortio: FortioRecorder | undefined,
+    readonly thresholds: ThresholdRecorder | undefined,
   ) {
     this.calls =
       telemetry === undefined
@@ -43,16 +45,16 @@ export class ExportRecorders implements MeshObserver {
             };
   }
 
-  requestStarted(r: Readonly<MeshRequest>): void {
+  requestStarted(r: Readonly<StartedRequestRecord>): void {
     this.run.requestStarted(r);
   }
 
-  callCompleted(call: Readonly<Call>): void {
+  callCompleted(call: Readonly<CallRecord>): void {
     this.run.callCompleted(call);
     this.calls.callCompleted(call);
   }
 
-  requestCompleted(r: Readonly<MeshRequest>): void {
+  requestCompleted(r: Readonly<RequestRecord>): void {
     this.run.requestCompleted(r);
     this.fortio?.requestCompleted(r);
     this.thresholds?.requestCompleted(r);
@@ -69,12 +71,12 @@ export class ExportRecorders implements MeshObserver {
   }
 
   pushed(sinceStartMs: number | undefined): void {
-    this.run.pushed(sinceStartMs);
+    this.run.pushed();
     this.telemetry?.pushed(sinceStartMs);
   }
 
   xdsClients(istiod: string, count: number): void {
-    this.run.xdsClients(istiod, count);
+    this.run.xdsClients();
     this.telemetry?.xdsClients(istiod, count);
   }
 

@@ -9,7 +9,6 @@
  * Like the run summary, a request counts when it started after warm-up, whenever it finished. A request
  * that got no response (the client gave up) is Fortio's -1, its code for a socket error.
  */
-import type { MeshObserver, MeshRequest } from '../mesh/index.js';
 import { isFailure } from '../mesh/index.js';
 import {
   FORTIO_RESOLUTION_S,
@@ -17,6 +16,7 @@ import {
   type FortioHistogramData,
   fortioHistogramData,
 } from './fortio-histogram.js';
+import type { RecordSink, RequestRecord } from './record-buffer.js';
 
 export interface FortioTrafficRecord {
   readonly traffic: string;
@@ -39,7 +39,7 @@ export interface FortioRecord {
 const CODES = 1000;
 
 /** Records requests per traffic source; every other event passes by. */
-export class FortioRecorder implements MeshObserver {
+export class FortioRecorder implements RecordSink {
   private readonly all: FortioHistogram[];
   private readonly errors: FortioHistogram[];
   /** Per traffic source, count by code + 1 (codes -1 .. 999: Fortio's -1 and HTTP's); others in `otherCodes`. */
@@ -57,7 +57,7 @@ export class FortioRecorder implements MeshObserver {
     this.otherCodes = traffic.map(() => new Map());
   }
 
-  requestStarted(_r: Readonly<MeshRequest>): void {}
+  requestStarted(): void {}
 
   /**
    * The warm-up test alone, the recording in a method of its own: a hook optimized during the warm-up,
@@ -65,11 +65,11 @@ export class FortioRecorder implements MeshObserver {
    * for the rest of the run, so each duration crossed `record` boxed (s30-box found this in the run
    * recorder's hooks).
    */
-  requestCompleted(r: Readonly<MeshRequest>): void {
+  requestCompleted(r: Readonly<RequestRecord>): void {
     if (r.startMs >= this.warmupMs) this.recordRequest(r);
   }
 
-  private recordRequest(r: Readonly<MeshRequest>): void {
+  private recordRequest(r: Readonly<RequestRecord>): void {
     const s = (r.endMs - r.startMs) / 1000;
     (this.all[r.traffic] as FortioHistogram).record(s);
     if (isFailure(r.responseCode)) (this.errors[r.traffic] as FortioHistogram).record(s);

@@ -65,6 +65,16 @@ export {
 } from './fortio-histogram.js';
 export { ThresholdRecorder, type ThresholdRecord, type ThresholdCellJSON } from './threshold-recorder.js';
 export { ExportRecorders } from './export-recorders.js';
+export {
+  RecordBuffer,
+  RECORD_BUFFER_CAPACITY,
+  type RecordSink,
+  type StartedRequestRecord,
+  type RequestRecord,
+  type CallRecord,
+  type RecordedService,
+  type RecordedProxy,
+} from './record-buffer.js';
 export { estimateTelemetrySeries, OUTCOMES_PER_PAIR } from './telemetry-series-estimate.js';
 export {
   ServiceGraphRecorder,

@@ -18,7 +18,7 @@
  * Memory grows with windows times label sets, never with requests. The hot path does array indexing per
  * report and a table lookup of the duration's bucket (a scan of the bounds above 1 s; see the class comment).
  */
-import type { Call, Endpoint, MeshObserver, MeshRequest } from '../mesh/index.js';
+import type { Endpoint } from '../mesh/index.js';
 import { formatResponseFlags, ResponseFlag } from '../mesh/index.js';
 import type {
   IstioTelemetry,
@@ -27,6 +27,7 @@ import type {
   TelemetryWorkload,
 } from './istio-telemetry.js';
 import { IstiodTelemetryRecorder } from './istiod-telemetry-recorder.js';
+import type { CallRecord, RecordSink } from './record-buffer.js';
 
 /**
  * Envoy's default histogram buckets, which Istio's sidecars use for `istio_request_duration_milliseconds`
@@ -133,7 +134,7 @@ function grownTo(a: Int32Array<ArrayBuffer>, i: number, fill: number): Int32Arra
  * per pair its last outcome (code, flags) with both reporters' series (calls of a pair nearly always end
  * the same way); a Map by `code * 4096 + flags` only when the outcome changes.
  */
-export class IstioTelemetryRecorder implements MeshObserver {
+export class IstioTelemetryRecorder implements RecordSink {
   private readonly windows: number;
   private readonly namespace: string;
   private readonly warmupMs: number;
@@ -235,10 +236,10 @@ export class IstioTelemetryRecorder implements MeshObserver {
    * method, reading the call again: property reads that the hot path rarely makes deoptimized it when first
    * made there (V8 had no type feedback for them).
    */
-  private sourceWorkload(call: Readonly<Call>): number {
+  private sourceWorkload(call: Readonly<CallRecord>): number {
     const from = call.source.endpoint;
     return from === undefined
-      ? this.clientWorkload(call.request.traffic, call.source.cluster)
+      ? this.clientWorkload(call.traffic, call.source.cluster)
       : this.endpointWorkload(from);
   }
 
@@ -400,8 +401,8 @@ export class IstioTelemetryRecorder implements MeshObserver {
     return at;
   }
 
-  requestStarted(_r: Readonly<MeshRequest>): void {}
-  requestCompleted(_r: Readonly<MeshRequest>): void {}
+  requestStarted(): void {}
+  requestCompleted(): void {}
 
   /**
    * A call's two reports. The common case, every lookup a hit (the call's workloads and pair known, its
@@ -410,7 +411,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
    * again after the branches met (~445 instructions a call, callgrind, the bench mesh). Anything else goes
    * to `record`, which does the same writes the general way; nothing is written before that choice.
    */
-  callCompleted(call: Readonly<Call>): void {
+  callCompleted(call: Readonly<CallRecord>): void {
     const sentMs = call.sentMs;
     if (sentMs < this.warmupMs) return;
     const endMs = call.endMs;
@@ -425,7 +426,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
     const n = byEndpoint.length;
     const src =
       from === undefined
-        ? (this.clients[call.request.traffic * this.clusterCount + proxy.cluster] ?? -1)
+        ? (this.clients[call.traffic * this.clusterCount + proxy.cluster] ?? -1)
         : from.id < n
           ? (byEndpoint[from.id] as number)
           : -1;
@@ -471,7 +472,7 @@ export class IstioTelemetryRecorder implements MeshObserver {
   }
 
   /** `callCompleted` the general way: any call, first lookups and new series included. */
-  private record(call: Readonly<Call>): void {
+  private record(call: Readonly<CallRecord>): void {
     const sentMs = call.sentMs;
     // Every field read once, before any call (each call after a read makes V8 check the object's map again).
     const endMs = call.endMs;

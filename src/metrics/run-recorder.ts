@@ -13,7 +13,6 @@
  * counts, min and max merge exactly), and only their sums, which depend on the order values arrive in, are
  * kept apart (issue 17 point 4: three histogram records per request were ~300 instructions).
  */
-import type { Call, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { formatResponseFlags, isFailure } from '../mesh/index.js';
 import { ControlPlaneRecorder } from './control-plane-recorder.js';
 import {
@@ -29,6 +28,7 @@ import { UnitWindows, type UnitWindowsJSON } from './unit-windows.js';
 import { RECOVERY_SLICES_PER_WINDOW, RecoveryTrace, type RecoveryTraceJSON } from './recovery-trace.js';
 import { ServiceGraphRecorder } from './service-graph.js';
 import { VersionTallies, type ServiceVersionBreakdown } from './version-breakdown.js';
+import type { CallRecord, RecordSink, RequestRecord, StartedRequestRecord } from './record-buffer.js';
 
 function withVersions(rows: ServiceVersionBreakdown[]): { byServiceVersion?: ServiceVersionBreakdown[] } {
   return rows.length === 0 ? {} : { byServiceVersion: rows };
@@ -129,7 +129,7 @@ interface QueueTally {
 }
 
 /** The observer of one run: streaming state in, a `RunSummary` out. */
-export class RunRecorder implements MeshObserver {
+export class RunRecorder implements RecordSink {
   private started = 0;
   /**
    * Requests in all, by cluster and by traffic: sums only; their histograms are merged from the request
@@ -217,19 +217,19 @@ export class RunRecorder implements MeshObserver {
   // site by how often the calling function reached it. A hook optimized in the warm-up returned early
   // nearly every time, so TurboFan inlined none of its callees for the rest of the run, and every double
   // (a latency, its log) crossed a real call boxed as a HeapNumber: ~100 B a request (s30).
-  requestStarted(r: Readonly<MeshRequest>): void {
+  requestStarted(r: Readonly<StartedRequestRecord>): void {
     if (r.startMs >= this.shape.warmupMs) this.recordStart(r);
   }
 
-  requestCompleted(r: Readonly<MeshRequest>): void {
+  requestCompleted(r: Readonly<RequestRecord>): void {
     if (r.startMs >= this.shape.warmupMs) this.recordRequest(r);
   }
 
-  callCompleted(call: Readonly<Call>): void {
+  callCompleted(call: Readonly<CallRecord>): void {
     if (call.sentMs >= this.shape.warmupMs) this.recordCall(call);
   }
 
-  private recordStart(r: Readonly<MeshRequest>): void {
+  private recordStart(r: Readonly<StartedRequestRecord>): void {
     this.started++;
     this.units.recovery?.start(r.startMs);
     this.units.requests.start(
@@ -238,7 +238,7 @@ export class RunRecorder implements MeshObserver {
     );
   }
 
-  private recordRequest(r: Readonly<MeshRequest>): void {
+  private recordRequest(r: Readonly<RequestRecord>): void {
     const ok = !isFailure(r.responseCode);
     const latency = r.endMs - r.startMs;
     const late = ok && latency > this.deadlineMs;
@@ -285,7 +285,7 @@ export class RunRecorder implements MeshObserver {
     this.lastResponse = entry;
   }
 
-  private recordCall(call: Readonly<Call>): void {
+  private recordCall(call: Readonly<CallRecord>): void {
     const service = call.service.index;
     const ok = !isFailure(call.responseCode);
     const latency = call.endMs - call.sentMs;

@@ -18,8 +18,9 @@
  * An edge's tally is the finest cell of a call's latency: the recorder's per-service and per-version
  * breakdowns keep sums only and merge the histograms of their edges (`tallies`).
  */
-import type { Call, Endpoint } from '../mesh/index.js';
+import type { Endpoint } from '../mesh/index.js';
 import { formatResponseFlags } from '../mesh/index.js';
+import type { CallRecord } from './record-buffer.js';
 import { Tally, round, type TallySums } from './tally.js';
 
 /** One edge of the service graph: what a calling proxy saw of its calls to one destination workload. */
@@ -131,7 +132,7 @@ export class ServiceGraphRecorder {
    * @param ok - a final response that is not 5xx (the caller's `isFailure` verdict: an error otherwise).
    * @param latency - the call's latency in ms and its natural log, [ms, ln] (LogHistogram.recordCell).
    */
-  call(call: Readonly<Call>, ok: boolean, latency: Float64Array): EdgeCell {
+  call(call: Readonly<CallRecord>, ok: boolean, latency: Float64Array): EdgeCell {
     if (call.service.external !== undefined) this.external.add(call.service.index);
     const cell = this.edgeOf(call);
     cell.tally.addCell(ok, latency, -1);
@@ -154,7 +155,7 @@ export class ServiceGraphRecorder {
    * case is here, a replica's call served by its service's replica on an edge seen before, so that V8
    * inlines it into `call`; the rest is in functions of its own.
    */
-  private edgeOf(call: Readonly<Call>): EdgeCell {
+  private edgeOf(call: Readonly<CallRecord>): EdgeCell {
     const caller = call.source.endpoint;
     const source = caller !== undefined ? this.replicaNode(caller) : this.proxyNode(call);
     const endpoint = call.endpoint;
@@ -169,14 +170,14 @@ export class ServiceGraphRecorder {
    * The node of a call with no replica behind its proxy: a client's; from a router, the ingress gateway's
    * (one node per cluster after the traffic sources), as Kiali draws istio-ingressgateway.
    */
-  private proxyNode(call: Readonly<Call>): number {
+  private proxyNode(call: Readonly<CallRecord>): number {
     const proxy = call.source;
     let source: number | undefined;
     if (proxy.nodeType !== 'router') {
-      const k = call.request.traffic * this.clusters.length + proxy.cluster;
+      const k = call.traffic * this.clusters.length + proxy.cluster;
       source = this.clientNode[k];
       if (source === undefined) {
-        source = this.node(this.services.length + call.request.traffic, 0, proxy.cluster);
+        source = this.node(this.services.length + call.traffic, 0, proxy.cluster);
         this.clientNode[k] = source;
       }
     } else {
@@ -194,7 +195,7 @@ export class ServiceGraphRecorder {
    * with no cluster), or routed to another service's replica (a node of the service it called, found by
    * key: rare, a VirtualService routing to another host).
    */
-  private otherDestination(call: Readonly<Call>): number {
+  private otherDestination(call: Readonly<CallRecord>): number {
     const endpoint = call.endpoint;
     const service = call.service.index;
     if (endpoint !== undefined) return this.node(service, this.version(endpoint.labels), endpoint.cluster);

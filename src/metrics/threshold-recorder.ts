@@ -6,8 +6,8 @@
  *
  * Plain data out (`ThresholdRecord`); experiment/thresholds.ts evaluates the expressions.
  */
-import type { Call, MeshObserver, MeshRequest } from '../mesh/index.js';
 import { isFailure } from '../mesh/index.js';
+import type { CallRecord, RecordSink, RequestRecord } from './record-buffer.js';
 import { LogHistogram, type LogHistogramJSON } from './stats/index.js';
 
 export interface ThresholdCellJSON {
@@ -59,7 +59,7 @@ class Cell {
   }
 }
 
-export class ThresholdRecorder implements MeshObserver {
+export class ThresholdRecorder implements RecordSink {
   private readonly requests: Cell[];
   private readonly calls: Cell[];
 
@@ -78,27 +78,27 @@ export class ThresholdRecorder implements MeshObserver {
     this.calls = shape.services.map(() => new Cell());
   }
 
-  requestStarted(_r: Readonly<MeshRequest>): void {}
+  requestStarted(): void {}
 
   /*
    * Each hook holds the warm-up test alone and records in a method of its own, as the run and Fortio
    * recorders do: a hook optimized during the warm-up, when it returned early nearly every time, had its
    * calls weighed as cold by TurboFan and none inlined for the rest of the run (s30-box).
    */
-  requestCompleted(r: Readonly<MeshRequest>): void {
+  requestCompleted(r: Readonly<RequestRecord>): void {
     if (r.startMs >= this.shape.warmupMs) this.recordRequest(r);
   }
 
-  callCompleted(call: Readonly<Call>): void {
+  callCompleted(call: Readonly<CallRecord>): void {
     if (call.sentMs >= this.shape.warmupMs) this.recordCall(call);
   }
 
-  private recordRequest(r: Readonly<MeshRequest>): void {
+  private recordRequest(r: Readonly<RequestRecord>): void {
     const cell = this.requests[r.traffic * this.shape.clusters.length + r.clientCluster];
     cell?.add(!isFailure(r.responseCode), r.endMs - r.startMs, this.shape.deadlineMs);
   }
 
-  private recordCall(call: Readonly<Call>): void {
+  private recordCall(call: Readonly<CallRecord>): void {
     this.calls[call.service.index]?.add(!isFailure(call.responseCode), call.endMs - call.sentMs, Infinity);
   }
 

@@ -68,6 +68,6 @@ console.log(
     sets: sets.size,
     setHosts,
     peakMB: +(peak / 2 ** 20).toFixed(1),
-    calls: recorder.summary({ scenario: 'x', seed: 1, rerun: '', version: '' }).requests.total,
+    calls: recorder.drained().summary({ scenario: 'x', seed: 1, rerun: '', version: '' }).requests.total,
   }),
 );

@@ -7,8 +7,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Engine, RngStreams } from '../../src/des/index.js';
-import { RunRecorder } from '../../src/metrics/index.js';
-import type { MeshRequest } from '../../src/mesh/index.js';
+import {
+  RECORD_BUFFER_CAPACITY,
+  RecordBuffer,
+  RunRecorder,
+  type RequestRecord,
+} from '../../src/metrics/index.js';
 import { buildMesh, loadScenarioText, type Scenario } from '../../src/scenario/index.js';
 import type { Advance } from './measure.js';
 
@@ -65,9 +69,9 @@ const benchShape = (scenario: Scenario): ConstructorParameters<typeof RunRecorde
   windowMs: scenario.windowMs,
 });
 
-/** The run recorder the mesh benches attach. */
-export function benchRecorder(scenario: Scenario): RunRecorder {
-  return new RunRecorder(benchShape(scenario));
+/** The run recorder the mesh benches attach, behind the record buffer a run puts it behind (run.ts). */
+export function benchRecorder(scenario: Scenario): RecordBuffer<RunRecorder> {
+  return new RecordBuffer(() => new RunRecorder(benchShape(scenario)));
 }
 
 export function meshBench(durationS: number): MeshBenchResult {
@@ -93,7 +97,7 @@ export function meshBench(durationS: number): MeshBenchResult {
   const t1 = performance.now();
   engine.run(scenario.durationMs + 60_000);
   seconds += (performance.now() - t1) / 1000;
-  const summary = recorder.summary({ scenario: scenario.name, seed: 1, rerun: '', version: '' });
+  const summary = recorder.drained().summary({ scenario: scenario.name, seed: 1, rerun: '', version: '' });
   gc?.();
   return {
     requests: summary.requests.total,
@@ -107,7 +111,7 @@ export function meshBench(durationS: number): MeshBenchResult {
 /** The bench recorder, counting the requests that completed (warm-up included) for per-slice rates. */
 class CountingRecorder extends RunRecorder {
   completed = 0;
-  override requestCompleted(r: Readonly<MeshRequest>): void {
+  override requestCompleted(r: Readonly<RequestRecord>): void {
     this.completed++;
     super.requestCompleted(r);
   }
@@ -122,11 +126,13 @@ export function meshAdvance(scenario: Scenario, seed = 1): Advance {
   const model = scenario.models[0];
   if (model === undefined) throw new Error('no model');
   const engine = new Engine(4096);
-  const recorder = new CountingRecorder(benchShape(scenario));
+  // RECORD_BUFFER=K: the ring's size, to compare sizes under callgrind (record-buffer.ts).
+  const capacity = Number(process.env['RECORD_BUFFER'] ?? RECORD_BUFFER_CAPACITY);
+  const recorder = new RecordBuffer(() => new CountingRecorder(benchShape(scenario)), capacity);
   const mesh = buildMesh(scenario, model, engine, new RngStreams(seed), recorder);
   mesh.start(scenario.durationMs);
   return (untilMs) => {
     engine.run(untilMs);
-    return recorder.completed;
+    return recorder.drained().completed;
   };
 }

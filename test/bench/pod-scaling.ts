@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { Engine, RngStreams } from '../../src/des/index.js';
-import { RunRecorder } from '../../src/metrics/index.js';
+import { RecordBuffer, RunRecorder } from '../../src/metrics/index.js';
 import type { Call, MeshObserver, MeshRequest } from '../../src/mesh/index.js';
 import { buildMesh, loadScenarioText, type Scenario } from '../../src/scenario/index.js';
 import { interleave, median, SETTLE_LIMIT_MS, spread, sum, type Advance } from './measure.js';
@@ -98,15 +98,18 @@ export function runScaling(scenario: Scenario, warmupS: number, windowS: number,
   gc?.();
   const { heapUsed: before, arrayBuffers: buffersBefore } = process.memoryUsage();
   const engine = new Engine(4096);
-  const recorder = new RunRecorder({
-    istiods: scenario.mesh.clusters.length,
-    clusters: scenario.mesh.clusters.map((c) => c.name),
-    services: scenario.mesh.services.map((s) => s.name),
-    traffic: scenario.mesh.traffic.map((t) => t.name),
-    warmupMs: warmupS * 1000,
-    durationMs: scenario.durationMs,
-    windowMs: scenario.windowMs,
-  });
+  const recorder = new RecordBuffer(
+    () =>
+      new RunRecorder({
+        istiods: scenario.mesh.clusters.length,
+        clusters: scenario.mesh.clusters.map((c) => c.name),
+        services: scenario.mesh.services.map((s) => s.name),
+        traffic: scenario.mesh.traffic.map((t) => t.name),
+        warmupMs: warmupS * 1000,
+        durationMs: scenario.durationMs,
+        windowMs: scenario.windowMs,
+      }),
+  );
   const mesh = buildMesh(scenario, model, engine, new RngStreams(1), recorder);
   mesh.start(scenario.durationMs);
   let peak = 0;
@@ -134,7 +137,7 @@ export function runScaling(scenario: Scenario, warmupS: number, windowS: number,
     cpuSeconds += (c.user + c.system) / 1e6;
     sample();
   }
-  const summary = recorder.summary({ scenario: scenario.name, seed: 1, rerun: '', version: '' });
+  const summary = recorder.drained().summary({ scenario: scenario.name, seed: 1, rerun: '', version: '' });
   const pods = new Map(
     scenario.mesh.services.map((s) => [s.name, s.deployments.reduce((n, d) => n + d.replicas, 0)]),
   );

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, type ThresholdOutcome } from '../../src/experiment/index.js';
-import type { Call, MeshRequest } from '../../src/mesh/index.js';
-import { ThresholdRecorder, type RunSummary } from '../../src/metrics/index.js';
+import type { MeshRequest } from '../../src/mesh/index.js';
+import { ThresholdRecorder, type CallRecord, type RunSummary } from '../../src/metrics/index.js';
 import {
   THRESHOLD_METRICS,
   parseThresholdExpression,
@@ -57,7 +57,7 @@ const call = (service: number, ms: number, code = 200) =>
     sentMs: 1,
     endMs: 1 + ms,
     responseCode: code,
-  } as unknown as Call);
+  } as unknown as CallRecord);
 for (let i = 0; i < 90; i++) request(0, 0, 10); // web/a: 90 at 10 ms
 for (let i = 0; i < 10; i++) request(0, 0, 200); // web/a: 10 at 200 ms (answered, late)
 for (let i = 0; i < 45; i++) request(0, 1, 20); // web/b: 45 at 20 ms

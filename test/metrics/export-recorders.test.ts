@@ -4,10 +4,11 @@
  * combinations of telemetry and thresholds is checked, not only the one the export uses.
  */
 import { describe, expect, it } from 'vitest';
-import type { Call, MeshObserver, MeshRequest } from '../../src/mesh/index.js';
 import { ExportRecorders } from '../../src/metrics/export-recorders.js';
 import type { FortioRecorder } from '../../src/metrics/fortio-recorder.js';
 import type { IstioTelemetryRecorder } from '../../src/metrics/istio-telemetry-recorder.js';
+import type { CallRecord, RequestRecord } from '../../src/metrics/record-buffer.js';
+import type { RunRecorder } from '../../src/metrics/run-recorder.js';
 import type { ThresholdRecorder } from '../../src/metrics/threshold-recorder.js';
 
 /** A recorder that logs `name:event` for the hooks ExportRecorders forwards. */
@@ -25,8 +26,8 @@ function logger(name: string, log: string[]) {
   };
 }
 
-const call = {} as Readonly<Call>;
-const request = {} as Readonly<MeshRequest>;
+const call = {} as Readonly<CallRecord>;
+const request = {} as Readonly<RequestRecord>;
 
 describe('ExportRecorders', () => {
   for (const withTelemetry of [false, true])
@@ -34,7 +35,7 @@ describe('ExportRecorders', () => {
       it(`forwards calls and requests (telemetry ${withTelemetry}, thresholds ${withThresholds})`, () => {
         const log: string[] = [];
         const recorders = new ExportRecorders(
-          logger('run', log) as unknown as MeshObserver,
+          logger('run', log) as unknown as RunRecorder,
           withTelemetry ? (logger('telemetry', log) as unknown as IstioTelemetryRecorder) : undefined,
           logger('fortio', log) as unknown as FortioRecorder,
           withThresholds ? (logger('thresholds', log) as unknown as ThresholdRecorder) : undefined,

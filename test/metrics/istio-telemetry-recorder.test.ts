@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../../src/mesh/index.js';
+import { callRecord } from './call-record.js';
 import {
   ISTIO_DURATION_BUCKETS_MS,
   IstioTelemetryRecorder,
@@ -77,7 +78,7 @@ describe('IstioTelemetryRecorder pair table', () => {
         flags,
         i / 5,
       );
-      recorder.callCompleted(c);
+      recorder.callCompleted(callRecord(c));
       const dst = routed ? `s${service}@c${(2 * service) % CLUSTERS}` : '-';
       const key = `${from === SERVICES ? 't' : `s${from}`}@c0>${dst}|s${service}|${code}`;
       expected.set(key, (expected.get(key) ?? 0) + 1);
@@ -154,7 +155,7 @@ describe('IstioTelemetryRecorder pair table', () => {
         service: { index: 1 },
         request: { traffic: 0 },
       } as unknown as Readonly<Call>;
-      recorder.callCompleted(c);
+      recorder.callCompleted(callRecord(c));
       const pair = `${from === undefined ? 't' : 'a'}>${i % 2}|${code}`;
       add(`source|${pair}`, c.endMs - c.sentMs);
       if (served) add(`destination|${pair}`, c.endMs - c.arrivedMs);

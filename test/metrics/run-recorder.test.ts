@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Engine, RngStreams } from '../../src/des/index.js';
 import { Mesh, MeshRequest } from '../../src/mesh/index.js';
-import { RunRecorder, type RecorderShape, type RecorderStateSize } from '../../src/metrics/index.js';
+import {
+  RecordBuffer,
+  RunRecorder,
+  type RecorderShape,
+  type RecorderStateSize,
+} from '../../src/metrics/index.js';
 import { call, meshConfig, service, traffic } from '../helpers/mesh-config.js';
 
 const SHAPE: RecorderShape = {
@@ -183,18 +188,22 @@ function recorderState(
     { sidecar: { latency: { dist: 'lognormal', median: 0.5, p99: 1.4 } } },
   );
   const engine = new Engine(4096);
-  const recorder = new RunRecorder({
-    istiods: 2,
-    clusters: ['c1', 'c2'],
-    services: ['front', 'back'],
-    traffic: ['t'],
-    warmupMs: 0,
-    durationMs,
-    windowMs: 2000,
-    now: () => engine.now,
-  });
-  const mesh = new Mesh(engine, new RngStreams(3), config, recorder);
+  const buffer = new RecordBuffer(
+    () =>
+      new RunRecorder({
+        istiods: 2,
+        clusters: ['c1', 'c2'],
+        services: ['front', 'back'],
+        traffic: ['t'],
+        warmupMs: 0,
+        durationMs,
+        windowMs: 2000,
+        now: () => engine.now,
+      }),
+  );
+  const mesh = new Mesh(engine, new RngStreams(3), config, buffer);
   mesh.start(durationMs);
   engine.run(durationMs + 10_000);
+  const recorder = buffer.drained();
   return { requests: recorder.summary(meta).requests.total, size: recorder.stateSize() };
 }

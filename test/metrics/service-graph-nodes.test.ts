@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Engine, RngStreams } from '../../src/des/index.js';
 import type { Call, Endpoint, MeshObserver } from '../../src/mesh/index.js';
+import { callRecord } from './call-record.js';
 import { ServiceGraphRecorder } from '../../src/metrics/service-graph.js';
 import { buildMesh } from '../../src/scenario/index.js';
 import { loadInline } from '../helpers/mesh-run.js';
@@ -171,7 +172,7 @@ describe('metrics/service-graph nodes by deployment', () => {
             const own = served?.service ?? 0;
             const service = c.routed ? (own + 1) % SERVICES : own;
             const call = completedCall(caller, served, service);
-            graph.call(call, true, new Float64Array([1, 0]));
+            graph.call(callRecord(call), true, new Float64Array([1, 0]));
             reference.call(call);
           }
           expect(graphEdges(graph)).toEqual(referenceEdges(reference));
@@ -212,7 +213,7 @@ traffic: [ { name: web, entry: front, from: { c1: 50%, c2: 50% }, rate: 300/s } 
       requestCompleted() {},
       callCompleted(c) {
         if (c.endpoint !== undefined) served.set(c.endpoint.id, c.endpoint);
-        graph.call(c, true, new Float64Array([1, 0]));
+        graph.call(callRecord(c), true, new Float64Array([1, 0]));
         reference.call(c);
       },
       converged() {},
@@ -248,7 +249,11 @@ traffic: [ { name: web, entry: front, from: { c1: 50%, c2: 50% }, rate: 300/s } 
     const graph = new ServiceGraphRecorder(['s0'], ['t0'], ['c0']);
     const orphan = replica(0, -1, 0, 0, {});
     expect(() =>
-      graph.call(completedCall({ traffic: 0, cluster: 0 }, orphan, 0), true, new Float64Array([1, 0])),
+      graph.call(
+        callRecord(completedCall({ traffic: 0, cluster: 0 }, orphan, 0)),
+        true,
+        new Float64Array([1, 0]),
+      ),
     ).toThrow(/endpoint 0 carries no deployment index/);
   });
 });
