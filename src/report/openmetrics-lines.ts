@@ -6,6 +6,7 @@
  */
 import {
   type ChunkWriter,
+  copy,
   type LineStarts,
   type SampleLines,
   type SampleValues,
@@ -194,7 +195,7 @@ function copyLabels(parts: LineParts, labels: Uint8Array, all: Uint8Array): void
   const { joinBytes } = parts;
   let at = (parts.heads[0] as Uint8Array).length;
   for (let j = 0; j < joinBytes.length; j++) {
-    all.set(labels, at);
+    copy.call(all, labels, at); // not `all.set` (see `copy`)
     at += stride + (joinBytes[j] as number);
   }
 }
