@@ -21,6 +21,8 @@
  * callCompleted dispatch ~37 a call. RunRecorder's callCompleted is never inlined, plain or not (over
  * V8's bytecode limit for inlining), so the wrapper costs no inlining. Totals of two such runs move by
  * +-15 M between trees for JIT and GC timing: compare functions, not totals.
+ * Those figures predate the record buffer (src/metrics/record-buffer.ts): the recorders, dispatch included,
+ * now run in its replay loop, not inside the mesh's attemptEnded and completeRequest.
  *
  * What is timed is the CPU time (user + system, every thread: V8 compiles on background threads) of the
  * work after the modules are loaded, ending with a full collection so that each side pays for collecting
