@@ -1,7 +1,7 @@
 /**
  * Engine events and timers the mesh schedules per request, call and try on the 3-cluster bench, by callback
  * (the minimal model schedules 10 per request: an arrival, then per call the arrival at a replica, the end of
- * service and the answer's return). Run: `node --import tsx test/bench/event-counts.ts [seconds]`. Callbacks are
+ * service and the answer's return). Run: `node --import tsx/esm test/bench/event-counts.ts [seconds]`. Callbacks are
  * named as their fields: `arrive` counts both the load generator's arrivals and tries reaching a replica.
  *
  * A per-call timer (route or per-try timeout) or a hop the minimal model does not have would show here as a

@@ -4,7 +4,7 @@
  * the CPU time of the work (after the modules are loaded: both sides load the same), the OpenMetrics bytes
  * and label sets.
  *
- *   node --expose-gc --import tsx test/bench/export-cost-side.ts plain|export DURATION_S
+ *   node --expose-gc --import tsx/esm test/bench/export-cost-side.ts plain|export DURATION_S
  */
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@
  *   tick by 10 ms); the process's user and system time (getrusage; system is mostly the texts' writes);
  *   its minor page faults; and the main thread's collection pauses (PerformanceObserver 'gc', wall ms).
  *
- *   node --expose-gc --import tsx test/bench/export-cost-split.ts [PAIRS] [DURATION_S]
+ *   node --expose-gc --import tsx/esm test/bench/export-cost-split.ts [PAIRS] [DURATION_S]
  *
  * prints each phase's median over PAIRS pairs of sides in alternating order (as export-cost.ts runs them).
  * One side alone: `... export-cost-split.ts side plain|export DURATION_S` (one JSON line).
@@ -137,7 +137,7 @@ const SELF = fileURLToPath(import.meta.url);
 function runSide(mode: Mode, durationS: number): SplitPhase[] {
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', SELF, 'side', mode, String(durationS)],
+    ['--expose-gc', '--import', 'tsx/esm', SELF, 'side', mode, String(durationS)],
     { encoding: 'utf8' },
   );
   if (child.status !== 0) throw new Error(`export split: the ${mode} side failed: ${child.stderr}`);

@@ -62,7 +62,7 @@ const CPU_AT_EXIT = `data:text/javascript,process.on('exit', () => { const u = p
 function runSide(mode: 'plain' | 'export', durationS: number): ExportSide {
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', SIDE, mode, String(durationS)],
+    ['--expose-gc', '--import', 'tsx/esm', SIDE, mode, String(durationS)],
     { encoding: 'utf8' },
   );
   if (child.status !== 0) throw new Error(`export bench: the ${mode} side failed: ${child.stderr}`);

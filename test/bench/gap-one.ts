@@ -6,7 +6,7 @@
  *
  *   MARK_DIR=/tmp/x valgrind --tool=callgrind --cache-sim=yes --LL=1048576,16,64 --branch-sim=yes \
  *     --dump-instr=yes node --expose-gc --single-threaded --predictable --predictable-gc-schedule --perf-basic-prof \
- *     --import tsx test/bench/gap-one.ts mesh|mesh-null|minimal SECONDS MARK1 MARK2
+ *     --import tsx/esm test/bench/gap-one.ts mesh|mesh-null|minimal SECONDS MARK1 MARK2
  *
  * With PROGRESS=1 (and no marks) it prints a line per simulated second, to place `--trace-gc-nvp`'s
  * collections in simulated time.

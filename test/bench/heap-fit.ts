@@ -3,7 +3,7 @@
  * shape) and prints its peak live heap (after a full collection, at ten points, minus the heap before
  * building) with what it held: pods, proxy-service pairs, pooled connections, shared sets and their hosts.
  *
- *   node --expose-gc --import tsx test/bench/heap-fit.ts CHAINS LENGTH REPLICAS CLUSTERS DURATION_S
+ *   node --expose-gc --import tsx/esm test/bench/heap-fit.ts CHAINS LENGTH REPLICAS CLUSTERS DURATION_S
  *   e.g. 4 3 278 3 40 (10,008 pods in 4 chains of 3), 12 1 278 3 40 (the same pods, called by clients only)
  */
 import { Engine, RngStreams } from '../../src/des/index.js';

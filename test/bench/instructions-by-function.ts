@@ -4,8 +4,8 @@
  * sample time on a loaded machine; this counts, so two trees compare exactly (up to JIT timing).
  *
  *   valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file=/tmp/cg.out \
- *     node --single-threaded --predictable --predictable-gc-schedule --perf-basic-prof --import tsx some-run.ts
- *   node --import tsx test/bench/instructions-by-function.ts /tmp/cg.out /tmp/perf-<pid>.map [top]
+ *     node --single-threaded --predictable --predictable-gc-schedule --perf-basic-prof --import tsx/esm some-run.ts
+ *   node --import tsx/esm test/bench/instructions-by-function.ts /tmp/cg.out /tmp/perf-<pid>.map [top]
  *
  * Each instruction address callgrind reports is looked up among the JIT code ranges of the perf map;
  * addresses outside every range are Node's and V8's C++ (start-up, compilation, GC). A single run includes

@@ -5,7 +5,7 @@
  * (V8's concurrent marking, sweeping and TurboFan compile run there), and the collections that fell in each
  * side's slices (scavenges and full collections, count and pause). Not a bench row: it reports figures.
  *
- *   node --expose-gc --import tsx test/bench/mesh-gap.ts [SECONDS] [SLICES]
+ *   node --expose-gc --import tsx/esm test/bench/mesh-gap.ts [SECONDS] [SLICES]
  *
  * Thread times come from /proc/self/task/<tid>/schedstat (nanoseconds on a core), so a slice of ~0.3 s is
  * read to far better than the 10 ms ticks of /proc/.../stat. Collections come from PerformanceObserver's

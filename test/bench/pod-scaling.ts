@@ -10,7 +10,7 @@
  *   60 s simulated at 5,000 requests/s under Node's default heap, peak live heap (after a full collection,
  *   sampled at 10 points of the run) under 1 GB; prints bytes per pod and per proxy-service pair.
  *
- * Run alone: node --expose-gc --import tsx test/bench/pod-scaling.ts [cost [replicas]|mesh [replicas]|large]
+ * Run alone: node --expose-gc --import tsx/esm test/bench/pod-scaling.ts [cost [replicas]|mesh [replicas]|large]
  * (`mesh`: the cost row with an observer that records nothing, to split the growth between the mesh's own
  * path and the run recorder; see `costPerRequestBench`.)
  */

@@ -3,7 +3,7 @@
  * least 1.8), and one `run` of the quickstart with 8 faults, whose 8 paired baselines go to the pool
  * (2 workers vs 1, target at least 1.7). Both on the built code (`dist/`, as the CLI runs; `npm run build`
  * first), `ROUNDS` rounds (env `BENCH_ROUNDS`) alternating 1 and 2 workers, and every round's result must
- * be the same bytes. One half alone: `BENCH_POOL_ONLY=run` (or `sweep`) `node --import tsx -e "await (await
+ * be the same bytes. One half alone: `BENCH_POOL_ONLY=run` (or `sweep`) `node --import tsx/esm -e "await (await
  * import('./test/bench/sweep-run-workers.ts')).sweepRunWorkersBench()"`.
  *
  * "2 workers" is this thread and one worker thread (runJobs without isolation); the pool's threads are
