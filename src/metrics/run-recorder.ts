@@ -168,6 +168,18 @@ export class RunRecorder implements RecordSink {
   private readonly valueCell = new Float64Array(2);
   private readonly batchMs: number;
   private readonly deadlineMs: number;
+  /**
+   * The shape's figures and the cells the hot path reads, as fields of the recorder: `this.shape.warmupMs`
+   * is two loads and a map check on the shape (a plain object) at each use, `this.units.requests` the same,
+   * and their bytecode counts against the budget TurboFan inlines a hook's callees within.
+   */
+  private readonly warmupMs: number;
+  private readonly windowMs: number;
+  private readonly trafficCount: number;
+  private readonly serviceCount: number;
+  private readonly requestCells: UnitWindows;
+  private readonly serviceCells: UnitWindows;
+  private readonly recovery: RecoveryTrace;
 
   constructor(private readonly shape: RecorderShape) {
     this.deadlineMs = shape.deadlineMs ?? Infinity;
@@ -188,16 +200,19 @@ export class RunRecorder implements RecordSink {
     this.windowFailedSum = new Float64Array(windows);
     this.windowLate = new Float64Array(windows);
     const n = shape.clusters.length;
-    this.units = {
-      // At the run's accuracy, with failed latencies: the finest cells of every request histogram.
-      requests: new UnitWindows(n * shape.traffic.length, windows, LATENCY_RELATIVE_ACCURACY, true),
-      services: new UnitWindows(n * shape.services.length, windows),
-      recovery: new RecoveryTrace(
-        shape.warmupMs,
-        shape.durationMs,
-        shape.windowMs / RECOVERY_SLICES_PER_WINDOW,
-      ),
-    };
+    this.warmupMs = shape.warmupMs;
+    this.windowMs = shape.windowMs;
+    this.trafficCount = shape.traffic.length;
+    this.serviceCount = shape.services.length;
+    // At the run's accuracy, with failed latencies: the finest cells of every request histogram.
+    this.requestCells = new UnitWindows(n * shape.traffic.length, windows, LATENCY_RELATIVE_ACCURACY, true);
+    this.serviceCells = new UnitWindows(n * shape.services.length, windows);
+    this.recovery = new RecoveryTrace(
+      shape.warmupMs,
+      shape.durationMs,
+      shape.windowMs / RECOVERY_SLICES_PER_WINDOW,
+    );
+    this.units = { requests: this.requestCells, services: this.serviceCells, recovery: this.recovery };
     this.graph = new ServiceGraphRecorder(shape.services, shape.traffic, shape.clusters);
     this.versions = new VersionTallies(BATCHES, this.graph);
     this.matrix = new TrafficMatrix(shape.clusters, shape.zones ?? []);
@@ -210,7 +225,7 @@ export class RunRecorder implements RecordSink {
   }
 
   private windowOf(ms: number): number {
-    return Math.floor((ms - this.shape.warmupMs) / this.shape.windowMs);
+    return Math.floor((ms - this.warmupMs) / this.windowMs);
   }
 
   // The warm-up test stays alone in each hook, the recording in a method of its own: V8 weighs a call
@@ -218,31 +233,28 @@ export class RunRecorder implements RecordSink {
   // nearly every time, so TurboFan inlined none of its callees for the rest of the run, and every double
   // (a latency, its log) crossed a real call boxed as a HeapNumber: ~100 B a request (s30).
   requestStarted(r: Readonly<StartedRequestRecord>): void {
-    if (r.startMs >= this.shape.warmupMs) this.recordStart(r);
+    if (r.startMs >= this.warmupMs) this.recordStart(r);
   }
 
   requestCompleted(r: Readonly<RequestRecord>): void {
-    if (r.startMs >= this.shape.warmupMs) this.recordRequest(r);
+    if (r.startMs >= this.warmupMs) this.recordRequest(r);
   }
 
   callCompleted(call: Readonly<CallRecord>): void {
-    if (call.sentMs >= this.shape.warmupMs) this.recordCall(call);
+    if (call.sentMs >= this.warmupMs) this.recordCall(call);
   }
 
   private recordStart(r: Readonly<StartedRequestRecord>): void {
     this.started++;
-    this.units.recovery?.start(r.startMs);
-    this.units.requests.start(
-      r.clientCluster * this.shape.traffic.length + r.traffic,
-      this.windowOf(r.startMs),
-    );
+    this.recovery.start(r.startMs);
+    this.requestCells.start(r.clientCluster * this.trafficCount + r.traffic, this.windowOf(r.startMs));
   }
 
   private recordRequest(r: Readonly<RequestRecord>): void {
     const ok = !isFailure(r.responseCode);
     const latency = r.endMs - r.startMs;
     const late = ok && latency > this.deadlineMs;
-    const batch = Math.floor((r.startMs - this.shape.warmupMs) / this.batchMs);
+    const batch = Math.floor((r.startMs - this.warmupMs) / this.batchMs);
     const window = this.windowOf(r.startMs);
     this.all.add(ok, latency, batch, late);
     (this.byCluster[r.clientCluster] as TallySums).add(ok, latency, batch, late);
@@ -254,7 +266,7 @@ export class RunRecorder implements RecordSink {
         if (late) this.windowLate[window] = (this.windowLate[window] as number) + 1;
       }
     }
-    if (ok && !late) this.units.recovery?.answeredWell(r.startMs);
+    if (ok && !late) this.recovery.answeredWell(r.startMs);
     this.matrix.request(r.clientCluster, r.clustersCrossed);
     // The request's one histogram record (see the file's comment); a window past the last is no cell's,
     // and the summary's count check then throws (requests start before the end). Last of the calls here:
@@ -263,12 +275,7 @@ export class RunRecorder implements RecordSink {
     const cell = this.valueCell;
     cell[0] = latency;
     cell[1] = Math.log(latency);
-    this.units.requests.completeCell(
-      r.clientCluster * this.shape.traffic.length + r.traffic,
-      window,
-      ok,
-      cell,
-    );
+    this.requestCells.completeCell(r.clientCluster * this.trafficCount + r.traffic, window, ok, cell);
     const key = r.responseCode * 65536 + r.responseFlags;
     // Nearly every request ends as the one before (200, no flag): skip the map lookup for it.
     if (key === this.lastResponseKey && this.lastResponse !== undefined) {
@@ -289,7 +296,7 @@ export class RunRecorder implements RecordSink {
     const service = call.service.index;
     const ok = !isFailure(call.responseCode);
     const latency = call.endMs - call.sentMs;
-    const batch = Math.floor((call.sentMs - this.shape.warmupMs) / this.batchMs);
+    const batch = Math.floor((call.sentMs - this.warmupMs) / this.batchMs);
     // Two histograms take this latency (the edge's and the unit's): one log for both.
     const cell = this.valueCell;
     cell[0] = latency;
@@ -303,8 +310,8 @@ export class RunRecorder implements RecordSink {
     }
     if (versionSums !== null) versionSums.add(ok, latency, batch, false);
     const caller = call.source.cluster;
-    this.units.services.completeCell(
-      caller * this.shape.services.length + service,
+    this.serviceCells.completeCell(
+      caller * this.serviceCount + service,
       this.windowOf(call.sentMs),
       ok,
       cell,
