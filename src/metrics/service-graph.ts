@@ -103,10 +103,10 @@ export class ServiceGraphRecorder {
   private readonly edgesFrom: (EdgeCell | undefined)[][] = [];
   private readonly cells: EdgeCell[] = [];
   /**
-   * Node of a replica by its deployment's index (`Endpoint.deployment`), -1 until the deployment is seen:
-   * the deployment fixes service, cluster and labels, and so the node.
+   * Node of a replica by its deployment's index (`Endpoint.deployment`), undefined until the deployment is
+   * seen (`edgeOf` reads it with one `??`): the deployment fixes service, cluster and labels, and so the node.
    */
-  private readonly deploymentNode: number[] = [];
+  private readonly deploymentNode: (number | undefined)[] = [];
   /** Node of a client (no endpoint), by traffic x clusters + cluster; of the ingress gateway, by cluster. */
   private readonly clientNode: (number | undefined)[] = [];
   private readonly ingressNode: (number | undefined)[] = [];
@@ -133,7 +133,6 @@ export class ServiceGraphRecorder {
    * @param latency - the call's latency in ms and its natural log, [ms, ln] (LogHistogram.recordCell).
    */
   call(call: Readonly<CallRecord>, ok: boolean, latency: Float64Array): EdgeCell {
-    if (call.service.external !== undefined) this.external.add(call.service.index);
     const cell = this.edgeOf(call);
     cell.tally.addCell(ok, latency, -1);
     const key = call.responseCode * 65536 + call.responseFlags;
@@ -141,11 +140,8 @@ export class ServiceGraphRecorder {
     // A loop, not `indexOf`: the builtin call on an array of one or two keys was 3% of the mesh bench.
     let at = keys.length - 1;
     while (at >= 0 && keys[at] !== key) at--;
-    if (at >= 0) cell.responseCounts[at] = (cell.responseCounts[at] as number) + 1;
-    else {
-      keys.push(key);
-      cell.responseCounts.push(1);
-    }
+    if (at < 0) newResponse(cell, key);
+    else cell.responseCounts[at] = (cell.responseCounts[at] as number) + 1;
     return cell;
   }
 
@@ -156,23 +152,19 @@ export class ServiceGraphRecorder {
    * inlines it into `call`; the rest is in functions of its own.
    */
   private edgeOf(call: Readonly<CallRecord>): EdgeCell {
-    // A replica's node (its deployment's, -1 until seen) is read here, not through a function: with the recorder's other
-    // callees inlined first, TurboFan's budget left both reads as real calls (~45 instructions each, two
-    // or three a call, s33).
+    // A replica's node is read here, not through a function: with the recorder's other callees inlined
+    // first, TurboFan's budget left both reads as real calls (~45 instructions each, two or three a call,
+    // s33). This body's size counts in that budget too (RunRecorder.recordCall).
     const nodes = this.deploymentNode;
     const caller = call.source.endpoint;
-    let source: number;
-    if (caller !== undefined) {
-      source = nodes[caller.deployment] ?? -1;
-      if (source < 0) source = this.firstSight(caller);
-    } else source = this.proxyNode(call);
+    const source =
+      caller === undefined ? this.proxyNode(call) : (nodes[caller.deployment] ?? this.firstSight(caller));
     const endpoint = call.endpoint;
-    let destination: number;
-    if (endpoint !== undefined && endpoint.service === call.service.index) {
-      destination = nodes[endpoint.deployment] ?? -1;
-      if (destination < 0) destination = this.firstSight(endpoint);
-    } else destination = this.otherDestination(call);
-    return this.edgesFrom[source]?.[destination] ?? this.newEdge(source, destination);
+    const destination =
+      endpoint !== undefined && endpoint.service === call.service.index
+        ? (nodes[endpoint.deployment] ?? this.firstSight(endpoint))
+        : this.otherDestination(call);
+    return this.edgesFrom[source]?.[destination] ?? this.newEdge(call, source, destination);
   }
 
   /**
@@ -216,8 +208,13 @@ export class ServiceGraphRecorder {
     return destination;
   }
 
-  /** An edge's first call: its cell, created with an empty tally. */
-  private newEdge(source: number, destination: number): EdgeCell {
+  /**
+   * An edge's first call: its cell, created with an empty tally. An external destination is noted here,
+   * not at every call: an edge's destination node is its calls' service (`edgeOf`), and a service's
+   * `external` is fixed when the mesh is built, so each edge's first call sees what all its calls would.
+   */
+  private newEdge(call: Readonly<CallRecord>, source: number, destination: number): EdgeCell {
+    if (call.service.external !== undefined) this.external.add(call.service.index);
     let row = this.edgesFrom[source];
     if (row === undefined) {
       row = [];
@@ -245,7 +242,8 @@ export class ServiceGraphRecorder {
         `ServiceGraphRecorder: endpoint ${replica.id} carries no deployment index (${d}); endpoints come from Workloads`,
       );
     const node = this.node(replica.service, this.version(replica.labels), replica.cluster);
-    while (this.deploymentNode.length <= d) this.deploymentNode.push(-1);
+    // Grown with undefined, not holes: an index far past the end would turn the array into a dictionary.
+    while (this.deploymentNode.length <= d) this.deploymentNode.push(undefined);
     this.deploymentNode[d] = node;
     return node;
   }
@@ -365,6 +363,12 @@ export class ServiceGraphRecorder {
     this.nodeByKey.set(key, id);
     return id;
   }
+}
+
+/** An edge's first response with `key`: out of `ServiceGraphRecorder.call`, bytecode TurboFan inlines. */
+function newResponse(cell: EdgeCell, key: number): void {
+  cell.responseKeys.push(key);
+  cell.responseCounts.push(1);
 }
 
 /** An edge's identity: everything but its figures. */

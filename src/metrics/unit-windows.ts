@@ -92,24 +92,26 @@ export class UnitWindows {
    * and `cell[1]` (LogHistogram.recordCell says why a cell): nothing is boxed on the way to the histogram.
    */
   completeCell(unit: number, window: number, ok: boolean, cell: Float64Array): void {
-    const c = this.cell(unit, window);
-    if (c < 0) return;
+    // `cell`'s test written out: one call fewer for TurboFan to inline within the recorder's budget.
+    const windows = this.windows;
+    if (!(window >= 0 && window < windows)) return;
+    const c = unit * windows + window;
     this.completed[c] = (this.completed[c] as number) + 1;
-    if (!ok) {
-      this.failed[c] = (this.failed[c] as number) + 1;
-      if (this.keepFailed) this.recordFailed(c, cell[0] as number);
-      return;
-    }
-    let h = this.latency[c];
-    if (h === undefined) {
-      h = new LogHistogram(this.accuracy, false);
-      this.latency[c] = h;
-    }
-    h.recordCell(cell);
+    if (ok) (this.latency[c] ?? this.newCell(c)).recordCell(cell);
+    else this.failedIn(c, cell[0] as number);
+  }
+
+  /** A cell's first answered latency: its histogram, out of `completeCell` (bytecode TurboFan inlines). */
+  private newCell(c: number): LogHistogram {
+    const h = new LogHistogram(this.accuracy, false);
+    this.latency[c] = h;
+    return h;
   }
 
   /** Out of `completeCell`, which runs per request: failures are few, and this keeps its code small. */
-  private recordFailed(c: number, latencyMs: number): void {
+  private failedIn(c: number, latencyMs: number): void {
+    this.failed[c] = (this.failed[c] as number) + 1;
+    if (!this.keepFailed) return;
     let h = this.failedLatency[c];
     if (h === undefined) {
       h = new LogHistogram(this.accuracy, false);
