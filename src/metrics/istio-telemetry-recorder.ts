@@ -59,6 +59,21 @@ const STRIDE = B + 1;
 const NO_KEY = -1;
 
 /**
+ * The pair table's fields, side by side per slot (`slot * PAIR_FIELDS + field`) in one Int32Array: a call
+ * whose lookups hit reads one array and, usually, one cache line for its pair. As six arrays (three by slot,
+ * three by pair id) the hot path loaded six arrays' bounds and touched six lines (callgrind, the bench mesh:
+ * ~8 L1 data misses a call in the telemetry's callCompleted).
+ */
+const PAIR_SRC = 0; // source workload, -1: the slot is empty
+const PAIR_DST = 1; // destination key (see pairOf)
+const PAIR_ID = 2; // dense pair id (byResponse's index)
+const PAIR_KEY = 3; // the pair's last outcome, `code * 4096 + flags`, or NO_KEY
+const PAIR_SOURCE_AT = 4; // where the source reporter's series of that outcome starts in `cells`
+const PAIR_DESTINATION_AT = 5; // the destination reporter's, -1 until a call of that outcome arrives
+/** A power of two, so that a slot never straddles more of a cache line than it must (32 bytes). */
+const PAIR_FIELDS = 8;
+
+/**
  * Istio's bucket of durations up to 1 s by `ceil(2 * ms)`: every bound up to 1000 is a multiple of 0.5, so
  * each interval ((k - 1) / 2, k / 2] lies in one bucket and the table gives exactly what a scan of the
  * bounds (`v > bound` moves on) gives; doubling a float is exact. 2,001 bytes; a call rarely takes longer.
@@ -122,6 +137,18 @@ function grownTo(a: Int32Array<ArrayBuffer>, i: number, fill: number): Int32Arra
   return g;
 }
 
+/** A pair table of `slots` empty slots. */
+function emptyPairTable(slots: number): Int32Array<ArrayBuffer> {
+  const t = new Int32Array(slots * PAIR_FIELDS);
+  for (let at = 0; at < t.length; at += PAIR_FIELDS) t[at + PAIR_SRC] = -1;
+  return t;
+}
+
+/** The first slot a pair probes in a table of `mask + 1` slots. */
+function pairHash(src: number, dstKey: number, mask: number): number {
+  return (Math.imul(src, 0x9e3779b1) ^ Math.imul(dstKey, 0x85ebca77)) & mask;
+}
+
 /**
  * Records Istio's standard metrics per window; see the file comment for what each report means.
  *
@@ -147,18 +174,12 @@ export class IstioTelemetryRecorder implements RecordSink {
   private readonly clients: Int32Array;
   /** `shape.clusters.length`: the stride of `clients`. */
   private readonly clusterCount: number;
-  /** Pair table (open addressing, linear probing): source workload, destination key, pair id; -1 empty. */
-  private pairSrc = new Int32Array(256).fill(-1);
-  private pairDst = new Int32Array(256);
-  private pairId = new Int32Array(256);
-  private pairs = 0;
   /**
-   * Per pair: the last outcome key and where its source- and destination-reporter series' cells start in
-   * `cells` (-1: not yet).
+   * Pair table (open addressing, linear probing), `PAIR_FIELDS` per slot: the pair (source workload,
+   * destination key), its id, its last outcome and where that outcome's series start in `cells`.
    */
-  private lastKey = new Int32Array(64).fill(NO_KEY);
-  private lastSourceAt = new Int32Array(64);
-  private lastDestinationAt = new Int32Array(64);
+  private pairTable = emptyPairTable(256);
+  private pairs = 0;
   /** Per pair and reporter (`pair * 2 + reporter`): series by (code, flags) key. */
   private readonly byResponse: Map<number, number>[] = [];
   /** Series metadata by id; cells in `cells` at `id * block`. */
@@ -166,6 +187,11 @@ export class IstioTelemetryRecorder implements RecordSink {
   private readonly block: number;
   private cells: Float64Array;
   private readonly bucketByHalfMs = BUCKET_BY_HALF_MS;
+  /**
+   * `STRIDE`, which the hot path reads from this field: a small-integer field is one load, a module
+   * constant a load from the module's context and a check.
+   */
+  private readonly stride = STRIDE;
   /**
    * The last window istiod's series recorded in; the calls' last is read from `cells` at the end (a store
    * per call here deoptimized the hot path once a long run was under way).
@@ -280,15 +306,18 @@ export class IstioTelemetryRecorder implements RecordSink {
   }
 
   /**
-   * The dense index of a (source workload, destination) pair. A call with no upstream host is told apart
-   * by the service it addressed (odd keys), a call to a workload by that workload (even keys).
+   * Where a (source workload, destination) pair's slot starts in `pairTable`. A call with no upstream host
+   * is told apart by the service it addressed (odd keys), a call to a workload by that workload (even keys).
+   * Valid until the next pair is added (a rehash moves the slots).
    */
   private pairOf(src: number, dstKey: number): number {
-    const mask = this.pairSrc.length - 1;
-    let slot = (Math.imul(src, 0x9e3779b1) ^ Math.imul(dstKey, 0x85ebca77)) & mask;
+    const t = this.pairTable;
+    const mask = t.length / PAIR_FIELDS - 1;
+    let slot = pairHash(src, dstKey, mask);
     for (;;) {
-      const s = this.pairSrc[slot] as number;
-      if (s === src && this.pairDst[slot] === dstKey) return this.pairId[slot] as number;
+      const at = slot * PAIR_FIELDS;
+      const s = t[at + PAIR_SRC] as number;
+      if (s === src && t[at + PAIR_DST] === dstKey) return at;
       if (s < 0) break;
       slot = (slot + 1) & mask;
     }
@@ -296,41 +325,38 @@ export class IstioTelemetryRecorder implements RecordSink {
   }
 
   /**
-   * A new pair in the free `slot` `pairOf` found. Its own method: inlined in `pairOf`, and so in
-   * `callCompleted`, its allocations made V8's compile of the hot path larger, for a path taken once per
-   * pair.
+   * A new pair in the free `slot` `pairOf` found; where its slot starts. Its own method: inlined in
+   * `pairOf`, and so in `callCompleted`, its allocations made V8's compile of the hot path larger, for a
+   * path taken once per pair.
    */
   private addPair(slot: number, src: number, dstKey: number): number {
     const id = this.pairs++;
-    this.pairSrc[slot] = src;
-    this.pairDst[slot] = dstKey;
-    this.pairId[slot] = id;
+    const t = this.pairTable;
+    const at = slot * PAIR_FIELDS;
+    t[at + PAIR_SRC] = src;
+    t[at + PAIR_DST] = dstKey;
+    t[at + PAIR_ID] = id;
+    t[at + PAIR_KEY] = NO_KEY;
     this.byResponse.push(new Map(), new Map());
-    this.lastKey = grownTo(this.lastKey, id, NO_KEY);
-    this.lastSourceAt = grownTo(this.lastSourceAt, id, 0);
-    this.lastDestinationAt = grownTo(this.lastDestinationAt, id, 0);
     // Kept at most half full, so a probe stays short.
-    if (2 * this.pairs > this.pairSrc.length) this.rehashPairs();
-    return id;
+    if (2 * this.pairs <= t.length / PAIR_FIELDS) return at;
+    this.rehashPairs();
+    return this.pairOf(src, dstKey);
   }
 
+  /** The pair table at twice its slots, every pair's fields moved whole to its slot there. */
   private rehashPairs(): void {
-    const [src, dst, ids] = [this.pairSrc, this.pairDst, this.pairId];
-    const n = src.length * 2;
-    this.pairSrc = new Int32Array(n).fill(-1);
-    this.pairDst = new Int32Array(n);
-    this.pairId = new Int32Array(n);
-    const mask = n - 1;
-    for (let i = 0; i < src.length; i++) {
-      const s = src[i] as number;
+    const old = this.pairTable;
+    const t = emptyPairTable((2 * old.length) / PAIR_FIELDS);
+    const mask = t.length / PAIR_FIELDS - 1;
+    for (let from = 0; from < old.length; from += PAIR_FIELDS) {
+      const s = old[from + PAIR_SRC] as number;
       if (s < 0) continue;
-      const d = dst[i] as number;
-      let slot = (Math.imul(s, 0x9e3779b1) ^ Math.imul(d, 0x85ebca77)) & mask;
-      while ((this.pairSrc[slot] as number) >= 0) slot = (slot + 1) & mask;
-      this.pairSrc[slot] = s;
-      this.pairDst[slot] = d;
-      this.pairId[slot] = ids[i] as number;
+      let slot = pairHash(s, old[from + PAIR_DST] as number, mask);
+      while ((t[slot * PAIR_FIELDS + PAIR_SRC] as number) >= 0) slot = (slot + 1) & mask;
+      t.set(old.subarray(from, from + PAIR_FIELDS), slot * PAIR_FIELDS);
     }
+    this.pairTable = t;
   }
 
   /** The series id of a pair's report (`reporter` 0: source, 1: destination) with this code and flags. */
@@ -367,28 +393,27 @@ export class IstioTelemetryRecorder implements RecordSink {
     return id;
   }
 
-  /** A pair's outcome changed: both reporters' series for it (the destination's -1 until a call arrives). */
-  private outcomeOf(pair: number, code: number, flags: number, src: number, dst: number, service: number) {
-    this.lastKey[pair] = code * 4096 + flags;
-    this.lastSourceAt[pair] = this.seriesOf(pair, 0, code, flags, src, dst, service) * this.block;
-    this.lastDestinationAt[pair] = -1;
+  /**
+   * The pair at `at` in `pairTable` (a new series never moves it) has a new outcome: both reporters'
+   * series for it (the destination's -1 until a call arrives).
+   */
+  private outcomeOf(at: number, code: number, flags: number, src: number, dst: number, service: number) {
+    const t = this.pairTable;
+    const pair = t[at + PAIR_ID] as number;
+    t[at + PAIR_KEY] = code * 4096 + flags;
+    t[at + PAIR_SOURCE_AT] = this.seriesOf(pair, 0, code, flags, src, dst, service) * this.block;
+    t[at + PAIR_DESTINATION_AT] = -1;
   }
 
   /**
    * Where the destination reporter's series of a pair's last outcome starts in `cells`: the replica's code,
    * server-side flags.
    */
-  private destinationAt(
-    pair: number,
-    code: number,
-    flags: number,
-    src: number,
-    dst: number,
-    service: number,
-  ) {
+  private destinationAt(at: number, code: number, flags: number, src: number, dst: number, service: number) {
+    const t = this.pairTable;
     const timedOut = (flags & ResponseFlag.UT) !== 0;
     const id = this.seriesOf(
-      pair,
+      t[at + PAIR_ID] as number,
       1,
       timedOut ? 0 : code,
       timedOut ? ResponseFlag.DC : flags & ~SOURCE_ONLY_FLAGS,
@@ -396,9 +421,9 @@ export class IstioTelemetryRecorder implements RecordSink {
       dst,
       service,
     );
-    const at = id * this.block;
-    this.lastDestinationAt[pair] = at;
-    return at;
+    const d = id * this.block;
+    t[at + PAIR_DESTINATION_AT] = d;
+    return d;
   }
 
   requestStarted(): void {}
@@ -432,20 +457,22 @@ export class IstioTelemetryRecorder implements RecordSink {
           : -1;
     const dst = to.id < n ? (byEndpoint[to.id] as number) : -1;
     if (src < 0 || dst < 0) return this.record(call);
-    // pairOf's probe, without adding.
-    const pairSrc = this.pairSrc;
-    const pairDst = this.pairDst;
-    const mask = pairSrc.length - 1;
+    // pairOf's probe, without adding. The pair table's layout is written out here (PAIR_FIELDS 8, PAIR_SRC
+    // 0, PAIR_DST 1, PAIR_KEY 3, PAIR_SOURCE_AT 4, PAIR_DESTINATION_AT 5): TurboFan loads a module constant
+    // from the module's context and checks it is a small integer at each use (~6 instructions; seven uses
+    // here cost more than the six arrays this table replaced, callgrind, the bench mesh). `last` is the
+    // last slot's offset, which is also the mask of a slot's offset: the slots are a power of two.
+    const t = this.pairTable;
+    const last = t.length - 8;
     const dstKey = 2 * dst;
-    let slot = (Math.imul(src, 0x9e3779b1) ^ Math.imul(dstKey, 0x85ebca77)) & mask;
+    let at = ((Math.imul(src, 0x9e3779b1) ^ Math.imul(dstKey, 0x85ebca77)) << 3) & last;
     for (;;) {
-      const s = pairSrc[slot] as number;
-      if (s === src && pairDst[slot] === dstKey) break;
+      const s = t[at] as number;
+      if (s === src && t[at + 1] === dstKey) break;
       if (s < 0) return this.record(call);
-      slot = (slot + 1) & mask;
+      at = (at + 8) & last;
     }
-    const pair = this.pairId[slot] as number;
-    if (this.lastKey[pair] !== key) return this.record(call);
+    if (t[at + 3] !== key) return this.record(call);
     const table = this.bucketByHalfMs;
     const ms = endMs - sentMs;
     const i = Math.ceil(2 * ms);
@@ -454,21 +481,23 @@ export class IstioTelemetryRecorder implements RecordSink {
     let d = -1;
     let j = 0;
     if (arrivedMs >= 0) {
-      d = this.lastDestinationAt[pair] as number;
+      d = t[at + 5] as number;
       j = Math.ceil(2 * served);
       if (d < 0 || !(j >= 0 && j < table.length)) return this.record(call);
     }
     const cells = this.cells;
-    const window = w * STRIDE;
-    let at = (this.lastSourceAt[pair] as number) + window;
-    cells[at] = (cells[at] as number) + ms;
-    at += 1 + (table[i] as number);
-    cells[at] = (cells[at] as number) + 1;
+    // `w | 0`: w is a whole number in [0, windows) here (or -0, the same cell), and an int32 spares the
+    // product V8's check for -0.
+    const window = (w | 0) * this.stride;
+    let c = (t[at + 4] as number) + window;
+    cells[c] = (cells[c] as number) + ms;
+    c += 1 + (table[i] as number);
+    cells[c] = (cells[c] as number) + 1;
     if (d < 0) return;
-    at = d + window;
-    cells[at] = (cells[at] as number) + served;
-    at += 1 + (table[j] as number);
-    cells[at] = (cells[at] as number) + 1;
+    c = d + window;
+    cells[c] = (cells[c] as number) + served;
+    c += 1 + (table[j] as number);
+    cells[c] = (cells[c] as number) + 1;
   }
 
   /** `callCompleted` the general way: any call, first lookups and new series included. */
@@ -499,16 +528,17 @@ export class IstioTelemetryRecorder implements RecordSink {
     }
     const pair = this.pairOf(src, dst >= 0 ? 2 * dst : 2 * service + 1);
     const key = code * 4096 + flags;
-    if (this.lastKey[pair] !== key) this.outcomeOf(pair, code, flags, src, dst, service);
+    // pairTable is read again after each call that may add a series (it never moves a pair's slot).
+    if (this.pairTable[pair + PAIR_KEY] !== key) this.outcomeOf(pair, code, flags, src, dst, service);
     let cells = this.cells;
     const window = w * STRIDE;
     const ms = endMs - sentMs;
-    let at = (this.lastSourceAt[pair] as number) + window;
+    let at = (this.pairTable[pair + PAIR_SOURCE_AT] as number) + window;
     cells[at] = (cells[at] as number) + ms;
     at += 1 + bucketOf(this.bucketByHalfMs, ms);
     cells[at] = (cells[at] as number) + 1;
     if (to === undefined || arrivedMs < 0) return;
-    let d = this.lastDestinationAt[pair] as number;
+    let d = this.pairTable[pair + PAIR_DESTINATION_AT] as number;
     if (d < 0) d = this.destinationAt(pair, code, flags, src, dst, service);
     const served = endMs - arrivedMs;
     // Read again: a new series may have grown the cells.

@@ -22,7 +22,15 @@
  * V8's bytecode limit for inlining), so the wrapper costs no inlining. Totals of two such runs move by
  * +-15 M between trees for JIT and GC timing: compare functions, not totals.
  * Those figures predate the record buffer (src/metrics/record-buffer.ts): the recorders, dispatch included,
- * now run in its replay loop, not inside the mesh's attemptEnded and completeRequest.
+ * now run in its replay loop (`drain`), not inside the mesh's attemptEnded and completeRequest. With it
+ * (2026-12-07, an esbuild bundle under plain node, `runPart` with and without telemetry, 8 -> 11 s, per
+ * request; /work/notes/s33-exp-tools): recording adds ~1,490 instructions a request, of which Istio's
+ * callCompleted ~1,000 (three calls a request, ~330 each), the replay loop's dispatch and Fortio's
+ * recordRequest inlined there ~250, Fortio's recordN ~155 (called with its duration boxed: V8 had no
+ * inlining budget left in the loop). Whole runs (start-up included) at 6 and 12 s simulated: the export
+ * adds 120 and 209 M; JIT code 36 and 70 M of it (the slope above), TurboFan +36 and +12 M (the sides
+ * compile mesh functions at different points), and at 12 s a full collection the plain run did not make
+ * (~70 M: a step where the schedule falls, not a cost per request).
  *
  * What is timed is the CPU time (user + system, every thread: V8 compiles on background threads) of the
  * work after the modules are loaded, ending with a full collection so that each side pays for collecting
