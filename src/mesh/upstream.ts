@@ -89,6 +89,8 @@ class GatewayConnections {
  * lines a request). Larger views, the 25,000-pod meshes', keep the inline entry.
  */
 const SMALL_VIEW = 16;
+/** A small view's `activeHost`: never a host (hosts are >= 0, the free inline entry is -1). */
+const SMALL_COUNTS = -2;
 
 /** Host `host`'s count in a small view's array; a host outside it is a caller's bug (refused, not read as 0). */
 function smallCount(counts: Int32Array, host: number): number {
@@ -148,8 +150,9 @@ export class Upstream implements ActiveRequests {
   private bitsAt = 0;
   /**
    * Active requests per host of a view of at most `SMALL_VIEW` hosts, indexed by host (undefined for a
-   * larger view, which counts inline and in `activeMore`). Here, after the fields every try reads: the
-   * large views' tries read it on the line `bitsAt` already brought in.
+   * larger view, which counts inline and in `activeMore`). A small view's `activeHost` is `SMALL_COUNTS`,
+   * so a try asks that field, on the line the end of a try reads anyway, and a large view's tries never
+   * read this one, past the fields they read.
    */
   private readonly small: Int32Array | undefined;
   /** The circuit-breaker counters (read per try only when `countsAdmission`). */
@@ -186,6 +189,7 @@ export class Upstream implements ActiveRequests {
     const n = set.hosts.length;
     this.wide = directBitsetWords(n) > 0 ? undefined : new ConnectedHosts(n);
     this.small = n <= SMALL_VIEW ? new Int32Array(n) : undefined;
+    if (this.small !== undefined) this.activeHost = SMALL_COUNTS;
     this.policy = set.policy.lbPolicy;
     // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
     // draw is made whatever the policy, so every view build takes one draw from the proxy's stream.
@@ -262,8 +266,7 @@ export class Upstream implements ActiveRequests {
 
   /** Active requests this proxy has on `host` (0 for a host it never sent to). */
   activeRequests(host: number): number {
-    const small = this.small;
-    if (small !== undefined) return smallCount(small, host);
+    if (this.activeHost === SMALL_COUNTS) return smallCount(this.small as Int32Array, host);
     if (host === this.activeHost) return this.activeN;
     const more = this.activeMore;
     return more === undefined ? 0 : more.get(host);
@@ -274,8 +277,8 @@ export class Upstream implements ActiveRequests {
    * in the table; the inline entry goes to a host not in the table once its own count is 0.
    */
   private addActive(host: number, delta: number): void {
-    const small = this.small;
-    if (small !== undefined) {
+    if (this.activeHost === SMALL_COUNTS) {
+      const small = this.small as Int32Array;
       small[host] = smallCount(small, host) + delta;
       return;
     }
@@ -404,15 +407,16 @@ export class Upstream implements ActiveRequests {
     if (!(host >= 0)) throw new RangeError(`Upstream: started on host ${host}`);
     // A small view's count here, not in `addActive`: that call, with the larger views' paths, is not
     // inlined (~50 instructions a try for the call alone).
-    const small = this.small;
-    if (small !== undefined) small[host] = smallCount(small, host) + 1;
-    else this.addActive(host, 1);
+    if (this.activeHost === SMALL_COUNTS) {
+      const small = this.small as Int32Array;
+      small[host] = smallCount(small, host) + 1;
+    } else this.addActive(host, 1);
   }
 
   /** An attempt sent to `host` of this view ended (counted in the newest view if this one was replaced). */
   finished(host: number): void {
-    const small = this.small;
-    if (small !== undefined && this.successor === undefined) {
+    if (this.activeHost === SMALL_COUNTS && this.successor === undefined) {
+      const small = this.small as Int32Array;
       small[host] = smallCount(small, host) - 1;
       return;
     }
