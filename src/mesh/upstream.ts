@@ -430,6 +430,24 @@ export class Upstream implements ActiveRequests {
     if (now !== undefined && now.index >= 0) now.view.finished(now.index);
   }
 
+  /**
+   * An attempt sent to `host` ended with a response that is no failure: `finished` then `recordSuccess`,
+   * in one call. That is every try of a healthy mesh, and the two calls, neither inlined where a try ends,
+   * were ~100 instructions a request in the mesh bench.
+   */
+  succeeded(host: number): void {
+    if (this.successor !== undefined) {
+      this.finished(host);
+      this.recordSuccess(host);
+      return;
+    }
+    if (this.activeHost === SMALL_COUNTS) {
+      const small = this.small as Int32Array;
+      small[host] = smallCount(small, host) - 1;
+    } else this.addActive(host, -1);
+    this.health?.recordSuccess(host);
+  }
+
   recordSuccess(host: number): void {
     if (this.successor === undefined) {
       this.health?.recordSuccess(host);
