@@ -45,7 +45,7 @@ import type { Attempt } from './request.js';
 import type { AttemptOutcome } from './traffic/attempt-outcome.js';
 import { PendingLine } from './pending-line.js';
 import { PriorityLoad } from './traffic/priority-load.js';
-import { sharedCandidates, type Usable } from './shared-candidates.js';
+import { directCandidates, sharedCandidates, type Usable } from './shared-candidates.js';
 import type { RetryPolicy } from './traffic/retry-policy.js';
 import { Admission, type ConnectionPool } from './traffic/connection-pool.js';
 
@@ -609,10 +609,26 @@ export class Upstream implements ActiveRequests {
       set.policy.panicThreshold,
     );
     const scratch = common.scratch;
-    this.usable = { load, levelUsable, healthy, localityUsable, localityUsableCount, scratch };
+    const direct = directCandidates(set, load, levelUsable, healthy);
+    const directCount = direct === undefined ? 0 : (healthy[0] as number);
+    this.usable = {
+      load,
+      levelUsable,
+      healthy,
+      localityUsable,
+      localityUsableCount,
+      scratch,
+      direct,
+      directCount,
+    };
   }
 
   private pickOnce(load: PriorityLoad): number {
+    // Istio's default on one level: straight to P2C over the level's usable hosts (shared-candidates.ts).
+    const usable = this.usable;
+    const direct = usable.direct;
+    if (direct !== undefined && load === usable.load)
+      return pickLeastRequestAmong(direct, usable.directCount, this, this.draws, this.stream);
     const set = this.set;
     const level = set.levels <= 1 ? 0 : load.choosePriority(this.draws.next(this.stream));
     // In panic Envoy balances over every host of the level, ejected or not (never with Istio's default),
