@@ -358,7 +358,9 @@ export class Upstream implements ActiveRequests {
    * (`retryIgnorePreviousHosts: false`) nothing is rejected: each try is an independent draw.
    */
   pick(retry: RetryPolicy | undefined, tried: readonly number[] | undefined, nowMs: number): number {
-    if (this.set.hosts.length === 0) return -1;
+    // A set with direct candidates has hosts (more than one): the host list, a cold object on a large
+    // mesh, is read only for the others. (Ejections change the candidates, never the set's hosts.)
+    if (this.usable.direct === undefined && this.set.hosts.length === 0) return -1;
     if (this.health !== undefined && this.health.advance(nowMs)) this.recomputeLoad();
     const base = this.usable.load;
     if (tried === undefined || retry === undefined) return this.pickOnce(base);
