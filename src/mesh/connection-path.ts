@@ -147,9 +147,11 @@ export class ConnectionPath implements PathRole {
       return;
     }
     if (a.host >= 0) {
-      upstream.finished(a.host);
-      if (end.outcome === AttemptOutcome.response && !isFailure(code)) upstream.recordSuccess(a.host);
-      else upstream.recordFailure(a.host, code, end.outcome, this.ctx.engine.now);
+      if (end.outcome === AttemptOutcome.response && !isFailure(code)) upstream.succeeded(a.host);
+      else {
+        upstream.finished(a.host);
+        upstream.recordFailure(a.host, code, end.outcome, this.ctx.engine.now);
+      }
       // A response leaves an HTTP/1.1 connection reusable; a reset or timeout closed it.
       if (end.outcome === AttemptOutcome.response && a.viaGateway >= 0 && a.endpoint !== undefined)
         upstream.releaseGatewayConnection(a.host, a.endpoint);
