@@ -54,7 +54,8 @@ export interface EndpointContext {
 export class Endpoint {
   /*
    * Declaration order is V8's in-object layout order (8 bytes a field after a 24-byte header: Node's V8
-   * has no pointer compression). First what every try this replica serves reads, then what the recorder
+   * has no pointer compression), because the constructor stores the fields in that order: with
+   * tsconfig's useDefineForClassFields false, a field exists from its first store (initializers first). First what every try this replica serves reads, then what the recorder
    * and the registry read, then the waiting line's.
    */
   /** Tries holding a worker slot or waiting for one: min(load, capacity) slots are in use. */
@@ -78,15 +79,15 @@ export class Endpoint {
   /** The longest line of tries waiting for a slot (`UNLIMITED_LINE` for none). */
   private readonly queueLimit: number;
   /** Tries waiting for a slot, oldest first; made when the first one waits. */
-  private line: SlotLine | undefined = undefined;
+  private line: SlotLine | undefined;
 
   constructor(c: EndpointContext) {
     const { concurrency, queueLimit } = c;
     if (!(Number.isInteger(concurrency) && concurrency > 0))
       throw new SimulationError(`Endpoint: concurrency must be a positive integer, got ${concurrency}`);
     if (!(queueLimit >= 0)) throw new SimulationError(`Endpoint: queueLimit must be >= 0, got ${queueLimit}`);
-    // In declaration order, as before the context object: V8 lays the fields out as declared (ES2022
-    // class fields), and the stores below only fill them.
+    // In declaration order: V8 lays the fields out in the order they are first stored (`load`, whose
+    // initializer runs before this body, first).
     this.capacity = concurrency;
     this.service = c.service;
     this.cluster = c.cluster;
@@ -96,6 +97,7 @@ export class Endpoint {
     this.deployment = c.deployment;
     this.labels = c.labels;
     this.queueLimit = Math.min(queueLimit, UNLIMITED_LINE);
+    this.line = undefined;
   }
 
   /** The union's tag (on the prototype: no field per pod). */

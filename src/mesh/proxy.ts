@@ -56,7 +56,9 @@ const CERT_EXPIRED_REPORTED = 2;
 
 export class Proxy {
   /*
-   * Read by every request hop (declaration order is V8's in-object layout order). First its latency and
+   * Read by every request hop (declaration order is V8's in-object layout order: the constructor stores
+   * every field in that order, and with tsconfig's useDefineForClassFields false a field exists from its
+   * first store). First its latency and
    * its certificate: every hop draws the sending proxy's latency and checks its certificate at the
    * handshake; the proxy it sends to is read for them only through a gateway (a pod's own latency stream
    * is in the view's hop table) or while some certificate may have expired (`certsValidAt`), and that
@@ -74,19 +76,19 @@ export class Proxy {
    * separate number object, one more cache line per handshake on a large mesh (where nearly every hop
    * opens a new connection: a sidecar of a 25,000-pod mesh meets a new host on most requests).
    */
-  private certOkBeforeMs = CERT_CHECK_CAP_MS;
+  private certOkBeforeMs: number;
   /** The last config received; kept while istiod is unreachable (its version tells a view is current). */
-  snapshot: EndpointSnapshot | undefined = undefined;
+  snapshot: EndpointSnapshot | undefined;
   /**
    * The default-cluster view asked for last and its service index: most sidecars call one service, and
    * then this is the only view they hold (`defaultUpstream`).
    */
-  lastUpstream: Upstream | undefined = undefined;
-  lastUpstreamService = -1;
+  lastUpstream: Upstream | undefined;
+  lastUpstreamService: number;
   readonly zone: number;
   readonly cluster: number;
   /** The replica this sidecar belongs to (undefined for clients and gateways). */
-  endpoint: Endpoint | undefined = undefined;
+  endpoint: Endpoint | undefined;
   // Read by the route resolver on every call.
   readonly nodeType: NodeType;
   /*
@@ -104,32 +106,32 @@ export class Proxy {
    * proxy calls a second service: a holey array per proxy, sized by V8 for the index first written, was
    * ~300 bytes (7 MB of a 25,000-pod mesh whose sidecars each call one service).
    */
-  private otherUpstreams: (Upstream | undefined)[] | undefined = undefined;
+  private otherUpstreams: (Upstream | undefined)[] | undefined;
   /**
    * Views of subsets by key (service index, subset), made on the first subset call: most proxies never
    * call one, and an empty Map per proxy was ~290 bytes (7 MB of a 25,000-pod mesh).
    */
-  subsetUpstreams: Map<number, Upstream> | undefined = undefined;
+  subsetUpstreams: Map<number, Upstream> | undefined;
 
   // The control plane's.
   /** False once its pod is gone. */
-  alive = true;
+  alive: boolean;
   readonly labels: Readonly<Record<string, string>>;
   /** The istiod that serves this proxy's cluster under the deployment model. */
-  istiod: Istiod | undefined = undefined;
+  istiod: Istiod | undefined;
   /** The istiod it has a live xDS stream to, if any. */
-  connectedTo: Istiod | undefined = undefined;
-  reconnectAttempts = 0;
-  reconnectTimer: EventId | undefined = undefined;
+  connectedTo: Istiod | undefined;
+  reconnectAttempts: number;
+  reconnectTimer: EventId | undefined;
   /** When the current certificate's rotation (or its next retry) is due; earlier rotation timers are stale. */
-  certRotateAtMs = Infinity;
+  certRotateAtMs: number;
   /** When the current certificate expires (Infinity: none issued yet, as before the first push). */
-  private certExpiry = Infinity;
+  private certExpiry: number;
   /**
    * `pushQueued` and `certExpiredReported`, one bit each in one field: the inline rounded expiry above
    * took a field, and this gives it back (a proxy per pod: 8 bytes a pod at 100,000 pods).
    */
-  private controlFlags = 0;
+  private controlFlags: number;
 
   constructor(
     id: number,
@@ -140,15 +142,31 @@ export class Proxy {
     lb: ProxyStream,
     labels: Readonly<Record<string, string>>,
   ) {
-    this.cluster = cluster;
-    this.zone = zone;
+    // In declaration order (the layout above).
     this.latencyStream = latency.stream;
     this.latencySampler = latency.sampler;
+    this.certOkBeforeMs = CERT_CHECK_CAP_MS;
+    this.snapshot = undefined;
+    this.lastUpstream = undefined;
+    this.lastUpstreamService = -1;
+    this.zone = zone;
+    this.cluster = cluster;
+    this.endpoint = undefined;
+    this.nodeType = nodeType;
     this.lbStream = lb.stream;
     this.lbDraws = lb.draws;
     this.id = id;
-    this.nodeType = nodeType;
+    this.otherUpstreams = undefined;
+    this.subsetUpstreams = undefined;
+    this.alive = true;
     this.labels = labels;
+    this.istiod = undefined;
+    this.connectedTo = undefined;
+    this.reconnectAttempts = 0;
+    this.reconnectTimer = undefined;
+    this.certRotateAtMs = Infinity;
+    this.certExpiry = Infinity;
+    this.controlFlags = 0;
   }
 
   /** The view of `service`'s default cluster this proxy holds (maybe built for an older snapshot). */

@@ -105,7 +105,8 @@ const NO_CURSOR = new RoundRobinCursor(0);
 export class Upstream implements ActiveRequests {
   /*
    * Field order is V8's in-object layout order (8 bytes a field after a 24-byte header, Node's V8 has no
-   * pointer compression). A view untouched for a second (a sidecar of a 25,000-pod mesh sends about one
+   * pointer compression): the constructor stores every field in that order, and with tsconfig's
+   * useDefineForClassFields false a field exists from its first store. A view untouched for a second (a sidecar of a 25,000-pod mesh sends about one
    * request a second) is read from as few cache lines as its size allows, twice per try: at the pick and
    * again when the answer comes back, tens of milliseconds later, when it is cold again. So what the end of
    * a try reads comes first (`finished`, `recordSuccess`, `releaseAdmission`), then the rest of what a pick
@@ -113,7 +114,7 @@ export class Upstream implements ActiveRequests {
    * pools, retries and views of more than 4,096 hosts read follows.
    */
   /** The view that replaced this one (set by `inherit`): late completions are counted there. */
-  private successor: Upstream | undefined = undefined;
+  private successor: Upstream | undefined;
   /**
    * Active requests per host (Envoy `rq_active`, this proxy's own), in the view itself: one host inline
    * (`activeHost`, `activeN`), the others in a table made when a second host has requests in flight.
@@ -121,8 +122,8 @@ export class Upstream implements ActiveRequests {
    * cache line per pick, start and end. The inline entry is free while `activeN` is 0 and is kept, not
    * cleared, when a count drops to 0: the next start, to that host or another, takes it in one store.
    */
-  private activeHost = -1;
-  private activeN = 0;
+  private activeHost: number;
+  private activeN: number;
   /**
    * Whether admissions are counted in the pool: not when it limits neither connections nor requests
    * (Istio's default, `ConnectionPool.limitsAdmission`), where every request is admitted and none waits
@@ -131,7 +132,7 @@ export class Upstream implements ActiveRequests {
   private readonly countsAdmission: boolean;
   private readonly health: HostHealth | undefined;
   /** Active requests of hosts other than the inline one (made when a second host has any). */
-  private activeMore: HostTable | undefined = undefined;
+  private activeMore: HostTable | undefined;
   /** Which snapshot it was built for (the set may be shared with other snapshots of equal content). */
   readonly snapshotVersion: number;
   readonly set: PrioritySet;
@@ -146,8 +147,8 @@ export class Upstream implements ActiveRequests {
    * the view is current (connected-hosts.ts ConnectionRows), an array of its own once it was replaced or
    * when the view has no row store. Larger views keep theirs in `wide`.
    */
-  private bits: Int32Array | undefined = undefined;
-  private bitsAt = 0;
+  private bits: Int32Array | undefined;
+  private bitsAt: number;
   /**
    * Active requests per host of a view of at most `SMALL_VIEW` hosts, indexed by host (undefined for a
    * larger view, which counts inline and in `activeMore`). A small view's `activeHost` is `SMALL_COUNTS`,
@@ -161,13 +162,13 @@ export class Upstream implements ActiveRequests {
   private readonly wide: ConnectedHosts | undefined;
   /** Where this view's row came from (undefined: the view's bits are its own array), and its id (-1: none). */
   private readonly rows: ConnectionRows | undefined;
-  private row = -1;
+  private row: number;
   /** ROUND_ROBIN's cursors (read by that policy only). */
   private readonly cursor: RoundRobinCursor;
   /** Connections per east-west gateway host, made on the first one (gateway hosts are few). */
-  private gateways: Map<number, GatewayConnections> | undefined = undefined;
+  private gateways: Map<number, GatewayConnections> | undefined;
   /** Attempts waiting for a connection, made when the first one waits (most views never queue). */
-  private pending: PendingLine<Attempt> | undefined = undefined;
+  private pending: PendingLine<Attempt> | undefined;
 
   constructor(
     set: PrioritySet,
@@ -178,25 +179,36 @@ export class Upstream implements ActiveRequests {
     admission: ConnectionPool,
     rows?: ConnectionRows,
   ) {
-    this.rows = rows;
-    this.set = set;
-    this.draws = draws;
-    this.stream = stream;
-    this.health = health;
-    this.admission = admission;
-    this.countsAdmission = admission.limitsAdmission;
-    this.snapshotVersion = snapshotVersion;
     const n = set.hosts.length;
-    this.wide = directBitsetWords(n) > 0 ? undefined : new ConnectedHosts(n);
-    this.small = n <= SMALL_VIEW ? new Int32Array(n) : undefined;
-    if (this.small !== undefined) this.activeHost = SMALL_COUNTS;
-    this.policy = set.policy.lbPolicy;
+    const small = n <= SMALL_VIEW ? new Int32Array(n) : undefined;
+    const policy = set.policy.lbPolicy;
     // Envoy seeds each round-robin scheduler at a random position, so proxies do not move in lockstep. The
     // draw is made whatever the policy, so every view build takes one draw from the proxy's stream.
     const start = Math.floor(draws.next(stream) * Math.max(1, n));
-    this.cursor =
-      this.policy === LbPolicy.ROUND_ROBIN ? new RoundRobinCursor(Math.max(1, set.levels), start) : NO_CURSOR;
+    // In declaration order (the layout above).
+    this.successor = undefined;
+    this.activeHost = small !== undefined ? SMALL_COUNTS : -1;
+    this.activeN = 0;
+    this.countsAdmission = admission.limitsAdmission;
+    this.health = health;
+    this.activeMore = undefined;
+    this.snapshotVersion = snapshotVersion;
+    this.set = set;
     this.usable = sharedCandidates(set);
+    this.policy = policy;
+    this.draws = draws;
+    this.stream = stream;
+    this.bits = undefined;
+    this.bitsAt = 0;
+    this.small = small;
+    this.admission = admission;
+    this.wide = directBitsetWords(n) > 0 ? undefined : new ConnectedHosts(n);
+    this.rows = rows;
+    this.row = -1;
+    this.cursor =
+      policy === LbPolicy.ROUND_ROBIN ? new RoundRobinCursor(Math.max(1, set.levels), start) : NO_CURSOR;
+    this.gateways = undefined;
+    this.pending = undefined;
     this.recomputeLoad();
   }
 

@@ -48,7 +48,9 @@ type Limits = Pick<
  */
 export class ConnectionPool {
   /*
-   * Field order is V8's in-object layout order (8 bytes a field after a 24-byte header): what every
+   * Field order is V8's in-object layout order (8 bytes a field after a 24-byte header; the constructor
+   * stores them in that order, and with useDefineForClassFields false a field exists from its first store):
+   * what every
    * admission and release reads (http2, active, the limits, pending) comes first, so on a large mesh,
    * where a sidecar's pool is untouched for about a second between requests, they are one cache line with
    * the header more often than when the retry and overflow counters came between them.
@@ -56,7 +58,7 @@ export class ConnectionPool {
   /** true when the upstream speaks HTTP/2 (requests multiplexed, connections never the limit). */
   readonly http2: boolean;
   /** Requests sent upstream and not finished (counted only when `limitsAdmission`). */
-  active = 0;
+  active: number;
   /**
    * The thresholds, read from the DestinationRule's settings rather than copied: every proxy calling the
    * cluster shares one settings object, where four copied limits (2^32-1 is no small integer, so each a
@@ -64,15 +66,19 @@ export class ConnectionPool {
    */
   private readonly limits: Limits;
   /** Requests waiting for a connection. */
-  pending = 0;
+  pending: number;
   /** Retries scheduled or in flight. */
-  retries = 0;
+  retries: number;
   /** Requests refused by a circuit breaker so far. */
-  overflows = 0;
+  overflows: number;
 
   constructor(limits: Limits, http2: boolean) {
     this.http2 = http2;
+    this.active = 0;
     this.limits = limits;
+    this.pending = 0;
+    this.retries = 0;
+    this.overflows = 0;
   }
 
   /**
