@@ -55,8 +55,9 @@ export class Endpoint {
   /*
    * Declaration order is V8's in-object layout order (8 bytes a field after a 24-byte header: Node's V8
    * has no pointer compression), because the constructor stores the fields in that order: with
-   * tsconfig's useDefineForClassFields false, a field exists from its first store (initializers first). First what every try this replica serves reads, then what the recorder
-   * and the registry read, then the waiting line's.
+   * tsconfig's useDefineForClassFields false, a field exists from its first store (initializers first).
+   * First what every try this replica serves reads, then what the recorder and the registry read, then
+   * the waiting line's.
    */
   /** Tries holding a worker slot or waiting for one: min(load, capacity) slots are in use. */
   private load = 0;

@@ -58,8 +58,7 @@ export class Proxy {
   /*
    * Read by every request hop (declaration order is V8's in-object layout order: the constructor stores
    * every field in that order, and with tsconfig's useDefineForClassFields false a field exists from its
-   * first store). First its latency and
-   * its certificate: every hop draws the sending proxy's latency and checks its certificate at the
+   * first store). First its latency and its certificate: every hop draws the sending proxy's latency and checks its certificate at the
    * handshake; the proxy it sends to is read for them only through a gateway (a pod's own latency stream
    * is in the view's hop table) or while some certificate may have expired (`certsValidAt`), and that
    * proxy is usually cold on a large mesh, so these three come right after the header, in the object's

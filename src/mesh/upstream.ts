@@ -11,9 +11,9 @@
  * draws) and `previous_priorities` (levels already tried carry no load, every second try).
  *
  * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes, its active-request count
- * for one host inline, or for a view of up to 16 hosts an int per host), 16-32 bytes per further host with requests in flight (host-table.ts; 4 bytes per
- * host of the view once that is no more, as for a busy proxy calling a small service), and its
- * pooled connections (Envoy keeps one to every host it sent to) in a bitset of one bit per host of the
+ * for one host inline, or for a view of up to 16 hosts an int per host), 16-32 bytes per further host
+ * with requests in flight (host-table.ts; 4 bytes per host of the view once that is no more, as for a
+ * busy proxy calling a small service), and its pooled connections (Envoy keeps one to every host it sent to) in a bitset of one bit per host of the
  * view, or for a view of more than 4,096 hosts a set bounded by that (connected-hosts.ts); the host arrays,
  * level orderings and, while nothing is ejected, the priority load are the PrioritySet's. Outlier detection
  * keeps monitors for the hosts that failed only; a proxy with ejected hosts keeps its own filtered
@@ -106,8 +106,8 @@ export class Upstream implements ActiveRequests {
   /*
    * Field order is V8's in-object layout order (8 bytes a field after a 24-byte header, Node's V8 has no
    * pointer compression): the constructor stores every field in that order, and with tsconfig's
-   * useDefineForClassFields false a field exists from its first store. A view untouched for a second (a sidecar of a 25,000-pod mesh sends about one
-   * request a second) is read from as few cache lines as its size allows, twice per try: at the pick and
+   * useDefineForClassFields false a field exists from its first store. A view untouched for a second (a
+   * sidecar of a 25,000-pod mesh sends about one request a second) is read from as few cache lines as its size allows, twice per try: at the pick and
    * again when the answer comes back, tens of milliseconds later, when it is cold again. So what the end of
    * a try reads comes first (`finished`, `recordSuccess`, `releaseAdmission`), then the rest of what a pick
    * and a start read, all fourteen in the 112 bytes after the header; what only failures, gateways, limited

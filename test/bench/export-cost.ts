@@ -24,7 +24,7 @@
  * Those figures predate the record buffer (src/metrics/record-buffer.ts): the recorders, dispatch included,
  * now run in its replay loop (`drain`), not inside the mesh's attemptEnded and completeRequest. With it
  * (2026-12-07, an esbuild bundle under plain node, `runPart` with and without telemetry, 8 -> 11 s, per
- * request; /work/notes/s33-exp-tools): recording adds ~1,490 instructions a request, of which Istio's
+ * request, callgrind as in instructions-by-function.ts): recording adds ~1,490 instructions a request, of which Istio's
  * callCompleted ~1,000 (three calls a request, ~330 each), the replay loop's dispatch and Fortio's
  * recordRequest inlined there ~250, Fortio's recordN ~155 (called with its duration boxed: V8 had no
  * inlining budget left in the loop). Whole runs (start-up included) at 6 and 12 s simulated: the export

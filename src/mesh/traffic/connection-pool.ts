@@ -50,8 +50,7 @@ export class ConnectionPool {
   /*
    * Field order is V8's in-object layout order (8 bytes a field after a 24-byte header; the constructor
    * stores them in that order, and with useDefineForClassFields false a field exists from its first store):
-   * what every
-   * admission and release reads (http2, active, the limits, pending) comes first, so on a large mesh,
+   * what every admission and release reads (http2, active, the limits, pending) comes first, so on a large mesh,
    * where a sidecar's pool is untouched for about a second between requests, they are one cache line with
    * the header more often than when the retry and overflow counters came between them.
    */
