@@ -13,11 +13,11 @@
  * Memory: a proxy holds one of these per cluster it calls (a few hundred bytes, its active-request count
  * for one host inline, or for a view of up to 16 hosts an int per host), 16-32 bytes per further host
  * with requests in flight (host-table.ts; 4 bytes per host of the view once that is no more, as for a
- * busy proxy calling a small service), and its pooled connections (Envoy keeps one to every host it sent to) in a bitset of one bit per host of the
- * view, or for a view of more than 4,096 hosts a set bounded by that (connected-hosts.ts); the host arrays,
- * level orderings and, while nothing is ejected, the priority load are the PrioritySet's. Outlier detection
- * keeps monitors for the hosts that failed only; a proxy with ejected hosts keeps its own filtered
- * candidate lists, rebuilt when an ejection changes.
+ * busy proxy calling a small service), and its pooled connections (Envoy keeps one to every host it sent
+ * to) in a bitset of one bit per host of the view, or for a view of more than 4,096 hosts a set bounded by
+ * that (connected-hosts.ts); the host arrays, level orderings and, while nothing is ejected, the priority
+ * load are the PrioritySet's. Outlier detection keeps monitors for the hosts that failed only; a proxy with
+ * ejected hosts keeps its own filtered candidate lists, rebuilt when an ejection changes.
  */
 import type { StreamDraws } from '../des/index.js';
 import type { Endpoint } from './endpoint.js';
