@@ -99,6 +99,11 @@ function smallCount(counts: Int32Array, host: number): number {
   return n;
 }
 
+/** Adds `delta` to host `host`'s count in a small view's array (small enough for V8 to inline anywhere). */
+function addSmall(counts: Int32Array, host: number, delta: number): void {
+  counts[host] = smallCount(counts, host) + delta;
+}
+
 /** Non-round-robin clusters never read a cursor; they share this one instead of allocating their own. */
 const NO_CURSOR = new RoundRobinCursor(0);
 
@@ -290,8 +295,7 @@ export class Upstream implements ActiveRequests {
    */
   private addActive(host: number, delta: number): void {
     if (this.activeHost === SMALL_COUNTS) {
-      const small = this.small as Int32Array;
-      small[host] = smallCount(small, host) + delta;
+      addSmall(this.small as Int32Array, host, delta);
       return;
     }
     if (host === this.activeHost) {
@@ -421,17 +425,14 @@ export class Upstream implements ActiveRequests {
     if (!(host >= 0)) throw new RangeError(`Upstream: started on host ${host}`);
     // A small view's count here, not in `addActive`: that call, with the larger views' paths, is not
     // inlined (~50 instructions a try for the call alone).
-    if (this.activeHost === SMALL_COUNTS) {
-      const small = this.small as Int32Array;
-      small[host] = smallCount(small, host) + 1;
-    } else this.addActive(host, 1);
+    if (this.activeHost === SMALL_COUNTS) addSmall(this.small as Int32Array, host, 1);
+    else this.addActive(host, 1);
   }
 
   /** An attempt sent to `host` of this view ended (counted in the newest view if this one was replaced). */
   finished(host: number): void {
     if (this.activeHost === SMALL_COUNTS && this.successor === undefined) {
-      const small = this.small as Int32Array;
-      small[host] = smallCount(small, host) - 1;
+      addSmall(this.small as Int32Array, host, -1);
       return;
     }
     if (this.successor === undefined) {
@@ -455,10 +456,8 @@ export class Upstream implements ActiveRequests {
       this.recordSuccess(host);
       return;
     }
-    if (this.activeHost === SMALL_COUNTS) {
-      const small = this.small as Int32Array;
-      small[host] = smallCount(small, host) - 1;
-    } else this.addActive(host, -1);
+    if (this.activeHost === SMALL_COUNTS) addSmall(this.small as Int32Array, host, -1);
+    else this.addActive(host, -1);
     this.health?.recordSuccess(host);
   }
 

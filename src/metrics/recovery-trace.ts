@@ -31,13 +31,11 @@ export class RecoveryTrace {
   readonly started: Float64Array;
   readonly good: Float64Array;
 
-  /** Given a first value of their kind, as LogHistogram's number fields (which say why): read per request. */
-  readonly startMs: number = NaN;
-  readonly sliceMs: number = NaN;
-
-  constructor(startMs: number, endMs: number, sliceMs: number) {
-    this.startMs = startMs;
-    this.sliceMs = sliceMs;
+  constructor(
+    readonly startMs: number,
+    endMs: number,
+    readonly sliceMs: number,
+  ) {
     const n = Math.max(0, Math.ceil((endMs - startMs) / sliceMs));
     this.started = new Float64Array(n);
     this.good = new Float64Array(n);

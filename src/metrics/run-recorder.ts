@@ -142,7 +142,7 @@ export class RunRecorder implements RecordSink {
   private readonly byService: TallySums[];
   private readonly queueBySvc: QueueTally[];
   /** Measured windows: the timeline's rows, and the request and call cells' second dimension. */
-  private readonly windowCount: number = 0;
+  private readonly windowCount: number;
   /**
    * Per window, the sums the timeline's means are of, added in the order requests completed as a
    * histogram's running sum was (its counts come from the cells); and answered-but-late requests.
@@ -166,19 +166,17 @@ export class RunRecorder implements RecordSink {
    * two doubles were boxed at each call V8 did not inline).
    */
   private readonly valueCell = new Float64Array(2);
-  private readonly batchMs: number = NaN;
-  private readonly deadlineMs: number = NaN;
+  private readonly batchMs: number;
+  private readonly deadlineMs: number;
   /**
    * The shape's figures and the cells the hot path reads, as fields of the recorder: `this.shape.warmupMs`
    * is two loads and a map check on the shape (a plain object) at each use, `this.units.requests` the same,
-   * and their bytecode counts against the budget TurboFan inlines a hook's callees within. Given a first
-   * value of their kind here, as the number fields above, so that V8 keeps them untagged (LogHistogram's
-   * fields say why).
+   * and their bytecode counts against the budget TurboFan inlines a hook's callees within.
    */
-  private readonly warmupMs: number = NaN;
-  private readonly windowMs: number = NaN;
-  private readonly trafficCount: number = 0;
-  private readonly serviceCount: number = 0;
+  private readonly warmupMs: number;
+  private readonly windowMs: number;
+  private readonly trafficCount: number;
+  private readonly serviceCount: number;
   private readonly requestCells: UnitWindows;
   private readonly serviceCells: UnitWindows;
   private readonly recovery: RecoveryTrace;

@@ -31,10 +31,9 @@ export class TrafficMatrix {
   /**
    * `clusters.length` and `zones.length` as numbers of this object: an array's length on the per-call path
    * is a load and a map check more, and bytecode against the budget TurboFan inlines the recorder within.
-   * Given a first value of their kind, as LogHistogram's number fields (which say why).
    */
-  private readonly clusterCount: number = 0;
-  private readonly zoneCount: number = 0;
+  private readonly clusterCount: number;
+  private readonly zoneCount: number;
 
   constructor(
     private readonly clusters: readonly string[],

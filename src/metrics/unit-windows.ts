@@ -49,22 +49,16 @@ export class UnitWindows {
    */
   private readonly failedLatency: (LogHistogram | undefined)[];
 
-  /** Given a first value of their kind, as LogHistogram's number fields (which say why). */
-  readonly units: number = 0;
-  readonly windows: number = 0;
-
   /**
    * @param keepFailed - also keep a histogram of failed requests' latencies per cell (request cells:
    *   the run's failed-latency figures are merged from them).
    */
   constructor(
-    units: number,
-    windows: number,
+    readonly units: number,
+    readonly windows: number,
     readonly accuracy = UNIT_WINDOW_ACCURACY,
     readonly keepFailed = false,
   ) {
-    this.units = units;
-    this.windows = windows;
     const cells = units * windows;
     this.started = new Float64Array(cells);
     this.completed = new Float64Array(cells);

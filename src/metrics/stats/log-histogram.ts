@@ -48,15 +48,12 @@ export interface LogHistogramJSON {
 const NO_COUNTS = new Float64Array(0);
 
 export class LogHistogram {
-  // The number fields start as NaN, a double, set again in the constructor: declared without a value,
-  // a field starts as undefined (ES2022 class fields), V8 then keeps it tagged, so that each read checks
-  // for a small integer or a number box, and each store of a running sum allocated a new box (s33).
-  private readonly accuracy: number = NaN;
-  private readonly lnGamma: number = NaN;
+  private readonly accuracy: number;
+  private readonly lnGamma: number;
   // Multiplying by a precomputed reciprocal keeps a division out of the hot path.
-  private readonly invLnGamma: number = NaN;
+  private readonly invLnGamma: number;
   // The bucket value 2γ^i/(γ+1) is computed as exp(i·lnγ)·scale.
-  private readonly estimateScale: number = NaN;
+  private readonly estimateScale: number;
   private counts = NO_COUNTS;
   private offset = 0;
   private zeroCount = 0;
@@ -66,8 +63,8 @@ export class LogHistogram {
    * sum merged from it, until `setSums` gives the ones kept elsewhere.
    */
   private keepSums: boolean;
-  private runningSum: number = NaN;
-  private runningSumSq: number = NaN;
+  private runningSum: number;
+  private runningSumSq: number;
   // ±Infinity sentinels make `record` branch-free for the first sample; the getters map them to undefined.
   private lowest = Infinity;
   private highest = -Infinity;
