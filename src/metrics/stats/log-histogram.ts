@@ -31,6 +31,41 @@ export interface LogHistogramJSON {
   readonly max?: number;
 }
 
+/*
+ * A histogram's figures and bucket counts live in one array of doubles (`LogHistogram.data`): these header
+ * words, then the buckets. A record reads and writes the header and one bucket: two or three cache lines,
+ * where separate fields took the object's lines, a 16-byte number box per double field (V8 boxes a double
+ * field), a Float64Array's object and its data: six to eight lines, nearly all of them L1d misses when the
+ * run recorder replays ~150 calls over ~150 live histograms (issue 17). A plain array of doubles, not a
+ * Float64Array: its elements are unboxed doubles too, and an element access is a bounds check and a load,
+ * with no detached-buffer check (which V8 adds to every typed-array access under the bench's tsx).
+ */
+// The record methods index the header by number (`d[1]` for TOTAL): TurboFan loads a module constant from
+// the module's context and checks its type at each use (~4 instructions an access, 8 accesses a record).
+/** 1/ln γ: a bucket's index is ceil(ln v / ln γ); a multiplication, not a division, on the hot path. */
+const INV_LN_GAMMA = 0;
+const TOTAL = 1;
+/** Smallest and largest value; ±Infinity while empty, so that a record needs no first-sample branch. */
+const LOWEST = 2;
+const HIGHEST = 3;
+/** Running sums of values and of their squares; NaN when the histogram keeps none (`keepSums`). */
+const SUM = 4;
+const SUM_SQ = 5;
+const ZERO_COUNT = 6;
+/** Index in `data` of the first bucket (bucket index `offset`). */
+const BUCKETS = 7;
+
+/**
+ * A histogram's data with no buckets. An array literal holding a non-integer is an array of unboxed doubles
+ * (V8's PACKED_DOUBLE_ELEMENTS), and stays one as integers are stored and pushed into it; one made from
+ * integers only would hold small integers, and the first double stored would convert it (and deoptimize the
+ * code that had seen the other kind).
+ */
+function emptyData(invLnGamma: number, keepSums: boolean): number[] {
+  const sum = keepSums ? 0 : NaN;
+  return [invLnGamma, 0, Infinity, -Infinity, sum, sum, 0];
+}
+
 /**
  * A streaming histogram whose quantile estimates are within a relative error `relativeAccuracy` of the
  * sample value at that rank, using memory proportional to log(max/min) rather than to the number of samples.
@@ -40,34 +75,20 @@ export interface LogHistogramJSON {
  * the value at rank ceil(q·count). Two histograms with the same accuracy merge exactly (bucket-wise sums), so
  * per-worker or per-replication histograms combine without loss.
  */
-/**
- * The counts of every empty histogram: one shared array of length 0 (never written: a record grows the array
- * first), not one per histogram. A mesh keeps a histogram or two per service-graph edge, ~50,000 edges at
- * 100,000 pods.
- */
-const NO_COUNTS = new Float64Array(0);
-
 export class LogHistogram {
-  private readonly accuracy: number;
-  private readonly lnGamma: number;
-  // Multiplying by a precomputed reciprocal keeps a division out of the hot path.
-  private readonly invLnGamma: number;
-  // The bucket value 2γ^i/(γ+1) is computed as exp(i·lnγ)·scale.
-  private readonly estimateScale: number;
-  private counts = NO_COUNTS;
+  /** The header words above, then the bucket counts (`BUCKETS` on): the only state a record touches. */
+  private data: number[];
+  /** Bucket index of `data[BUCKETS]`; an integer (a field of this object, on the line `data` is read from). */
   private offset = 0;
-  private zeroCount = 0;
-  private total = 0;
   /**
    * False for a histogram that keeps no running sums (`keepSums`): both sums are then NaN, and so is any
    * sum merged from it, until `setSums` gives the ones kept elsewhere.
    */
   private keepSums: boolean;
-  private runningSum: number;
-  private runningSumSq: number;
-  // ±Infinity sentinels make `record` branch-free for the first sample; the getters map them to undefined.
-  private lowest = Infinity;
-  private highest = -Infinity;
+  private readonly accuracy: number;
+  private readonly lnGamma: number;
+  // The bucket value 2γ^i/(γ+1) is computed as exp(i·lnγ)·scale.
+  private readonly estimateScale: number;
 
   /**
    * Creates an empty histogram.
@@ -76,20 +97,21 @@ export class LogHistogram {
    * @param keepSums - keep the running sums (of values and of their squares) behind `sum`, `mean` and
    *   `stddev`. False for a finest cell whose coarser histograms take their sums from elsewhere
    *   (`setSums`, tally.ts `TallySums`) and whose own sums nothing reads: the recorder's per (unit,
-   *   window) cells and service-graph edges. A record then skips two read-modify-writes of boxed doubles,
-   *   often cold in cache (~1% of the mesh bench, issue 17); `sum`, `mean` and `stddev` throw.
+   *   window) cells and service-graph edges. A record then skips two read-modify-writes (~1% of the mesh
+   *   bench, issue 17); `sum`, `mean` and `stddev` throw.
    */
   constructor(relativeAccuracy = 0.01, keepSums = true) {
     if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
       throw new RangeError(`LogHistogram(${relativeAccuracy}): relativeAccuracy must be in (0, 1)`);
     }
-    this.accuracy = relativeAccuracy;
-    this.keepSums = keepSums;
-    this.runningSum = keepSums ? 0 : NaN;
-    this.runningSumSq = keepSums ? 0 : NaN;
     const gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
-    this.lnGamma = Math.log(gamma);
-    this.invLnGamma = 1 / this.lnGamma;
+    const lnGamma = Math.log(gamma);
+    // Fields in the order the hot path reads them (V8 lays them out in the order they are first stored).
+    this.data = emptyData(1 / lnGamma, keepSums);
+    this.offset = 0;
+    this.keepSums = keepSums;
+    this.accuracy = relativeAccuracy;
+    this.lnGamma = lnGamma;
     this.estimateScale = 2 / (gamma + 1);
   }
 
@@ -100,23 +122,23 @@ export class LogHistogram {
 
   /** The number of recorded values (the sum of weights when `recordMany` was given non-integer counts). */
   get count(): number {
-    return this.total;
+    return this.data[TOTAL] as number;
   }
 
   /** The exact sum of recorded values. */
   get sum(): number {
     this.mustHaveSums('sum');
-    return this.runningSum;
+    return this.data[SUM] as number;
   }
 
   /** The exact smallest recorded value, or undefined when empty. */
   get min(): number | undefined {
-    return this.total > 0 ? this.lowest : undefined;
+    return this.count > 0 ? (this.data[LOWEST] as number) : undefined;
   }
 
   /** The exact largest recorded value, or undefined when empty. */
   get max(): number | undefined {
-    return this.total > 0 ? this.highest : undefined;
+    return this.count > 0 ? (this.data[HIGHEST] as number) : undefined;
   }
 
   /**
@@ -124,23 +146,26 @@ export class LogHistogram {
    * histogram reports it); undefined when empty or restored from data without the sum of squares.
    */
   get stddev(): number | undefined {
-    if (this.total === 0) return undefined;
+    const total = this.count;
+    if (total === 0) return undefined;
     this.mustHaveSums('stddev');
-    if (!Number.isFinite(this.runningSumSq)) return undefined;
-    const mean = this.runningSum / this.total;
-    return Math.sqrt(Math.max(0, this.runningSumSq / this.total - mean * mean));
+    const sumSq = this.data[SUM_SQ] as number;
+    if (!Number.isFinite(sumSq)) return undefined;
+    const mean = (this.data[SUM] as number) / total;
+    return Math.sqrt(Math.max(0, sumSq / total - mean * mean));
   }
 
   /** The exact mean (sum / count), or undefined when empty. */
   get mean(): number | undefined {
-    if (this.total === 0) return undefined;
+    const total = this.count;
+    if (total === 0) return undefined;
     this.mustHaveSums('mean');
-    return this.runningSum / this.total;
+    return (this.data[SUM] as number) / total;
   }
 
   /** Sums never kept (`keepSums` false, or merged from such a histogram without `setSums`) cannot be read. */
   private mustHaveSums(what: string): void {
-    if (Number.isNaN(this.runningSum))
+    if (Number.isNaN(this.data[SUM]))
       throw new Error(`LogHistogram.${what}: this histogram keeps no sums (keepSums false, and no setSums)`);
   }
 
@@ -151,7 +176,7 @@ export class LogHistogram {
    * most log(max/min)/log(γ) + 2 however many values were recorded.
    */
   get bucketCount(): number {
-    return this.counts.length;
+    return this.data.length - BUCKETS;
   }
 
   /**
@@ -173,30 +198,26 @@ export class LogHistogram {
   recordLn(value: number, lnValue: number): void {
     // One comparison chain rejects NaN, negatives and +Infinity.
     if (!(value >= 0 && value < Infinity)) throw invalid('record', 'value must be finite and >= 0', value);
-    this.total += 1;
+    const d = this.data;
+    d[1] = (d[1] as number) + 1;
     if (this.keepSums) {
-      this.runningSum += value;
-      this.runningSumSq += value * value;
+      d[4] = (d[4] as number) + value;
+      d[5] = (d[5] as number) + value * value;
     }
-    if (value < this.lowest) this.lowest = value;
-    if (value > this.highest) this.highest = value;
+    if (value < (d[2] as number)) d[2] = value;
+    if (value > (d[3] as number)) d[3] = value;
     // LOG_HISTOGRAM_ZERO_FLOOR written out: TurboFan loads a module constant from the module's context and
     // checks its type on every call (~8 instructions per value, ~100 per request on the mesh bench).
     if (value < 1e-9) {
-      this.zeroCount += 1;
+      d[6] = (d[6] as number) + 1;
       return;
     }
     // `+ 0`: Math.ceil of a value in (-1, 0) is -0 (a latency just under 1 ms), which is no small integer:
     // stored as the first bucket's offset, it turned that field into a double for every histogram, and
     // the recorder's optimized code then deoptimized ("minus zero", then "wrong map" on each histogram
     // made before) in the middle of a run. -0 + 0 is +0; every other index is unchanged.
-    const index = Math.ceil(lnValue * this.invLnGamma) + 0;
-    let slot = index - this.offset;
-    if (slot < 0 || slot >= this.counts.length) {
-      this.cover(index, index);
-      slot = index - this.offset;
-    }
-    this.counts[slot] = (this.counts[slot] ?? 0) + 1;
+    const index = Math.ceil(lnValue * (d[0] as number)) + 0;
+    this.countAt(d, index);
   }
 
   /**
@@ -211,24 +232,31 @@ export class LogHistogram {
   recordCell(cell: Float64Array): void {
     const value = cell[0] as number;
     if (!(value >= 0 && value < Infinity)) throw invalid('record', 'value must be finite and >= 0', value);
-    this.total += 1;
+    const d = this.data;
+    d[1] = (d[1] as number) + 1;
     if (this.keepSums) {
-      this.runningSum += value;
-      this.runningSumSq += value * value;
+      d[4] = (d[4] as number) + value;
+      d[5] = (d[5] as number) + value * value;
     }
-    if (value < this.lowest) this.lowest = value;
-    if (value > this.highest) this.highest = value;
+    if (value < (d[2] as number)) d[2] = value;
+    if (value > (d[3] as number)) d[3] = value;
     if (value < 1e-9) {
-      this.zeroCount += 1;
+      d[6] = (d[6] as number) + 1;
       return;
     }
-    const index = Math.ceil((cell[1] as number) * this.invLnGamma) + 0; // + 0: no -0 (see recordLn)
-    let slot = index - this.offset;
-    if (slot < 0 || slot >= this.counts.length) {
-      this.cover(index, index);
-      slot = index - this.offset;
+    const index = Math.ceil((cell[1] as number) * (d[0] as number)) + 0; // + 0: see recordLn
+    this.countAt(d, index);
+  }
+
+  /** One more value in bucket `index`, the bucket array grown first if it does not reach there. */
+  private countAt(d: number[], index: number): void {
+    const at = index - this.offset + 7;
+    if (at >= 7 && at < d.length) d[at] = (d[at] as number) + 1;
+    else {
+      const grown = this.cover(index, index);
+      const slot = index - this.offset + 7;
+      grown[slot] = (grown[slot] as number) + 1;
     }
-    this.counts[slot] = (this.counts[slot] ?? 0) + 1;
   }
 
   /**
@@ -243,21 +271,22 @@ export class LogHistogram {
       throw invalid('recordMany', 'count must be finite and >= 0', value, count);
     // A zero weight must not widen min/max or the bucket range.
     if (count === 0) return;
-    this.total += count;
+    let d = this.data;
+    d[TOTAL] = (d[TOTAL] as number) + count;
     if (this.keepSums) {
-      this.runningSum += value * count;
-      this.runningSumSq += value * value * count;
+      d[SUM] = (d[SUM] as number) + value * count;
+      d[SUM_SQ] = (d[SUM_SQ] as number) + value * value * count;
     }
-    if (value < this.lowest) this.lowest = value;
-    if (value > this.highest) this.highest = value;
+    if (value < (d[LOWEST] as number)) d[LOWEST] = value;
+    if (value > (d[HIGHEST] as number)) d[HIGHEST] = value;
     if (value < LOG_HISTOGRAM_ZERO_FLOOR) {
-      this.zeroCount += count;
+      d[ZERO_COUNT] = (d[ZERO_COUNT] as number) + count;
       return;
     }
-    const index = Math.ceil(Math.log(value) * this.invLnGamma) + 0; // + 0: no -0 offset (see recordLn)
-    this.cover(index, index);
-    const slot = index - this.offset;
-    this.counts[slot] = (this.counts[slot] ?? 0) + count;
+    const index = Math.ceil(Math.log(value) * (d[INV_LN_GAMMA] as number)) + 0; // + 0: see recordLn
+    d = this.cover(index, index);
+    const slot = index - this.offset + BUCKETS;
+    d[slot] = (d[slot] as number) + count;
   }
 
   /**
@@ -271,23 +300,26 @@ export class LogHistogram {
     if (!(q >= 0 && q <= 1)) {
       throw new RangeError(`LogHistogram.quantile(${q}): q must be in [0, 1]`);
     }
-    if (this.total === 0) return undefined;
-    if (q === 0) return this.lowest;
-    if (q === 1) return this.highest;
+    const d = this.data;
+    const total = d[TOTAL] as number;
+    const lowest = d[LOWEST] as number;
+    const highest = d[HIGHEST] as number;
+    if (total === 0) return undefined;
+    if (q === 0) return lowest;
+    if (q === 1) return highest;
     // With integer counts, "cumulative >= q·count" is the same test as "cumulative >= ceil(q·count)".
-    const rank = q * this.total;
-    let cumulative = this.zeroCount;
-    if (cumulative >= rank) return this.lowest;
-    const counts = this.counts;
-    for (let slot = 0; slot < counts.length; slot++) {
-      cumulative += counts[slot] ?? 0;
+    const rank = q * total;
+    let cumulative = d[ZERO_COUNT] as number;
+    if (cumulative >= rank) return lowest;
+    for (let at = BUCKETS; at < d.length; at++) {
+      cumulative += d[at] as number;
       if (cumulative >= rank) {
-        const estimate = Math.exp((this.offset + slot) * this.lnGamma) * this.estimateScale;
-        return Math.min(Math.max(estimate, this.lowest), this.highest);
+        const estimate = Math.exp((this.offset + at - BUCKETS) * this.lnGamma) * this.estimateScale;
+        return Math.min(Math.max(estimate, lowest), highest);
       }
     }
     // Reached only when rounding in fractional weights leaves the cumulative sum a hair below the rank.
-    return this.highest;
+    return highest;
   }
 
   /**
@@ -299,14 +331,15 @@ export class LogHistogram {
    * after the run (another run's p99) be applied to a histogram afterwards.
    */
   countAbove(threshold: number): number {
-    if (this.total === 0 || !(threshold < this.highest)) return 0;
-    if (threshold < this.lowest) return this.total;
+    const d = this.data;
+    const total = d[TOTAL] as number;
+    if (total === 0 || !(threshold < (d[HIGHEST] as number))) return 0;
+    if (threshold < (d[LOWEST] as number)) return total;
     let above = 0;
-    const counts = this.counts;
-    for (let slot = counts.length - 1; slot >= 0; slot--) {
-      const estimate = Math.exp((this.offset + slot) * this.lnGamma) * this.estimateScale;
+    for (let at = d.length - 1; at >= BUCKETS; at--) {
+      const estimate = Math.exp((this.offset + at - BUCKETS) * this.lnGamma) * this.estimateScale;
       if (!(estimate > threshold)) break;
-      above += counts[slot] ?? 0;
+      above += d[at] as number;
     }
     return above;
   }
@@ -322,21 +355,23 @@ export class LogHistogram {
         `LogHistogram.merge: relativeAccuracy ${other.accuracy} differs from ${this.accuracy}`,
       );
     }
-    if (other.total === 0) return;
-    const source = other.counts;
-    if (source.length > 0) {
-      this.cover(other.offset, other.offset + source.length - 1);
-      const shift = other.offset - this.offset;
-      for (let slot = 0; slot < source.length; slot++) {
-        this.counts[shift + slot] = (this.counts[shift + slot] ?? 0) + (source[slot] ?? 0);
+    const source = other.data;
+    if ((source[TOTAL] as number) === 0) return;
+    let d = this.data;
+    const buckets = source.length - BUCKETS;
+    if (buckets > 0) {
+      d = this.cover(other.offset, other.offset + buckets - 1);
+      const shift = other.offset - this.offset + BUCKETS;
+      for (let slot = 0; slot < buckets; slot++) {
+        d[shift + slot] = (d[shift + slot] as number) + (source[BUCKETS + slot] as number);
       }
     }
-    this.zeroCount += other.zeroCount;
-    this.total += other.total;
-    this.runningSum += other.runningSum;
-    this.runningSumSq += other.runningSumSq;
-    if (other.lowest < this.lowest) this.lowest = other.lowest;
-    if (other.highest > this.highest) this.highest = other.highest;
+    d[ZERO_COUNT] = (d[ZERO_COUNT] as number) + (source[ZERO_COUNT] as number);
+    d[TOTAL] = (d[TOTAL] as number) + (source[TOTAL] as number);
+    d[SUM] = (d[SUM] as number) + (source[SUM] as number);
+    d[SUM_SQ] = (d[SUM_SQ] as number) + (source[SUM_SQ] as number);
+    if ((source[LOWEST] as number) < (d[LOWEST] as number)) d[LOWEST] = source[LOWEST] as number;
+    if ((source[HIGHEST] as number) > (d[HIGHEST] as number)) d[HIGHEST] = source[HIGHEST] as number;
   }
 
   /**
@@ -346,50 +381,40 @@ export class LogHistogram {
    * and standard deviation exactly those of recording the values one by one here.
    */
   setSums(sum: number, sumSq: number): void {
-    this.runningSum = sum;
-    this.runningSumSq = sumSq;
+    this.data[SUM] = sum;
+    this.data[SUM_SQ] = sumSq;
     this.keepSums = true;
   }
 
   /** An independent copy of this histogram. */
   clone(): LogHistogram {
     const copy = new LogHistogram(this.accuracy, this.keepSums);
-    copy.counts = this.counts.slice();
+    copy.data = this.data.slice();
     copy.offset = this.offset;
-    copy.zeroCount = this.zeroCount;
-    copy.total = this.total;
-    copy.runningSum = this.runningSum;
-    copy.runningSumSq = this.runningSumSq;
-    copy.lowest = this.lowest;
-    copy.highest = this.highest;
     return copy;
   }
 
   /** Empties the histogram and releases its buckets, keeping the accuracy. */
   reset(): void {
-    this.counts = NO_COUNTS;
+    this.data = emptyData(this.data[INV_LN_GAMMA] as number, this.keepSums);
     this.offset = 0;
-    this.zeroCount = 0;
-    this.total = 0;
-    this.runningSum = this.keepSums ? 0 : NaN;
-    this.runningSumSq = this.keepSums ? 0 : NaN;
-    this.lowest = Infinity;
-    this.highest = -Infinity;
   }
 
   /** The histogram as plain data; `LogHistogram.fromJSON` restores it exactly. */
   toJSON(): LogHistogramJSON {
+    const d = this.data;
+    const total = d[TOTAL] as number;
     const base = {
       relativeAccuracy: this.accuracy,
       offset: this.offset,
-      counts: Array.from(this.counts),
-      zeroCount: this.zeroCount,
-      count: this.total,
-      sum: this.runningSum,
-      sumSq: this.runningSumSq,
+      counts: d.slice(BUCKETS),
+      zeroCount: d[ZERO_COUNT] as number,
+      count: total,
+      sum: d[SUM] as number,
+      sumSq: d[SUM_SQ] as number,
     };
     // Infinity sentinels would turn into null under JSON.stringify, so an empty histogram omits min/max.
-    return this.total > 0 ? { ...base, min: this.lowest, max: this.highest } : base;
+    return total > 0 ? { ...base, min: d[LOWEST] as number, max: d[HIGHEST] as number } : base;
   }
 
   /**
@@ -402,9 +427,8 @@ export class LogHistogram {
     if (!Number.isInteger(json.offset)) {
       throw new RangeError(`LogHistogram.fromJSON: offset ${json.offset} is not an integer`);
     }
-    const counts = Float64Array.from(json.counts);
     let bucketTotal = json.zeroCount;
-    for (const c of counts) {
+    for (const c of json.counts) {
       if (!(c >= 0 && c < Infinity)) {
         throw new RangeError(`LogHistogram.fromJSON: bucket count ${c} must be finite and >= 0`);
       }
@@ -419,43 +443,62 @@ export class LogHistogram {
     if (json.count === 0 && bucketTotal > 0) {
       throw new RangeError(`LogHistogram.fromJSON: count is 0 but buckets hold ${bucketTotal}`);
     }
-    histogram.counts = counts;
-    histogram.offset = json.offset + 0; // a structured clone keeps a -0 (see recordLn)
-    histogram.zeroCount = json.zeroCount;
-    histogram.total = json.count;
     // NaN (null once through JSON text): written by a histogram that kept no sums (`keepSums`).
     const keptSums = typeof json.sum === 'number' && !Number.isNaN(json.sum);
     histogram.keepSums = keptSums;
-    histogram.runningSum = keptSums ? json.sum : NaN;
+    const d = histogram.data;
+    for (const c of json.counts) d.push(c);
+    histogram.offset = json.offset + 0; // a structured clone keeps a -0 (see recordLn)
+    d[ZERO_COUNT] = json.zeroCount;
+    d[TOTAL] = json.count;
+    d[SUM] = keptSums ? json.sum : NaN;
     // Data without it restores a histogram whose standard deviation is unknown (NaN), never 0.
-    histogram.runningSumSq = keptSums ? (json.sumSq ?? (json.count > 0 ? NaN : 0)) : NaN;
-    histogram.lowest = json.min ?? Infinity;
-    histogram.highest = json.max ?? -Infinity;
+    d[SUM_SQ] = keptSums ? (json.sumSq ?? (json.count > 0 ? NaN : 0)) : NaN;
+    d[LOWEST] = json.min ?? Infinity;
+    d[HIGHEST] = json.max ?? -Infinity;
     return histogram;
   }
 
   /**
-   * Grows the bucket array to cover bucket indices [lo, hi] and nothing beyond the range seen.
+   * Grows the bucket array to cover bucket indices [lo, hi] and nothing beyond the range seen; returns
+   * `data`, a new array when it grew.
    *
    * @remarks Growing exactly (no slack) keeps memory at the value range; the copy is rare because a new
    * extreme among n i.i.d. samples appears only O(log n) times.
    */
-  private cover(lo: number, hi: number): void {
-    const length = this.counts.length;
+  private cover(lo: number, hi: number): number[] {
+    const d = this.data;
+    const length = d.length - BUCKETS;
     if (length === 0) {
-      this.counts = new Float64Array(hi - lo + 1);
+      const grown = d.concat(zeros(hi - lo + 1));
+      this.data = grown;
       this.offset = lo;
-      return;
+      return grown;
     }
     const currentHi = this.offset + length - 1;
-    if (lo >= this.offset && hi <= currentHi) return;
+    if (lo >= this.offset && hi <= currentHi) return d;
     const newLo = Math.min(lo, this.offset);
     const newHi = Math.max(hi, currentHi);
-    const grown = new Float64Array(newHi - newLo + 1);
-    grown.set(this.counts, this.offset - newLo);
-    this.counts = grown;
+    // Builtin copies (concat, slice), not a loop of pushes: a new cell's histogram grows a few times, and
+    // this copy ran ~3 buckets a request on the mesh bench. Every part is an array of doubles, and so is
+    // the result.
+    const grown = d
+      .slice(0, BUCKETS)
+      .concat(zeros(this.offset - newLo), d.slice(BUCKETS), zeros(newHi - currentHi));
+    this.data = grown;
     this.offset = newLo;
+    return grown;
   }
+}
+
+/** Zeros for `zeros`: an array of doubles (a literal with a non-integer, then zeroed), grown as needed. */
+const ZEROS = [0.5];
+ZEROS[0] = 0;
+
+/** `n` zeros as an array of doubles, to pad a histogram's buckets. */
+function zeros(n: number): number[] {
+  while (ZEROS.length < n) ZEROS.push(0);
+  return ZEROS.slice(0, n);
 }
 
 /*
