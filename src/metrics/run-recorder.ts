@@ -124,8 +124,20 @@ interface QueueTally {
    * adds nothing to the running sums (x + 0 is x), and counts, min and max do not depend on order.
    */
   zeroWaits: number;
-  readonly sums: Float64Array;
-  readonly counts: Float64Array;
+  /**
+   * Per batch, the sum of waits and their count side by side (2 x batch, 2 x batch + 1): one line a call,
+   * where two Float64Arrays took four (an object and its data each), most of them L1d misses (issue 17).
+   * An array of doubles (log-histogram.ts `emptyData` says why a literal with a non-integer).
+   */
+  readonly batches: number[];
+}
+
+/** `BATCHES` (sum, count) pairs of zeros, as an array of doubles. */
+function batchPairs(): number[] {
+  const pairs = [0.5, 0];
+  pairs[0] = 0;
+  while (pairs.length < 2 * BATCHES) pairs.push(0, 0);
+  return pairs;
 }
 
 /** The observer of one run: streaming state in, a `RunSummary` out. */
@@ -191,8 +203,7 @@ export class RunRecorder implements RecordSink {
     this.queueBySvc = shape.services.map(() => ({
       hist: new LogHistogram(0.01),
       zeroWaits: 0,
-      sums: new Float64Array(BATCHES),
-      counts: new Float64Array(BATCHES),
+      batches: batchPairs(),
     }));
     const windows = Math.ceil((shape.durationMs - shape.warmupMs) / shape.windowMs);
     this.windowCount = windows;
@@ -294,11 +305,13 @@ export class RunRecorder implements RecordSink {
 
   /**
    * Every callee here is inlined, as long as their bytecode fits TurboFan's budget of 920 bytes a function
-   * (Node 20): matrix.call 128, completeCell 113, windowOf 31, TallySums.add 175, graph.call 142, its
-   * addCell 127 and edgeOf 159 (s33, `--trace-turbo-inlining`). What does not fit is a real call: edgeOf
+   * (Node 20): matrix.call 128, completeCell 113, windowOf 31, TallySums.add 162, graph.call 92, its
+   * addCell 127 and edgeOf 159 (s34, `--trace-turbo-inlining`). What does not fit is a real call: edgeOf
    * left out cost ~110 instructions a call more (callgrind, the bench mesh), so rare work on this path goes
-   * into functions of its own (`newEdge`, `newResponse`, `newCell`, `failedIn`) and the histogram record
-   * (`recordCell`, 248 bytes) stays one call.
+   * into functions of its own (`newEdge`, `otherResponse`, `newCell`, `failedIn`) and the histogram record
+   * (`recordCell`, 251 bytes) stays one call. TurboFan tries callees by call frequency, and the unit cell's
+   * `recordCell` (inside completeCell) comes before addCell and edgeOf: at 211 bytes it was inlined and
+   * left both of them out (+240 instructions a request, s34), hence its bucket update written out.
    */
   private recordCall(call: Readonly<CallRecord>): void {
     const service = call.service.index;
@@ -341,9 +354,10 @@ export class RunRecorder implements RecordSink {
           cell[1] = wait >= LOG_HISTOGRAM_ZERO_FLOOR ? Math.log(wait) : 0;
           q.hist.recordCell(cell);
         }
-        if (batch < BATCHES) {
-          q.sums[batch] = (q.sums[batch] as number) + wait;
-          q.counts[batch] = (q.counts[batch] as number) + 1;
+        if (batch >= 0 && batch < BATCHES) {
+          const pairs = q.batches;
+          pairs[2 * batch] = (pairs[2 * batch] as number) + wait;
+          pairs[2 * batch + 1] = (pairs[2 * batch + 1] as number) + 1;
         }
       }
     }
@@ -464,7 +478,13 @@ export class RunRecorder implements RecordSink {
           ...(this.shape.externalServices?.includes(i) === true ? { kind: 'external' as const } : {}),
           // The deadline is a request's, not a call's: services report availability only.
           ...(this.byService[i] as TallySums).breakdown(parts),
-          queueMs: summarize(withZeros(q), batchMeansStandardError([...q.sums], [...q.counts])),
+          queueMs: summarize(
+            withZeros(q),
+            batchMeansStandardError(
+              q.batches.filter((_, k) => k % 2 === 0),
+              q.batches.filter((_, k) => k % 2 === 1),
+            ),
+          ),
         };
       }),
       // Only where served pods carry a version label, so runs without versions report as before.

@@ -34,8 +34,8 @@ describe('TallySums', () => {
   it('throws when the parts did not get exactly the requests it counted', () => {
     const sums = new TallySums(BATCHES);
     const part = new Tally(0);
-    sums.add(true, 3, 0);
-    sums.add(false, 5, 0);
+    sums.add(true, 3, 0, false);
+    sums.add(false, 5, 0, false);
     part.add(true, 3, -1);
     expect(() => sums.breakdown([part])).toThrow(/parts hold 1 answered and 0 failed/);
   });

@@ -217,7 +217,9 @@ export class LogHistogram {
     // the recorder's optimized code then deoptimized ("minus zero", then "wrong map" on each histogram
     // made before) in the middle of a run. -0 + 0 is +0; every other index is unchanged.
     const index = Math.ceil(lnValue * (d[0] as number)) + 0;
-    this.countAt(d, index);
+    const at = index - this.offset + 7;
+    if (at >= 7 && at < d.length) d[at] = (d[at] as number) + 1;
+    else this.grownAt(index);
   }
 
   /**
@@ -245,18 +247,19 @@ export class LogHistogram {
       return;
     }
     const index = Math.ceil((cell[1] as number) * (d[0] as number)) + 0; // + 0: see recordLn
-    this.countAt(d, index);
-  }
-
-  /** One more value in bucket `index`, the bucket array grown first if it does not reach there. */
-  private countAt(d: number[], index: number): void {
+    // The bucket's count written out, not through a shared method: this body's bytecode is then above
+    // what TurboFan inlines into the run recorder's `recordCall` once its own callees are in (the budget
+    // those need, run-recorder.ts); as a call of its own it is one call per record.
     const at = index - this.offset + 7;
     if (at >= 7 && at < d.length) d[at] = (d[at] as number) + 1;
-    else {
-      const grown = this.cover(index, index);
-      const slot = index - this.offset + 7;
-      grown[slot] = (grown[slot] as number) + 1;
-    }
+    else this.grownAt(index);
+  }
+
+  /** One more value in bucket `index`, past the buckets there are: they grow first (rare). */
+  private grownAt(index: number): void {
+    const grown = this.cover(index, index);
+    const slot = index - this.offset + BUCKETS;
+    grown[slot] = (grown[slot] as number) + 1;
   }
 
   /**
