@@ -470,9 +470,7 @@ export class RunRecorder implements RecordSink {
       })),
       byService: this.shape.services.map((service, i) => {
         const q = this.queueBySvc[i] as QueueTally;
-        const parts = edges
-          .filter((e) => this.graph.nodeKey(e.destination).workload === i)
-          .map((e) => e.tally);
+        const parts = edges.filter((e) => this.graph.nodeKey(e.destination).workload === i);
         return {
           service,
           ...(this.shape.externalServices?.includes(i) === true ? { kind: 'external' as const } : {}),

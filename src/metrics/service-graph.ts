@@ -5,7 +5,7 @@
  *
  * The hot path allocates nothing per call: a replica's node (caller or destination) is found by its
  * deployment's index (`Endpoint.deployment`) in one array read, a client's by traffic source and cluster,
- * and the edge by the two nodes in two more; the edge is an array cell, created with its tally and its few
+ * and the edge by the two nodes in two more; the edge is an array cell, created with its histograms and its few
  * response codes the first time the edge is seen. Memory grows with deployments and the edges the run
  * exercised, never with pods or calls. (Resolving both nodes through label and key maps on every call was
  * 9% of the mesh bench's profile; caching them per proxy and per endpoint id read two arrays of one entry
@@ -15,13 +15,14 @@
  * code ~130 instructions a call fewer at 1,000 and 25,000 pods than that lookup, ~14 more on the mesh bench
  * than the cache where it hit, s30-dep.)
  *
- * An edge's tally is the finest cell of a call's latency: the recorder's per-service and per-version
+ * An edge's histograms are the finest cells of a call's latency: the recorder's per-service and per-version
  * breakdowns keep sums only and merge the histograms of their edges (`tallies`).
  */
 import type { Endpoint } from '../mesh/index.js';
 import { formatResponseFlags } from '../mesh/index.js';
 import type { CallRecord } from './record-buffer.js';
-import { Tally, round, type TallySums } from './tally.js';
+import { LogHistogram } from './stats/index.js';
+import { round, type LatencyParts, type TallySums } from './tally.js';
 
 /** One edge of the service graph: what a calling proxy saw of its calls to one destination workload. */
 export interface ServiceGraphEdge {
@@ -68,17 +69,18 @@ export const INGRESS_GATEWAY = 'istio-ingressgateway';
 /** Relative accuracy of the edges' latency histograms (1%, as every latency meshsim reports). */
 const EDGE_ACCURACY = 0.01;
 
-export interface EdgeCell {
-  readonly source: number;
-  /** The destination node: its service is the call's (`node(destination).workload`). */
-  readonly destination: number;
-  /** Calls (`requests`), answered ones and their latency apart from failed ones; no batches. */
-  readonly tally: Tally;
-  /**
-   * The run recorder's sums for the destination's version row (version-breakdown.ts), null when it has
-   * none; undefined until the recorder looks: kept here so that a call finds it without another lookup.
-   */
-  versionSums: TallySums | null | undefined;
+/**
+ * An edge's cell: its calls' latency histograms and counts (what a `Tally` without batches held, as fields
+ * of the cell: one object fewer, two or three cache lines a call, issue 17), its first response, and what
+ * the recorder keeps on it. Fields the call path touches come first (an object literal's fields are laid
+ * out in the order written in `newEdge`).
+ */
+export interface EdgeCell extends LatencyParts {
+  /** Answered calls' latency (not 5xx), without running sums: the breakdowns merging it keep their own. */
+  readonly latency: LogHistogram;
+  /** Calls (`requests`) and answered ones. */
+  requests: number;
+  succeeded: number;
   /**
    * The edge's first response key `code * 2^16 + flags` (-1 before its first call) and its count, as
    * fields of this cell: nearly every call of an edge ends as its first (200, no flag), and then touches
@@ -86,6 +88,15 @@ export interface EdgeCell {
    */
   responseKey: number;
   responseCount: number;
+  /**
+   * The run recorder's sums for the destination's version row (version-breakdown.ts), null when it has
+   * none; undefined until the recorder looks: kept here so that a call finds it without another lookup.
+   */
+  versionSums: TallySums | null | undefined;
+  readonly failedLatency: LogHistogram;
+  readonly source: number;
+  /** The destination node: its service is the call's (`node(destination).workload`). */
+  readonly destination: number;
   /** The other response keys and their counts, in order of first sight: an edge sees a few. */
   readonly responseKeys: number[];
   readonly responseCounts: number[];
@@ -141,7 +152,11 @@ export class ServiceGraphRecorder {
    */
   call(call: Readonly<CallRecord>, ok: boolean, latency: Float64Array): EdgeCell {
     const cell = this.edgeOf(call);
-    cell.tally.addCell(ok, latency, -1);
+    cell.requests++;
+    if (ok) {
+      cell.succeeded++;
+      cell.latency.recordCell(latency);
+    } else cell.failedLatency.recordCell(latency);
     const key = call.responseCode * 65536 + call.responseFlags;
     if (key === cell.responseKey) cell.responseCount++;
     else otherResponse(cell, key);
@@ -212,7 +227,7 @@ export class ServiceGraphRecorder {
   }
 
   /**
-   * An edge's first call: its cell, created with an empty tally. An external destination is noted here,
+   * An edge's first call: its cell, created with empty histograms. An external destination is noted here,
    * not at every call: an edge's destination node is its calls' service (`edgeOf`), and a service's
    * `external` is fixed when the mesh is built, so each edge's first call sees what all its calls would.
    */
@@ -223,14 +238,17 @@ export class ServiceGraphRecorder {
       row = [];
       this.edgesFrom[source] = row;
     }
+    // No sums: an edge reports percentiles, and the breakdowns merging it keep their own (`TallySums`).
     const cell: EdgeCell = {
-      source,
-      destination,
-      // No sums: an edge reports percentiles, and the breakdowns merging it keep their own (`TallySums`).
-      tally: new Tally(0, EDGE_ACCURACY, false),
-      versionSums: undefined,
+      latency: new LogHistogram(EDGE_ACCURACY, false),
+      requests: 0,
+      succeeded: 0,
       responseKey: -1,
       responseCount: 0,
+      versionSums: undefined,
+      failedLatency: new LogHistogram(EDGE_ACCURACY, false),
+      source,
+      destination,
       responseKeys: [],
       responseCounts: [],
     };
@@ -282,7 +300,7 @@ export class ServiceGraphRecorder {
 
   get bucketCount(): number {
     let n = 0;
-    for (const c of this.cells) n += c.tally.bucketCount;
+    for (const c of this.cells) n += c.latency.bucketCount + c.failedLatency.bucketCount;
     return n;
   }
 
@@ -294,11 +312,11 @@ export class ServiceGraphRecorder {
       const isClient = s.workload >= this.services.length;
       const isIngress = s.workload === this.services.length + this.traffic.length;
       // Kiali's edge latency is every call's: answered and failed histograms merge exactly.
-      const latency = c.tally.latency.clone();
-      latency.merge(c.tally.failedLatency);
+      const latency = c.latency.clone();
+      latency.merge(c.failedLatency);
       const q = (p: number) => round(latency.quantile(p) ?? 0, 4);
-      const calls = c.tally.requests;
-      const errors = calls - c.tally.succeeded;
+      const calls = c.requests;
+      const errors = calls - c.succeeded;
       return {
         sourceKind: isIngress ? 'ingress' : isClient ? 'traffic' : 'service',
         source: isIngress

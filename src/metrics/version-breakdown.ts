@@ -13,7 +13,7 @@
  */
 import type { Breakdown } from './run-summary.js';
 import type { ServiceGraphRecorder } from './service-graph.js';
-import { TallySums, type Tally } from './tally.js';
+import { TallySums } from './tally.js';
 
 export interface ServiceVersionBreakdown extends Breakdown {
   readonly service: string;
@@ -73,7 +73,7 @@ export class VersionTallies {
     return [...this.rows.values()]
       .sort((a, b) => a.service - b.service || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
       .map((r) => {
-        const parts: Tally[] = edges.filter((e) => r.nodes.has(e.destination)).map((e) => e.tally);
+        const parts = edges.filter((e) => r.nodes.has(e.destination));
         return { service: services[r.service] as string, version: r.version, ...r.sums.breakdown(parts) };
       });
   }

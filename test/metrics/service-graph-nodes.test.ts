@@ -70,7 +70,7 @@ function graphEdges(g: ServiceGraphRecorder) {
     source: e.source,
     destination: e.destination,
     keys: [key(e.source), key(e.destination)],
-    calls: e.tally.requests,
+    calls: e.requests,
   }));
 }
 
