@@ -305,13 +305,16 @@ export class RunRecorder implements RecordSink {
 
   /**
    * Every callee here is inlined, as long as their bytecode fits TurboFan's budget of 920 bytes a function
-   * (Node 20): matrix.call 128, completeCell 113, windowOf 31, TallySums.add 162, graph.call 92, its
-   * addCell 127 and edgeOf 159 (s34, `--trace-turbo-inlining`). What does not fit is a real call: edgeOf
-   * left out cost ~110 instructions a call more (callgrind, the bench mesh), so rare work on this path goes
-   * into functions of its own (`newEdge`, `otherResponse`, `newCell`, `failedIn`) and the histogram record
-   * (`recordCell`, 251 bytes) stays one call. TurboFan tries callees by call frequency, and the unit cell's
-   * `recordCell` (inside completeCell) comes before addCell and edgeOf: at 211 bytes it was inlined and
-   * left both of them out (+240 instructions a request, s34), hence its bucket update written out.
+   * (Node 20): matrix.call 128, completeCell 113, windowOf 31, TallySums.add 162, graph.edgeOf 159 and
+   * graph.record (s34, `--trace-turbo-inlining`, on the bundle under plain node and under tsx/esm). What
+   * does not fit is a real call: edgeOf left out cost ~110 instructions a call more (callgrind, the bench
+   * mesh), so rare work on this path goes into functions of its own (`newEdge`, `otherResponse`,
+   * `newCell`, `failedIn`) and the histogram records (`recordCell`, 251 bytes) stay calls. TurboFan tries
+   * callees by call frequency, a callee's own callees after it: edgeOf is called here, not inside the
+   * graph's `call`, because nested there it came after the unit cell's `recordCell` (inside
+   * completeCell), which took the budget whenever it had no optimized code of its own yet (its size then
+   * counted 251 bytes, not 381): under tsx, edgeOf was left out (s34). LogHistogram.recordCell's bucket
+   * update is written out for the same budget.
    */
   private recordCall(call: Readonly<CallRecord>): void {
     const service = call.service.index;
@@ -322,7 +325,12 @@ export class RunRecorder implements RecordSink {
     const cell = this.valueCell;
     cell[0] = latency;
     cell[1] = Math.log(latency);
-    const edge = this.graph.call(call, ok, cell);
+    // The edge found here, not inside graph.call: TurboFan tries callees by call frequency, those called
+    // here before those they call, so edgeOf is now inlined ahead of the histogram records it once lost
+    // its place to (see above).
+    const graph = this.graph;
+    const edge = graph.edgeOf(call);
+    graph.record(edge, call, ok, cell);
     (this.byService[service] as TallySums).add(ok, latency, batch, false);
     let versionSums = edge.versionSums;
     if (versionSums === undefined) {

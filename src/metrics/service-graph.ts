@@ -145,13 +145,20 @@ export class ServiceGraphRecorder {
   }
 
   /**
-   * Records one completed call (the caller decides whether it is past warm-up) and returns its edge.
+   * Records one completed call (the caller decides whether it is past warm-up) and returns its edge:
+   * `edgeOf`, then `record`.
    *
    * @param ok - a final response that is not 5xx (the caller's `isFailure` verdict: an error otherwise).
    * @param latency - the call's latency in ms and its natural log, [ms, ln] (LogHistogram.recordCell).
    */
   call(call: Readonly<CallRecord>, ok: boolean, latency: Float64Array): EdgeCell {
     const cell = this.edgeOf(call);
+    this.record(cell, call, ok, latency);
+    return cell;
+  }
+
+  /** Records one completed call on its edge (`edgeOf`); `ok` and `latency` as `call` takes them. */
+  record(cell: EdgeCell, call: Readonly<CallRecord>, ok: boolean, latency: Float64Array): void {
     cell.requests++;
     if (ok) {
       cell.succeeded++;
@@ -160,7 +167,6 @@ export class ServiceGraphRecorder {
     const key = call.responseCode * 65536 + call.responseFlags;
     if (key === cell.responseKey) cell.responseCount++;
     else otherResponse(cell, key);
-    return cell;
   }
 
   /**
@@ -169,7 +175,7 @@ export class ServiceGraphRecorder {
    * case is here, a replica's call served by its service's replica on an edge seen before, so that V8
    * inlines it into `call`; the rest is in functions of its own.
    */
-  private edgeOf(call: Readonly<CallRecord>): EdgeCell {
+  edgeOf(call: Readonly<CallRecord>): EdgeCell {
     // A replica's node is read here, not through a function: with the recorder's other callees inlined
     // first, TurboFan's budget left both reads as real calls (~45 instructions each, two or three a call,
     // s33). This body's size counts in that budget too (RunRecorder.recordCall).
