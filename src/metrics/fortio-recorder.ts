@@ -42,9 +42,17 @@ const CODES = 1000;
 export class FortioRecorder implements RecordSink {
   private readonly all: FortioHistogram[];
   private readonly errors: FortioHistogram[];
-  /** Per traffic source, count by code + 1 (codes -1 .. 999: Fortio's -1 and HTTP's); others in `otherCodes`. */
-  private readonly codes: Float64Array[];
+  /**
+   * Count by `traffic * (CODES + 1) + code + 1` (codes -1 .. 999: Fortio's -1 and HTTP's), one array for
+   * every traffic source; others in `otherCodes`.
+   */
+  private readonly codes: Float64Array;
   private readonly otherCodes: Map<number, number>[];
+  /**
+   * A request's duration (s) as the histograms take it (`FortioHistogram.recordCell`): a number passed to
+   * a call TurboFan leaves out of line is boxed, a heap number per request.
+   */
+  private readonly valueCell = new Float64Array(1);
 
   constructor(
     private readonly traffic: readonly string[],
@@ -53,7 +61,7 @@ export class FortioRecorder implements RecordSink {
   ) {
     this.all = traffic.map(() => new FortioHistogram(0, FORTIO_RESOLUTION_S));
     this.errors = traffic.map(() => new FortioHistogram(0, FORTIO_RESOLUTION_S));
-    this.codes = traffic.map(() => new Float64Array(CODES + 1));
+    this.codes = new Float64Array(traffic.length * (CODES + 1));
     this.otherCodes = traffic.map(() => new Map());
   }
 
@@ -70,17 +78,28 @@ export class FortioRecorder implements RecordSink {
   }
 
   private recordRequest(r: Readonly<RequestRecord>): void {
-    const s = (r.endMs - r.startMs) / 1000;
-    (this.all[r.traffic] as FortioHistogram).record(s);
-    if (isFailure(r.responseCode)) (this.errors[r.traffic] as FortioHistogram).record(s);
-    const code = r.responseCode === 0 ? -1 : r.responseCode;
-    if (code >= -1 && code < CODES && Number.isInteger(code)) {
-      const codes = this.codes[r.traffic] as Float64Array;
-      codes[code + 1] = (codes[code + 1] as number) + 1;
-    } else {
-      const others = this.otherCodes[r.traffic] as Map<number, number>;
-      others.set(code, (others.get(code) ?? 0) + 1);
+    const traffic = r.traffic;
+    const code = r.responseCode;
+    const cell = this.valueCell;
+    cell[0] = (r.endMs - r.startMs) / 1000;
+    (this.all[traffic] as FortioHistogram).recordCell(cell);
+    if (isFailure(code)) (this.errors[traffic] as FortioHistogram).recordCell(cell);
+    // Fortio's -1 (no response) and HTTP's codes in `codes`, anything else apart.
+    if (code >= 0 && code < CODES && (code | 0) === code) {
+      const at = traffic * (CODES + 1) + (code === 0 ? 0 : code + 1);
+      this.codes[at] = (this.codes[at] as number) + 1;
+    } else this.otherCode(traffic, code === 0 ? -1 : code);
+  }
+
+  /** A code outside `codes` (Fortio's -1 written as such, or one no HTTP response has). */
+  private otherCode(traffic: number, code: number): void {
+    if (code === -1) {
+      const at = traffic * (CODES + 1);
+      this.codes[at] = (this.codes[at] as number) + 1;
+      return;
     }
+    const others = this.otherCodes[traffic] as Map<number, number>;
+    others.set(code, (others.get(code) ?? 0) + 1);
   }
 
   callCompleted(): void {}
@@ -93,7 +112,8 @@ export class FortioRecorder implements RecordSink {
 
   private retCodes(i: number): [number, number][] {
     const out: [number, number][] = [...(this.otherCodes[i] as Map<number, number>).entries()];
-    for (const [slot, n] of (this.codes[i] as Float64Array).entries()) if (n > 0) out.push([slot - 1, n]);
+    const codes = this.codes.subarray(i * (CODES + 1), (i + 1) * (CODES + 1));
+    for (const [slot, n] of codes.entries()) if (n > 0) out.push([slot - 1, n]);
     return out.sort((a, b) => a[0] - b[0]);
   }
 

@@ -444,7 +444,10 @@ export class IstioTelemetryRecorder implements RecordSink {
     const to = call.endpoint;
     const proxy = call.source;
     const from = proxy.endpoint;
-    const key = call.responseCode * 4096 + call.responseFlags;
+    // `| 0` on sums and products of small integers here (codes below 1000, offsets: far below 2^31):
+    // TurboFan then adds and multiplies without checking for overflow (and the window's product for -0),
+    // ~20 instructions a call (callgrind, the bench mesh: 919 -> 855 a request).
+    const key = (call.responseCode * 4096 + call.responseFlags) | 0;
     const w = Math.floor((endMs - this.warmupMs) / this.windowMs);
     if (to === undefined || !(w >= 0 && w < this.windows)) return this.record(call);
     const byEndpoint = this.byEndpoint;
@@ -464,15 +467,15 @@ export class IstioTelemetryRecorder implements RecordSink {
     // last slot's offset, which is also the mask of a slot's offset: the slots are a power of two.
     const t = this.pairTable;
     const last = t.length - 8;
-    const dstKey = 2 * dst;
+    const dstKey = (2 * dst) | 0;
     let at = ((Math.imul(src, 0x9e3779b1) ^ Math.imul(dstKey, 0x85ebca77)) << 3) & last;
     for (;;) {
       const s = t[at] as number;
-      if (s === src && t[at + 1] === dstKey) break;
+      if (s === src && t[(at + 1) | 0] === dstKey) break;
       if (s < 0) return this.record(call);
       at = (at + 8) & last;
     }
-    if (t[at + 3] !== key) return this.record(call);
+    if (t[(at + 3) | 0] !== key) return this.record(call);
     const table = this.bucketByHalfMs;
     const ms = endMs - sentMs;
     const i = Math.ceil(2 * ms);
@@ -481,22 +484,21 @@ export class IstioTelemetryRecorder implements RecordSink {
     let d = -1;
     let j = 0;
     if (arrivedMs >= 0) {
-      d = t[at + 5] as number;
+      d = t[(at + 5) | 0] as number;
       j = Math.ceil(2 * served);
       if (d < 0 || !(j >= 0 && j < table.length)) return this.record(call);
     }
     const cells = this.cells;
-    // `w | 0`: w is a whole number in [0, windows) here (or -0, the same cell), and an int32 spares the
-    // product V8's check for -0.
-    const window = (w | 0) * this.stride;
-    let c = (t[at + 4] as number) + window;
+    // `w | 0`: w is a whole number in [0, windows) here (or -0, the same cell).
+    const window = Math.imul(w | 0, this.stride);
+    let c = ((t[(at + 4) | 0] as number) + window) | 0;
     cells[c] = (cells[c] as number) + ms;
-    c += 1 + (table[i] as number);
+    c = (c + 1 + (table[i] as number)) | 0;
     cells[c] = (cells[c] as number) + 1;
     if (d < 0) return;
-    c = d + window;
+    c = (d + window) | 0;
     cells[c] = (cells[c] as number) + served;
-    c += 1 + (table[j] as number);
+    c = (c + 1 + (table[j] as number)) | 0;
     cells[c] = (cells[c] as number) + 1;
   }
 

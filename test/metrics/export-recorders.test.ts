@@ -1,7 +1,8 @@
 /**
  * ExportRecorders hands each event to every recorder it was given, in order (the run's first), whichever
- * of the optional ones are there: its call dispatch is chosen once in the constructor, so each of the four
- * combinations of telemetry and thresholds is checked, not only the one the export uses.
+ * of the optional ones are there: its call and request dispatch are chosen once in the constructor, so each
+ * of the eight combinations of telemetry, Fortio and thresholds is checked, not only the one the export
+ * uses.
  */
 import { describe, expect, it } from 'vitest';
 import { ExportRecorders } from '../../src/metrics/export-recorders.js';
@@ -31,36 +32,37 @@ const request = {} as Readonly<RequestRecord>;
 
 describe('ExportRecorders', () => {
   for (const withTelemetry of [false, true])
-    for (const withThresholds of [false, true])
-      it(`forwards calls and requests (telemetry ${withTelemetry}, thresholds ${withThresholds})`, () => {
-        const log: string[] = [];
-        const recorders = new ExportRecorders(
-          logger('run', log) as unknown as RunRecorder,
-          withTelemetry ? (logger('telemetry', log) as unknown as IstioTelemetryRecorder) : undefined,
-          logger('fortio', log) as unknown as FortioRecorder,
-          withThresholds ? (logger('thresholds', log) as unknown as ThresholdRecorder) : undefined,
-        );
-        recorders.requestStarted(request);
-        recorders.callCompleted(call);
-        recorders.callCompleted(call);
-        recorders.requestCompleted(request);
-        const some = (name: string, on: boolean, ...events: string[]) =>
-          on ? events.map((e) => `${name}:${e}`) : [];
-        expect(log).toEqual([
-          'run:started',
-          ...[
-            'run:call',
-            ...some('telemetry', withTelemetry, 'call'),
-            ...some('thresholds', withThresholds, 'call'),
-          ],
-          ...[
-            'run:call',
-            ...some('telemetry', withTelemetry, 'call'),
-            ...some('thresholds', withThresholds, 'call'),
-          ],
-          'run:request',
-          'fortio:request',
-          ...some('thresholds', withThresholds, 'request'),
-        ]);
-      });
+    for (const withFortio of [false, true])
+      for (const withThresholds of [false, true])
+        it(`forwards calls and requests (telemetry ${withTelemetry}, Fortio ${withFortio}, thresholds ${withThresholds})`, () => {
+          const log: string[] = [];
+          const recorders = new ExportRecorders(
+            logger('run', log) as unknown as RunRecorder,
+            withTelemetry ? (logger('telemetry', log) as unknown as IstioTelemetryRecorder) : undefined,
+            withFortio ? (logger('fortio', log) as unknown as FortioRecorder) : undefined,
+            withThresholds ? (logger('thresholds', log) as unknown as ThresholdRecorder) : undefined,
+          );
+          recorders.requestStarted(request);
+          recorders.callCompleted(call);
+          recorders.callCompleted(call);
+          recorders.requestCompleted(request);
+          const some = (name: string, on: boolean, ...events: string[]) =>
+            on ? events.map((e) => `${name}:${e}`) : [];
+          expect(log).toEqual([
+            'run:started',
+            ...[
+              'run:call',
+              ...some('telemetry', withTelemetry, 'call'),
+              ...some('thresholds', withThresholds, 'call'),
+            ],
+            ...[
+              'run:call',
+              ...some('telemetry', withTelemetry, 'call'),
+              ...some('thresholds', withThresholds, 'call'),
+            ],
+            'run:request',
+            ...some('fortio', withFortio, 'request'),
+            ...some('thresholds', withThresholds, 'request'),
+          ]);
+        });
 });

@@ -3,7 +3,13 @@
  * at 45e18710810d864a615618087228996a0a824b2f (TestHistogramExport1, TestHistogramData, TestBucketLookUp).
  */
 import { describe, expect, it } from 'vitest';
-import { FortioHistogram, fortioHistogramData } from '../../src/metrics/index.js';
+import {
+  FORTIO_BUCKET_VALUES,
+  fortioBucket,
+  FortioHistogram,
+  fortioHistogramData,
+  FortioRecorder,
+} from '../../src/metrics/index.js';
 
 describe('FortioHistogram (Fortio stats_test.go vectors)', () => {
   it('TestHistogramExport1: Export().CalcPercentiles([50, 99, 99.9]) marshals to Fortio’s exact JSON', () => {
@@ -122,5 +128,103 @@ describe('FortioHistogram (Fortio stats_test.go vectors)', () => {
       const b = fortioHistogramData(h.state()).Data[1];
       expect([input, b?.Start, b?.End]).toEqual([input, start, end]);
     }
+  });
+});
+
+/**
+ * Fortio's bucket by its scan (stats.go `Histogram.record`, as fortio-histogram.ts had it before its table
+ * and literals): the reference for both of meshsim's paths.
+ */
+function scanBucket(scaled: number): number {
+  const values = FORTIO_BUCKET_VALUES;
+  if (scaled <= (values[0] as number)) return 0;
+  if (scaled > (values[values.length - 1] as number)) return values.length;
+  let sv = Math.trunc(scaled);
+  if (scaled - sv < 1e-12) sv--;
+  let i = 0;
+  while ((values[i] as number) <= sv) i++;
+  return i;
+}
+
+describe('FortioHistogram.record (RecordN(v, 1) written out, the bucket lookup inlined)', () => {
+  // Around every bucket value: on it, just past it (the 1e-12 rule on both sides), between two; far out;
+  // negative, zero and NaN; random durations in seconds as the Fortio recorder makes them.
+  const values: number[] = [0, -0, -1, NaN, 1e-13, 0.5, 1e6, 1e9];
+  for (const b of FORTIO_BUCKET_VALUES)
+    values.push(b, b + 1e-13, b + 2e-12, b + 0.5, b - 1e-13, b - 2e-12, b - 0.5, b + 1);
+  let seed = 12345;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  for (let k = 0; k < 2000; k++) values.push((random() * 2000) / 1000, random() * 200);
+
+  it('puts each value in the bucket of Fortio’s scan, at both resolutions the exports use', () => {
+    for (const [offset, divider] of [
+      [0, 0.001],
+      [0, 1],
+      [-5, 10],
+    ] as const)
+      for (const v of values) {
+        const h = new FortioHistogram(offset, divider);
+        h.record(v);
+        const b = h.hdata.findIndex((n) => n > 0);
+        expect([v, divider, b]).toEqual([v, divider, scanBucket((v - offset) / divider)]);
+        expect([v, fortioBucket((v - offset) / divider)]).toEqual([v, b]);
+      }
+  });
+
+  it('keeps the same state as RecordN(v, 1), value after value', () => {
+    for (const divider of [0.001, 1]) {
+      const a = new FortioHistogram(0, divider);
+      const b = new FortioHistogram(0, divider);
+      for (const v of values) {
+        a.record(v);
+        b.recordN(v, 1);
+      }
+      expect(a.state()).toEqual(b.state());
+    }
+  });
+});
+
+describe('FortioRecorder', () => {
+  it('counts return codes per traffic source: HTTP codes, Fortio’s -1 for no response, others apart', () => {
+    const fortio = new FortioRecorder(['a', 'b'], 100, 1000);
+    const codes = [200, 0, -1, 503, 200, 1200, 999, 200.5];
+    for (const [k, code] of codes.entries())
+      fortio.requestCompleted({
+        traffic: 1,
+        clientCluster: 0,
+        startMs: 100 + k,
+        endMs: 110 + k,
+        responseCode: code,
+        responseFlags: 0,
+        clustersCrossed: 0,
+      });
+    // In warm-up: not counted.
+    fortio.requestCompleted({
+      traffic: 0,
+      clientCluster: 0,
+      startMs: 99,
+      endMs: 200,
+      responseCode: 200,
+      responseFlags: 0,
+      clustersCrossed: 0,
+    });
+    const [a, b] = fortio.record().traffic;
+    expect(a?.retCodes).toEqual([]);
+    expect(a?.durations.Count).toBe(0);
+    expect(b?.retCodes).toEqual([
+      [-1, 2],
+      [200, 2],
+      [200.5, 1],
+      [503, 1],
+      [999, 1],
+      [1200, 1],
+    ]);
+    expect(b?.durations.Count).toBe(codes.length);
+    expect(b?.durations.Min).toBe(0.01);
+    // Failures (isFailure): no response (0) and 500 on: 0, 503, 1200, 999.
+    expect(b?.errorDurations.Count).toBe(4);
   });
 });
