@@ -16,6 +16,7 @@ import {
   type Uniform,
 } from '../../des/index.js';
 import type { TrafficConfig } from '../mesh-config.js';
+import type { RequestSender } from './client-placement.js';
 
 export class OpenLoopSource {
   private ratePerMs: number;
@@ -33,8 +34,8 @@ export class OpenLoopSource {
     private readonly engine: Engine,
     readonly config: TrafficConfig,
     private readonly rng: Uniform,
-    /** Called at each arrival. */
-    private readonly onArrival: () => void,
+    /** Sends a request at each arrival (an object, not a closure: its `send` inlines into `arrive`). */
+    private readonly sender: RequestSender,
   ) {
     this.ratePerMs = config.ratePerMs;
     ({ draws: this.draws, stream: this.stream } = drawSource(rng));
@@ -67,7 +68,7 @@ export class OpenLoopSource {
   }
 
   private readonly arrive = (): void => {
-    this.onArrival();
+    this.sender.send();
     this.scheduleNext(this.gap());
   };
 
