@@ -26,6 +26,7 @@ import { RouteResolver } from './traffic/route-resolver.js';
 import { ANSWER_500, CONTINUE, ServiceRuntime, type CallStep } from './service-runtime.js';
 import { Topology } from './topology.js';
 import { ClosedLoopSource, ClosedLoopTap } from './load/closed-loop-source.js';
+import { ClientPlacement } from './load/client-placement.js';
 import { OpenLoopSource } from './load/open-loop-source.js';
 import { UpstreamViews } from './upstream-views.js';
 import { ViewTracker } from './view-tracker.js';
@@ -41,12 +42,6 @@ export class Mesh {
   readonly workloads: Workloads;
   readonly tracker: ViewTracker;
   private readonly proxies: Proxy[] = [];
-  /**
-   * Client sidecars per traffic source, by zone; every row has a slot per zone from the start, so each is
-   * an array of one elements kind whatever zone sends first (a row grown zone by zone could be holey or
-   * not, and a new mesh's `clientProxy` then deoptimized on a map the warmed-up code had not seen).
-   */
-  private readonly clientProxies: (Proxy | undefined)[][];
   private readonly latencySamplers = new Map<Distribution, StreamSampler>();
   /** Gateways' and clients' balancing draws, each from the proxy's own stream. */
   private readonly lbDraws: StreamDraws;
@@ -69,9 +64,6 @@ export class Mesh {
       : undefined;
     const observer: MeshObserver = tap ?? runObserver;
     this.topology = new Topology(config.clusters);
-    this.clientProxies = config.traffic.map(() =>
-      this.topology.zones.map((): Proxy | undefined => undefined),
-    );
     this.infra = new Infrastructure(this.topology);
     const network = new NetworkLatency(this.topology, config.network, (zone) =>
       streams.stream(`network/${zone}`),
@@ -168,7 +160,6 @@ export class Mesh {
       injected: this.faults,
     });
     this.traffic = config.traffic.map((t, ti) => {
-      const placement = streams.stream(`client-placement/${t.name}`);
       // Hook (issue 13): a request naming a host carries it as :authority; the ingress gateway routes it
       // by the Gateway routes (ingress-routes.ts).
       const headers = t.host === undefined ? t.headers : { ...t.headers, [AUTHORITY]: t.host };
@@ -179,24 +170,26 @@ export class Mesh {
         uri: t.uri,
         clientTimeoutMs: t.timeoutMs,
       };
-      const weights = t.from.map((f) => f.weight);
-      // Summed once here, in pickWeighted's order, rather than per request.
-      const totalWeight = weightSum(weights);
       const clusters = t.from.map((f) => this.topology.cluster(f.cluster));
-      const viaIngress = t.via === 'ingress';
-      const send = () => {
-        const cluster = clusters[pickWeightedOf(weights, totalWeight, placement())] as number;
-        const zones = this.topology.zonesOf(cluster);
-        const zone = zones[Math.floor(placement() * zones.length)] as number;
-        const source = viaIngress
-          ? (this.ingress[cluster] as Proxy)
-          : this.clientProxy(ti, t.name, cluster, zone);
-        const down = viaIngress ? !this.infra.isIngressUp(cluster) : !this.infra.isZoneUp(zone);
-        this.dataPlane.sendRequest(origin, cluster, source, down);
-      };
+      const placement = new ClientPlacement({
+        origin,
+        path: this.dataPlane,
+        infra: this.infra,
+        clusters,
+        weights: t.from.map((f) => f.weight),
+        zones: clusters.map((c) => this.topology.zonesOf(c)),
+        zoneCount: this.topology.zones.length,
+        viaIngress: t.via === 'ingress',
+        ingress: this.ingress,
+        draws: streams.alea,
+        stream: streams.streamIndex(`client-placement/${t.name}`),
+        newClient: (cluster, zone) => this.newClientProxy(t.name, cluster, zone),
+      });
       if (t.closedLoop === undefined)
-        return new OpenLoopSource(engine, t, streams.stream(`arrivals/${t.name}`), send);
-      const closed = new ClosedLoopSource(engine, t, streams.stream(`think/${t.name}`), send);
+        return new OpenLoopSource(engine, t, streams.stream(`arrivals/${t.name}`), placement);
+      const closed = new ClosedLoopSource(engine, t, streams.stream(`think/${t.name}`), () =>
+        placement.send(),
+      );
       if (tap !== undefined) tap.sources[ti] = closed;
       return closed;
     });
@@ -297,17 +290,11 @@ export class Mesh {
     return s;
   }
 
-  /** A client workload's sidecar per (traffic source, zone), present from the start. */
-  private clientProxy(index: number, traffic: string, cluster: number, zone: number): Proxy {
-    return this.clientProxies[index]?.[zone] ?? this.newClientProxy(index, traffic, cluster, zone);
-  }
-
   /**
-   * The sidecar of a (traffic source, zone) sending its first request. Out of line: once every zone has one,
-   * this never runs, and V8 leaves a call made this rarely out of the per-request code it inlines
-   * `clientProxy` into.
+   * The sidecar of a (traffic source, zone) sending its first request (its placement keeps it: load/
+   * client-placement.ts).
    */
-  private newClientProxy(index: number, traffic: string, cluster: number, zone: number): Proxy {
+  private newClientProxy(traffic: string, cluster: number, zone: number): Proxy {
     const key = `${traffic}/${zone}`;
     const p = new Proxy(
       this.proxies.length,
@@ -328,30 +315,8 @@ export class Mesh {
         this.config.controlPlane.certTtlMs *
         this.config.controlPlane.certRotationFraction,
     );
-    (this.clientProxies[index] as (Proxy | undefined)[])[zone] = p;
     return p;
   }
-}
-
-/** Index i with probability weights[i] / sum, given u uniform on [0, 1). */
-export function pickWeighted(weights: readonly number[], u: number): number {
-  return pickWeightedOf(weights, weightSum(weights), u);
-}
-
-function weightSum(weights: readonly number[]): number {
-  let total = 0;
-  for (const w of weights) total += w;
-  return total;
-}
-
-/** `pickWeighted` with the weights' sum given (`weightSum(weights)`, summed in the same order). */
-function pickWeightedOf(weights: readonly number[], total: number, u: number): number {
-  let x = u * total;
-  for (let i = 0; i < weights.length; i++) {
-    x -= weights[i] as number;
-    if (x < 0) return i;
-  }
-  return weights.length - 1;
 }
 
 function onErrorCode(onError: 'fail' | 'continue' | number | undefined): number {

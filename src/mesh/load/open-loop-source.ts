@@ -16,6 +16,7 @@ import {
   type Uniform,
 } from '../../des/index.js';
 import type { TrafficConfig } from '../mesh-config.js';
+import type { RequestSender } from './client-placement.js';
 
 export class OpenLoopSource {
   private ratePerMs: number;
@@ -33,8 +34,8 @@ export class OpenLoopSource {
     private readonly engine: Engine,
     readonly config: TrafficConfig,
     private readonly rng: Uniform,
-    /** Called at each arrival. */
-    private readonly onArrival: () => void,
+    /** Sends a request at each arrival (an object, not a closure: its `send` inlines into `arrive`). */
+    private readonly sender: RequestSender,
   ) {
     this.ratePerMs = config.ratePerMs;
     ({ draws: this.draws, stream: this.stream } = drawSource(rng));
@@ -60,14 +61,19 @@ export class OpenLoopSource {
   private scheduleNext(delay: number): void {
     this.next = undefined;
     if (delay === Infinity || this.engine.now + delay >= this.stopMs) return;
-    // Not `post` even without rate steps (nothing then cancels it): a fourth caller of `post` in the warm-up
-    // made V8 compile `less` out of line in `post` for the minimal model that runs after it, +1,348
-    // instructions per minimal request (+8%), for 136 saved here (callgrind, the bench warm-up order).
-    this.next = this.engine.schedule(delay, this.arrive, undefined);
+    // Without rate steps nothing cancels the next arrival: `post`, whose compiled code the request path
+    // runs anyway, not `schedule`, which brought its own compiled copy of the queue's push (~4 KB run once
+    // a request). Callgrind, the bench mesh in the row's process order (both models' warm-ups first), per
+    // request: -238 instructions and -78 L1i misses, the minimal model after it unchanged. The trade is
+    // V8's: from the mesh's feedback alone `post` inlines `siftUp` in place of one `less` and runs ~300
+    // instructions more (s34-arr notes); in s31, under tsx, a fourth caller of `post` cost the minimal
+    // model +1,348 instructions a request.
+    if (this.config.steps.length === 0) this.engine.post(delay, this.arrive, undefined);
+    else this.next = this.engine.schedule(delay, this.arrive, undefined);
   }
 
   private readonly arrive = (): void => {
-    this.onArrival();
+    this.sender.send();
     this.scheduleNext(this.gap());
   };
 
