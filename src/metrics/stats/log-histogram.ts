@@ -79,7 +79,7 @@ export class LogHistogram {
   /** The header words above, then the bucket counts (`BUCKETS` on): the only state a record touches. */
   private data: number[];
   /** Bucket index of `data[BUCKETS]`; an integer (a field of this object, on the line `data` is read from). */
-  private offset = 0;
+  private offset: number;
   /**
    * False for a histogram that keeps no running sums (`keepSums`): both sums are then NaN, and so is any
    * sum merged from it, until `setSums` gives the ones kept elsewhere.
