@@ -86,7 +86,10 @@ export interface InterleavedSides {
   readonly requestsB: readonly number[];
   /** Per slice pair: (B's CPU per request) / (A's CPU per request). */
   readonly ratios: readonly number[];
-  /** Live heap after a full collection at the end of each slice pair, in bytes. */
+  /**
+   * Live heap plus typed arrays' data (outside the heap) after a full collection at the end of each slice
+   * pair, in bytes.
+   */
   readonly heapAfter: readonly number[];
   /** Per slice: the CPU seconds `settle` saw before the slice's clock started, and how many waits hit its limit. */
   readonly settleCpu: readonly number[];
@@ -143,7 +146,10 @@ export function interleave(
       doneA = slice(a, until, doneA, cpuA, requestsA);
     }
     gc();
-    heapAfter.push(process.memoryUsage().heapUsed);
+    // Typed arrays' data lives outside the heap (ArrayBuffer backing stores): counted with it, so that
+    // state kept in typed arrays cannot grow unseen.
+    const memory = process.memoryUsage();
+    heapAfter.push(memory.heapUsed + memory.arrayBuffers);
   }
   const perRequest = (cpu: readonly number[], requests: readonly number[], i: number) =>
     (cpu[i] as number) / Math.max(1, requests[i] as number);
