@@ -6,29 +6,69 @@
  * observer, and the values every named stream yields.
  */
 import { describe, expect, it } from 'vitest';
-import { Engine, RngStreams, type Uniform } from '../../src/des/index.js';
+import { Engine, RngStreams, type AleaStates, type Uniform } from '../../src/des/index.js';
 import { DRAIN_MS, replicate, replicationSeeds } from '../../src/experiment/index.js';
 import type { DeploymentModel, MeshObserver } from '../../src/mesh/index.js';
 import { buildMesh, type Scenario } from '../../src/scenario/index.js';
 import { loadFixture } from './load-fixture.js';
 
-/** RngStreams that logs every value drawn, and when, per stream name. */
+/**
+ * RngStreams that logs every value drawn, and when, per stream name: through `stream`'s closures and
+ * through `alea` by index (`streamIndex`, `ownStreamIndex`), which samplers, balancing and client placement
+ * draw from without a closure.
+ */
 class RecordingStreams extends RngStreams {
   readonly draws = new Map<string, number[]>();
   readonly times = new Map<string, number[]>();
   clock: Engine | undefined;
+  private readonly nameOf = new Map<number, string>();
+
   override stream(name: string): Uniform {
     const inner = super.stream(name);
-    const draws = this.draws.get(name) ?? [];
-    const times = this.times.get(name) ?? [];
-    this.draws.set(name, draws);
-    this.times.set(name, times);
     return () => {
       const x = inner();
-      draws.push(x);
-      times.push(this.clock?.now ?? -1);
+      this.log(name, x);
       return x;
     };
+  }
+
+  override streamIndex(name: string): number {
+    const i = super.streamIndex(name);
+    this.nameOf.set(i, name);
+    return i;
+  }
+
+  override ownStreamIndex(name: string): number {
+    const i = super.ownStreamIndex(name);
+    this.nameOf.set(i, name);
+    return i;
+  }
+
+  override get alea(): AleaStates {
+    const states = super.alea;
+    return new Proxy(states, {
+      get: (target, key) =>
+        key === 'next'
+          ? (i: number) => {
+              const x = target.next(i);
+              this.log(this.nameOf.get(i) ?? `#${i}`, x);
+              return x;
+            }
+          : (Reflect.get(target, key, target) as unknown),
+    });
+  }
+
+  private log(name: string, x: number): void {
+    let draws = this.draws.get(name);
+    let times = this.times.get(name);
+    if (draws === undefined || times === undefined) {
+      draws = [];
+      times = [];
+      this.draws.set(name, draws);
+      this.times.set(name, times);
+    }
+    draws.push(x);
+    times.push(this.clock?.now ?? -1);
   }
 }
 
