@@ -10,21 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { FORTIO_BUCKET_VALUES, fortioBucket } from '../../src/metrics/fortio-histogram.js';
 import { ISTIO_DURATION_BUCKETS_MS, durationBucket } from '../../src/metrics/istio-telemetry-recorder.js';
 import { ChunkWriter, chunksToString, textChunks } from '../../src/report/text-chunks.js';
+import { fortioScan } from '../helpers/fortio-scan.js';
 
-/** The scans the tables replace, as they were. */
+/** The Istio bucket scan the table replaces, as it was (Fortio's: helpers/fortio-scan.ts). */
 function istioScan(v: number): number {
   let i = 0;
   while (i < ISTIO_DURATION_BUCKETS_MS.length && v > (ISTIO_DURATION_BUCKETS_MS[i] as number)) i++;
-  return i;
-}
-function fortioScan(scaled: number): number {
-  const values = FORTIO_BUCKET_VALUES;
-  if (scaled <= (values[0] as number)) return 0;
-  if (scaled > (values[values.length - 1] as number)) return values.length;
-  let sv = Math.trunc(scaled);
-  if (scaled - sv < 1e-12) sv--;
-  let i = 0;
-  while ((values[i] as number) <= sv) i++;
   return i;
 }
 

@@ -10,6 +10,7 @@ import {
   fortioHistogramData,
   FortioRecorder,
 } from '../../src/metrics/index.js';
+import { fortioScan } from '../helpers/fortio-scan.js';
 
 describe('FortioHistogram (Fortio stats_test.go vectors)', () => {
   it('TestHistogramExport1: Export().CalcPercentiles([50, 99, 99.9]) marshals to Fortio’s exact JSON', () => {
@@ -131,21 +132,6 @@ describe('FortioHistogram (Fortio stats_test.go vectors)', () => {
   });
 });
 
-/**
- * Fortio's bucket by its scan (stats.go `Histogram.record`, as fortio-histogram.ts had it before its table
- * and literals): the reference for both of meshsim's paths.
- */
-function scanBucket(scaled: number): number {
-  const values = FORTIO_BUCKET_VALUES;
-  if (scaled <= (values[0] as number)) return 0;
-  if (scaled > (values[values.length - 1] as number)) return values.length;
-  let sv = Math.trunc(scaled);
-  if (scaled - sv < 1e-12) sv--;
-  let i = 0;
-  while ((values[i] as number) <= sv) i++;
-  return i;
-}
-
 describe('FortioHistogram.record (RecordN(v, 1) written out, the bucket lookup inlined)', () => {
   // Around every bucket value: on it, just past it (the 1e-12 rule on both sides), between two; far out;
   // negative, zero and NaN; random durations in seconds as the Fortio recorder makes them.
@@ -169,7 +155,7 @@ describe('FortioHistogram.record (RecordN(v, 1) written out, the bucket lookup i
         const h = new FortioHistogram(offset, divider);
         h.record(v);
         const b = h.hdata.findIndex((n) => n > 0);
-        expect([v, divider, b]).toEqual([v, divider, scanBucket((v - offset) / divider)]);
+        expect([v, divider, b]).toEqual([v, divider, fortioScan((v - offset) / divider)]);
         expect([v, fortioBucket((v - offset) / divider)]).toEqual([v, b]);
       }
   });
