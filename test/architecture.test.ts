@@ -93,7 +93,7 @@ describe('architecture', () => {
     expect(violations(bad)).toHaveLength(5);
     const fine = [
       ...fake('report/run-csv.ts', "import type { RunSummary } from '../metrics/index.js';"),
-      ...fake('report/run-csv.ts', "import { type RunSummary, type Tally } from '../metrics/index.js';"),
+      ...fake('report/run-csv.ts', "import { type RunSummary, type Breakdown } from '../metrics/index.js';"),
       ...fake('mesh/mesh.ts', "import { Engine } from '../des/index.js';"),
     ];
     expect(violations(fine)).toEqual([]);

@@ -22,7 +22,7 @@ export type {
   CostSummary,
 } from './run-summary.js';
 export { OUTPUT_CONTRACT_VERSION } from './run-summary.js';
-export { Tally, summarize, round, LATENCY_RELATIVE_ACCURACY } from './tally.js';
+export { summarize, round, LATENCY_RELATIVE_ACCURACY } from './tally.js';
 export { UnitWindows, UNIT_WINDOW_ACCURACY, type UnitWindowsJSON } from './unit-windows.js';
 export { TrafficMatrix, TRACKED_CLUSTERS, type ZoneRef, type CrossingCounts } from './traffic-matrix.js';
 export { ControlPlaneRecorder } from './control-plane-recorder.js';

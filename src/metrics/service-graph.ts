@@ -70,7 +70,7 @@ export const INGRESS_GATEWAY = 'istio-ingressgateway';
 const EDGE_ACCURACY = 0.01;
 
 /**
- * An edge's cell: its calls' latency histograms and counts (what a `Tally` without batches held, as fields
+ * An edge's cell: its calls' latency histograms and counts (what a tally without batches held, as fields
  * of the cell: one object fewer, two or three cache lines a call, issue 17), its first response, and what
  * the recorder keeps on it. Fields the call path touches come first (an object literal's fields are laid
  * out in the order written in `newEdge`).

@@ -1,7 +1,9 @@
 /**
- * Counts and latency of one slice of requests (a cluster's, a service's, a window's): the building block
- * the recorder keeps per breakdown. Answered requests (a final response that is not 5xx) and failed ones
- * (5xx, or no response at all) keep separate histograms, because a fast 503 is not good latency.
+ * Counts and latency sums of one slice of requests (a cluster's, a service's, a version's): what the
+ * recorder keeps per breakdown, whose histograms it merges from finer cells when the summary is made
+ * (`TallySums`), and the breakdown made of both (`breakdownOf`). Answered requests (a final response that is
+ * not 5xx) and failed ones (5xx, or no response at all) keep separate histograms, because a fast 503 is not
+ * good latency.
  */
 import type { Breakdown, LatencySummary } from './run-summary.js';
 import { LogHistogram, batchMeansStandardError } from './stats/index.js';
@@ -9,95 +11,15 @@ import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 /** Relative accuracy of the latency histograms a run keeps (DDSketch, 1%): what its percentiles are worth. */
 export const LATENCY_RELATIVE_ACCURACY = 0.01;
 
-/** The histograms of a finer cell that a `TallySums` breakdown merges (a `Tally`, or a unit's cells merged). */
+/** The histograms of a finer cell that a `TallySums` breakdown merges (a service-graph edge, a unit's cells). */
 export interface LatencyParts {
   readonly latency: LogHistogram;
   readonly failedLatency: LogHistogram;
 }
 
-/** Batch sums of a tally that keeps none (never written: `add` checks the batch against the length). */
-const NO_BATCHES = new Float64Array(0);
-
-/** `Tally.add`'s cell: written and read within one call, so one serves every tally. */
-const ADD_CELL = new Float64Array(2);
-
-export class Tally {
-  requests = 0;
-  /** Answered without error (not 5xx), however late: what availability counts. */
-  succeeded = 0;
-  /** Answered without error, but after the deadline (always 0 without one): succeeded, not within SLO. */
-  late = 0;
-  /** End-to-end latency of answered requests, late ones included: they are latency too. */
-  readonly latency: LogHistogram;
-  readonly failedLatency: LogHistogram;
-  /** Per batch of simulated time, sum and count of answered latencies (for batch-means errors). */
-  private readonly batchSums: Float64Array;
-  private readonly batchCounts: Float64Array;
-
-  /**
-   * @param batches - batches of simulated time for batch-means errors (0: none).
-   * @param relativeAccuracy - of the latency histograms.
-   * @param keepSums - the histograms keep running sums (LogHistogram `keepSums`); false for a finest
-   *   cell that a `TallySums` breakdown merges (its sums come from there), and then `breakdown` and
-   *   `latencySummary` throw.
-   */
-  constructor(batches: number, relativeAccuracy = LATENCY_RELATIVE_ACCURACY, keepSums = true) {
-    this.batchSums = batches === 0 ? NO_BATCHES : new Float64Array(batches);
-    this.batchCounts = batches === 0 ? NO_BATCHES : new Float64Array(batches);
-    this.latency = new LogHistogram(relativeAccuracy, keepSums);
-    this.failedLatency = new LogHistogram(relativeAccuracy, keepSums);
-  }
-
-  /**
-   * Adds one finished request: `addCell` with the latency and its log put in a cell here (the recorder's
-   * hot path calls `addCell` with a cell of its own; this is for callers that hold a number).
-   *
-   * @param ok - a final response that is not 5xx.
-   * @param late - answered after the deadline: still a success, but not within the SLO.
-   */
-  add(ok: boolean, latencyMs: number, batch: number, late = false): void {
-    if (ok && late) this.late++;
-    ADD_CELL[0] = latencyMs;
-    ADD_CELL[1] = Math.log(latencyMs);
-    this.addCell(ok, ADD_CELL, batch);
-  }
-
-  /**
-   * Adds one finished request, not late, whose latency and its natural log are `cell[0]` and `cell[1]`
-   * (LogHistogram.recordCell says why a cell): nothing is boxed on the way to the histogram.
-   */
-  addCell(ok: boolean, cell: Float64Array, batch: number): void {
-    this.requests++;
-    if (!ok) {
-      this.failedLatency.recordCell(cell);
-      return;
-    }
-    this.succeeded++;
-    this.latency.recordCell(cell);
-    if (batch >= 0 && batch < this.batchSums.length) {
-      this.batchSums[batch] = (this.batchSums[batch] as number) + (cell[0] as number);
-      this.batchCounts[batch] = (this.batchCounts[batch] as number) + 1;
-    }
-  }
-
-  /** @param withSlo - the run has a latency objective, so the within-SLO figures are reported. */
-  breakdown(withSlo = false): Breakdown {
-    return breakdownOf(this, this.latency, this.failedLatency, this.batchSums, this.batchCounts, withSlo);
-  }
-
-  latencySummary(): LatencySummary | null {
-    return summarize(this.latency, batchMeansStandardError([...this.batchSums], [...this.batchCounts]));
-  }
-
-  /** Histogram buckets held (memory accounting). */
-  get bucketCount(): number {
-    return this.latency.bucketCount + this.failedLatency.bucketCount;
-  }
-}
-
 /**
- * A Tally without histograms, for a breakdown that is the union of finer tallies (all requests: the
- * union of the (client cluster, traffic) ones): it keeps what depends on the order values arrive in
+ * A breakdown's counts and sums without histograms, for a breakdown that is the union of finer cells (all
+ * requests: the union of the (client cluster, traffic) ones): it keeps what depends on the order values arrive in
  * (running sums, per-batch sums) and the counts, and takes its histograms' buckets, min and max from the
  * finer tallies at summary time, where they merge exactly. Recording a value once into the finest tally
  * and here costs a few additions where recording it into one more histogram cost ~250 instructions;
@@ -128,7 +50,8 @@ export class TallySums {
   }
 
   /**
-   * Adds one finished request, as `Tally.add` does; its finest tally gets the same call. Written small:
+   * Adds one finished request (`late`: answered after the deadline); its finest cell gets the same latency.
+   * Written small:
    * its bytecode counts three times against the budget TurboFan inlines the recorder's `recordRequest`
    * within (and once in `recordCall`'s, run-recorder.ts), so the answered and failed sums share their code
    * (`k`, the pair's index) and `late` has no default.
@@ -183,7 +106,11 @@ export class TallySums {
 /** `TallySums.data`'s layout (`add` writes the numbers themselves). */
 const SUMS = { okSum: 0, okSumSq: 1, failedSum: 2, failedSumSq: 3, batches: 4 } as const;
 
-function breakdownOf(
+/**
+ * The breakdown of a slice from its counts, its histograms (answered and failed) and its per-batch sums
+ * and counts of answered latencies (batch-means standard error of the mean).
+ */
+export function breakdownOf(
   counts: { readonly requests: number; readonly succeeded: number; readonly late: number },
   latency: LogHistogram,
   failedLatency: LogHistogram,
