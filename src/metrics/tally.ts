@@ -11,7 +11,7 @@ import { LogHistogram, batchMeansStandardError } from './stats/index.js';
 /** Relative accuracy of the latency histograms a run keeps (DDSketch, 1%): what its percentiles are worth. */
 export const LATENCY_RELATIVE_ACCURACY = 0.01;
 
-/** The histograms of a finer cell that a `TallySums` breakdown merges (a service-graph edge, a unit's cells). */
+/** The histograms of a finer cell a `TallySums` breakdown merges (a service-graph edge, a unit's cells). */
 export interface LatencyParts {
   readonly latency: LogHistogram;
   readonly failedLatency: LogHistogram;
@@ -19,12 +19,12 @@ export interface LatencyParts {
 
 /**
  * A breakdown's counts and sums without histograms, for a breakdown that is the union of finer cells (all
- * requests: the union of the (client cluster, traffic) ones): it keeps what depends on the order values arrive in
- * (running sums, per-batch sums) and the counts, and takes its histograms' buckets, min and max from the
- * finer tallies at summary time, where they merge exactly. Recording a value once into the finest tally
- * and here costs a few additions where recording it into one more histogram cost ~250 instructions;
- * the sums are added in the order recorded, as that histogram added them, so every figure is the same to
- * the bit.
+ * requests: the union of the (client cluster, traffic) ones): it keeps what depends on the order values
+ * arrive in (running sums, per-batch sums) and the counts, and takes its histograms' buckets, min and max
+ * from the finer cells at summary time, where they merge exactly. Recording a value once into the finest
+ * cell and here costs a few additions where recording it into one more histogram cost ~250 instructions;
+ * the sums are added in the order recorded, as that histogram added them, so every figure is the same to the
+ * bit.
  */
 export class TallySums {
   requests = 0;
