@@ -1,7 +1,6 @@
 export * from './mesh-config.js';
 export * from './deployment-model.js';
 export { Mesh } from './mesh.js';
-export { pickWeighted } from './load/client-placement.js';
 export { pilotConcurrencyDefault } from './control-plane.js';
 export { Topology, type ZoneInfo } from './topology.js';
 export { NetworkLatency } from './network-latency.js';

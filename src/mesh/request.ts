@@ -17,7 +17,7 @@
  * one), a callback touched the header's line and the last one of a 184- or 232-byte object, 3-4 lines. By
  * callgrind, the pods row's recorded mesh (test/bench/pod-rec.ts, two 6 s windows): LL misses a request
  * without V8's write-barrier page-flag tests, 24,984 pods 89.7 -> 81.9 and 82.3 -> 79.2, 1,008 pods
- * 56.9 -> 56.4 and 54.5 -> 51.7; instructions unchanged.
+ * 56.9 -> 56.4 and 54.5 -> 51.7; instructions unchanged. test/mesh/field-layout.test.ts checks the order.
  * - `MeshRequest`: a client request, from the client's send to its final response;
  * - `Call`: one logical service-to-service call made by a proxy, with its route, retries and timeouts;
  * - `Attempt`: one try of a call against one upstream host, and the server-side work it triggers.

@@ -325,9 +325,9 @@ export class RunRecorder implements RecordSink {
     const cell = this.valueCell;
     cell[0] = latency;
     cell[1] = Math.log(latency);
-    // The edge found here, not inside graph.call: TurboFan tries callees by call frequency, those called
-    // here before those they call, so edgeOf is now inlined ahead of the histogram records it once lost
-    // its place to (see above).
+    // The edge found here, not inside a graph method that records too: TurboFan tries callees by call
+    // frequency, those called here before those they call, so edgeOf is inlined ahead of the histogram
+    // records it once lost its place to (see above).
     const graph = this.graph;
     const edge = graph.edgeOf(call);
     graph.record(edge, call, ok, cell);

@@ -145,19 +145,11 @@ export class ServiceGraphRecorder {
   }
 
   /**
-   * Records one completed call (the caller decides whether it is past warm-up) and returns its edge:
-   * `edgeOf`, then `record`.
+   * Records one completed call on its edge (`edgeOf`); the caller decides whether it is past warm-up.
    *
    * @param ok - a final response that is not 5xx (the caller's `isFailure` verdict: an error otherwise).
    * @param latency - the call's latency in ms and its natural log, [ms, ln] (LogHistogram.recordCell).
    */
-  call(call: Readonly<CallRecord>, ok: boolean, latency: Float64Array): EdgeCell {
-    const cell = this.edgeOf(call);
-    this.record(cell, call, ok, latency);
-    return cell;
-  }
-
-  /** Records one completed call on its edge (`edgeOf`); `ok` and `latency` as `call` takes them. */
   record(cell: EdgeCell, call: Readonly<CallRecord>, ok: boolean, latency: Float64Array): void {
     cell.requests++;
     if (ok) {
@@ -173,7 +165,7 @@ export class ServiceGraphRecorder {
    * The edge of a call: its caller's node, then its destination's (that order: nodes are numbered in order
    * of first sight, and so are the edges the summary lists), then the cell of the pair. Only the common
    * case is here, a replica's call served by its service's replica on an edge seen before, so that V8
-   * inlines it into `call`; the rest is in functions of its own.
+   * inlines it into the run recorder's `recordCall`; the rest is in functions of its own.
    */
   edgeOf(call: Readonly<CallRecord>): EdgeCell {
     // A replica's node is read here, not through a function: with the recorder's other callees inlined
@@ -396,7 +388,7 @@ export class ServiceGraphRecorder {
 
 /**
  * A call whose response is not its edge's first: the edge's first call (which sets the first), or another
- * response, counted in the arrays. Out of `ServiceGraphRecorder.call`: bytecode TurboFan inlines.
+ * response, counted in the arrays. Out of `ServiceGraphRecorder.record`: bytecode TurboFan inlines.
  */
 function otherResponse(cell: EdgeCell, key: number): void {
   if (cell.responseKey === -1) {

@@ -1,6 +1,6 @@
 /**
  * The request path's objects whose comments place fields by V8's in-object layout (Proxy, Upstream,
- * ConnectionPool; Endpoint in endpoint.test.ts). Own string keys enumerate in the order the fields were first
+ * ConnectionPool, and the pooled MeshRequest, Call and Attempt; Endpoint in endpoint.test.ts). Own string keys enumerate in the order the fields were first
  * stored, which is V8's layout order. With tsconfig's useDefineForClassFields false that is the constructor's
  * store order (initializers first), not the declaration order: a new field, or an initializer added to a field
  * the constructor stores later, moves every field after it, and this test names the move.
@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { AleaStates, StreamSampler } from '../../src/des/index.js';
 import { Proxy } from '../../src/mesh/index.js';
+import { Attempt, Call, MeshRequest } from '../../src/mesh/request.js';
+import type { ServiceRuntime } from '../../src/mesh/service-runtime.js';
 import { PrioritySet } from '../../src/mesh/priority-set.js';
 import { Upstream } from '../../src/mesh/upstream.js';
 import { effectiveTrafficPolicy } from '../../src/mesh/traffic/effective-traffic-policy.js';
@@ -100,5 +102,13 @@ describe('mesh: hot objects keep the field order their comments lay out', () => 
       'retries',
       'overflows',
     ]);
+  });
+
+  it('MeshRequest, Call, Attempt: the stale check, then the hop links (read by every engine callback)', () => {
+    const request = new MeshRequest(0, 0, 0, 0, {}, '/');
+    const call = new Call(request, undefined, { name: 'back' } as ServiceRuntime, proxy());
+    expect(Object.keys(new Attempt(call, 0)).slice(0, 4)).toEqual(['live', 'call', 'endpoint', 'holdsSlot']);
+    expect(Object.keys(call).slice(0, 5)).toEqual(['live', 'service', 'request', 'source', 'parent']);
+    expect(Object.keys(request).slice(0, 3)).toEqual(['live', 'calls', 'traffic']);
   });
 });

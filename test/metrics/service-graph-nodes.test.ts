@@ -172,7 +172,8 @@ describe('metrics/service-graph nodes by deployment', () => {
             const own = served?.service ?? 0;
             const service = c.routed ? (own + 1) % SERVICES : own;
             const call = completedCall(caller, served, service);
-            graph.call(callRecord(call), true, new Float64Array([1, 0]));
+            const r = callRecord(call);
+            graph.record(graph.edgeOf(r), r, true, new Float64Array([1, 0]));
             reference.call(call);
           }
           expect(graphEdges(graph)).toEqual(referenceEdges(reference));
@@ -213,7 +214,8 @@ traffic: [ { name: web, entry: front, from: { c1: 50%, c2: 50% }, rate: 300/s } 
       requestCompleted() {},
       callCompleted(c) {
         if (c.endpoint !== undefined) served.set(c.endpoint.id, c.endpoint);
-        graph.call(callRecord(c), true, new Float64Array([1, 0]));
+        const r = callRecord(c);
+        graph.record(graph.edgeOf(r), r, true, new Float64Array([1, 0]));
         reference.call(c);
       },
       converged() {},
@@ -248,12 +250,8 @@ traffic: [ { name: web, entry: front, from: { c1: 50%, c2: 50% }, rate: 300/s } 
   it('refuses an endpoint that carries no deployment index rather than guess its node', () => {
     const graph = new ServiceGraphRecorder(['s0'], ['t0'], ['c0']);
     const orphan = replica(0, -1, 0, 0, {});
-    expect(() =>
-      graph.call(
-        callRecord(completedCall({ traffic: 0, cluster: 0 }, orphan, 0)),
-        true,
-        new Float64Array([1, 0]),
-      ),
-    ).toThrow(/endpoint 0 carries no deployment index/);
+    expect(() => graph.edgeOf(callRecord(completedCall({ traffic: 0, cluster: 0 }, orphan, 0)))).toThrow(
+      /endpoint 0 carries no deployment index/,
+    );
   });
 });

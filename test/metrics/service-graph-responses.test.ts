@@ -37,7 +37,8 @@ describe('metrics/service-graph responses', () => {
         const cell = new Float64Array([1, 0]);
         const expected = new Map<string, { code: number; flags: string; count: number }>();
         for (const r of responses) {
-          graph.call(call(r.code, r.flags), r.code < 500, cell);
+          const record = call(r.code, r.flags);
+          graph.record(graph.edgeOf(record), record, r.code < 500, cell);
           const flags = formatResponseFlags(r.flags);
           const row = expected.get(`${r.code} ${flags}`);
           if (row) row.count++;

@@ -55,7 +55,7 @@ export class ClientPlacement implements RequestSender {
   private readonly infra: Infrastructure;
   private readonly clusters: readonly number[];
   private readonly weights: readonly number[];
-  /** The weights' sum, once, in `pickWeightedOf`'s order. */
+  /** The weights' sum, once, in `pickWeightedOf`'s order (`weightSum`). */
   private readonly totalWeight: number;
   private readonly zones: readonly (readonly number[])[];
   private readonly viaIngress: boolean;
@@ -108,18 +108,16 @@ export class ClientPlacement implements RequestSender {
   }
 }
 
-/** Index i with probability weights[i] / sum, given u uniform on [0, 1). */
-export function pickWeighted(weights: readonly number[], u: number): number {
-  return pickWeightedOf(weights, weightSum(weights), u);
-}
-
 function weightSum(weights: readonly number[]): number {
   let total = 0;
   for (const w of weights) total += w;
   return total;
 }
 
-/** `pickWeighted` with the weights' sum given (`weightSum(weights)`, summed in the same order). */
+/**
+ * Index i with probability weights[i] / total, given u uniform on [0, 1) and the weights' sum `total`
+ * (`weightSum(weights)`, summed in the same order, once).
+ */
 function pickWeightedOf(weights: readonly number[], total: number, u: number): number {
   let x = u * total;
   for (let i = 0; i < weights.length; i++) {

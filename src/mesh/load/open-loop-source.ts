@@ -65,8 +65,8 @@ export class OpenLoopSource {
     // runs anyway, not `schedule`, which brought its own compiled copy of the queue's push (~4 KB run once
     // a request). Callgrind, the bench mesh in the row's process order (both models' warm-ups first), per
     // request: -238 instructions and -78 L1i misses, the minimal model after it unchanged. The trade is
-    // V8's: from the mesh's feedback alone `post` inlines `siftUp` in place of one `less` and runs ~300
-    // instructions more (s34-arr notes); in s31, under tsx, a fourth caller of `post` cost the minimal
+    // V8's: from the mesh's feedback alone (the mesh run by itself) `post` inlines `siftUp` in place of one
+    // `less` and runs ~300 instructions more; in s31, under tsx, a fourth caller of `post` cost the minimal
     // model +1,348 instructions a request.
     if (this.config.steps.length === 0) this.engine.post(delay, this.arrive, undefined);
     else this.next = this.engine.schedule(delay, this.arrive, undefined);
