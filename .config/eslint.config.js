@@ -21,6 +21,30 @@ export default tseslint.config(
     },
   },
   {
+    // The request path's boolean fields are compared with `true`, never tested bare: V8 knows nothing of a
+    // field's type when it holds booleans, so a bare test compiles to JavaScript's whole truthiness check
+    // (~60 bytes of machine code a site; src/mesh/request.ts says what it cost). A tidy-minded edit, or
+    // typescript-eslint's no-unnecessary-boolean-literal-compare, would undo it silently: this rule fails
+    // the lint instead.
+    files: ['src/mesh/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'IfStatement > MemberExpression.test',
+          'ConditionalExpression > MemberExpression.test',
+          'WhileStatement > MemberExpression.test',
+          'LogicalExpression > MemberExpression',
+          "UnaryExpression[operator='!'] > MemberExpression.argument",
+        ].map((context) => ({
+          selector: `${context}[property.name=/^(live|done|finished|holdsSlot|abandoned|reusedConnection)$/]`,
+          message:
+            'Compare a request-path boolean field with `true` (`x.finished === true`): see src/mesh/request.ts.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

@@ -275,7 +275,7 @@ export class ConnectionPath implements PathRole {
     if (this.hung.length === 0) return;
     const still: Attempt[] = [];
     for (const a of this.hung) {
-      if (a.abandoned) continue;
+      if (a.abandoned === true) continue;
       const endpoint = a.endpoint as Endpoint;
       const open =
         this.ctx.registry.stateOf(endpoint.id) !== EndpointState.unavailable &&
