@@ -67,74 +67,76 @@ export async function comparisonFaultsCsv(r: ComparisonResult): Promise<string> 
   if (r.faults.length === 0) return csvText([], FAULTS_CSV_COLUMNS);
   const rows = r.models.flatMap((model): CsvRow[] => {
     const perFault = (model.faults ?? []).map((f, i) =>
-      estimatesRow(
-        model.model,
-        f.type,
-        f.kind ?? 'fault',
-        f.target,
-        f.atMs,
-        r.faults[i]?.forMs ?? null,
-        f.blastRadius,
-        {
-          timeToRecover: f.timeToRecoverMs,
-          availabilityRecovery: f.availabilityRecoveryMs ?? null,
-          neverRecovered: f.neverRecovered,
-          replications: r.replications,
-        },
-      ),
+      estimatesRow({
+        model: model.model,
+        type: f.type,
+        kind: f.kind ?? 'fault',
+        target: f.target,
+        atMs: f.atMs,
+        forMs: r.faults[i]?.forMs ?? null,
+        blast: f.blastRadius,
+        timeToRecover: f.timeToRecoverMs,
+        availabilityRecovery: f.availabilityRecoveryMs ?? null,
+        neverRecovered: f.neverRecovered,
+        replications: r.replications,
+      }),
     );
     const faults = r.faults.filter((f) => f.kind !== 'event').length;
-    const average = estimatesRow(
-      model.model,
-      'all',
-      'fault',
-      `average of ${faults} faults, planned events left out`,
-      null,
-      null,
-      model.blastRadius,
-      { timeToRecover: null, availabilityRecovery: null, neverRecovered: null, replications: r.replications },
-    );
+    const average = estimatesRow({
+      model: model.model,
+      type: 'all',
+      kind: 'fault',
+      target: `average of ${faults} faults, planned events left out`,
+      atMs: null,
+      forMs: null,
+      blast: model.blastRadius,
+      timeToRecover: null,
+      availabilityRecovery: null,
+      neverRecovered: null,
+      replications: r.replications,
+    });
     return [...perFault, average];
   });
   return csvText(rows, FAULTS_CSV_COLUMNS);
 }
 
-function estimatesRow(
-  model: string,
-  type: string,
-  kind: string,
-  target: string,
-  atMs: number | null,
-  forMs: number | null,
-  blast: Readonly<Partial<Record<(typeof MEASURES)[number], Estimate | null>>> | null,
-  rest: {
-    readonly timeToRecover: Estimate | null;
-    readonly availabilityRecovery: Estimate | null;
-    readonly neverRecovered: number | null;
-    readonly replications: number;
-  },
-): CsvRow {
+/** One row of a comparison's faults.csv: a fault's (or the average fault's) estimates across replications. */
+interface EstimatesRow {
+  readonly model: string;
+  readonly type: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly atMs: number | null;
+  readonly forMs: number | null;
+  readonly blast: Readonly<Partial<Record<(typeof MEASURES)[number], Estimate | null>>> | null;
+  readonly timeToRecover: Estimate | null;
+  readonly availabilityRecovery: Estimate | null;
+  readonly neverRecovered: number | null;
+  readonly replications: number;
+}
+
+function estimatesRow(e: EstimatesRow): CsvRow {
   const row: CsvRow = {
-    model,
-    fault_type: type,
-    fault_kind: kind,
-    fault_target: target,
-    fault_at_ms: atMs,
-    fault_for_ms: forMs,
+    model: e.model,
+    fault_type: e.type,
+    fault_kind: e.kind,
+    fault_target: e.target,
+    fault_at_ms: e.atMs,
+    fault_for_ms: e.forMs,
   };
   for (const m of MEASURES) {
-    const e = blast?.[m] ?? null;
-    row[`blast_${m}_ratio`] = e?.mean ?? null;
-    row[`blast_${m}_ratio_ci95_lo`] = e?.ci95[0] ?? null;
-    row[`blast_${m}_ratio_ci95_hi`] = e?.ci95[1] ?? null;
+    const b = e.blast?.[m] ?? null;
+    row[`blast_${m}_ratio`] = b?.mean ?? null;
+    row[`blast_${m}_ratio_ci95_lo`] = b?.ci95[0] ?? null;
+    row[`blast_${m}_ratio_ci95_hi`] = b?.ci95[1] ?? null;
   }
-  row['time_to_recover_ms'] = rest.timeToRecover?.mean ?? null;
-  row['time_to_recover_ms_ci95_lo'] = rest.timeToRecover?.ci95[0] ?? null;
-  row['time_to_recover_ms_ci95_hi'] = rest.timeToRecover?.ci95[1] ?? null;
-  row['availability_recovery_ms'] = rest.availabilityRecovery?.mean ?? null;
-  row['availability_recovery_ms_ci95_lo'] = rest.availabilityRecovery?.ci95[0] ?? null;
-  row['availability_recovery_ms_ci95_hi'] = rest.availabilityRecovery?.ci95[1] ?? null;
-  row['never_recovered_total'] = rest.neverRecovered;
-  row['replications_total'] = rest.replications;
+  row['time_to_recover_ms'] = e.timeToRecover?.mean ?? null;
+  row['time_to_recover_ms_ci95_lo'] = e.timeToRecover?.ci95[0] ?? null;
+  row['time_to_recover_ms_ci95_hi'] = e.timeToRecover?.ci95[1] ?? null;
+  row['availability_recovery_ms'] = e.availabilityRecovery?.mean ?? null;
+  row['availability_recovery_ms_ci95_lo'] = e.availabilityRecovery?.ci95[0] ?? null;
+  row['availability_recovery_ms_ci95_hi'] = e.availabilityRecovery?.ci95[1] ?? null;
+  row['never_recovered_total'] = e.neverRecovered;
+  row['replications_total'] = e.replications;
   return row;
 }
