@@ -230,7 +230,7 @@ export class ClientSide implements ClientRole {
       this.finishCall(call, 503, ResponseFlag.NC);
       return;
     }
-    const a = this.roles.attempts.acquire(call, this.ctx.engine.now);
+    const a = this.roles.attempts.acquire(call);
     call.current = a;
     a.upstream = upstream;
     const admission = upstream.admit();
@@ -250,7 +250,7 @@ export class ClientSide implements ClientRole {
    * timeout, per-try timeout and retries act on it as on any try.
    */
   private externalAttempt(call: Call, external: ExternalDestination): void {
-    const a = this.roles.attempts.acquire(call, this.ctx.engine.now);
+    const a = this.roles.attempts.acquire(call);
     call.current = a;
     const perTry = call.retry.perTryTimeoutMs;
     if (perTry > 0) a.timer = this.ctx.engine.schedule(perTry, this.perTryTimeout, a);

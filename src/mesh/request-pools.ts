@@ -36,14 +36,14 @@ export class AttemptPool {
   created = 0;
   reused = 0;
 
-  /** A try of `call` sent at `sentMs`: a free attempt, reset, or a new one. */
-  acquire(call: Call, sentMs: SimTime): Attempt {
+  /** A try of `call`: a free attempt, reset, or a new one. */
+  acquire(call: Call): Attempt {
     const a = this.free;
-    if (a === undefined) return this.create(call, sentMs);
+    if (a === undefined) return this.create(call);
     this.free = a.nextFree;
     this.reused++;
     a.generation++;
-    a.init(call, sentMs);
+    a.init(call);
     return a;
   }
 
@@ -52,9 +52,9 @@ export class AttemptPool {
    * carry a copy of the allocation and its twenty field initializers (V8 does not inline a call made this
    * rarely), only the reuse path they run.
    */
-  private create(call: Call, sentMs: SimTime): Attempt {
+  private create(call: Call): Attempt {
     this.created++;
-    return new Attempt(call, sentMs);
+    return new Attempt(call);
   }
 
   /** `a`'s answer reached its caller and the caller is done with it: the object may serve another try. */

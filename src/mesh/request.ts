@@ -258,7 +258,6 @@ export class Attempt {
   timer: EventId | undefined;
   /** Its ticket in the connection pool's pending line while it waits there (pending-line.ts), else -1. */
   pendingTicket: number;
-  sentMs: SimTime;
   /** Server side: the step of the service's calls in progress, calls outstanding, a failed child. */
   step: number;
   outstanding: number;
@@ -270,7 +269,7 @@ export class Attempt {
   generation: number;
   /** The next free attempt while this one is in its pool's free list (request-pools.ts). */
   nextFree: Attempt | undefined;
-  constructor(call: Call, sentMs: SimTime) {
+  constructor(call: Call) {
     this.live = true;
     this.call = call;
     this.endpoint = undefined;
@@ -284,7 +283,6 @@ export class Attempt {
     this.upstream = undefined;
     this.timer = undefined;
     this.pendingTicket = -1;
-    this.sentMs = sentMs;
     this.step = 0;
     this.outstanding = 0;
     this.downstreamStatus = 0;
@@ -293,10 +291,9 @@ export class Attempt {
     this.nextFree = undefined;
   }
 
-  /** Every field as a new try of `call` sent at `sentMs` has it (the pool's, on reuse). */
-  init(call: Call, sentMs: SimTime): void {
+  /** Every field as a new try of `call` has it (the pool's, on reuse). */
+  init(call: Call): void {
     this.call = call;
-    this.sentMs = sentMs;
     this.host = -1;
     this.upstream = undefined;
     this.endpoint = undefined;

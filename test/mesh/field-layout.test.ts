@@ -107,7 +107,7 @@ describe('mesh: hot objects keep the field order their comments lay out', () => 
   it('MeshRequest, Call, Attempt: the stale check, then the hop links (read by every engine callback)', () => {
     const request = new MeshRequest(0, 0, 0, 0, {}, '/');
     const call = new Call(request, undefined, { name: 'back' } as ServiceRuntime, proxy());
-    expect(Object.keys(new Attempt(call, 0)).slice(0, 4)).toEqual(['live', 'call', 'endpoint', 'holdsSlot']);
+    expect(Object.keys(new Attempt(call)).slice(0, 4)).toEqual(['live', 'call', 'endpoint', 'holdsSlot']);
     expect(Object.keys(call).slice(0, 5)).toEqual(['live', 'service', 'request', 'source', 'parent']);
     expect(Object.keys(request).slice(0, 3)).toEqual(['live', 'calls', 'traffic']);
   });

@@ -34,10 +34,10 @@ describe('mesh/request-pools', () => {
 
   it('init() leaves a used attempt, call or request field for field a new one (the defaults are in two places)', () => {
     const call = aCall();
-    const a = new Attempt(call, 1);
+    const a = new Attempt(call);
     scribble(a);
-    a.init(call, 9);
-    expect(a).toStrictEqual(new Attempt(call, 9));
+    a.init(call);
+    expect(a).toStrictEqual(new Attempt(call));
     const c = aCall();
     const service = { name: 'front' } as ServiceRuntime;
     const source = {} as Proxy;
@@ -54,19 +54,20 @@ describe('mesh/request-pools', () => {
   it('a released attempt serves the next try, reset as new, one generation on', () => {
     const pool = new AttemptPool();
     const call = aCall();
-    const a = pool.acquire(call, 5);
+    const a = pool.acquire(call);
     call.current = a;
     a.host = 3;
+    a.arrivedMs = 4;
     a.responseCode = 200;
     a.abandoned = true; // its caller ended it
     pool.release(a);
     expect(call.current).toBeUndefined();
-    const b = pool.acquire(call, 9);
+    const b = pool.acquire(call);
     expect(b).toBe(a);
-    expect([b.live, b.generation, b.sentMs, b.host, b.responseCode, b.abandoned]).toEqual([
+    expect([b.live, b.generation, b.arrivedMs, b.host, b.responseCode, b.abandoned]).toEqual([
       true,
       1,
-      9,
+      -1,
       -1,
       0,
       false,
@@ -76,7 +77,7 @@ describe('mesh/request-pools', () => {
 
   it('release() of an attempt something still holds throws, naming the hold', () => {
     const pool = new AttemptPool();
-    const a = pool.acquire(aCall(), 0);
+    const a = pool.acquire(aCall());
     expect(() => pool.release(a)).toThrow(/still held \(abandoned false/);
     a.abandoned = true;
     a.holdsSlot = true;
@@ -91,7 +92,7 @@ describe('mesh/request-pools', () => {
 
   it('a callback holding a released attempt throws instead of acting on its next try', () => {
     const pool = new AttemptPool();
-    const a = pool.acquire(aCall(), 0);
+    const a = pool.acquire(aCall());
     a.abandoned = true;
     pool.release(a);
     expect(() => checkAttempt(a)).toThrow(/stale attempt: generation 0/);
@@ -189,9 +190,9 @@ describe('mesh/request-pools', () => {
       return acquireRequest.apply(this, args);
     });
     const acquire = AttemptPool.prototype.acquire;
-    vi.spyOn(AttemptPool.prototype, 'acquire').mockImplementation(function (this: AttemptPool, c, t) {
+    vi.spyOn(AttemptPool.prototype, 'acquire').mockImplementation(function (this: AttemptPool, c) {
       attemptPools.add(this);
-      return acquire.call(this, c, t);
+      return acquire.call(this, c);
     });
     const acquireCall = CallPool.prototype.acquire;
     vi.spyOn(CallPool.prototype, 'acquire').mockImplementation(function (this: CallPool, r, p, s, x) {
