@@ -137,6 +137,22 @@ function outputs(r: ExportRecorders) {
   };
 }
 
+/** A recorder's scratch fields: written and read within one record's recording, no state. */
+const SCRATCH = new Set(['valueCell']);
+
+/** Every number a recorder holds, as exact JSON (functions, such as its clock, and scratch left out). */
+function rawState(recorder: object): string {
+  return JSON.stringify(recorder, (key, v: unknown) =>
+    typeof v === 'function' || SCRATCH.has(key)
+      ? undefined
+      : v instanceof Map
+        ? [...(v as Map<unknown, unknown>)]
+        : v instanceof Set
+          ? [...(v as Set<unknown>)]
+          : v,
+  );
+}
+
 /** The unbuffered path: each hook's record copied and handed on at once (call-record.ts for calls). */
 function direct(sink: RecordSink): MeshObserver {
   return {
@@ -194,7 +210,9 @@ function play(steps: readonly Step[], observer: MeshObserver, clock: { now: numb
   let id = 0;
   clock.now = WARMUP_MS - 30; // some requests and calls in warm-up, most after
   for (const s of steps) {
-    clock.now += s.dt / 4; // at least 0.25 ms a step: no request or call takes 0 ms
+    // At least 0.25 ms a step (no request or call takes 0 ms), and a third more: times that are no binary
+    // fractions, so that sums of latencies depend on the order they are added in (quarters add exactly).
+    clock.now += s.dt / 4 + 1 / 3;
     const t = clock.now;
     if (s.op <= 2 || open.length === 0) {
       const r = free.pop() ?? new MeshRequest(0, 0, 0, 0, {}, '/');
@@ -257,7 +275,11 @@ describe('metrics/record-buffer', () => {
           const buffer = new RecordBuffer(() => recorders(() => clock.now), capacity);
           play(steps, buffer, clock);
           const expected = outputs(reference);
-          expect(outputs(buffer.drained())).toEqual(expected);
+          const drained = buffer.drained();
+          expect(outputs(drained)).toEqual(expected);
+          // The run recorder's whole state, to the bit: its sums reach the summary rounded, where a sum
+          // added in another order would mostly not show.
+          expect(rawState(drained.run)).toBe(rawState(reference.run));
           recorded.requests += expected.summary.requests.succeeded + expected.summary.requests.failed;
           recorded.calls += (expected.summary.serviceGraph?.edges ?? []).reduce((n, e) => n + e.calls, 0);
           recorded.series += expected.telemetry?.series.length ?? 0;
