@@ -2,15 +2,18 @@
  * The telemetry recorder's pair table (open addressing over (source workload, destination) pairs, with
  * each pair's last outcome and series): every call lands in its label set's counts, whatever the order
  * pairs appear in, however often a pair's outcome changes, and after the table has grown (rehashed)
- * several times with pairs in every state.
+ * several times with pairs in every state. And its fast path (`callCompleted`) records to the bit what its
+ * general path (`record`) records.
  */
-import { describe, expect, it } from 'vitest';
-import type { Call } from '../../src/mesh/index.js';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { ResponseFlag, type Call } from '../../src/mesh/index.js';
 import { callRecord } from './call-record.js';
 import {
   ISTIO_DURATION_BUCKETS_MS,
   IstioTelemetryRecorder,
 } from '../../src/metrics/istio-telemetry-recorder.js';
+import type { CallRecord } from '../../src/metrics/record-buffer.js';
 
 const SERVICES = 40;
 const CLUSTERS = 3;
@@ -182,4 +185,96 @@ describe('IstioTelemetryRecorder pair table', () => {
       expect(g?.sum, key).toBeCloseTo(e.sum, 6);
     }
   });
+
+  it('records to the bit on its fast path what the general path records, whatever the calls (property)', () => {
+    // The reference records every call after warm-up the general way (`record`, private: the path the
+    // fast one must equal); callCompleted takes its fast path for most. Calls in warm-up, first pairs and
+    // outcomes, timeouts, long durations, unserved calls, new endpoints that grow the workload index,
+    // enough pairs to rehash the table and enough series to grow the cells.
+    const shape = {
+      services: Array.from({ length: SERVICES }, (_, i) => `s${i}`),
+      clusters: ['c0', 'c1', 'c2'],
+      traffic: [
+        { name: 't', via: 'direct' as const },
+        { name: 'u', via: 'ingress' as const },
+      ],
+      warmupMs: 500,
+      endMs: 13 * WINDOW_MS,
+      windowMs: WINDOW_MS,
+      istiods: [],
+      now: () => 0,
+    };
+    const durations = [0.25, 0.5, 3, 4.99, 999.75, 1000, 1000.5, 4000, 1 / 3];
+    const callArb = fc.record({
+      // Mostly a few workloads (pairs repeat: the fast path), sometimes any (new pairs: the general one).
+      from: fc.oneof({ arbitrary: fc.nat(2), weight: 6 }, { arbitrary: fc.nat(SERVICES), weight: 1 }),
+      to: fc.oneof({ arbitrary: fc.nat(2), weight: 6 }, { arbitrary: fc.nat(SERVICES + 3), weight: 1 }),
+      service: fc.nat(SERVICES - 1),
+      traffic: fc.nat(1),
+      cluster: fc.nat(CLUSTERS - 1),
+      // Mostly the pair's last outcome and a duration in the table (the fast path); sometimes not.
+      outcome: fc.oneof({ arbitrary: fc.constant(0), weight: 12 }, { arbitrary: fc.nat(5), weight: 1 }),
+      ms: fc.oneof(
+        { arbitrary: fc.nat(3), weight: 8 },
+        { arbitrary: fc.nat(durations.length - 1), weight: 1 },
+      ),
+      served: fc.nat(4),
+      sentMs: fc.nat(32_000).map((k) => k / 4 + 1 / 3),
+    });
+    // Calls recorded, and of them those callCompleted sent the general way.
+    let recorded = 0;
+    let general = 0;
+    fc.assert(
+      fc.property(fc.array(callArb, { minLength: 1, maxLength: 600, size: 'max' }), (specs) => {
+        const one = new IstioTelemetryRecorder(shape);
+        const recordGeneral = (one as unknown as { record(c: CallRecord): void }).record.bind(one);
+        const fast = new IstioTelemetryRecorder(shape);
+        const record = vi.spyOn(fast as unknown as { record(c: CallRecord): void }, 'record');
+        for (const x of specs) {
+          const [code, flags] = (
+            [
+              [200, 0],
+              [200, 0],
+              [503, ResponseFlag.UF],
+              [0, ResponseFlag.UT],
+              [504, ResponseFlag.UT | ResponseFlag.URX],
+              [503, 0],
+            ] as const
+          )[x.outcome] as readonly [number, number];
+          const ms = durations[x.ms] as number;
+          const to = x.to >= SERVICES ? undefined : endpoint(x.to, (x.to + x.service) % CLUSTERS);
+          const src = x.from === SERVICES ? undefined : endpoint(x.from, x.cluster);
+          const c: CallRecord = {
+            traffic: x.traffic,
+            service: { index: x.service, external: undefined },
+            source: {
+              endpoint: src as unknown as CallRecord['endpoint'],
+              cluster: x.cluster,
+              zone: 0,
+              nodeType: 'sidecar',
+            },
+            endpoint: to as unknown as CallRecord['endpoint'],
+            sentMs: x.sentMs,
+            arrivedMs: to !== undefined && x.served !== 0 ? x.sentMs + (ms * 7) / 8 : -1,
+            startedMs: -1,
+            endMs: x.sentMs + ms,
+            responseCode: code,
+            responseFlags: flags,
+          };
+          if (c.sentMs >= shape.warmupMs) recordGeneral(c);
+          fast.callCompleted(c);
+        }
+        const expected = one.telemetry(8000);
+        expect(fast.telemetry(8000)).toEqual(expected);
+        for (const s of expected.series)
+          if (s.reporter === 'source')
+            for (let k = 0; k < expected.windows; k++) recorded += s.counts[k] as number;
+        general += record.mock.calls.length;
+      }),
+      { seed: 20261207, numRuns: 30 },
+    );
+    // Not vacuous: thousands of calls recorded on each path.
+    expect(general).toBeGreaterThan(2_000);
+    expect(recorded - general).toBeGreaterThan(2_000);
+  }, 60_000);
 });
