@@ -58,10 +58,10 @@ export interface CallConfig {
   readonly service: string;
   readonly probability: number;
   /**
-   * What the application does when the call fails (after Envoy's retries): 'fail' answers 500 (default),
-   * 'continue' carries on without it, a number answers that status.
+   * What the application does when the call fails (after Envoy's retries): 'fail' answers 500 (what the
+   * scenario's default resolves to), 'continue' carries on without it, a number answers that status.
    */
-  readonly onError?: 'fail' | 'continue' | number | undefined;
+  readonly onError: 'fail' | 'continue' | number;
   /**
    * The application's own timeout and retries for the call (outside Envoy, app-call.ts); undefined when it
    * has neither: one try, waiting as long as Envoy does.

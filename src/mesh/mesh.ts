@@ -216,7 +216,7 @@ export class Mesh {
       calls.map((step) => ({
         services: Int32Array.from(step, (c) => indexOf(c.service)),
         probabilities: Float64Array.from(step, (c) => c.probability),
-        onError: step.some((c) => c.onError !== undefined && c.onError !== 'fail')
+        onError: step.some((c) => c.onError !== 'fail')
           ? Int32Array.from(step, (c) => onErrorCode(c.onError))
           : undefined,
         // Copied into literals made here rather than shared with the config: the policy a call reads is
@@ -319,10 +319,6 @@ export class Mesh {
   }
 }
 
-function onErrorCode(onError: 'fail' | 'continue' | number | undefined): number {
-  return onError === undefined || onError === 'fail'
-    ? ANSWER_500
-    : onError === 'continue'
-      ? CONTINUE
-      : onError;
+function onErrorCode(onError: 'fail' | 'continue' | number): number {
+  return onError === 'fail' ? ANSWER_500 : onError === 'continue' ? CONTINUE : onError;
 }

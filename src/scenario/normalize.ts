@@ -56,7 +56,8 @@ function calls(steps: ServiceInput['calls']): CallConfig[][] {
     (Array.isArray(step) ? step : [step]).map((c): CallConfig => ({
       service: c.service,
       probability: fraction(c.probability ?? 1),
-      onError: c.onError === undefined || typeof c.onError === 'string' ? c.onError : c.onError.respond,
+      onError:
+        c.onError === undefined ? 'fail' : typeof c.onError === 'string' ? c.onError : c.onError.respond,
       app:
         c.timeout === undefined && c.retries === undefined
           ? undefined

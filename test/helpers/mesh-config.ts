@@ -25,9 +25,12 @@ export function service(name: string, overrides: Partial<ServiceConfig> = {}): S
   };
 }
 
-/** A call the application makes `probability` of the time, with no timeout or retries of its own. */
+/**
+ * A call the application makes `probability` of the time, with no timeout or retries of its own, failing
+ * its request when it fails (the scenario's default).
+ */
 export function call(name: string, probability = 1): CallConfig {
-  return { service: name, probability, app: undefined };
+  return { service: name, probability, onError: 'fail', app: undefined };
 }
 
 export function traffic(
