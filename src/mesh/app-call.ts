@@ -6,15 +6,11 @@
  * client gives up (DC, no outlier report); then the application tries again or applies onError.
  */
 import type { EventId } from '../des/index.js';
+import type { AppCallConfig } from './mesh-config.js';
 import type { ServiceRuntime } from './service-runtime.js';
 
-export interface AppCallPolicy {
-  /** The application's timeout for one try; 0: none. */
-  readonly timeoutMs: number;
-  /** Tries after the first (Istio HTTPRetry.attempts counts the same way). */
-  readonly retries: number;
-  readonly backoffMs: number;
-}
+/** What a call's application does on its own: the resolved config (one shape, so the two cannot drift). */
+export type AppCallPolicy = AppCallConfig;
 
 /** One logical call of the application, across its own tries (each a separate `Call` through Envoy). */
 export class AppCall {

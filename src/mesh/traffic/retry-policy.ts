@@ -191,12 +191,7 @@ export function shouldRetry(
  * whole number of ms drawn uniformly from [0, interval), interval = base·2^retryIndex capped at `maxMs`
  * (25, 50, 100, 200, 250, 250 … ms by default). `u` is the jitter's uniform draw on [0, 1).
  */
-export function backoffMs(
-  retryIndex: number,
-  u: number,
-  baseMs = DEFAULT_BACKOFF_BASE_MS,
-  maxMs = 10 * baseMs,
-): number {
+export function backoffMs(retryIndex: number, u: number, baseMs: number, maxMs: number): number {
   const interval = Math.min(baseMs * 2 ** retryIndex, maxMs);
   return Math.floor(u * interval);
 }

@@ -140,10 +140,13 @@ describe('mesh/traffic/retry-policy', () => {
     expect(would(p, AttemptOutcome.response, 503, ResponseFlag.FI)).toBe(false);
   });
 
-  it('backoffMs(k, u) draws from [0, min(25·2^k, 250)) whole ms', () => {
+  it('backoffMs(k, u) draws from [0, min(25·2^k, 250)) whole ms with the default policy', () => {
     const top = 0.999999;
-    expect([0, 1, 2, 3, 4, 5].map((k) => backoffMs(k, top))).toEqual([24, 49, 99, 199, 249, 249]);
-    expect(backoffMs(3, 0)).toBe(0);
-    expect(backoffMs(0, 0.5)).toBe(12); // ⌊0.5·25⌋
+    const { backoffBaseMs: base, backoffMaxMs: max } = DEFAULT_RETRY_POLICY;
+    expect([0, 1, 2, 3, 4, 5].map((k) => backoffMs(k, top, base, max))).toEqual([24, 49, 99, 199, 249, 249]);
+    expect(backoffMs(3, 0, base, max)).toBe(0);
+    expect(backoffMs(0, 0.5, base, max)).toBe(12); // ⌊0.5·25⌋
+    // A route's own base and cap (retryPolicy resolves them from HTTPRetry's backoff).
+    expect([0, 1, 2, 3].map((k) => backoffMs(k, top, 10, 35))).toEqual([9, 19, 34, 34]);
   });
 });
