@@ -1,4 +1,4 @@
-export { PriorityLoad, priorityLoad, OVERPROVISIONING_FACTOR } from './priority-load.js';
+export { PriorityLoad, OVERPROVISIONING_FACTOR } from './priority-load.js';
 export {
   localityPriority,
   TopologyLabel,

@@ -6,7 +6,6 @@
  * - `PriorityLoad`: preallocated, reusable state; `compute()` reproduces Envoy's integer arithmetic
  *   (`LoadBalancerBase::recalculatePerPriorityState`, `recalculatePerPriorityPanic`,
  *   `recalculateLoadInTotalPanic` in `load_balancer_impl.cc`), `choosePriority()` its `choosePriority`.
- * - `priorityLoad()`: one-shot convenience returning the load fraction per level.
  * - `OVERPROVISIONING_FACTOR`: Envoy's default 140 (percent).
  *
  * Envoy works in integer percents throughout: health = min(100, ⌊140·healthy/total⌋), each level's load is
@@ -253,21 +252,4 @@ export class PriorityLoad {
     }
     this.healthyPercent[firstNonEmpty] = (this.healthyPercent[firstNonEmpty] as number) + remaining;
   }
-}
-
-/**
- * The load fraction per priority level (healthy plus degraded), Envoy's arithmetic; allocates a fresh
- * `PriorityLoad`, so keep it off the hot path.
- *
- * @param panicThreshold - fraction; Istio sets `minHealthPercent` (default 0 = panic disabled)
- */
-export function priorityLoad(
-  healthy: ArrayLike<number>,
-  total: ArrayLike<number>,
-  panicThreshold: number,
-  degraded?: ArrayLike<number>,
-): Float64Array {
-  const levels = total.length;
-  const state = new PriorityLoad(levels).compute(healthy, total, levels, panicThreshold, degraded);
-  return state.load.slice(0, levels);
 }

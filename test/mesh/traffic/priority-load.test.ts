@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PriorityLoad, priorityLoad } from '../../../src/mesh/traffic/priority-load.js';
+import { PriorityLoad } from '../../../src/mesh/traffic/priority-load.js';
+
+/** The load fraction per level for one host count: a fresh PriorityLoad's, as the route computes it. */
+function priorityLoad(
+  healthy: ArrayLike<number>,
+  total: ArrayLike<number>,
+  panicThreshold: number,
+  degraded?: ArrayLike<number>,
+): Float64Array {
+  const levels = total.length;
+  return new PriorityLoad(levels)
+    .compute(healthy, total, levels, panicThreshold, degraded)
+    .load.slice(0, levels);
+}
 
 /** Integer percents of a computed load, as Envoy reports `percentageLoad`. */
 function percents(healthy: number[], total: number[], panic = 0, degraded?: number[]) {
