@@ -9,9 +9,9 @@
  * fortio/<traffic>.json  each traffic source as Fortio's result document (fortio report)
  * ```
  */
-import type { RunWithTelemetry } from '../experiment/index.js';
+import type { RunWithRecords } from '../experiment/index.js';
 import type { ReportFile } from '../report/index.js';
-import type { Scenario } from '../scenario/index.js';
+import { DEFAULT_NAMESPACE, type Scenario } from '../scenario/index.js';
 
 export interface ExportChoice {
   readonly openMetrics: boolean;
@@ -45,13 +45,14 @@ export function meanRequestedRate(
 
 export async function exportFiles(
   scenario: Scenario,
-  run: RunWithTelemetry,
+  run: RunWithRecords,
   choice: ExportChoice,
 ): Promise<ReportFile[]> {
   const report = await import('../report/index.js');
   const { MESHSIM_VERSION } = await import('../experiment/index.js');
   const files: ReportFile[] = [];
   if (choice.openMetrics) {
+    if (run.telemetry === undefined) throw new Error('openmetrics export: the run recorded no telemetry');
     // One table of label sets for both texts (metricsTexts).
     const texts = report.metricsTexts(run.telemetry, { baseTimeMs: choice.baseTimeMs });
     files.push(
@@ -61,6 +62,7 @@ export async function exportFiles(
   }
   if (choice.fortio) {
     const f = run.fortio;
+    if (f === undefined) throw new Error('fortio export: the run kept no Fortio record');
     for (const [i, t] of scenario.mesh.traffic.entries()) {
       const record = f.traffic[i];
       if (record === undefined) throw new Error(`fortio export: no record of traffic ${t.name}`);
@@ -74,7 +76,7 @@ export async function exportFiles(
           baseTimeMs: choice.baseTimeMs,
           startMs: f.startMs,
           measuredMs: f.measuredMs,
-          url: `http://${t.entry}.${run.telemetry.namespace}.svc.cluster.local${t.uri}`,
+          url: `http://${t.entry}.${DEFAULT_NAMESPACE}.svc.cluster.local${t.uri}`,
           // A closed loop asks for its max rate, or none (Fortio's "max"); an open loop for its rate.
           requestedQps:
             t.closedLoop === undefined

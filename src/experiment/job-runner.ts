@@ -21,13 +21,14 @@ export interface ReplicationJob {
   readonly seed: number;
   /** See `runParts`: -1 the run itself, i the baseline of fault i. */
   readonly part: number;
-  /** The run itself also keeps these records (`RunOptions.telemetry`, `.thresholds`); plain data too. */
+  /** The run itself also keeps these records (`RunOptions.telemetry`, `.fortio`, `.thresholds`); plain data too. */
   readonly records?: JobRecords;
 }
 
 /** Which extra records a run keeps (exports, k6-style thresholds): `RunOptions`'s flags of the same names. */
 export interface JobRecords {
   readonly telemetry: boolean;
+  readonly fortio: boolean;
   readonly thresholds: boolean;
 }
 

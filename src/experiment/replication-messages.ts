@@ -25,7 +25,7 @@ export interface PlanJob {
   /** See `runParts`. */
   readonly part: number;
   /** See `ReplicationJob.records`. */
-  readonly records?: { readonly telemetry: boolean; readonly thresholds: boolean };
+  readonly records?: { readonly telemetry: boolean; readonly fortio: boolean; readonly thresholds: boolean };
 }
 
 /**

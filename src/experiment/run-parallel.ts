@@ -56,7 +56,11 @@ export async function runModelsWithRecordsParallel(
   pool: JobRunOptions,
 ): Promise<RunWithRecords[]> {
   const seed = options.seed ?? scenario.seed;
-  const records = { telemetry: options.telemetry === true, thresholds: options.thresholds === true };
+  const records = {
+    telemetry: options.telemetry === true,
+    fortio: options.fortio === true,
+    thresholds: options.thresholds === true,
+  };
   const parts = runParts(scenario, options);
   const jobs: ReplicationJob[] = models.flatMap((model) =>
     parts.map((part) => ({

@@ -1,7 +1,8 @@
 /**
- * A run together with the extra records kept alongside it: Istio's standard metrics and Fortio's
- * per-source record (for the OpenMetrics and Fortio exports, `telemetry`), and what k6-style thresholds
- * read (`thresholds`). The same parts and the same summary as `runScenario`: the extra observers only read
+ * A run together with the extra records kept alongside it: Istio's standard metrics (for the OpenMetrics
+ * export, `telemetry`), Fortio's per-source record (for the Fortio export, `fortio`), and what k6-style
+ * thresholds read (`thresholds`). Each is kept only when asked for: `run --openmetrics` does not pay for
+ * Fortio's histograms, nor `run --fortio` for Istio's series. The same parts and the same summary as `runScenario`: the extra observers only read
  * what passes.
  */
 import type { FortioRecord, IstioTelemetry, RunSummary, ThresholdRecord } from '../metrics/index.js';
@@ -12,6 +13,7 @@ export interface RunWithRecords {
   readonly summary: RunSummary;
   /** With `telemetry: true`. */
   readonly telemetry?: IstioTelemetry;
+  /** With `fortio: true`. */
   readonly fortio?: FortioRecord;
   /** With `thresholds: true`. */
   readonly thresholds?: ThresholdRecord;
@@ -39,8 +41,10 @@ export function withRecords(
 ): RunWithRecords {
   const run = results.find((r) => r.kind === 'faulted');
   if (run?.kind !== 'faulted') throw new Error('runScenarioWithRecords: no run part');
-  if (options.telemetry === true && (run.telemetry === undefined || run.fortio === undefined))
+  if (options.telemetry === true && run.telemetry === undefined)
     throw new Error('runScenarioWithRecords: the run part recorded no telemetry');
+  if (options.fortio === true && run.fortio === undefined)
+    throw new Error('runScenarioWithRecords: the run part kept no Fortio record');
   if (options.thresholds === true && run.thresholds === undefined)
     throw new Error('runScenarioWithRecords: the run part kept no threshold record');
   return {
@@ -57,8 +61,9 @@ export interface RunWithTelemetry {
   readonly fortio: FortioRecord;
 }
 
+/** A run with both exports' records (`telemetry` and `fortio`). */
 export function runScenarioWithTelemetry(scenario: Scenario, options: RunOptions = {}): RunWithTelemetry {
-  const r = runScenarioWithRecords(scenario, { ...options, telemetry: true });
+  const r = runScenarioWithRecords(scenario, { ...options, telemetry: true, fortio: true });
   if (r.telemetry === undefined || r.fortio === undefined) throw new Error('no telemetry');
   return { summary: r.summary, telemetry: r.telemetry, fortio: r.fortio };
 }

@@ -64,10 +64,15 @@ export interface RunOptions {
    */
   readonly cost?: Partial<CostConstants>;
   /**
-   * Also record Istio's standard metrics per window (`IstioTelemetryRecorder`) and each traffic source as
-   * Fortio records it, in the run's part, for the OpenMetrics and Fortio exports; baselines never do.
+   * Also record Istio's standard metrics per window (`IstioTelemetryRecorder`) in the run's part, for the
+   * OpenMetrics export; baselines never do.
    */
   readonly telemetry?: boolean;
+  /**
+   * Also record each traffic source as Fortio records it (`FortioRecorder`) in the run's part, for the
+   * Fortio export; baselines never do. Apart from `telemetry`: each export pays only for its own records.
+   */
+  readonly fortio?: boolean;
   /** Also keep what the scenario's `thresholds:` read (`ThresholdRecorder`) in the run's part. */
   readonly thresholds?: boolean;
 }
@@ -124,7 +129,7 @@ export type RunPartResult =
       readonly crossings: CrossingCounts;
       /** With `RunOptions.telemetry` only. */
       readonly telemetry?: IstioTelemetry;
-      /** With `RunOptions.telemetry` only: each traffic source as Fortio records it. */
+      /** With `RunOptions.fortio` only: each traffic source as Fortio records it. */
       readonly fortio?: FortioRecord;
       /** With `RunOptions.thresholds` only: the cells k6-style thresholds read. */
       readonly thresholds?: ThresholdRecord;
@@ -163,13 +168,14 @@ export function runPart(
     const baseline = simulate(scenario, model, seed, (j) => j !== part, onProgress);
     return { kind: 'baseline', fault: part, units: runUnitsToJSON(baseline.unitWindows) };
   }
-  const exporting = options.telemetry === true || options.thresholds === true;
-  const exportsOf = (run: RunRecorder, now: () => number): ExportRecorders => {
-    const telemetry = options.telemetry === true;
-    return new ExportRecorders(
+  const exporting = options.telemetry === true || options.fortio === true || options.thresholds === true;
+  const exportsOf = (run: RunRecorder, now: () => number): ExportRecorders =>
+    new ExportRecorders(
       run,
-      telemetry ? new IstioTelemetryRecorder(telemetryShape(scenario, model, now)) : undefined,
-      telemetry
+      options.telemetry === true
+        ? new IstioTelemetryRecorder(telemetryShape(scenario, model, now))
+        : undefined,
+      options.fortio === true
         ? new FortioRecorder(
             scenario.mesh.traffic.map((t) => t.name),
             scenario.warmupMs,
@@ -187,7 +193,6 @@ export function runPart(
           })
         : undefined,
     );
-  };
   // Without exports the run recorder is the buffer's only recorder (no dispatch through ExportRecorders
   // in the replay loop); it is wrapped after the run only so that both cases are read alike below.
   const recorders = exporting

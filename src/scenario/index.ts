@@ -42,4 +42,5 @@ export {
 } from './thresholds.js';
 export { importKubernetes, type KubernetesImport, type ClusterManifests } from './import/kubernetes.js';
 export { readManifestFiles } from './istio/include.js';
+export { DEFAULT_NAMESPACE } from './istio/host-resolver.js';
 export { importIsotope } from './import/isotope.js';

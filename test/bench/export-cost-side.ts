@@ -9,7 +9,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario, runScenarioWithTelemetry } from '../../src/experiment/index.js';
+import { runScenario, runScenarioWithRecords } from '../../src/experiment/index.js';
 import { metricsTexts, type TextChunks } from '../../src/report/index.js';
 import { cpuSeconds } from './measure.js';
 import { scenarioWith } from './mesh-throughput.js';
@@ -56,7 +56,9 @@ function side(mode: 'plain' | 'export', durationS: number): ExportSide {
       gc();
       return { cpuMs: (cpuSeconds() - t0) * 1000, recordedMs: 0, bytes: 0, series: 0 };
     }
-    const r = runScenarioWithTelemetry(scenario);
+    // What `run --openmetrics` records: Istio's series only (Fortio's record is `--fortio`'s).
+    const r = runScenarioWithRecords(scenario, { telemetry: true });
+    if (r.telemetry === undefined) throw new Error('export bench: the run recorded no telemetry');
     const t1 = cpuSeconds();
     const texts = metricsTexts(r.telemetry);
     const bytes = writeChunks(join(dir, 'openmetrics.txt'), texts.openMetrics);

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { runScenario, runScenarioWithTelemetry } from '../../src/experiment/index.js';
+import { runScenario, runScenarioWithRecords } from '../../src/experiment/index.js';
 import { metricsTexts, type TextChunks } from '../../src/report/index.js';
 import { median, spread } from './measure.js';
 import { scenarioWith } from './mesh-throughput.js';
@@ -100,7 +100,9 @@ async function side(mode: Mode, durationS: number): Promise<SplitPhase[]> {
       runScenario(scenario);
       mark('run');
     } else {
-      const r = runScenarioWithTelemetry(scenario);
+      // What `run --openmetrics` records: Istio's series only (Fortio's record is `--fortio`'s).
+    const r = runScenarioWithRecords(scenario, { telemetry: true });
+    if (r.telemetry === undefined) throw new Error('export bench: the run recorded no telemetry');
       mark('run');
       const texts = metricsTexts(r.telemetry);
       writeChunks(join(dir, 'openmetrics.txt'), texts.openMetrics);

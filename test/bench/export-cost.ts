@@ -1,7 +1,8 @@
 /**
  * What the OpenMetrics export costs a run: the bench mesh (3 clusters, 12 services, 4,000 requests/s) run
- * plain (`runScenario`) and with the export, as `run --openmetrics` does it: Istio telemetry and Fortio
- * records kept (`runScenarioWithTelemetry`), then both texts (`metricsTexts`: openmetrics.txt and
+ * plain (`runScenario`) and with the export, as `run --openmetrics` does it: Istio telemetry recorded
+ * (`runScenarioWithRecords` with `telemetry`; Fortio's record is kept only for `--fortio` since s36,
+ * before which this side, like the CLI, paid for it too), then both texts (`metricsTexts`: openmetrics.txt and
  * metrics.prom) written to files in a new folder (the report folder is new for every run; rewriting last
  * iteration's files would time the file system freeing them instead), after reading their size bound as
  * the report writer's free-space check does, without the report writer's fsync (I/O wait, not CPU).

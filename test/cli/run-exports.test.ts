@@ -37,6 +37,28 @@ describe.concurrent('meshsim run exports', { timeout: 120_000 }, () => {
     expect(fortio.StartTime).toBe('2030-06-01T12:00:10Z');
   });
 
+  it('each export alone: --openmetrics writes no fortio/, --fortio no metrics, each file the bytes of the run with both', async () => {
+    // Each flag records only what its files need (RunOptions.telemetry, .fortio): what one leaves out must
+    // not change what the other writes, nor the report.
+    const run = async (name: string, flags: string[]) => {
+      const out = join(tmp.dir, name);
+      const r = await meshsim(['run', FIXTURE, ...flags, '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+      return readTree(out);
+    };
+    const [both, om, fortio] = await Promise.all([
+      run('both-again', ['--openmetrics', '--fortio']),
+      run('openmetrics-only', ['--openmetrics']),
+      run('fortio-only', ['--fortio']),
+    ]);
+    const exported = (n: string) => n.startsWith('fortio/') || n.endsWith('metrics.txt') || n.endsWith('.prom');
+    expect([...om.keys()].filter(exported).sort()).toEqual(['metrics.prom', 'openmetrics.txt']);
+    expect([...fortio.keys()].filter(exported)).toEqual(['fortio/web.json']);
+    for (const [name, content] of [...om, ...fortio]) {
+      if (exported(name) || name === 'summary.json') expect(content, name).toBe(both.get(name));
+    }
+  });
+
   it('meshsim run without --openmetrics or --fortio writes neither', async () => {
     const out = join(tmp.dir, 'none');
     const r = await meshsim(['run', FIXTURE, '--out', out]);

@@ -37,7 +37,7 @@ describe('experiment/run-parallel', () => {
 
   it('exports and thresholds records: the run keeps them in a worker thread too, the same bytes as in this thread', async () => {
     const scenario = await loadFixture('outage.yaml');
-    const options = { seed: 6, telemetry: true, thresholds: true };
+    const options = { seed: 6, telemetry: true, fortio: true, thresholds: true };
     const here = runScenarioWithRecords(scenario, options);
     for (const workers of [1, 2]) {
       const there = await runScenarioWithRecordsParallel(scenario, options, { workers, isolate: true });
@@ -47,6 +47,19 @@ describe('experiment/run-parallel', () => {
     expect(here.telemetry).toBeDefined();
     expect(here.fortio).toBeDefined();
     expect(here.thresholds).toBeDefined();
+  }, 180_000);
+
+  it('each record only when asked: telemetry without Fortio, Fortio without telemetry, the same summary and records as with both', async () => {
+    const scenario = await loadFixture('outage.yaml');
+    const both = runScenarioWithRecords(scenario, { seed: 6, telemetry: true, fortio: true });
+    const telemetry = runScenarioWithRecords(scenario, { seed: 6, telemetry: true });
+    const fortio = runScenarioWithRecords(scenario, { seed: 6, fortio: true });
+    expect(Object.keys(telemetry).sort()).toEqual(['summary', 'telemetry']);
+    expect(Object.keys(fortio).sort()).toEqual(['fortio', 'summary']);
+    expect(JSON.stringify(telemetry.telemetry)).toBe(JSON.stringify(both.telemetry));
+    expect(JSON.stringify(fortio.fortio)).toBe(JSON.stringify(both.fortio));
+    expect(JSON.stringify(telemetry.summary)).toBe(JSON.stringify(both.summary));
+    expect(JSON.stringify(fortio.summary)).toBe(JSON.stringify(both.summary));
   }, 180_000);
 
   it("compare's extras: every model's run with its records in one plan, in worker threads only, the same bytes as each model's run in this thread", async () => {

@@ -110,18 +110,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
       exporting || thresholds
         ? await experiment.runScenarioWithRecordsParallel(
             scenario,
-            { ...options, telemetry: exporting, thresholds },
+            { ...options, telemetry: args.openmetrics, fortio: args.fortio === true, thresholds },
             pool,
           )
         : undefined;
     const summary = records?.summary ?? (await experiment.runScenarioParallel(scenario, options, pool));
     bar?.stop();
     const extra =
-      records?.telemetry === undefined || records.fortio === undefined
+      records === undefined || !exporting
         ? []
         : await exportFiles(
             scenario,
-            { summary, telemetry: records.telemetry, fortio: records.fortio },
+            records,
             {
               openMetrics: args.openmetrics,
               fortio: args.fortio,
