@@ -59,7 +59,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportSide } from './export-cost-side.js';
-import { median, spread } from './measure.js';
+import { median, medianInterval, spread } from './measure.js';
 import { MESH_BENCH_YAML } from './mesh-throughput.js';
 
 const SIDE = fileURLToPath(new URL('./export-cost-side.ts', import.meta.url));
@@ -158,7 +158,13 @@ function cliRatio(durationS: number, pairs: number): void {
   }
 }
 
-export function exportCostBench(durationS = 60, pairs = 7, cliPairs = 3): boolean {
+/**
+ * Fifteen pairs: this host's speed wanders by 10-20% within seconds (a fixed loop's CPU time spreads that
+ * much; the pairs' ratios within one run spread 0.73 to 1.48), and with seven pairs the median moved 1.03
+ * to 1.23 between runs of one tree. Fifteen give the median an interval of order statistics 4 and 12 (96.5%,
+ * `medianInterval`), printed with it, so a verdict near the target says how near.
+ */
+export function exportCostBench(durationS = 60, pairs = 15, cliPairs = 3): boolean {
   const plain: number[] = [];
   const exported: number[] = [];
   const recorded: number[] = [];
@@ -183,6 +189,12 @@ export function exportCostBench(durationS = 60, pairs = 7, cliPairs = 3): boolea
   if (last === undefined) throw new Error('export bench: no pairs');
   const ratio = median(ratios);
   const pass = ratio < 1.1;
+  const interval = medianInterval(ratios);
+  const verdict = !pass
+    ? 'MISS'
+    : interval.high < 1.1
+      ? 'PASS'
+      : 'PASS at the edge (the interval reaches 1.10)';
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s CPU`;
   console.log('');
   console.log(
@@ -193,7 +205,7 @@ export function exportCostBench(durationS = 60, pairs = 7, cliPairs = 3): boolea
     `  run + export         : ${s(median(exported))} (median; recording ${s(median(recorded))}, then ${last.series} label sets, ${(last.bytes / 2 ** 20).toFixed(1)} MB of OpenMetrics written)`,
   );
   console.log(
-    `  export / run         : ${ratio.toFixed(3)}  (median of the pairs' ratios, ${spread(ratios, 3)}; target < 1.10) ${pass ? 'PASS' : 'MISS'}`,
+    `  export / run         : ${ratio.toFixed(3)}  (median of the pairs' ratios, ${spread(ratios, 3)}; the median's ${(100 * interval.coverage).toFixed(1)}% interval ${interval.low.toFixed(3)} to ${interval.high.toFixed(3)}; target < 1.10) ${verdict}`,
   );
   cliRatio(durationS, cliPairs);
   return pass;

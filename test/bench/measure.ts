@@ -158,6 +158,37 @@ export function interleave(
 }
 
 /** `xs`' smallest and largest, as `lo to hi` with `digits` decimals. */
+/**
+ * A distribution-free interval for the median of what `xs` samples: order statistics k and n + 1 - k of
+ * the sorted values, with the largest k whose coverage (1 - 2 P(X < k), X ~ Binomial(n, 1/2): each value
+ * falls below the true median with probability 1/2) is still at least `level`; with too few values for
+ * that, the smallest and largest, at the coverage they have. Why: this host's speed wanders by 10-20%
+ * within seconds (a fixed loop's CPU time spreads that much), so a row's median moves between runs, and a
+ * verdict on it needs to say how far.
+ */
+export function medianInterval(
+  xs: readonly number[],
+  level = 0.95,
+): { readonly low: number; readonly high: number; readonly coverage: number; readonly k: number } {
+  const n = xs.length;
+  if (n === 0) throw new Error('median interval of no values');
+  const sorted = [...xs].sort((a, b) => a - b);
+  // below[j] = P(X <= j), accumulated from the binomial's terms C(n, j) / 2^n.
+  let term = 2 ** -n;
+  let below = 0;
+  const cumulative: number[] = [];
+  for (let j = 0; j < n; j++) {
+    below += term;
+    cumulative.push(below);
+    term = (term * (n - j)) / (j + 1);
+  }
+  // Interval k misses the median when fewer than k values fall below it, or fewer than k above.
+  const coverageOf = (k: number) => 1 - 2 * (cumulative[k - 1] as number);
+  let k = 1;
+  while (2 * (k + 1) <= n + 1 && coverageOf(k + 1) >= level) k++;
+  return { low: sorted[k - 1] as number, high: sorted[n - k] as number, coverage: coverageOf(k), k };
+}
+
 export function spread(xs: readonly number[], digits = 2): string {
   return `${Math.min(...xs).toFixed(digits)} to ${Math.max(...xs).toFixed(digits)}`;
 }
