@@ -112,6 +112,7 @@ function runCli(scenario: string, folder: string, exported: boolean): number {
  */
 function cliRatio(durationS: number, pairs: number): void {
   const label = '  CLI, as typed       ';
+  if (pairs === 0) return;
   let built = 0;
   try {
     built = statSync(CLI).mtimeMs;
