@@ -101,8 +101,8 @@ async function side(mode: Mode, durationS: number): Promise<SplitPhase[]> {
       mark('run');
     } else {
       // What `run --openmetrics` records: Istio's series only (Fortio's record is `--fortio`'s).
-    const r = runScenarioWithRecords(scenario, { telemetry: true });
-    if (r.telemetry === undefined) throw new Error('export bench: the run recorded no telemetry');
+      const r = runScenarioWithRecords(scenario, { telemetry: true });
+      if (r.telemetry === undefined) throw new Error('export bench: the run recorded no telemetry');
       mark('run');
       const texts = metricsTexts(r.telemetry);
       writeChunks(join(dir, 'openmetrics.txt'), texts.openMetrics);

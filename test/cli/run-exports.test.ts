@@ -51,7 +51,8 @@ describe.concurrent('meshsim run exports', { timeout: 120_000 }, () => {
       run('openmetrics-only', ['--openmetrics']),
       run('fortio-only', ['--fortio']),
     ]);
-    const exported = (n: string) => n.startsWith('fortio/') || n.endsWith('metrics.txt') || n.endsWith('.prom');
+    const exported = (n: string) =>
+      n.startsWith('fortio/') || n.endsWith('metrics.txt') || n.endsWith('.prom');
     expect([...om.keys()].filter(exported).sort()).toEqual(['metrics.prom', 'openmetrics.txt']);
     expect([...fortio.keys()].filter(exported)).toEqual(['fortio/web.json']);
     for (const [name, content] of [...om, ...fortio]) {

@@ -119,15 +119,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const extra =
       records === undefined || !exporting
         ? []
-        : await exportFiles(
-            scenario,
-            records,
-            {
-              openMetrics: args.openmetrics,
-              fortio: args.fortio,
-              baseTimeMs: args.metricsBaseTime ?? report.DEFAULT_METRICS_BASE_TIME_MS,
-            },
-          );
+        : await exportFiles(scenario, records, {
+            openMetrics: args.openmetrics,
+            fortio: args.fortio,
+            baseTimeMs: args.metricsBaseTime ?? report.DEFAULT_METRICS_BASE_TIME_MS,
+          });
     const outcomes =
       records?.thresholds === undefined
         ? []
