@@ -34,7 +34,7 @@ import {
 // Not the scenario index: it loads the parser and schema (zod, yaml), which a replication worker, handed
 // an already checked scenario, does not need.
 import { buildMesh, pickModel } from '../scenario/build.js';
-import type { Scenario } from '../scenario/index.js';
+import { DEFAULT_NAMESPACE, type Scenario } from '../scenario/index.js';
 import { faultImpact, faultImpactMethod } from './fault-impacts.js';
 import { shellQuote } from './shell-quote.js';
 import { MESHSIM_VERSION } from './version.js';
@@ -236,6 +236,7 @@ function telemetryShape(scenario: Scenario, model: DeploymentModel, now: () => n
     windowMs: scenario.windowMs,
     istiods: istiodsOf(model),
     now,
+    namespace: DEFAULT_NAMESPACE,
   };
 }
 

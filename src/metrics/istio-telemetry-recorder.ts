@@ -201,7 +201,7 @@ export class IstioTelemetryRecorder implements RecordSink {
   private readonly istiod: IstiodTelemetryRecorder | undefined;
 
   constructor(private readonly shape: TelemetryShape) {
-    this.namespace = shape.namespace ?? 'default';
+    this.namespace = shape.namespace;
     this.warmupMs = shape.warmupMs;
     this.windowMs = shape.windowMs;
     this.windows = Math.max(1, Math.ceil((shape.endMs - shape.warmupMs) / shape.windowMs));

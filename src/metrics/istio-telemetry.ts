@@ -66,6 +66,6 @@ export interface TelemetryShape {
   readonly istiods: readonly string[];
   /** The simulation clock (control-plane events carry no time). */
   readonly now: () => number;
-  /** Kubernetes namespace of every service (meshsim has one); default "default". */
-  readonly namespace?: string;
+  /** Kubernetes namespace of every service: meshsim has one (the scenario's `DEFAULT_NAMESPACE`). */
+  readonly namespace: string;
 }

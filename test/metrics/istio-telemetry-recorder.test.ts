@@ -57,6 +57,7 @@ describe('IstioTelemetryRecorder pair table', () => {
       windowMs: WINDOW_MS,
       istiods: [],
       now: () => 0,
+      namespace: 'default',
     });
     // Expected source-reporter counts by label set, keyed by names the export uses.
     const expected = new Map<string, number>();
@@ -125,6 +126,7 @@ describe('IstioTelemetryRecorder pair table', () => {
       windowMs: WINDOW_MS,
       istiods: [],
       now: () => 0,
+      namespace: 'default',
     });
     const bucket = (v: number) => {
       const i = ISTIO_DURATION_BUCKETS_MS.findIndex((b) => v <= b);
@@ -203,6 +205,7 @@ describe('IstioTelemetryRecorder pair table', () => {
       windowMs: WINDOW_MS,
       istiods: [],
       now: () => 0,
+      namespace: 'default',
     };
     const durations = [0.25, 0.5, 3, 4.99, 999.75, 1000, 1000.5, 4000, 1 / 3];
     const callArb = fc.record({

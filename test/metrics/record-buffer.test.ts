@@ -106,6 +106,7 @@ function recorders(now: () => number): ExportRecorders {
       windowMs: WINDOW_MS,
       istiods: CLUSTERS,
       now,
+      namespace: 'default',
     }),
     new FortioRecorder(
       TRAFFIC.map((t) => t.name),
