@@ -163,7 +163,9 @@ function cliRatio(durationS: number, pairs: number): void {
  * Fifteen pairs: this host's speed wanders by 10-20% within seconds (a fixed loop's CPU time spreads that
  * much; the pairs' ratios within one run spread 0.73 to 1.48), and with seven pairs the median moved 1.03
  * to 1.23 between runs of one tree. Fifteen give the median an interval of order statistics 4 and 12 (96.5%,
- * `medianInterval`), printed with it, so a verdict near the target says how near.
+ * `medianInterval`), printed with it, so a verdict near the target says how near. The interval takes the
+ * pairs as independent; on this host the speed also drifts between runs minutes apart by more than that:
+ * two 45-pair runs read 1.148 (1.080 to 1.176) and 1.061 (0.988 to 1.165). Compare runs, not one interval.
  */
 export function exportCostBench(durationS = 60, pairs = 15, cliPairs = 3): boolean {
   const plain: number[] = [];
