@@ -32,9 +32,10 @@ import {
   type RunSummary,
 } from '../metrics/index.js';
 // Not the scenario index: it loads the parser and schema (zod, yaml), which a replication worker, handed
-// an already checked scenario, does not need.
+// an already checked scenario, does not need (test/experiment/worker-imports.test.ts).
 import { buildMesh, pickModel } from '../scenario/build.js';
-import { DEFAULT_NAMESPACE, type Scenario } from '../scenario/index.js';
+import { DEFAULT_NAMESPACE } from '../scenario/istio/host-resolver.js';
+import type { Scenario } from '../scenario/index.js';
 import { faultImpact, faultImpactMethod } from './fault-impacts.js';
 import { shellQuote } from './shell-quote.js';
 import { MESHSIM_VERSION } from './version.js';
