@@ -13,6 +13,7 @@
  * Contents: `WorkerPlan`, `WorkerRequest`, `WorkerReply`, `PlanJob`, `PlanClaims`.
  */
 import type { Scenario } from '../scenario/index.js';
+import type { JobRecords } from './job-runner.js';
 import type { RunPartResult } from './run.js';
 
 /** One simulation of a plan (the fields of a `ReplicationJob`). */
@@ -25,7 +26,7 @@ export interface PlanJob {
   /** See `runParts`. */
   readonly part: number;
   /** See `ReplicationJob.records`. */
-  readonly records?: { readonly telemetry: boolean; readonly fortio: boolean; readonly thresholds: boolean };
+  readonly records?: JobRecords;
 }
 
 /**

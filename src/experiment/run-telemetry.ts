@@ -2,8 +2,8 @@
  * A run together with the extra records kept alongside it: Istio's standard metrics (for the OpenMetrics
  * export, `telemetry`), Fortio's per-source record (for the Fortio export, `fortio`), and what k6-style
  * thresholds read (`thresholds`). Each is kept only when asked for: `run --openmetrics` does not pay for
- * Fortio's histograms, nor `run --fortio` for Istio's series. The same parts and the same summary as `runScenario`: the extra observers only read
- * what passes.
+ * Fortio's histograms, nor `run --fortio` for Istio's series. The same parts and the same summary as
+ * `runScenario`: the extra observers only read what passes.
  */
 import type { FortioRecord, IstioTelemetry, RunSummary, ThresholdRecord } from '../metrics/index.js';
 import type { Scenario } from '../scenario/index.js';
